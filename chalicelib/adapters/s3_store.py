@@ -1,0 +1,52 @@
+"""S3: presigned uploads, downloads to a private directory, uploads of outputs, deletes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PresignedPost:
+    url: str
+    fields: dict[str, str]
+
+
+class S3Store:
+    """One bucket. Receives its boto3 S3 client; never creates one."""
+
+    def __init__(self, client: Any, bucket: str) -> None:
+        self._client = client
+        self.bucket = bucket
+
+    def presign_post(self, key: str, content_type: str, max_bytes: int, expires_in_s: int) -> PresignedPost:
+        """A form POST that may write exactly `key`, a `content_type` video of 1..`max_bytes` bytes."""
+        response = self._client.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+            ExpiresIn=expires_in_s,
+        )
+        return PresignedPost(url=response["url"], fields=dict(response["fields"]))
+
+    def download(self, key: str, path: str) -> None:
+        self._client.download_file(self.bucket, key, path)
+
+    def upload(self, path: str, key: str, content_type: str) -> None:
+        self._client.upload_file(
+            path,
+            self.bucket,
+            key,
+            ExtraArgs={"ContentType": content_type, "CacheControl": "public, max-age=31536000, immutable"},
+        )
+
+    def delete_prefix(self, prefix: str) -> int:
+        deleted = 0
+        paginator = self._client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+            if keys:
+                self._client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys, "Quiet": True})
+                deleted += len(keys)
+        return deleted

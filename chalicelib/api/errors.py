@@ -1,0 +1,51 @@
+"""The one place domain errors become HTTP responses: `{"error": code, "message": ...}`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chalice.app import Request, Response
+
+from chalicelib.domain.errors import (
+    ConflictError,
+    DomainError,
+    ForbiddenError,
+    InvalidRequestError,
+    NotFoundError,
+    UnauthenticatedError,
+)
+from chalicelib.observability import logger
+
+STATUS_CODES: dict[type[DomainError], int] = {
+    InvalidRequestError: 400,
+    UnauthenticatedError: 401,
+    ForbiddenError: 403,
+    NotFoundError: 404,
+    ConflictError: 409,
+}
+
+
+def error_response(status_code: int, code: str, message: str) -> Response:
+    return Response(body={"error": code, "message": message}, status_code=status_code)
+
+
+def handle_errors(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    """Chalice HTTP middleware: answers every failure with a JSON error."""
+    try:
+        return get_response(event)
+    except DomainError as error:
+        status = next((code for kind, code in STATUS_CODES.items() if isinstance(error, kind)), 400)
+        return error_response(status, error.code, error.message)
+    except Exception:
+        logger.exception("request failed")
+        return error_response(500, "internal_error", "Something went wrong on our side; try again shortly.")
+
+
+def json_body(request: Request) -> Any:
+    import json
+
+    try:
+        return json.loads(request.raw_body or b"")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InvalidRequestError("The request body must be valid JSON.", "invalid_json") from None

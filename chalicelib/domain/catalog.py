@@ -1,0 +1,58 @@
+"""The catalog model: what of a film is public, what a field office sees, and where a film is listed.
+
+Responses are built from explicit allowlists: a field that is not named here never leaves the system.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+# What the public may know about a published film. Media are stored as keys and become URLs on the way out.
+PUBLIC_FIELDS = (
+    "video_id", "title", "description", "country", "topics", "workshop", "language", "duration_s", "published_at",
+)  # fmt: skip
+# What a field office sees of its own upload.
+UPLOAD_FIELDS = (
+    "video_id", "status", "reason_code", "reason", "title", "country", "topics", "workshop", "language",
+    "filename", "size_bytes", "duration_s", "created_at", "status_changed_at",
+)  # fmt: skip
+
+
+def listing_facets(film: Mapping[str, Any]) -> list[str]:
+    """Every listing a published film appears in: all films, its country, each topic, its workshop."""
+    facets = ["all", f"country#{film['country']}"]
+    facets += [f"topic#{topic}" for topic in film.get("topics", [])]
+    if film.get("workshop"):
+        facets.append(f"workshop#{film['workshop']}")
+    return facets
+
+
+def public_record(film: Mapping[str, Any]) -> dict[str, Any]:
+    """The public part of a film, with media still as storage keys (what listing entries store)."""
+    record = {field: film[field] for field in PUBLIC_FIELDS if film.get(field) is not None}
+    author = film.get("author") or {}
+    record["author"] = {"first_name": author.get("first_name"), "age": author.get("age")}
+    record["renditions"] = [
+        {"name": r["name"], "key": r["key"], "width": r["width"], "height": r["height"]}
+        for r in film.get("renditions", [])
+    ]
+    record["poster_key"] = film.get("poster_key")
+    record["sprite_key"] = film.get("sprite_key")
+    return record
+
+
+def public_view(record: Mapping[str, Any], media_base_url: str) -> dict[str, Any]:
+    """A public record as the website receives it: media keys replaced by URLs."""
+    view = {key: value for key, value in record.items() if key not in ("renditions", "poster_key", "sprite_key")}
+    view["renditions"] = [
+        {"name": r["name"], "url": f"{media_base_url}/{r['key']}", "width": r["width"], "height": r["height"]}
+        for r in record.get("renditions", [])
+    ]
+    view["poster_url"] = f"{media_base_url}/{record['poster_key']}" if record.get("poster_key") else None
+    view["sprite_url"] = f"{media_base_url}/{record['sprite_key']}" if record.get("sprite_key") else None
+    return view
+
+
+def upload_view(film: Mapping[str, Any]) -> dict[str, Any]:
+    return {field: film[field] for field in UPLOAD_FIELDS if film.get(field) is not None}

@@ -1,0 +1,201 @@
+"""Validation of the metadata a field office sends with an upload (PRODUCT.md, "Interfaces").
+
+Only what may become public about a child is accepted: a first name and an age.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.domain.errors import InvalidRequestError
+
+TITLE_MAX_CHARS = 120
+DESCRIPTION_MAX_CHARS = 2000
+FIRST_NAME_MAX_CHARS = 40
+MIN_AGE = 5
+MAX_AGE = 25
+MAX_TOPICS = 5
+
+# Extension -> content types a browser or tool may announce for it.
+CONTAINER_TYPES: dict[str, frozenset[str]] = {
+    ".mp4": frozenset({"video/mp4"}),
+    ".m4v": frozenset({"video/mp4", "video/x-m4v"}),
+    ".mov": frozenset({"video/quicktime"}),
+    ".3gp": frozenset({"video/3gpp"}),
+    ".mkv": frozenset({"video/x-matroska", "video/matroska"}),
+    ".webm": frozenset({"video/webm"}),
+    ".avi": frozenset({"video/x-msvideo", "video/avi", "video/msvideo"}),
+}
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_WORKSHOP = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_NAME_PUNCTUATION = frozenset("-'\u2019")
+
+
+@dataclass(frozen=True)
+class Author:
+    first_name: str
+    age: int
+
+
+@dataclass(frozen=True)
+class UploadRequest:
+    """A validated request to upload one film."""
+
+    title: str
+    country: str
+    topics: tuple[str, ...]
+    author: Author
+    filename: str
+    extension: str
+    size_bytes: int
+    content_type: str
+    language: str | None = None
+    workshop: str | None = None
+    description: str | None = None
+
+
+def parse_upload_request(body: Any, topics: frozenset[str], max_upload_bytes: int) -> UploadRequest:
+    """Check every field of a `POST /uploads` body; raise `InvalidRequestError` naming what to fix."""
+    if not isinstance(body, Mapping):
+        raise InvalidRequestError("The request body must be a JSON object.", "invalid_json")
+    extension = _extension(_required_text(body, "filename", 255))
+    size_bytes = _size(body.get("size_bytes"), max_upload_bytes)
+    return UploadRequest(
+        title=_required_text(body, "title", TITLE_MAX_CHARS),
+        country=parse_country(body.get("country")),
+        topics=_topics(body.get("topics"), topics),
+        author=_author(body.get("author")),
+        filename=str(body["filename"]).strip(),
+        extension=extension,
+        size_bytes=size_bytes,
+        content_type=_content_type(body.get("content_type"), extension),
+        language=_optional_pattern(body, "language", _LANGUAGE, "a BCP 47 tag such as 'az' or 'en-GB'"),
+        workshop=_optional_pattern(body, "workshop", _WORKSHOP, "a lowercase slug such as 'baku-2012'"),
+        description=_optional_text(body, "description", DESCRIPTION_MAX_CHARS),
+    )
+
+
+def parse_country(value: Any) -> str:
+    """An ISO 3166-1 alpha-2 code, upper case."""
+    import pycountry  # loaded on first use: keeps it out of every cold start
+
+    if not isinstance(value, str) or len(value) != 2 or pycountry.countries.get(alpha_2=value.upper()) is None:
+        raise InvalidRequestError(
+            f"country must be an ISO 3166-1 alpha-2 code such as 'AZ' or 'KG'; got {value!r}.",
+            "invalid_country",
+        )
+    return value.upper()
+
+
+def parse_topic(value: Any, vocabulary: frozenset[str]) -> str:
+    if not isinstance(value, str) or value not in vocabulary:
+        raise InvalidRequestError(
+            f"unknown topic {value!r}; topics are: {', '.join(sorted(vocabulary))}.", "invalid_topic"
+        )
+    return value
+
+
+def parse_workshop(value: Any) -> str:
+    if not isinstance(value, str) or not _WORKSHOP.match(value):
+        raise InvalidRequestError(
+            f"workshop must be a lowercase slug such as 'baku-2012'; got {value!r}.", "invalid_workshop"
+        )
+    return value
+
+
+def _required_text(body: Mapping[str, Any], field: str, max_chars: int) -> str:
+    value = body.get(field)
+    if value is None:
+        raise InvalidRequestError(f"{field} is required.", "missing_field")
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidRequestError(f"{field} must be a non-empty string.", f"invalid_{field}")
+    if len(value.strip()) > max_chars:
+        raise InvalidRequestError(
+            f"{field} is {len(value.strip())} characters long; at most {max_chars} are allowed.", f"invalid_{field}"
+        )
+    return value.strip()
+
+
+def _optional_text(body: Mapping[str, Any], field: str, max_chars: int) -> str | None:
+    if body.get(field) in (None, ""):
+        return None
+    return _required_text(body, field, max_chars)
+
+
+def _optional_pattern(body: Mapping[str, Any], field: str, pattern: re.Pattern[str], example: str) -> str | None:
+    value = body.get(field)
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not pattern.match(value):
+        raise InvalidRequestError(f"{field} must be {example}; got {value!r}.", f"invalid_{field}")
+    return value
+
+
+def _topics(value: Any, vocabulary: frozenset[str]) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise InvalidRequestError("topics must be a non-empty list of topic slugs.", "invalid_topic")
+    if len(value) > MAX_TOPICS:
+        raise InvalidRequestError(f"at most {MAX_TOPICS} topics are allowed; got {len(value)}.", "invalid_topic")
+    return tuple(dict.fromkeys(parse_topic(topic, vocabulary) for topic in value))
+
+
+def _author(value: Any) -> Author:
+    if not isinstance(value, Mapping):
+        raise InvalidRequestError("author must be an object with first_name and age.", "invalid_author")
+    first_name = value.get("first_name")
+    if not isinstance(first_name, str) or not first_name.strip():
+        raise InvalidRequestError("author.first_name is required.", "invalid_author")
+    first_name = first_name.strip()
+    if len(first_name) > FIRST_NAME_MAX_CHARS or not all(c.isalpha() or c in _NAME_PUNCTUATION for c in first_name):
+        raise InvalidRequestError(
+            "author.first_name must be the child's first name only: one word of letters, "
+            f"at most {FIRST_NAME_MAX_CHARS} characters, no surname.",
+            "invalid_author",
+        )
+    age = value.get("age")
+    if isinstance(age, bool) or not isinstance(age, int) or not MIN_AGE <= age <= MAX_AGE:
+        raise InvalidRequestError(
+            f"author.age must be a whole number of years from {MIN_AGE} to {MAX_AGE}; got {age!r}.", "invalid_author"
+        )
+    unexpected = set(value) - {"first_name", "age"}
+    if unexpected:
+        raise InvalidRequestError(
+            f"author may hold only first_name and age; remove {', '.join(sorted(unexpected))}.", "invalid_author"
+        )
+    return Author(first_name=first_name, age=age)
+
+
+def _extension(filename: str) -> str:
+    dot = filename.rfind(".")
+    extension = filename[dot:].lower() if dot > 0 else ""
+    if extension not in CONTAINER_TYPES:
+        raise InvalidRequestError(
+            f"filename must end in one of {', '.join(sorted(CONTAINER_TYPES))}; got {filename!r}.", "invalid_filename"
+        )
+    return extension
+
+
+def _size(value: Any, max_upload_bytes: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidRequestError("size_bytes must be the file's size in bytes, a positive integer.", "invalid_size")
+    if value > max_upload_bytes:
+        raise InvalidRequestError(
+            f"the file is {value} bytes; at most {max_upload_bytes} bytes ({max_upload_bytes // 2**20} MiB) "
+            "are accepted.",
+            "too_large",
+        )
+    return value
+
+
+def _content_type(value: Any, extension: str) -> str:
+    allowed = CONTAINER_TYPES[extension]
+    if not isinstance(value, str) or value.lower() not in allowed:
+        raise InvalidRequestError(
+            f"content_type for a {extension} file must be {' or '.join(sorted(allowed))}; got {value!r}.",
+            "invalid_content_type",
+        )
+    return value.lower()

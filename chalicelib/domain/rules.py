@@ -1,0 +1,79 @@
+"""The one-minute rule and the other checks an upload must pass, each failure with a reason code.
+
+Reason codes are a contract (PRODUCT.md): other programs branch on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.domain.source import SourceDescription
+
+# ffprobe's names for the containers we accept (its `format_name`).
+ALLOWED_CONTAINERS = frozenset({"mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi"})
+
+
+@dataclass(frozen=True)
+class ValidationLimits:
+    min_duration_s: float = 58.0
+    max_duration_s: float = 62.0
+    max_bytes: int = 500 * 2**20
+    min_short_side: int = 120
+    max_long_side: int = 4096
+    max_short_side: int = 2160
+    max_frame_rate: float = 120.0
+
+
+@dataclass(frozen=True)
+class Rejection:
+    code: str
+    reason: str
+
+
+def check_source(source: SourceDescription, limits: ValidationLimits) -> Rejection | None:
+    """The first rule the source breaks, or None when it may be transcoded."""
+    if source.size_bytes > limits.max_bytes:
+        return Rejection(
+            "too_large", f"The file is {_mib(source.size_bytes)}; at most {_mib(limits.max_bytes)} is accepted."
+        )
+    if source.container not in ALLOWED_CONTAINERS:
+        return Rejection(
+            "unsupported_format",
+            f"The file is in the '{source.container}' format; upload MP4, MOV, 3GP, MKV, WebM or AVI.",
+        )
+    if source.video is None:
+        return Rejection("no_video_stream", "The file holds no video stream.")
+    width, height = source.video.display_size
+    short_side, long_side = sorted((width, height))
+    if short_side < limits.min_short_side or long_side > limits.max_long_side or short_side > limits.max_short_side:
+        return Rejection(
+            "resolution_out_of_range",
+            f"The video is {width}x{height}; the shorter side must be {limits.min_short_side} to "
+            f"{limits.max_short_side} pixels and the longer side at most {limits.max_long_side}.",
+        )
+    fps = source.video.frame_rate
+    if fps is not None and not 0 < fps <= limits.max_frame_rate:
+        return Rejection(
+            "frame_rate_out_of_range",
+            f"The video has {fps:g} frames per second; at most {limits.max_frame_rate:g} are accepted.",
+        )
+    return check_duration(source.duration_s, limits)
+
+
+def check_duration(duration_s: float | None, limits: ValidationLimits) -> Rejection | None:
+    """The one-minute rule. A missing duration is never valid."""
+    if duration_s is None or duration_s <= 0:
+        return Rejection(
+            "duration_unknown", "The file's duration could not be read; export it again as MP4 (H.264) and re-upload."
+        )
+    if not limits.min_duration_s <= duration_s <= limits.max_duration_s:
+        return Rejection(
+            "duration_out_of_range",
+            f"The film lasts {duration_s:.1f} s; a OneMinutesJr film must last between "
+            f"{limits.min_duration_s:g} s and {limits.max_duration_s:g} s.",
+        )
+    return None
+
+
+def _mib(size_bytes: int) -> str:
+    return f"{size_bytes / 2**20:.1f} MiB"

@@ -1,0 +1,110 @@
+"""ffprobe -> SourceDescription. Only allowlisted container formats are opened."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from typing import Any
+
+from chalicelib.domain.errors import MediaError
+from chalicelib.domain.source import SourceDescription, VideoStream
+from chalicelib.media.runner import INPUT_FORMATS, INPUT_PROTOCOLS, run
+
+PROBE_TIMEOUT_S = 30.0
+
+
+class UnsupportedFormatError(MediaError):
+    code = "unsupported_format"
+
+
+def probe_args(path: str) -> list[str]:
+    return [
+        "ffprobe", "-v", "error", "-hide_banner",
+        "-format_whitelist", INPUT_FORMATS, "-protocol_whitelist", INPUT_PROTOCOLS,
+        "-print_format", "json", "-show_format", "-show_streams",
+        "-i", path,
+    ]  # fmt: skip
+
+
+def probe(path: str, size_bytes: int, timeout_s: float = PROBE_TIMEOUT_S) -> SourceDescription:
+    """Describe the media file at `path`. Raises MediaError (reason `unreadable` or `unsupported_format`)."""
+    try:
+        completed = run(probe_args(path), timeout_s)
+    except MediaError as error:
+        # ffmpeg's only signal that a file was recognised but refused by the allowlist is this sentence.
+        if "not on whitelist" in error.message:
+            raise UnsupportedFormatError(
+                "The file is not in an accepted video format; upload MP4, MOV, 3GP, MKV, WebM or AVI."
+            ) from error
+        raise MediaError("The file could not be read as a video; it may be damaged or not a video at all.") from error
+    return parse_probe(json.loads(completed.stdout or b"{}"), size_bytes)
+
+
+def parse_probe(data: dict[str, Any], size_bytes: int) -> SourceDescription:
+    fmt = data.get("format") or {}
+    streams = data.get("streams") or []
+    video_data = _pick_video(streams)
+    audio_data = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    video = _video(video_data) if video_data else None
+    return SourceDescription(
+        container=str(fmt.get("format_name", "")),
+        size_bytes=size_bytes,
+        duration_s=_positive_float(fmt.get("duration")) or _positive_float((video_data or {}).get("duration")),
+        video=video,
+        audio_codec=audio_data.get("codec_name", "unknown") if audio_data else None,
+        audio_index=int(audio_data["index"]) if audio_data else None,
+        bit_rate=_int_or_none(fmt.get("bit_rate")),
+    )
+
+
+def _pick_video(streams: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The default video stream, else the first; cover art (attached pictures) is never the film."""
+    candidates = [
+        s for s in streams if s.get("codec_type") == "video" and not (s.get("disposition") or {}).get("attached_pic")
+    ]
+    default = [s for s in candidates if (s.get("disposition") or {}).get("default")]
+    chosen = default or candidates
+    return chosen[0] if chosen else None
+
+
+def _video(stream: dict[str, Any]) -> VideoStream:
+    return VideoStream(
+        index=int(stream["index"]),
+        codec=str(stream.get("codec_name", "unknown")),
+        width=int(stream.get("width") or 0),
+        height=int(stream.get("height") or 0),
+        frame_rate=_rate(stream.get("avg_frame_rate")) or _rate(stream.get("r_frame_rate")),
+        pixel_format=stream.get("pix_fmt"),
+        rotation=_rotation(stream),
+    )
+
+
+def _rotation(stream: dict[str, Any]) -> int:
+    for side_data in stream.get("side_data_list") or []:
+        if "rotation" in side_data:
+            return int(side_data["rotation"]) % 360
+    rotate = (stream.get("tags") or {}).get("rotate")
+    return int(rotate) % 360 if rotate else 0
+
+
+def _rate(value: Any) -> float | None:
+    try:
+        rate = Fraction(str(value))
+    except (ValueError, ZeroDivisionError):
+        return None
+    return float(rate) if rate > 0 else None
+
+
+def _positive_float(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

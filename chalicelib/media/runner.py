@@ -1,0 +1,67 @@
+"""The one place ffmpeg and ffprobe are started.
+
+Argument lists only (never a shell), stdin closed, each child in its own process group so that a
+deadline kills everything it started, in time for the handler to record the failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from chalicelib.domain.errors import MediaError
+
+# Formats ffmpeg may open on input. Anything else (HLS playlists, concat scripts, image sequences...)
+# is refused before it can make ffmpeg open another file or URL.
+INPUT_FORMATS = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi"
+INPUT_PROTOCOLS = "file"
+STDERR_TAIL_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Completed:
+    stdout: bytes
+    stderr: str
+
+
+class MediaTimeoutError(MediaError):
+    """The child ran past its deadline and was killed."""
+
+    code = "processing_timeout"
+
+
+def run(args: Sequence[str], timeout_s: float) -> Completed:
+    """Run `args` (args[0] is `ffmpeg` or `ffprobe`) and return its output; raise MediaError on failure."""
+    if args[0] not in ("ffmpeg", "ffprobe"):
+        raise ValueError(f"runner only starts ffmpeg and ffprobe, not {args[0]!r}")
+    with subprocess.Popen(
+        list(args),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=max(timeout_s, 0.1))
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            process.communicate()
+            raise MediaTimeoutError(f"{args[0]} did not finish within {timeout_s:.0f} s and was stopped.") from None
+    err = stderr.decode("utf-8", "replace")[-STDERR_TAIL_CHARS:]
+    if process.returncode != 0:
+        raise MediaError(f"{args[0]} could not process the file: {_last_line(err)}")
+    return Completed(stdout=stdout, stderr=err)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _last_line(stderr: str) -> str:
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    return lines[-1] if lines else "no error message"

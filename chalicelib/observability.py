@@ -1,0 +1,38 @@
+"""Powertools Logger, Metrics and Tracer, set up once and attached the same way to every Lambda handler.
+
+Service name and metrics namespace come from POWERTOOLS_SERVICE_NAME and POWERTOOLS_METRICS_NAMESPACE;
+tracing is switched per stage with POWERTOOLS_TRACE_DISABLED (the X-Ray SDK costs cold-start time).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+logger = Logger()
+metrics = Metrics()
+tracer = Tracer()
+
+Handler = TypeVar("Handler", bound=Callable[[dict[str, Any], Any], Any])
+
+
+def observed(handler: Handler) -> Handler:
+    """JSON logs with the Lambda context and cold start, metrics flushed as EMF, an X-Ray segment."""
+    traced = tracer.capture_lambda_handler(handler)
+    with_metrics = metrics.log_metrics(traced, capture_cold_start_metric=True)
+    wrapped = logger.inject_lambda_context(with_metrics, clear_state=True)
+    return functools.wraps(handler)(wrapped)  # type: ignore[return-value]
+
+
+def record_rejection(reason_code: str) -> None:
+    """FilmsRejected with the reason code as a dimension, so each reason has its own series."""
+    with single_metric(name="FilmsRejected", unit=MetricUnit.Count, value=1) as metric:
+        metric.add_dimension(name="reason_code", value=reason_code)
+
+
+def count(name: str) -> None:
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)

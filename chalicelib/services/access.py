@@ -1,0 +1,59 @@
+"""API keys: stored hashed, each belonging to a field office (scoped to countries) or to an editor."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+from chalicelib.clock import now_iso
+from chalicelib.domain.errors import ForbiddenError, UnauthenticatedError
+
+FIELD_OFFICE = "field_office"
+EDITOR = "editor"
+ROLES = (FIELD_OFFICE, EDITOR)
+
+
+@dataclass(frozen=True)
+class Caller:
+    role: str
+    office_id: str | None
+    countries: frozenset[str]
+
+
+def hash_key(api_key: str) -> str:
+    return hashlib.sha256(api_key.encode("utf-8")).hexdigest()
+
+
+def create_key(
+    catalog: DynamoDBCatalog,
+    role: str,
+    office_id: str | None = None,
+    countries: frozenset[str] = frozenset(),
+    api_key: str | None = None,
+) -> str:
+    """Store a key (a new random one unless given) and return it; only its hash is kept."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    if role == FIELD_OFFICE and not (office_id and countries):
+        raise ValueError("a field-office key needs an office id and its countries")
+    api_key = api_key or secrets.token_urlsafe(32)
+    record = {"role": role, "created_at": now_iso(), "revoked": False}
+    if role == FIELD_OFFICE:
+        record.update(office_id=office_id, countries=sorted(countries))
+    catalog.put_api_key(hash_key(api_key), record)
+    return api_key
+
+
+def authenticate(catalog: DynamoDBCatalog, api_key: str | None, role: str) -> Caller:
+    if not api_key:
+        raise UnauthenticatedError("Send your API key in the x-api-key header.")
+    record = catalog.get_api_key(hash_key(api_key))
+    if record is None or record.get("revoked"):
+        raise ForbiddenError("This API key is not valid.")
+    if record["role"] != role:
+        raise ForbiddenError(f"This action needs a {role.replace('_', '-')} key.")
+    return Caller(
+        role=record["role"], office_id=record.get("office_id"), countries=frozenset(record.get("countries", []))
+    )

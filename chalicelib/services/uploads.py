@@ -1,0 +1,77 @@
+"""Field-office uploads: a film's catalog entry and the presigned POST that receives its file."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chalicelib.clock import now_iso
+from chalicelib.domain.catalog import upload_view
+from chalicelib.domain.errors import ForbiddenError, NotFoundError
+from chalicelib.domain.film import Status, is_video_id
+from chalicelib.domain.metadata import parse_upload_request
+from chalicelib.services.access import Caller
+from chalicelib.services.dependencies import Dependencies
+
+UPLOADS_PREFIX = "uploads/"
+MAX_LISTED_UPLOADS = 100
+
+
+def upload_key(video_id: str, extension: str) -> str:
+    """The server chooses the key; nothing of the uploader's filename reaches it but a checked extension."""
+    return f"{UPLOADS_PREFIX}{video_id}/source{extension}"
+
+
+def video_id_from_key(key: str) -> str | None:
+    parts = key.split("/")
+    if len(parts) != 3 or parts[0] + "/" != UPLOADS_PREFIX or not parts[2].startswith("source."):
+        return None
+    return parts[1] if is_video_id(parts[1]) else None
+
+
+def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, Any]:
+    settings = deps.settings
+    request = parse_upload_request(body, settings.topics, settings.limits.max_bytes)
+    if request.country not in caller.countries:
+        raise ForbiddenError(
+            f"Your key may upload films for {', '.join(sorted(caller.countries))}, not {request.country}."
+        )
+    video_id = str(uuid.uuid4())
+    key = upload_key(video_id, request.extension)
+    now = now_iso()
+    film = {
+        **{k: v for k, v in asdict(request).items() if v is not None and k != "extension"},
+        "topics": list(request.topics),
+        "video_id": video_id,
+        "office_id": caller.office_id,
+        "upload_key": key,
+        "status": Status.AWAITING_UPLOAD.value,
+        "created_at": now,
+        "status_changed_at": now,
+    }
+    post = deps.uploads.presign_post(key, request.content_type, request.size_bytes, settings.upload_url_ttl_s)
+    deps.catalog.create_film(film)
+    expires_at = datetime.now(UTC) + timedelta(seconds=settings.upload_url_ttl_s)
+    return {
+        "video_id": video_id,
+        "status": Status.AWAITING_UPLOAD.value,
+        "upload": {
+            "url": post.url,
+            "fields": post.fields,
+            "expires_at": expires_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        },
+    }
+
+
+def get_upload(deps: Dependencies, caller: Caller, video_id: str) -> dict[str, Any]:
+    film = deps.catalog.get_film(video_id) if is_video_id(video_id) else None
+    if film is None or film.get("office_id") != caller.office_id or film["status"] == Status.DELETED.value:
+        raise NotFoundError(f"No upload {video_id!r} for your office.")
+    return upload_view(film)
+
+
+def list_uploads(deps: Dependencies, caller: Caller) -> dict[str, Any]:
+    films = deps.catalog.list_office_films(str(caller.office_id), MAX_LISTED_UPLOADS)
+    return {"items": [upload_view(film) for film in films if film["status"] != Status.DELETED.value]}

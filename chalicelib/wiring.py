@@ -1,0 +1,38 @@
+"""Builds the adapters from the environment on first use (never at import: that escapes moto and slows cold starts)."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from chalicelib.config import Settings
+from chalicelib.services.dependencies import Dependencies
+
+
+@functools.cache
+def _client(service: str) -> Any:
+    import boto3
+
+    return boto3.session.Session().client(service)
+
+
+@functools.cache
+def dependencies() -> Dependencies:
+    from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+    from chalicelib.adapters.s3_store import S3Store
+    from chalicelib.adapters.sqs_queue import SQSQueue
+
+    settings = Settings.from_env()
+    return Dependencies(
+        settings=settings,
+        catalog=DynamoDBCatalog(_client("dynamodb"), settings.catalog_table),
+        uploads=S3Store(_client("s3"), settings.uploads_bucket),
+        media=S3Store(_client("s3"), settings.media_bucket),
+        transcode_queue=SQSQueue(_client("sqs"), settings.transcode_queue_url),
+    )
+
+
+def reset() -> None:
+    """Forget cached clients (tests that start a fresh moto between cases)."""
+    _client.cache_clear()
+    dependencies.cache_clear()

@@ -1,0 +1,52 @@
+"""A small HTTP client for the ingest API: what the demo, the end-to-end tests and tools share."""
+
+from __future__ import annotations
+
+import mimetypes
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+TERMINAL = frozenset({"READY", "REJECTED", "FAILED", "PUBLISHED", "EXPIRED", "DELETED"})
+mimetypes.add_type("video/x-matroska", ".mkv")
+
+
+class IngestClient:
+    def __init__(self, api_url: str, api_key: str | None = None, timeout_s: float = 30.0) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.session = requests.Session()
+        if api_key:
+            self.session.headers["x-api-key"] = api_key
+        self.timeout_s = timeout_s
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        return self.session.request(method, f"{self.api_url}{path}", timeout=self.timeout_s, **kwargs)
+
+    def upload(self, path: Path, metadata: dict[str, Any]) -> str:
+        """Create the upload, then POST the file to its presigned URL; return the video id."""
+        content_type = mimetypes.guess_type(path.name)[0] or "video/mp4"
+        body = {"filename": path.name, "size_bytes": path.stat().st_size, "content_type": content_type, **metadata}
+        response = self.request("POST", "/uploads", json=body)
+        response.raise_for_status()
+        created = response.json()
+        with path.open("rb") as file:
+            posted = requests.post(
+                created["upload"]["url"],
+                data=created["upload"]["fields"],
+                files={"file": (path.name, file, content_type)},
+                timeout=self.timeout_s * 10,
+            )
+        posted.raise_for_status()
+        return str(created["video_id"])
+
+    def wait_for_terminal(self, video_id: str, timeout_s: float = 180.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            response = self.request("GET", f"/uploads/{video_id}")
+            response.raise_for_status()
+            upload: dict[str, Any] = response.json()
+            if upload["status"] in TERMINAL or time.monotonic() > deadline:
+                return upload
+            time.sleep(0.5)

@@ -1,0 +1,46 @@
+"""Demo films for a newcomer: two valid films and one too short, sent through the real upload flow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from local.client import IngestClient
+from local.clips import make_clip
+
+DEMO_FILMS: list[dict[str, Any]] = [
+    {
+        "file": "my-street.mp4", "duration_s": 60, "width": 1280, "height": 720,
+        "metadata": {"title": "My street", "country": "AZ", "topics": ["leave-no-child-out"],
+                     "author": {"first_name": "Leyla", "age": 14}, "language": "az", "workshop": "baku-2012"},
+    },
+    {
+        "file": "the-bus-home.mp4", "duration_s": 59.5, "width": 480, "height": 848,
+        "metadata": {"title": "The bus home", "country": "KG", "topics": ["violence", "juvenile-justice"],
+                     "author": {"first_name": "Aibek", "age": 16}, "language": "ky"},
+    },
+    {
+        "file": "too-short.mp4", "duration_s": 25, "width": 640, "height": 360,
+        "metadata": {"title": "Too short to publish", "country": "AZ", "topics": ["hiv-aids"],
+                     "author": {"first_name": "Samir", "age": 12}},
+    },
+]  # fmt: skip
+
+
+def run_demo(api_url: str, field_office_key: str, editor_key: str, workdir: Path) -> list[str]:
+    """Upload, wait, publish what is READY; return one printable line per film."""
+    office = IngestClient(api_url, field_office_key)
+    editor = IngestClient(api_url, editor_key)
+    uploaded = []
+    for film in DEMO_FILMS:
+        path = make_clip(workdir / film["file"], film["duration_s"], width=film["width"], height=film["height"], fps=10)
+        uploaded.append((film["file"], office.upload(path, film["metadata"])))
+    lines = []
+    for name, video_id in uploaded:
+        upload = office.wait_for_terminal(video_id)
+        if upload["status"] == "READY":
+            editor.request("POST", f"/videos/{video_id}/publish").raise_for_status()
+            lines.append(f"{name}: PUBLISHED  {api_url}/videos/{video_id}")
+        else:
+            lines.append(f"{name}: {upload['status']} {upload.get('reason_code', '')}: {upload.get('reason', '')}")
+    return lines

@@ -1,0 +1,155 @@
+"""Creates the stack's storage, queues and catalog in moto by reading `infra/resources.json`.
+
+The same definition is merged into the deployed template; here each resource is created with the
+matching API call, after `infra/local-overrides.json` has replaced the production-only numbers.
+Resources that have no local meaning (CloudFront, policies, Chalice's own functions) are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "infra" / "resources.json"
+OVERRIDES = ROOT / "infra" / "local-overrides.json"
+ACCOUNT_ID = "123456789012"  # moto's account
+REGION = "us-east-1"
+
+# Resource types the local stack has no use for, and why.
+SKIPPED_TYPES = {
+    "AWS::S3::BucketPolicy": "moto does not enforce bucket policies",
+    "AWS::SQS::QueuePolicy": "moto does not enforce queue policies",
+    "AWS::CloudFront::Distribution": "media are served straight from moto's S3 locally",
+    "AWS::CloudFront::OriginAccessControl": "no CloudFront locally",
+}
+_SUB = re.compile(r"\$\{([^}]+)\}")
+
+
+class LocalResources:
+    """Creates each resource once, on first reference, so dependencies come first whatever the order."""
+
+    def __init__(self, session: Any, endpoint_url: str | None, stack_name: str, template: dict[str, Any] | None = None):
+        self._clients = {name: session.client(name, endpoint_url=endpoint_url) for name in ("s3", "sqs", "dynamodb")}
+        self._stack_name = stack_name
+        self._template = template or load_template()
+        self._created: dict[str, dict[str, str]] = {}
+
+    def create_all(self) -> dict[str, dict[str, str]]:
+        for logical_id, resource in self._template["Resources"].items():
+            if resource.get("Type") and resource["Type"] not in SKIPPED_TYPES:
+                self._create(logical_id)
+        return dict(self._created)
+
+    def function_environment(self, local_values: dict[str, str]) -> dict[str, str]:
+        """The environment the template gives every function, with `local_values` for what has no local twin."""
+        variables = self._template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+        return {name: local_values.get(name) or str(self.resolve(value)) for name, value in variables.items()}
+
+    # Intrinsic functions -----------------------------------------------------------------------
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return [self.resolve(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if set(value) == {"Ref"}:
+            return self._ref(value["Ref"])
+        if set(value) == {"Fn::GetAtt"}:
+            logical_id, attribute = value["Fn::GetAtt"]
+            return self._attribute(logical_id, attribute)
+        if set(value) == {"Fn::Sub"}:
+            return _SUB.sub(lambda match: str(self._sub_variable(match.group(1))), value["Fn::Sub"])
+        return {key: self.resolve(item) for key, item in value.items()}
+
+    def _sub_variable(self, name: str) -> str:
+        if "." in name and not name.startswith("AWS::"):
+            logical_id, attribute = name.split(".", 1)
+            return self._attribute(logical_id, attribute)
+        return self._ref(name)
+
+    def _ref(self, name: str) -> str:
+        pseudo = {"AWS::StackName": self._stack_name, "AWS::AccountId": ACCOUNT_ID, "AWS::Region": REGION,
+                  "AWS::Partition": "aws"}  # fmt: skip
+        if name in pseudo:
+            return pseudo[name]
+        return self._create(name)["Ref"]
+
+    def _attribute(self, logical_id: str, attribute: str) -> str:
+        return self._create(logical_id)[attribute]
+
+    # Creation ----------------------------------------------------------------------------------
+
+    def _create(self, logical_id: str) -> dict[str, str]:
+        if logical_id in self._created:
+            return self._created[logical_id]
+        resource = self._template["Resources"][logical_id]
+        kind = resource.get("Type")
+        properties = {**resource.get("Properties", {}), **_overrides().get(logical_id, {})}
+        creators = {
+            "AWS::SQS::Queue": self._queue,
+            "AWS::S3::Bucket": self._bucket,
+            "AWS::DynamoDB::Table": self._table,
+        }
+        if kind not in creators:
+            raise ValueError(f"{logical_id}: the local stack cannot create a {kind}; add it to local/resources.py")
+        self._created[logical_id] = creators[kind](properties)
+        return self._created[logical_id]
+
+    def _queue(self, properties: dict[str, Any]) -> dict[str, str]:
+        name = self.resolve(properties["QueueName"])
+        attributes: dict[str, str] = {
+            key: str(properties[key]) for key in ("VisibilityTimeout", "MessageRetentionPeriod") if key in properties
+        }
+        if "RedrivePolicy" in properties:
+            attributes["RedrivePolicy"] = json.dumps(self.resolve(properties["RedrivePolicy"]))
+        url = self._clients["sqs"].create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        return {"Ref": url, "Arn": f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{name}", "QueueName": name}
+
+    def _bucket(self, properties: dict[str, Any]) -> dict[str, str]:
+        s3 = self._clients["s3"]
+        name = self.resolve(properties["BucketName"])
+        s3.create_bucket(Bucket=name)
+        if "PublicAccessBlockConfiguration" in properties:
+            s3.put_public_access_block(
+                Bucket=name, PublicAccessBlockConfiguration=properties["PublicAccessBlockConfiguration"]
+            )
+        queues = properties.get("NotificationConfiguration", {}).get("QueueConfigurations", [])
+        if queues:
+            s3.put_bucket_notification_configuration(
+                Bucket=name,
+                NotificationConfiguration={"QueueConfigurations": [self._queue_notification(q) for q in queues]},
+            )
+        return {"Ref": name, "Arn": f"arn:aws:s3:::{name}", "RegionalDomainName": f"{name}.s3.{REGION}.amazonaws.com"}
+
+    def _queue_notification(self, configuration: dict[str, Any]) -> dict[str, Any]:
+        rules = configuration.get("Filter", {}).get("S3Key", {}).get("Rules", [])
+        notification: dict[str, Any] = {
+            "QueueArn": self.resolve(configuration["Queue"]),
+            "Events": [configuration["Event"]],
+        }
+        if rules:
+            notification["Filter"] = {"Key": {"FilterRules": rules}}
+        return notification
+
+    def _table(self, properties: dict[str, Any]) -> dict[str, str]:
+        name = self.resolve(properties["TableName"])
+        self._clients["dynamodb"].create_table(
+            TableName=name,
+            AttributeDefinitions=properties["AttributeDefinitions"],
+            KeySchema=properties["KeySchema"],
+            GlobalSecondaryIndexes=properties.get("GlobalSecondaryIndexes", []),
+            BillingMode=properties["BillingMode"],
+        )
+        return {"Ref": name, "Arn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{name}"}
+
+
+def load_template() -> dict[str, Any]:
+    template: dict[str, Any] = json.loads(TEMPLATE.read_text())
+    return template
+
+
+def _overrides() -> dict[str, dict[str, Any]]:
+    return {key: value for key, value in json.loads(OVERRIDES.read_text()).items() if not key.startswith("_")}

@@ -1,0 +1,179 @@
+"""`make run`: the whole system on this machine, with moto's server as the local AWS.
+
+Starts moto on loopback, creates the resources from `infra/resources.json`, serves the API with
+`chalice local`, serves media as CloudFront would (`local/media_cdn.py`), runs one worker per SQS
+event source of `app.py`, writes `.local/stack.json`, and ingests the demo films unless SAMPLES=0.
+Ctrl-C stops every process it started.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import boto3
+import requests
+from chalice.app import SQSEventConfig
+
+from local import chalice_config
+from local.demo import run_demo
+from local.media_cdn import serve_media
+from local.resources import ROOT, LocalResources
+
+STAGE = "local"
+STACK_NAME = "omjr-local"
+# LOCAL_STATE_DIR lets the end-to-end tests run a stack of their own beside a developer's.
+STATE_DIR = Path(os.environ.get("LOCAL_STATE_DIR") or ROOT / ".local")
+STACK_FILE = STATE_DIR / "stack.json"
+AWS_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(check: Any, what: str, timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{what} did not start within {timeout_s:.0f} s")
+
+
+class LocalStack:
+    def __init__(self, api_port: int) -> None:
+        self.api_port = api_port
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.media_server: ThreadingHTTPServer | None = None
+
+    def start(self) -> dict[str, Any]:
+        moto_port = free_port()
+        endpoint = f"http://127.0.0.1:{moto_port}"
+        self._spawn([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)], quiet=True)
+        wait_until(lambda: requests.get(f"{endpoint}/moto-api/data.json", timeout=1).ok, "moto server")
+        os.environ.update(AWS_ENV, AWS_ENDPOINT_URL=endpoint)
+        session = boto3.session.Session()
+
+        resources = LocalResources(session, endpoint, STACK_NAME)
+        created = resources.create_all()
+        media_port = free_port()
+        self.media_server = serve_media(session.client("s3"), resources.resolve({"Ref": "MediaBucket"}), media_port)
+        function_env = resources.function_environment({"MEDIA_BASE_URL": f"http://127.0.0.1:{media_port}"})
+        keys = self._api_keys(session, function_env["CATALOG_TABLE"])
+
+        app_env = {**os.environ, **chalice_config.environment(STAGE), **function_env}
+        api_url = f"http://127.0.0.1:{self.api_port}"
+        chalice = str(Path(sys.executable).parent / "chalice")
+        self._spawn([chalice, "--project-dir", str(ROOT), "local", "--host", "127.0.0.1",
+                     "--port", str(self.api_port), "--stage", STAGE, "--no-autoreload"], env=app_env)  # fmt: skip
+        for queue_url, handler in self._event_sources(session, resources):
+            self._spawn([sys.executable, "-m", "local.worker", queue_url, handler], env=app_env)
+        wait_until(lambda: requests.get(f"{api_url}/videos", timeout=1).ok, "the API")
+
+        stack = {
+            "api_url": api_url,
+            "aws_endpoint_url": endpoint,
+            "media_base_url": function_env["MEDIA_BASE_URL"],
+            "resources": {logical_id: values["Ref"] for logical_id, values in created.items()},
+            "api_keys": keys,
+        }
+        STATE_DIR.mkdir(parents=True, exist_ok=True)
+        STACK_FILE.write_text(json.dumps(stack, indent=2) + "\n")
+        return stack
+
+    def _api_keys(self, session: Any, table: str) -> dict[str, str]:
+        import pycountry
+
+        from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+        from chalicelib.services.access import EDITOR, FIELD_OFFICE, create_key
+
+        catalog = DynamoDBCatalog(session.client("dynamodb"), table)
+        every_country = frozenset(country.alpha_2 for country in pycountry.countries)
+        return {
+            "field_office": create_key(catalog, FIELD_OFFICE, "local-office", every_country,
+                                       os.environ.get("FIELD_OFFICE_API_KEY") or None),
+            "editor": create_key(catalog, EDITOR, api_key=os.environ.get("EDITOR_API_KEY") or None),
+        }  # fmt: skip
+
+    def _event_sources(self, session: Any, resources: LocalResources) -> list[tuple[str, str]]:
+        """(queue URL, handler name) for each `@app.on_sqs_message` handler, as Lambda would map them."""
+        import app
+
+        sqs = session.client("sqs")
+        return [
+            (sqs.get_queue_url(QueueName=resources.resolve({"Fn::Sub": source.queue}))["QueueUrl"], source.name)
+            for source in app.app.event_sources
+            if isinstance(source, SQSEventConfig)
+        ]
+
+    def _spawn(self, args: list[str], env: dict[str, str] | None = None, quiet: bool = False) -> None:
+        output = subprocess.DEVNULL if quiet else None
+        self.processes.append(
+            subprocess.Popen(args, env=env, cwd=ROOT, stdout=output, stderr=output, start_new_session=True)
+        )
+
+    def stop(self) -> None:
+        if self.media_server is not None:
+            self.media_server.shutdown()
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        STACK_FILE.unlink(missing_ok=True)
+
+    def watch(self) -> None:
+        """Block until Ctrl-C, or until a process of the stack dies."""
+        while True:
+            for process in self.processes:
+                if process.poll() is not None:
+                    raise SystemExit(f"{process.args!r} stopped with exit code {process.returncode}")
+            time.sleep(0.5)
+
+
+def main() -> None:
+    stack = LocalStack(int(os.environ.get("PORT") or 8000))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        info = stack.start()
+        keys = info["api_keys"]
+        print(f"\nOneMinutesJr ingest is running: {info['api_url']}  (local AWS: {info['aws_endpoint_url']})")
+        print(f"  field-office key: {keys['field_office']}\n  editor key:       {keys['editor']}")
+        print(f"  stack details:    {STACK_FILE}\n  Ctrl-C stops everything.\n")
+        if os.environ.get("SAMPLES", "1") != "0":
+            threading.Thread(target=_demo, args=(info,), daemon=True).start()
+        stack.watch()
+    except KeyboardInterrupt:
+        print("\nstopping")
+    finally:
+        stack.stop()
+
+
+def _demo(info: dict[str, Any]) -> None:
+    print("demo: generating and uploading three films (one is too short)...", flush=True)
+    try:
+        lines = run_demo(info["api_url"], info["api_keys"]["field_office"], info["api_keys"]["editor"],
+                         STATE_DIR / "demo")  # fmt: skip
+    except (requests.RequestException, subprocess.CalledProcessError) as error:
+        print(f"demo: failed: {error}", flush=True)
+        return
+    print("\n".join(f"demo: {line}" for line in lines))
+    print(f"demo: the public listing: {info['api_url']}/videos\n", flush=True)

@@ -1,0 +1,33 @@
+from chalicelib.domain.catalog import listing_facets, public_record, public_view, upload_view
+
+FILM = {
+    "video_id": "0b8f6a52-8a0e-4f1e-9a53-2a4f7d3e2c11", "status": "PUBLISHED", "title": "My street", "country": "AZ",
+    "topics": ["violence", "hiv-aids"], "workshop": "baku-2012", "author": {"first_name": "Leyla", "age": 14},
+    "office_id": "office-az", "upload_key": "uploads/x/source.mp4", "upload_etag": "abc", "reason": "internal",
+    "reason_code": "x", "filename": "leyla aliyeva.mp4", "duration_s": 60.0, "published_at": "2026-11-25T10:00:00Z",
+    "renditions": [{"name": "720p", "key": "films/x/720p.mp4", "width": 1280, "height": 720}],
+    "poster_key": "films/x/poster.jpg", "sprite_key": "films/x/sprite.jpg",
+}  # fmt: skip
+
+
+def test_public_view_holds_only_public_fields():
+    view = public_view(public_record(FILM), "https://media.example")
+    assert set(view) == {"video_id", "title", "country", "topics", "workshop", "author", "duration_s", "published_at",
+                         "renditions", "poster_url", "sprite_url"}  # fmt: skip
+    assert view["author"] == {"first_name": "Leyla", "age": 14}
+    assert view["renditions"] == [
+        {"name": "720p", "url": "https://media.example/films/x/720p.mp4", "width": 1280, "height": 720}
+    ]
+    text = repr(view)
+    for private in ("office-az", "uploads/", "leyla aliyeva", "internal", "abc"):
+        assert private not in text
+
+
+def test_an_office_sees_status_and_reason_but_not_storage():
+    view = upload_view(FILM)
+    assert view["reason_code"] == "x"
+    assert "upload_key" not in view and "office_id" not in view
+
+
+def test_a_film_is_listed_everywhere_a_visitor_would_look_for_it():
+    assert listing_facets(FILM) == ["all", "country#AZ", "topic#violence", "topic#hiv-aids", "workshop#baku-2012"]
