@@ -14,13 +14,13 @@ run: $(BIN)/.installed $(BIN)/ffmpeg  ## the local stack with demo films (PORT, 
 	exec $(BIN)/python -m local
 
 test: lint typecheck $(BIN)/ffmpeg  ## everything CI runs: lint, types, unit, functional, end-to-end
-	$(BIN)/pytest -n 2 tests
+	$(BIN)/pytest -n 2 --dist loadfile tests
 
 unit: $(BIN)/.installed
 	$(BIN)/pytest tests/unit
 
 functional: $(BIN)/.installed $(BIN)/ffmpeg
-	$(BIN)/pytest -n 2 tests/functional
+	$(BIN)/pytest -n 2 --dist loadfile tests/functional
 
 e2e: $(BIN)/.installed $(BIN)/ffmpeg
 	$(BIN)/pytest tests/e2e

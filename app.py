@@ -6,12 +6,10 @@ from chalice.app import Chalice, SQSEvent
 
 from chalicelib import config, handlers
 from chalicelib.api.editor import editor
-from chalicelib.api.errors import handle_errors
 from chalicelib.api.field_office import field_office
 from chalicelib.api.public import public
 
 app = Chalice(app_name="oneminutesjr-ingest")
-app.register_middleware(handle_errors, "http")
 app.register_blueprint(field_office)
 app.register_blueprint(editor)
 app.register_blueprint(public)

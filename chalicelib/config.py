@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from chalicelib.domain.rules import ValidationLimits
 
+SERVICE_NAME = "oneminutesjr-ingest"
+METRICS_NAMESPACE = "OneMinutesJr"
+
 STAGE = "STAGE"
 UPLOADS_BUCKET = "UPLOADS_BUCKET"
 MEDIA_BUCKET = "MEDIA_BUCKET"

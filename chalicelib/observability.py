@@ -1,6 +1,6 @@
 """Powertools Logger, Metrics and Tracer, set up once and attached the same way to every Lambda handler.
 
-Service name and metrics namespace come from POWERTOOLS_SERVICE_NAME and POWERTOOLS_METRICS_NAMESPACE;
+Service name and metrics namespace are constants (an explicit argument wins over the environment);
 tracing is switched per stage with POWERTOOLS_TRACE_DISABLED (the X-Ray SDK costs cold-start time).
 """
 
@@ -13,9 +13,11 @@ from typing import Any, TypeVar
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
-logger = Logger()
-metrics = Metrics()
-tracer = Tracer()
+from chalicelib.config import METRICS_NAMESPACE, SERVICE_NAME
+
+logger = Logger(service=SERVICE_NAME)
+metrics = Metrics(service=SERVICE_NAME, namespace=METRICS_NAMESPACE)
+tracer = Tracer(service=SERVICE_NAME)
 
 Handler = TypeVar("Handler", bound=Callable[[dict[str, Any], Any], Any])
 
@@ -30,7 +32,7 @@ def observed(handler: Handler) -> Handler:
 
 def record_rejection(reason_code: str) -> None:
     """FilmsRejected with the reason code as a dimension, so each reason has its own series."""
-    with single_metric(name="FilmsRejected", unit=MetricUnit.Count, value=1) as metric:
+    with single_metric(name="FilmsRejected", unit=MetricUnit.Count, value=1, namespace=METRICS_NAMESPACE) as metric:
         metric.add_dimension(name="reason_code", value=reason_code)
 
 

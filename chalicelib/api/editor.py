@@ -7,6 +7,7 @@ from typing import Any
 from chalice.app import Blueprint
 
 from chalicelib import wiring
+from chalicelib.api.errors import answers_errors
 from chalicelib.services import publishing
 from chalicelib.services.access import EDITOR, authenticate
 
@@ -18,12 +19,14 @@ def _require_editor() -> None:
 
 
 @editor.route("/videos/{video_id}/publish", methods=["POST"])
+@answers_errors
 def publish(video_id: str) -> dict[str, Any]:
     _require_editor()
     return publishing.publish(wiring.dependencies(), video_id)
 
 
 @editor.route("/videos/{video_id}/unpublish", methods=["POST"])
+@answers_errors
 def unpublish(video_id: str) -> dict[str, Any]:
     _require_editor()
     return publishing.unpublish(wiring.dependencies(), video_id)

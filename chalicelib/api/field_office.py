@@ -7,7 +7,7 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib import wiring
-from chalicelib.api.errors import json_body
+from chalicelib.api.errors import answers_errors, json_body
 from chalicelib.services import uploads
 from chalicelib.services.access import FIELD_OFFICE, Caller, authenticate
 
@@ -20,6 +20,7 @@ def _caller() -> Caller:
 
 
 @field_office.route("/uploads", methods=["POST"])
+@answers_errors
 def create_upload() -> Response:
     caller = _caller()
     body = json_body(field_office.current_request)
@@ -27,10 +28,12 @@ def create_upload() -> Response:
 
 
 @field_office.route("/uploads", methods=["GET"])
+@answers_errors
 def list_uploads() -> dict[str, Any]:
     return uploads.list_uploads(wiring.dependencies(), _caller())
 
 
 @field_office.route("/uploads/{video_id}", methods=["GET"])
+@answers_errors
 def get_upload(video_id: str) -> dict[str, Any]:
     return uploads.get_upload(wiring.dependencies(), _caller(), video_id)

@@ -1,10 +1,12 @@
+import itertools
+
 from chalicelib.domain.film import Status, allowed_sources, can_transition, is_video_id
 
 
 def test_the_happy_path_is_allowed_in_order():
     path = [Status.AWAITING_UPLOAD, Status.UPLOADED, Status.VALIDATING, Status.TRANSCODING, Status.READY,
             Status.PUBLISHED, Status.UNPUBLISHED, Status.PUBLISHED]  # fmt: skip
-    for current, target in zip(path, path[1:], strict=False):
+    for current, target in itertools.pairwise(path):
         assert can_transition(current, target), (current, target)
 
 

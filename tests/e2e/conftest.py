@@ -1,0 +1,70 @@
+"""End-to-end: `python -m local` (what `make run` starts) over real HTTP, moto's server as AWS."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local.client import IngestClient
+from local.resources import ROOT
+
+START_TIMEOUT_S = 60
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class RunningStack:
+    def __init__(self, state_dir: Path, samples: bool) -> None:
+        self.state_dir = state_dir
+        env = {**os.environ, "PORT": str(free_port()), "SAMPLES": "1" if samples else "0",
+               "LOCAL_STATE_DIR": str(state_dir), "FIELD_OFFICE_API_KEY": "office-key-e2e"}  # fmt: skip
+        env.pop("AWS_ENDPOINT_URL", None)
+        self.log = (state_dir / "stack.log").open("wb")
+        self.process = subprocess.Popen([sys.executable, "-m", "local"], cwd=ROOT, env=env, stdout=self.log,
+                                        stderr=subprocess.STDOUT)  # fmt: skip
+        self.info = self._wait_for_stack_file()
+
+    def _wait_for_stack_file(self) -> dict[str, Any]:
+        stack_file = self.state_dir / "stack.json"
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not stack_file.exists():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the local stack did not start:\n{self.output()}")
+            time.sleep(0.2)
+        info: dict[str, Any] = json.loads(stack_file.read_text())
+        return info
+
+    def output(self) -> str:
+        return (self.state_dir / "stack.log").read_text(errors="replace")
+
+    def client(self, role: str) -> IngestClient:
+        return IngestClient(self.info["api_url"], self.info["api_keys"][role])
+
+    def stop(self) -> int:
+        """What Ctrl-C does."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=30)
+        self.log.close()
+        return code
+
+
+@pytest.fixture(scope="session")
+def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    stack = RunningStack(tmp_path_factory.mktemp("stack"), samples=True)
+    yield stack
+    stack.stop()

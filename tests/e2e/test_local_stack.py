@@ -1,0 +1,123 @@
+"""A newcomer's `make run`, and a field office and an editor using it over real HTTP."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from urllib.parse import urlparse
+
+import requests
+
+from local.client import IngestClient
+from tests.e2e.conftest import RunningStack
+
+
+def port_is_open(url: str) -> bool:
+    parsed = urlparse(url)
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((parsed.hostname, parsed.port)) == 0
+
+
+def wait_for_listing(api_url: str, titles: set[str], timeout_s: float = 240) -> list[dict]:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        items = requests.get(f"{api_url}/videos", timeout=10).json()["items"]
+        if titles <= {item["title"] for item in items} or time.monotonic() > deadline:
+            return items
+        time.sleep(1)
+
+
+def test_the_demo_films_are_published_and_the_short_one_rejected(running_stack):
+    api_url = running_stack.info["api_url"]
+    items = wait_for_listing(api_url, {"My street", "The bus home"})
+    assert {"My street", "The bus home"} <= {item["title"] for item in items}, running_stack.output()
+    street = next(item for item in items if item["title"] == "My street")
+    assert [r["name"] for r in street["renditions"]] == ["720p", "360p"]
+    bus = next(item for item in items if item["title"] == "The bus home")
+    assert (bus["renditions"][0]["width"], bus["renditions"][0]["height"]) == (360, 636), "portrait stays portrait"
+
+    uploads = running_stack.client("field_office").request("GET", "/uploads").json()["items"]
+    short = next(upload for upload in uploads if upload["title"] == "Too short to publish")
+    assert (short["status"], short["reason_code"]) == ("REJECTED", "duration_out_of_range")
+
+
+def test_media_urls_answer_a_plain_get(running_stack, tmp_path):
+    items = wait_for_listing(running_stack.info["api_url"], {"My street"})
+    street = next(item for item in items if item["title"] == "My street")
+    video = requests.get(street["renditions"][0]["url"], timeout=30)
+    assert video.status_code == 200
+    assert video.headers["Content-Type"] == "video/mp4"
+    (tmp_path / "720p.mp4").write_bytes(video.content)
+    probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+                            str(tmp_path / "720p.mp4")], capture_output=True, text=True, check=True)  # fmt: skip
+    assert 59 < float(probe.stdout) < 61
+    seek = requests.get(street["renditions"][0]["url"], headers={"Range": "bytes=0-99"}, timeout=10)
+    assert (seek.status_code, len(seek.content)) == (206, 100)
+    poster = requests.get(street["poster_url"], timeout=10)
+    assert poster.status_code == 200 and poster.content[:2] == b"\xff\xd8"
+
+
+def test_the_buckets_stay_private(running_stack):
+    items = wait_for_listing(running_stack.info["api_url"], {"My street"})
+    street = next(item for item in items if item["title"] == "My street")
+    key = urlparse(street["poster_url"]).path.lstrip("/")
+    endpoint = running_stack.info["aws_endpoint_url"]
+    media_bucket = running_stack.info["resources"]["MediaBucket"]
+    assert requests.get(f"{endpoint}/{media_bucket}/{key}", timeout=10).status_code == 403
+
+
+def test_a_field_office_uploads_and_an_editor_publishes(running_stack: RunningStack, clips):
+    office = running_stack.client("field_office")
+    assert office.session.headers["x-api-key"] == "office-key-e2e", "FIELD_OFFICE_API_KEY is honoured"
+    metadata = {"title": "Market day", "country": "TJ", "topics": ["roma-children"],
+                "author": {"first_name": "Zarina", "age": 13}, "workshop": "dushanbe-2013"}  # fmt: skip
+    video_id = office.upload(clips["valid"], metadata)
+    upload = office.wait_for_terminal(video_id, timeout_s=240)
+    assert upload["status"] == "READY", upload
+
+    api_url = running_stack.info["api_url"]
+    assert requests.get(f"{api_url}/videos/{video_id}", timeout=10).status_code == 404
+    editor = running_stack.client("editor")
+    assert editor.request("POST", f"/videos/{video_id}/publish").status_code == 200
+    film = requests.get(f"{api_url}/videos/{video_id}", timeout=10).json()
+    assert film["title"] == "Market day"
+    listed = requests.get(f"{api_url}/videos", params={"workshop": "dushanbe-2013"}, timeout=10).json()["items"]
+    assert [item["video_id"] for item in listed] == [video_id]
+    assert requests.get(film["renditions"][0]["url"], timeout=10).status_code == 200
+
+
+def test_a_file_that_is_not_a_video_is_rejected(running_stack, clips):
+    office = running_stack.client("field_office")
+    metadata = {"title": "Notes", "country": "AZ", "topics": ["violence"], "author": {"first_name": "Ali", "age": 15}}
+    video_id = office.upload(clips["not_video"], metadata)
+    upload = office.wait_for_terminal(video_id, timeout_s=240)
+    assert (upload["status"], upload["reason_code"]) == ("REJECTED", "unreadable")
+
+
+def test_wrong_keys_and_bad_input_get_json_errors(running_stack):
+    api_url = running_stack.info["api_url"]
+    response = requests.post(f"{api_url}/uploads", data="{}", headers={"x-api-key": "wrong"}, timeout=10)
+    assert (response.status_code, response.json()["error"]) == (403, "forbidden")
+    office = running_stack.client("field_office")
+    response = office.request("POST", "/uploads", data="{not json", headers={"content-type": "application/json"})
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_json")
+
+
+def test_ctrl_c_stops_every_process(tmp_path):
+    stack = RunningStack(tmp_path, samples=False)
+    api_url, endpoint = stack.info["api_url"], stack.info["aws_endpoint_url"]
+    assert port_is_open(api_url) and port_is_open(endpoint)
+    assert requests.get(f"{api_url}/videos", timeout=10).json() == {"items": [], "next_cursor": None}
+    assert stack.stop() == 0
+    time.sleep(0.5)
+    assert not port_is_open(api_url) and not port_is_open(endpoint)
+    assert not (tmp_path / "stack.json").exists()
+    leftover = subprocess.run(["pgrep", "-f", f"local.worker.*{endpoint}"], capture_output=True, text=True, check=False)
+    assert leftover.stdout == ""
+
+
+def test_an_unknown_key_cannot_read_uploads(running_stack):
+    stranger = IngestClient(running_stack.info["api_url"], "not-a-key")
+    assert stranger.request("GET", "/uploads").status_code == 403

@@ -1,0 +1,117 @@
+"""Functional tests: the Chalice app in process, moto's `mock_aws` as AWS, real ffmpeg."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from chalice.test import Client
+from moto import mock_aws
+
+import app as app_module
+from chalicelib import wiring
+from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+from chalicelib.services.access import EDITOR, FIELD_OFFICE, create_key
+from local import chalice_config
+from local.lambda_context import LocalLambdaContext
+from local.resources import ROOT, LocalResources
+from local.worker import lambda_event
+
+MEDIA_BASE_URL = "https://media.example.org"
+
+
+@dataclass
+class Stack:
+    session: Any
+    resources: LocalResources
+    env: dict[str, str]
+    keys: dict[str, str]
+
+    def client(self, service: str) -> Any:
+        return self.session.client(service)
+
+    def name(self, logical_id: str) -> str:
+        return str(self.resources.resolve({"Ref": logical_id}))
+
+    def catalog_item(self, video_id: str) -> dict[str, Any] | None:
+        return DynamoDBCatalog(self.client("dynamodb"), self.env["CATALOG_TABLE"]).get_film(video_id)
+
+    def deliver(self, queue_logical_id: str, handler_name: str) -> int:
+        """Hand every message waiting on a queue to its handler, as Lambda's event source would."""
+        sqs = self.client("sqs")
+        url = self.name(queue_logical_id)
+        handler = getattr(app_module, handler_name)
+        delivered = 0
+        while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+            for message in messages:
+                handler(lambda_event(message, f"arn:aws:sqs:us-east-1:123456789012:{handler_name}"),
+                        LocalLambdaContext(handler_name, 60))  # fmt: skip
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                delivered += 1
+        return delivered
+
+    def run_pipeline(self) -> None:
+        self.deliver("UploadsQueue", "validate_upload")
+        self.deliver("TranscodeQueue", "transcode_film")
+
+    def put_upload(self, video_id: str, path: Path, extension: str = ".mp4") -> None:
+        """What the browser's presigned POST does: the file lands at the server-chosen key."""
+        key = f"uploads/{video_id}/source{extension}"
+        self.client("s3").put_object(Bucket=self.name("UploadsBucket"), Key=key, Body=path.read_bytes())
+
+
+@pytest.fixture
+def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "us-east-1"}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        session = boto3.session.Session()
+        resources = LocalResources(session, None, "omjr-test")
+        resources.create_all()
+        env = {**chalice_config.environment("local"),
+               **resources.function_environment({"MEDIA_BASE_URL": MEDIA_BASE_URL})}  # fmt: skip
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        wiring.reset()
+        catalog = DynamoDBCatalog(session.client("dynamodb"), env["CATALOG_TABLE"])
+        keys = {
+            "office": create_key(catalog, FIELD_OFFICE, "office-caucasus", frozenset({"AZ", "AM"})),
+            "other_office": create_key(catalog, FIELD_OFFICE, "office-central-asia", frozenset({"KG", "TJ"})),
+            "editor": create_key(catalog, EDITOR),
+        }
+        yield Stack(session, resources, env, keys)
+    wiring.reset()
+
+
+@pytest.fixture
+def api(stack: Stack) -> Iterator[Client]:
+    with Client(app_module.app, stage_name="local", project_dir=str(ROOT)) as client:
+        yield client
+
+
+def upload_body(**changes: Any) -> dict[str, Any]:
+    body = {
+        "title": "My street", "country": "AZ", "topics": ["leave-no-child-out"],
+        "author": {"first_name": "Leyla", "age": 14}, "filename": "my-street.mp4", "size_bytes": 200_000,
+        "content_type": "video/mp4", "workshop": "baku-2012",
+    }  # fmt: skip
+    body.update(changes)
+    return body
+
+
+def post_json(api: Client, path: str, body: Any, key: str | None) -> Any:
+    headers = {"content-type": "application/json"}
+    if key:
+        headers["x-api-key"] = key
+    return api.http.post(path, headers=headers, body=body if isinstance(body, str) else json.dumps(body))
+
+
+def get(api: Client, path: str, key: str | None = None) -> Any:
+    return api.http.get(path, headers={"x-api-key": key} if key else {})

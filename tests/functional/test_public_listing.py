@@ -1,0 +1,47 @@
+"""GET /videos: newest first, paginated with a cursor that cannot be turned to another listing."""
+
+import pytest
+
+from tests.functional.conftest import get, post_json, upload_body
+
+
+@pytest.fixture
+def published(api, stack, clips):
+    ids = []
+    for number, country in enumerate(["AZ", "AM", "AZ"]):
+        body = upload_body(title=f"Film {number}", country=country)
+        video_id = post_json(api, "/uploads", body, stack.keys["office"]).json_body["video_id"]
+        stack.put_upload(video_id, clips["valid"])
+        stack.run_pipeline()
+        assert post_json(api, f"/videos/{video_id}/publish", {}, stack.keys["editor"]).status_code == 200
+        ids.append(video_id)
+    return ids
+
+
+def test_newest_first_in_pages(api, published):
+    first = get(api, "/videos?limit=2").json_body
+    assert [item["video_id"] for item in first["items"]] == published[::-1][:2]
+    rest = get(api, f"/videos?limit=2&cursor={first['next_cursor']}").json_body
+    assert [item["video_id"] for item in rest["items"]] == published[:1]
+
+
+def test_filters(api, published):
+    assert [i["video_id"] for i in get(api, "/videos?country=az").json_body["items"]] == [published[2], published[0]]
+    assert [i["video_id"] for i in get(api, "/videos?topic=leave-no-child-out").json_body["items"]] == published[::-1]
+
+
+def test_a_cursor_cannot_read_another_listing(api, published):
+    cursor = get(api, "/videos?country=AZ&limit=1").json_body["next_cursor"]
+    response = get(api, f"/videos?country=AM&cursor={cursor}")
+    assert (response.status_code, response.json_body["error"]) == (400, "invalid_cursor")
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("limit=0", "invalid_limit"), ("limit=101", "invalid_limit"), ("limit=ten", "invalid_limit"),
+     ("country=Narnia", "invalid_country"), ("topic=cooking", "invalid_topic"), ("cursor=garbage", "invalid_cursor"),
+     ("country=AZ&topic=violence", "invalid_filter")],
+)  # fmt: skip
+def test_bad_queries_say_what_to_fix(api, stack, query, code):
+    response = get(api, f"/videos?{query}")
+    assert (response.status_code, response.json_body["error"]) == (400, code)
