@@ -24,6 +24,7 @@ SKIPPED_TYPES = {
     "AWS::SQS::QueuePolicy": "moto does not enforce queue policies",
     "AWS::CloudFront::Distribution": "media are served straight from moto's S3 locally",
     "AWS::CloudFront::OriginAccessControl": "no CloudFront locally",
+    "AWS::Serverless::LayerVersion": "ffmpeg and ffprobe are on the local PATH",
 }
 _SUB = re.compile(r"\$\{([^}]+)\}")
 
