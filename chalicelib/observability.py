@@ -38,3 +38,7 @@ def record_rejection(reason_code: str) -> None:
 
 def count(name: str) -> None:
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+
+
+def measure(name: str, value: float, unit: MetricUnit) -> None:
+    metrics.add_metric(name=name, unit=unit, value=value)

@@ -30,6 +30,13 @@ class S3Store:
         )
         return PresignedPost(url=response["url"], fields=dict(response["fields"]))
 
+    def presign_get(self, key: str, expires_in_s: int) -> str:
+        """A short-lived URL from which ffprobe reads only the bytes it needs."""
+        url: str = self._client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires_in_s
+        )
+        return url
+
     def download(self, key: str, path: str) -> None:
         self._client.download_file(self.bucket, key, path)
 

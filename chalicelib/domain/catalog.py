@@ -12,6 +12,8 @@ from typing import Any
 PUBLIC_FIELDS = (
     "video_id", "title", "description", "country", "topics", "workshop", "language", "duration_s", "published_at",
 )  # fmt: skip
+# Images and the storyboard, stored as keys: `poster_key` becomes `poster_url` in a response.
+MEDIA_KEYS = ("poster_key", "sprite_key", "storyboard_key")
 # What a field office sees of its own upload.
 UPLOAD_FIELDS = (
     "video_id", "status", "reason_code", "reason", "title", "country", "topics", "workshop", "language",
@@ -37,20 +39,21 @@ def public_record(film: Mapping[str, Any]) -> dict[str, Any]:
         {"name": r["name"], "key": r["key"], "width": r["width"], "height": r["height"]}
         for r in film.get("renditions", [])
     ]
-    record["poster_key"] = film.get("poster_key")
-    record["sprite_key"] = film.get("sprite_key")
+    for key in MEDIA_KEYS:
+        record[key] = film.get(key)
     return record
 
 
 def public_view(record: Mapping[str, Any], media_base_url: str) -> dict[str, Any]:
     """A public record as the website receives it: media keys replaced by URLs."""
-    view = {key: value for key, value in record.items() if key not in ("renditions", "poster_key", "sprite_key")}
+    view = {key: value for key, value in record.items() if key != "renditions" and key not in MEDIA_KEYS}
     view["renditions"] = [
         {"name": r["name"], "url": f"{media_base_url}/{r['key']}", "width": r["width"], "height": r["height"]}
         for r in record.get("renditions", [])
     ]
-    view["poster_url"] = f"{media_base_url}/{record['poster_key']}" if record.get("poster_key") else None
-    view["sprite_url"] = f"{media_base_url}/{record['sprite_key']}" if record.get("sprite_key") else None
+    for key in MEDIA_KEYS:
+        url_field = key.removesuffix("_key") + "_url"
+        view[url_field] = f"{media_base_url}/{record[key]}" if record.get(key) else None
     return view
 
 

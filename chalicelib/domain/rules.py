@@ -30,12 +30,20 @@ class Rejection:
     reason: str
 
 
+def check_size(size_bytes: int, limits: ValidationLimits) -> Rejection | None:
+    """Checked from the upload event, before anything reads the file."""
+    if size_bytes == 0:
+        return Rejection("unreadable", "The file is empty (0 bytes); upload the film again.")
+    if size_bytes > limits.max_bytes:
+        return Rejection("too_large", f"The file is {_mib(size_bytes)}; at most {_mib(limits.max_bytes)} is accepted.")
+    return None
+
+
 def check_source(source: SourceDescription, limits: ValidationLimits) -> Rejection | None:
     """The first rule the source breaks, or None when it may be transcoded."""
-    if source.size_bytes > limits.max_bytes:
-        return Rejection(
-            "too_large", f"The file is {_mib(source.size_bytes)}; at most {_mib(limits.max_bytes)} is accepted."
-        )
+    too_big = check_size(source.size_bytes, limits)
+    if too_big is not None:
+        return too_big
     if source.container not in ALLOWED_CONTAINERS:
         return Rejection(
             "unsupported_format",

@@ -14,6 +14,7 @@ class VideoStream:
     frame_rate: float | None
     pixel_format: str | None = None
     rotation: int = 0
+    bit_rate: int | None = None
 
     @property
     def display_size(self) -> tuple[int, int]:

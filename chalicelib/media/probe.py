@@ -1,43 +1,59 @@
-"""ffprobe -> SourceDescription. Only allowlisted container formats are opened."""
+"""ffprobe -> SourceDescription. Reads a file, or an upload where it lies through a presigned URL.
+
+Only allowlisted container formats are opened, over the one protocol the source needs. ffprobe
+reads the headers and a few packets, not the file: the bytes it read are reported.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from chalicelib.domain.errors import MediaError
 from chalicelib.domain.source import SourceDescription, VideoStream
-from chalicelib.media.runner import INPUT_FORMATS, INPUT_PROTOCOLS, run
+from chalicelib.media.runner import INPUT_FORMATS, ToolFailedError, input_protocols, run
 
 PROBE_TIMEOUT_S = 30.0
+# ffmpeg's I/O layer reports, at verbose level, what each input read when it closes.
+_BYTES_READ = re.compile(r"Statistics: (\d+) bytes read")
 
 
 class UnsupportedFormatError(MediaError):
     code = "unsupported_format"
 
 
-def probe_args(path: str) -> list[str]:
+@dataclass(frozen=True)
+class Probe:
+    source: SourceDescription
+    bytes_read: int
+
+
+def probe_args(source: str) -> list[str]:
     return [
-        "ffprobe", "-v", "error", "-hide_banner",
-        "-format_whitelist", INPUT_FORMATS, "-protocol_whitelist", INPUT_PROTOCOLS,
+        "ffprobe", "-v", "verbose", "-hide_banner",
+        "-format_whitelist", INPUT_FORMATS, "-protocol_whitelist", input_protocols(source),
         "-print_format", "json", "-show_format", "-show_streams",
-        "-i", path,
+        "-i", source,
     ]  # fmt: skip
 
 
-def probe(path: str, size_bytes: int, timeout_s: float = PROBE_TIMEOUT_S) -> SourceDescription:
-    """Describe the media file at `path`. Raises MediaError (reason `unreadable` or `unsupported_format`)."""
+def probe(source: str, size_bytes: int, timeout_s: float = PROBE_TIMEOUT_S) -> Probe:
+    """Describe the media at `source` (a path or URL). Raises MediaError: `unreadable` or `unsupported_format`."""
     try:
-        completed = run(probe_args(path), timeout_s)
-    except MediaError as error:
-        # ffmpeg's only signal that a file was recognised but refused by the allowlist is this sentence.
-        if "not on whitelist" in error.message:
+        completed = run(probe_args(source), min(timeout_s, PROBE_TIMEOUT_S))
+    except ToolFailedError as error:
+        # ffmpeg's only signal that it recognised a format the allowlist refuses is this sentence.
+        if "Format not on whitelist" in error.stderr:
             raise UnsupportedFormatError(
-                "The file is not in an accepted video format; upload MP4, MOV, 3GP, MKV, WebM or AVI."
+                "The file is not in an accepted video format (it may be a playlist, a script or an image); "
+                "upload MP4, MOV, 3GP, MKV, WebM or AVI."
             ) from error
         raise MediaError("The file could not be read as a video; it may be damaged or not a video at all.") from error
-    return parse_probe(json.loads(completed.stdout or b"{}"), size_bytes)
+    bytes_read = sum(int(count) for count in _BYTES_READ.findall(completed.stderr))
+    return Probe(parse_probe(json.loads(completed.stdout or b"{}"), size_bytes), bytes_read)
 
 
 def parse_probe(data: dict[str, Any], size_bytes: int) -> SourceDescription:
@@ -45,12 +61,11 @@ def parse_probe(data: dict[str, Any], size_bytes: int) -> SourceDescription:
     streams = data.get("streams") or []
     video_data = _pick_video(streams)
     audio_data = next((s for s in streams if s.get("codec_type") == "audio"), None)
-    video = _video(video_data) if video_data else None
     return SourceDescription(
         container=str(fmt.get("format_name", "")),
         size_bytes=size_bytes,
         duration_s=_positive_float(fmt.get("duration")) or _positive_float((video_data or {}).get("duration")),
-        video=video,
+        video=_video(video_data) if video_data else None,
         audio_codec=audio_data.get("codec_name", "unknown") if audio_data else None,
         audio_index=int(audio_data["index"]) if audio_data else None,
         bit_rate=_int_or_none(fmt.get("bit_rate")),
@@ -76,6 +91,7 @@ def _video(stream: dict[str, Any]) -> VideoStream:
         frame_rate=_rate(stream.get("avg_frame_rate")) or _rate(stream.get("r_frame_rate")),
         pixel_format=stream.get("pix_fmt"),
         rotation=_rotation(stream),
+        bit_rate=_int_or_none(stream.get("bit_rate")),
     )
 
 

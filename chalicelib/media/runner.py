@@ -1,7 +1,8 @@
 """The one place ffmpeg and ffprobe are started.
 
 Argument lists only (never a shell), stdin closed, each child in its own process group so that a
-deadline kills everything it started, in time for the handler to record the failure.
+deadline kills everything it started, in time for the handler to record the failure. The format and
+protocol allowlists that every input gets are defined here too.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from dataclasses import dataclass
 
 from chalicelib.domain.errors import MediaError
 
-# Formats ffmpeg may open on input. Anything else (HLS playlists, concat scripts, image sequences...)
-# is refused before it can make ffmpeg open another file or URL.
+# Formats ffmpeg may open on input. Anything else (HLS playlists, concat scripts, image sequences,
+# raw streams...) is refused before it can make ffmpeg open another file or URL.
 INPUT_FORMATS = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi"
-INPUT_PROTOCOLS = "file"
-STDERR_TAIL_CHARS = 2000
+STDERR_TAIL_CHARS = 8000
+TOOLS = ("ffmpeg", "ffprobe")
 
 
 @dataclass(frozen=True)
@@ -28,16 +29,35 @@ class Completed:
     stderr: str
 
 
+class ToolFailedError(MediaError):
+    """ffmpeg or ffprobe exited with an error; `stderr` holds the end of what it said."""
+
+    def __init__(self, message: str, stderr: str) -> None:
+        super().__init__(message)
+        self.stderr = stderr
+
+
 class MediaTimeoutError(MediaError):
     """The child ran past its deadline and was killed."""
 
     code = "processing_timeout"
 
 
+def input_protocols(source: str) -> str:
+    """The only protocols an input may use: a presigned HTTPS URL, loopback HTTP locally, or a file."""
+    if source.startswith("https://"):
+        return "https,tls,tcp"
+    if source.startswith("http://"):
+        return "http,tcp"
+    return "file"
+
+
 def run(args: Sequence[str], timeout_s: float) -> Completed:
     """Run `args` (args[0] is `ffmpeg` or `ffprobe`) and return its output; raise MediaError on failure."""
-    if args[0] not in ("ffmpeg", "ffprobe"):
-        raise ValueError(f"runner only starts ffmpeg and ffprobe, not {args[0]!r}")
+    if args[0] not in TOOLS:
+        raise ValueError(f"runner only starts {' and '.join(TOOLS)}, not {args[0]!r}")
+    if args[0] == "ffmpeg" and "-nostdin" not in args:
+        raise ValueError("ffmpeg must be given -nostdin")
     with subprocess.Popen(
         list(args),
         stdin=subprocess.DEVNULL,
@@ -53,12 +73,12 @@ def run(args: Sequence[str], timeout_s: float) -> Completed:
             raise MediaTimeoutError(f"{args[0]} did not finish within {timeout_s:.0f} s and was stopped.") from None
     err = stderr.decode("utf-8", "replace")[-STDERR_TAIL_CHARS:]
     if process.returncode != 0:
-        raise MediaError(f"{args[0]} could not process the file: {_last_line(err)}")
+        raise ToolFailedError(f"{args[0]} could not process the file: {_last_line(err)}", err)
     return Completed(stdout=stdout, stderr=err)
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
 
 

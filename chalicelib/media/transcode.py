@@ -1,22 +1,28 @@
-"""The ffmpeg graph that turns a validated source into web renditions, a poster and a thumbnail sprite.
+"""The ffmpeg command that turns a validated source into web renditions, a poster and a thumbnail sprite.
 
-One decode feeds every output (a `split`), and each output is stripped of metadata, chapters,
-subtitles and data streams: only the mapped video and audio streams are written.
+One decode feeds every output (a `split`). Every output is stripped of container and stream
+metadata and chapters, and only the chosen video stream and the first audio stream are mapped, so
+subtitles, data streams, cover art and anything else in the upload are left behind.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import ffmpeg
 
 from chalicelib.domain.ladder import Rendition, SpritePlan
 from chalicelib.domain.source import SourceDescription
-from chalicelib.media.runner import INPUT_FORMATS, INPUT_PROTOCOLS, run
+from chalicelib.media.runner import INPUT_FORMATS, input_protocols, run
 
 POSTER_NAME = "poster.jpg"
 SPRITE_NAME = "sprite.jpg"
+# What every output gets: none of the source's container or stream metadata (`-map_metadata -1`
+# alone still copies stream tags such as handler names), no chapters, no encoder tags.
+CLEAN = {"map_metadata": -1, "map_metadata:s": -1, "map_chapters": -1, "fflags": "+bitexact"}
 
 
 @dataclass(frozen=True)
@@ -24,8 +30,9 @@ class TranscodePlan:
     source: SourceDescription
     renditions: list[Rendition]
     sprite: SpritePlan
-    poster_at_s: float
     max_duration_s: float
+    max_frame_rate: float
+    max_pixels: int
 
 
 @dataclass(frozen=True)
@@ -43,51 +50,65 @@ def transcode_args(source_path: str, out_dir: str, plan: TranscodePlan) -> list[
     video = plan.source.video
     assert video is not None, "a source without video never reaches the transcoder"
     source = ffmpeg.input(
-        source_path, format_whitelist=INPUT_FORMATS, protocol_whitelist=INPUT_PROTOCOLS, t=plan.max_duration_s
+        source_path,
+        format_whitelist=INPUT_FORMATS,
+        protocol_whitelist=input_protocols(source_path),
+        max_pixels=plan.max_pixels,
+        t=plan.max_duration_s,  # read no further than this, whatever the header claims
     )
-    branches = source[str(video.index)].filter_multi_output("split", len(plan.renditions) + 2)
+    frame_cap = math.ceil(plan.max_duration_s * plan.max_frame_rate)
+    encoded = [r for r in plan.renditions if not r.passthrough]
+    branches = source[str(video.index)].filter_multi_output("split", len(encoded) + 1)
+    audio = [source[str(plan.source.audio_index)]] if plan.source.audio_index is not None else []
     outputs = []
-    for number, rendition in enumerate(plan.renditions):
-        picture = branches[number].filter("scale", rendition.width, rendition.height).filter("format", "yuv420p")
-        streams = [picture]
-        audio: dict[str, object] = {}
-        if plan.source.audio_index is not None:
-            streams.append(source[str(plan.source.audio_index)])
-            audio = {"acodec": "aac", "audio_bitrate": f"{rendition.audio_kbps}k", "ac": 2}
-        outputs.append(
-            ffmpeg.output(
-                *streams,
-                os.path.join(out_dir, rendition_file(rendition)),
-                vcodec="libx264",
-                preset="veryfast",
-                crf=23,
-                maxrate=f"{rendition.video_kbps}k",
-                bufsize=f"{rendition.video_kbps * 2}k",
-                pix_fmt="yuv420p",
-                movflags="+faststart",
-                map_metadata=-1,
-                map_chapters=-1,
-                **audio,
+    for rendition in plan.renditions:
+        path = os.path.join(out_dir, rendition_file(rendition))
+        if rendition.passthrough:
+            outputs.append(
+                ffmpeg.output(source[str(video.index)], *audio, path, c="copy", movflags="+faststart", **CLEAN)
             )
+            continue
+        picture = branches[encoded.index(rendition)].filter("scale", rendition.width, rendition.height)
+        outputs.append(
+            ffmpeg.output(picture.filter("format", "yuv420p"), *audio, path, **_h264(rendition, frame_cap, bool(audio)))
         )
+    top = plan.renditions[0]
     sprite = plan.sprite
+    samples = branches[len(encoded)].filter("fps", fps=f"1/{sprite.interval_s:.6f}").filter_multi_output("split", 2)
     outputs.append(
-        branches[len(plan.renditions)]
-        .filter("fps", fps=f"1/{sprite.interval_s:.6f}")
+        samples[0]
         .filter("scale", sprite.tile_width, sprite.tile_height)
         .filter("tile", f"{sprite.columns}x{sprite.rows}")
-        .output(os.path.join(out_dir, SPRITE_NAME), vframes=1, map_metadata=-1, **{"q:v": 4, "update": 1})
+        .output(os.path.join(out_dir, SPRITE_NAME), vframes=1, update=1, **{"q:v": 4}, **CLEAN)
     )
+    # The poster: of the frames sampled across the film, the one most like the whole (not a black title card).
     outputs.append(
-        branches[len(plan.renditions) + 1]
-        .filter("trim", start=plan.poster_at_s)
-        .filter("setpts", "PTS-STARTPTS")
-        .output(os.path.join(out_dir, POSTER_NAME), vframes=1, map_metadata=-1, **{"q:v": 3, "update": 1})
+        samples[1]
+        .filter("thumbnail", n=sprite.tiles)
+        .filter("scale", top.width, top.height)
+        .output(os.path.join(out_dir, POSTER_NAME), vframes=1, update=1, **{"q:v": 3}, **CLEAN)
     )
     args: list[str] = (
         ffmpeg.merge_outputs(*outputs).global_args("-nostdin", "-v", "error").compile(overwrite_output=True)
     )
     return args
+
+
+def _h264(rendition: Rendition, frame_cap: int, with_audio: bool) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "vcodec": "libx264",
+        "preset": "veryfast",
+        "crf": 23,
+        "maxrate": f"{rendition.video_kbps}k",
+        "bufsize": f"{rendition.video_kbps * 2}k",
+        "pix_fmt": "yuv420p",
+        "movflags": "+faststart",
+        "vframes": frame_cap,
+        **CLEAN,
+    }
+    if with_audio:
+        options.update(acodec="aac", audio_bitrate=f"{rendition.audio_kbps}k", ac=2)
+    return options
 
 
 def transcode(source_path: str, out_dir: str, plan: TranscodePlan, timeout_s: float) -> Outputs:

@@ -1,27 +1,33 @@
-"""Stage two: a validated upload becomes web renditions, a poster and a sprite; the film becomes READY."""
+"""Stage two: a validated upload becomes web renditions, a poster, a sprite and its storyboard."""
 
 from __future__ import annotations
 
 import json
 import os
 import tempfile
+import time
 from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, StaleTransitionError
 from chalicelib.domain.film import Status
-from chalicelib.domain.ladder import plan_renditions, plan_sprite, poster_time
+from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
 from chalicelib.domain.rules import check_duration
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError
-from chalicelib.media.transcode import Outputs, TranscodePlan, transcode
-from chalicelib.observability import count, logger
+from chalicelib.media.transcode import SPRITE_NAME, Outputs, TranscodePlan, transcode
+from chalicelib.observability import count, logger, measure
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.validate import reject
+from chalicelib.services.outcomes import fail, reject
 
 MEDIA_PREFIX = "films/"
+STORYBOARD_NAME = "storyboard.vtt"
 # Time kept back from the Lambda's deadline to upload outputs and record the outcome.
 RESERVE_S = 20.0
+# Read no more than this far past the longest valid film, whatever the header claims.
+DECODE_MARGIN_S = 1.0
 
 
 def media_prefix(video_id: str) -> str:
@@ -40,39 +46,31 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
     if film is None or film["status"] != Status.TRANSCODING.value:
         logger.info("ignoring a transcode request for a film not in TRANSCODING")
         return
+    started = time.monotonic()
+    # A private directory per invocation, removed whatever happens: a warm container never shows
+    # one film's files to the next invocation.
     with tempfile.TemporaryDirectory(prefix="omjr-transcode-") as workdir:
         source_path = os.path.join(workdir, "source")
         deps.uploads.download(film["upload_key"], source_path)
         out_dir = os.path.join(workdir, "out")
         os.mkdir(out_dir)
         try:
-            source = probe(source_path, os.path.getsize(source_path))
-            if source.video is None or source.duration_s is None:
-                raise MediaError("The file changed after it was validated and can no longer be read.")
-            limits = deps.settings.limits
-            plan = TranscodePlan(
-                source=source,
-                renditions=plan_renditions(source.video),
-                sprite=plan_sprite(source.video, source.duration_s),
-                poster_at_s=poster_time(source.duration_s),
-                # Read no more than a little past the longest valid film, whatever the header claims.
-                max_duration_s=limits.max_duration_s + 1,
-            )
+            plan = _plan(deps, source_path)
             outputs = transcode(source_path, out_dir, plan, timeout_s=max(deadline_s - RESERVE_S, 1.0))
             top = next(iter(outputs.renditions.values()))
-            decoded = probe(top, os.path.getsize(top)).duration_s
+            decoded = probe(top, os.path.getsize(top)).source.duration_s
         except MediaTimeoutError as error:
-            _fail(deps, video_id, error.message)
+            fail(deps, video_id, error.message)
             return
         except MediaError as error:
-            reject(deps, video_id, Status.TRANSCODING, error.code, error.message)
+            reject(deps, video_id, error.code, error.message)
             return
-        rejection = check_duration(decoded, limits)
-        if rejection is not None:
-            # The header said one minute; the frames say otherwise.
-            reject(deps, video_id, Status.TRANSCODING, rejection.code, rejection.reason)
+        rejection = check_duration(decoded, deps.settings.limits)
+        if rejection is not None:  # the header said one minute; the frames say otherwise
+            reject(deps, video_id, rejection.code, rejection.reason)
             return
-        fields = _publish_outputs(deps, video_id, plan, outputs)
+        fields = _store_outputs(deps, video_id, plan, outputs)
+    elapsed = time.monotonic() - started
     fields["duration_s"] = round(float(decoded or 0), 3)
     try:
         deps.catalog.transition(video_id, Status.READY, now_iso(), fields)
@@ -81,27 +79,43 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         deps.media.delete_prefix(media_prefix(video_id))
         return
     count("FilmsReady")
-    logger.info("film ready", extra={"renditions": [r["name"] for r in fields["renditions"]]})
+    measure("TranscodeSeconds", elapsed, MetricUnit.Seconds)
+    measure("TranscodeSpeed", float(decoded or 0) / max(elapsed, 1e-3), MetricUnit.Count)
+    logger.info("film ready", extra={"renditions": [r["name"] for r in fields["renditions"]], "seconds": elapsed})
 
 
-def _publish_outputs(deps: Dependencies, video_id: str, plan: TranscodePlan, outputs: Outputs) -> dict[str, Any]:
+def _plan(deps: Dependencies, source_path: str) -> TranscodePlan:
+    source = probe(source_path, os.path.getsize(source_path)).source
+    if source.video is None or source.duration_s is None:
+        raise MediaError("The file changed after it was validated and can no longer be read.")
+    limits = deps.settings.limits
+    return TranscodePlan(
+        source=source,
+        renditions=plan_renditions(source),
+        sprite=plan_sprite(source.video, min(source.duration_s, limits.max_duration_s)),
+        max_duration_s=limits.max_duration_s + DECODE_MARGIN_S,
+        max_frame_rate=limits.max_frame_rate,
+        max_pixels=limits.max_long_side * limits.max_short_side,
+    )
+
+
+def _store_outputs(deps: Dependencies, video_id: str, plan: TranscodePlan, outputs: Outputs) -> dict[str, Any]:
     prefix = media_prefix(video_id)
     renditions = []
     for rendition in plan.renditions:
         key = f"{prefix}{rendition.name}.mp4"
         deps.media.upload(outputs.renditions[rendition.name], key, "video/mp4")
         renditions.append({"name": rendition.name, "key": key, "width": rendition.width, "height": rendition.height})
+    deps.media.upload(outputs.sprite, f"{prefix}{SPRITE_NAME}", "image/jpeg")
+    storyboard = os.path.join(os.path.dirname(outputs.sprite), STORYBOARD_NAME)
+    with open(storyboard, "w", encoding="utf-8") as file:
+        file.write(storyboard_vtt(plan.sprite, SPRITE_NAME))
+    deps.media.upload(storyboard, f"{prefix}{STORYBOARD_NAME}", "text/vtt")
+    # The poster last: its presence says the set is complete.
     deps.media.upload(outputs.poster, f"{prefix}poster.jpg", "image/jpeg")
-    deps.media.upload(outputs.sprite, f"{prefix}sprite.jpg", "image/jpeg")
-    return {"renditions": renditions, "poster_key": f"{prefix}poster.jpg", "sprite_key": f"{prefix}sprite.jpg"}
-
-
-def _fail(deps: Dependencies, video_id: str, reason: str) -> None:
-    try:
-        deps.catalog.transition(
-            video_id, Status.FAILED, now_iso(), {"reason_code": "processing_failed", "reason": reason}
-        )
-    except StaleTransitionError:
-        return
-    count("FilmsFailed")
-    logger.error("transcode failed", extra={"reason": reason})
+    return {
+        "renditions": renditions,
+        "poster_key": f"{prefix}poster.jpg",
+        "sprite_key": f"{prefix}{SPRITE_NAME}",
+        "storyboard_key": f"{prefix}{STORYBOARD_NAME}",
+    }

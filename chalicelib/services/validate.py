@@ -1,20 +1,30 @@
-"""Stage one of the pipeline: an upload arrived; probe it and apply the one-minute rule and the others."""
+"""Stage one of the pipeline: an upload arrived; probe it where it lies and apply the rules."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.adapters.s3_events import ObjectCreated, objects_created
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, StaleTransitionError
 from chalicelib.domain.film import Status
-from chalicelib.domain.rules import check_source
+from chalicelib.domain.rules import check_size, check_source
 from chalicelib.media.probe import probe
-from chalicelib.observability import count, logger, record_rejection
+from chalicelib.media.runner import MediaTimeoutError
+from chalicelib.observability import count, logger, measure
 from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.outcomes import fail, reject
 from chalicelib.services.uploads import video_id_from_key
+
+# Long enough for a slow probe, short enough that a leaked URL is soon worthless.
+PROBE_URL_TTL_S = 300
+
+
+def handle_event(deps: Dependencies, event: dict[str, Any], deadline_s: float) -> None:
+    for record in event.get("Records", []):
+        process_message(deps, record["body"], deadline_s)
 
 
 def process_message(deps: Dependencies, body: str, deadline_s: float) -> None:
@@ -56,41 +66,30 @@ def validate_upload(deps: Dependencies, video_id: str, created: ObjectCreated, d
 
 
 def _probe_and_decide(deps: Dependencies, video_id: str, created: ObjectCreated, deadline_s: float) -> None:
-    with tempfile.TemporaryDirectory(prefix="omjr-validate-") as workdir:
-        path = os.path.join(workdir, "source")
-        deps.uploads.download(created.key, path)
-        try:
-            source = probe(path, os.path.getsize(path), timeout_s=deadline_s)
-        except MediaError as error:
-            reject(deps, video_id, Status.VALIDATING, error.code, error.message)
-            return
-    rejection = check_source(source, deps.settings.limits)
+    limits = deps.settings.limits
+    rejection = check_size(created.size_bytes, limits)
     if rejection is not None:
-        reject(deps, video_id, Status.VALIDATING, rejection.code, rejection.reason)
+        reject(deps, video_id, rejection.code, rejection.reason)
         return
-    video = source.video
-    assert video is not None
-    width, height = video.display_size
-    deps.catalog.transition(
-        video_id,
-        Status.TRANSCODING,
-        now_iso(),
-        {"duration_s": round(float(source.duration_s or 0), 3), "source_width": width, "source_height": height},
-    )
+    url = deps.uploads.presign_get(created.key, PROBE_URL_TTL_S)
+    try:
+        probed = probe(url, created.size_bytes, timeout_s=deadline_s)
+    except MediaTimeoutError as error:
+        fail(deps, video_id, error.message)
+        return
+    except MediaError as error:
+        reject(deps, video_id, error.code, error.message)
+        return
+    measure("BytesProbed", probed.bytes_read, MetricUnit.Bytes)
+    logger.info("upload probed", extra={"bytes_read": probed.bytes_read, "size_bytes": created.size_bytes})
+    source = probed.source
+    rejection = check_source(source, limits)
+    if rejection is not None:
+        reject(deps, video_id, rejection.code, rejection.reason)
+        return
+    assert source.video is not None and source.duration_s is not None
+    width, height = source.video.display_size
+    fields = {"duration_s": round(source.duration_s, 3), "source_width": width, "source_height": height}
+    deps.catalog.transition(video_id, Status.TRANSCODING, now_iso(), fields)
     deps.transcode_queue.send({"video_id": video_id, "key": created.key, "etag": created.etag})
     logger.info("upload accepted for transcoding", extra={"duration_s": source.duration_s})
-
-
-def reject(deps: Dependencies, video_id: str, current: Status, code: str, reason: str) -> None:
-    try:
-        deps.catalog.transition(video_id, Status.REJECTED, now_iso(), {"reason_code": code, "reason": reason})
-    except StaleTransitionError:
-        logger.info("film left %s before it could be rejected", current.value)
-        return
-    record_rejection(code)
-    logger.info("upload rejected", extra={"reason_code": code, "reason": reason})
-
-
-def handle_event(deps: Dependencies, event: dict[str, Any], deadline_s: float) -> None:
-    for record in event.get("Records", []):
-        process_message(deps, record["body"], deadline_s)

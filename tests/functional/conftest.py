@@ -1,8 +1,11 @@
-"""Functional tests: the Chalice app in process, moto's `mock_aws` as AWS, real ffmpeg."""
+"""Functional tests: the Chalice app in process (chalice.test.Client, handlers called directly),
+moto's server in a thread as AWS, real ffmpeg on tiny generated clips."""
 
 from __future__ import annotations
 
 import json
+import logging
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +13,9 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 from chalice.test import Client
-from moto import mock_aws
+from moto.server import ThreadedMotoServer
 
 import app as app_module
 from chalicelib import wiring
@@ -21,8 +25,11 @@ from local import chalice_config
 from local.lambda_context import LocalLambdaContext
 from local.resources import ROOT, LocalResources
 from local.worker import lambda_event
+from tests.functional.media_samples import make_samples
 
 MEDIA_BASE_URL = "https://media.example.org"
+# moto's server logs every request it answers; the tests' own output is what matters.
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 @dataclass
@@ -65,28 +72,37 @@ class Stack:
         self.client("s3").put_object(Bucket=self.name("UploadsBucket"), Key=key, Body=path.read_bytes())
 
 
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """moto's server in a thread: ffprobe reads uploads through presigned URLs, so S3 must speak HTTP."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
 @pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+def stack(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str) -> Iterator[Stack]:
+    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10).raise_for_status()
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "us-east-1"}.items():  # fmt: skip
+                        "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto_endpoint}.items():  # fmt: skip
         monkeypatch.setenv(name, value)
-    with mock_aws():
-        session = boto3.session.Session()
-        resources = LocalResources(session, None, "omjr-test")
-        resources.create_all()
-        env = {**chalice_config.environment("local"),
-               **resources.function_environment({"MEDIA_BASE_URL": MEDIA_BASE_URL})}  # fmt: skip
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        wiring.reset()
-        catalog = DynamoDBCatalog(session.client("dynamodb"), env["CATALOG_TABLE"])
-        keys = {
-            "office": create_key(catalog, FIELD_OFFICE, "office-caucasus", frozenset({"AZ", "AM"})),
-            "other_office": create_key(catalog, FIELD_OFFICE, "office-central-asia", frozenset({"KG", "TJ"})),
-            "editor": create_key(catalog, EDITOR),
-        }
-        yield Stack(session, resources, env, keys)
+    session = boto3.session.Session()
+    resources = LocalResources(session, moto_endpoint, "omjr-test")
+    resources.create_all()
+    env = {**chalice_config.environment("local"),
+           **resources.function_environment({"MEDIA_BASE_URL": MEDIA_BASE_URL})}  # fmt: skip
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    wiring.reset()
+    catalog = DynamoDBCatalog(session.client("dynamodb"), env["CATALOG_TABLE"])
+    keys = {
+        "office": create_key(catalog, FIELD_OFFICE, "office-caucasus", frozenset({"AZ", "AM"})),
+        "other_office": create_key(catalog, FIELD_OFFICE, "office-central-asia", frozenset({"KG", "TJ"})),
+        "editor": create_key(catalog, EDITOR),
+    }
+    yield Stack(session, resources, env, keys)
     wiring.reset()
 
 
@@ -115,3 +131,15 @@ def post_json(api: Client, path: str, body: Any, key: str | None) -> Any:
 
 def get(api: Client, path: str, key: str | None = None) -> Any:
     return api.http.get(path, headers={"x-api-key": key} if key else {})
+
+
+@pytest.fixture(scope="session")
+def samples(tmp_path_factory: pytest.TempPathFactory, clips: dict[str, Path]) -> dict[str, Path]:
+    return make_samples(tmp_path_factory.mktemp("samples"), clips["valid"])
+
+
+def ffprobe_json(path: Path) -> dict[str, Any]:
+    out = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
+                          "-show_chapters", str(path)], capture_output=True, text=True, check=True)  # fmt: skip
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result

@@ -74,7 +74,7 @@ def test_a_faststart_rendition_has_its_index_first(api, stack, clips):
     [
         ("short", "duration_out_of_range", "20.0 s"),
         ("not_video", "unreadable", "could not be read"),
-        ("empty", "unreadable", "could not be read"),
+        ("empty", "unreadable", "is empty"),
         ("truncated", "unreadable", "could not be read"),
     ],
 )

@@ -1,13 +1,24 @@
-from chalicelib.domain.ladder import plan_renditions, plan_sprite, poster_time
-from chalicelib.domain.source import VideoStream
+from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
+from chalicelib.domain.source import SourceDescription, VideoStream
+
+MP4 = "mov,mp4,m4a,3gp,3g2,mj2"
 
 
-def video(width, height, rotation=0):
-    return VideoStream(index=0, codec="h264", width=width, height=height, frame_rate=30.0, rotation=rotation)
+def video(width, height, rotation=0, codec="hevc", pixel_format="yuv420p", bit_rate=2_000_000, fps=30.0):
+    return VideoStream(index=0, codec=codec, width=width, height=height, frame_rate=fps, rotation=rotation,
+                       pixel_format=pixel_format, bit_rate=bit_rate)  # fmt: skip
+
+
+def source(stream, audio="aac"):
+    return SourceDescription(container=MP4, size_bytes=1, duration_s=60.0, video=stream, audio_codec=audio)
 
 
 def sizes(stream):
-    return [(r.name, r.width, r.height) for r in plan_renditions(stream)]
+    return [(r.name, r.width, r.height) for r in plan_renditions(source(stream))]
+
+
+def passthrough(stream, audio="aac"):
+    return [r.passthrough for r in plan_renditions(source(stream, audio))]
 
 
 def test_hd_source_gets_720p_and_360p():
@@ -33,11 +44,33 @@ def test_dimensions_are_even():
         assert width % 2 == 0 and height % 2 == 0, name
 
 
+def test_a_web_ready_source_is_remuxed_for_the_top_rendition_only():
+    assert passthrough(video(1280, 720, codec="h264")) == [True, False]
+    assert passthrough(video(640, 360, codec="h264", bit_rate=1_000_000), audio=None) == [True]
+
+
+def test_anything_short_of_web_ready_is_re_encoded():
+    assert passthrough(video(1280, 720, codec="hevc")) == [False, False]
+    assert passthrough(video(1280, 720, codec="h264", pixel_format="yuv422p")) == [False, False]
+    assert passthrough(video(1280, 720, codec="h264", rotation=90)) == [False, False]
+    assert passthrough(video(1280, 720, codec="h264"), audio="opus") == [False, False]
+    assert passthrough(video(1920, 1080, codec="h264")) == [False, False], "bigger than the top rung"
+    assert passthrough(video(1280, 720, codec="h264", bit_rate=20_000_000)) == [False, False]
+    assert passthrough(video(1280, 720, codec="h264", fps=120.0)) == [False, False]
+
+
 def test_sprite_covers_the_whole_film():
     plan = plan_sprite(video(1280, 720), 60.0)
-    assert plan.columns * plan.rows * plan.interval_s == 60.0
+    assert plan.tiles * plan.interval_s == 60.0
     assert (plan.tile_width, plan.tile_height) == (160, 90)
 
 
-def test_poster_comes_after_the_opening():
-    assert poster_time(60.0) == 20.0
+def test_storyboard_maps_each_stretch_of_the_film_to_its_tile():
+    plan = plan_sprite(video(1280, 720), 60.0)
+    vtt = storyboard_vtt(plan, "sprite.jpg")
+    assert vtt.startswith("WEBVTT\n\n")
+    cues = vtt.strip().split("\n\n")[1:]
+    assert len(cues) == plan.tiles == 30
+    assert cues[0] == "00:00:00.000 --> 00:00:02.000\nsprite.jpg#xywh=0,0,160,90"
+    assert cues[6] == "00:00:12.000 --> 00:00:14.000\nsprite.jpg#xywh=160,90,160,90"
+    assert cues[-1].startswith("00:00:58.000 --> 00:01:00.000\nsprite.jpg#xywh=640,450,")

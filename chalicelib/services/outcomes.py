@@ -1,0 +1,32 @@
+"""How processing ends when it does not end READY: the film's fault (REJECTED) or ours (FAILED)."""
+
+from __future__ import annotations
+
+from chalicelib.clock import now_iso
+from chalicelib.domain.errors import StaleTransitionError
+from chalicelib.domain.film import Status
+from chalicelib.observability import count, logger, record_rejection
+from chalicelib.services.dependencies import Dependencies
+
+
+def reject(deps: Dependencies, video_id: str, code: str, reason: str) -> None:
+    """The film's own fault: REJECTED with a reason the field office can act on."""
+    try:
+        deps.catalog.transition(video_id, Status.REJECTED, now_iso(), {"reason_code": code, "reason": reason})
+    except StaleTransitionError:
+        logger.info("film left processing before it could be rejected")
+        return
+    record_rejection(code)
+    logger.info("upload rejected", extra={"reason_code": code, "reason": reason})
+
+
+def fail(deps: Dependencies, video_id: str, reason: str) -> None:
+    """Not the film's fault (a time limit, an outage): FAILED with a reason, and it can be retried."""
+    try:
+        deps.catalog.transition(
+            video_id, Status.FAILED, now_iso(), {"reason_code": "processing_failed", "reason": reason}
+        )
+    except StaleTransitionError:
+        return
+    count("FilmsFailed")
+    logger.error("processing failed", extra={"reason": reason})
