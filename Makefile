@@ -8,7 +8,7 @@ export PATH := $(BIN):$(PATH)
 export AWS_DEFAULT_REGION ?= us-east-1
 STAGE ?= dev
 
-.PHONY: run test unit functional e2e lint typecheck package clean
+.PHONY: run test unit functional e2e lint typecheck package bench clean
 
 run: $(BIN)/.installed $(BIN)/ffmpeg  ## the local stack with demo films (PORT, SAMPLES=0, *_API_KEY)
 	exec $(BIN)/python -m local
@@ -57,3 +57,6 @@ $(BIN)/ffmpeg: $(BIN)/.installed
 
 clean:
 	rm -rf build .local .pytest_cache .mypy_cache .ruff_cache
+
+bench: $(BIN)/.installed $(BIN)/ffmpeg  ## media benchmarks (several minutes); figures go to docs/BENCHMARKS.md
+	$(BIN)/python -m bench.media

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalice.app import Chalice, SQSEvent
+from chalice.app import Chalice, CloudWatchEvent, SQSEvent
 
 from chalicelib import config, handlers
 from chalicelib.api.editor import editor
@@ -25,3 +25,9 @@ def validate_upload(event: SQSEvent) -> None:
 @app.on_sqs_message(queue=config.TRANSCODE_QUEUE_NAME, batch_size=1, name="transcode_film")
 def transcode_film(event: SQSEvent) -> None:
     handlers.transcode_film(event.to_dict(), event.context)
+
+
+# Expires unused uploads and catches films whose processing stopped without an outcome.
+@app.schedule("rate(10 minutes)", name="sweep_stuck_films")
+def sweep_stuck_films(event: CloudWatchEvent) -> None:
+    handlers.sweep_stuck_films(event.to_dict(), event.context)

@@ -10,7 +10,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from chalicelib.domain.film import Status
 from chalicelib.domain.rules import ValidationLimits
+from chalicelib.domain.sweep import SweepLimits
 
 SERVICE_NAME = "oneminutesjr-ingest"
 METRICS_NAMESPACE = "OneMinutesJr"
@@ -20,6 +22,10 @@ UPLOADS_BUCKET = "UPLOADS_BUCKET"
 MEDIA_BUCKET = "MEDIA_BUCKET"
 CATALOG_TABLE = "CATALOG_TABLE"
 TRANSCODE_QUEUE_URL = "TRANSCODE_QUEUE_URL"
+UPLOADS_QUEUE_URL = "UPLOADS_QUEUE_URL"
+IDEMPOTENCY_TABLE = "IDEMPOTENCY_TABLE"
+STUCK_VALIDATING_S = "STUCK_VALIDATING_S"
+STUCK_TRANSCODING_S = "STUCK_TRANSCODING_S"
 MEDIA_BASE_URL = "MEDIA_BASE_URL"
 MIN_DURATION_S = "MIN_DURATION_S"
 MAX_DURATION_S = "MAX_DURATION_S"
@@ -40,10 +46,13 @@ class Settings:
     media_bucket: str
     catalog_table: str
     transcode_queue_url: str
+    uploads_queue_url: str
+    idempotency_table: str
     media_base_url: str
     limits: ValidationLimits
     upload_url_ttl_s: int
     topics: frozenset[str]
+    sweep: SweepLimits
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -55,6 +64,8 @@ class Settings:
             media_bucket=env[MEDIA_BUCKET],
             catalog_table=env[CATALOG_TABLE],
             transcode_queue_url=env[TRANSCODE_QUEUE_URL],
+            uploads_queue_url=env[UPLOADS_QUEUE_URL],
+            idempotency_table=env[IDEMPOTENCY_TABLE],
             media_base_url=env[MEDIA_BASE_URL].rstrip("/"),
             limits=ValidationLimits(
                 min_duration_s=float(env[MIN_DURATION_S]),
@@ -63,4 +74,13 @@ class Settings:
             ),
             upload_url_ttl_s=int(env[UPLOAD_URL_TTL_S]),
             topics=frozenset(topic.strip() for topic in env[TOPICS].split(",") if topic.strip()),
+            sweep=SweepLimits(
+                # An unused upload expires an hour after its link did.
+                upload_window_s=int(env[UPLOAD_URL_TTL_S]) + 3600,
+                stuck_after_s={
+                    Status.UPLOADED: int(env[STUCK_VALIDATING_S]),
+                    Status.VALIDATING: int(env[STUCK_VALIDATING_S]),
+                    Status.TRANSCODING: int(env[STUCK_TRANSCODING_S]),
+                },
+            ),
         )

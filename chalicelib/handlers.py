@@ -1,4 +1,4 @@
-"""Lambda entry points for the pipeline stages, observed the same way; `app.py` hands them raw events."""
+"""Lambda entry points, observed the same way; `app.py` hands them raw events and the context."""
 
 from __future__ import annotations
 
@@ -6,18 +6,24 @@ from typing import Any
 
 from chalicelib import wiring
 from chalicelib.observability import observed
-from chalicelib.services import transcode, validate
-
-
-def seconds_left(context: Any) -> float:
-    return float(context.get_remaining_time_in_millis()) / 1000.0
+from chalicelib.services import recovery, transcode, validate
 
 
 @observed
 def validate_upload(event: dict[str, Any], context: Any) -> None:
-    validate.handle_event(wiring.dependencies(), event, seconds_left(context))
+    deps = wiring.dependencies()
+    for record in event.get("Records", []):
+        validate.handle_record(deps, record, context)
 
 
 @observed
 def transcode_film(event: dict[str, Any], context: Any) -> None:
-    transcode.handle_event(wiring.dependencies(), event, seconds_left(context))
+    deps = wiring.dependencies()
+    for record in event.get("Records", []):
+        transcode.handle_record(deps, record, context)
+
+
+@observed
+def sweep_stuck_films(event: dict[str, Any], context: Any) -> dict[str, int]:
+    deps = wiring.dependencies()
+    return recovery.sweep(deps, deps.settings.sweep)

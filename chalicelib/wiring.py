@@ -19,6 +19,7 @@ def _client(service: str) -> Any:
 @functools.cache
 def dependencies() -> Dependencies:
     from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+    from chalicelib.adapters.idempotency import IdempotencyGuard
     from chalicelib.adapters.s3_store import S3Store
     from chalicelib.adapters.sqs_queue import SQSQueue
 
@@ -29,6 +30,8 @@ def dependencies() -> Dependencies:
         uploads=S3Store(_client("s3"), settings.uploads_bucket),
         media=S3Store(_client("s3"), settings.media_bucket),
         transcode_queue=SQSQueue(_client("sqs"), settings.transcode_queue_url),
+        uploads_queue=SQSQueue(_client("sqs"), settings.uploads_queue_url),
+        idempotency=IdempotencyGuard(_client("dynamodb"), settings.idempotency_table),
     )
 
 

@@ -32,7 +32,10 @@ def environment(stage: str, function: str | None = None) -> dict[str, str]:
 
 
 def timeout_s(stage: str, function: str) -> int:
+    """The function's timeout: the local overrides' number when they have one, else Chalice's."""
+    from local.resources import local_overrides
+
     timeout = 60
     for layer in _layers(stage, function):
         timeout = layer.get("lambda_timeout", timeout)
-    return int(timeout)
+    return int(local_overrides().get("function_timeouts", {}).get(function, timeout))

@@ -8,13 +8,15 @@ Resources that have no local meaning (CloudFront, policies, Chalice's own functi
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "infra" / "resources.json"
-OVERRIDES = ROOT / "infra" / "local-overrides.json"
+# LOCAL_OVERRIDES names another file of the same shape (the fault tests use short timeouts).
+OVERRIDES = Path(os.environ.get("LOCAL_OVERRIDES") or ROOT / "infra" / "local-overrides.json")
 ACCOUNT_ID = "123456789012"  # moto's account
 REGION = "us-east-1"
 
@@ -88,7 +90,7 @@ class LocalResources:
             return self._created[logical_id]
         resource = self._template["Resources"][logical_id]
         kind = resource.get("Type")
-        properties = {**resource.get("Properties", {}), **_overrides().get(logical_id, {})}
+        properties = {**resource.get("Properties", {}), **local_overrides()["resources"].get(logical_id, {})}
         creators = {
             "AWS::SQS::Queue": self._queue,
             "AWS::S3::Bucket": self._bucket,
@@ -137,12 +139,13 @@ class LocalResources:
 
     def _table(self, properties: dict[str, Any]) -> dict[str, str]:
         name = self.resolve(properties["TableName"])
+        optional = {key: properties[key] for key in ("GlobalSecondaryIndexes",) if key in properties}
         self._clients["dynamodb"].create_table(
             TableName=name,
             AttributeDefinitions=properties["AttributeDefinitions"],
             KeySchema=properties["KeySchema"],
-            GlobalSecondaryIndexes=properties.get("GlobalSecondaryIndexes", []),
             BillingMode=properties["BillingMode"],
+            **optional,
         )
         return {"Ref": name, "Arn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{name}"}
 
@@ -152,5 +155,7 @@ def load_template() -> dict[str, Any]:
     return template
 
 
-def _overrides() -> dict[str, dict[str, Any]]:
-    return {key: value for key, value in json.loads(OVERRIDES.read_text()).items() if not key.startswith("_")}
+def local_overrides() -> dict[str, Any]:
+    """`resources`: properties per logical id; `function_timeouts`: seconds per handler; `schedule_interval_s`."""
+    overrides: dict[str, Any] = json.loads(OVERRIDES.read_text())
+    return overrides

@@ -34,6 +34,7 @@ STACK_NAME = "omjr-local"
 # LOCAL_STATE_DIR lets the end-to-end tests run a stack of their own beside a developer's.
 STATE_DIR = Path(os.environ.get("LOCAL_STATE_DIR") or ROOT / ".local")
 STACK_FILE = STATE_DIR / "stack.json"
+WORKERS_PER_QUEUE = 2
 AWS_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
@@ -59,6 +60,8 @@ class LocalStack:
     def __init__(self, api_port: int) -> None:
         self.api_port = api_port
         self.processes: list[subprocess.Popen[bytes]] = []
+        # Workers and the scheduler come back when they die, as Lambda starts a new environment.
+        self.restartable: dict[int, tuple[list[str], dict[str, str] | None]] = {}
         self.media_server: ThreadingHTTPServer | None = None
 
     def start(self) -> dict[str, Any]:
@@ -82,7 +85,9 @@ class LocalStack:
         self._spawn([chalice, "--project-dir", str(ROOT), "local", "--host", "127.0.0.1",
                      "--port", str(self.api_port), "--stage", STAGE, "--no-autoreload"], env=app_env)  # fmt: skip
         for queue_url, handler in self._event_sources(session, resources):
-            self._spawn([sys.executable, "-m", "local.worker", queue_url, handler], env=app_env)
+            for _ in range(WORKERS_PER_QUEUE):
+                self._spawn([sys.executable, "-m", "local.worker", queue_url, handler], env=app_env, restart=True)
+        self._spawn([sys.executable, "-m", "local.scheduler"], env=app_env, restart=True)
         wait_until(lambda: requests.get(f"{api_url}/videos", timeout=1).ok, "the API")
 
         stack = {
@@ -121,11 +126,13 @@ class LocalStack:
             if isinstance(source, SQSEventConfig)
         ]
 
-    def _spawn(self, args: list[str], env: dict[str, str] | None = None, quiet: bool = False) -> None:
+    def _spawn(self, args: list[str], env: dict[str, str] | None = None, quiet: bool = False,
+               restart: bool = False) -> None:  # fmt: skip
         output = subprocess.DEVNULL if quiet else None
-        self.processes.append(
-            subprocess.Popen(args, env=env, cwd=ROOT, stdout=output, stderr=output, start_new_session=True)
-        )
+        process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=output, stderr=output, start_new_session=True)
+        self.processes.append(process)
+        if restart:
+            self.restartable[process.pid] = (args, env)
 
     def stop(self) -> None:
         if self.media_server is not None:
@@ -141,11 +148,17 @@ class LocalStack:
         STACK_FILE.unlink(missing_ok=True)
 
     def watch(self) -> None:
-        """Block until Ctrl-C, or until a process of the stack dies."""
+        """Block until Ctrl-C or until moto or the API dies; restart a worker that dies."""
         while True:
-            for process in self.processes:
-                if process.poll() is not None:
+            for process in list(self.processes):
+                if process.poll() is None:
+                    continue
+                if process.pid not in self.restartable:
                     raise SystemExit(f"{process.args!r} stopped with exit code {process.returncode}")
+                args, env = self.restartable.pop(process.pid)
+                self.processes.remove(process)
+                print(f"local stack: {' '.join(args[2:])} exited ({process.returncode}); starting it again", flush=True)
+                self._spawn(args, env=env, restart=True)
             time.sleep(0.5)
 
 

@@ -49,6 +49,7 @@ class DynamoDBCatalog:
             "gsi2sk": film["created_at"],
             "gsi3pk": film["status"],
             "gsi3sk": film["status_changed_at"],
+            "history": [{"status": film["status"], "at": film["status_changed_at"]}],
         }
         self._client.put_item(
             TableName=self.table_name, Item=_to_item(item), ConditionExpression="attribute_not_exists(pk)"
@@ -122,6 +123,53 @@ class DynamoDBCatalog:
         last = response.get("LastEvaluatedKey")
         return items, (_from_item(last) if last else None)
 
+    def list_by_status(self, status: Status, changed_before: str, limit: int) -> list[str]:
+        """Ids of films in `status` since before `changed_before`, oldest first (index gsi3)."""
+        response = self._client.query(
+            TableName=self.table_name,
+            IndexName=STATUS_INDEX,
+            KeyConditionExpression="gsi3pk = :status AND gsi3sk < :before",
+            ExpressionAttributeValues=_to_item({":status": status.value, ":before": changed_before}),
+            Limit=limit,
+        )
+        return [_from_item(item)["pk"].removeprefix("FILM#") for item in response.get("Items", [])]
+
+    def count_by_status(self, status: Status) -> int:
+        """How many films are in `status` (an index Query with Select=COUNT, for operators)."""
+        total, start = 0, None
+        while True:
+            query: dict[str, Any] = {
+                "TableName": self.table_name, "IndexName": STATUS_INDEX, "Select": "COUNT",
+                "KeyConditionExpression": "gsi3pk = :status",
+                "ExpressionAttributeValues": _to_item({":status": status.value}),
+            }  # fmt: skip
+            if start:
+                query["ExclusiveStartKey"] = start
+            response = self._client.query(**query)
+            total += int(response["Count"])
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                return total
+
+    def touch(self, video_id: str, status: Status, at: str, set_fields: Mapping[str, Any]) -> None:
+        """Update a film that must still be in `status`, restarting its clock in that status."""
+        fields = {**set_fields, "status_changed_at": at, "gsi3sk": at}
+        names = {f"#f{n}": name for n, name in enumerate(fields)} | {"#status": "status"}
+        values = {f":v{n}": value for n, value in enumerate(fields.values())} | {":status": status.value}
+        try:
+            self._client.update_item(
+                TableName=self.table_name,
+                Key=_to_item({"pk": film_pk(video_id), "sk": FILM_SK}),
+                UpdateExpression="SET " + ", ".join(f"#f{n} = :v{n}" for n in range(len(fields))),
+                ConditionExpression="#status = :status",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=_to_item(values),
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise StaleTransitionError(f"film {video_id} is no longer {status.value}.") from None
+            raise
+
     def list_office_films(self, office_id: str, limit: int) -> list[dict[str, Any]]:
         response = self._client.query(
             TableName=self.table_name,
@@ -155,6 +203,12 @@ class DynamoDBCatalog:
         names = {f"#f{n}": name for n, name in enumerate(fields)}
         values = {f":v{n}": value for n, value in enumerate(fields.values())}
         assignments = [f"#f{n} = :v{n}" for n in range(len(fields))]
+        # The film's journey, one entry per transition: what ops and the tests read to see that
+        # no state was entered twice.
+        names["#history"] = "history"
+        values[":journey"] = [{"status": target.value, "at": at}]
+        values[":none"] = []
+        assignments.append("#history = list_append(if_not_exists(#history, :none), :journey)")
         expression = "SET " + ", ".join(assignments)
         removals = list(remove_fields)
         if removals:

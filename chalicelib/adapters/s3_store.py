@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+# Films stream between S3 and /tmp in bounded pieces: a few 8 MB parts in flight, never a whole file
+# in memory (boto3's default of ten threads holds 80 MB of parts at once).
+TRANSFER_THREADS = 3
+TRANSFER_PART_BYTES = 8 * 2**20
+
 
 @dataclass(frozen=True)
 class PresignedPost:
@@ -16,8 +21,13 @@ class S3Store:
     """One bucket. Receives its boto3 S3 client; never creates one."""
 
     def __init__(self, client: Any, bucket: str) -> None:
+        from boto3.s3.transfer import TransferConfig
+
         self._client = client
         self.bucket = bucket
+        self._transfer = TransferConfig(
+            multipart_chunksize=TRANSFER_PART_BYTES, max_concurrency=TRANSFER_THREADS, max_io_queue=16
+        )
 
     def presign_post(self, key: str, content_type: str, max_bytes: int, expires_in_s: int) -> PresignedPost:
         """A form POST that may write exactly `key`, a `content_type` video of 1..`max_bytes` bytes."""
@@ -38,7 +48,7 @@ class S3Store:
         return url
 
     def download(self, key: str, path: str) -> None:
-        self._client.download_file(self.bucket, key, path)
+        self._client.download_file(self.bucket, key, path, Config=self._transfer)
 
     def upload(self, path: str, key: str, content_type: str) -> None:
         self._client.upload_file(
@@ -46,7 +56,21 @@ class S3Store:
             self.bucket,
             key,
             ExtraArgs={"ContentType": content_type, "CacheControl": "public, max-age=31536000, immutable"},
+            Config=self._transfer,
         )
+
+    def promote(self, staging_prefix: str, final_prefix: str, last: str) -> None:
+        """Copy every object from `staging_prefix` to `final_prefix` (`last` last), then remove the staging copies."""
+        keys = [item["Key"] for page in self._client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=staging_prefix) for item in page.get("Contents", [])]  # fmt: skip
+        for key in sorted(keys, key=lambda k: k.endswith(last)):
+            self._client.copy(
+                {"Bucket": self.bucket, "Key": key},
+                self.bucket,
+                final_prefix + key.removeprefix(staging_prefix),
+                Config=self._transfer,
+            )
+        self.delete_prefix(staging_prefix)
 
     def delete_prefix(self, prefix: str) -> int:
         deleted = 0

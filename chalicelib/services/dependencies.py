@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+from chalicelib.adapters.idempotency import IdempotencyGuard
 from chalicelib.adapters.s3_store import S3Store
 from chalicelib.adapters.sqs_queue import SQSQueue
 from chalicelib.config import Settings
@@ -17,3 +18,5 @@ class Dependencies:
     uploads: S3Store
     media: S3Store
     transcode_queue: SQSQueue
+    uploads_queue: SQSQueue
+    idempotency: IdempotencyGuard

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import StaleTransitionError
 from chalicelib.domain.film import Status
@@ -30,3 +32,8 @@ def fail(deps: Dependencies, video_id: str, reason: str) -> None:
         return
     count("FilmsFailed")
     logger.error("processing failed", extra={"reason": reason})
+
+
+def seconds_left(context: Any) -> float:
+    """The Lambda's remaining time: what every deadline inside a handler is derived from."""
+    return float(context.get_remaining_time_in_millis()) / 1000.0

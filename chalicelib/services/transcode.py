@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 import time
+import uuid
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -14,15 +15,17 @@ from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, StaleTransitionError
 from chalicelib.domain.film import Status
 from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
-from chalicelib.domain.rules import check_duration
+from chalicelib.domain.rules import ValidationLimits, check_duration
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError
 from chalicelib.media.transcode import SPRITE_NAME, Outputs, TranscodePlan, transcode
 from chalicelib.observability import count, logger, measure
+from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.outcomes import fail, reject
+from chalicelib.services.outcomes import fail, reject, seconds_left
 
 MEDIA_PREFIX = "films/"
+STAGING_PREFIX = "staging/"
 STORYBOARD_NAME = "storyboard.vtt"
 # Time kept back from the Lambda's deadline to upload outputs and record the outcome.
 RESERVE_S = 20.0
@@ -34,11 +37,24 @@ def media_prefix(video_id: str) -> str:
     return f"{MEDIA_PREFIX}{video_id}/"
 
 
-def handle_event(deps: Dependencies, event: dict[str, Any], deadline_s: float) -> None:
-    for record in event.get("Records", []):
+def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> None:
+    """One SQS message from validation (or the sweep): transcode that film, once per attempt."""
+    try:
         message = json.loads(record["body"])
-        logger.append_keys(video_id=message["video_id"])
-        transcode_film(deps, message["video_id"], deadline_s)
+        video_id, etag, attempt = str(message["video_id"]), str(message["etag"]), int(message.get("attempt", 0))
+    except (ValueError, KeyError, TypeError) as error:
+        # Retried like any failure, so it ends in the dead-letter queue where an operator can see it.
+        raise ValueError(f"unreadable transcode message: {record['body'][:200]!r}") from error
+    logger.append_keys(video_id=video_id)
+    key = {"video_id": video_id, "etag": etag, "attempt": attempt}
+    deliver(
+        record,
+        deps.transcode_queue,
+        work=lambda: deps.idempotency.run_once(
+            "transcode_film", key, context, lambda: transcode_film(deps, video_id, seconds_left(context))
+        ),
+        give_up=lambda reason: fail(deps, video_id, reason),
+    )
 
 
 def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
@@ -55,7 +71,7 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         out_dir = os.path.join(workdir, "out")
         os.mkdir(out_dir)
         try:
-            plan = _plan(deps, source_path)
+            plan = plan_transcode(source_path, deps.settings.limits)
             outputs = transcode(source_path, out_dir, plan, timeout_s=max(deadline_s - RESERVE_S, 1.0))
             top = next(iter(outputs.renditions.values()))
             decoded = probe(top, os.path.getsize(top)).source.duration_s
@@ -75,8 +91,7 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
     try:
         deps.catalog.transition(video_id, Status.READY, now_iso(), fields)
     except StaleTransitionError:
-        logger.info("film left TRANSCODING while it was transcoded (taken down?); outputs removed")
-        deps.media.delete_prefix(media_prefix(video_id))
+        _left_while_transcoding(deps, video_id)
         return
     count("FilmsReady")
     measure("TranscodeSeconds", elapsed, MetricUnit.Seconds)
@@ -84,11 +99,11 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
     logger.info("film ready", extra={"renditions": [r["name"] for r in fields["renditions"]], "seconds": elapsed})
 
 
-def _plan(deps: Dependencies, source_path: str) -> TranscodePlan:
+def plan_transcode(source_path: str, limits: ValidationLimits) -> TranscodePlan:
+    """What to make of the source at `source_path`, within `limits`."""
     source = probe(source_path, os.path.getsize(source_path)).source
     if source.video is None or source.duration_s is None:
         raise MediaError("The file changed after it was validated and can no longer be read.")
-    limits = deps.settings.limits
     return TranscodePlan(
         source=source,
         renditions=plan_renditions(source),
@@ -99,20 +114,33 @@ def _plan(deps: Dependencies, source_path: str) -> TranscodePlan:
     )
 
 
+def _left_while_transcoding(deps: Dependencies, video_id: str) -> None:
+    """The film moved on while it was transcoded. A takedown wins: nothing of the film is left behind."""
+    film = deps.catalog.get_film(video_id)
+    if film is not None and film["status"] == Status.DELETED.value:
+        deps.media.delete_prefix(media_prefix(video_id))
+        logger.info("film was taken down while it was transcoded; its outputs were removed")
+    else:
+        logger.info("film left TRANSCODING while it was transcoded", extra={"status": film and film["status"]})
+
+
 def _store_outputs(deps: Dependencies, video_id: str, plan: TranscodePlan, outputs: Outputs) -> dict[str, Any]:
+    """Upload under a private staging prefix, then promote: a killed run never leaves half a film in films/."""
     prefix = media_prefix(video_id)
+    staging = f"{STAGING_PREFIX}{video_id}/{uuid.uuid4().hex}/"
     renditions = []
     for rendition in plan.renditions:
+        deps.media.upload(outputs.renditions[rendition.name], f"{staging}{rendition.name}.mp4", "video/mp4")
         key = f"{prefix}{rendition.name}.mp4"
-        deps.media.upload(outputs.renditions[rendition.name], key, "video/mp4")
         renditions.append({"name": rendition.name, "key": key, "width": rendition.width, "height": rendition.height})
-    deps.media.upload(outputs.sprite, f"{prefix}{SPRITE_NAME}", "image/jpeg")
+    deps.media.upload(outputs.sprite, f"{staging}{SPRITE_NAME}", "image/jpeg")
     storyboard = os.path.join(os.path.dirname(outputs.sprite), STORYBOARD_NAME)
     with open(storyboard, "w", encoding="utf-8") as file:
         file.write(storyboard_vtt(plan.sprite, SPRITE_NAME))
-    deps.media.upload(storyboard, f"{prefix}{STORYBOARD_NAME}", "text/vtt")
+    deps.media.upload(storyboard, f"{staging}{STORYBOARD_NAME}", "text/vtt")
+    deps.media.upload(outputs.poster, f"{staging}poster.jpg", "image/jpeg")
     # The poster last: its presence says the set is complete.
-    deps.media.upload(outputs.poster, f"{prefix}poster.jpg", "image/jpeg")
+    deps.media.promote(staging, prefix, last="poster.jpg")
     return {
         "renditions": renditions,
         "poster_key": f"{prefix}poster.jpg",

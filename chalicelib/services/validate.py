@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -14,21 +15,18 @@ from chalicelib.domain.rules import check_size, check_source
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError
 from chalicelib.observability import count, logger, measure
+from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.outcomes import fail, reject
+from chalicelib.services.outcomes import fail, reject, seconds_left
 from chalicelib.services.uploads import video_id_from_key
 
 # Long enough for a slow probe, short enough that a leaked URL is soon worthless.
 PROBE_URL_TTL_S = 300
 
 
-def handle_event(deps: Dependencies, event: dict[str, Any], deadline_s: float) -> None:
-    for record in event.get("Records", []):
-        process_message(deps, record["body"], deadline_s)
-
-
-def process_message(deps: Dependencies, body: str, deadline_s: float) -> None:
-    for created in objects_created(body):
+def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> None:
+    """One SQS message: an S3 notification (or a retry shaped like one)."""
+    for created in objects_created(record["body"]):
         if created.bucket != deps.settings.uploads_bucket:
             logger.warning("ignoring an event from another bucket", extra={"bucket": created.bucket})
             continue
@@ -37,13 +35,29 @@ def process_message(deps: Dependencies, body: str, deadline_s: float) -> None:
             logger.warning("ignoring an object outside the upload layout", extra={"key": created.key})
             continue
         logger.append_keys(video_id=video_id)
-        validate_upload(deps, video_id, created, deadline_s)
+        deliver(
+            record,
+            deps.uploads_queue,
+            work=functools.partial(validate_once, deps, video_id, created, context),
+            give_up=functools.partial(fail, deps, video_id),
+        )
+
+
+def validate_once(deps: Dependencies, video_id: str, created: ObjectCreated, context: Any) -> None:
+    """Validation runs once per object version and attempt, however often its event arrives."""
+    film = deps.catalog.get_film(video_id)
+    if film is None or film.get("upload_key") != created.key:
+        logger.warning("ignoring an upload no film expects", extra={"key": created.key})
+        return
+    key = {"bucket": created.bucket, "key": created.key, "etag": created.etag, "attempt": film.get("attempt", 0)}
+    deps.idempotency.run_once(
+        "validate_upload", key, context, lambda: validate_upload(deps, video_id, created, seconds_left(context))
+    )
 
 
 def validate_upload(deps: Dependencies, video_id: str, created: ObjectCreated, deadline_s: float) -> None:
     film = deps.catalog.get_film(video_id)
-    if film is None or film.get("upload_key") != created.key:
-        logger.warning("ignoring an upload no film expects", extra={"key": created.key})
+    if film is None:
         return
     status = Status(film["status"])
     try:
@@ -90,6 +104,8 @@ def _probe_and_decide(deps: Dependencies, video_id: str, created: ObjectCreated,
     assert source.video is not None and source.duration_s is not None
     width, height = source.video.display_size
     fields = {"duration_s": round(source.duration_s, 3), "source_width": width, "source_height": height}
-    deps.catalog.transition(video_id, Status.TRANSCODING, now_iso(), fields)
-    deps.transcode_queue.send({"video_id": video_id, "key": created.key, "etag": created.etag})
+    film = deps.catalog.transition(video_id, Status.TRANSCODING, now_iso(), fields)
+    deps.transcode_queue.send(
+        {"video_id": video_id, "key": created.key, "etag": created.etag, "attempt": film.get("attempt", 0)}
+    )
     logger.info("upload accepted for transcoding", extra={"duration_s": source.duration_s})

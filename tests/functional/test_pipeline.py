@@ -2,8 +2,6 @@
 
 import subprocess
 
-import pytest
-
 from tests.functional.conftest import MEDIA_BASE_URL, get, post_json, upload_body
 
 
@@ -67,25 +65,6 @@ def test_a_faststart_rendition_has_its_index_first(api, stack, clips):
     head = stack.client("s3").get_object(Bucket=stack.name("MediaBucket"), Key=f"films/{video_id}/120p.mp4",
                                          Range="bytes=0-4095")["Body"].read()  # fmt: skip
     assert head.find(b"moov") != -1 and (head.find(b"mdat") == -1 or head.find(b"moov") < head.find(b"mdat"))
-
-
-@pytest.mark.parametrize(
-    ("clip", "reason_code", "in_reason"),
-    [
-        ("short", "duration_out_of_range", "20.0 s"),
-        ("not_video", "unreadable", "could not be read"),
-        ("empty", "unreadable", "is empty"),
-        ("truncated", "unreadable", "could not be read"),
-    ],
-)
-def test_bad_files_end_rejected_with_their_reason(api, stack, clips, clip, reason_code, in_reason):
-    video_id = create_upload(api, stack)
-    stack.put_upload(video_id, clips[clip])
-    stack.run_pipeline()
-    film = status_of(api, stack, video_id)
-    assert (film["status"], film["reason_code"]) == ("REJECTED", reason_code)
-    assert in_reason in film["reason"]
-    assert stack.client("s3").list_objects_v2(Bucket=stack.name("MediaBucket")).get("KeyCount") == 0
 
 
 def test_a_duplicate_event_changes_nothing(api, stack, clips):

@@ -1,0 +1,45 @@
+"""What the scheduled sweep does with a film that has sat in one status too long.
+
+A film waiting for its upload past the upload window expires. A film stuck in processing (its
+message lost, its worker killed past every retry) is queued once more, then failed with a reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from chalicelib.domain.film import PROCESSING, Status
+
+
+class SweepAction(StrEnum):
+    EXPIRE = "expire"
+    REQUEUE = "requeue"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True)
+class SweepLimits:
+    upload_window_s: int
+    stuck_after_s: dict[Status, int]
+    requeues: int = 1
+
+
+def stale_before(status: Status, now: datetime, limits: SweepLimits) -> datetime:
+    """Films whose status changed before this moment are stale."""
+    if status is Status.AWAITING_UPLOAD:
+        return now - timedelta(seconds=limits.upload_window_s)
+    return now - timedelta(seconds=limits.stuck_after_s[status])
+
+
+def sweep_action(status: Status, requeued: int, limits: SweepLimits) -> SweepAction:
+    """The action for a stale film in `status` that the sweep has queued again `requeued` times."""
+    if status is Status.AWAITING_UPLOAD:
+        return SweepAction.EXPIRE
+    if status not in PROCESSING:
+        raise ValueError(f"{status.value} is not a status the sweep acts on")
+    return SweepAction.REQUEUE if requeued < limits.requeues else SweepAction.FAIL
+
+
+SWEPT_STATUSES = (Status.AWAITING_UPLOAD, *sorted(PROCESSING))

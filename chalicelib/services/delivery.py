@@ -1,0 +1,47 @@
+"""At-least-once delivery: what happens to an SQS message when the work it carries raises.
+
+Transient failures (throttling, 5xx, timeouts, a duplicate still running) come back with an
+exponential backoff set on the message's visibility. At the queue's last delivery the film is marked
+FAILED with the reason before the message moves to the dead-letter queue, so no film waits forever.
+Permanent problems with a film never get here: they end REJECTED or FAILED inside the work itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib.adapters.idempotency import AlreadyRunningError
+from chalicelib.adapters.sqs_queue import SQSQueue
+from chalicelib.observability import logger
+
+BACKOFF_BASE_S = 2
+BACKOFF_MAX_S = 900
+
+
+def backoff_s(receive_count: int) -> int:
+    return int(min(BACKOFF_BASE_S**receive_count, BACKOFF_MAX_S))
+
+
+def deliver(
+    record: dict[str, Any],
+    queue: SQSQueue,
+    work: Callable[[], None],
+    give_up: Callable[[str], None] | None = None,
+) -> None:
+    """Run `work`; on failure, delay the message's return (or give up at its last delivery) and re-raise."""
+    receive_count = int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
+    try:
+        work()
+    except AlreadyRunningError:
+        logger.info("the same work is running elsewhere; trying again later")
+        queue.delay(record["receiptHandle"], backoff_s(receive_count))
+        raise
+    except Exception as error:
+        last = queue.max_receive_count is not None and receive_count >= queue.max_receive_count
+        logger.exception("delivery failed", extra={"receive_count": receive_count, "last_delivery": last})
+        if last and give_up is not None:
+            give_up(f"Processing failed {receive_count} times; the last error was: {type(error).__name__}: {error}")
+        elif not last:
+            queue.delay(record["receiptHandle"], backoff_s(receive_count))
+        raise

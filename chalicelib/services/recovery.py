@@ -1,0 +1,108 @@
+"""Putting failed and stuck films back on their way: the sweep, a retry by id, a DLQ redrive.
+
+A retry starts the film again from its upload with a new attempt number, so the idempotency
+records of the attempt that failed do not stop it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.clock import now_iso
+from chalicelib.domain.errors import ConflictError, NotFoundError, StaleTransitionError
+from chalicelib.domain.film import Status, is_video_id
+from chalicelib.domain.sweep import SWEPT_STATUSES, SweepAction, SweepLimits, stale_before, sweep_action
+from chalicelib.observability import count, logger
+from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.outcomes import fail
+
+SWEEP_BATCH = 100
+
+
+def upload_notification(bucket: str, film: dict[str, Any]) -> str:
+    """An S3 ObjectCreated notification for the film's upload, as the bucket would send it."""
+    record = {
+        "eventName": "ObjectCreated:Retry",
+        "s3": {"bucket": {"name": bucket},
+               "object": {"key": film["upload_key"], "size": film.get("size_bytes", 0),
+                          "eTag": film.get("upload_etag", "")}},
+    }  # fmt: skip
+    return json.dumps({"Records": [record]})
+
+
+def transcode_message(film: dict[str, Any]) -> dict[str, Any]:
+    return {"video_id": film["video_id"], "key": film["upload_key"], "etag": film.get("upload_etag", ""),
+            "attempt": film.get("attempt", 0)}  # fmt: skip
+
+
+def retry_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
+    """FAILED -> UPLOADED with a new attempt number, and the upload queued for validation again."""
+    film = deps.catalog.get_film(video_id) if is_video_id(video_id) else None
+    if film is None:
+        raise NotFoundError(f"No film {video_id!r}.")
+    attempt = int(film.get("attempt", 0)) + 1
+    try:
+        film = deps.catalog.transition(video_id, Status.UPLOADED, now_iso(), {"attempt": attempt},
+                                       remove_fields=("reason_code", "reason"))  # fmt: skip
+    except StaleTransitionError:
+        raise ConflictError(f"Film {video_id} is {film['status']}; only a FAILED film can be retried.") from None
+    deps.uploads_queue.send_raw(upload_notification(deps.settings.uploads_bucket, film))
+    logger.info("film retried", extra={"video_id": video_id, "attempt": attempt})
+    return {"video_id": video_id, "status": Status.UPLOADED.value, "attempt": attempt}
+
+
+def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) -> dict[str, int]:
+    """Expire unused uploads; queue stuck films once more, then fail them. Returns counts per action."""
+    now = now or datetime.now(UTC)
+    done = {action.value: 0 for action in SweepAction}
+    for status in SWEPT_STATUSES:
+        before = stale_before(status, now, limits).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        for video_id in deps.catalog.list_by_status(status, before, SWEEP_BATCH):
+            film = deps.catalog.get_film(video_id)
+            if film is None or film["status"] != status.value:
+                continue
+            action = sweep_action(status, int(film.get("requeued", 0)), limits)
+            try:
+                _apply(deps, film, status, action)
+            except StaleTransitionError:
+                continue  # it moved on by itself meanwhile
+            done[action.value] += 1
+    if any(done.values()):
+        logger.info("sweep", extra=done)
+    return done
+
+
+def _apply(deps: Dependencies, film: dict[str, Any], status: Status, action: SweepAction) -> None:
+    video_id = film["video_id"]
+    if action is SweepAction.EXPIRE:
+        deps.catalog.transition(video_id, Status.EXPIRED, now_iso(), {"reason_code": "upload_expired",
+                                "reason": "No file arrived before the upload link expired."})  # fmt: skip
+        count("UploadsExpired")
+    elif action is SweepAction.REQUEUE:
+        requeued = int(film.get("requeued", 0)) + 1
+        deps.catalog.touch(video_id, status, now_iso(), {"requeued": requeued})
+        if status is Status.TRANSCODING:
+            deps.transcode_queue.send(transcode_message(film))
+        else:
+            deps.uploads_queue.send_raw(upload_notification(deps.settings.uploads_bucket, film))
+        logger.warning("stuck film queued again", extra={"video_id": video_id, "status": status.value})
+    else:
+        fail(deps, video_id, f"Processing stopped in {status.value} without an outcome and was given up; "
+                             "an operator can retry it.")  # fmt: skip
+
+
+def redrive(deps: Dependencies, dead_letter_url: str, target: Any, limit: int = 1000) -> int:
+    """Move messages from a dead-letter queue back to `target` (an SQSQueue); returns how many."""
+    moved = 0
+    source = type(target)(deps.transcode_queue.client, dead_letter_url)
+    while moved < limit:
+        messages = source.receive(10)
+        if not messages:
+            break
+        for message in messages:
+            target.send_raw(message["Body"])
+            source.delete(message["ReceiptHandle"])
+            moved += 1
+    return moved
