@@ -10,6 +10,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from chalicelib.adapters.sqs_queue import SQSQueue
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import ConflictError, NotFoundError, StaleTransitionError
 from chalicelib.domain.film import Status, is_video_id
@@ -93,10 +94,9 @@ def _apply(deps: Dependencies, film: dict[str, Any], status: Status, action: Swe
                              "an operator can retry it.")  # fmt: skip
 
 
-def redrive(deps: Dependencies, dead_letter_url: str, target: Any, limit: int = 1000) -> int:
-    """Move messages from a dead-letter queue back to `target` (an SQSQueue); returns how many."""
+def redrive(source: SQSQueue, target: SQSQueue, limit: int = 1000) -> int:
+    """Move messages from a dead-letter queue back to the queue they came from; returns how many."""
     moved = 0
-    source = type(target)(deps.transcode_queue.client, dead_letter_url)
     while moved < limit:
         messages = source.receive(10)
         if not messages:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -27,7 +28,8 @@ from chalicelib.services.outcomes import fail, reject, seconds_left
 MEDIA_PREFIX = "films/"
 STAGING_PREFIX = "staging/"
 STORYBOARD_NAME = "storyboard.vtt"
-# Time kept back from the Lambda's deadline to upload outputs and record the outcome.
+# Time kept back from the Lambda's deadline to upload outputs and record the outcome:
+# 20 s, or a quarter of the time there is when that is less.
 RESERVE_S = 20.0
 # Read no more than this far past the longest valid film, whatever the header claims.
 DECODE_MARGIN_S = 1.0
@@ -42,9 +44,11 @@ def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> N
     try:
         message = json.loads(record["body"])
         video_id, etag, attempt = str(message["video_id"]), str(message["etag"]), int(message.get("attempt", 0))
-    except (ValueError, KeyError, TypeError) as error:
-        # Retried like any failure, so it ends in the dead-letter queue where an operator can see it.
-        raise ValueError(f"unreadable transcode message: {record['body'][:200]!r}") from error
+    except (ValueError, KeyError, TypeError):
+        # Retried with backoff like any failure, so it soon rests in the dead-letter queue, where operators see it.
+        unreadable = ValueError(f"unreadable transcode message: {record['body'][:200]!r}")
+        deliver(record, deps.transcode_queue, work=functools.partial(_raise, unreadable))
+        return
     logger.append_keys(video_id=video_id)
     key = {"video_id": video_id, "etag": etag, "attempt": attempt}
     deliver(
@@ -55,6 +59,10 @@ def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> N
         ),
         give_up=lambda reason: fail(deps, video_id, reason),
     )
+
+
+def _raise(error: Exception) -> None:
+    raise error
 
 
 def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
@@ -72,7 +80,7 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         os.mkdir(out_dir)
         try:
             plan = plan_transcode(source_path, deps.settings.limits)
-            outputs = transcode(source_path, out_dir, plan, timeout_s=max(deadline_s - RESERVE_S, 1.0))
+            outputs = transcode(source_path, out_dir, plan, timeout_s=deadline_s - min(RESERVE_S, deadline_s / 4))
             top = next(iter(outputs.renditions.values()))
             decoded = probe(top, os.path.getsize(top)).source.duration_s
         except MediaTimeoutError as error:

@@ -1,0 +1,76 @@
+"""Operator commands: see where films are, retry one, move dead letters back to work.
+
+    python -m cli ops status                 # films per status, dead-letter depths, oldest stuck films
+    python -m cli ops retry VIDEO_ID         # a FAILED film starts again from its upload
+    python -m cli ops redrive                # dead-letter messages go back to their queues
+    python -m cli ops sweep                  # run the scheduled sweep now
+
+Against the local stack by default; `--stack NAME --stage dev|prod` acts on a deployed stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.adapters.sqs_queue import SQSQueue
+from chalicelib.domain.film import PROCESSING, Status
+from chalicelib.services import recovery
+from cli.target import Target
+
+STUCK_SHOWN = 10
+
+
+def status(target: Target) -> dict[str, Any]:
+    deps = target.dependencies()
+    catalog = deps.catalog
+    films = {s.value: catalog.count_by_status(s) for s in Status}
+    dead = {name: SQSQueue(deps.uploads_queue.client, url).depth() for name, url in target.dead_letter_queues.items()}
+    now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    oldest = []
+    for state in sorted(PROCESSING):
+        for video_id in catalog.list_by_status(state, now, STUCK_SHOWN):
+            film = catalog.get_film(video_id) or {}
+            oldest.append({"video_id": video_id, "status": state.value, "since": film.get("status_changed_at")})
+    failed = [catalog.get_film(v) or {} for v in catalog.list_by_status(Status.FAILED, now, STUCK_SHOWN)]
+    return {
+        "films": {name: number for name, number in films.items() if number},
+        "dead_letter_queues": dead,
+        "oldest_in_processing": sorted(oldest, key=lambda film: film["since"] or "")[:STUCK_SHOWN],
+        "failed": [{"video_id": f.get("video_id"), "reason": f.get("reason")} for f in failed],
+    }
+
+
+def redrive(target: Target) -> dict[str, int]:
+    deps = target.dependencies()
+    destinations = {"uploads": deps.uploads_queue, "transcode": deps.transcode_queue}
+    client = deps.uploads_queue.client
+    return {
+        name: recovery.redrive(SQSQueue(client, url), destinations[name])
+        for name, url in target.dead_letter_queues.items()
+    }
+
+
+def run(args: argparse.Namespace, target: Target) -> None:
+    if args.ops_command == "status":
+        result: Any = status(target)
+    elif args.ops_command == "retry":
+        result = recovery.retry_film(target.dependencies(), args.video_id)
+    elif args.ops_command == "redrive":
+        result = redrive(target)
+    else:
+        deps = target.dependencies()
+        result = recovery.sweep(deps, deps.settings.sweep)
+    print(json.dumps(result, indent=2))
+
+
+def add_parser(commands: Any) -> None:
+    ops = commands.add_parser("ops", help="operate the pipeline", description=__doc__,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    verbs = ops.add_subparsers(dest="ops_command", required=True)
+    verbs.add_parser("status", help="films per status, dead-letter depths, the oldest stuck films")
+    verbs.add_parser("retry", help="start a FAILED film again").add_argument("video_id")
+    verbs.add_parser("redrive", help="move dead-letter messages back to their queues")
+    verbs.add_parser("sweep", help="expire unused uploads, requeue or fail stuck films, now")

@@ -1,0 +1,62 @@
+"""Which stack a command acts on: the local stack (`.local/stack.json`) or a deployed CloudFormation stack.
+
+Either way the command gets the same `Dependencies` the handlers use, built from the same
+environment variable names (chalicelib/config.py) that the functions receive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from chalicelib import wiring
+from chalicelib.services.dependencies import Dependencies
+from local import chalice_config
+
+# Function environment variable -> the template's output (deployed) or logical id (local) holding it.
+RESOURCE_VARIABLES = {
+    "UPLOADS_BUCKET": ("UploadsBucketName", "UploadsBucket"),
+    "MEDIA_BUCKET": ("MediaBucketName", "MediaBucket"),
+    "CATALOG_TABLE": ("CatalogTableName", "CatalogTable"),
+    "TRANSCODE_QUEUE_URL": ("TranscodeQueueUrl", "TranscodeQueue"),
+    "UPLOADS_QUEUE_URL": ("UploadsQueueUrl", "UploadsQueue"),
+    "IDEMPOTENCY_TABLE": ("IdempotencyTableName", "IdempotencyTable"),
+}
+DEAD_LETTER_QUEUES = {"uploads": ("UploadsDeadLetterQueueUrl", "UploadsDeadLetterQueue"),
+                      "transcode": ("TranscodeDeadLetterQueueUrl", "TranscodeDeadLetterQueue")}  # fmt: skip
+
+
+class Target:
+    def __init__(self, stage: str, names: dict[str, str], dead_letter_queues: dict[str, str]) -> None:
+        self.stage = stage
+        self.names = names
+        self.dead_letter_queues = dead_letter_queues
+
+    def dependencies(self) -> Dependencies:
+        os.environ.update({**chalice_config.environment(self.stage), **self.names, "MEDIA_BASE_URL": "-"})
+        wiring.reset()
+        return wiring.dependencies()
+
+
+def local_target(stack_file: Path) -> Target:
+    if not stack_file.exists():
+        raise SystemExit(f"{stack_file} does not exist: start the local stack with `make run`, or pass --stack")
+    stack: dict[str, Any] = json.loads(stack_file.read_text())
+    os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": stack["aws_endpoint_url"]})  # fmt: skip
+    resources = stack["resources"]
+    names = {variable: resources[logical] for variable, (_, logical) in RESOURCE_VARIABLES.items()}
+    queues = {name: resources[logical] for name, (_, logical) in DEAD_LETTER_QUEUES.items()}
+    return Target("local", names, queues)
+
+
+def deployed_target(stack_name: str, stage: str) -> Target:
+    stack = boto3.session.Session().client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
+    outputs = {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
+    names = {variable: outputs[output] for variable, (output, _) in RESOURCE_VARIABLES.items()}
+    queues = {name: outputs[output] for name, (output, _) in DEAD_LETTER_QUEUES.items()}
+    return Target(stage, names, queues)

@@ -1,0 +1,142 @@
+"""Fault injection on the local stack: a worker killed mid-transcode, one event delivered many times
+at once, a poison message; and the operator's commands that see and redrive what failed.
+
+The stack runs with short timeouts (the production ones would make these tests wait an hour).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import boto3
+import pytest
+
+from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+from chalicelib.services.recovery import upload_notification
+from local.clips import make_clip
+from local.resources import ROOT
+from tests.e2e.conftest import RunningStack
+
+SHORT = {
+    "resources": {"UploadsQueue": {"VisibilityTimeout": 10}, "TranscodeQueue": {"VisibilityTimeout": 20}},
+    "function_timeouts": {"validate_upload": 8, "transcode_film": 15},
+    "schedule_interval_s": 3600,
+}
+METADATA = {"title": "Faults", "country": "AZ", "topics": ["violence"], "author": {"first_name": "Ali", "age": 15}}
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    running = RunningStack(tmp_path_factory.mktemp("fault-stack"), samples=False, overrides=SHORT)
+    yield running
+    running.stop()
+
+
+def aws(stack: RunningStack, service: str):
+    return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                 region_name="us-east-1").client(service, endpoint_url=stack.info["aws_endpoint_url"])  # fmt: skip
+
+
+def film(stack: RunningStack, video_id: str) -> dict:
+    item = DynamoDBCatalog(aws(stack, "dynamodb"), stack.info["resources"]["CatalogTable"]).get_film(video_id)
+    assert item is not None
+    return item
+
+
+def journey(stack: RunningStack, video_id: str) -> list[str]:
+    return [step["status"] for step in film(stack, video_id)["history"]]
+
+
+def wait_for(condition, timeout_s: float, what: str):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def media_keys(stack: RunningStack, video_id: str) -> list[str]:
+    s3 = aws(stack, "s3")
+    bucket = stack.info["resources"]["MediaBucket"]
+    keys = []
+    for prefix in (f"films/{video_id}/", f"staging/{video_id}/"):
+        keys += [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])]
+    return sorted(keys)
+
+
+def ops(stack: RunningStack, *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", "cli", "--stack-file", str(stack.state_dir / "stack.json"), "ops",
+                          *args], cwd=ROOT, capture_output=True, text=True, check=True)  # fmt: skip
+    return json.loads(out.stdout)
+
+
+def transcoding_worker(stack: RunningStack) -> int | None:
+    """The pid of the transcode worker of this stack whose ffmpeg is running, if one is."""
+    queue = stack.info["resources"]["TranscodeQueue"]
+    workers = subprocess.run(["pgrep", "-f", f"local.worker {queue} "], capture_output=True, text=True,
+                             check=False).stdout.split()  # fmt: skip
+    for pid in workers:
+        children = subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True, check=False).stdout.split()
+        if children:
+            return int(pid)
+    return None
+
+
+def test_a_worker_killed_mid_transcode_is_retried_and_the_film_completes_once(stack, tmp_path):
+    clip = make_clip(tmp_path / "slow.mp4", 60, width=1280, height=720, fps=15)
+    office = stack.client("field_office")
+    video_id = office.upload(clip, METADATA)
+    worker = wait_for(lambda: film(stack, video_id)["status"] == "TRANSCODING" and transcoding_worker(stack),
+                      30, "the transcode to start")  # fmt: skip
+    ffmpeg = subprocess.run(["pgrep", "-P", str(worker)], capture_output=True, text=True, check=False).stdout.split()
+    os.kill(worker, signal.SIGKILL)  # as Lambda does at a timeout: the whole environment goes
+    for pid in ffmpeg:
+        os.killpg(int(pid), signal.SIGKILL)
+    assert film(stack, video_id)["status"] == "TRANSCODING"
+    upload = office.wait_for_terminal(video_id, timeout_s=120)
+    assert upload["status"] == "READY", upload
+    assert journey(stack, video_id).count("TRANSCODING") == 1
+    assert journey(stack, video_id).count("READY") == 1
+    keys = media_keys(stack, video_id)
+    assert [k for k in keys if k.startswith("staging/")] == []
+    assert [k.rsplit("/", 1)[1] for k in keys] == ["360p.mp4", "720p.mp4", "poster.jpg", "sprite.jpg",
+                                                    "storyboard.vtt"]  # fmt: skip
+    assert "exited" in stack.output() and "starting it again" in stack.output()
+
+
+def test_one_event_delivered_three_more_times_at_once_makes_one_film(stack, clips):
+    office = stack.client("field_office")
+    created = office.request("POST", "/uploads", json={**METADATA, "filename": "film.mp4", "content_type": "video/mp4",
+                                                       "size_bytes": clips["valid"].stat().st_size}).json()  # fmt: skip
+    video_id = created["video_id"]
+    key = created["upload"]["fields"]["key"]
+    bucket = stack.info["resources"]["UploadsBucket"]
+    etag = aws(stack, "s3").put_object(Bucket=bucket, Key=key, Body=clips["valid"].read_bytes())["ETag"].strip('"')
+    body = upload_notification(bucket, {"upload_key": key, "size_bytes": clips["valid"].stat().st_size,
+                                        "upload_etag": etag})  # fmt: skip
+    sqs = aws(stack, "sqs")
+    for _ in range(3):
+        sqs.send_message(QueueUrl=stack.info["resources"]["UploadsQueue"], MessageBody=body)
+    assert office.wait_for_terminal(video_id, timeout_s=90)["status"] == "READY"
+    time.sleep(3)  # let every duplicate be handled
+    assert journey(stack, video_id) == ["AWAITING_UPLOAD", "UPLOADED", "VALIDATING", "TRANSCODING", "READY"]
+    assert len([k for k in media_keys(stack, video_id) if k.endswith(".mp4")]) == 1
+
+
+def test_a_poison_message_ends_in_the_dead_letter_queue_and_can_be_redriven(stack):
+    sqs = aws(stack, "sqs")
+    sqs.send_message(QueueUrl=stack.info["resources"]["TranscodeQueue"], MessageBody="this is not a message")
+    wait_for(lambda: ops(stack, "status")["dead_letter_queues"]["transcode"] == 1, 60, "the dead-letter queue")
+    status = ops(stack, "status")
+    assert status["dead_letter_queues"] == {"uploads": 0, "transcode": 1}
+    assert set(status) == {"films", "dead_letter_queues", "oldest_in_processing", "failed"}
+    assert ops(stack, "redrive") == {"uploads": 0, "transcode": 1}
+    assert ops(stack, "status")["dead_letter_queues"]["transcode"] == 0
