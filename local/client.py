@@ -9,6 +9,8 @@ from typing import Any
 
 import requests
 
+# What an editor records before publishing (the demo and the tests stand in for real forms).
+DEMO_CONSENT = {"guardian_consent": True, "child_assent": True, "reference": "demo: no real child"}
 TERMINAL = frozenset({"READY", "REJECTED", "FAILED", "PUBLISHED", "EXPIRED", "DELETED"})
 mimetypes.add_type("video/x-matroska", ".mkv")
 
@@ -40,6 +42,14 @@ class IngestClient:
             )
         posted.raise_for_status()
         return str(created["video_id"])
+
+    def publish(self, video_id: str, consent: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Record consent, then publish (editor key)."""
+        self.request("POST", f"/videos/{video_id}/consent", json=consent or DEMO_CONSENT).raise_for_status()
+        response = self.request("POST", f"/videos/{video_id}/publish", json={})
+        response.raise_for_status()
+        published: dict[str, Any] = response.json()
+        return published
 
     def wait_for_terminal(self, video_id: str, timeout_s: float = 180.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout_s

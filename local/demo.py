@@ -39,7 +39,7 @@ def run_demo(api_url: str, field_office_key: str, editor_key: str, workdir: Path
     for name, video_id in uploaded:
         upload = office.wait_for_terminal(video_id)
         if upload["status"] == "READY":
-            editor.request("POST", f"/videos/{video_id}/publish").raise_for_status()
+            editor.publish(video_id)
             lines.append(f"{name}: PUBLISHED  {api_url}/videos/{video_id}")
         else:
             lines.append(f"{name}: {upload['status']} {upload.get('reason_code', '')}: {upload.get('reason', '')}")

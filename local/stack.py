@@ -110,9 +110,10 @@ class LocalStack:
         catalog = DynamoDBCatalog(session.client("dynamodb"), table)
         every_country = frozenset(country.alpha_2 for country in pycountry.countries)
         return {
-            "field_office": create_key(catalog, FIELD_OFFICE, "local-office", every_country,
-                                       os.environ.get("FIELD_OFFICE_API_KEY") or None),
-            "editor": create_key(catalog, EDITOR, api_key=os.environ.get("EDITOR_API_KEY") or None),
+            "field_office": create_key(catalog, FIELD_OFFICE, office_id="local-office", countries=every_country,
+                                       api_key=os.environ.get("FIELD_OFFICE_API_KEY") or None, label="local office"),
+            "editor": create_key(catalog, EDITOR, api_key=os.environ.get("EDITOR_API_KEY") or None,
+                                 label="local editor"),
         }  # fmt: skip
 
     def _event_sources(self, session: Any, resources: LocalResources) -> list[tuple[str, str]]:

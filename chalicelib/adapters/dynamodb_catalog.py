@@ -3,21 +3,27 @@
 One table. A film is `pk=FILM#{id}, sk=FILM`. Publishing adds one listing entry per facet
 (`sk=LIST#{facet}`) carrying the film's public record; index `gsi1` serves every public listing
 newest first with a Query. Index `gsi2` lists an office's uploads, `gsi3` films by status.
+Counters of published films per country, topic and workshop live under `pk=COUNTS` and change in
+the same transactions as the listings; an editor's actions under `pk=AUDIT#{id}`.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from chalicelib.domain.catalog import COUNTED
 from chalicelib.domain.errors import StaleTransitionError
 from chalicelib.domain.film import Status, allowed_sources
 
 FILM_SK = "FILM"
+COUNTS_PK = "COUNTS"
 KEY_SK = "KEY"
 LISTING_INDEX = "gsi1"
 OFFICE_INDEX = "gsi2"
@@ -25,6 +31,15 @@ STATUS_INDEX = "gsi3"
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Where a film is listed before and after a change, and the public record the new entries carry."""
+
+    old_facets: list[str] = field(default_factory=list)
+    new_facets: list[str] = field(default_factory=list)
+    record: Mapping[str, Any] = field(default_factory=dict)
 
 
 def film_pk(video_id: str) -> str:
@@ -79,30 +94,55 @@ class DynamoDBCatalog:
             raise
         return _from_item(response["Attributes"])
 
-    def publish(
-        self, video_id: str, at: str, film: Mapping[str, Any], facets: list[str], record: Mapping[str, Any]
+    def change(
+        self,
+        video_id: str,
+        at: str,
+        *,
+        target: Status | None = None,
+        expect: frozenset[Status] = frozenset(),
+        set_fields: Mapping[str, Any] | None = None,
+        remove_fields: Iterable[str] = (),
+        listing: Listing | None = None,
     ) -> None:
-        """PUBLISHED and one listing entry per facet, in one transaction."""
-        update = self._transition_update(video_id, Status.PUBLISHED, at, {"published_at": at}, ())
+        """One transaction: the film moves to `target` (or, without one, is edited while in `expect`),
+        and its listing entries and counts follow it from the old facets to the new ones."""
+        if target is not None:
+            update = self._transition_update(video_id, target, at, set_fields or {}, remove_fields)
+        else:
+            update = self._edit_update(video_id, expect, set_fields or {}, remove_fields)
         writes: list[dict[str, Any]] = [{"Update": update}]
-        for facet in facets:
-            entry = {
-                "pk": film_pk(video_id),
-                "sk": f"LIST#{facet}",
-                "gsi1pk": f"LIST#{facet}",
-                "gsi1sk": f"{at}#{video_id}",
-                "film": {**record, "published_at": at},
-            }
-            writes.append({"Put": {"TableName": self.table_name, "Item": _to_item(entry)}})
-        self._transact(video_id, Status.PUBLISHED, writes)
+        if listing is not None:
+            writes += self._listing_writes(video_id, listing)
+        try:
+            self._client.transact_write_items(TransactItems=writes)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                wanted = f"move to {target.value}" if target else "be changed"
+                raise StaleTransitionError(f"film {video_id} cannot {wanted} from where it is.") from None
+            raise
 
-    def unpublish(self, video_id: str, at: str, facets: list[str]) -> None:
-        update = self._transition_update(video_id, Status.UNPUBLISHED, at, {}, ("published_at",))
-        writes: list[dict[str, Any]] = [{"Update": update}]
-        for facet in facets:
-            key = {"pk": film_pk(video_id), "sk": f"LIST#{facet}"}
-            writes.append({"Delete": {"TableName": self.table_name, "Key": _to_item(key)}})
-        self._transact(video_id, Status.UNPUBLISHED, writes)
+    def list_counts(self, kind: str) -> dict[str, int]:
+        """Published films per country, topic or workshop: counters kept as films are (un)published."""
+        response = self._client.query(
+            TableName=self.table_name,
+            KeyConditionExpression="pk = :counts AND begins_with(sk, :kind)",
+            ExpressionAttributeValues=_to_item({":counts": COUNTS_PK, ":kind": f"{kind}#"}),
+        )
+        counts = (_from_item(item) for item in response.get("Items", []))
+        return {item["sk"].split("#", 1)[1]: int(item["films"]) for item in counts if int(item["films"]) > 0}
+
+    def record_audit(self, video_id: str, at: str, entry: Mapping[str, Any]) -> None:
+        item = {**entry, "pk": f"AUDIT#{video_id}", "sk": f"{at}#{uuid.uuid4().hex[:8]}", "at": at}
+        self._client.put_item(TableName=self.table_name, Item=_to_item(item))
+
+    def audit_trail(self, video_id: str) -> list[dict[str, Any]]:
+        response = self._client.query(
+            TableName=self.table_name,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues=_to_item({":pk": f"AUDIT#{video_id}"}),
+        )
+        return [{k: v for k, v in _from_item(item).items() if k not in ("pk", "sk")} for item in response["Items"]]
 
     def list_published(
         self, facet: str, limit: int, start_after: Mapping[str, Any] | None
@@ -226,13 +266,55 @@ class DynamoDBCatalog:
             "ExpressionAttributeValues": _to_item(values),
         }
 
-    def _transact(self, video_id: str, target: Status, writes: list[dict[str, Any]]) -> None:
-        try:
-            self._client.transact_write_items(TransactItems=writes)
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
-                raise StaleTransitionError(f"film {video_id} cannot move to {target.value} from where it is.") from None
-            raise
+    def _edit_update(
+        self, video_id: str, expect: frozenset[Status], set_fields: Mapping[str, Any], remove_fields: Iterable[str]
+    ) -> dict[str, Any]:
+        names = {f"#f{n}": name for n, name in enumerate(set_fields)} | {"#status": "status"}
+        values: dict[str, Any] = {f":v{n}": value for n, value in enumerate(set_fields.values())}
+        values.update({f":s{n}": status.value for n, status in enumerate(sorted(expect))})
+        clauses = []
+        if set_fields:
+            clauses.append("SET " + ", ".join(f"#f{n} = :v{n}" for n in range(len(set_fields))))
+        removals = list(remove_fields)
+        if removals:
+            names.update({f"#r{n}": name for n, name in enumerate(removals)})
+            clauses.append("REMOVE " + ", ".join(f"#r{n}" for n in range(len(removals))))
+        return {
+            "TableName": self.table_name,
+            "Key": _to_item({"pk": film_pk(video_id), "sk": FILM_SK}),
+            "UpdateExpression": " ".join(clauses),
+            "ConditionExpression": f"#status IN ({', '.join(f':s{n}' for n in range(len(expect)))})",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": _to_item(values),
+        }
+
+    def _listing_writes(self, video_id: str, listing: Listing) -> list[dict[str, Any]]:
+        writes: list[dict[str, Any]] = []
+        for facet in listing.old_facets:
+            if facet not in listing.new_facets:
+                key = {"pk": film_pk(video_id), "sk": f"LIST#{facet}"}
+                writes.append({"Delete": {"TableName": self.table_name, "Key": _to_item(key)}})
+                writes += self._count(facet, -1)
+        for facet in listing.new_facets:
+            entry = {
+                "pk": film_pk(video_id), "sk": f"LIST#{facet}", "gsi1pk": f"LIST#{facet}",
+                "gsi1sk": f"{listing.record['published_at']}#{video_id}", "film": dict(listing.record),
+            }  # fmt: skip
+            writes.append({"Put": {"TableName": self.table_name, "Item": _to_item(entry)}})
+            if facet not in listing.old_facets:
+                writes += self._count(facet, +1)
+        return writes
+
+    def _count(self, facet: str, delta: int) -> list[dict[str, Any]]:
+        if facet.split("#", 1)[0] not in COUNTED:
+            return []
+        update = {
+            "TableName": self.table_name,
+            "Key": _to_item({"pk": COUNTS_PK, "sk": facet}),
+            "UpdateExpression": "ADD films :delta",
+            "ExpressionAttributeValues": _to_item({":delta": delta}),
+        }
+        return [{"Update": update}]
 
 
 def _to_item(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Editor routes: decide what becomes public."""
+"""Editor routes: review, consent, publish, unpublish, highlight, edit, subtitles, takedown, audit."""
 
 from __future__ import annotations
 
@@ -7,26 +7,87 @@ from typing import Any
 from chalice.app import Blueprint
 
 from chalicelib import wiring
-from chalicelib.api.errors import answers_errors
-from chalicelib.services import publishing
+from chalicelib.api.errors import answers_errors, json_body
+from chalicelib.services import editorial
 from chalicelib.services.access import EDITOR, authenticate
 
 editor = Blueprint(__name__)
 
 
-def _require_editor() -> None:
-    authenticate(wiring.dependencies().catalog, editor.current_request.headers.get("x-api-key"), EDITOR)
+def _editor() -> str:
+    caller = authenticate(wiring.dependencies().catalog, editor.current_request.headers.get("x-api-key"), EDITOR)
+    return caller.actor
+
+
+def _body() -> Any:
+    return json_body(editor.current_request) if editor.current_request.raw_body else {}
+
+
+@editor.route("/review", methods=["GET"])
+@answers_errors
+def review_queue() -> dict[str, Any]:
+    _editor()
+    return editorial.review_queue(wiring.dependencies())
+
+
+@editor.route("/videos/{video_id}/editorial", methods=["GET"])
+@answers_errors
+def show(video_id: str) -> dict[str, Any]:
+    _editor()
+    return editorial.show(wiring.dependencies(), video_id)
+
+
+@editor.route("/videos/{video_id}/consent", methods=["POST"])
+@answers_errors
+def record_consent(video_id: str) -> dict[str, Any]:
+    return editorial.record_consent(wiring.dependencies(), _editor(), video_id, _body())
 
 
 @editor.route("/videos/{video_id}/publish", methods=["POST"])
 @answers_errors
 def publish(video_id: str) -> dict[str, Any]:
-    _require_editor()
-    return publishing.publish(wiring.dependencies(), video_id)
+    return editorial.publish(wiring.dependencies(), _editor(), video_id, _body())
 
 
 @editor.route("/videos/{video_id}/unpublish", methods=["POST"])
 @answers_errors
 def unpublish(video_id: str) -> dict[str, Any]:
-    _require_editor()
-    return publishing.unpublish(wiring.dependencies(), video_id)
+    return editorial.unpublish(wiring.dependencies(), _editor(), video_id)
+
+
+@editor.route("/videos/{video_id}/highlight", methods=["POST"])
+@answers_errors
+def highlight(video_id: str) -> dict[str, Any]:
+    return editorial.highlight(wiring.dependencies(), _editor(), video_id, _body())
+
+
+@editor.route("/videos/{video_id}", methods=["PATCH"])
+@answers_errors
+def edit(video_id: str) -> dict[str, Any]:
+    return editorial.edit(wiring.dependencies(), _editor(), video_id, _body())
+
+
+@editor.route(
+    "/videos/{video_id}/subtitles/{language}",
+    methods=["PUT"],
+    content_types=["text/vtt", "application/x-subrip", "text/plain", "application/octet-stream"],
+)
+@answers_errors
+def add_subtitles(video_id: str, language: str) -> dict[str, Any]:
+    actor = _editor()
+    body = editor.current_request.raw_body
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    return editorial.add_subtitles(wiring.dependencies(), actor, video_id, language, data)
+
+
+@editor.route("/videos/{video_id}", methods=["DELETE"])
+@answers_errors
+def take_down(video_id: str) -> dict[str, Any]:
+    return editorial.take_down(wiring.dependencies(), _editor(), video_id)
+
+
+@editor.route("/videos/{video_id}/audit", methods=["GET"])
+@answers_errors
+def audit_trail(video_id: str) -> dict[str, Any]:
+    _editor()
+    return editorial.audit_trail(wiring.dependencies(), video_id)

@@ -10,8 +10,11 @@ from typing import Any
 
 # What the public may know about a published film. Media are stored as keys and become URLs on the way out.
 PUBLIC_FIELDS = (
-    "video_id", "title", "description", "country", "topics", "workshop", "language", "duration_s", "published_at",
+    "video_id", "title", "title_en", "description", "country", "topics", "workshop", "language", "duration_s",
+    "published_at", "highlighted",
 )  # fmt: skip
+# Listings whose published films are counted (GET /countries, /topics, /workshops).
+COUNTED = ("country", "topic", "workshop")
 # Images and the storyboard, stored as keys: `poster_key` becomes `poster_url` in a response.
 MEDIA_KEYS = ("poster_key", "sprite_key", "storyboard_key")
 # What a field office sees of its own upload.
@@ -27,7 +30,13 @@ def listing_facets(film: Mapping[str, Any]) -> list[str]:
     facets += [f"topic#{topic}" for topic in film.get("topics", [])]
     if film.get("workshop"):
         facets.append(f"workshop#{film['workshop']}")
+    if film.get("highlighted"):
+        facets.append("highlight")
     return facets
+
+
+def counted_facets(facets: list[str]) -> list[str]:
+    return [facet for facet in facets if facet.split("#", 1)[0] in COUNTED]
 
 
 def public_record(film: Mapping[str, Any]) -> dict[str, Any]:
@@ -41,20 +50,33 @@ def public_record(film: Mapping[str, Any]) -> dict[str, Any]:
     ]
     for key in MEDIA_KEYS:
         record[key] = film.get(key)
+    record["subtitles"] = [{"language": s["language"], "key": s["key"]} for s in film.get("subtitles", [])]
     return record
 
 
 def public_view(record: Mapping[str, Any], media_base_url: str) -> dict[str, Any]:
     """A public record as the website receives it: media keys replaced by URLs."""
-    view = {key: value for key, value in record.items() if key != "renditions" and key not in MEDIA_KEYS}
+    view = {key: value for key, value in record.items() if key not in ("renditions", "subtitles", *MEDIA_KEYS)}
     view["renditions"] = [
         {"name": r["name"], "url": f"{media_base_url}/{r['key']}", "width": r["width"], "height": r["height"]}
         for r in record.get("renditions", [])
+    ]
+    view["subtitles"] = [
+        {"language": s["language"], "url": f"{media_base_url}/{s['key']}"} for s in record.get("subtitles", [])
     ]
     for key in MEDIA_KEYS:
         url_field = key.removesuffix("_key") + "_url"
         view[url_field] = f"{media_base_url}/{record[key]}" if record.get(key) else None
     return view
+
+
+# What an editor sees to decide: the upload view plus the editorial state (never the uploader's key).
+EDITOR_FIELDS = (*UPLOAD_FIELDS, "title_en", "description", "author", "sensitive", "highlighted", "consent",
+                 "published_at", "office_id")  # fmt: skip
+
+
+def editor_view(film: Mapping[str, Any]) -> dict[str, Any]:
+    return {field: film[field] for field in EDITOR_FIELDS if film.get(field) is not None}
 
 
 def upload_view(film: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,8 @@ class Caller:
     role: str
     office_id: str | None
     countries: frozenset[str]
+    # Who acted, for the audit trail: the key's label, or the start of its hash.
+    actor: str = ""
 
 
 def hash_key(api_key: str) -> str:
@@ -29,9 +31,11 @@ def hash_key(api_key: str) -> str:
 def create_key(
     catalog: DynamoDBCatalog,
     role: str,
+    *,
     office_id: str | None = None,
     countries: frozenset[str] = frozenset(),
     api_key: str | None = None,
+    label: str | None = None,
 ) -> str:
     """Store a key (a new random one unless given) and return it; only its hash is kept."""
     if role not in ROLES:
@@ -39,10 +43,11 @@ def create_key(
     if role == FIELD_OFFICE and not (office_id and countries):
         raise ValueError("a field-office key needs an office id and its countries")
     api_key = api_key or secrets.token_urlsafe(32)
-    record = {"role": role, "created_at": now_iso(), "revoked": False}
+    key_hash = hash_key(api_key)
+    record = {"role": role, "created_at": now_iso(), "revoked": False, "label": label or f"key {key_hash[:12]}"}
     if role == FIELD_OFFICE:
         record.update(office_id=office_id, countries=sorted(countries))
-    catalog.put_api_key(hash_key(api_key), record)
+    catalog.put_api_key(key_hash, record)
     return api_key
 
 
@@ -55,5 +60,8 @@ def authenticate(catalog: DynamoDBCatalog, api_key: str | None, role: str) -> Ca
     if record["role"] != role:
         raise ForbiddenError(f"This action needs a {role.replace('_', '-')} key.")
     return Caller(
-        role=record["role"], office_id=record.get("office_id"), countries=frozenset(record.get("countries", []))
+        role=record["role"],
+        office_id=record.get("office_id"),
+        countries=frozenset(record.get("countries", [])),
+        actor=str(record.get("label", "")),
     )

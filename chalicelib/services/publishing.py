@@ -1,4 +1,7 @@
-"""Editorial decisions and the public catalog: publish, unpublish, list, show."""
+"""The public catalog the website reads: listings, one film, counts per country, topic and workshop.
+
+Every request is a GetItem or a Query on a key or index made for it; nothing reads the whole catalog.
+"""
 
 from __future__ import annotations
 
@@ -7,37 +10,14 @@ import binascii
 import json
 from typing import Any
 
-from chalicelib.clock import now_iso
-from chalicelib.domain.catalog import listing_facets, public_record, public_view
-from chalicelib.domain.errors import ConflictError, InvalidRequestError, NotFoundError, StaleTransitionError
+from chalicelib.domain.catalog import public_record, public_view
+from chalicelib.domain.errors import InvalidRequestError, NotFoundError
 from chalicelib.domain.film import Status, is_video_id
 from chalicelib.domain.metadata import parse_country, parse_topic, parse_workshop
-from chalicelib.observability import count
 from chalicelib.services.dependencies import Dependencies
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
-
-
-def publish(deps: Dependencies, video_id: str) -> dict[str, Any]:
-    film = _existing(deps, video_id)
-    try:
-        deps.catalog.publish(video_id, now_iso(), film, listing_facets(film), public_record(film))
-    except StaleTransitionError:
-        raise ConflictError(
-            f"Film {video_id} is {film['status']}; only a READY or UNPUBLISHED film can be published."
-        ) from None
-    count("FilmsPublished")
-    return {"video_id": video_id, "status": Status.PUBLISHED.value}
-
-
-def unpublish(deps: Dependencies, video_id: str) -> dict[str, Any]:
-    film = _existing(deps, video_id)
-    try:
-        deps.catalog.unpublish(video_id, now_iso(), listing_facets(film))
-    except StaleTransitionError:
-        raise ConflictError(f"Film {video_id} is {film['status']}; only a PUBLISHED film can be unpublished.") from None
-    return {"video_id": video_id, "status": Status.UNPUBLISHED.value}
 
 
 def public_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
@@ -79,9 +59,13 @@ def decode_cursor(cursor: str, facet: str) -> dict[str, Any]:
 
 
 def _facet(deps: Dependencies, params: dict[str, str]) -> str:
-    filters = [name for name in ("country", "topic", "workshop") if params.get(name)]
+    filters = [name for name in ("country", "topic", "workshop", "highlight") if params.get(name)]
     if len(filters) > 1:
-        raise InvalidRequestError("filter by one of country, topic or workshop at a time.", "invalid_filter")
+        raise InvalidRequestError("filter by one of country, topic, workshop or highlight at a time.", "invalid_filter")
+    if params.get("highlight"):
+        if params["highlight"] != "true":
+            raise InvalidRequestError("highlight takes one value: true.", "invalid_filter")
+        return "highlight"
     if params.get("country"):
         return f"country#{parse_country(params['country'])}"
     if params.get("topic"):
@@ -99,8 +83,32 @@ def _limit(value: str | None) -> int:
     return int(value)
 
 
-def _existing(deps: Dependencies, video_id: str) -> dict[str, Any]:
-    film = deps.catalog.get_film(video_id) if is_video_id(video_id) else None
-    if film is None or film["status"] == Status.DELETED.value:
-        raise NotFoundError(f"No film {video_id!r}.")
-    return film
+def countries(deps: Dependencies) -> dict[str, Any]:
+    import pycountry
+
+    counts = deps.catalog.list_counts("country")
+    items = [{"country": code, "name": getattr(pycountry.countries.get(alpha_2=code), "name", code), "films": n}
+             for code, n in sorted(counts.items())]  # fmt: skip
+    return {"items": items}
+
+
+def topics(deps: Dependencies) -> dict[str, Any]:
+    counts = deps.catalog.list_counts("topic")
+    return {"items": [{"topic": topic, "films": counts.get(topic, 0)} for topic in sorted(deps.settings.topics)]}
+
+
+def workshops(deps: Dependencies) -> dict[str, Any]:
+    counts = deps.catalog.list_counts("workshop")
+    return {"items": [{"workshop": workshop, "films": n} for workshop, n in sorted(counts.items())]}
+
+
+def workshop(deps: Dependencies, workshop_id: str, params: dict[str, str]) -> dict[str, Any]:
+    """A workshop's page: "the full list of the individual videos produced here"."""
+    try:
+        slug = parse_workshop(workshop_id)
+    except InvalidRequestError:
+        raise NotFoundError(f"No workshop {workshop_id!r}.") from None
+    films = list_films(deps, {**params, "workshop": slug})
+    if not films["items"] and not params.get("cursor"):
+        raise NotFoundError(f"No published films from workshop {workshop_id!r}.")
+    return {"workshop": slug, "films": deps.catalog.list_counts("workshop").get(slug, 0), **films}

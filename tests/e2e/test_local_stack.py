@@ -80,7 +80,7 @@ def test_a_field_office_uploads_and_an_editor_publishes(running_stack: RunningSt
     api_url = running_stack.info["api_url"]
     assert requests.get(f"{api_url}/videos/{video_id}", timeout=10).status_code == 404
     editor = running_stack.client("editor")
-    assert editor.request("POST", f"/videos/{video_id}/publish").status_code == 200
+    assert editor.publish(video_id)["status"] == "PUBLISHED"
     film = requests.get(f"{api_url}/videos/{video_id}", timeout=10).json()
     assert film["title"] == "Market day"
     listed = requests.get(f"{api_url}/videos", params={"workshop": "dushanbe-2013"}, timeout=10).json()["items"]

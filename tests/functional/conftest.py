@@ -98,9 +98,11 @@ def stack(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str) -> Iterator[Stack
     wiring.reset()
     catalog = DynamoDBCatalog(session.client("dynamodb"), env["CATALOG_TABLE"])
     keys = {
-        "office": create_key(catalog, FIELD_OFFICE, "office-caucasus", frozenset({"AZ", "AM"})),
-        "other_office": create_key(catalog, FIELD_OFFICE, "office-central-asia", frozenset({"KG", "TJ"})),
-        "editor": create_key(catalog, EDITOR),
+        "office": create_key(catalog, FIELD_OFFICE, office_id="office-caucasus", countries=frozenset({"AZ", "AM"})),
+        "other_office": create_key(
+            catalog, FIELD_OFFICE, office_id="office-central-asia", countries=frozenset({"KG", "TJ"})
+        ),
+        "editor": create_key(catalog, EDITOR, label="editor Anna"),
     }
     yield Stack(session, resources, env, keys)
     wiring.reset()
@@ -143,3 +145,12 @@ def ffprobe_json(path: Path) -> dict[str, Any]:
                           "-show_chapters", str(path)], capture_output=True, text=True, check=True)  # fmt: skip
     result: dict[str, Any] = json.loads(out.stdout)
     return result
+
+
+CONSENT = {"guardian_consent": True, "child_assent": True, "reference": "consent forms, Baku workshop box 3"}
+
+
+def publish(api: Client, stack: Stack, video_id: str) -> Any:
+    """What an editor does: record the consent, then publish."""
+    assert post_json(api, f"/videos/{video_id}/consent", CONSENT, stack.keys["editor"]).status_code == 200
+    return post_json(api, f"/videos/{video_id}/publish", {}, stack.keys["editor"])

@@ -11,7 +11,7 @@ from chalicelib.domain.errors import MediaError
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError, run
 from local.clips import make_clip
-from tests.functional.conftest import ffprobe_json, get, post_json, upload_body
+from tests.functional.conftest import ffprobe_json, get, post_json, publish, upload_body
 
 EXTENSIONS = {"webm": ("video/webm", ".webm"), "avi": ("video/x-msvideo", ".avi"),
               "mov": ("video/quicktime", ".mov"), "mkv": ("video/x-matroska", ".mkv")}  # fmt: skip
@@ -146,7 +146,7 @@ def test_the_poster_is_a_representative_frame_not_the_black_opening(api, stack, 
 
 def test_sprite_and_storyboard_are_served_with_the_film(api, stack, clips, tmp_path):
     video_id, _ = ingest(api, stack, clips["hd"])
-    assert post_json(api, f"/videos/{video_id}/publish", {}, stack.keys["editor"]).status_code == 200
+    assert publish(api, stack, video_id).status_code == 200
     public = get(api, f"/videos/{video_id}").json_body
     assert public["storyboard_url"].endswith(f"films/{video_id}/storyboard.vtt")
     vtt = stack.client("s3").get_object(Bucket=stack.name("MediaBucket"), Key=f"films/{video_id}/storyboard.vtt")

@@ -2,7 +2,7 @@
 
 import subprocess
 
-from tests.functional.conftest import MEDIA_BASE_URL, get, post_json, upload_body
+from tests.functional.conftest import MEDIA_BASE_URL, get, post_json, publish, upload_body
 
 
 def create_upload(api, stack, **changes):
@@ -32,7 +32,7 @@ def test_a_valid_film_becomes_ready_then_public_when_published(api, stack, clips
     assert get(api, f"/videos/{video_id}").status_code == 404, "READY is not public"
     assert get(api, "/videos").json_body["items"] == []
 
-    assert post_json(api, f"/videos/{video_id}/publish", {}, stack.keys["editor"]).status_code == 200
+    assert publish(api, stack, video_id).status_code == 200
     public = get(api, f"/videos/{video_id}").json_body
     assert [(r["name"], r["width"], r["height"]) for r in public["renditions"]] == [
         ("720p", 1280, 720), ("360p", 640, 360)
@@ -103,7 +103,7 @@ def test_unpublishing_removes_a_film_from_every_listing(api, stack, clips):
     video_id = create_upload(api, stack)
     stack.put_upload(video_id, clips["valid"])
     stack.run_pipeline()
-    post_json(api, f"/videos/{video_id}/publish", {}, stack.keys["editor"])
+    publish(api, stack, video_id)
     assert post_json(api, f"/videos/{video_id}/unpublish", {}, stack.keys["editor"]).status_code == 200
     assert get(api, f"/videos/{video_id}").status_code == 404
     for query in ("", "?country=AZ", "?topic=leave-no-child-out", "?workshop=baku-2012"):

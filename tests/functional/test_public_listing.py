@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.functional.conftest import get, post_json, upload_body
+from tests.functional.conftest import get, post_json, publish, upload_body
 
 
 @pytest.fixture
@@ -13,7 +13,7 @@ def published(api, stack, clips):
         video_id = post_json(api, "/uploads", body, stack.keys["office"]).json_body["video_id"]
         stack.put_upload(video_id, clips["valid"])
         stack.run_pipeline()
-        assert post_json(api, f"/videos/{video_id}/publish", {}, stack.keys["editor"]).status_code == 200
+        assert publish(api, stack, video_id).status_code == 200
         ids.append(video_id)
     return ids
 

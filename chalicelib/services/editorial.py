@@ -1,0 +1,169 @@
+"""Editors' actions: consent, publish, unpublish, highlight, edits, subtitles, takedown; each audited.
+
+Every change to a published film rewrites its listing entries and counters in the same transaction,
+so the public listings never disagree with the film.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from typing import Any
+
+from chalicelib.adapters.dynamodb_catalog import Listing
+from chalicelib.clock import now_iso
+from chalicelib.domain.catalog import editor_view, listing_facets, public_record
+from chalicelib.domain.editorial import check_publishable, parse_consent, parse_edit
+from chalicelib.domain.errors import ConflictError, InvalidRequestError, NotFoundError, StaleTransitionError
+from chalicelib.domain.film import Status, is_video_id
+from chalicelib.domain.subtitles import parse_language, parse_subtitles, to_webvtt
+from chalicelib.observability import count, logger
+from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.transcode import MEDIA_PREFIX, STAGING_PREFIX
+from chalicelib.services.uploads import UPLOADS_PREFIX
+
+REVIEW_PAGE = 100
+# Everything about a film and a child that a takedown removes: the tombstone keeps id, status, times.
+PERSONAL_FIELDS = (
+    "title", "title_en", "description", "country", "topics", "workshop", "language", "author", "filename",
+    "content_type", "size_bytes", "office_id", "consent", "sensitive", "highlighted", "renditions", "poster_key",
+    "sprite_key", "storyboard_key", "subtitles", "upload_key", "upload_etag", "reason", "reason_code", "duration_s",
+    "source_width", "source_height", "published_at", "gsi2pk", "gsi2sk",
+)  # fmt: skip
+LIVE = frozenset(set(Status) - {Status.DELETED})
+
+
+def review_queue(deps: Dependencies) -> dict[str, Any]:
+    """READY films waiting for an editor's decision, oldest first."""
+    ids = deps.catalog.list_by_status(Status.READY, "9999", REVIEW_PAGE)
+    films = [deps.catalog.get_film(video_id) for video_id in ids]
+    return {"items": [editor_view(film) for film in films if film is not None]}
+
+
+def show(deps: Dependencies, video_id: str) -> dict[str, Any]:
+    return editor_view(_film(deps, video_id))
+
+
+def record_consent(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
+    consent = {**parse_consent(body), "recorded_by": editor, "recorded_at": now_iso()}
+    return _edit(deps, editor, video_id, {"consent": consent}, action="consent_recorded", details={})
+
+
+def edit(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
+    changes = parse_edit(body, deps.settings.topics)
+    return _edit(deps, editor, video_id, changes, action="edited", details={"fields": sorted(changes)})
+
+
+def highlight(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
+    if not isinstance(body, Mapping) or not isinstance(body.get("highlighted"), bool):
+        raise InvalidRequestError('Send {"highlighted": true} or {"highlighted": false}.', "invalid_field")
+    return _edit(deps, editor, video_id, {"highlighted": body["highlighted"]}, action="highlighted",
+                 details={"highlighted": body["highlighted"]})  # fmt: skip
+
+
+def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
+    film = _film(deps, video_id)
+    if film["status"] not in (Status.READY.value, Status.UNPUBLISHED.value):
+        raise ConflictError(f"Film {video_id} is {film['status']}; only a READY or UNPUBLISHED film can be published.")
+    confirmed = isinstance(body, Mapping) and body.get("safeguarding_confirmed") is True
+    check_publishable(film, confirmed)
+    at = now_iso()
+    published = {**film, "published_at": at}
+    fields: dict[str, Any] = {"published_at": at}
+    if confirmed:
+        fields["safeguarding"] = {"confirmed_by": editor, "confirmed_at": at}
+    listing = Listing([], listing_facets(published), public_record(published))
+    _change(deps, video_id, at, target=Status.PUBLISHED, set_fields=fields, listing=listing)
+    count("FilmsPublished")
+    _audit(deps, editor, video_id, at, action="published", details={"safeguarding_confirmed": confirmed})
+    return editor_view(_film(deps, video_id))
+
+
+def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
+    film = _film(deps, video_id)
+    if film["status"] != Status.PUBLISHED.value:
+        raise ConflictError(f"Film {video_id} is {film['status']}; only a PUBLISHED film can be unpublished.")
+    at = now_iso()
+    listing = Listing(listing_facets(film), [], {})
+    _change(deps, video_id, at, target=Status.UNPUBLISHED, remove_fields=("published_at",), listing=listing)
+    _audit(deps, editor, video_id, at, action="unpublished", details={})
+    return editor_view(_film(deps, video_id))
+
+
+def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str, data: bytes) -> dict[str, Any]:
+    language = parse_language(language)
+    film = _film(deps, video_id)
+    if not film.get("duration_s") or film["status"] not in (Status.READY.value, Status.PUBLISHED.value,
+                                                            Status.UNPUBLISHED.value):  # fmt: skip
+        raise ConflictError(f"Film {video_id} is {film['status']}; subtitles are added once it is READY.")
+    vtt = to_webvtt(parse_subtitles(data, float(film["duration_s"])))
+    key = f"{MEDIA_PREFIX}{video_id}/subtitles/{language}.vtt"
+    with tempfile.TemporaryDirectory(prefix="omjr-subtitles-") as folder:
+        path = os.path.join(folder, f"{language}.vtt")
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(vtt)
+        deps.media.upload(path, key, "text/vtt")
+    subtitles = [s for s in film.get("subtitles", []) if s["language"] != language]
+    subtitles = sorted([*subtitles, {"language": language, "key": key}], key=lambda s: str(s["language"]))
+    return _edit(deps, editor, video_id, {"subtitles": subtitles}, action="subtitles_added",
+                 details={"language": language})  # fmt: skip
+
+
+def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
+    """Every object and every public or personal datum goes; a tombstone stays. Safe to repeat."""
+    film = deps.catalog.get_film(video_id) if is_video_id(video_id) else None
+    if film is None:
+        raise NotFoundError(f"No film {video_id!r}.")
+    at = now_iso()
+    if film["status"] != Status.DELETED.value:
+        listing = Listing(listing_facets(film), [], {}) if film["status"] == Status.PUBLISHED.value else None
+        _change(deps, video_id, at, target=Status.DELETED, remove_fields=PERSONAL_FIELDS, listing=listing)
+        count("FilmsTakenDown")
+        _audit(deps, editor, video_id, at, action="taken_down", details={"was": film["status"]})
+    # Objects go after the catalog says DELETED: a transcode finishing now sees it and cleans up too.
+    removed = deps.uploads.delete_prefix(f"{UPLOADS_PREFIX}{video_id}/")
+    removed += deps.media.delete_prefix(f"{MEDIA_PREFIX}{video_id}/")
+    removed += deps.media.delete_prefix(f"{STAGING_PREFIX}{video_id}/")
+    logger.info("film taken down", extra={"video_id": video_id, "objects_removed": removed})
+    return {"video_id": video_id, "status": Status.DELETED.value}
+
+
+def audit_trail(deps: Dependencies, video_id: str) -> dict[str, Any]:
+    if not is_video_id(video_id):
+        raise NotFoundError(f"No film {video_id!r}.")
+    return {"items": deps.catalog.audit_trail(video_id)}
+
+
+def _edit(deps: Dependencies, editor: str, video_id: str, changes: dict[str, Any], *, action: str,
+          details: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+    film = _film(deps, video_id)
+    at = now_iso()
+    set_fields = {key: value for key, value in changes.items() if value is not None}
+    removed = [key for key, value in changes.items() if value is None]
+    listing = None
+    if film["status"] == Status.PUBLISHED.value:
+        edited = {**{k: v for k, v in film.items() if k not in removed}, **set_fields}
+        listing = Listing(listing_facets(film), listing_facets(edited), public_record(edited))
+    _change(deps, video_id, at, expect=frozenset({Status(film["status"])}), set_fields=set_fields,
+            remove_fields=removed, listing=listing)  # fmt: skip
+    _audit(deps, editor, video_id, at, action=action, details=details)
+    return editor_view(_film(deps, video_id))
+
+
+def _change(deps: Dependencies, video_id: str, at: str, **change: Any) -> None:
+    try:
+        deps.catalog.change(video_id, at, **change)
+    except StaleTransitionError:
+        raise ConflictError(f"Film {video_id} changed while this request ran; load it again and retry.") from None
+
+
+def _audit(deps: Dependencies, editor: str, video_id: str, at: str, *, action: str, details: dict[str, Any]) -> None:
+    deps.catalog.record_audit(video_id, at, {"actor": editor, "action": action, "details": details})
+
+
+def _film(deps: Dependencies, video_id: str) -> dict[str, Any]:
+    film = deps.catalog.get_film(video_id) if is_video_id(video_id) else None
+    if film is None or film["status"] == Status.DELETED.value:
+        raise NotFoundError(f"No film {video_id!r}.")
+    return film

@@ -1,0 +1,153 @@
+"""The editorial workflow through the HTTP API: review, consent, safeguarding, edits, highlights,
+subtitles, takedown, audit; and what the public sees at each step."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.functional.conftest import CONSENT, get, post_json, publish, upload_body
+
+SRT = b"1\n00:00:01,000 --> 00:00:04,000\nMy street is narrow.\n\n2\n00:00:50,000 --> 00:00:59,000\nThe end.\n"
+
+
+def ready_film(api, stack, clips, **changes):
+    body = upload_body(**changes)
+    video_id = post_json(api, "/uploads", body, stack.keys["office"]).json_body["video_id"]
+    stack.put_upload(video_id, clips["valid"])
+    stack.run_pipeline()
+    return video_id
+
+
+def call(api, method, path, key, body=None, headers=None):
+    all_headers = {"x-api-key": key, "content-type": "application/json", **(headers or {})}
+    data = body if isinstance(body, (bytes, str)) or body is None else json.dumps(body)
+    return getattr(api.http, method)(path, headers=all_headers, body=data or b"")
+
+
+def error_of(response):
+    return response.status_code, response.json_body.get("error")
+
+
+def test_ready_films_wait_in_the_review_queue(api, stack, clips):
+    video_id = ready_film(api, stack, clips)
+    queue = get(api, "/review", stack.keys["editor"]).json_body["items"]
+    assert [film["video_id"] for film in queue] == [video_id]
+    assert get(api, "/review", stack.keys["office"]).status_code == 403
+
+
+def test_publishing_needs_consent_and_sensitive_films_a_safeguarding_confirmation(api, stack, clips):
+    editor = stack.keys["editor"]
+    video_id = ready_film(api, stack, clips)
+    response = call(api, "post", f"/videos/{video_id}/publish", editor, {})
+    assert error_of(response) == (409, "consent_missing")
+    assert get(api, f"/videos/{video_id}").status_code == 404, "nothing changed"
+
+    bad = call(api, "post", f"/videos/{video_id}/consent", editor, {"guardian_consent": True})
+    assert error_of(bad) == (400, "invalid_consent")
+    assert call(api, "post", f"/videos/{video_id}/consent", editor, CONSENT).status_code == 200
+    assert call(api, "patch", f"/videos/{video_id}", editor, {"sensitive": True}).status_code == 200
+    assert error_of(call(api, "post", f"/videos/{video_id}/publish", editor, {})) == (409, "safeguarding_required")
+    published = call(api, "post", f"/videos/{video_id}/publish", editor, {"safeguarding_confirmed": True})
+    assert published.json_body["status"] == "PUBLISHED"
+    assert get(api, f"/videos/{video_id}").status_code == 200
+
+
+def test_edits_reach_every_listing_and_the_counts_follow(api, stack, clips):
+    editor = stack.keys["editor"]
+    video_id = ready_film(api, stack, clips, topics=["violence"])
+    publish(api, stack, video_id)
+    assert get(api, "/topics").json_body["items"] == [
+        {"topic": t, "films": int(t == "violence")} for t in sorted(stack.env["TOPICS"].split(","))
+    ]
+    edit = {"title": "Moja ulica", "title_en": "My street", "topics": ["hiv-aids"], "workshop": "baku-2013",
+            "description": "A walk home."}  # fmt: skip
+    assert call(api, "patch", f"/videos/{video_id}", editor, edit).status_code == 200
+    film = get(api, f"/videos/{video_id}").json_body
+    assert (film["title"], film["title_en"], film["topics"]) == ("Moja ulica", "My street", ["hiv-aids"])
+    assert get(api, "/videos?topic=violence").json_body["items"] == []
+    [listed] = get(api, "/videos?topic=hiv-aids").json_body["items"]
+    assert listed["title_en"] == "My street"
+    counts = {item["topic"]: item["films"] for item in get(api, "/topics").json_body["items"]}
+    assert (counts["violence"], counts["hiv-aids"]) == (0, 1)
+    assert get(api, "/workshops").json_body["items"] == [{"workshop": "baku-2013", "films": 1}]
+    workshop = get(api, "/workshops/baku-2013").json_body
+    assert [item["video_id"] for item in workshop["items"]] == [video_id] and workshop["films"] == 1
+    assert get(api, "/countries").json_body["items"] == [{"country": "AZ", "name": "Azerbaijan", "films": 1}]
+
+    assert error_of(call(api, "patch", f"/videos/{video_id}", editor, {"topics": ["cooking"]})) == (
+        400,
+        "invalid_topic",
+    )
+    assert error_of(call(api, "patch", f"/videos/{video_id}", editor, {"office_id": "x"})) == (400, "invalid_field")
+
+
+def test_highlights_and_unpublishing(api, stack, clips):
+    editor = stack.keys["editor"]
+    video_id = ready_film(api, stack, clips)
+    publish(api, stack, video_id)
+    assert get(api, "/videos?highlight=true").json_body["items"] == []
+    assert call(api, "post", f"/videos/{video_id}/highlight", editor, {"highlighted": True}).status_code == 200
+    assert [f["video_id"] for f in get(api, "/videos?highlight=true").json_body["items"]] == [video_id]
+    assert call(api, "post", f"/videos/{video_id}/unpublish", editor).status_code == 200
+    assert get(api, "/videos?highlight=true").json_body["items"] == []
+    assert get(api, "/countries").json_body["items"] == []
+    assert error_of(call(api, "post", f"/videos/{video_id}/unpublish", editor)) == (409, "conflict")
+
+
+def test_subtitles_are_checked_normalised_and_served(api, stack, clips):
+    editor = stack.keys["editor"]
+    video_id = ready_film(api, stack, clips)
+    headers = {"content-type": "application/x-subrip"}
+    added = call(api, "put", f"/videos/{video_id}/subtitles/en", editor, SRT, headers)
+    assert added.status_code == 200, added.json_body
+    late = b"1\n00:01:30,000 --> 00:01:35,000\nToo late\n"
+    response = call(api, "put", f"/videos/{video_id}/subtitles/az", editor, late, headers)
+    assert error_of(response) == (400, "invalid_subtitles") and "after the film's end" in response.json_body["message"]
+    assert error_of(call(api, "put", f"/videos/{video_id}/subtitles/English", editor, SRT, headers)) == (
+        400, "invalid_language")  # fmt: skip
+    publish(api, stack, video_id)
+    [subtitles] = get(api, f"/videos/{video_id}").json_body["subtitles"]
+    assert subtitles["language"] == "en" and subtitles["url"].endswith(f"films/{video_id}/subtitles/en.vtt")
+    vtt = stack.client("s3").get_object(Bucket=stack.name("MediaBucket"), Key=f"films/{video_id}/subtitles/en.vtt")
+    assert vtt["Body"].read().decode().startswith("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nMy street is narrow.")
+
+
+def test_takedown_removes_everything_and_is_idempotent(api, stack, clips):
+    editor = stack.keys["editor"]
+    video_id = ready_film(api, stack, clips, workshop="baku-2012")
+    publish(api, stack, video_id)
+    assert call(api, "delete", f"/videos/{video_id}", editor).json_body == {"video_id": video_id, "status": "DELETED"}
+    assert call(api, "delete", f"/videos/{video_id}", editor).status_code == 200, "a second takedown is harmless"
+    for path in (f"/videos/{video_id}", "/workshops/baku-2012"):
+        assert get(api, path).status_code == 404
+    assert get(api, f"/uploads/{video_id}", stack.keys["office"]).status_code == 404
+    assert get(api, "/videos").json_body["items"] == [] and get(api, "/countries").json_body["items"] == []
+    s3 = stack.client("s3")
+    for bucket in ("UploadsBucket", "MediaBucket"):
+        assert s3.list_objects_v2(Bucket=stack.name(bucket)).get("KeyCount") == 0
+    tombstone = stack.catalog_item(video_id)
+    assert tombstone["status"] == "DELETED"
+    assert not {"title", "author", "country", "upload_key", "office_id", "consent"} & set(tombstone)
+    assert error_of(call(api, "patch", f"/videos/{video_id}", editor, {"title": "x"})) == (404, "not_found")
+    actions = [entry["action"] for entry in get(api, f"/videos/{video_id}/audit", editor).json_body["items"]]
+    assert actions == ["consent_recorded", "published", "taken_down"]
+
+
+def test_every_editorial_action_is_audited_and_the_trail_is_not_public(api, stack, clips):
+    editor = stack.keys["editor"]
+    video_id = ready_film(api, stack, clips)
+    publish(api, stack, video_id)
+    call(api, "post", f"/videos/{video_id}/highlight", editor, {"highlighted": True})
+    trail = get(api, f"/videos/{video_id}/audit", editor).json_body["items"]
+    assert [(e["action"], e["actor"]) for e in trail] == [
+        ("consent_recorded", "editor Anna"), ("published", "editor Anna"), ("highlighted", "editor Anna")]  # fmt: skip
+    assert get(api, f"/videos/{video_id}/audit").status_code == 401
+    assert get(api, f"/videos/{video_id}/audit", stack.keys["office"]).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/review", "/videos/00000000-0000-4000-8000-000000000000/editorial"])
+def test_editor_routes_need_an_editor_key(api, stack, path):
+    assert error_of(get(api, path)) == (401, "unauthenticated")
+    assert error_of(get(api, path, "not-a-key")) == (403, "forbidden")
