@@ -7,6 +7,7 @@ tracing is switched per stage with POWERTOOLS_TRACE_DISABLED (the X-Ray SDK cost
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -14,6 +15,9 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
 from chalicelib.config import METRICS_NAMESPACE, SERVICE_NAME
+
+# An invocation that records no metric (a duplicate event, say) is normal here, not worth a warning.
+warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
 
 logger = Logger(service=SERVICE_NAME)
 metrics = Metrics(service=SERVICE_NAME, namespace=METRICS_NAMESPACE)

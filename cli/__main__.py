@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from chalicelib.domain.errors import DomainError
-from cli import ops
+from cli import keys, ops
 from cli.target import deployed_target, local_target
 from local.resources import ROOT
 
@@ -19,10 +19,11 @@ def main() -> None:
     parser.add_argument("--stage", default="dev", help="the deployed stack's Chalice stage (dev or prod)")
     commands = parser.add_subparsers(dest="command", required=True)
     ops.add_parser(commands)
+    keys.add_parser(commands)
     args = parser.parse_args()
     target = deployed_target(args.stack, args.stage) if args.stack else local_target(args.stack_file)
     try:
-        ops.run(args, target)
+        {"ops": ops.run, "keys": keys.run}[args.command](args, target)
     except DomainError as error:
         raise SystemExit(f"{error.code}: {error.message}") from None
 

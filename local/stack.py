@@ -166,6 +166,8 @@ class LocalStack:
 def main() -> None:
     stack = LocalStack(int(os.environ.get("PORT") or 8000))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Ctrl-C works even when a script started the stack in the background (which ignores SIGINT).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         info = stack.start()
         keys = info["api_keys"]

@@ -227,6 +227,22 @@ class DynamoDBCatalog:
         item = {**record, "pk": f"KEY#{key_hash}", "sk": KEY_SK}
         self._client.put_item(TableName=self.table_name, Item=_to_item(item))
 
+    def revoke_api_key(self, key_hash: str, at: str) -> bool:
+        """Mark a key revoked; False when there is no such key."""
+        try:
+            self._client.update_item(
+                TableName=self.table_name,
+                Key=_to_item({"pk": f"KEY#{key_hash}", "sk": KEY_SK}),
+                UpdateExpression="SET revoked = :yes, revoked_at = :at",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues=_to_item({":yes": True, ":at": at}),
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def get_api_key(self, key_hash: str) -> dict[str, Any] | None:
         response = self._client.get_item(
             TableName=self.table_name, Key=_to_item({"pk": f"KEY#{key_hash}", "sk": KEY_SK})

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
 from chalicelib.clock import now_iso
-from chalicelib.domain.errors import ForbiddenError, UnauthenticatedError
+from chalicelib.domain.errors import ForbiddenError, NotFoundError, UnauthenticatedError
 
 FIELD_OFFICE = "field_office"
 EDITOR = "editor"
@@ -49,6 +49,15 @@ def create_key(
         record.update(office_id=office_id, countries=sorted(countries))
     catalog.put_api_key(key_hash, record)
     return api_key
+
+
+def revoke_key(catalog: DynamoDBCatalog, key_or_hash: str) -> str:
+    """Revoke a key, given the key itself or the hash printed when it was made; it stops working at once."""
+    key_hash = key_or_hash if len(key_or_hash) == 64 and all(c in "0123456789abcdef" for c in key_or_hash) else (
+        hash_key(key_or_hash))  # fmt: skip
+    if not catalog.revoke_api_key(key_hash, now_iso()):
+        raise NotFoundError("No such key.")
+    return key_hash
 
 
 def authenticate(catalog: DynamoDBCatalog, api_key: str | None, role: str) -> Caller:

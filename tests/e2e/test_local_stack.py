@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
+import sys
 import time
 from urllib.parse import urlparse
 
 import requests
 
 from local.client import IngestClient
+from local.resources import ROOT
 from tests.e2e.conftest import RunningStack
 
 
@@ -121,3 +124,17 @@ def test_ctrl_c_stops_every_process(tmp_path):
 def test_an_unknown_key_cannot_read_uploads(running_stack):
     stranger = IngestClient(running_stack.info["api_url"], "not-a-key")
     assert stranger.request("GET", "/uploads").status_code == 403
+
+
+def test_a_key_made_by_the_command_works_until_it_is_revoked(running_stack):
+    def cli(*args: str) -> dict:
+        out = subprocess.run([sys.executable, "-m", "cli", "--stack-file", str(running_stack.state_dir / "stack.json"),
+                              "keys", *args], cwd=ROOT, capture_output=True, text=True, check=True)  # fmt: skip
+        return json.loads(out.stdout)
+
+    made = cli("create", "--role", "field_office", "--office", "tj-dushanbe", "--countries", "TJ",
+               "--label", "Dushanbe office")  # fmt: skip
+    office = IngestClient(running_stack.info["api_url"], made["api_key"])
+    assert office.request("GET", "/uploads").json() == {"items": []}
+    assert cli("revoke", made["hash"]) == {"revoked": made["hash"]}
+    assert office.request("GET", "/uploads").status_code == 403
