@@ -46,6 +46,21 @@ def film_pk(video_id: str) -> str:
     return f"FILM#{video_id}"
 
 
+def film_item(film: Mapping[str, Any]) -> dict[str, Any]:
+    """A film as the table stores it, with the keys of the indexes it belongs to."""
+    item = {
+        **film,
+        "pk": film_pk(film["video_id"]),
+        "sk": FILM_SK,
+        "gsi2pk": f"OFFICE#{film['office_id']}",
+        "gsi2sk": film["created_at"],
+        "gsi3pk": film["status"],
+        "gsi3sk": film["status_changed_at"],
+        "history": [{"status": film["status"], "at": film["status_changed_at"]}],
+    }
+    return _to_item(item)
+
+
 class DynamoDBCatalog:
     """Receives a boto3 DynamoDB client and the table name; never creates a client."""
 
@@ -56,18 +71,8 @@ class DynamoDBCatalog:
     # Films -----------------------------------------------------------------------------------
 
     def create_film(self, film: Mapping[str, Any]) -> None:
-        item = {
-            **film,
-            "pk": film_pk(film["video_id"]),
-            "sk": FILM_SK,
-            "gsi2pk": f"OFFICE#{film['office_id']}",
-            "gsi2sk": film["created_at"],
-            "gsi3pk": film["status"],
-            "gsi3sk": film["status_changed_at"],
-            "history": [{"status": film["status"], "at": film["status_changed_at"]}],
-        }
         self._client.put_item(
-            TableName=self.table_name, Item=_to_item(item), ConditionExpression="attribute_not_exists(pk)"
+            TableName=self.table_name, Item=film_item(film), ConditionExpression="attribute_not_exists(pk)"
         )
 
     def get_film(self, video_id: str) -> dict[str, Any] | None:
@@ -131,6 +136,10 @@ class DynamoDBCatalog:
         )
         counts = (_from_item(item) for item in response.get("Items", []))
         return {item["sk"].split("#", 1)[1]: int(item["films"]) for item in counts if int(item["films"]) > 0}
+
+    def count_of(self, facet: str) -> int:
+        response = self._client.get_item(TableName=self.table_name, Key=_to_item({"pk": COUNTS_PK, "sk": facet}))
+        return int(_from_item(response["Item"])["films"]) if "Item" in response else 0
 
     def record_audit(self, video_id: str, at: str, entry: Mapping[str, Any]) -> None:
         item = {**entry, "pk": f"AUDIT#{video_id}", "sk": f"{at}#{uuid.uuid4().hex[:8]}", "at": at}

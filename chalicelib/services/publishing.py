@@ -111,4 +111,4 @@ def workshop(deps: Dependencies, workshop_id: str, params: dict[str, str]) -> di
     films = list_films(deps, {**params, "workshop": slug})
     if not films["items"] and not params.get("cursor"):
         raise NotFoundError(f"No published films from workshop {workshop_id!r}.")
-    return {"workshop": slug, "films": deps.catalog.list_counts("workshop").get(slug, 0), **films}
+    return {"workshop": slug, "films": deps.catalog.count_of(f"workshop#{slug}"), **films}
