@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.domain.source import SourceDescription, VideoStream
+from chalicelib.domain.subtitles import webvtt_time
 
 
 @dataclass(frozen=True)
@@ -103,19 +104,11 @@ def storyboard_vtt(sprite: SpritePlan, sprite_url: str) -> str:
         x, y = column * sprite.tile_width, row * sprite.tile_height
         start, end = tile * sprite.interval_s, (tile + 1) * sprite.interval_s
         lines += [
-            f"{_timestamp(start)} --> {_timestamp(end)}",
+            f"{webvtt_time(start)} --> {webvtt_time(end)}",
             f"{sprite_url}#xywh={x},{y},{sprite.tile_width},{sprite.tile_height}",
             "",
         ]
     return "\n".join(lines)
-
-
-def _timestamp(seconds: float) -> str:
-    millis = round(seconds * 1000)
-    hours, millis = divmod(millis, 3_600_000)
-    minutes, millis = divmod(millis, 60_000)
-    secs, millis = divmod(millis, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
 
 
 def _rendition(rung: Rung, width: int, height: int) -> Rendition:

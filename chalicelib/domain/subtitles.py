@@ -61,7 +61,7 @@ def parse_subtitles(data: bytes, duration_s: float) -> list[Cue]:
     for cue in cues:
         if cue.end_s > duration_s + END_TOLERANCE_S:
             raise InvalidRequestError(
-                f"a cue ends at {_clock(cue.end_s)}, after the film's end at {_clock(duration_s)}: "
+                f"a cue ends at {webvtt_time(cue.end_s)}, after the film's end at {webvtt_time(duration_s)}: "
                 "check the timing (is this the right film?).",
                 "invalid_subtitles",
             )
@@ -71,7 +71,7 @@ def parse_subtitles(data: bytes, duration_s: float) -> list[Cue]:
 def to_webvtt(cues: list[Cue]) -> str:
     lines = ["WEBVTT", ""]
     for cue in cues:
-        lines += [f"{_clock(cue.start_s)} --> {_clock(cue.end_s)}", cue.text, ""]
+        lines += [f"{webvtt_time(cue.start_s)} --> {webvtt_time(cue.end_s)}", cue.text, ""]
     return "\n".join(lines)
 
 
@@ -105,7 +105,8 @@ def _seconds(stamp: str) -> float:
     return hours * 3600 + minutes * 60 + seconds
 
 
-def _clock(seconds: float) -> str:
+def webvtt_time(seconds: float) -> str:
+    """A WebVTT timestamp: hh:mm:ss.ttt."""
     millis = round(seconds * 1000)
     hours, millis = divmod(millis, 3_600_000)
     minutes, millis = divmod(millis, 60_000)

@@ -6,7 +6,6 @@ records of the attempt that failed do not stop it.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,25 +16,10 @@ from chalicelib.domain.film import Status, is_video_id
 from chalicelib.domain.sweep import SWEPT_STATUSES, SweepAction, SweepLimits, stale_before, sweep_action
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.messages import transcode_message, upload_notification
 from chalicelib.services.outcomes import fail
 
 SWEEP_BATCH = 100
-
-
-def upload_notification(bucket: str, film: dict[str, Any]) -> str:
-    """An S3 ObjectCreated notification for the film's upload, as the bucket would send it."""
-    record = {
-        "eventName": "ObjectCreated:Retry",
-        "s3": {"bucket": {"name": bucket},
-               "object": {"key": film["upload_key"], "size": film.get("size_bytes", 0),
-                          "eTag": film.get("upload_etag", "")}},
-    }  # fmt: skip
-    return json.dumps({"Records": [record]})
-
-
-def transcode_message(film: dict[str, Any]) -> dict[str, Any]:
-    return {"video_id": film["video_id"], "key": film["upload_key"], "etag": film.get("upload_etag", ""),
-            "attempt": film.get("attempt", 0)}  # fmt: skip
 
 
 def retry_film(deps: Dependencies, video_id: str) -> dict[str, Any]:

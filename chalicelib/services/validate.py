@@ -17,6 +17,7 @@ from chalicelib.media.runner import MediaTimeoutError
 from chalicelib.observability import count, logger, measure
 from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.messages import transcode_message
 from chalicelib.services.outcomes import fail, reject, seconds_left
 from chalicelib.services.uploads import video_id_from_key
 
@@ -105,7 +106,5 @@ def _probe_and_decide(deps: Dependencies, video_id: str, created: ObjectCreated,
     width, height = source.video.display_size
     fields = {"duration_s": round(source.duration_s, 3), "source_width": width, "source_height": height}
     film = deps.catalog.transition(video_id, Status.TRANSCODING, now_iso(), fields)
-    deps.transcode_queue.send(
-        {"video_id": video_id, "key": created.key, "etag": created.etag, "attempt": film.get("attempt", 0)}
-    )
+    deps.transcode_queue.send(transcode_message(film))
     logger.info("upload accepted for transcoding", extra={"duration_s": source.duration_s})

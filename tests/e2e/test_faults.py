@@ -18,7 +18,7 @@ import boto3
 import pytest
 
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
-from chalicelib.services.recovery import upload_notification
+from chalicelib.services.messages import upload_notification
 from local.clips import make_clip
 from local.resources import ROOT
 from tests.e2e.conftest import RunningStack
