@@ -43,7 +43,7 @@ def seed(catalog: DynamoDBCatalog, films: int) -> str:
         at = now_iso()
         film = {"video_id": video_id, "status": Status.PUBLISHED.value, "created_at": at, "status_changed_at": at,
                 "office_id": "bench", "title": f"Film {number}", "country": COUNTRIES[number % 10],
-                "topics": [TOPICS[number % 5]], "workshop": f"workshop-{number % 200}", "published_at": at,
+                "topics": [TOPICS[number % 5]], "workshop": f"workshop-{number % 20}", "published_at": at,
                 "author": {"first_name": "Ali", "age": 14}, "duration_s": 60.0,
                 "renditions": [{"name": "360p", "key": f"films/{video_id}/360p.mp4", "width": 640, "height": 360}],
                 "poster_key": f"films/{video_id}/poster.jpg"}  # fmt: skip

@@ -27,6 +27,11 @@ SKIPPED_TYPES = {
     "AWS::CloudFront::Distribution": "media are served straight from moto's S3 locally",
     "AWS::CloudFront::OriginAccessControl": "no CloudFront locally",
     "AWS::Serverless::LayerVersion": "ffmpeg and ffprobe are on the local PATH",
+    "AWS::SNS::Topic": "alarms have no local twin: the console shows the same log lines and metrics",
+    "AWS::SNS::Subscription": "no alarms locally",
+    "AWS::CloudWatch::Alarm": "no CloudWatch locally",
+    "AWS::CloudWatch::Dashboard": "no CloudWatch locally",
+    "AWS::Logs::LogGroup": "the local stack logs to its console",
 }
 _SUB = re.compile(r"\$\{([^}]+)\}")
 

@@ -75,3 +75,84 @@ def test_unpromoted_staging_outputs_expire():
         "Prefix": "staging/",
         "ExpirationInDays": 2,
     } in rules
+
+
+def alarms() -> dict[str, dict]:
+    return {name: r["Properties"] for name, r in RESOURCES.items() if r.get("Type") == "AWS::CloudWatch::Alarm"}
+
+
+def test_every_failure_alarms_someone():
+    metrics = {
+        (a["Namespace"], a["MetricName"], json.dumps(a["Dimensions"], sort_keys=True)) for a in alarms().values()
+    }
+    for queue in ("UploadsDeadLetterQueue", "TranscodeDeadLetterQueue"):
+        dims = json.dumps([{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}], sort_keys=True)
+        assert ("AWS/SQS", "ApproximateNumberOfMessagesVisible", dims) in metrics
+    for queue in ("UploadsQueue", "TranscodeQueue"):
+        dims = json.dumps([{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}], sort_keys=True)
+        assert ("AWS/SQS", "ApproximateAgeOfOldestMessage", dims) in metrics
+    for function in ("APIHandler", "ValidateUpload", "TranscodeFilm", "SweepStuckFilms"):
+        dims = json.dumps([{"Name": "FunctionName", "Value": {"Ref": function}}], sort_keys=True)
+        assert {("AWS/Lambda", "Errors", dims), ("AWS/Lambda", "Throttles", dims)} <= metrics
+    duration = alarms()["TranscodeDurationAlarm"]
+    assert duration["Threshold"] == 0.8 * 1000 * timeout("transcode_film", "prod")
+    assert any(a["MetricName"] == "5XXError" for a in alarms().values())
+    assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms().values())
+    assert RESOURCES["AlarmEmailSubscription"]["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
+
+
+def test_the_dashboard_shows_the_funnel_rejections_latency_queues_and_errors():
+    body = RESOURCES["OperationsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    titles = [widget["properties"]["title"] for widget in json.loads(body)["widgets"]]
+    assert titles[:5] == ["Funnel: uploads to published", "Rejections by reason", "Stage latency (p90)",
+                          "Queue depths", "Errors"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("bucket", "policy"), [("UploadsBucket", "UploadsBucketPolicy"), ("MediaBucket", "MediaBucketPolicy")]
+)
+def test_buckets_refuse_plain_http(bucket, policy):
+    statements = RESOURCES[policy]["Properties"]["PolicyDocument"]["Statement"]
+    assert {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}.items() <= next(
+        s for s in statements if s.get("Sid") == "TlsOnly"
+    ).items()
+
+
+def test_every_function_keeps_its_logs_a_month():
+    groups = [r["Properties"] for r in RESOURCES.values() if r.get("Type") == "AWS::Logs::LogGroup"]
+    assert len(groups) == 4 and {g["RetentionInDays"] for g in groups} == {30}
+
+
+# What each function may do, and no more (Chalice's generated policy is off: .chalice/config.json).
+ALLOWED = {
+    "ApiHandlerRole": {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:GetItem",
+                       "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query",
+                       "dynamodb:ConditionCheckItem", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
+                       "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
+    "ValidateUploadRole": {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:ReceiveMessage",
+                           "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
+                           "sqs:SendMessage", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                           "dynamodb:DeleteItem", "s3:GetObject", "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
+    "TranscodeFilmRole": {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:ReceiveMessage",
+                          "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
+                          "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                          "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
+                          "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
+    "SweepStuckFilmsRole": {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:GetItem",
+                            "dynamodb:UpdateItem", "dynamodb:Query", "sqs:SendMessage", "xray:PutTraceSegments",
+                            "xray:PutTelemetryRecords"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", sorted(ALLOWED))
+def test_each_function_may_do_only_what_it_uses(role):
+    statements = RESOURCES[role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    actions = set()
+    for statement in statements:
+        assert statement["Effect"] == "Allow"
+        granted = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        actions |= set(granted)
+        if statement["Resource"] == "*":
+            assert set(granted) <= {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}, "only X-Ray needs *"
+    assert actions == ALLOWED[role]
+    assert CONFIG["autogen_policy"] is False
