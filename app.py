@@ -8,8 +8,10 @@ from chalicelib import config, handlers
 from chalicelib.api.editor import editor
 from chalicelib.api.field_office import field_office
 from chalicelib.api.public import public
+from chalicelib.api.request_logging import log_request
 
 app = Chalice(app_name="oneminutesjr-ingest")
+app.register_middleware(log_request, "http")
 app.register_blueprint(field_office)
 app.register_blueprint(editor)
 app.register_blueprint(public)

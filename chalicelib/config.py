@@ -17,6 +17,9 @@ from chalicelib.domain.sweep import SweepLimits
 SERVICE_NAME = "oneminutesjr-ingest"
 METRICS_NAMESPACE = "OneMinutesJr"
 
+# Powertools' own switch, read once by chalicelib/observability.py.
+TRACE_DISABLED = "POWERTOOLS_TRACE_DISABLED"
+
 STAGE = "STAGE"
 UPLOADS_BUCKET = "UPLOADS_BUCKET"
 MEDIA_BUCKET = "MEDIA_BUCKET"

@@ -6,32 +6,50 @@ tracing is switched per stage with POWERTOOLS_TRACE_DISABLED (the X-Ray SDK cost
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
-from chalicelib.config import METRICS_NAMESPACE, SERVICE_NAME
+from chalicelib.config import METRICS_NAMESPACE, SERVICE_NAME, TRACE_DISABLED
 
 # An invocation that records no metric (a duplicate event, say) is normal here, not worth a warning.
 warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
 
 logger = Logger(service=SERVICE_NAME)
 metrics = Metrics(service=SERVICE_NAME, namespace=METRICS_NAMESPACE)
-tracer = Tracer(service=SERVICE_NAME)
+# The X-Ray SDK takes a third of a cold start to import: only a stage that traces loads it.
+TRACING = os.environ.get(TRACE_DISABLED, "false").lower() != "true"
+tracer: Any = None
+if TRACING:
+    from aws_lambda_powertools import Tracer
+
+    tracer = Tracer(service=SERVICE_NAME)  # patches boto3: every S3, SQS and DynamoDB call is a subsegment
 
 Handler = TypeVar("Handler", bound=Callable[[dict[str, Any], Any], Any])
 
 
 def observed(handler: Handler) -> Handler:
     """JSON logs with the Lambda context and cold start, metrics flushed as EMF, an X-Ray segment."""
-    traced = tracer.capture_lambda_handler(handler)
+    traced = tracer.capture_lambda_handler(handler) if tracer else handler
     with_metrics = metrics.log_metrics(traced, capture_cold_start_metric=True)
     wrapped = logger.inject_lambda_context(with_metrics, clear_state=True)
     return functools.wraps(handler)(wrapped)  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def subsegment(name: str) -> Iterator[None]:
+    """An X-Ray subsegment around work boto3 does not show, such as ffprobe and ffmpeg."""
+    if tracer is None:
+        yield
+        return
+    with tracer.provider.in_subsegment(f"## {name}"):
+        yield
 
 
 def record_rejection(reason_code: str) -> None:

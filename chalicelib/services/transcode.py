@@ -8,6 +8,7 @@ import os
 import tempfile
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -20,7 +21,7 @@ from chalicelib.domain.rules import ValidationLimits, check_duration
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError
 from chalicelib.media.transcode import SPRITE_NAME, Outputs, TranscodePlan, transcode
-from chalicelib.observability import count, logger, measure
+from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.outcomes import fail, reject, seconds_left
@@ -80,7 +81,8 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         os.mkdir(out_dir)
         try:
             plan = plan_transcode(source_path, deps.settings.limits)
-            outputs = transcode(source_path, out_dir, plan, timeout_s=deadline_s - min(RESERVE_S, deadline_s / 4))
+            with subsegment("ffmpeg"):
+                outputs = transcode(source_path, out_dir, plan, timeout_s=deadline_s - min(RESERVE_S, deadline_s / 4))
             top = next(iter(outputs.renditions.values()))
             decoded = probe(top, os.path.getsize(top)).source.duration_s
         except MediaTimeoutError as error:
@@ -102,6 +104,10 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         _left_while_transcoding(deps, video_id)
         return
     count("FilmsReady")
+    uploaded = next((step["at"] for step in reversed(film.get("history", [])) if step["status"] == "UPLOADED"), None)
+    if uploaded:
+        waited = datetime.now(UTC) - datetime.fromisoformat(uploaded.replace("Z", "+00:00"))
+        measure("UploadToReadySeconds", waited.total_seconds(), MetricUnit.Seconds)
     measure("TranscodeSeconds", elapsed, MetricUnit.Seconds)
     measure("TranscodeSpeed", float(decoded or 0) / max(elapsed, 1e-3), MetricUnit.Count)
     logger.info("film ready", extra={"renditions": [r["name"] for r in fields["renditions"]], "seconds": elapsed})

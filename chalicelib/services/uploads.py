@@ -12,6 +12,7 @@ from chalicelib.domain.catalog import upload_view
 from chalicelib.domain.errors import ForbiddenError, NotFoundError
 from chalicelib.domain.film import Status, is_video_id
 from chalicelib.domain.metadata import parse_upload_request
+from chalicelib.observability import count
 from chalicelib.services.access import Caller
 from chalicelib.services.dependencies import Dependencies
 
@@ -53,6 +54,7 @@ def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, An
     }
     post = deps.uploads.presign_post(key, request.content_type, request.size_bytes, settings.upload_url_ttl_s)
     deps.catalog.create_film(film)
+    count("UploadsRequested")
     expires_at = datetime.now(UTC) + timedelta(seconds=settings.upload_url_ttl_s)
     return {
         "video_id": video_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -14,7 +15,7 @@ from chalicelib.domain.film import Status
 from chalicelib.domain.rules import check_size, check_source
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError
-from chalicelib.observability import count, logger, measure
+from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.messages import transcode_message
@@ -81,6 +82,14 @@ def validate_upload(deps: Dependencies, video_id: str, created: ObjectCreated, d
 
 
 def _probe_and_decide(deps: Dependencies, video_id: str, created: ObjectCreated, deadline_s: float) -> None:
+    started = time.monotonic()
+    try:
+        _decide(deps, video_id, created, deadline_s)
+    finally:
+        measure("ValidateSeconds", time.monotonic() - started, MetricUnit.Seconds)
+
+
+def _decide(deps: Dependencies, video_id: str, created: ObjectCreated, deadline_s: float) -> None:
     limits = deps.settings.limits
     rejection = check_size(created.size_bytes, limits)
     if rejection is not None:
@@ -88,7 +97,8 @@ def _probe_and_decide(deps: Dependencies, video_id: str, created: ObjectCreated,
         return
     url = deps.uploads.presign_get(created.key, PROBE_URL_TTL_S)
     try:
-        probed = probe(url, created.size_bytes, timeout_s=deadline_s)
+        with subsegment("ffprobe"):
+            probed = probe(url, created.size_bytes, timeout_s=deadline_s)
     except MediaTimeoutError as error:
         fail(deps, video_id, error.message)
         return

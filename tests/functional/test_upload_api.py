@@ -1,11 +1,14 @@
 """POST /uploads and GET /uploads/{id}: metadata checks, the presigned POST policy, who sees what."""
 
 import base64
+import io
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.observability import logger
 from tests.functional.conftest import get, post_json, upload_body
 
 
@@ -90,3 +93,18 @@ def test_unknown_ids_are_404(api, stack):
     )
     assert error_of(get(api, "/uploads/not-an-id", stack.keys["office"])) == (404, "not_found")
     assert error_of(get(api, "/videos/not-an-id")) == (404, "not_found")
+
+
+def test_every_request_logs_one_json_line_with_its_film(api, stack):
+    video_id = post_json(api, "/uploads", upload_body(), stack.keys["office"]).json_body["video_id"]
+    lines = io.StringIO()
+    handler = logging.StreamHandler(lines)
+    handler.setFormatter(logger.registered_formatter)  # the JSON the functions print
+    logger.addHandler(handler)
+    try:
+        get(api, f"/uploads/{video_id}", stack.keys["office"])
+    finally:
+        logger.removeHandler(handler)
+    [request] = [json.loads(line) for line in lines.getvalue().splitlines() if '"request"' in line]
+    assert (request["video_id"], request["status"], request["method"]) == (video_id, 200, "GET")
+    assert request["service"] == "oneminutesjr-ingest" and request["request_id"]

@@ -1,0 +1,23 @@
+"""Chalice HTTP middleware: one JSON log line per request with its request id and film, and the
+request's metrics flushed, as the pipeline handlers do through `observability.observed`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from chalice.app import Request, Response
+
+from chalicelib.observability import logger, metrics
+
+
+def log_request(event: Request, get_response: Callable[[Request], Response]) -> Response:
+    video_id = (event.uri_params or {}).get("video_id")
+    request_id = event.context.get("requestId") or getattr(event.lambda_context, "aws_request_id", None)
+    logger.append_keys(request_id=request_id, video_id=video_id)
+    try:
+        response = get_response(event)
+        logger.info("request", extra={"method": event.method, "path": event.path, "status": response.status_code})
+        return response
+    finally:
+        metrics.flush_metrics()
+        logger.remove_keys(["request_id", "video_id"])
