@@ -109,13 +109,20 @@ class DynamoDBCatalog:
         set_fields: Mapping[str, Any] | None = None,
         remove_fields: Iterable[str] = (),
         listing: Listing | None = None,
+        version: int | None = None,
     ) -> None:
         """One transaction: the film moves to `target` (or, without one, is edited while in `expect`),
-        and its listing entries and counts follow it from the old facets to the new ones."""
+        and its listing entries and counts follow it from the old facets to the new ones.
+
+        With `version`, the film must still be the version the caller read (editors' changes): two
+        editors acting at once cannot both rewrite the listings from what each saw.
+        """
         if target is not None:
             update = self._transition_update(video_id, target, at, set_fields or {}, remove_fields)
         else:
             update = self._edit_update(video_id, expect, set_fields or {}, remove_fields)
+        if version is not None:
+            _require_version(update, version)
         writes: list[dict[str, Any]] = [{"Update": update}]
         if listing is not None:
             writes += self._listing_writes(video_id, listing)
@@ -126,6 +133,16 @@ class DynamoDBCatalog:
                 wanted = f"move to {target.value}" if target else "be changed"
                 raise StaleTransitionError(f"film {video_id} cannot {wanted} from where it is.") from None
             raise
+
+    def listed_facets(self, video_id: str) -> list[str]:
+        """The listings a film's entries actually stand in (what a takedown must remove)."""
+        response = self._client.query(
+            TableName=self.table_name,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :list)",
+            ExpressionAttributeValues=_to_item({":pk": film_pk(video_id), ":list": "LIST#"}),
+            ProjectionExpression="sk",
+        )
+        return [_from_item(item)["sk"].removeprefix("LIST#") for item in response.get("Items", [])]
 
     def list_counts(self, kind: str) -> dict[str, int]:
         """Published films per country, topic or workshop: counters kept as films are (un)published."""
@@ -340,6 +357,19 @@ class DynamoDBCatalog:
             "ExpressionAttributeValues": _to_item({":delta": delta}),
         }
         return [{"Update": update}]
+
+
+def _require_version(update: dict[str, Any], version: int) -> None:
+    """Adds `version = :expected` to an update's condition, and moves the version on by one."""
+    update["ConditionExpression"] += (
+        " AND ((attribute_not_exists(#version) AND :expected = :zero) OR #version = :expected)"
+    )
+    bump = "#version = if_not_exists(#version, :zero) + :one"
+    expression = update["UpdateExpression"]
+    update["UpdateExpression"] = expression.replace("SET ", f"SET {bump}, ", 1) if "SET " in expression else (
+        f"SET {bump} {expression}")  # fmt: skip
+    update["ExpressionAttributeNames"]["#version"] = "version"
+    update["ExpressionAttributeValues"].update(_to_item({":expected": version, ":zero": 0, ":one": 1}))
 
 
 def _to_item(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,14 @@ from typing import Any
 # Films stream between S3 and /tmp in bounded pieces: a few 8 MB parts in flight, never a whole file
 # in memory (boto3's default of ten threads holds 80 MB of parts at once).
 TRANSFER_THREADS = 3
+# Short, so that a takedown or unpublish also leaves the CDN's and browsers' caches within minutes.
+CACHE_CONTROL = "public, max-age=300"
+CONTENT_TYPES = {".mp4": "video/mp4", ".jpg": "image/jpeg", ".vtt": "text/vtt"}
 TRANSFER_PART_BYTES = 8 * 2**20
+
+
+def content_type(key: str) -> str:
+    return next((kind for suffix, kind in CONTENT_TYPES.items() if key.endswith(suffix)), "application/octet-stream")
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,7 @@ class S3Store:
             path,
             self.bucket,
             key,
-            ExtraArgs={"ContentType": content_type, "CacheControl": "public, max-age=31536000, immutable"},
+            ExtraArgs={"ContentType": content_type, "CacheControl": CACHE_CONTROL},
             Config=self._transfer,
         )
 
@@ -64,10 +71,13 @@ class S3Store:
         keys = [item["Key"] for page in self._client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=staging_prefix) for item in page.get("Contents", [])]  # fmt: skip
         for key in sorted(keys, key=lambda k: k.endswith(last)):
+            # The headers are given again: an older s3transfer drops them on a multipart copy.
+            extra = {"ContentType": content_type(key), "CacheControl": CACHE_CONTROL, "MetadataDirective": "REPLACE"}
             self._client.copy(
                 {"Bucket": self.bucket, "Key": key},
                 self.bucket,
                 final_prefix + key.removeprefix(staging_prefix),
+                ExtraArgs=extra,
                 Config=self._transfer,
             )
         self.delete_prefix(staging_prefix)
@@ -78,6 +88,9 @@ class S3Store:
         for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
             keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
             if keys:
-                self._client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys, "Quiet": True})
+                response = self._client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys, "Quiet": True})
+                if response.get("Errors"):
+                    failed = ", ".join(error["Key"] for error in response["Errors"][:5])
+                    raise RuntimeError(f"S3 kept {len(response['Errors'])} objects under {prefix}: {failed}")
                 deleted += len(keys)
         return deleted

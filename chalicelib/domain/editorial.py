@@ -14,6 +14,7 @@ from typing import Any
 from chalicelib.domain.errors import ConflictError, InvalidRequestError
 from chalicelib.domain.metadata import (
     DESCRIPTION_MAX_CHARS,
+    MAX_TOPICS,
     TITLE_MAX_CHARS,
     parse_topic,
     parse_workshop,
@@ -59,8 +60,8 @@ def parse_edit(body: Any, vocabulary: frozenset[str]) -> dict[str, Any]:
         changes["description"] = _text(body["description"], "description", DESCRIPTION_MAX_CHARS, required=False)
     if "topics" in body:
         topics = body["topics"]
-        if not isinstance(topics, list) or not topics:
-            raise InvalidRequestError("topics must be a non-empty list of topic slugs.", "invalid_topic")
+        if not isinstance(topics, list) or not topics or len(topics) > MAX_TOPICS:
+            raise InvalidRequestError(f"topics must be a list of 1 to {MAX_TOPICS} topic slugs.", "invalid_topic")
         changes["topics"] = list(dict.fromkeys(parse_topic(topic, vocabulary) for topic in topics))
     if "workshop" in body:
         changes["workshop"] = None if body["workshop"] in (None, "") else parse_workshop(body["workshop"])

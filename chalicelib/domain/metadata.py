@@ -100,7 +100,7 @@ def parse_topic(value: Any, vocabulary: frozenset[str]) -> str:
 
 
 def parse_workshop(value: Any) -> str:
-    if not isinstance(value, str) or not _WORKSHOP.match(value):
+    if not isinstance(value, str) or not _WORKSHOP.fullmatch(value):
         raise InvalidRequestError(
             f"workshop must be a lowercase slug such as 'baku-2012'; got {value!r}.", "invalid_workshop"
         )
@@ -130,7 +130,7 @@ def _optional_pattern(body: Mapping[str, Any], field: str, pattern: re.Pattern[s
     value = body.get(field)
     if value in (None, ""):
         return None
-    if not isinstance(value, str) or not pattern.match(value):
+    if not isinstance(value, str) or not pattern.fullmatch(value):
         raise InvalidRequestError(f"{field} must be {example}; got {value!r}.", f"invalid_{field}")
     return value
 

@@ -30,7 +30,7 @@ class Cue:
 
 
 def parse_language(value: str) -> str:
-    if not _LANGUAGE.match(value):
+    if not _LANGUAGE.fullmatch(value):
         raise InvalidRequestError(
             f"subtitle language must be a BCP 47 tag such as 'en' or 'az-Latn'; got {value!r}.", "invalid_language"
         )

@@ -32,9 +32,15 @@ class Completed:
 class ToolFailedError(MediaError):
     """ffmpeg or ffprobe exited with an error; `stderr` holds the end of what it said."""
 
-    def __init__(self, message: str, stderr: str) -> None:
+    def __init__(self, message: str, stderr: str, returncode: int = 1) -> None:
         super().__init__(message)
         self.stderr = stderr
+        self.returncode = returncode
+
+    @property
+    def killed(self) -> bool:
+        """Stopped by a signal (out of memory, say): not the file's fault."""
+        return self.returncode < 0
 
 
 class MediaTimeoutError(MediaError):
@@ -73,7 +79,7 @@ def run(args: Sequence[str], timeout_s: float) -> Completed:
             raise MediaTimeoutError(f"{args[0]} did not finish within {timeout_s:.0f} s and was stopped.") from None
     err = stderr.decode("utf-8", "replace")[-STDERR_TAIL_CHARS:]
     if process.returncode != 0:
-        raise ToolFailedError(f"{args[0]} could not process the file: {_last_line(err)}", err)
+        raise ToolFailedError(f"{args[0]} could not process the file: {_last_line(err)}", err, process.returncode)
     return Completed(stdout=stdout, stderr=err)
 
 

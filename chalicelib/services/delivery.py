@@ -41,7 +41,9 @@ def deliver(
         last = queue.max_receive_count is not None and receive_count >= queue.max_receive_count
         logger.exception("delivery failed", extra={"receive_count": receive_count, "last_delivery": last})
         if last and give_up is not None:
-            give_up(f"Processing failed {receive_count} times; the last error was: {type(error).__name__}: {error}")
+            # The error itself stays in the logs: it can name accounts, roles and tables.
+            give_up(f"Processing failed {receive_count} times because of a problem on our side "
+                    f"({type(error).__name__}); operators can retry the film.")  # fmt: skip
         elif not last:
             queue.delay(record["receiptHandle"], backoff_s(receive_count))
         raise

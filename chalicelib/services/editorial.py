@@ -6,6 +6,7 @@ so the public listings never disagree with the film.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Mapping
@@ -24,14 +25,10 @@ from chalicelib.services.transcode import MEDIA_PREFIX, STAGING_PREFIX
 from chalicelib.services.uploads import UPLOADS_PREFIX
 
 REVIEW_PAGE = 100
-# Everything about a film and a child that a takedown removes: the tombstone keeps id, status, times.
-PERSONAL_FIELDS = (
-    "title", "title_en", "description", "country", "topics", "workshop", "language", "author", "filename",
-    "content_type", "size_bytes", "office_id", "consent", "sensitive", "highlighted", "renditions", "poster_key",
-    "sprite_key", "storyboard_key", "subtitles", "upload_key", "upload_etag", "reason", "reason_code", "duration_s",
-    "source_width", "source_height", "published_at", "gsi2pk", "gsi2sk",
-)  # fmt: skip
-LIVE = frozenset(set(Status) - {Status.DELETED})
+# What a takedown keeps: a tombstone (id, status, times), so a late event can never bring the film
+# back. Everything else about the film and the child goes.
+TOMBSTONE_FIELDS = frozenset({"pk", "sk", "video_id", "status", "status_changed_at", "created_at", "history",
+                              "gsi3pk", "gsi3sk", "version"})  # fmt: skip
 
 
 def review_queue(deps: Dependencies) -> dict[str, Any]:
@@ -73,10 +70,10 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
     fields: dict[str, Any] = {"published_at": at}
     if confirmed:
         fields["safeguarding"] = {"confirmed_by": editor, "confirmed_at": at}
-    listing = Listing([], listing_facets(published), public_record(published))
-    _change(deps, video_id, at, target=Status.PUBLISHED, set_fields=fields, listing=listing)
+    listing = Listing(deps.catalog.listed_facets(video_id), listing_facets(published), public_record(published))
+    _change(deps, film, at, target=Status.PUBLISHED, set_fields=fields, listing=listing)
     count("FilmsPublished")
-    _audit(deps, editor, video_id, at, action="published", details={"safeguarding_confirmed": confirmed})
+    _audit(deps, editor, video_id, at, action="published", details={})
     return editor_view(_film(deps, video_id))
 
 
@@ -85,8 +82,8 @@ def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     if film["status"] != Status.PUBLISHED.value:
         raise ConflictError(f"Film {video_id} is {film['status']}; only a PUBLISHED film can be unpublished.")
     at = now_iso()
-    listing = Listing(listing_facets(film), [], {})
-    _change(deps, video_id, at, target=Status.UNPUBLISHED, remove_fields=("published_at",), listing=listing)
+    listing = Listing(deps.catalog.listed_facets(video_id), [], {})
+    _change(deps, film, at, target=Status.UNPUBLISHED, remove_fields=("published_at",), listing=listing)
     _audit(deps, editor, video_id, at, action="unpublished", details={})
     return editor_view(_film(deps, video_id))
 
@@ -98,7 +95,9 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
                                                             Status.UNPUBLISHED.value):  # fmt: skip
         raise ConflictError(f"Film {video_id} is {film['status']}; subtitles are added once it is READY.")
     vtt = to_webvtt(parse_subtitles(data, float(film["duration_s"])))
-    key = f"{MEDIA_PREFIX}{video_id}/subtitles/{language}.vtt"
+    # A new key for new text: a corrected translation is never hidden behind a cached old one.
+    digest = hashlib.sha256(vtt.encode("utf-8")).hexdigest()[:12]
+    key = f"{MEDIA_PREFIX}{video_id}/subtitles/{language}-{digest}.vtt"
     with tempfile.TemporaryDirectory(prefix="omjr-subtitles-") as folder:
         path = os.path.join(folder, f"{language}.vtt")
         with open(path, "w", encoding="utf-8") as file:
@@ -117,8 +116,10 @@ def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
         raise NotFoundError(f"No film {video_id!r}.")
     at = now_iso()
     if film["status"] != Status.DELETED.value:
-        listing = Listing(listing_facets(film), [], {}) if film["status"] == Status.PUBLISHED.value else None
-        _change(deps, video_id, at, target=Status.DELETED, remove_fields=PERSONAL_FIELDS, listing=listing)
+        # Whatever listings the film stands in, whatever anyone believed its status to be.
+        listing = Listing(deps.catalog.listed_facets(video_id), [], {})
+        personal = sorted(set(film) - TOMBSTONE_FIELDS)
+        _change(deps, film, at, target=Status.DELETED, remove_fields=personal, listing=listing)
         count("FilmsTakenDown")
         _audit(deps, editor, video_id, at, action="taken_down", details={"was": film["status"]})
     # Objects go after the catalog says DELETED: a transcode finishing now sees it and cleans up too.
@@ -143,17 +144,22 @@ def _edit(deps: Dependencies, editor: str, video_id: str, changes: dict[str, Any
     removed = [key for key, value in changes.items() if value is None]
     listing = None
     if film["status"] == Status.PUBLISHED.value:
+        if changes.get("sensitive") and not film.get("sensitive"):
+            raise ConflictError("Unpublish the film before flagging it sensitive: it may then be published again "
+                                "only with a safeguarding confirmation.", "unpublish_first")  # fmt: skip
         edited = {**{k: v for k, v in film.items() if k not in removed}, **set_fields}
-        listing = Listing(listing_facets(film), listing_facets(edited), public_record(edited))
-    _change(deps, video_id, at, expect=frozenset({Status(film["status"])}), set_fields=set_fields,
+        listing = Listing(deps.catalog.listed_facets(video_id), listing_facets(edited), public_record(edited))
+    _change(deps, film, at, expect=frozenset({Status(film["status"])}), set_fields=set_fields,
             remove_fields=removed, listing=listing)  # fmt: skip
     _audit(deps, editor, video_id, at, action=action, details=details)
     return editor_view(_film(deps, video_id))
 
 
-def _change(deps: Dependencies, video_id: str, at: str, **change: Any) -> None:
+def _change(deps: Dependencies, film: dict[str, Any], at: str, **change: Any) -> None:
+    """Applies a change to the film as it was read: if another editor changed it meanwhile, nothing happens."""
+    video_id = film["video_id"]
     try:
-        deps.catalog.change(video_id, at, **change)
+        deps.catalog.change(video_id, at, version=int(film.get("version", 0)), **change)
     except StaleTransitionError:
         raise ConflictError(f"Film {video_id} changed while this request ran; load it again and retry.") from None
 

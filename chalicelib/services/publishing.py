@@ -49,7 +49,8 @@ def decode_cursor(cursor: str, facet: str) -> dict[str, Any]:
     valid = (
         isinstance(key, dict)
         and set(key) == {"pk", "sk", "gsi1pk", "gsi1sk"}
-        and all(isinstance(v, str) for v in key.values())
+        and all(isinstance(v, str) and v for v in key.values())
+        and key["pk"].startswith("FILM#")
         and key["gsi1pk"] == f"LIST#{facet}"
         and key["sk"] == f"LIST#{facet}"
     )
@@ -78,7 +79,7 @@ def _facet(deps: Dependencies, params: dict[str, str]) -> str:
 def _limit(value: str | None) -> int:
     if value is None:
         return DEFAULT_PAGE
-    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE:
         raise InvalidRequestError(f"limit must be a whole number from 1 to {MAX_PAGE}; got {value!r}.", "invalid_limit")
     return int(value)
 

@@ -27,12 +27,14 @@ def retry_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
     film = deps.catalog.get_film(video_id) if is_video_id(video_id) else None
     if film is None:
         raise NotFoundError(f"No film {video_id!r}.")
+    if film["status"] != Status.FAILED.value:
+        raise ConflictError(f"Film {video_id} is {film['status']}; only a FAILED film can be retried.")
     attempt = int(film.get("attempt", 0)) + 1
     try:
-        film = deps.catalog.transition(video_id, Status.UPLOADED, now_iso(), {"attempt": attempt},
+        film = deps.catalog.transition(video_id, Status.UPLOADED, now_iso(), {"attempt": attempt, "requeued": 0},
                                        remove_fields=("reason_code", "reason"))  # fmt: skip
     except StaleTransitionError:
-        raise ConflictError(f"Film {video_id} is {film['status']}; only a FAILED film can be retried.") from None
+        raise ConflictError(f"Film {video_id} changed while it was retried; look at it again.") from None
     deps.uploads_queue.send_raw(upload_notification(deps.settings.uploads_bucket, film))
     logger.info("film retried", extra={"video_id": video_id, "attempt": attempt})
     return {"video_id": video_id, "status": Status.UPLOADED.value, "attempt": attempt}

@@ -19,7 +19,7 @@ from chalicelib.domain.film import Status
 from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
 from chalicelib.domain.rules import ValidationLimits, check_duration
 from chalicelib.media.probe import probe
-from chalicelib.media.runner import MediaTimeoutError
+from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.media.transcode import SPRITE_NAME, Outputs, TranscodePlan, transcode
 from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.delivery import deliver
@@ -87,6 +87,14 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
             decoded = probe(top, os.path.getsize(top)).source.duration_s
         except MediaTimeoutError as error:
             fail(deps, video_id, error.message)
+            return
+        except ToolFailedError as error:
+            if error.killed:
+                fail(
+                    deps, video_id, "ffmpeg was stopped before it finished (out of memory or disk?); it can be retried."
+                )
+            else:
+                reject(deps, video_id, error.code, error.message)
             return
         except MediaError as error:
             reject(deps, video_id, error.code, error.message)

@@ -48,8 +48,13 @@ def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> N
 def validate_once(deps: Dependencies, video_id: str, created: ObjectCreated, context: Any) -> None:
     """Validation runs once per object version and attempt, however often its event arrives."""
     film = deps.catalog.get_film(video_id)
-    if film is None or film.get("upload_key") != created.key:
-        logger.warning("ignoring an upload no film expects", extra={"key": created.key})
+    if film is None or film["status"] == Status.DELETED.value:
+        # A file that arrives for no film, or after a takedown, is a child's raw video with no owner: delete it.
+        deps.uploads.delete_prefix(created.key)
+        logger.warning("deleted an upload no film expects", extra={"key": created.key})
+        return
+    if film.get("upload_key") != created.key:
+        logger.warning("ignoring an object at a key this film does not use", extra={"key": created.key})
         return
     key = {"bucket": created.bucket, "key": created.key, "etag": created.etag, "attempt": film.get("attempt", 0)}
     deps.idempotency.run_once(
@@ -74,6 +79,10 @@ def validate_upload(deps: Dependencies, video_id: str, created: ObjectCreated, d
             status = Status.VALIDATING
     except StaleTransitionError:
         logger.info("a concurrent delivery already took this upload")
+        return
+    if status is Status.TRANSCODING and film.get("upload_etag") == created.etag:
+        # A retry after the status moved but before the transcoder heard of it: tell it (again).
+        deps.transcode_queue.send(transcode_message(film))
         return
     if status is not Status.VALIDATING:
         logger.info("ignoring a late or duplicate event", extra={"status": status.value})
@@ -115,6 +124,10 @@ def _decide(deps: Dependencies, video_id: str, created: ObjectCreated, deadline_
     assert source.video is not None and source.duration_s is not None
     width, height = source.video.display_size
     fields = {"duration_s": round(source.duration_s, 3), "source_width": width, "source_height": height}
-    film = deps.catalog.transition(video_id, Status.TRANSCODING, now_iso(), fields)
+    try:
+        film = deps.catalog.transition(video_id, Status.TRANSCODING, now_iso(), fields)
+    except StaleTransitionError:
+        logger.info("film left VALIDATING while it was probed (taken down?)")
+        return
     deps.transcode_queue.send(transcode_message(film))
     logger.info("upload accepted for transcoding", extra={"duration_s": source.duration_s})

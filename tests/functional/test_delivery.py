@@ -11,6 +11,7 @@ from botocore.stub import Stubber
 
 import app as app_module
 from chalicelib import wiring
+from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Status
 from chalicelib.services import recovery
 from local.lambda_context import LocalLambdaContext
@@ -130,7 +131,8 @@ def test_the_last_delivery_fails_the_film_with_its_reason(api, stack, clips):
             invoke("validate_upload", message, receive_count=last)
     film = stack.catalog_item(video_id)
     assert (film["status"], film["reason_code"]) == ("FAILED", "processing_failed")
-    assert "5 times" in film["reason"] and "ServiceUnavailable" in film["reason"]
+    assert "5 times" in film["reason"] and "on our side" in film["reason"]
+    assert "ServiceUnavailable" not in film["reason"], "the error itself stays in the logs"
 
     retried = recovery.retry_film(deps, video_id)
     assert retried["attempt"] == 1
@@ -175,3 +177,10 @@ def test_the_sweep_expires_unused_uploads_and_requeues_then_fails_stuck_films(ap
     film = stack.catalog_item(stuck)
     assert film["status"] == "FAILED" and "TRANSCODING" in film["reason"]
     assert recovery.sweep(deps, deps.settings.sweep, now=later) == {"expire": 0, "requeue": 0, "fail": 0}
+
+
+def test_only_a_failed_film_can_be_retried(api, stack, clips):
+    video_id = new_upload(api, stack, clips["valid"])
+    with pytest.raises(ConflictError):
+        recovery.retry_film(wiring.dependencies(), video_id)
+    assert stack.catalog_item(video_id)["status"] == "AWAITING_UPLOAD"

@@ -4,9 +4,13 @@ subtitles, takedown, audit; and what the public sees at each step."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
+from chalicelib import wiring
+from chalicelib.domain.errors import StaleTransitionError
+from chalicelib.domain.film import Status
 from tests.functional.conftest import CONSENT, get, post_json, publish, upload_body
 
 SRT = b"1\n00:00:01,000 --> 00:00:04,000\nMy street is narrow.\n\n2\n00:00:50,000 --> 00:00:59,000\nThe end.\n"
@@ -109,8 +113,9 @@ def test_subtitles_are_checked_normalised_and_served(api, stack, clips):
         400, "invalid_language")  # fmt: skip
     publish(api, stack, video_id)
     [subtitles] = get(api, f"/videos/{video_id}").json_body["subtitles"]
-    assert subtitles["language"] == "en" and subtitles["url"].endswith(f"films/{video_id}/subtitles/en.vtt")
-    vtt = stack.client("s3").get_object(Bucket=stack.name("MediaBucket"), Key=f"films/{video_id}/subtitles/en.vtt")
+    key = subtitles["url"].split("/", 3)[3]
+    assert subtitles["language"] == "en" and re.fullmatch(rf"films/{video_id}/subtitles/en-[0-9a-f]{{12}}\.vtt", key)
+    vtt = stack.client("s3").get_object(Bucket=stack.name("MediaBucket"), Key=key)
     assert vtt["Body"].read().decode().startswith("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nMy street is narrow.")
 
 
@@ -151,3 +156,33 @@ def test_every_editorial_action_is_audited_and_the_trail_is_not_public(api, stac
 def test_editor_routes_need_an_editor_key(api, stack, path):
     assert error_of(get(api, path)) == (401, "unauthenticated")
     assert error_of(get(api, path, "not-a-key")) == (403, "forbidden")
+
+
+def test_two_editors_acting_on_what_they_read_cannot_both_win(api, stack, clips):
+    video_id = ready_film(api, stack, clips)
+    catalog = wiring.dependencies().catalog
+    version = int(catalog.get_film(video_id).get("version", 0))
+    catalog.change(video_id, "2026-11-25T00:00:00.000Z", expect=frozenset({Status.READY}),
+                   set_fields={"title": "First"}, version=version)  # fmt: skip
+    with pytest.raises(StaleTransitionError):
+        catalog.change(video_id, "2026-11-25T00:00:01.000Z", expect=frozenset({Status.READY}),
+                       set_fields={"title": "Second"}, version=version)  # fmt: skip
+    assert stack.catalog_item(video_id)["title"] == "First"
+
+
+def test_a_published_film_is_unpublished_before_it_is_flagged_sensitive(api, stack, clips):
+    video_id = ready_film(api, stack, clips)
+    publish(api, stack, video_id)
+    response = call(api, "patch", f"/videos/{video_id}", stack.keys["editor"], {"sensitive": True})
+    assert error_of(response) == (409, "unpublish_first")
+    assert get(api, f"/videos/{video_id}").status_code == 200
+
+
+def test_a_file_arriving_after_a_takedown_is_deleted(api, stack, clips):
+    video_id = post_json(api, "/uploads", upload_body(), stack.keys["office"]).json_body["video_id"]
+    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200
+    stack.put_upload(video_id, clips["valid"])
+    stack.run_pipeline()
+    assert stack.client("s3").list_objects_v2(Bucket=stack.name("UploadsBucket")).get("KeyCount") == 0
+    assert set(stack.catalog_item(video_id)) <= {"pk", "sk", "video_id", "status", "status_changed_at",
+                                                 "created_at", "history", "gsi3pk", "gsi3sk", "version"}  # fmt: skip
