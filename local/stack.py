@@ -188,8 +188,8 @@ def _demo(info: dict[str, Any]) -> None:
     try:
         lines = run_demo(info["api_url"], info["api_keys"]["field_office"], info["api_keys"]["editor"],
                          STATE_DIR / "demo")  # fmt: skip
-    except (requests.RequestException, subprocess.CalledProcessError) as error:
-        print(f"demo: failed: {error}", flush=True)
+    except (requests.RequestException, subprocess.CalledProcessError, OSError) as error:
+        print(f"demo: failed: {error} (`make run` puts ffmpeg on PATH; SAMPLES=0 skips the demo)", flush=True)
         return
     print("\n".join(f"demo: {line}" for line in lines))
     print(f"demo: the public listing: {info['api_url']}/videos\n", flush=True)
