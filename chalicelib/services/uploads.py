@@ -12,7 +12,7 @@ from chalicelib.domain.catalog import upload_view
 from chalicelib.domain.errors import ForbiddenError, NotFoundError
 from chalicelib.domain.film import Status, is_video_id
 from chalicelib.domain.metadata import parse_upload_request
-from chalicelib.observability import count
+from chalicelib.observability import count, logger
 from chalicelib.services.access import Caller
 from chalicelib.services.dependencies import Dependencies
 
@@ -40,6 +40,7 @@ def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, An
             f"Your key may upload films for {', '.join(sorted(caller.countries))}, not {request.country}."
         )
     video_id = str(uuid.uuid4())
+    logger.append_keys(video_id=video_id)  # the request's log line names the film it created
     key = upload_key(video_id, request.extension)
     now = now_iso()
     film = {
