@@ -12,19 +12,11 @@ from local.clips import make_clip
 @pytest.fixture(scope="session")
 def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("clips")
-    valid = make_clip(folder / "valid.mp4", 60, width=160, height=120, fps=2)
-    truncated = folder / "truncated.mp4"
-    truncated.write_bytes(valid.read_bytes()[: valid.stat().st_size // 2])
     not_video = folder / "notes.mp4"
     not_video.write_text("These are the workshop notes, not a film.\n" * 50)
-    empty = folder / "empty.mp4"
-    empty.write_bytes(b"")
     return {
-        "valid": valid,
-        "short": make_clip(folder / "short.mp4", 20, width=160, height=120, fps=2),
+        "valid": make_clip(folder / "valid.mp4", 60, width=160, height=120, fps=2),
         "hd": make_clip(folder / "hd.mp4", 60, width=1280, height=720, fps=1),
         "silent": make_clip(folder / "silent.mp4", 60, width=160, height=120, fps=2, audio=False),
-        "truncated": truncated,
         "not_video": not_video,
-        "empty": empty,
     }
