@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import requests
 
 from local.client import IngestClient
+from local.clips import make_clip
 from local.resources import ROOT
 from tests.e2e.conftest import RunningStack
 
@@ -138,3 +139,40 @@ def test_a_key_made_by_the_command_works_until_it_is_revoked(running_stack):
     assert office.request("GET", "/uploads").json() == {"items": []}
     assert cli("revoke", made["hash"]) == {"revoked": made["hash"]}
     assert office.request("GET", "/uploads").status_code == 403
+
+
+def upload_command(running_stack, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cli", "--stack-file", str(running_stack.state_dir / "stack.json"),
+                           "upload", *args], cwd=ROOT, capture_output=True, text=True, check=False, timeout=300)  # fmt: skip
+
+
+def test_a_manifest_with_mistakes_uploads_nothing_and_names_every_mistake(running_stack, clips, tmp_path):
+    (tmp_path / "film.mp4").write_bytes(clips["valid"].read_bytes())
+    manifest = tmp_path / "workshop.csv"
+    manifest.write_text("file,title,first_name,age,topics,country\n"
+                        "film.mp4,My street,Leyla,14,violence,AZ\n"
+                        "missing.mp4,Gone,Ali,13,violence,AZ\n"
+                        "film.mp4,Cooking,Samir,12,cooking,AZ\n"
+                        "film.mp4,Too old,Nigar,fourteen,hiv-aids,AZ\n")  # fmt: skip
+    office = running_stack.client("field_office")
+    before = len(office.request("GET", "/uploads").json()["items"])
+    result = upload_command(running_stack, "--manifest", str(manifest))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Nothing was uploaded" in result.stderr
+    for row, hint in ((2, "missing.mp4"), (3, "unknown topic 'cooking'"), (4, "author.age")):
+        assert any(line.strip().startswith(f"row {row} ") and hint in line for line in result.stderr.splitlines()), row
+    assert len(office.request("GET", "/uploads").json()["items"]) == before
+
+
+def test_a_workshop_uploads_from_its_manifest_and_each_outcome_is_told(running_stack, clips, tmp_path):
+    (tmp_path / "film.mp4").write_bytes(clips["valid"].read_bytes())
+    make_clip(tmp_path / "short.mp4", 20, width=160, height=120, fps=2)
+    manifest = tmp_path / "workshop.csv"
+    manifest.write_text("file,title,first_name,age,topics,country,workshop\n"
+                        "film.mp4,Our yard,Nigar,13,violence;hiv-aids,AZ,ganja-2014\n"
+                        "short.mp4,Short one,Ali,15,violence,AZ,ganja-2014\n")  # fmt: skip
+    result = upload_command(running_stack, "--manifest", str(manifest))
+    assert result.returncode == 0, result.stderr
+    assert "[1/2] film.mp4" in result.stdout and "100% of" in result.stdout
+    assert "film.mp4: READY" in result.stdout
+    assert "short.mp4: REJECTED: The film lasts 20.0 s" in result.stdout and "[duration_out_of_range]" in result.stdout

@@ -1,0 +1,202 @@
+"""Field offices: upload a film, or a whole workshop from a manifest, and see what became of each.
+
+    python -m cli upload film.mp4 --title "My street" --country AZ --topics violence --first-name Leyla --age 14
+    python -m cli upload --manifest workshop.csv
+
+A manifest has a header row and one row per film: file, title, first_name, age, topics (separated
+by ";" or ","), country, and optionally language, workshop, description. Files are found next to it.
+
+Every row is checked before anything is sent, and all the problems are reported at once. Each file
+then goes to its presigned URL with a progress line, is retried with backoff if the connection
+drops, and the command waits for each film's outcome: READY, or REJECTED with the reason.
+Needs only the API's address and the office's key (`--api-url`, `--api-key`, or the local stack's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import mimetypes
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from chalicelib.domain.errors import InvalidRequestError
+from chalicelib.domain.metadata import parse_upload_request
+from local.client import IngestClient
+
+ATTEMPTS = 4
+BACKOFF_S = 2.0
+# Checked here only for shape; the API applies the real size limit.
+NO_SIZE_LIMIT = 2**62
+
+
+class MultipartFile:
+    """A multipart/form-data body read in pieces, with a known length (S3 wants Content-Length)."""
+
+    CHUNK = 256 * 1024
+
+    def __init__(self, fields: dict[str, str], path: Path, content_type: str, progress: Callable[[int], None]):
+        boundary = "omjr" + str(time.time_ns())
+        self.content_type = f"multipart/form-data; boundary={boundary}"
+        head = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+                       for k, v in fields.items())  # fmt: skip
+        head += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
+                 f"Content-Type: {content_type}\r\n\r\n")  # fmt: skip
+        self._head, self._path, self._tail = head.encode(), path, f"\r\n--{boundary}--\r\n".encode()
+        self._length = len(self._head) + path.stat().st_size + len(self._tail)
+        self._progress = progress
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._head
+        sent = 0
+        with self._path.open("rb") as file:
+            while chunk := file.read(self.CHUNK):
+                sent += len(chunk)
+                self._progress(sent)
+                yield chunk
+        yield self._tail
+
+
+def manifest_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8-sig") as file:
+        return [
+            {key.strip(): (value or "").strip() for key, value in row.items() if key} for row in csv.DictReader(file)
+        ]
+
+
+def request_body(row: dict[str, str], folder: Path) -> tuple[Path, dict[str, Any]]:
+    path = (folder / row.get("file", "")).resolve()
+    age: Any = row.get("age", "")
+    body: dict[str, Any] = {
+        "title": row.get("title", ""), "country": row.get("country", ""),
+        "topics": [topic.strip() for topic in row.get("topics", "").replace(";", ",").split(",") if topic.strip()],
+        "author": {"first_name": row.get("first_name", ""), "age": int(age) if age.isdigit() else age},
+    }  # fmt: skip
+    for optional in ("language", "workshop", "description"):
+        if row.get(optional):
+            body[optional] = row[optional]
+    return path, body
+
+
+Film = tuple[Path, dict[str, Any]]
+
+
+def check(rows: list[dict[str, str]], folder: Path, topics: frozenset[str]) -> tuple[list[Film], list[str]]:
+    """Every row checked as the API would; all problems, each with its row, before anything is sent."""
+    films, problems = [], []
+    for number, row in enumerate(rows, start=1):
+        path, body = request_body(row, folder)
+        where = f"row {number} ({row.get('file') or 'no file'})"
+        if not row.get("file") or not path.is_file():
+            problems.append(f"{where}: the file {row.get('file')!r} was not found next to the manifest.")
+            continue
+        content_type = mimetypes.guess_type(path.name)[0] or ""
+        full = {**body, "filename": path.name, "size_bytes": max(path.stat().st_size, 1), "content_type": content_type}
+        try:
+            parse_upload_request(full, topics, NO_SIZE_LIMIT)
+        except InvalidRequestError as error:
+            problems.append(f"{where}: {error.message}")
+            continue
+        films.append((path, body))
+    return films, problems
+
+
+def upload_one(client: IngestClient, path: Path, body: dict[str, Any], out: Callable[[str], None]) -> str:
+    content_type = mimetypes.guess_type(path.name)[0] or "video/mp4"
+    size = path.stat().st_size
+    created = client.request("POST", "/uploads", json={**body, "filename": path.name, "size_bytes": size,
+                                                       "content_type": content_type})  # fmt: skip
+    if created.status_code != 201:
+        raise SystemExit(f"{path.name}: the API refused the upload: {created.json().get('message')}")
+    upload = created.json()
+    started = time.monotonic()
+
+    def progress(sent: int) -> None:
+        out(f"\r  {path.name}: {sent * 100 // max(size, 1):3d}% of {size / 2**20:.1f} MiB")
+
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            stream = MultipartFile(upload["upload"]["fields"], path, content_type, progress)
+            headers = {"Content-Type": stream.content_type, "Content-Length": str(len(stream))}
+            response = requests.post(upload["upload"]["url"], data=stream, headers=headers, timeout=600)
+            if response.status_code < 500:
+                response.raise_for_status()
+                break
+        except requests.ConnectionError:
+            pass
+        if attempt == ATTEMPTS:
+            raise SystemExit(f"\n{path.name}: the upload failed {ATTEMPTS} times; check the connection and run again.")
+        out(f"\n  {path.name}: connection lost, trying again in {BACKOFF_S * 2 ** (attempt - 1):.0f} s")
+        time.sleep(BACKOFF_S * 2 ** (attempt - 1))
+    out(f"\r  {path.name}: uploaded in {time.monotonic() - started:.1f} s{' ' * 20}\n")
+    return str(upload["video_id"])
+
+
+def outcome_line(name: str, upload: dict[str, Any]) -> str:
+    if upload["status"] in ("READY", "PUBLISHED"):
+        return f"{name}: {upload['status']} ({upload.get('duration_s', '?')} s), waiting for an editor"
+    if upload["status"] == "REJECTED":
+        return f"{name}: REJECTED: {upload.get('reason')} [{upload.get('reason_code')}]"
+    return f"{name}: {upload['status']}: {upload.get('reason', 'still processing')}"
+
+
+def run(args: argparse.Namespace) -> None:
+    api_url, api_key = args.api_url, args.api_key
+    if not (api_url and api_key):
+        stack = json.loads(args.stack_file.read_text()) if args.stack_file.exists() else {}
+        api_url = api_url or stack.get("api_url")
+        api_key = api_key or stack.get("api_keys", {}).get("field_office")
+    if not (api_url and api_key):
+        raise SystemExit("give --api-url and --api-key (or start the local stack with `make run`)")
+    client = IngestClient(api_url, api_key)
+    topics = frozenset(item["topic"] for item in client.request("GET", "/topics").json()["items"])
+    if args.manifest:
+        rows, folder = manifest_rows(args.manifest), args.manifest.parent
+    else:
+        rows = [{"file": str(file), "title": args.title or Path(file).stem, "country": args.country or "",
+                 "topics": args.topics or "", "first_name": args.first_name or "", "age": str(args.age or ""),
+                 "language": args.language or "", "workshop": args.workshop or ""} for file in args.files]  # fmt: skip
+        folder = Path.cwd()
+    films, problems = check(rows, folder, topics)
+    if problems or not films:
+        print("Nothing was uploaded. Fix these first:" if problems else "No films to upload.", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        raise SystemExit(2)
+
+    def out(text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    uploaded = []
+    for number, (path, body) in enumerate(films, start=1):
+        out(f"[{number}/{len(films)}] {path.name}\n")
+        uploaded.append((path.name, upload_one(client, path, body, out)))
+    if args.no_wait:
+        return
+    out("Waiting for each film to be checked and transcoded...\n")
+    for name, video_id in uploaded:
+        print(outcome_line(name, client.wait_for_terminal(video_id, timeout_s=args.wait_s)), flush=True)
+
+
+def add_parser(commands: Any) -> None:
+    upload = commands.add_parser("upload", help="upload films (a field office's key)", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    upload.add_argument("files", nargs="*", help="film files (with the metadata flags)")
+    upload.add_argument("--manifest", type=Path, help="a CSV with one row per film")
+    upload.add_argument("--api-url")
+    upload.add_argument("--api-key")
+    for flag in ("title", "country", "topics", "first-name", "language", "workshop"):
+        upload.add_argument(f"--{flag}")
+    upload.add_argument("--age", type=int)
+    upload.add_argument("--no-wait", action="store_true", help="do not wait for the outcomes")
+    upload.add_argument("--wait-s", type=float, default=600, help="how long to wait for each outcome")
