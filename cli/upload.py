@@ -97,7 +97,7 @@ def check(rows: list[dict[str, str]], folder: Path, topics: frozenset[str]) -> t
         path, body = request_body(row, folder)
         where = f"row {number} ({row.get('file') or 'no file'})"
         if not row.get("file") or not path.is_file():
-            problems.append(f"{where}: the file {row.get('file')!r} was not found next to the manifest.")
+            problems.append(f"{where}: the file {row.get('file')!r} was not found.")
             continue
         content_type = mimetypes.guess_type(path.name)[0] or ""
         full = {**body, "filename": path.name, "size_bytes": max(path.stat().st_size, 1), "content_type": content_type}
@@ -129,7 +129,9 @@ def upload_one(client: IngestClient, path: Path, body: dict[str, Any], out: Call
             headers = {"Content-Type": stream.content_type, "Content-Length": str(len(stream))}
             response = requests.post(upload["upload"]["url"], data=stream, headers=headers, timeout=600)
             if response.status_code < 500:
-                response.raise_for_status()
+                if response.status_code >= 400:
+                    raise SystemExit(f"\n{path.name}: storage refused the file ({response.status_code}); "
+                                     "ask for a new upload by running the command again.")  # fmt: skip
                 break
         except requests.ConnectionError:
             pass
