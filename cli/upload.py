@@ -20,7 +20,7 @@ import json
 import mimetypes
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,42 +28,12 @@ import requests
 
 from chalicelib.domain.errors import InvalidRequestError
 from chalicelib.domain.metadata import parse_upload_request
-from local.client import IngestClient
+from local.client import IngestClient, post_file
 
 ATTEMPTS = 4
 BACKOFF_S = 2.0
 # Checked here only for shape; the API applies the real size limit.
 NO_SIZE_LIMIT = 2**62
-
-
-class MultipartFile:
-    """A multipart/form-data body read in pieces, with a known length (S3 wants Content-Length)."""
-
-    CHUNK = 256 * 1024
-
-    def __init__(self, fields: dict[str, str], path: Path, content_type: str, progress: Callable[[int], None]):
-        boundary = "omjr" + str(time.time_ns())
-        self.content_type = f"multipart/form-data; boundary={boundary}"
-        head = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
-                       for k, v in fields.items())  # fmt: skip
-        head += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
-                 f"Content-Type: {content_type}\r\n\r\n")  # fmt: skip
-        self._head, self._path, self._tail = head.encode(), path, f"\r\n--{boundary}--\r\n".encode()
-        self._length = len(self._head) + path.stat().st_size + len(self._tail)
-        self._progress = progress
-
-    def __len__(self) -> int:
-        return self._length
-
-    def __iter__(self) -> Iterator[bytes]:
-        yield self._head
-        sent = 0
-        with self._path.open("rb") as file:
-            while chunk := file.read(self.CHUNK):
-                sent += len(chunk)
-                self._progress(sent)
-                yield chunk
-        yield self._tail
 
 
 def manifest_rows(path: Path) -> list[dict[str, str]]:
@@ -125,9 +95,7 @@ def upload_one(client: IngestClient, path: Path, body: dict[str, Any], out: Call
 
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            stream = MultipartFile(upload["upload"]["fields"], path, content_type, progress)
-            headers = {"Content-Type": stream.content_type, "Content-Length": str(len(stream))}
-            response = requests.post(upload["upload"]["url"], data=stream, headers=headers, timeout=600)
+            response = post_file(upload["upload"], path, content_type, progress)
             if response.status_code < 500:
                 if response.status_code >= 400:
                     raise SystemExit(f"\n{path.name}: storage refused the file ({response.status_code}); "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,45 @@ import requests
 DEMO_CONSENT = {"guardian_consent": True, "child_assent": True, "reference": "demo: no real child"}
 TERMINAL = frozenset({"READY", "REJECTED", "FAILED", "PUBLISHED", "EXPIRED", "DELETED"})
 mimetypes.add_type("video/x-matroska", ".mkv")
+
+
+class MultipartFile:
+    """A multipart/form-data body read in pieces, with a known length (S3 wants Content-Length)."""
+
+    CHUNK = 256 * 1024
+
+    def __init__(self, fields: dict[str, str], path: Path, content_type: str, progress: Callable[[int], None]):
+        boundary = "omjr" + str(time.time_ns())
+        self.content_type = f"multipart/form-data; boundary={boundary}"
+        head = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+                       for k, v in fields.items())  # fmt: skip
+        head += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
+                 f"Content-Type: {content_type}\r\n\r\n")  # fmt: skip
+        self._head, self._path, self._tail = head.encode(), path, f"\r\n--{boundary}--\r\n".encode()
+        self._length = len(self._head) + path.stat().st_size + len(self._tail)
+        self._progress = progress
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._head
+        sent = 0
+        with self._path.open("rb") as file:
+            while chunk := file.read(self.CHUNK):
+                sent += len(chunk)
+                self._progress(sent)
+                yield chunk
+        yield self._tail
+
+
+def post_file(
+    upload: dict[str, Any], path: Path, content_type: str, progress: Callable[[int], None] = lambda _: None
+) -> requests.Response:
+    """The file to its presigned POST (`upload` is the API's `{url, fields}`), streamed, not read whole."""
+    body = MultipartFile(upload["fields"], path, content_type, progress)
+    headers = {"Content-Type": body.content_type, "Content-Length": str(len(body))}
+    return requests.post(upload["url"], data=body, headers=headers, timeout=600)
 
 
 class IngestClient:
@@ -33,14 +73,7 @@ class IngestClient:
         response = self.request("POST", "/uploads", json=body)
         response.raise_for_status()
         created = response.json()
-        with path.open("rb") as file:
-            posted = requests.post(
-                created["upload"]["url"],
-                data=created["upload"]["fields"],
-                files={"file": (path.name, file, content_type)},
-                timeout=self.timeout_s * 10,
-            )
-        posted.raise_for_status()
+        post_file(created["upload"], path, content_type).raise_for_status()
         return str(created["video_id"])
 
     def publish(self, video_id: str, consent: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.domain.catalog import COUNTED
 from chalicelib.domain.errors import StaleTransitionError
-from chalicelib.domain.film import Status, allowed_sources
+from chalicelib.domain.film import Status, allowed_sources, is_video_id
 
 FILM_SK = "FILM"
 COUNTS_PK = "COUNTS"
@@ -76,6 +76,9 @@ class DynamoDBCatalog:
         )
 
     def get_film(self, video_id: str) -> dict[str, Any] | None:
+        """The film, or None, also for an id the server could never have chosen (no read is made)."""
+        if not is_video_id(video_id):
+            return None
         response = self._client.get_item(
             TableName=self.table_name, Key=_to_item({"pk": film_pk(video_id), "sk": FILM_SK}), ConsistentRead=True
         )

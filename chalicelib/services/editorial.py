@@ -111,7 +111,7 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
 
 def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     """Every object and every public or personal datum goes; a tombstone stays. Safe to repeat."""
-    film = deps.catalog.get_film(video_id) if is_video_id(video_id) else None
+    film = deps.catalog.get_film(video_id)
     if film is None:
         raise NotFoundError(f"No film {video_id!r}.")
     at = now_iso()
@@ -169,7 +169,7 @@ def _audit(deps: Dependencies, editor: str, video_id: str, at: str, *, action: s
 
 
 def _film(deps: Dependencies, video_id: str) -> dict[str, Any]:
-    film = deps.catalog.get_film(video_id) if is_video_id(video_id) else None
+    film = deps.catalog.get_film(video_id)
     if film is None or film["status"] == Status.DELETED.value:
         raise NotFoundError(f"No film {video_id!r}.")
     return film

@@ -12,7 +12,7 @@ from typing import Any
 
 from chalicelib.domain.catalog import public_record, public_view
 from chalicelib.domain.errors import InvalidRequestError, NotFoundError
-from chalicelib.domain.film import Status, is_video_id
+from chalicelib.domain.film import Status
 from chalicelib.domain.metadata import parse_country, parse_topic, parse_workshop
 from chalicelib.services.dependencies import Dependencies
 
@@ -21,7 +21,7 @@ MAX_PAGE = 100
 
 
 def public_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
-    film = deps.catalog.get_film(video_id) if is_video_id(video_id) else None
+    film = deps.catalog.get_film(video_id)
     if film is None or film["status"] != Status.PUBLISHED.value:
         raise NotFoundError(f"No published film {video_id!r}.")
     return public_view(public_record(film), deps.settings.media_base_url)

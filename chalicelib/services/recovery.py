@@ -12,7 +12,7 @@ from typing import Any
 from chalicelib.adapters.sqs_queue import SQSQueue
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import ConflictError, NotFoundError, StaleTransitionError
-from chalicelib.domain.film import Status, is_video_id
+from chalicelib.domain.film import Status
 from chalicelib.domain.sweep import SWEPT_STATUSES, SweepAction, SweepLimits, stale_before, sweep_action
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
@@ -24,7 +24,7 @@ SWEEP_BATCH = 100
 
 def retry_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
     """FAILED -> UPLOADED with a new attempt number, and the upload queued for validation again."""
-    film = deps.catalog.get_film(video_id) if is_video_id(video_id) else None
+    film = deps.catalog.get_film(video_id)
     if film is None:
         raise NotFoundError(f"No film {video_id!r}.")
     if film["status"] != Status.FAILED.value:

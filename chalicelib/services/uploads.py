@@ -69,7 +69,7 @@ def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, An
 
 
 def get_upload(deps: Dependencies, caller: Caller, video_id: str) -> dict[str, Any]:
-    film = deps.catalog.get_film(video_id) if is_video_id(video_id) else None
+    film = deps.catalog.get_film(video_id)
     if film is None or film.get("office_id") != caller.office_id or film["status"] == Status.DELETED.value:
         raise NotFoundError(f"No upload {video_id!r} for your office.")
     return upload_view(film)
