@@ -7,8 +7,12 @@ A manifest has a header row and one row per film: file, title, first_name, age, 
 by ";" or ","), country, and optionally language, workshop, description. Files are found next to it.
 
 Every row is checked before anything is sent, and all the problems are reported at once. Each file
-then goes to its presigned URL with a progress line, is retried with backoff if the connection
-drops, and the command waits for each film's outcome: READY, or REJECTED with the reason.
+then goes to storage with a progress line, retried with backoff if the connection drops: in one
+presigned POST, or from --multipart-from-mb (64 MiB) on in parts, each to its own presigned URL. A
+run that was stopped (a dead connection, Ctrl-C, a flat battery) continues when the same command is
+run again: films sent before are not sent again, a film in parts goes on from the parts that
+arrived (`.omjr-uploads.json` beside the manifest remembers them). Then the command waits for each
+film's outcome: READY, or REJECTED with the reason.
 Needs only the API's address and the office's key (`--api-url`, `--api-key`, or the local stack's).
 """
 
@@ -19,19 +23,16 @@ import csv
 import json
 import mimetypes
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from chalicelib.domain.errors import InvalidRequestError
 from chalicelib.domain.metadata import parse_upload_request
-from local.client import IngestClient, post_file
+from cli.progress import parse_rate
+from cli.resume import UploadState
+from cli.sender import FilmSender
+from local.client import IngestClient
 
-ATTEMPTS = 4
-BACKOFF_S = 2.0
 # Checked here only for shape; the API applies the real size limit.
 NO_SIZE_LIMIT = 2**62
 
@@ -80,37 +81,6 @@ def check(rows: list[dict[str, str]], folder: Path, topics: frozenset[str]) -> t
     return films, problems
 
 
-def upload_one(client: IngestClient, path: Path, body: dict[str, Any], out: Callable[[str], None]) -> str:
-    content_type = mimetypes.guess_type(path.name)[0] or "video/mp4"
-    size = path.stat().st_size
-    created = client.request("POST", "/uploads", json={**body, "filename": path.name, "size_bytes": size,
-                                                       "content_type": content_type})  # fmt: skip
-    if created.status_code != 201:
-        raise SystemExit(f"{path.name}: the API refused the upload: {created.json().get('message')}")
-    upload = created.json()
-    started = time.monotonic()
-
-    def progress(sent: int) -> None:
-        out(f"\r  {path.name}: {sent * 100 // max(size, 1):3d}% of {size / 2**20:.1f} MiB")
-
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            response = post_file(upload["upload"], path, content_type, progress)
-            if response.status_code < 500:
-                if response.status_code >= 400:
-                    raise SystemExit(f"\n{path.name}: storage refused the file ({response.status_code}); "
-                                     "ask for a new upload by running the command again.")  # fmt: skip
-                break
-        except requests.ConnectionError:
-            pass
-        if attempt == ATTEMPTS:
-            raise SystemExit(f"\n{path.name}: the upload failed {ATTEMPTS} times; check the connection and run again.")
-        out(f"\n  {path.name}: connection lost, trying again in {BACKOFF_S * 2 ** (attempt - 1):.0f} s")
-        time.sleep(BACKOFF_S * 2 ** (attempt - 1))
-    out(f"\r  {path.name}: uploaded in {time.monotonic() - started:.1f} s{' ' * 20}\n")
-    return str(upload["video_id"])
-
-
 def outcome_line(name: str, upload: dict[str, Any]) -> str:
     if upload["status"] in ("READY", "PUBLISHED"):
         return f"{name}: {upload['status']} ({upload.get('duration_s', '?')} s), waiting for an editor"
@@ -147,10 +117,11 @@ def run(args: argparse.Namespace) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
 
+    sender = FilmSender(client, UploadState(folder, client.api_url), out, args.max_rate, args.multipart_from_mb)
     uploaded = []
     for number, (path, body) in enumerate(films, start=1):
         out(f"[{number}/{len(films)}] {path.name}\n")
-        uploaded.append((path.name, upload_one(client, path, body, out)))
+        uploaded.append((path.name, sender.send(path, body)))
     if args.no_wait:
         return
     out("Waiting for each film to be checked and transcoded...\n")
@@ -168,5 +139,18 @@ def add_parser(commands: Any) -> None:
     for flag in ("title", "country", "topics", "first-name", "language", "workshop"):
         upload.add_argument(f"--{flag}")
     upload.add_argument("--age", type=int)
+    upload.add_argument(
+        "--max-rate",
+        type=parse_rate,
+        metavar="RATE",
+        help="use at most this many bytes per second, such as 500k or 2M (a shared connection)",
+    )
+    upload.add_argument(
+        "--multipart-from-mb",
+        type=float,
+        default=64,
+        metavar="MB",
+        help="send files of this many MiB or more in parts that survive an interruption (64)",
+    )
     upload.add_argument("--no-wait", action="store_true", help="do not wait for the outcomes")
     upload.add_argument("--wait-s", type=float, default=600, help="how long to wait for each outcome")

@@ -46,6 +46,26 @@ class MultipartFile:
         yield self._tail
 
 
+class FilePart:
+    """Bytes `offset`..`offset + length` of a file as a request body, read in pieces, with its length;
+    `progress` hears how many of them were read so far (as MultipartFile's does)."""
+
+    def __init__(self, path: Path, offset: int, length: int, progress: Callable[[int], None]) -> None:
+        self._path, self._offset, self._length, self._progress = path, offset, length, progress
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[bytes]:
+        sent = 0
+        with self._path.open("rb") as file:
+            file.seek(self._offset)
+            while sent < self._length and (chunk := file.read(min(MultipartFile.CHUNK, self._length - sent))):
+                sent += len(chunk)
+                self._progress(sent)
+                yield chunk
+
+
 def post_file(
     upload: dict[str, Any], path: Path, content_type: str, progress: Callable[[int], None] = lambda _: None
 ) -> requests.Response:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
+
+from chalicelib.domain.multipart import ArrivedPart
 
 # Films stream between S3 and /tmp in bounded pieces: a few 8 MB parts in flight, never a whole file
 # in memory (boto3's default of ten threads holds 80 MB of parts at once).
@@ -46,6 +49,41 @@ class S3Store:
             ExpiresIn=expires_in_s,
         )
         return PresignedPost(url=response["url"], fields=dict(response["fields"]))
+
+    def start_multipart(self, key: str, content_type: str) -> str:
+        """A multipart upload of `key`; returns its upload id."""
+        response = self._client.create_multipart_upload(Bucket=self.bucket, Key=key, ContentType=content_type)
+        return str(response["UploadId"])
+
+    def presign_part(self, key: str, upload_id: str, part_number: int, expires_in_s: int) -> str:
+        """A URL that takes one part by PUT."""
+        url: str = self._client.generate_presigned_url(
+            "upload_part",
+            Params={"Bucket": self.bucket, "Key": key, "UploadId": upload_id, "PartNumber": part_number},
+            ExpiresIn=expires_in_s,
+        )
+        return url
+
+    def arrived_parts(self, key: str, upload_id: str) -> list[ArrivedPart] | None:
+        """The parts S3 holds for the upload; None once it was completed or aborted."""
+        try:
+            pages = self._client.get_paginator("list_parts").paginate(Bucket=self.bucket, Key=key, UploadId=upload_id)
+            return [ArrivedPart(part["PartNumber"], part["Size"], part["ETag"])
+                    for page in pages for part in page.get("Parts", [])]  # fmt: skip
+        except self._client.exceptions.NoSuchUpload:
+            return None
+
+    def complete_multipart(self, key: str, upload_id: str, parts: list[ArrivedPart]) -> None:
+        self._client.complete_multipart_upload(
+            Bucket=self.bucket,
+            Key=key,
+            UploadId=upload_id,
+            MultipartUpload={"Parts": [{"PartNumber": part.part_number, "ETag": part.etag} for part in parts]},
+        )
+
+    def abort_multipart(self, key: str, upload_id: str) -> None:
+        with contextlib.suppress(self._client.exceptions.NoSuchUpload):
+            self._client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
 
     def presign_get(self, key: str, expires_in_s: int) -> str:
         """A short-lived URL from which ffprobe reads only the bytes it needs."""

@@ -7,6 +7,7 @@ from typing import Any
 from chalice.app import Blueprint
 
 from chalicelib import wiring
+from chalicelib.api.cors import ANY_ORIGIN
 from chalicelib.api.errors import answers_errors, json_body
 from chalicelib.services import editorial
 from chalicelib.services.access import EDITOR, authenticate
@@ -23,45 +24,45 @@ def _body() -> Any:
     return json_body(editor.current_request) if editor.current_request.raw_body else {}
 
 
-@editor.route("/review", methods=["GET"])
+@editor.route("/review", methods=["GET"], cors=ANY_ORIGIN)
 @answers_errors
 def review_queue() -> dict[str, Any]:
     _editor()
     return editorial.review_queue(wiring.dependencies())
 
 
-@editor.route("/videos/{video_id}/editorial", methods=["GET"])
+@editor.route("/videos/{video_id}/editorial", methods=["GET"], cors=ANY_ORIGIN)
 @answers_errors
 def show(video_id: str) -> dict[str, Any]:
     _editor()
     return editorial.show(wiring.dependencies(), video_id)
 
 
-@editor.route("/videos/{video_id}/consent", methods=["POST"])
+@editor.route("/videos/{video_id}/consent", methods=["POST"], cors=ANY_ORIGIN)
 @answers_errors
 def record_consent(video_id: str) -> dict[str, Any]:
     return editorial.record_consent(wiring.dependencies(), _editor(), video_id, _body())
 
 
-@editor.route("/videos/{video_id}/publish", methods=["POST"])
+@editor.route("/videos/{video_id}/publish", methods=["POST"], cors=ANY_ORIGIN)
 @answers_errors
 def publish(video_id: str) -> dict[str, Any]:
     return editorial.publish(wiring.dependencies(), _editor(), video_id, _body())
 
 
-@editor.route("/videos/{video_id}/unpublish", methods=["POST"])
+@editor.route("/videos/{video_id}/unpublish", methods=["POST"], cors=ANY_ORIGIN)
 @answers_errors
 def unpublish(video_id: str) -> dict[str, Any]:
     return editorial.unpublish(wiring.dependencies(), _editor(), video_id)
 
 
-@editor.route("/videos/{video_id}/highlight", methods=["POST"])
+@editor.route("/videos/{video_id}/highlight", methods=["POST"], cors=ANY_ORIGIN)
 @answers_errors
 def highlight(video_id: str) -> dict[str, Any]:
     return editorial.highlight(wiring.dependencies(), _editor(), video_id, _body())
 
 
-@editor.route("/videos/{video_id}", methods=["PATCH"])
+@editor.route("/videos/{video_id}", methods=["PATCH"], cors=ANY_ORIGIN)
 @answers_errors
 def edit(video_id: str) -> dict[str, Any]:
     return editorial.edit(wiring.dependencies(), _editor(), video_id, _body())
@@ -71,6 +72,7 @@ def edit(video_id: str) -> dict[str, Any]:
     "/videos/{video_id}/subtitles/{language}",
     methods=["PUT"],
     content_types=["text/vtt", "application/x-subrip", "text/plain", "application/octet-stream"],
+    cors=ANY_ORIGIN,
 )
 @answers_errors
 def add_subtitles(video_id: str, language: str) -> dict[str, Any]:
@@ -80,13 +82,13 @@ def add_subtitles(video_id: str, language: str) -> dict[str, Any]:
     return editorial.add_subtitles(wiring.dependencies(), actor, video_id, language, data)
 
 
-@editor.route("/videos/{video_id}", methods=["DELETE"])
+@editor.route("/videos/{video_id}", methods=["DELETE"], cors=ANY_ORIGIN)
 @answers_errors
 def take_down(video_id: str) -> dict[str, Any]:
     return editorial.take_down(wiring.dependencies(), _editor(), video_id)
 
 
-@editor.route("/videos/{video_id}/audit", methods=["GET"])
+@editor.route("/videos/{video_id}/audit", methods=["GET"], cors=ANY_ORIGIN)
 @answers_errors
 def audit_trail(video_id: str) -> dict[str, Any]:
     _editor()

@@ -1,4 +1,4 @@
-"""Field-office routes: create an upload, follow one's own uploads."""
+"""Field-office routes: create an upload, send a large one in parts, follow one's own uploads."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib import wiring
+from chalicelib.api.cors import ANY_ORIGIN
 from chalicelib.api.errors import answers_errors, json_body
-from chalicelib.services import uploads
+from chalicelib.services import multipart_uploads, uploads
 from chalicelib.services.access import FIELD_OFFICE, Caller, authenticate
 
 field_office = Blueprint(__name__)
@@ -19,7 +20,7 @@ def _caller() -> Caller:
     return authenticate(wiring.dependencies().catalog, headers.get("x-api-key"), FIELD_OFFICE)
 
 
-@field_office.route("/uploads", methods=["POST"])
+@field_office.route("/uploads", methods=["POST"], cors=ANY_ORIGIN)
 @answers_errors
 def create_upload() -> Response:
     caller = _caller()
@@ -27,13 +28,32 @@ def create_upload() -> Response:
     return Response(body=uploads.create_upload(wiring.dependencies(), caller, body), status_code=201)
 
 
-@field_office.route("/uploads", methods=["GET"])
+@field_office.route("/uploads", methods=["GET"], cors=ANY_ORIGIN)
 @answers_errors
 def list_uploads() -> dict[str, Any]:
     return uploads.list_uploads(wiring.dependencies(), _caller())
 
 
-@field_office.route("/uploads/{video_id}", methods=["GET"])
+@field_office.route("/uploads/{video_id}", methods=["GET"], cors=ANY_ORIGIN)
 @answers_errors
 def get_upload(video_id: str) -> dict[str, Any]:
     return uploads.get_upload(wiring.dependencies(), _caller(), video_id)
+
+
+@field_office.route("/uploads/{video_id}/parts", methods=["GET"], cors=ANY_ORIGIN)
+@answers_errors
+def get_parts(video_id: str) -> dict[str, Any]:
+    return multipart_uploads.parts_status(wiring.dependencies(), _caller(), video_id)
+
+
+@field_office.route("/uploads/{video_id}/parts", methods=["POST"], cors=ANY_ORIGIN)
+@answers_errors
+def sign_parts(video_id: str) -> dict[str, Any]:
+    body = json_body(field_office.current_request)
+    return multipart_uploads.part_urls(wiring.dependencies(), _caller(), video_id, body)
+
+
+@field_office.route("/uploads/{video_id}/complete", methods=["POST"], cors=ANY_ORIGIN)
+@answers_errors
+def complete_upload(video_id: str) -> dict[str, Any]:
+    return multipart_uploads.complete(wiring.dependencies(), _caller(), video_id)

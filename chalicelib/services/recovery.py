@@ -66,6 +66,8 @@ def _apply(deps: Dependencies, film: dict[str, Any], status: Status, action: Swe
     if action is SweepAction.EXPIRE:
         deps.catalog.transition(video_id, Status.EXPIRED, now_iso(), {"reason_code": "upload_expired",
                                 "reason": "No file arrived before the upload link expired."})  # fmt: skip
+        if "multipart_upload_id" in film:  # the parts that did arrive go with it
+            deps.uploads.abort_multipart(film["upload_key"], film["multipart_upload_id"])
         count("UploadsExpired")
     elif action is SweepAction.REQUEUE:
         requeued = int(film.get("requeued", 0)) + 1

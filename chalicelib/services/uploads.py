@@ -8,10 +8,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.clock import now_iso
+from chalicelib.config import Settings
 from chalicelib.domain.catalog import upload_view
 from chalicelib.domain.errors import ForbiddenError, NotFoundError
 from chalicelib.domain.film import Status, is_video_id
 from chalicelib.domain.metadata import parse_upload_request
+from chalicelib.domain.multipart import PartPlan, parse_multipart_flag
 from chalicelib.observability import count, logger
 from chalicelib.services.access import Caller
 from chalicelib.services.dependencies import Dependencies
@@ -35,6 +37,7 @@ def video_id_from_key(key: str) -> str | None:
 def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, Any]:
     settings = deps.settings
     request = parse_upload_request(body, settings.topics, settings.limits.max_bytes)
+    multipart = parse_multipart_flag(body)
     if request.country not in caller.countries:
         raise ForbiddenError(
             f"Your key may upload films for {', '.join(sorted(caller.countries))}, not {request.country}."
@@ -53,26 +56,35 @@ def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, An
         "created_at": now,
         "status_changed_at": now,
     }
-    post = deps.uploads.presign_post(key, request.content_type, request.size_bytes, settings.upload_url_ttl_s)
+    if multipart:
+        plan = PartPlan.for_size(request.size_bytes)
+        film["multipart_upload_id"] = deps.uploads.start_multipart(key, request.content_type)
+        film["part_size"] = plan.part_size
+        upload: dict[str, Any] = {"method": "multipart", "part_size": plan.part_size, "parts_total": plan.parts_total}
+    else:
+        post = deps.uploads.presign_post(key, request.content_type, request.size_bytes, settings.upload_url_ttl_s)
+        upload = {"method": "post", "url": post.url, "fields": post.fields, "expires_at": expires_at(settings)}
     deps.catalog.create_film(film)
     count("UploadsRequested")
-    expires_at = datetime.now(UTC) + timedelta(seconds=settings.upload_url_ttl_s)
-    return {
-        "video_id": video_id,
-        "status": Status.AWAITING_UPLOAD.value,
-        "upload": {
-            "url": post.url,
-            "fields": post.fields,
-            "expires_at": expires_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
-        },
-    }
+    return {"video_id": video_id, "status": Status.AWAITING_UPLOAD.value, "upload": upload}
 
 
-def get_upload(deps: Dependencies, caller: Caller, video_id: str) -> dict[str, Any]:
+def expires_at(settings: Settings) -> str:
+    """When a URL signed now stops working."""
+    moment = datetime.now(UTC) + timedelta(seconds=settings.upload_url_ttl_s)
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def office_film(deps: Dependencies, caller: Caller, video_id: str) -> dict[str, Any]:
+    """The caller's own film; the same 404 for a film of another office as for no film at all."""
     film = deps.catalog.get_film(video_id)
     if film is None or film.get("office_id") != caller.office_id or film["status"] == Status.DELETED.value:
         raise NotFoundError(f"No upload {video_id!r} for your office.")
-    return upload_view(film)
+    return film
+
+
+def get_upload(deps: Dependencies, caller: Caller, video_id: str) -> dict[str, Any]:
+    return upload_view(office_film(deps, caller, video_id))
 
 
 def list_uploads(deps: Dependencies, caller: Caller) -> dict[str, Any]:

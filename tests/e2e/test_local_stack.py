@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -176,3 +177,40 @@ def test_a_workshop_uploads_from_its_manifest_and_each_outcome_is_told(running_s
     assert "[1/2] film.mp4" in result.stdout and "100% of" in result.stdout
     assert "film.mp4: READY" in result.stdout
     assert "short.mp4: REJECTED: The film lasts 20.0 s" in result.stdout and "[duration_out_of_range]" in result.stdout
+
+
+def test_a_large_film_cut_off_midway_continues_where_it_stopped(running_stack, tmp_path):
+    film = make_clip(tmp_path / "long-take.mp4", 60, width=320, height=240, fps=10,
+                     extra_args=("-vf", "noise=alls=60:allf=t", "-b:v", "2800k", "-maxrate", "2800k", "-bufsize", "1M"))  # fmt: skip
+    assert film.stat().st_size > 2 * 8 * 2**20  # three parts of 8 MiB
+    command = [sys.executable, "-m", "cli", "--stack-file", str(running_stack.state_dir / "stack.json"), "upload",
+               film.name, "--title", "Long take", "--country", "AZ", "--topics", "violence", "--first-name", "Ali",
+               "--age", "15", "--multipart-from-mb", "1"]  # fmt: skip
+    office = running_stack.client("field_office")
+    state_file = tmp_path / ".omjr-uploads.json"
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # run from the workshop's folder, as an office would
+    first = subprocess.Popen([*command, "--max-rate", "3M"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True)
+    arrived: list = []
+    deadline = time.monotonic() + 60
+    while not arrived and time.monotonic() < deadline and first.poll() is None:
+        if state_file.exists():
+            [entry] = json.loads(state_file.read_text()).values()
+            arrived = office.request("GET", f"/uploads/{entry['video_id']}/parts").json().get("arrived", [])
+        time.sleep(0.1)
+    first.kill()  # the connection, the laptop, the power: gone mid-film
+    first.communicate()
+    assert [part["part_number"] for part in arrived] == [1]
+    video_id = entry["video_id"]
+    assert office.request("GET", f"/uploads/{video_id}").json()["status"] == "AWAITING_UPLOAD"
+
+    again = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "long-take.mp4: continuing: 1 of 3 parts were sent before" in again.stdout
+    assert "long-take.mp4: READY" in again.stdout
+    mine = [item for item in office.request("GET", "/uploads").json()["items"] if item["title"] == "Long take"]
+    assert [item["video_id"] for item in mine] == [video_id]  # one film, not two
+    assert mine[0]["size_bytes"] == film.stat().st_size
+
+    once_more = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert "long-take.mp4: sent by an earlier run (READY), not sent again" in once_more.stdout

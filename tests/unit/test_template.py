@@ -128,7 +128,8 @@ ALLOWED = {
     "ApiHandlerRole": {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:GetItem",
                        "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query",
                        "dynamodb:ConditionCheckItem", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
-                       "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
+                       "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "xray:PutTraceSegments",
+                       "xray:PutTelemetryRecords"},
     "ValidateUploadRole": {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:ReceiveMessage",
                            "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
                            "sqs:SendMessage", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
@@ -139,8 +140,8 @@ ALLOWED = {
                           "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
                           "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
     "SweepStuckFilmsRole": {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:GetItem",
-                            "dynamodb:UpdateItem", "dynamodb:Query", "sqs:SendMessage", "xray:PutTraceSegments",
-                            "xray:PutTelemetryRecords"},
+                            "dynamodb:UpdateItem", "dynamodb:Query", "sqs:SendMessage", "s3:AbortMultipartUpload",
+                            "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
 }  # fmt: skip
 
 

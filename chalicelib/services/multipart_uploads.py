@@ -1,0 +1,92 @@
+"""A field office's large film in parts: which parts arrived, URLs for the others, completion.
+
+Each request for part URLs restarts the film's upload window, so an office that keeps sending is
+never expired by the sweep; one that stops is, and its parts are discarded with it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.clock import now_iso
+from chalicelib.domain.catalog import upload_view
+from chalicelib.domain.errors import ConflictError, StaleTransitionError
+from chalicelib.domain.film import Status
+from chalicelib.domain.multipart import ArrivedPart, PartPlan, check_whole, parse_part_numbers
+from chalicelib.observability import count, logger
+from chalicelib.services.access import Caller
+from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.uploads import expires_at, office_film
+
+
+def _plan(film: dict[str, Any]) -> PartPlan:
+    if "multipart_upload_id" not in film:
+        raise ConflictError("This upload takes its file in one presigned POST, not in parts.", "not_multipart")
+    return PartPlan(int(film["size_bytes"]), int(film["part_size"]))
+
+
+def _awaiting_parts(deps: Dependencies, caller: Caller, video_id: str) -> tuple[dict[str, Any], PartPlan]:
+    film = office_film(deps, caller, video_id)
+    plan = _plan(film)
+    if film["status"] != Status.AWAITING_UPLOAD.value:
+        raise ConflictError(f"The file has already arrived; the film is {film['status']}.", "upload_complete")
+    return film, plan
+
+
+def _arrived(deps: Dependencies, film: dict[str, Any]) -> list[ArrivedPart]:
+    arrived = deps.uploads.arrived_parts(film["upload_key"], film["multipart_upload_id"])
+    if arrived is None:
+        raise ConflictError("The parts were already put together; the film appears here shortly.", "upload_complete")
+    return arrived
+
+
+def parts_status(deps: Dependencies, caller: Caller, video_id: str) -> dict[str, Any]:
+    """How the film is cut and which parts S3 holds: what a client resumes from."""
+    film, plan = _awaiting_parts(deps, caller, video_id)
+    arrived = _arrived(deps, film)
+    held = {part.part_number for part in arrived}
+    return {
+        "video_id": video_id,
+        "part_size": plan.part_size,
+        "parts_total": plan.parts_total,
+        "arrived": [{"part_number": part.part_number, "size_bytes": part.size_bytes} for part in arrived],
+        "missing": [n for n in range(1, plan.parts_total + 1) if n not in held],
+    }
+
+
+def part_urls(deps: Dependencies, caller: Caller, video_id: str, body: Any) -> dict[str, Any]:
+    film, plan = _awaiting_parts(deps, caller, video_id)
+    numbers = parse_part_numbers(body, plan)
+    ttl = deps.settings.upload_url_ttl_s
+    key, upload_id = film["upload_key"], film["multipart_upload_id"]
+    try:
+        deps.catalog.touch(video_id, Status.AWAITING_UPLOAD, now_iso(), {})
+    except StaleTransitionError as error:
+        raise ConflictError("The upload is no longer waiting for its file.", "upload_complete") from error
+    return {
+        "parts": [
+            {
+                "part_number": n,
+                "size_bytes": plan.expected_size(n),
+                "url": deps.uploads.presign_part(key, upload_id, n, ttl),
+            }
+            for n in numbers
+        ],
+        "expires_at": expires_at(deps.settings),
+    }
+
+
+def complete(deps: Dependencies, caller: Caller, video_id: str) -> dict[str, Any]:
+    """Put the parts together once every one arrived with its planned size; the film then goes on as
+    any upload does (S3's event starts validation). Completing again answers the same."""
+    film = office_film(deps, caller, video_id)
+    plan = _plan(film)
+    arrived = None
+    if film["status"] == Status.AWAITING_UPLOAD.value:
+        arrived = deps.uploads.arrived_parts(film["upload_key"], film["multipart_upload_id"])
+    if arrived is not None:  # None: an earlier call put them together
+        parts = check_whole(plan, arrived)
+        deps.uploads.complete_multipart(film["upload_key"], film["multipart_upload_id"], parts)
+        logger.info("multipart upload completed", extra={"parts": len(parts), "size_bytes": plan.size_bytes})
+        count("MultipartUploadsCompleted")
+    return upload_view(film)
