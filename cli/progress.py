@@ -7,6 +7,7 @@ import argparse
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)(?:i?B)?(?:/s)?\s*$")
 MULTIPLIERS = {"": 1, "k": 2**10, "m": 2**20}
@@ -20,11 +21,30 @@ def parse_rate(text: str) -> float:
     return float(match.group(1)) * MULTIPLIERS[match.group(2).lower()]
 
 
-class FileProgress:
-    """Told how many of a file's bytes were sent so far; draws the line and keeps under the rate."""
+BAR_WIDTH = 20
 
-    def __init__(self, name: str, size: int, out: Callable[[str], None], max_rate: float | None = None) -> None:
+
+def bar(fraction: float) -> str:
+    filled = round(BAR_WIDTH * min(max(fraction, 0.0), 1.0))
+    return "[" + "#" * filled + "-" * (BAR_WIDTH - filled) + "]"
+
+
+@dataclass
+class Batch:
+    """The whole workshop's bytes, and how many of them earlier films sent."""
+
+    total: int
+    before: int = 0
+
+
+class FileProgress:
+    """Told how many of a file's bytes were sent so far; draws the file's bar and the batch's, and
+    keeps under the rate."""
+
+    def __init__(self, name: str, size: int, out: Callable[[str], None], max_rate: float | None = None,
+                 batch: Batch | None = None) -> None:  # fmt: skip
         self.name, self.size, self._out, self._max_rate = name, size, out, max_rate
+        self._batch = batch or Batch(size)
         self._started = time.monotonic()
         self._done = self._paced = 0
         self._shown = -1
@@ -39,7 +59,10 @@ class FileProgress:
         percent = done * 100 // max(self.size, 1)
         if percent != self._shown:
             self._shown = percent
-            self._out(f"\r  {self.name}: {percent:3d}% of {self.size / 2**20:.1f} MiB")
+            batch = (self._batch.before + done) / max(self._batch.total, 1)
+            self._out(f"\r  {self.name} {bar(done / max(self.size, 1))} {percent:3d}% of {self.size / 2**20:.1f} MiB"
+                      f"   all films {bar(batch)} {batch:4.0%}")  # fmt: skip
 
     def finished(self) -> None:
-        self._out(f"\r  {self.name}: uploaded in {time.monotonic() - self._started:.1f} s{' ' * 20}\n")
+        self._batch.before += self.size
+        self._out(f"\r  {self.name}: uploaded in {time.monotonic() - self._started:.1f} s{' ' * 70}\n")

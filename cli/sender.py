@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.parts import api_json, send_in_parts
-from cli.progress import FileProgress
+from cli.progress import Batch, FileProgress
 from cli.resume import UploadState
 from cli.retry import with_retries
 from local.client import IngestClient, post_file
@@ -26,15 +26,17 @@ class FilmSender:
         status = response.json().get("status") if response.status_code == 200 else None
         return None if status in ("EXPIRED", "DELETED") else status
 
-    def send(self, path: Path, metadata: dict[str, Any]) -> str:
+    def send(self, path: Path, metadata: dict[str, Any], batch: Batch | None = None) -> str:
         """Send one film, or continue it where an earlier run stopped; returns its video id."""
         client, out = self.client, self.out
         size = path.stat().st_size
-        progress = FileProgress(path.name, size, out, self.max_rate)
+        progress = FileProgress(path.name, size, out, self.max_rate, batch)
         video_id = self.state.video_id(path)
         status = self._earlier_status(video_id) if video_id else None
         if video_id and status not in (None, "AWAITING_UPLOAD"):
             out(f"  {path.name}: sent by an earlier run ({status}), not sent again\n")
+            if batch is not None:
+                batch.before += size
             return video_id
         if video_id and status == "AWAITING_UPLOAD" and client.request("GET", f"/uploads/{video_id}/parts").ok:
             send_in_parts(client, video_id, path, progress, out)

@@ -28,7 +28,7 @@ from typing import Any
 
 from chalicelib.domain.errors import InvalidRequestError
 from chalicelib.domain.metadata import parse_upload_request
-from cli.progress import parse_rate
+from cli.progress import Batch, parse_rate
 from cli.resume import UploadState
 from cli.sender import FilmSender
 from local.client import IngestClient
@@ -118,10 +118,11 @@ def run(args: argparse.Namespace) -> None:
         sys.stdout.flush()
 
     sender = FilmSender(client, UploadState(folder, client.api_url), out, args.max_rate, args.multipart_from_mb)
+    batch = Batch(sum(path.stat().st_size for path, _ in films))
     uploaded = []
     for number, (path, body) in enumerate(films, start=1):
         out(f"[{number}/{len(films)}] {path.name}\n")
-        uploaded.append((path.name, sender.send(path, body)))
+        uploaded.append((path.name, sender.send(path, body, batch)))
     if args.no_wait:
         return
     out("Waiting for each film to be checked and transcoded...\n")
