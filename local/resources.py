@@ -83,6 +83,9 @@ class LocalResources:
                   "AWS::Partition": "aws"}  # fmt: skip
         if name in pseudo:
             return pseudo[name]
+        parameters = self._template.get("Parameters", {})
+        if name in parameters:
+            return str(parameters[name]["Default"])  # the local stack takes every parameter's default
         return self._create(name)["Ref"]
 
     def _attribute(self, logical_id: str, attribute: str) -> str:
@@ -124,6 +127,9 @@ class LocalResources:
             s3.put_public_access_block(
                 Bucket=name, PublicAccessBlockConfiguration=properties["PublicAccessBlockConfiguration"]
             )
+        if "CorsConfiguration" in properties:
+            rules = [s3_cors_rule(self.resolve(rule)) for rule in properties["CorsConfiguration"]["CorsRules"]]
+            s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
         queues = properties.get("NotificationConfiguration", {}).get("QueueConfigurations", [])
         if queues:
             s3.put_bucket_notification_configuration(
@@ -153,6 +159,12 @@ class LocalResources:
             **optional,
         )
         return {"Ref": name, "Arn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{name}"}
+
+
+def s3_cors_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A template's CORS rule in the S3 API's shape, whose names differ a little."""
+    renamed = {"Id": "ID", "MaxAge": "MaxAgeSeconds", "ExposedHeaders": "ExposeHeaders"}
+    return {renamed.get(key, key): value for key, value in rule.items()}
 
 
 def load_template() -> dict[str, Any]:

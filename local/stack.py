@@ -1,8 +1,9 @@
 """`make run`: the whole system on this machine, with moto's server as the local AWS.
 
 Starts moto on loopback, creates the resources from `infra/resources.json`, serves the API with
-`chalice local`, serves media as CloudFront would (`local/media_cdn.py`), runs one worker per SQS
-event source of `app.py`, writes `.local/stack.json`, and ingests the demo films unless SAMPLES=0.
+`chalice local`, serves media as CloudFront would (`local/media_cdn.py`) and the website's pages
+(`local/web_server.py`, on WEB_PORT or a free port), runs one worker per SQS event source of `app.py`,
+writes `.local/stack.json`, and ingests the demo films unless SAMPLES=0.
 Ctrl-C stops every process it started.
 """
 
@@ -28,6 +29,7 @@ from local import chalice_config
 from local.demo import run_demo
 from local.media_cdn import serve_media
 from local.resources import ROOT, LocalResources
+from local.web_server import serve_web
 
 STAGE = "local"
 STACK_NAME = "omjr-local"
@@ -63,6 +65,7 @@ class LocalStack:
         # Workers and the scheduler come back when they die, as Lambda starts a new environment.
         self.restartable: dict[int, tuple[list[str], dict[str, str] | None]] = {}
         self.media_server: ThreadingHTTPServer | None = None
+        self.web_server: ThreadingHTTPServer | None = None
 
     def start(self) -> dict[str, Any]:
         moto_port = free_port()
@@ -89,11 +92,14 @@ class LocalStack:
                 self._spawn([sys.executable, "-m", "local.worker", queue_url, handler], env=app_env, restart=True)
         self._spawn([sys.executable, "-m", "local.scheduler"], env=app_env, restart=True)
         wait_until(lambda: requests.get(f"{api_url}/videos", timeout=1).ok, "the API")
+        web_port = int(os.environ.get("WEB_PORT") or free_port())
+        self.web_server = serve_web(api_url, web_port)
 
         stack = {
             "api_url": api_url,
             "aws_endpoint_url": endpoint,
             "media_base_url": function_env["MEDIA_BASE_URL"],
+            "web_url": f"http://127.0.0.1:{web_port}",
             "resources": {logical_id: values["Ref"] for logical_id, values in created.items()},
             "api_keys": keys,
         }
@@ -136,8 +142,9 @@ class LocalStack:
             self.restartable[process.pid] = (args, env)
 
     def stop(self) -> None:
-        if self.media_server is not None:
-            self.media_server.shutdown()
+        for server in (self.media_server, self.web_server):
+            if server is not None:
+                server.shutdown()
         for process in self.processes:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
@@ -172,6 +179,7 @@ def main() -> None:
         info = stack.start()
         keys = info["api_keys"]
         print(f"\nOneMinutesJr ingest is running: {info['api_url']}  (local AWS: {info['aws_endpoint_url']})")
+        print(f"  website:          {info['web_url']}  (upload.html: field offices, editor.html: editors)")
         print(f"  field-office key: {keys['field_office']}\n  editor key:       {keys['editor']}")
         print(f"  stack details:    {STACK_FILE}\n  Ctrl-C stops everything.\n")
         if os.environ.get("SAMPLES", "1") != "0":

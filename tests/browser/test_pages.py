@@ -1,0 +1,217 @@
+"""The website in a real browser: a field office uploads, an editor publishes, the public watches.
+
+One journey on one stack: the film uploaded through the upload page is published on the editor page,
+then found in the gallery and played on its film page. Screenshots go to test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from playwright.sync_api import Browser, Page, expect
+
+from local.clips import make_clip
+from tests.browser.conftest import screenshot
+from tests.e2e.conftest import RunningStack
+
+METADATA = {"title": "Двор нашей школы", "country": "KG", "topics": ["violence", "hiv-aids"],
+            "first_name": "Aigerim", "age": "12", "language": "ru", "workshop": "bishkek-2014"}  # fmt: skip
+SUBTITLES = "WEBVTT\n\n00:00:01.000 --> 00:00:05.000\nOur school yard, in the morning.\n"
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+PROCESSING_TIMEOUT_MS = 120_000
+PUBLIC_ROUTE = re.compile(r"/(videos|countries|topics|workshops)(/[^/]+)?")
+
+
+@pytest.fixture(scope="module")
+def films(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("web-clips")
+    return {
+        "valid": make_clip(folder / "school-yard.mp4", 60, width=320, height=180, fps=5),
+        "short": make_clip(folder / "too-short.mp4", 10, width=160, height=120, fps=2),
+    }
+
+
+def open_page(browser: Browser, stack: RunningStack, path: str, **context: Any) -> Page:
+    tab = browser.new_context(**(context or {"viewport": {"width": 1280, "height": 900}})).new_page()
+    tab.goto(f"{stack.info['web_url']}/{path}")
+    return tab
+
+
+def use_key(tab: Page, key: str) -> None:
+    tab.get_by_label("key").fill(key)
+    tab.get_by_role("button", name="Use this key").click()
+
+
+def fill_upload_form(tab: Page, film: Path, title: str) -> None:
+    tab.get_by_label("Title (in").fill(title)
+    tab.get_by_label("Country (").fill(METADATA["country"])
+    tab.get_by_label("Language (").fill(METADATA["language"])
+    for topic in METADATA["topics"]:
+        tab.get_by_role("checkbox", name=topic).check()
+    tab.get_by_label("first name").fill(METADATA["first_name"])
+    tab.get_by_label("Age", exact=True).fill(METADATA["age"])
+    tab.get_by_label("Workshop (").fill(METADATA["workshop"])
+    tab.get_by_label("The film (").set_input_files(str(film))
+    tab.get_by_role("button", name="Upload").click()
+
+
+@pytest.fixture(scope="module")
+def published_film(browser: Browser, web_stack: RunningStack, films: dict[str, Path]) -> Iterator[dict[str, Any]]:
+    """Uploaded on the upload page until READY, published on the editor page, with English subtitles."""
+    office = open_page(browser, web_stack, "upload.html")
+    use_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_upload_form(office, films["valid"], METADATA["title"])
+    status = office.locator("#upload-status")
+    expect(status).to_have_attribute("data-status", "READY", timeout=PROCESSING_TIMEOUT_MS)
+    expect(status).to_contain_text("READY")
+    assert office.locator("#progress").evaluate("bar => bar.value") == 1
+    screenshot(office, "upload-ready")
+    office.context.close()
+
+    editor = open_page(browser, web_stack, "editor.html")
+    use_key(editor, web_stack.info["api_keys"]["editor"])
+    panel = editor.locator(".panel", has_text=METADATA["title"])
+    panel.get_by_role("button", name="Publish").click()
+    expect(panel.get_by_role("status")).to_contain_text("consent", timeout=10_000)  # refused: no consent yet
+    panel.get_by_label("guardian").check()
+    panel.get_by_label("assent").check()
+    panel.get_by_label("signed forms").fill("Bishkek office, folder 12")
+    panel.get_by_role("button", name="Record consent").click()
+    expect(panel.get_by_role("status")).to_contain_text("Recording consent: done")
+    panel.get_by_role("button", name="Publish").click()
+    expect(panel.get_by_role("status")).to_contain_text("The film is now PUBLISHED")
+    video_id = panel.get_attribute("data-video-id")
+    screenshot(editor, "editor-published")
+    editor.context.close()
+
+    api_url = web_stack.info["api_url"]
+    added = requests.put(f"{api_url}/videos/{video_id}/subtitles/en", data=SUBTITLES.encode(), timeout=10,
+                         headers={"x-api-key": web_stack.info["api_keys"]["editor"], "content-type": "text/vtt"})  # fmt: skip
+    assert added.status_code == 200, added.text
+    yield {"video_id": video_id, "api_url": api_url}
+
+
+def test_the_upload_page_shows_a_rejection_in_plain_words(browser, web_stack, films):
+    tab = open_page(browser, web_stack, "upload.html")
+    use_key(tab, web_stack.info["api_keys"]["field_office"])
+    fill_upload_form(tab, films["short"], "Too short")
+    status = tab.locator("#upload-status")
+    expect(status).to_have_attribute("data-status", "REJECTED", timeout=PROCESSING_TIMEOUT_MS)
+    expect(status).to_contain_text("REJECTED: ")
+    expect(status).to_contain_text("must last between 58 s and 62 s")
+    screenshot(tab, "upload-rejected")
+    tab.context.close()
+
+
+@pytest.mark.parametrize("query", ["country=KG", "topic=hiv-aids", "workshop=bishkek-2014", ""])
+def test_the_gallery_lists_the_published_film(page: Page, web_stack, published_film, query):
+    page.goto(f"{web_stack.info['web_url']}/index.html?{query}")
+    card = page.locator(".card", has_text=METADATA["title"])
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("Aigerim, 12")
+    expect(card.locator("img")).to_have_js_property("complete", True)
+    assert card.locator("img").evaluate("img => img.naturalWidth") > 0, "the poster loads"
+
+
+def test_the_gallery_is_chosen_with_the_filter_forms(page: Page, web_stack, published_film):
+    page.goto(f"{web_stack.info['web_url']}/index.html")
+    page.get_by_label("By topic", exact=True).select_option("violence")
+    page.get_by_role("button", name="Show films by topic").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Films about violence")
+    expect(page.locator(".card", has_text=METADATA["title"])).to_be_visible()
+
+
+def test_the_film_page_plays_the_film_with_subtitles_and_storyboard(page: Page, web_stack, published_film):
+    page.goto(f"{web_stack.info['web_url']}/film.html?id={published_film['video_id']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(METADATA["title"])
+    video = page.locator("video")
+    expect(video).to_have_attribute("crossorigin", "anonymous")
+    expect(video.locator("track[srclang=en]")).to_have_count(1)
+    scenes = page.get_by_role("button", name="Play from")
+    expect(scenes.first).to_be_visible()
+    scenes.nth(1).click()  # seeks and plays: a user's gesture, so the browser lets it play
+    page.wait_for_function("() => document.querySelector('video').readyState >= 2", timeout=30_000)
+    # The track's cues arrive only if the media origin answered the cross-origin request.
+    page.wait_for_function("() => document.querySelector('video track').readyState === 2", timeout=10_000)
+    assert video.evaluate("v => v.textTracks[0].cues.length") == 1
+    assert video.evaluate("v => v.currentTime") > 0
+
+
+def test_the_public_pages_call_only_public_routes(page: Page, web_stack, published_film):
+    api_url = web_stack.info["api_url"]
+    calls = []
+    page.on("request", lambda request: calls.append(request) if request.url.startswith(api_url) else None)
+    page.goto(f"{web_stack.info['web_url']}/index.html?topic=violence")
+    expect(page.locator(".card")).not_to_have_count(0)
+    page.goto(f"{web_stack.info['web_url']}/film.html?id={published_film['video_id']}")
+    expect(page.locator("video")).to_be_visible()
+    assert calls
+    for call in calls:
+        path = call.url.removeprefix(api_url).split("?")[0]
+        assert call.method == "GET" and PUBLIC_ROUTE.fullmatch(path), path
+        assert "x-api-key" not in call.headers
+
+
+def tab_through(tab: Page, presses: int) -> list[str]:
+    reached = []
+    for _ in range(presses):
+        tab.keyboard.press("Tab")
+        reached.append(
+            tab.evaluate("""() => {
+            const e = document.activeElement;
+            return `${e.tagName.toLowerCase()}:${(e.getAttribute('aria-label') || e.labels?.[0]?.textContent
+                || e.textContent || '').trim().slice(0, 40)}`;
+        }""")
+        )
+    return reached
+
+
+def test_the_keyboard_reaches_the_main_controls(page: Page, web_stack, published_film):
+    page.goto(f"{web_stack.info['web_url']}/index.html")
+    expect(page.locator(".card")).not_to_have_count(0)
+    reached = tab_through(page, 12)
+    for control in ("a:Skip to the films", "a:Highlights", "select:By country", "button:Show films by country"):
+        assert control in reached, reached
+    assert any(name.startswith(f"a:{METADATA['title']}") for name in reached), reached
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none", "focus shows"
+
+    page.goto(f"{web_stack.info['web_url']}/film.html?id={published_film['video_id']}")
+    expect(page.get_by_role("button", name="Play from").first).to_be_visible()
+    reached = tab_through(page, 20)
+    assert any(name.startswith("video:") for name in reached), reached
+    assert any(name.startswith("button:Play from") for name in reached), reached
+
+
+@pytest.mark.parametrize("path", ["index.html", "film.html?id={video_id}", "upload.html", "editor.html"])
+def test_a_phone_screen_needs_no_sideways_scrolling(browser, web_stack, published_film, path):
+    tab = open_page(browser, web_stack, path.format(video_id=published_film["video_id"]), **PHONE)
+    tab.wait_for_load_state("networkidle")
+    widths = tab.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    screenshot(tab, f"phone-{path.split('.')[0]}")
+    tab.context.close()
+    assert widths[0] <= widths[1], f"{path}: the page is {widths[0]} px wide on a {widths[1]} px screen"
+
+
+def test_the_editor_takes_a_film_down_after_a_confirmation(browser, web_stack, published_film):
+    """Last: it removes the published film (the other tests have used it by now)."""
+    editor = open_page(browser, web_stack, "editor.html")
+    use_key(editor, web_stack.info["api_keys"]["editor"])
+    editor.get_by_label("Film id").fill(published_film["video_id"])
+    editor.get_by_role("button", name="Find").click()
+    panel = editor.locator("#found .panel")
+    panel.get_by_role("button", name="Unpublish").click()
+    expect(panel.get_by_role("status")).to_contain_text("now UNPUBLISHED")
+    panel.get_by_role("button", name="Take down…").click()
+    confirm = panel.get_by_role("button", name="Yes, take it down")
+    expect(confirm).to_be_focused()
+    confirm.click()
+    expect(panel).to_contain_text("was taken down")
+    screenshot(editor, "editor-taken-down")
+    editor.context.close()
+    gone = requests.get(f"{published_film['api_url']}/videos/{published_film['video_id']}", timeout=10)
+    assert gone.status_code == 404

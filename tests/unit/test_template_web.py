@@ -1,0 +1,36 @@
+"""What the website needs from the infrastructure: browser uploads to the uploads bucket, and media
+(subtitles, storyboard) that pages on another origin may read."""
+
+from __future__ import annotations
+
+import json
+
+from local.resources import TEMPLATE, s3_cors_rule
+
+TEMPLATE_JSON = json.loads(TEMPLATE.read_text())
+RESOURCES = TEMPLATE_JSON["Resources"]
+MANAGED_SIMPLE_CORS = "60669652-455b-4ae9-85a4-c4c02393f86c"
+
+
+def test_browsers_may_post_and_put_uploads_from_the_website_origin():
+    [rule] = RESOURCES["UploadsBucket"]["Properties"]["CorsConfiguration"]["CorsRules"]
+    assert sorted(rule["AllowedMethods"]) == ["POST", "PUT"]
+    assert rule["AllowedOrigins"] == [{"Ref": "WebsiteOrigin"}]
+    assert rule["AllowedHeaders"] == ["*"]
+    assert rule["ExposedHeaders"] == ["ETag"], "multipart uploads read each part's ETag"
+    assert TEMPLATE_JSON["Parameters"]["WebsiteOrigin"]["Default"] == "*"
+
+
+def test_the_media_bucket_answers_no_browser_directly():
+    assert "CorsConfiguration" not in RESOURCES["MediaBucket"]["Properties"], "media reach browsers through CloudFront"
+
+
+def test_media_through_cloudfront_may_be_read_by_pages_on_another_origin():
+    behavior = RESOURCES["MediaDistribution"]["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
+    assert behavior["ResponseHeadersPolicyId"] == MANAGED_SIMPLE_CORS
+
+
+def test_the_local_stack_gives_the_s3_api_same_cors_rule():
+    rule = {"Id": "r", "AllowedMethods": ["POST"], "AllowedOrigins": ["*"], "ExposedHeaders": ["ETag"], "MaxAge": 30}
+    assert s3_cors_rule(rule) == {"ID": "r", "AllowedMethods": ["POST"], "AllowedOrigins": ["*"],
+                                "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 30}  # fmt: skip

@@ -1,0 +1,21 @@
+// Sends a file to its presigned POST: every field first, the file last, as multipart/form-data.
+// XMLHttpRequest rather than fetch because only it reports upload progress.
+export function postFile(upload, file, onProgress) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+  form.append("file", file);
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", upload.url);
+    xhr.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    });
+    xhr.addEventListener("load", () => {
+      if (xhr.status >= 200 && xhr.status < 300) resolve();
+      else reject(new Error(`The storage refused the file (HTTP ${xhr.status}). Ask for a new upload and try again.`));
+    });
+    xhr.addEventListener("error", () => reject(new Error("The file could not be sent. Check the connection and try again.")));
+    xhr.addEventListener("abort", () => reject(new Error("The upload was stopped.")));
+    xhr.send(form);
+  });
+}
