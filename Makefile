@@ -11,7 +11,7 @@ STAGE ?= dev
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test unit functional e2e browser chromium lint typecheck package web-config bench clean
+.PHONY: run test unit functional e2e browser chromium lint typecheck package bench clean
 
 run: $(BIN)/.installed $(BIN)/ffmpeg  ## the local stack with demo films (PORT, SAMPLES=0, *_API_KEY)
 	exec $(BIN)/python -m local
@@ -37,10 +37,6 @@ chromium: $(CHROMIUM)
 $(CHROMIUM):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || \
 	  { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
-
-web-config: $(BIN)/.installed  ## web/config.js for a deployed API: make web-config API_URL=https://...
-	@test -n "$(API_URL)" || { echo "usage: make web-config API_URL=https://your-api/api"; exit 1; }
-	$(BIN)/python -m local.web_config --api-url "$(API_URL)" > web/config.js
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -73,7 +69,7 @@ $(BIN)/ffmpeg: $(BIN)/.installed
 	@$(BIN)/ffmpeg -hide_banner -version | head -n 1
 
 clean:
-	rm -rf build .local .pytest_cache .mypy_cache .ruff_cache test-artifacts web/config.js
+	rm -rf build .local .pytest_cache .mypy_cache .ruff_cache test-artifacts
 
 bench: $(BIN)/.installed $(BIN)/ffmpeg  ## media benchmarks (several minutes); figures go to docs/BENCHMARKS.md
 	$(BIN)/python -m bench.media

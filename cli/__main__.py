@@ -1,4 +1,4 @@
-"""python -m cli [--stack NAME --stage STAGE | --stack-file PATH] {ops,keys,upload} ..."""
+"""python -m cli [--stack NAME --stage STAGE | --stack-file PATH] {ops,keys,upload,web} ..."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from chalicelib.domain.errors import DomainError
-from cli import keys, ops, upload
+from cli import keys, ops, upload, website
 from cli.target import deployed_target, local_target
 from local.resources import ROOT
 
@@ -21,13 +21,14 @@ def main() -> None:
     ops.add_parser(commands)
     keys.add_parser(commands)
     upload.add_parser(commands)
+    website.add_parser(commands)
     args = parser.parse_args()
     if args.command == "upload":  # a field office's command: the API and a key, no AWS credentials
         upload.run(args)
         return
     target = deployed_target(args.stack, args.stage) if args.stack else local_target(args.stack_file)
     try:
-        {"ops": ops.run, "keys": keys.run}[args.command](args, target)
+        {"ops": ops.run, "keys": keys.run, "web": website.run}[args.command](args, target)
     except DomainError as error:
         raise SystemExit(f"{error.code}: {error.message}") from None
 

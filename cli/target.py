@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +27,27 @@ RESOURCE_VARIABLES = {
     "UPLOADS_QUEUE_URL": ("UploadsQueueUrl", "UploadsQueue"),
     "IDEMPOTENCY_TABLE": ("IdempotencyTableName", "IdempotencyTable"),
 }
+
+
 DEAD_LETTER_QUEUES = {"uploads": ("UploadsDeadLetterQueueUrl", "UploadsDeadLetterQueue"),
                       "transcode": ("TranscodeDeadLetterQueueUrl", "TranscodeDeadLetterQueue")}  # fmt: skip
 
 
+@dataclass(frozen=True)
+class WebsiteTarget:
+    """Where the website's pages go, and the API they call."""
+
+    bucket: str
+    api_url: str
+
+
 class Target:
-    def __init__(self, stage: str, names: dict[str, str], dead_letter_queues: dict[str, str]) -> None:
+    def __init__(self, stage: str, names: dict[str, str], dead_letter_queues: dict[str, str],
+                 website: WebsiteTarget) -> None:  # fmt: skip
         self.stage = stage
         self.names = names
         self.dead_letter_queues = dead_letter_queues
+        self.website = website
 
     def dependencies(self) -> Dependencies:
         os.environ.update({**chalice_config.environment(self.stage), **self.names, "MEDIA_BASE_URL": "-"})
@@ -51,7 +64,7 @@ def local_target(stack_file: Path) -> Target:
     resources = stack["resources"]
     names = {variable: resources[logical] for variable, (_, logical) in RESOURCE_VARIABLES.items()}
     queues = {name: resources[logical] for name, (_, logical) in DEAD_LETTER_QUEUES.items()}
-    return Target("local", names, queues)
+    return Target("local", names, queues, WebsiteTarget(resources["WebsiteBucket"], stack["api_url"]))
 
 
 def deployed_target(stack_name: str, stage: str) -> Target:
@@ -59,4 +72,5 @@ def deployed_target(stack_name: str, stage: str) -> Target:
     outputs = {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
     names = {variable: outputs[output] for variable, (output, _) in RESOURCE_VARIABLES.items()}
     queues = {name: outputs[output] for name, (output, _) in DEAD_LETTER_QUEUES.items()}
-    return Target(stage, names, queues)
+    website = WebsiteTarget(outputs["WebsiteBucketName"], outputs["EndpointURL"])  # EndpointURL: Chalice's output
+    return Target(stage, names, queues, website)

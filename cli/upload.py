@@ -8,7 +8,7 @@ by ";" or ","), country, and optionally language, workshop, description. Files a
 
 Every row is checked before anything is sent, and all the problems are reported at once. Each file
 then goes to storage with a progress line, retried with backoff if the connection drops: in one
-presigned POST, or from --multipart-from-mb (64 MiB) on in parts, each to its own presigned URL. A
+presigned POST, or from --multipart-from-mb (16 MiB) on in parts, each to its own presigned URL. A
 run that was stopped (a dead connection, Ctrl-C, a flat battery) continues when the same command is
 run again: films sent before are not sent again, a film in parts goes on from the parts that
 arrived (`.omjr-uploads.json` beside the manifest remembers them). Then the command waits for each
@@ -149,9 +149,9 @@ def add_parser(commands: Any) -> None:
     upload.add_argument(
         "--multipart-from-mb",
         type=float,
-        default=64,
+        default=16,
         metavar="MB",
-        help="send files of this many MiB or more in parts that survive an interruption (64)",
+        help="send files of this many MiB or more in parts that survive an interruption (16, as the upload page)",
     )
     upload.add_argument("--no-wait", action="store_true", help="do not wait for the outcomes")
     upload.add_argument("--wait-s", type=float, default=600, help="how long to wait for each outcome")

@@ -7,6 +7,7 @@ then found in the gallery and played on its film page. Screenshots go to test-ar
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,7 @@ def test_the_gallery_is_chosen_with_the_filter_forms(page: Page, web_stack, publ
 def test_the_film_page_plays_the_film_with_subtitles_and_storyboard(page: Page, web_stack, published_film):
     page.goto(f"{web_stack.info['web_url']}/film.html?id={published_film['video_id']}")
     expect(page.get_by_role("heading", level=1)).to_have_text(METADATA["title"])
+    expect(page.get_by_role("link", name="More films from Kyrgyzstan")).to_be_visible()
     video = page.locator("video")
     expect(video).to_have_attribute("crossorigin", "anonymous")
     expect(video.locator("track[srclang=en]")).to_have_count(1)
@@ -195,6 +197,43 @@ def test_a_phone_screen_needs_no_sideways_scrolling(browser, web_stack, publishe
     screenshot(tab, f"phone-{path.split('.')[0]}")
     tab.context.close()
     assert widths[0] <= widths[1], f"{path}: the page is {widths[0]} px wide on a {widths[1]} px screen"
+
+
+def test_a_large_film_cut_off_on_the_upload_page_continues_from_the_parts_that_arrived(browser, web_stack, tmp_path):
+    film = make_clip(tmp_path / "long-take.mp4", 60, width=320, height=240, fps=10,
+                     extra_args=("-vf", "noise=alls=60:allf=t", "-b:v", "2800k", "-maxrate", "2800k", "-bufsize", "1M"))  # fmt: skip
+    office_key = web_stack.info["api_keys"]["field_office"]
+    tab = open_page(browser, web_stack, "upload.html")
+    slow = tab.context.new_cdp_session(tab)  # a workshop's connection: 2 MiB/s up
+    slow.send("Network.enable")
+    slow.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": -1,
+                                                   "uploadThroughput": 2 * 2**20})  # fmt: skip
+    use_key(tab, office_key)
+    fill_upload_form(tab, film, "Long take")
+    video_id, arrived = None, []
+    deadline = time.monotonic() + 60
+    while not arrived and time.monotonic() < deadline:
+        remembered = tab.evaluate("() => Object.values(localStorage)")
+        if remembered:
+            [video_id] = remembered
+            parts = requests.get(f"{web_stack.info['api_url']}/uploads/{video_id}/parts", timeout=10,
+                                 headers={"x-api-key": office_key}).json()  # fmt: skip
+            arrived = parts.get("arrived", [])
+        time.sleep(0.2)
+    assert [part["part_number"] for part in arrived] == [1], "part 1 arrived, the others not yet"
+    tab.reload()  # the tab is closed, the connection drops: the upload stops mid-film
+
+    sent_parts = []
+    tab.on("request", lambda request: sent_parts.append(request.url) if request.method == "PUT" else None)
+    tab.get_by_label("The film (").set_input_files(str(film))  # the same file again, the form left empty
+    tab.get_by_role("button", name="Upload").click()
+    status = tab.locator("#upload-status")
+    expect(status).to_have_attribute("data-status", "READY", timeout=PROCESSING_TIMEOUT_MS)
+    assert sorted(re.search(r"partNumber=(\d+)", url).group(1) for url in sent_parts) == ["2", "3"]
+    uploads = requests.get(f"{web_stack.info['api_url']}/uploads", headers={"x-api-key": office_key}, timeout=10)
+    assert [item["video_id"] for item in uploads.json()["items"] if item["title"] == "Long take"] == [video_id]
+    screenshot(tab, "upload-resumed")
+    tab.context.close()
 
 
 def test_the_editor_takes_a_film_down_after_a_confirmation(browser, web_stack, published_film):

@@ -142,6 +142,15 @@ def test_a_key_made_by_the_command_works_until_it_is_revoked(running_stack):
     assert office.request("GET", "/uploads").status_code == 403
 
 
+def test_the_website_is_published_to_the_stacks_bucket(running_stack):
+    out = subprocess.run([sys.executable, "-m", "cli", "--stack-file", str(running_stack.state_dir / "stack.json"),
+                          "web", "publish"], cwd=ROOT, capture_output=True, text=True, check=True)  # fmt: skip
+    result = json.loads(out.stdout)
+    assert result["api_url"] == running_stack.info["api_url"]
+    assert result["bucket"] == running_stack.info["resources"]["WebsiteBucket"]
+    assert result["published"] >= 5
+
+
 def upload_command(running_stack, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "cli", "--stack-file", str(running_stack.state_dir / "stack.json"),
                            "upload", *args], cwd=ROOT, capture_output=True, text=True, check=False, timeout=300)  # fmt: skip

@@ -34,3 +34,27 @@ def test_the_local_stack_gives_the_s3_api_same_cors_rule():
     rule = {"Id": "r", "AllowedMethods": ["POST"], "AllowedOrigins": ["*"], "ExposedHeaders": ["ETag"], "MaxAge": 30}
     assert s3_cors_rule(rule) == {"ID": "r", "AllowedMethods": ["POST"], "AllowedOrigins": ["*"],
                                 "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 30}  # fmt: skip
+
+
+def test_the_website_bucket_is_private_and_read_only_by_its_distribution():
+    bucket = RESOURCES["WebsiteBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    [reads, tls_only] = RESOURCES["WebsiteBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert reads["Principal"] == {"Service": "cloudfront.amazonaws.com"} and reads["Action"] == "s3:GetObject"
+    assert "${WebsiteDistribution}" in reads["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+    assert tls_only["Effect"] == "Deny" and tls_only["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_the_website_is_served_over_https_with_security_headers():
+    config = RESOURCES["WebsiteDistribution"]["Properties"]["DistributionConfig"]
+    assert config["DefaultRootObject"] == "index.html"
+    [origin] = config["Origins"]
+    assert origin["DomainName"] == {"Fn::GetAtt": ["WebsiteBucket", "RegionalDomainName"]}
+    assert "OriginAccessControlId" in origin
+    behavior = config["DefaultCacheBehavior"]
+    assert behavior["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert behavior["AllowedMethods"] == ["GET", "HEAD"]
+    assert (
+        behavior["ResponseHeadersPolicyId"] == "67f7725c-6f97-4210-82d7-5512b31e9d03"
+    )  # Managed-SecurityHeadersPolicy
+    assert {"WebsiteBucketName", "WebsiteUrl"} <= set(TEMPLATE_JSON["Outputs"])

@@ -9,6 +9,15 @@ const status = document.getElementById("status");
 // A narrow screen gets the smallest rendition first; the browser plays the first source it can.
 const NARROW_SCREEN_PX = 700;
 
+// "KG" -> "Kyrgyzstan", by the browser's own names (no list to keep up to date).
+function countryName(code) {
+  try {
+    return new Intl.DisplayNames(["en"], { type: "region" }).of(code) || code;
+  } catch {
+    return code;
+  }
+}
+
 function player(film) {
   const renditions = [...film.renditions].sort((a, b) => b.height * b.width - a.height * a.width);
   if (window.innerWidth < NARROW_SCREEN_PX) renditions.reverse();
@@ -39,7 +48,7 @@ function details(film) {
     film.title_en && film.title_en !== film.title ? el("p", { class: "title-en", lang: "en" }, film.title_en) : null,
     el("p", { class: "film-meta" }, [author, duration(film.duration_s)].filter(Boolean).join(" · ")),
     el("p", { class: "film-meta" },
-      el("a", { href: `index.html?country=${encodeURIComponent(film.country)}` }, `More films from ${film.country}`),
+      el("a", { href: `index.html?country=${encodeURIComponent(film.country)}` }, `More films from ${countryName(film.country)}`),
       film.workshop ? " · " : null,
       film.workshop
         ? el("a", { href: `index.html?workshop=${encodeURIComponent(film.workshop)}` }, `Workshop ${film.workshop}`)

@@ -19,3 +19,18 @@ export function postFile(upload, file, onProgress) {
     xhr.send(form);
   });
 }
+
+// Sends one part of a film (a slice of the file) to its presigned PUT URL.
+export function putPart(url, blob, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("PUT", url);
+    xhr.upload.addEventListener("progress", (event) => onProgress(event.loaded));
+    xhr.addEventListener("load", () => {
+      if (xhr.status >= 200 && xhr.status < 300) resolve();
+      else reject(Object.assign(new Error(`The storage refused a part (HTTP ${xhr.status}).`), { status: xhr.status }));
+    });
+    xhr.addEventListener("error", () => reject(Object.assign(new Error("A part could not be sent."), { status: 0 })));
+    xhr.send(blob);
+  });
+}

@@ -1,8 +1,10 @@
-// The field office's upload page: metadata as POST /uploads checks it, the file to its presigned
-// POST with progress, then the film's status until it is READY or REJECTED (with the reason).
+// The field office's upload page: metadata as POST /uploads checks it, the file to storage with
+// progress (large files in parts that survive a dropped connection), then the film's status until
+// it is READY or REJECTED (with the reason).
 import { request, publicGet } from "./api.js";
 import { el, say } from "./dom.js";
 import { keyField } from "./keys.js";
+import { PARTS_FROM_BYTES, remember, sendInParts, unfinished } from "./parts.js";
 import { postFile } from "./transfer.js";
 
 const form = document.getElementById("upload-form");
@@ -73,12 +75,56 @@ async function follow(videoId) {
   say(status, "Still processing after 15 minutes. Check the list of uploads later.", "error");
 }
 
+function showProgress(before = "") {
+  let announced = 0;
+  return (share) => {
+    progress.value = share;
+    const percent = Math.floor(share * 100);
+    if (percent >= announced + 25 || percent === 100) {
+      announced = percent;
+      say(status, `${before}Sending the file: ${percent}%`);
+    }
+  };
+}
+
+// A file cut off in an earlier try (a dropped connection, a closed tab) goes on from the parts that
+// arrived; its details were sent then, so the form need not be filled again.
+async function resume(file, earlier) {
+  const before = `Continuing: ${earlier.arrived.length} of ${earlier.parts_total} parts were sent before. `;
+  say(status, before);
+  await sendInParts(earlier.video_id, file, earlier, currentKey(), showProgress(before));
+  return earlier.video_id;
+}
+
+// A new film: large files in parts, others in one presigned POST. Returns the film's id.
+async function start(file) {
+  const key = currentKey();
+  say(status, "Asking for an upload link…");
+  const multipart = file.size >= PARTS_FROM_BYTES;
+  const created = await request("POST", "/uploads", { key, body: { ...metadata(file), multipart } });
+  if (!multipart) {
+    await postFile(created.upload, file, showProgress());
+    return created.video_id;
+  }
+  remember(file, created.video_id);
+  const parts = await request("GET", `/uploads/${encodeURIComponent(created.video_id)}/parts`, { key });
+  await sendInParts(created.video_id, file, parts, key, showProgress());
+  return created.video_id;
+}
+
+function formIsValid() {
+  const topicBoxes = form.querySelectorAll("input[name=topics]");
+  topicBoxes[0]?.setCustomValidity(form.querySelector("input[name=topics]:checked") ? "" : "Choose at least one topic.");
+  return form.reportValidity();
+}
+
 async function upload(event) {
   event.preventDefault();
   const file = form.elements.file.files[0];
-  const topicBoxes = form.querySelectorAll("input[name=topics]");
-  topicBoxes[0]?.setCustomValidity(form.querySelector("input[name=topics]:checked") ? "" : "Choose at least one topic.");
-  if (!form.reportValidity() || !file) return;
+  if (!file) {
+    form.reportValidity();
+    return;
+  }
   if (!currentKey()) {
     say(status, "Type your office's key first (above).", "error");
     document.getElementById("key").focus();
@@ -88,20 +134,12 @@ async function upload(event) {
   delete status.dataset.status;
   progress.value = 0;
   try {
-    say(status, "Asking for an upload link…");
-    const created = await request("POST", "/uploads", { key: currentKey(), body: metadata(file) });
-    let announced = 0;
-    await postFile(created.upload, file, (share) => {
-      progress.value = share;
-      const percent = Math.floor(share * 100);
-      if (percent >= announced + 25 || percent === 100) {
-        announced = percent;
-        say(status, `Sending the file: ${percent}%`);
-      }
-    });
+    const earlier = await unfinished(file, currentKey());
+    if (!earlier && !formIsValid()) return;
+    const videoId = earlier ? await resume(file, earlier) : await start(file);
     progress.value = 1;
     say(status, "The file was sent. Checking it…");
-    await follow(created.video_id);
+    await follow(videoId);
   } catch (error) {
     say(status, error.message, "error");
   } finally {

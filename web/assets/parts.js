@@ -1,0 +1,57 @@
+// A large film in parts (S3 multipart upload): each part to a URL signed just before it is sent,
+// retried with backoff, so that a dropped connection costs one part, not the film. The browser
+// remembers which film a file became (localStorage), so choosing the same file again after the tab
+// was closed or the connection died continues from the parts that arrived.
+import { request } from "./api.js";
+import { putPart } from "./transfer.js";
+
+export const PARTS_FROM_BYTES = 16 * 1024 * 1024;
+const ATTEMPTS = 4;
+const BACKOFF_MS = 2000;
+const memoryKey = (file) => `omjr.upload.${file.name}|${file.size}|${file.lastModified}`;
+
+export const remember = (file, videoId) => localStorage.setItem(memoryKey(file), videoId);
+export const forget = (file) => localStorage.removeItem(memoryKey(file));
+
+// The film this file became in an earlier try, if it still waits for parts; otherwise null.
+export async function unfinished(file, key) {
+  const videoId = localStorage.getItem(memoryKey(file));
+  if (!videoId) return null;
+  try {
+    return await request("GET", `/uploads/${encodeURIComponent(videoId)}/parts`, { key });
+  } catch {
+    forget(file); // gone, expired or already complete: start anew
+    return null;
+  }
+}
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function sendPart(videoId, file, number, plan, key, onBytes) {
+  const start = (number - 1) * plan.part_size;
+  const blob = file.slice(start, Math.min(start + plan.part_size, file.size));
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const { parts } = await request("POST", `/uploads/${encodeURIComponent(videoId)}/parts`,
+        { key, body: { part_numbers: [number] } });
+      await putPart(parts[0].url, blob, onBytes);
+      return blob.size;
+    } catch (error) {
+      const retryable = error.status === 0 || error.status >= 500;
+      if (!retryable || attempt === ATTEMPTS) throw error;
+      await pause(BACKOFF_MS * 2 ** (attempt - 1));
+    }
+  }
+}
+
+// Sends the parts that have not arrived, then has the API put the film together.
+// `onProgress(share)` hears the share of the whole file that arrived.
+export async function sendInParts(videoId, file, status, key, onProgress) {
+  let done = status.arrived.reduce((sum, part) => sum + part.size_bytes, 0);
+  onProgress(done / file.size);
+  for (const number of status.missing) {
+    done += await sendPart(videoId, file, number, status, key, (loaded) => onProgress((done + loaded) / file.size));
+  }
+  await request("POST", `/uploads/${encodeURIComponent(videoId)}/complete`, { key, body: {} });
+  forget(file);
+}
