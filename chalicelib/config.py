@@ -34,6 +34,7 @@ MIN_DURATION_S = "MIN_DURATION_S"
 MAX_DURATION_S = "MAX_DURATION_S"
 MAX_UPLOAD_BYTES = "MAX_UPLOAD_BYTES"
 UPLOAD_URL_TTL_S = "UPLOAD_URL_TTL_S"
+MULTIPART_WINDOW_S = "MULTIPART_WINDOW_S"
 TOPICS = "TOPICS"
 
 # Queue names as the packaged template knows them: Chalice puts the name into an `Fn::Sub`, so
@@ -80,6 +81,7 @@ class Settings:
             sweep=SweepLimits(
                 # An unused upload expires an hour after its link did.
                 upload_window_s=int(env[UPLOAD_URL_TTL_S]) + 3600,
+                multipart_window_s=int(env[MULTIPART_WINDOW_S]),
                 stuck_after_s={
                     Status.UPLOADED: int(env[STUCK_VALIDATING_S]),
                     Status.VALIDATING: int(env[STUCK_VALIDATING_S]),

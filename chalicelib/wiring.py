@@ -12,8 +12,12 @@ from chalicelib.services.dependencies import Dependencies
 @functools.cache
 def _client(service: str) -> Any:
     import boto3
+    from botocore.config import Config
 
-    return boto3.session.Session().client(service)
+    # Presigned S3 URLs signed with SigV4, which every region accepts (botocore may otherwise sign
+    # some with the legacy SigV2 that newer regions refuse).
+    config = Config(signature_version="s3v4") if service == "s3" else None
+    return boto3.session.Session().client(service, config=config)
 
 
 @functools.cache

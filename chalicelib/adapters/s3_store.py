@@ -86,7 +86,8 @@ class S3Store:
             self._client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
 
     def presign_get(self, key: str, expires_in_s: int) -> str:
-        """A short-lived URL from which ffprobe reads only the bytes it needs."""
+        """A short-lived URL to read one object: ffprobe reads only the bytes it needs; an editor watches
+        a film that is not public."""
         url: str = self._client.generate_presigned_url(
             "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires_in_s
         )

@@ -79,5 +79,12 @@ def editor_view(film: Mapping[str, Any]) -> dict[str, Any]:
     return {field: film[field] for field in EDITOR_FIELDS if film.get(field) is not None}
 
 
+def preview_keys(film: Mapping[str, Any]) -> tuple[str, str | None] | None:
+    """What an editor watches before deciding: the smallest rendition (quick to load on any
+    connection) and the poster; None before the film is transcoded."""
+    renditions = sorted(film.get("renditions", []), key=lambda r: r["width"] * r["height"])
+    return (renditions[0]["key"], film.get("poster_key")) if renditions else None
+
+
 def upload_view(film: Mapping[str, Any]) -> dict[str, Any]:
     return {field: film[field] for field in UPLOAD_FIELDS if film.get(field) is not None}

@@ -1,7 +1,8 @@
 """What the scheduled sweep does with a film that has sat in one status too long.
 
-A film waiting for its upload past the upload window expires. A film stuck in processing (its
-message lost, its worker killed past every retry) is queued once more, then failed with a reason.
+A film waiting for its upload past the upload window expires (a film sent in parts has a longer
+one). A film stuck in processing (its message lost, its worker killed past every retry) is queued
+once more, then failed with a reason.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ class SweepAction(StrEnum):
 @dataclass(frozen=True)
 class SweepLimits:
     upload_window_s: int
+    # A film sent in parts on a poor connection waits longer: this long after its last request for
+    # part URLs (each one restarts its clock).
+    multipart_window_s: int
     stuck_after_s: dict[Status, int]
     requeues: int = 1
 
@@ -31,6 +35,12 @@ def stale_before(status: Status, now: datetime, limits: SweepLimits) -> datetime
     if status is Status.AWAITING_UPLOAD:
         return now - timedelta(seconds=limits.upload_window_s)
     return now - timedelta(seconds=limits.stuck_after_s[status])
+
+
+def upload_expired(waiting_since: datetime, in_parts: bool, now: datetime, limits: SweepLimits) -> bool:
+    """Whether a film waiting for its file since `waiting_since` has waited too long."""
+    window = limits.multipart_window_s if in_parts else limits.upload_window_s
+    return waiting_since < now - timedelta(seconds=window)
 
 
 def sweep_action(status: Status, requeued: int, limits: SweepLimits) -> SweepAction:

@@ -14,7 +14,7 @@ from typing import Any
 
 from chalicelib.adapters.dynamodb_catalog import Listing
 from chalicelib.clock import now_iso
-from chalicelib.domain.catalog import editor_view, listing_facets, public_record
+from chalicelib.domain.catalog import editor_view, listing_facets, preview_keys, public_record
 from chalicelib.domain.editorial import check_publishable, parse_consent, parse_edit
 from chalicelib.domain.errors import ConflictError, InvalidRequestError, NotFoundError, StaleTransitionError
 from chalicelib.domain.film import Status, is_video_id
@@ -25,21 +25,37 @@ from chalicelib.services.transcode import MEDIA_PREFIX, STAGING_PREFIX
 from chalicelib.services.uploads import UPLOADS_PREFIX
 
 REVIEW_PAGE = 100
+# Long enough to watch a film and decide; the links are made anew each time the page asks.
+PREVIEW_TTL_S = 3600
 # What a takedown keeps: a tombstone (id, status, times), so a late event can never bring the film
 # back. Everything else about the film and the child goes.
 TOMBSTONE_FIELDS = frozenset({"pk", "sk", "video_id", "status", "status_changed_at", "created_at", "history",
                               "gsi3pk", "gsi3sk", "version"})  # fmt: skip
 
 
+def for_editor(deps: Dependencies, film: dict[str, Any]) -> dict[str, Any]:
+    """The editor's view of a film, with short-lived links to watch it whatever its status: a film
+    is reviewed before it is published, while its media are not public."""
+    view = editor_view(film)
+    keys = preview_keys(film)
+    if keys is not None:
+        video_key, poster_key = keys
+        view["preview"] = {
+            "video_url": deps.media.presign_get(video_key, PREVIEW_TTL_S),
+            "poster_url": deps.media.presign_get(poster_key, PREVIEW_TTL_S) if poster_key else None,
+        }
+    return view
+
+
 def review_queue(deps: Dependencies) -> dict[str, Any]:
     """READY films waiting for an editor's decision, oldest first."""
     ids = deps.catalog.list_by_status(Status.READY, "9999", REVIEW_PAGE)
     films = [deps.catalog.get_film(video_id) for video_id in ids]
-    return {"items": [editor_view(film) for film in films if film is not None]}
+    return {"items": [for_editor(deps, film) for film in films if film is not None]}
 
 
 def show(deps: Dependencies, video_id: str) -> dict[str, Any]:
-    return editor_view(_film(deps, video_id))
+    return for_editor(deps, _film(deps, video_id))
 
 
 def record_consent(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
@@ -74,7 +90,7 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
     _change(deps, film, at, target=Status.PUBLISHED, set_fields=fields, listing=listing)
     count("FilmsPublished")
     _audit(deps, editor, video_id, at, action="published", details={})
-    return editor_view(_film(deps, video_id))
+    return for_editor(deps, _film(deps, video_id))
 
 
 def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
@@ -85,7 +101,7 @@ def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     listing = Listing(deps.catalog.listed_facets(video_id), [], {})
     _change(deps, film, at, target=Status.UNPUBLISHED, remove_fields=("published_at",), listing=listing)
     _audit(deps, editor, video_id, at, action="unpublished", details={})
-    return editor_view(_film(deps, video_id))
+    return for_editor(deps, _film(deps, video_id))
 
 
 def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str, data: bytes) -> dict[str, Any]:
@@ -152,7 +168,7 @@ def _edit(deps: Dependencies, editor: str, video_id: str, changes: dict[str, Any
     _change(deps, film, at, expect=frozenset({Status(film["status"])}), set_fields=set_fields,
             remove_fields=removed, listing=listing)  # fmt: skip
     _audit(deps, editor, video_id, at, action=action, details=details)
-    return editor_view(_film(deps, video_id))
+    return for_editor(deps, _film(deps, video_id))
 
 
 def _change(deps: Dependencies, film: dict[str, Any], at: str, **change: Any) -> None:

@@ -13,7 +13,14 @@ from chalicelib.adapters.sqs_queue import SQSQueue
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import ConflictError, NotFoundError, StaleTransitionError
 from chalicelib.domain.film import Status
-from chalicelib.domain.sweep import SWEPT_STATUSES, SweepAction, SweepLimits, stale_before, sweep_action
+from chalicelib.domain.sweep import (
+    SWEPT_STATUSES,
+    SweepAction,
+    SweepLimits,
+    stale_before,
+    sweep_action,
+    upload_expired,
+)
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.messages import transcode_message, upload_notification
@@ -50,6 +57,10 @@ def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) 
             film = deps.catalog.get_film(video_id)
             if film is None or film["status"] != status.value:
                 continue
+            waiting_since = datetime.fromisoformat(film["status_changed_at"].replace("Z", "+00:00"))
+            in_parts = "multipart_upload_id" in film
+            if status is Status.AWAITING_UPLOAD and not upload_expired(waiting_since, in_parts, now, limits):
+                continue  # parts still arriving
             action = sweep_action(status, int(film.get("requeued", 0)), limits)
             try:
                 _apply(deps, film, status, action)

@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+import requests
 
 from chalicelib import wiring
 from chalicelib.domain.errors import StaleTransitionError
@@ -39,6 +40,20 @@ def test_ready_films_wait_in_the_review_queue(api, stack, clips):
     queue = get(api, "/review", stack.keys["editor"]).json_body["items"]
     assert [film["video_id"] for film in queue] == [video_id]
     assert get(api, "/review", stack.keys["office"]).status_code == 403
+
+
+def test_an_editor_watches_a_film_before_it_is_public(api, stack, clips):
+    video_id = ready_film(api, stack, clips)
+    [film] = get(api, "/review", stack.keys["editor"]).json_body["items"]
+    preview = film["preview"]
+    video = requests.get(preview["video_url"], headers={"Range": "bytes=0-1023"}, timeout=10)
+    assert video.status_code == 206 and video.headers["Content-Type"] == "video/mp4"
+    assert requests.get(preview["poster_url"], timeout=10).headers["Content-Type"] == "image/jpeg"
+    assert "X-Amz-Expires=3600" in preview["video_url"]  # a link that stops working, not a public one
+    assert get(api, f"/videos/{video_id}/editorial", stack.keys["editor"]).json_body["preview"]["video_url"]
+    assert get(api, f"/videos/{video_id}").status_code == 404  # still nothing public
+    waiting = post_json(api, "/uploads", upload_body(), stack.keys["office"]).json_body["video_id"]
+    assert "preview" not in get(api, f"/videos/{waiting}/editorial", stack.keys["editor"]).json_body
 
 
 def test_publishing_needs_consent_and_sensitive_films_a_safeguarding_confirmation(api, stack, clips):

@@ -102,12 +102,17 @@ def test_part_requests_are_checked(api, stack):
     assert (flag.status_code, flag.json_body["error"]) == (400, "invalid_multipart")
 
 
-def test_an_abandoned_film_in_parts_expires_and_its_parts_are_discarded(api, stack):
+def test_a_film_in_parts_waits_a_day_then_expires_and_its_parts_are_discarded(api, stack):
     data = b"z" * (PART + 1)
     video_id = start(api, stack, len(data))["video_id"]
     send_parts(api, stack, video_id, data, [1])
+    posted = post_json(api, "/uploads", upload_body(), stack.keys["office"]).json_body["video_id"]
     deps = wiring.dependencies()
-    assert recovery.sweep(deps, deps.settings.sweep, now=datetime.now(UTC) + timedelta(days=1))["expire"] == 1
+    in_two_hours = datetime.now(UTC) + timedelta(hours=2)
+    assert recovery.sweep(deps, deps.settings.sweep, now=in_two_hours)["expire"] == 1  # the POST only
+    assert stack.catalog_item(posted)["status"] == "EXPIRED"
+    assert stack.catalog_item(video_id)["status"] == "AWAITING_UPLOAD"  # a day to send its parts
+    assert recovery.sweep(deps, deps.settings.sweep, now=datetime.now(UTC) + timedelta(days=2))["expire"] == 1
     assert stack.catalog_item(video_id)["status"] == "EXPIRED"
     uploads = stack.client("s3").list_multipart_uploads(Bucket=stack.name("UploadsBucket"))
     assert uploads.get("Uploads", []) == []
