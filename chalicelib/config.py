@@ -30,6 +30,7 @@ IDEMPOTENCY_TABLE = "IDEMPOTENCY_TABLE"
 STUCK_VALIDATING_S = "STUCK_VALIDATING_S"
 STUCK_TRANSCODING_S = "STUCK_TRANSCODING_S"
 MEDIA_BASE_URL = "MEDIA_BASE_URL"
+MEDIA_DISTRIBUTION_ID = "MEDIA_DISTRIBUTION_ID"
 MIN_DURATION_S = "MIN_DURATION_S"
 MAX_DURATION_S = "MAX_DURATION_S"
 MAX_UPLOAD_BYTES = "MAX_UPLOAD_BYTES"
@@ -53,6 +54,7 @@ class Settings:
     uploads_queue_url: str
     idempotency_table: str
     media_base_url: str
+    media_distribution_id: str  # empty: no CDN cache in front of the media (the local stack)
     limits: ValidationLimits
     upload_url_ttl_s: int
     topics: frozenset[str]
@@ -71,6 +73,7 @@ class Settings:
             uploads_queue_url=env[UPLOADS_QUEUE_URL],
             idempotency_table=env[IDEMPOTENCY_TABLE],
             media_base_url=env[MEDIA_BASE_URL].rstrip("/"),
+            media_distribution_id=env[MEDIA_DISTRIBUTION_ID],
             limits=ValidationLimits(
                 min_duration_s=float(env[MIN_DURATION_S]),
                 max_duration_s=float(env[MAX_DURATION_S]),

@@ -22,6 +22,7 @@ def _client(service: str) -> Any:
 
 @functools.cache
 def dependencies() -> Dependencies:
+    from chalicelib.adapters.cdn_cache import CdnCache
     from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
     from chalicelib.adapters.idempotency import IdempotencyGuard
     from chalicelib.adapters.s3_store import S3Store
@@ -33,6 +34,9 @@ def dependencies() -> Dependencies:
         catalog=DynamoDBCatalog(_client("dynamodb"), settings.catalog_table),
         uploads=S3Store(_client("s3"), settings.uploads_bucket),
         media=S3Store(_client("s3"), settings.media_bucket),
+        media_cache=CdnCache(
+            _client("cloudfront") if settings.media_distribution_id else None, settings.media_distribution_id
+        ),
         transcode_queue=SQSQueue(_client("sqs"), settings.transcode_queue_url),
         uploads_queue=SQSQueue(_client("sqs"), settings.uploads_queue_url),
         idempotency=IdempotencyGuard(_client("dynamodb"), settings.idempotency_table),

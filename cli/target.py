@@ -50,7 +50,8 @@ class Target:
         self.website = website
 
     def dependencies(self) -> Dependencies:
-        os.environ.update({**chalice_config.environment(self.stage), **self.names, "MEDIA_BASE_URL": "-"})
+        os.environ.update({**chalice_config.environment(self.stage), **self.names, "MEDIA_BASE_URL": "-",
+                           "MEDIA_DISTRIBUTION_ID": ""})  # fmt: skip
         wiring.reset()
         return wiring.dependencies()
 

@@ -1,6 +1,7 @@
 """The local stand-in for CloudFront with origin access control: the media bucket stays private and
 this server reads published media from it with credentials, answering plain GETs (with Range, as
-video players seek) for keys under `films/`, as the deployed distribution's bucket policy allows.
+video players seek) for keys under `films/` tagged `published=true`, as the deployed distribution's
+bucket policy allows. It caches nothing, so there is nothing to invalidate.
 """
 
 from __future__ import annotations
@@ -13,8 +14,18 @@ from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 
+from chalicelib.adapters.s3_store import PUBLIC_TAG
+
 SERVED_PREFIX = "films/"
 PASSED_HEADERS = ("Content-Type", "Content-Length", "Content-Range", "ETag", "Last-Modified", "Cache-Control")
+
+
+def is_published(s3: Any, bucket: str, key: str) -> bool:
+    """The bucket policy's condition: CloudFront may read an object only while it is tagged public."""
+    try:
+        return PUBLIC_TAG in s3.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]
+    except ClientError:
+        return False  # no such object: S3 answers CloudFront 403 too, as it may not list the bucket
 
 
 def serve_media(s3: Any, bucket: str, port: int) -> ThreadingHTTPServer:
@@ -29,6 +40,9 @@ def serve_media(s3: Any, bucket: str, port: int) -> ThreadingHTTPServer:
             key = unquote(self.path.split("?", 1)[0].lstrip("/"))
             if not key.startswith(SERVED_PREFIX) or ".." in key:
                 self.send_error(403)
+                return
+            if not is_published(s3, bucket, key):
+                self.send_error(403)  # what S3 answers CloudFront for an object its policy does not cover
                 return
             request: dict[str, Any] = {"Bucket": bucket, "Key": key}
             if self.headers.get("Range"):

@@ -86,6 +86,8 @@ class LocalResources:
         parameters = self._template.get("Parameters", {})
         if name in parameters:
             return str(parameters[name]["Default"])  # the local stack takes every parameter's default
+        if self._template["Resources"][name].get("Type") in SKIPPED_TYPES:
+            return ""  # no local twin (a CloudFront distribution: the local media server caches nothing)
         return self._create(name)["Ref"]
 
     def _attribute(self, logical_id: str, attribute: str) -> str:

@@ -15,6 +15,9 @@ TRANSFER_THREADS = 3
 CACHE_CONTROL = "public, max-age=300"
 CONTENT_TYPES = {".mp4": "video/mp4", ".jpg": "image/jpeg", ".vtt": "text/vtt"}
 TRANSFER_PART_BYTES = 8 * 2**20
+# The media bucket's policy lets CloudFront read an object only while it carries this tag: media are
+# public while their film is published, and not before or after (the local media server checks it too).
+PUBLIC_TAG = {"Key": "published", "Value": "true"}
 
 
 def content_type(key: str) -> str:
@@ -96,14 +99,26 @@ class S3Store:
     def download(self, key: str, path: str) -> None:
         self._client.download_file(self.bucket, key, path, Config=self._transfer)
 
-    def upload(self, path: str, key: str, content_type: str) -> None:
-        self._client.upload_file(
-            path,
-            self.bucket,
-            key,
-            ExtraArgs={"ContentType": content_type, "CacheControl": CACHE_CONTROL},
-            Config=self._transfer,
-        )
+    def upload(self, path: str, key: str, content_type: str, public: bool = False) -> None:
+        extra = {"ContentType": content_type, "CacheControl": CACHE_CONTROL}
+        if public:
+            extra["Tagging"] = f"{PUBLIC_TAG['Key']}={PUBLIC_TAG['Value']}"
+        self._client.upload_file(path, self.bucket, key, ExtraArgs=extra, Config=self._transfer)
+
+    def set_public(self, prefix: str, public: bool) -> int:
+        """Tag every object under `prefix` public or not; returns how many."""
+        keys = [item["Key"] for page in self._client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix) for item in page.get("Contents", [])]  # fmt: skip
+        for key in keys:
+            if public:
+                self._client.put_object_tagging(Bucket=self.bucket, Key=key, Tagging={"TagSet": [PUBLIC_TAG]})
+            else:
+                self._client.delete_object_tagging(Bucket=self.bucket, Key=key)
+        return len(keys)
+
+    def is_public(self, key: str) -> bool:
+        tags = self._client.get_object_tagging(Bucket=self.bucket, Key=key)["TagSet"]
+        return PUBLIC_TAG in tags
 
     def promote(self, staging_prefix: str, final_prefix: str, last: str) -> None:
         """Copy every object from `staging_prefix` to `final_prefix` (`last` last), then remove the staging copies."""

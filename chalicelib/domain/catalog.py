@@ -76,7 +76,9 @@ EDITOR_FIELDS = (*UPLOAD_FIELDS, "title_en", "description", "author", "sensitive
 
 
 def editor_view(film: Mapping[str, Any]) -> dict[str, Any]:
-    return {field: film[field] for field in EDITOR_FIELDS if film.get(field) is not None}
+    view = {field: film[field] for field in EDITOR_FIELDS if film.get(field) is not None}
+    view["subtitle_languages"] = [subtitles["language"] for subtitles in film.get("subtitles", [])]
+    return view
 
 
 def preview_keys(film: Mapping[str, Any]) -> tuple[str, str | None] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chalicelib.adapters.cdn_cache import CdnCache
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
 from chalicelib.adapters.idempotency import IdempotencyGuard
 from chalicelib.adapters.s3_store import S3Store
@@ -17,6 +18,7 @@ class Dependencies:
     catalog: DynamoDBCatalog
     uploads: S3Store
     media: S3Store
+    media_cache: CdnCache
     transcode_queue: SQSQueue
     uploads_queue: SQSQueue
     idempotency: IdempotencyGuard

@@ -87,7 +87,12 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
     if confirmed:
         fields["safeguarding"] = {"confirmed_by": editor, "confirmed_at": at}
     listing = Listing(deps.catalog.listed_facets(video_id), listing_facets(published), public_record(published))
-    _change(deps, film, at, target=Status.PUBLISHED, set_fields=fields, listing=listing)
+    _set_media_public(deps, video_id, public=True)  # before it is listed: no listed film without media
+    try:
+        _change(deps, film, at, target=Status.PUBLISHED, set_fields=fields, listing=listing)
+    except Exception:
+        _set_media_public(deps, video_id, public=False)
+        raise
     count("FilmsPublished")
     _audit(deps, editor, video_id, at, action="published", details={})
     return for_editor(deps, _film(deps, video_id))
@@ -99,7 +104,12 @@ def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
         raise ConflictError(f"Film {video_id} is {film['status']}; only a PUBLISHED film can be unpublished.")
     at = now_iso()
     listing = Listing(deps.catalog.listed_facets(video_id), [], {})
-    _change(deps, film, at, target=Status.UNPUBLISHED, remove_fields=("published_at",), listing=listing)
+    _set_media_public(deps, video_id, public=False)  # first: if anything fails after, it fails private
+    try:
+        _change(deps, film, at, target=Status.UNPUBLISHED, remove_fields=("published_at",), listing=listing)
+    except Exception:
+        _set_media_public(deps, video_id, public=True)  # still published, as the catalog says
+        raise
     _audit(deps, editor, video_id, at, action="unpublished", details={})
     return for_editor(deps, _film(deps, video_id))
 
@@ -118,7 +128,7 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
         path = os.path.join(folder, f"{language}.vtt")
         with open(path, "w", encoding="utf-8") as file:
             file.write(vtt)
-        deps.media.upload(path, key, "text/vtt")
+        deps.media.upload(path, key, "text/vtt", public=film["status"] == Status.PUBLISHED.value)
     subtitles = [s for s in film.get("subtitles", []) if s["language"] != language]
     subtitles = sorted([*subtitles, {"language": language, "key": key}], key=lambda s: str(s["language"]))
     return _edit(deps, editor, video_id, {"subtitles": subtitles}, action="subtitles_added",
@@ -142,8 +152,16 @@ def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     removed = deps.uploads.delete_prefix(f"{UPLOADS_PREFIX}{video_id}/")
     removed += deps.media.delete_prefix(f"{MEDIA_PREFIX}{video_id}/")
     removed += deps.media.delete_prefix(f"{STAGING_PREFIX}{video_id}/")
+    deps.media_cache.invalidate(f"/{MEDIA_PREFIX}{video_id}/*")
     logger.info("film taken down", extra={"video_id": video_id, "objects_removed": removed})
     return {"video_id": video_id, "status": Status.DELETED.value}
+
+
+def _set_media_public(deps: Dependencies, video_id: str, *, public: bool) -> None:
+    """A film's media become readable through the CDN, or stop being so at once (its cache emptied)."""
+    deps.media.set_public(f"{MEDIA_PREFIX}{video_id}/", public)
+    if not public:
+        deps.media_cache.invalidate(f"/{MEDIA_PREFIX}{video_id}/*")
 
 
 def audit_trail(deps: Dependencies, video_id: str) -> dict[str, Any]:

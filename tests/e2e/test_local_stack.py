@@ -83,7 +83,9 @@ def test_a_field_office_uploads_and_an_editor_publishes(running_stack: RunningSt
     assert upload["status"] == "READY", upload
 
     api_url = running_stack.info["api_url"]
+    poster = f"{running_stack.info['media_base_url']}/films/{video_id}/poster.jpg"
     assert requests.get(f"{api_url}/videos/{video_id}", timeout=10).status_code == 404
+    assert requests.get(poster, timeout=10).status_code == 403  # not public before it is published
     editor = running_stack.client("editor")
     assert editor.publish(video_id)["status"] == "PUBLISHED"
     film = requests.get(f"{api_url}/videos/{video_id}", timeout=10).json()
@@ -91,6 +93,11 @@ def test_a_field_office_uploads_and_an_editor_publishes(running_stack: RunningSt
     listed = requests.get(f"{api_url}/videos", params={"workshop": "dushanbe-2013"}, timeout=10).json()["items"]
     assert [item["video_id"] for item in listed] == [video_id]
     assert requests.get(film["renditions"][0]["url"], timeout=10).status_code == 200
+    assert requests.get(poster, timeout=10).status_code == 200
+
+    unpublished = editor.request("POST", f"/videos/{video_id}/unpublish").json()
+    assert requests.get(film["renditions"][0]["url"], timeout=10).status_code == 403  # private again, at once
+    assert requests.get(unpublished["preview"]["video_url"], timeout=10).status_code == 200  # editors still watch
 
 
 def test_a_file_that_is_not_a_video_is_rejected(running_stack, clips):

@@ -201,3 +201,48 @@ def test_a_file_arriving_after_a_takedown_is_deleted(api, stack, clips):
     assert stack.client("s3").list_objects_v2(Bucket=stack.name("UploadsBucket")).get("KeyCount") == 0
     assert set(stack.catalog_item(video_id)) <= {"pk", "sk", "video_id", "status", "status_changed_at",
                                                  "created_at", "history", "gsi3pk", "gsi3sk", "version"}  # fmt: skip
+
+
+def media_distribution(stack, monkeypatch):
+    """A CloudFront distribution in front of the media, as deployed (moto keeps its invalidations)."""
+    config = {"CallerReference": "media", "Comment": "media", "Enabled": True,
+              "Origins": {"Quantity": 1, "Items": [{"Id": "media", "DomainName": "media.s3.amazonaws.com",
+                                                    "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+              "DefaultCacheBehavior": {"TargetOriginId": "media", "ViewerProtocolPolicy": "redirect-to-https"}}  # fmt: skip
+    distribution_id = stack.client("cloudfront").create_distribution(DistributionConfig=config)["Distribution"]["Id"]
+    monkeypatch.setenv("MEDIA_DISTRIBUTION_ID", distribution_id)
+    wiring.reset()
+    return distribution_id
+
+
+def test_media_are_readable_through_the_cdn_only_while_the_film_is_published(api, stack, clips, monkeypatch):
+    distribution_id = media_distribution(stack, monkeypatch)
+    video_id = ready_film(api, stack, clips)
+    media = wiring.dependencies().media
+    s3, bucket = stack.client("s3"), stack.name("MediaBucket")
+
+    def public_keys():
+        listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"films/{video_id}/").get("Contents", [])
+        return {item["Key"].rsplit("/", 1)[1]: media.is_public(item["Key"]) for item in listed}
+
+    def invalidated():
+        listing = stack.client("cloudfront").list_invalidations(DistributionId=distribution_id)["InvalidationList"]
+        return [stack.client("cloudfront").get_invalidation(DistributionId=distribution_id, Id=item["Id"])
+                ["Invalidation"]["InvalidationBatch"]["Paths"]["Items"] for item in listing.get("Items", [])]  # fmt: skip
+
+    assert public_keys() and not any(public_keys().values())  # READY: reviewed, not public
+    assert publish(api, stack, video_id).status_code == 200
+    assert all(public_keys().values())
+    assert call(api, "put", f"/videos/{video_id}/subtitles/en", stack.keys["editor"], SRT,
+                {"content-type": "application/x-subrip"}).status_code == 200  # fmt: skip
+    assert all(public_keys().values()), "subtitles added to a published film are public too"
+    assert invalidated() == []
+
+    assert post_json(api, f"/videos/{video_id}/unpublish", {}, stack.keys["editor"]).status_code == 200
+    assert not any(public_keys().values())
+    assert invalidated() == [[f"/films/{video_id}/*"]]  # and out of the CDN's cache at once
+
+    assert publish(api, stack, video_id).status_code == 200
+    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200
+    assert public_keys() == {}
+    assert len(invalidated()) == 2

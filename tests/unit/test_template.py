@@ -129,6 +129,7 @@ ALLOWED = {
                        "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query",
                        "dynamodb:ConditionCheckItem", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
                        "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "s3:GetObject",
+                       "s3:PutObjectTagging", "s3:DeleteObjectTagging", "cloudfront:CreateInvalidation",
                        "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
     "ValidateUploadRole": {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:ReceiveMessage",
                            "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",

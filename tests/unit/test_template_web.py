@@ -58,3 +58,11 @@ def test_the_website_is_served_over_https_with_security_headers():
         behavior["ResponseHeadersPolicyId"] == "67f7725c-6f97-4210-82d7-5512b31e9d03"
     )  # Managed-SecurityHeadersPolicy
     assert {"WebsiteBucketName", "WebsiteUrl"} <= set(TEMPLATE_JSON["Outputs"])
+
+
+def test_cloudfront_reads_only_media_tagged_published():
+    [reads, *_] = RESOURCES["MediaBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert reads["Sid"] == "CloudFrontReadsMedia" and reads["Action"] == "s3:GetObject"
+    assert reads["Condition"]["StringEquals"]["s3:ExistingObjectTag/published"] == "true"
+    assert TEMPLATE_JSON["Globals"]["Function"]["Environment"]["Variables"]["MEDIA_DISTRIBUTION_ID"] == {
+        "Ref": "MediaDistribution"}  # fmt: skip
