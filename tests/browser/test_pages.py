@@ -1,7 +1,8 @@
 """The website in a real browser: a field office uploads, an editor publishes, the public watches.
 
-One journey on one stack: the film uploaded through the upload page is published on the editor page,
-then found in the gallery and played on its film page. Screenshots go to test-artifacts/browser/.
+One journey on one stack: the film uploaded through the upload page is watched, published, highlighted
+and translated (English title, subtitles) on the editor page, then found in the gallery and played on
+its film page. Screenshots go to test-artifacts/browser/.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from tests.e2e.conftest import RunningStack
 
 METADATA = {"title": "Двор нашей школы", "country": "KG", "topics": ["violence", "hiv-aids"],
             "first_name": "Aigerim", "age": "12", "language": "ru", "workshop": "bishkek-2014"}  # fmt: skip
-SUBTITLES = "WEBVTT\n\n00:00:01.000 --> 00:00:05.000\nOur school yard, in the morning.\n"
+TITLE_EN = "Our school yard"
+SUBTITLES = "1\n00:00:01,000 --> 00:00:05,000\nOur school yard, in the morning.\n"  # SRT; the API serves WebVTT
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 PROCESSING_TIMEOUT_MS = 120_000
 PUBLIC_ROUTE = re.compile(r"/(videos|countries|topics|workshops)(/[^/]+)?")
@@ -61,9 +63,14 @@ def fill_upload_form(tab: Page, film: Path, title: str) -> None:
     tab.get_by_role("button", name="Upload").click()
 
 
+def subtitle_file(name: str, data: bytes) -> dict[str, Any]:
+    return {"name": name, "mimeType": "", "buffer": data}
+
+
 @pytest.fixture(scope="module")
 def published_film(browser: Browser, web_stack: RunningStack, films: dict[str, Path]) -> Iterator[dict[str, Any]]:
-    """Uploaded on the upload page until READY, published on the editor page, with English subtitles."""
+    """Uploaded on the upload page until READY; watched, published, highlighted and given an English title
+    and English subtitles on the editor page."""
     office = open_page(browser, web_stack, "upload.html")
     use_key(office, web_stack.info["api_keys"]["field_office"])
     fill_upload_form(office, films["valid"], METADATA["title"])
@@ -77,6 +84,14 @@ def published_film(browser: Browser, web_stack: RunningStack, films: dict[str, P
     editor = open_page(browser, web_stack, "editor.html")
     use_key(editor, web_stack.info["api_keys"]["editor"])
     panel = editor.locator(".panel", has_text=METADATA["title"])
+    preview = panel.locator("video")  # watched before deciding: the film is not public yet
+    expect(preview).to_have_attribute("preload", "none")
+    expect(preview).to_have_attribute("poster", re.compile(r"^https?://"))
+    assert preview.evaluate("v => !v.hasAttribute('crossorigin')"), "a plain cross-origin video needs no CORS"
+    preview.click()  # the editor's gesture lets it play
+    preview.evaluate("v => v.paused ? v.play() : undefined")
+    editor.wait_for_function("v => v.readyState >= 2", arg=preview.element_handle(), timeout=30_000)
+    preview.evaluate("v => v.pause()")
     panel.get_by_role("button", name="Publish").click()
     expect(panel.get_by_role("status")).to_contain_text("consent", timeout=10_000)  # refused: no consent yet
     panel.get_by_label("guardian").check()
@@ -87,14 +102,37 @@ def published_film(browser: Browser, web_stack: RunningStack, films: dict[str, P
     panel.get_by_role("button", name="Publish").click()
     expect(panel.get_by_role("status")).to_contain_text("The film is now PUBLISHED")
     video_id = panel.get_attribute("data-video-id")
+
+    highlight = panel.get_by_role("button", name="Highlight")
+    expect(highlight).to_have_attribute("aria-pressed", "false")
+    highlight.click()
+    expect(panel.get_by_role("status")).to_contain_text("listed in the gallery's Highlights")
+    expect(highlight).to_have_attribute("aria-pressed", "true")
+
+    panel.locator("summary", has_text="English title").click()
+    panel.get_by_label("English title", exact=True).fill(TITLE_EN)
+    panel.get_by_role("button", name="Save title and description").click()
+    expect(panel.get_by_role("status")).to_contain_text(f"Saved: English title “{TITLE_EN}”")
+    expect(panel.locator("p[lang=en]")).to_have_text(TITLE_EN)
+
+    panel.locator("summary", has_text="Subtitles").click()
+    expect(panel.get_by_label("Subtitle language")).to_have_value("en")
+    picker = panel.get_by_label("Subtitle file")
+    cp1251 = f"1\n00:00:01,000 --> 00:00:05,000\n{METADATA['title']}\n".encode("cp1251")  # not UTF-8
+    picker.set_input_files(subtitle_file("school-yard.ru.srt", cp1251))
+    panel.get_by_role("button", name="Add subtitles").click()
+    expect(panel.get_by_role("status")).to_contain_text("is not UTF-8 text")
+    picker.set_input_files(subtitle_file("school-yard.en.vtt", b"WEBVTT\n\n00:00:01.000 --> 00:00:05\nOops\n"))
+    panel.get_by_role("button", name="Add subtitles").click()  # the API's own words say what to fix
+    expect(panel.get_by_role("status")).to_contain_text("failed: cue 1: cannot read the timing")
+    picker.set_input_files(subtitle_file("school-yard.en.srt", SUBTITLES.encode()))
+    panel.get_by_role("button", name="Add subtitles").click()
+    expect(panel.get_by_role("status")).to_contain_text("English subtitles (en) added from school-yard.en.srt")
+    expect(panel).to_contain_text("Subtitles: en.")
+    expect(picker).to_have_value("")
     screenshot(editor, "editor-published")
     editor.context.close()
-
-    api_url = web_stack.info["api_url"]
-    added = requests.put(f"{api_url}/videos/{video_id}/subtitles/en", data=SUBTITLES.encode(), timeout=10,
-                         headers={"x-api-key": web_stack.info["api_keys"]["editor"], "content-type": "text/vtt"})  # fmt: skip
-    assert added.status_code == 200, added.text
-    yield {"video_id": video_id, "api_url": api_url}
+    yield {"video_id": video_id, "api_url": web_stack.info["api_url"]}
 
 
 def test_the_upload_page_shows_a_rejection_in_plain_words(browser, web_stack, films):
@@ -109,11 +147,12 @@ def test_the_upload_page_shows_a_rejection_in_plain_words(browser, web_stack, fi
     tab.context.close()
 
 
-@pytest.mark.parametrize("query", ["country=KG", "topic=hiv-aids", "workshop=bishkek-2014", ""])
+@pytest.mark.parametrize("query", ["country=KG", "topic=hiv-aids", "workshop=bishkek-2014", "highlight=true", ""])
 def test_the_gallery_lists_the_published_film(page: Page, web_stack, published_film, query):
     page.goto(f"{web_stack.info['web_url']}/index.html?{query}")
     card = page.locator(".card", has_text=METADATA["title"])
     expect(card).to_be_visible()
+    expect(card.locator(".card-title-en")).to_have_text(TITLE_EN)
     expect(card).to_contain_text("Aigerim, 12")
     expect(card.locator("img")).to_have_js_property("complete", True)
     assert card.locator("img").evaluate("img => img.naturalWidth") > 0, "the poster loads"
@@ -130,6 +169,7 @@ def test_the_gallery_is_chosen_with_the_filter_forms(page: Page, web_stack, publ
 def test_the_film_page_plays_the_film_with_subtitles_and_storyboard(page: Page, web_stack, published_film):
     page.goto(f"{web_stack.info['web_url']}/film.html?id={published_film['video_id']}")
     expect(page.get_by_role("heading", level=1)).to_have_text(METADATA["title"])
+    expect(page.locator(".title-en")).to_have_text(TITLE_EN)
     expect(page.get_by_role("link", name="More films from Kyrgyzstan")).to_be_visible()
     video = page.locator("video")
     expect(video).to_have_attribute("crossorigin", "anonymous")
@@ -189,9 +229,54 @@ def test_the_keyboard_reaches_the_main_controls(page: Page, web_stack, published
     assert any(name.startswith("button:Play from") for name in reached), reached
 
 
+def find_on_editor_page(tab: Page, stack: RunningStack, video_id: str):
+    use_key(tab, stack.info["api_keys"]["editor"])
+    tab.get_by_label("Film id").fill(video_id)
+    tab.get_by_role("button", name="Find").click()
+    return tab.locator("#found .panel")
+
+
+def test_the_editor_panel_is_labelled_and_worked_with_the_keyboard(page: Page, web_stack, published_film):
+    page.goto(f"{web_stack.info['web_url']}/editor.html")
+    panel = find_on_editor_page(page, web_stack, published_film["video_id"])
+    highlight = panel.get_by_role("button", name="Highlight")
+    expect(highlight).to_have_attribute("aria-pressed", "true")
+    for summary in panel.locator("summary").all():  # opened from the keyboard
+        summary.focus()
+        page.keyboard.press("Enter")
+    expect(panel.get_by_label("Subtitle file")).to_be_visible()
+    unnamed = panel.evaluate("""panel => [...panel.querySelectorAll('input, textarea, select, button, video')]
+        .filter(e => !e.labels?.length && !e.getAttribute('aria-label') && !e.textContent.trim())
+        .map(e => e.outerHTML)""")
+    assert not unnamed, unnamed
+    panel.locator("video").focus()
+    reached = tab_through(page, 24)
+    for control in ("button:Unpublish", "button:Highlight", "input:English title", "textarea:Description",
+                    "button:Save title and description", "input:Subtitle language", "button:Add subtitles"):  # fmt: skip
+        assert control in reached, reached
+    assert any(name.startswith("input:Subtitle file") for name in reached), reached
+
+    highlight.focus()  # the toggle keeps the focus while the panel shows the returned film
+    page.keyboard.press("Space")
+    expect(highlight).to_have_attribute("aria-pressed", "false")
+    expect(panel.get_by_role("status")).to_have_text("No longer highlighted.")
+    expect(highlight).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(highlight).to_have_attribute("aria-pressed", "true")
+    expect(highlight).to_be_focused()
+
+    panel.get_by_label("English title", exact=True).press("Enter")  # nothing changed, nothing sent
+    expect(panel.get_by_role("status")).to_contain_text("Nothing to save")
+
+
 @pytest.mark.parametrize("path", ["index.html", "film.html?id={video_id}", "upload.html", "editor.html"])
 def test_a_phone_screen_needs_no_sideways_scrolling(browser, web_stack, published_film, path):
     tab = open_page(browser, web_stack, path.format(video_id=published_film["video_id"]), **PHONE)
+    if path == "editor.html":  # a film's panel, with its preview and forms
+        panel = find_on_editor_page(tab, web_stack, published_film["video_id"])
+        expect(panel.locator("video")).to_be_visible()
+        for summary in panel.locator("summary").all():
+            summary.click()
     tab.wait_for_load_state("networkidle")
     widths = tab.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     screenshot(tab, f"phone-{path.split('.')[0]}")
@@ -239,10 +324,7 @@ def test_a_large_film_cut_off_on_the_upload_page_continues_from_the_parts_that_a
 def test_the_editor_takes_a_film_down_after_a_confirmation(browser, web_stack, published_film):
     """Last: it removes the published film (the other tests have used it by now)."""
     editor = open_page(browser, web_stack, "editor.html")
-    use_key(editor, web_stack.info["api_keys"]["editor"])
-    editor.get_by_label("Film id").fill(published_film["video_id"])
-    editor.get_by_role("button", name="Find").click()
-    panel = editor.locator("#found .panel")
+    panel = find_on_editor_page(editor, web_stack, published_film["video_id"])
     panel.get_by_role("button", name="Unpublish").click()
     expect(panel.get_by_role("status")).to_contain_text("now UNPUBLISHED")
     panel.get_by_role("button", name="Take down…").click()
