@@ -6,6 +6,7 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.multipart import ArrivedPart
 
 # Films stream between S3 and /tmp in bounded pieces: a few 8 MB parts in flight, never a whole file
@@ -77,12 +78,23 @@ class S3Store:
             return None
 
     def complete_multipart(self, key: str, upload_id: str, parts: list[ArrivedPart]) -> None:
-        self._client.complete_multipart_upload(
-            Bucket=self.bucket,
-            Key=key,
-            UploadId=upload_id,
-            MultipartUpload={"Parts": [{"PartNumber": part.part_number, "ETag": part.etag} for part in parts]},
-        )
+        """Put the parts together; ConflictError when one was sent again meanwhile or the upload is gone."""
+        try:
+            self._client.complete_multipart_upload(
+                Bucket=self.bucket,
+                Key=key,
+                UploadId=upload_id,
+                MultipartUpload={"Parts": [{"PartNumber": part.part_number, "ETag": part.etag} for part in parts]},
+            )
+        except self._client.exceptions.ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code in ("InvalidPart", "InvalidPartOrder"):
+                raise ConflictError("A part was sent again while the film was being put together; complete it again.",
+                                    "part_changed") from None  # fmt: skip
+            if code == "NoSuchUpload":
+                raise ConflictError("The parts were discarded before the film was complete; upload it again.",
+                                    "upload_expired") from None  # fmt: skip
+            raise
 
     def abort_multipart(self, key: str, upload_id: str) -> None:
         with contextlib.suppress(self._client.exceptions.NoSuchUpload):

@@ -91,7 +91,7 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
     try:
         _change(deps, film, at, target=Status.PUBLISHED, set_fields=fields, listing=listing)
     except Exception:
-        _set_media_public(deps, video_id, public=False)
+        _sync_media(deps, video_id)  # lost a race: the media follow the status the catalog holds, not ours
         raise
     count("FilmsPublished")
     _audit(deps, editor, video_id, at, action="published", details={})
@@ -108,7 +108,7 @@ def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     try:
         _change(deps, film, at, target=Status.UNPUBLISHED, remove_fields=("published_at",), listing=listing)
     except Exception:
-        _set_media_public(deps, video_id, public=True)  # still published, as the catalog says
+        _sync_media(deps, video_id)
         raise
     _audit(deps, editor, video_id, at, action="unpublished", details={})
     return for_editor(deps, _film(deps, video_id))
@@ -128,11 +128,20 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
         path = os.path.join(folder, f"{language}.vtt")
         with open(path, "w", encoding="utf-8") as file:
             file.write(vtt)
-        deps.media.upload(path, key, "text/vtt", public=film["status"] == Status.PUBLISHED.value)
+        deps.media.upload(path, key, "text/vtt")  # private until the catalog knows of it
     subtitles = [s for s in film.get("subtitles", []) if s["language"] != language]
     subtitles = sorted([*subtitles, {"language": language, "key": key}], key=lambda s: str(s["language"]))
-    return _edit(deps, editor, video_id, {"subtitles": subtitles}, action="subtitles_added",
-                 details={"language": language})  # fmt: skip
+    try:
+        edited = _edit(deps, editor, video_id, {"subtitles": subtitles}, action="subtitles_added",
+                       details={"language": language})  # fmt: skip
+    except Exception:
+        if all(s["key"] != key for s in film.get("subtitles", [])):
+            deps.media.delete_prefix(key)  # lost a race (an unpublish, a takedown): leave nothing behind
+        raise
+    if edited["status"] == Status.PUBLISHED.value:
+        deps.media.set_public(key, True)
+        _sync_media(deps, video_id)  # unpublished meanwhile? then private again, with all its media
+    return edited
 
 
 def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
@@ -155,6 +164,17 @@ def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     deps.media_cache.invalidate(f"/{MEDIA_PREFIX}{video_id}/*")
     logger.info("film taken down", extra={"video_id": video_id, "objects_removed": removed})
     return {"video_id": video_id, "status": Status.DELETED.value}
+
+
+def _sync_media(deps: Dependencies, video_id: str) -> None:
+    """After a race: a film's media are public exactly when the catalog, read now, says PUBLISHED."""
+    film = deps.catalog.get_film(video_id)
+    if film is None or film["status"] == Status.DELETED.value:
+        return
+    if film["status"] == Status.PUBLISHED.value:
+        deps.media.set_public(f"{MEDIA_PREFIX}{video_id}/", True)
+    else:
+        _set_media_public(deps, video_id, public=False)
 
 
 def _set_media_public(deps: Dependencies, video_id: str, *, public: bool) -> None:

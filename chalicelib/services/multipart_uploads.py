@@ -6,6 +6,7 @@ never expired by the sweep; one that stops is, and its parts are discarded with 
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from chalicelib.clock import now_iso
@@ -33,8 +34,21 @@ def _awaiting_parts(deps: Dependencies, caller: Caller, video_id: str) -> tuple[
     return film, plan
 
 
-def _arrived(deps: Dependencies, film: dict[str, Any]) -> list[ArrivedPart]:
+def _arrived(deps: Dependencies, film: dict[str, Any]) -> list[ArrivedPart] | None:
+    """The parts S3 holds; None once they were put together. An upload S3 discarded (its lifecycle
+    rule aborts one left unfinished for days) expires, and the office is told to start again."""
     arrived = deps.uploads.arrived_parts(film["upload_key"], film["multipart_upload_id"])
+    if arrived is not None or film.get("parts_joined"):
+        return arrived
+    with contextlib.suppress(StaleTransitionError):  # it moved on meanwhile
+        deps.catalog.transition(film["video_id"], Status.EXPIRED, now_iso(), {"reason_code": "upload_expired",
+                                "reason": "The parts sent were discarded before the film was complete."})  # fmt: skip
+    raise ConflictError("The parts sent were discarded before the film was complete; upload it again.",
+                        "upload_expired")  # fmt: skip
+
+
+def _joined(deps: Dependencies, film: dict[str, Any]) -> list[ArrivedPart]:
+    arrived = _arrived(deps, film)
     if arrived is None:
         raise ConflictError("The parts were already put together; the film appears here shortly.", "upload_complete")
     return arrived
@@ -43,7 +57,7 @@ def _arrived(deps: Dependencies, film: dict[str, Any]) -> list[ArrivedPart]:
 def parts_status(deps: Dependencies, caller: Caller, video_id: str) -> dict[str, Any]:
     """How the film is cut and which parts S3 holds: what a client resumes from."""
     film, plan = _awaiting_parts(deps, caller, video_id)
-    arrived = _arrived(deps, film)
+    arrived = _joined(deps, film)
     held = {part.part_number for part in arrived}
     return {
         "video_id": video_id,
@@ -81,12 +95,19 @@ def complete(deps: Dependencies, caller: Caller, video_id: str) -> dict[str, Any
     any upload does (S3's event starts validation). Completing again answers the same."""
     film = office_film(deps, caller, video_id)
     plan = _plan(film)
-    arrived = None
-    if film["status"] == Status.AWAITING_UPLOAD.value:
-        arrived = deps.uploads.arrived_parts(film["upload_key"], film["multipart_upload_id"])
-    if arrived is not None:  # None: an earlier call put them together
-        parts = check_whole(plan, arrived)
-        deps.uploads.complete_multipart(film["upload_key"], film["multipart_upload_id"], parts)
-        logger.info("multipart upload completed", extra={"parts": len(parts), "size_bytes": plan.size_bytes})
-        count("MultipartUploadsCompleted")
-    return upload_view(film)
+    if film["status"] != Status.AWAITING_UPLOAD.value:
+        return upload_view(film)
+    arrived = _arrived(deps, film)
+    if arrived is None:  # an earlier call put them together
+        return upload_view(film)
+    parts = check_whole(plan, arrived)
+    try:  # the catalog first: a sweep cannot expire a film whose parts are being put together
+        deps.catalog.touch(video_id, Status.AWAITING_UPLOAD, now_iso(), {"parts_joined": True})
+    except StaleTransitionError as error:
+        raise ConflictError(
+            "The upload is no longer waiting for its file; upload it again.", "upload_expired"
+        ) from error
+    deps.uploads.complete_multipart(film["upload_key"], film["multipart_upload_id"], parts)
+    logger.info("multipart upload completed", extra={"parts": len(parts), "size_bytes": plan.size_bytes})
+    count("MultipartUploadsCompleted")
+    return upload_view({**film, "parts_joined": True})

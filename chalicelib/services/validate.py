@@ -48,8 +48,9 @@ def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> N
 def validate_once(deps: Dependencies, video_id: str, created: ObjectCreated, context: Any) -> None:
     """Validation runs once per object version and attempt, however often its event arrives."""
     film = deps.catalog.get_film(video_id)
-    if film is None or film["status"] == Status.DELETED.value:
-        # A file that arrives for no film, or after a takedown, is a child's raw video with no owner: delete it.
+    if film is None or film["status"] in (Status.DELETED.value, Status.EXPIRED.value):
+        # A file that arrives for no film, after a takedown or after its upload expired, is a child's raw
+        # video with no owner: delete it.
         deps.uploads.delete_prefix(created.key)
         logger.warning("deleted an upload no film expects", extra={"key": created.key})
         return

@@ -10,8 +10,9 @@ import pytest
 import requests
 
 from chalicelib import wiring
-from chalicelib.domain.errors import StaleTransitionError
+from chalicelib.domain.errors import ConflictError, StaleTransitionError
 from chalicelib.domain.film import Status
+from chalicelib.services import editorial
 from tests.functional.conftest import CONSENT, get, post_json, publish, upload_body
 
 SRT = b"1\n00:00:01,000 --> 00:00:04,000\nMy street is narrow.\n\n2\n00:00:50,000 --> 00:00:59,000\nThe end.\n"
@@ -246,3 +247,31 @@ def test_media_are_readable_through_the_cdn_only_while_the_film_is_published(api
     assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200
     assert public_keys() == {}
     assert len(invalidated()) == 2
+
+
+def test_a_publish_or_unpublish_that_loses_a_race_leaves_the_media_as_the_catalog_says(api, stack, clips,
+                                                                                       monkeypatch):  # fmt: skip
+    video_id = ready_film(api, stack, clips)
+    assert publish(api, stack, video_id).status_code == 200
+    deps = wiring.dependencies()
+    s3, bucket = stack.client("s3"), stack.name("MediaBucket")
+
+    def public():
+        listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"films/{video_id}/")["Contents"]
+        return {deps.media.is_public(item["Key"]) for item in listed}
+
+    read_by_editor_b = editorial._film(deps, video_id)  # PUBLISHED, as both editors saw it
+    assert post_json(api, f"/videos/{video_id}/unpublish", {}, stack.keys["editor"]).status_code == 200
+    with monkeypatch.context() as patch:
+        patch.setattr(editorial, "_film", lambda *_: read_by_editor_b)
+        with pytest.raises(ConflictError):
+            editorial.unpublish(deps, "editor B", video_id)  # B's unpublish loses: A's already happened
+    assert public() == {False}
+
+    read_by_editor_b = editorial._film(deps, video_id)  # UNPUBLISHED
+    assert publish(api, stack, video_id).status_code == 200
+    with monkeypatch.context() as patch:
+        patch.setattr(editorial, "_film", lambda *_: read_by_editor_b)
+        with pytest.raises(ConflictError):
+            editorial.publish(deps, "editor B", video_id, {})
+    assert public() == {True}  # B's lost publish does not hide a film A published

@@ -128,3 +128,26 @@ def test_a_real_film_in_one_part_goes_through_the_pipeline(api, stack, clips):
     assert post_json(api, f"/uploads/{video_id}/complete", {}, stack.keys["office"]).status_code == 200
     stack.run_pipeline()
     assert stack.catalog_item(video_id)["status"] == "READY"
+
+
+def test_parts_that_s3_discarded_end_the_upload_with_a_clear_answer(api, stack):
+    data = b"w" * (PART + 1)
+    video_id = start(api, stack, len(data))["video_id"]
+    send_parts(api, stack, video_id, data, [1])
+    film = stack.catalog_item(video_id)
+    stack.client("s3").abort_multipart_upload(Bucket=stack.name("UploadsBucket"), Key=film["upload_key"],
+                                              UploadId=film["multipart_upload_id"])  # the bucket's lifecycle rule  # fmt: skip
+    answer = get(api, f"/uploads/{video_id}/parts", stack.keys["office"])
+    assert (answer.status_code, answer.json_body["error"]) == (409, "upload_expired")
+    assert "upload it again" in answer.json_body["message"]
+    assert stack.catalog_item(video_id)["status"] == "EXPIRED"
+
+
+def test_a_file_that_arrives_after_its_upload_expired_is_deleted(api, stack, clips):
+    video_id = post_json(api, "/uploads", upload_body(), stack.keys["office"]).json_body["video_id"]
+    deps = wiring.dependencies()
+    assert recovery.sweep(deps, deps.settings.sweep, now=datetime.now(UTC) + timedelta(hours=2))["expire"] == 1
+    stack.put_upload(video_id, clips["valid"])  # a slow connection finishes after all
+    stack.deliver("UploadsQueue", "validate_upload")
+    assert stored_size(stack, video_id) == []  # no child's raw video left without a film
+    assert stack.catalog_item(video_id)["status"] == "EXPIRED"
