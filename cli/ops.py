@@ -4,6 +4,7 @@
     python -m cli ops retry VIDEO_ID         # a FAILED film starts again from its upload
     python -m cli ops redrive                # dead-letter messages go back to their queues
     python -m cli ops sweep                  # run the scheduled sweep now
+    python -m cli ops sync-media             # media public exactly for published films (after a deploy)
 
 Against the local stack by default; `--stack NAME --stage dev|prod` acts on a deployed stack.
 """
@@ -17,7 +18,7 @@ from typing import Any
 
 from chalicelib.adapters.sqs_queue import SQSQueue
 from chalicelib.domain.film import PROCESSING, Status
-from chalicelib.services import recovery
+from chalicelib.services import editorial, recovery
 from cli.target import Target
 
 STUCK_SHOWN = 10
@@ -60,6 +61,8 @@ def run(args: argparse.Namespace, target: Target) -> None:
         result = recovery.retry_film(target.dependencies(), args.video_id)
     elif args.ops_command == "redrive":
         result = redrive(target)
+    elif args.ops_command == "sync-media":
+        result = editorial.sync_all_media(target.dependencies())
     else:
         deps = target.dependencies()
         result = recovery.sweep(deps, deps.settings.sweep)
@@ -74,3 +77,4 @@ def add_parser(commands: Any) -> None:
     verbs.add_parser("retry", help="start a FAILED film again").add_argument("video_id")
     verbs.add_parser("redrive", help="move dead-letter messages back to their queues")
     verbs.add_parser("sweep", help="expire unused uploads, requeue or fail stuck films, now")
+    verbs.add_parser("sync-media", help="make media public exactly for published films (once after a deploy)")

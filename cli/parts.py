@@ -26,7 +26,8 @@ def api_json(response: requests.Response, what: str) -> dict[str, Any]:
 def send_in_parts(
     client: IngestClient, video_id: str, path: Path, progress: FileProgress, out: Callable[[str], None]
 ) -> None:
-    status = api_json(client.request("GET", f"/uploads/{video_id}/parts"), path.name)
+    status = api_json(with_retries(lambda: client.request("GET", f"/uploads/{video_id}/parts"), path.name, out),
+                      path.name)  # fmt: skip
     part_size, total = status["part_size"], status["parts_total"]
     done = sum(part["size_bytes"] for part in status["arrived"])
     if status["arrived"]:
@@ -39,8 +40,10 @@ def send_in_parts(
         def send(
             number: int = number, offset: int = offset, length: int = length, before: int = done
         ) -> requests.Response:
-            signed = api_json(client.request("POST", f"/uploads/{video_id}/parts", json={"part_numbers": [number]}),
-                              path.name)  # fmt: skip
+            signing = client.request("POST", f"/uploads/{video_id}/parts", json={"part_numbers": [number]})
+            if signing.status_code >= 500:
+                return signing  # retried
+            signed = api_json(signing, path.name)
             body = FilePart(path, offset, length, lambda sent: progress.at(before + sent))
             return requests.put(signed["parts"][0]["url"], data=body, timeout=600)
 
@@ -49,4 +52,5 @@ def send_in_parts(
             raise SystemExit(f"\n{path.name}: storage refused part {number} ({response.status_code}); run the "
                              "same command again to continue.")  # fmt: skip
         done += length
-    api_json(client.request("POST", f"/uploads/{video_id}/complete", json={}), path.name)
+    completing = with_retries(lambda: client.request("POST", f"/uploads/{video_id}/complete", json={}), path.name, out)
+    api_json(completing, path.name)

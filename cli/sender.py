@@ -7,11 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import requests
+
 from cli.parts import api_json, send_in_parts
 from cli.progress import Batch, FileProgress
 from cli.resume import UploadState
 from cli.retry import with_retries
 from local.client import IngestClient, post_file
+
+NEW, SENT, PARTS = "new", "sent", "parts"
 
 
 class FilmSender:
@@ -20,11 +24,29 @@ class FilmSender:
         self.client, self.state, self.out = client, state, out
         self.max_rate, self.multipart_from_bytes = max_rate, multipart_from_mb * 2**20
 
-    def _earlier_status(self, video_id: str) -> str | None:
-        """The status of a film an earlier run started; None if it must start anew (expired, taken down)."""
-        response = self.client.request("GET", f"/uploads/{video_id}")
-        status = response.json().get("status") if response.status_code == 200 else None
-        return None if status in ("EXPIRED", "DELETED") else status
+    def _api(self, method: str, path: str, what: str) -> requests.Response:
+        """An API request, retried like the file's own transfers when the connection drops or a 5xx answers."""
+        return with_retries(lambda: self.client.request(method, path), what, self.out)
+
+    def _earlier_run(self, name: str, video_id: str) -> str:
+        """What became of a film an earlier run started: SENT (it arrived: not again), PARTS (continue
+        from the parts that arrived) or NEW (start anew: expired, taken down, or a one-piece POST
+        that cannot be continued and expires by itself)."""
+        response = self._api("GET", f"/uploads/{video_id}", name)
+        if response.status_code == 404:
+            return NEW
+        status = api_json(response, name)["status"]
+        if status in ("EXPIRED", "DELETED"):
+            return NEW
+        if status != "AWAITING_UPLOAD":
+            return SENT
+        parts = self._api("GET", f"/uploads/{video_id}/parts", name)
+        if parts.ok:
+            return PARTS
+        error = (
+            parts.json().get("error") if parts.headers.get("content-type", "").startswith("application/json") else None
+        )
+        return SENT if error == "upload_complete" else NEW
 
     def send(self, path: Path, metadata: dict[str, Any], batch: Batch | None = None) -> str:
         """Send one film, or continue it where an earlier run stopped; returns its video id."""
@@ -32,17 +54,16 @@ class FilmSender:
         size = path.stat().st_size
         progress = FileProgress(path.name, size, out, self.max_rate, batch)
         video_id = self.state.video_id(path)
-        status = self._earlier_status(video_id) if video_id else None
-        if video_id and status not in (None, "AWAITING_UPLOAD"):
-            out(f"  {path.name}: sent by an earlier run ({status}), not sent again\n")
+        earlier = self._earlier_run(path.name, video_id) if video_id else NEW
+        if video_id and earlier == SENT:
+            out(f"  {path.name}: sent by an earlier run, not sent again\n")
             if batch is not None:
                 batch.before += size
             return video_id
-        if video_id and status == "AWAITING_UPLOAD" and client.request("GET", f"/uploads/{video_id}/parts").ok:
+        if video_id and earlier == PARTS:
             send_in_parts(client, video_id, path, progress, out)
             progress.finished()
             return video_id
-        # Anything else starts anew; an unfinished one-piece POST cannot be continued and expires by itself.
         content_type = mimetypes.guess_type(path.name)[0] or "video/mp4"
         multipart = size >= self.multipart_from_bytes
         request = {**metadata, "filename": path.name, "size_bytes": size, "content_type": content_type,

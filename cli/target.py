@@ -73,5 +73,6 @@ def deployed_target(stack_name: str, stage: str) -> Target:
     outputs = {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
     names = {variable: outputs[output] for variable, (output, _) in RESOURCE_VARIABLES.items()}
     queues = {name: outputs[output] for name, (output, _) in DEAD_LETTER_QUEUES.items()}
-    website = WebsiteTarget(outputs["WebsiteBucketName"], outputs["EndpointURL"])  # EndpointURL: Chalice's output
+    # EndpointURL is Chalice's output; a stack deployed before the website bucket has none (`web publish` says so).
+    website = WebsiteTarget(outputs.get("WebsiteBucketName", ""), outputs["EndpointURL"])
     return Target(stage, names, queues, website)

@@ -11,8 +11,8 @@ then goes to storage with a progress line, retried with backoff if the connectio
 presigned POST, or from --multipart-from-mb (16 MiB) on in parts, each to its own presigned URL. A
 run that was stopped (a dead connection, Ctrl-C, a flat battery) continues when the same command is
 run again: films sent before are not sent again, a film in parts goes on from the parts that
-arrived (`.omjr-uploads.json` beside the manifest remembers them). Then the command waits for each
-film's outcome: READY, or REJECTED with the reason.
+arrived (`.omjr-uploads.json` beside the manifest, or the first film, remembers them). Then the
+command waits for each film's outcome: READY, or REJECTED with the reason.
 Needs only the API's address and the office's key (`--api-url`, `--api-key`, or the local stack's).
 """
 
@@ -117,12 +117,17 @@ def run(args: argparse.Namespace) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
 
-    sender = FilmSender(client, UploadState(folder, client.api_url), out, args.max_rate, args.multipart_from_mb)
+    state_folder = args.manifest.parent if args.manifest else films[0][0].parent  # beside the films
+    sender = FilmSender(client, UploadState(state_folder, client.api_url), out, args.max_rate, args.multipart_from_mb)
     batch = Batch(sum(path.stat().st_size for path, _ in films))
     uploaded = []
-    for number, (path, body) in enumerate(films, start=1):
-        out(f"[{number}/{len(films)}] {path.name}\n")
-        uploaded.append((path.name, sender.send(path, body, batch)))
+    try:
+        for number, (path, body) in enumerate(films, start=1):
+            out(f"[{number}/{len(films)}] {path.name}\n")
+            uploaded.append((path.name, sender.send(path, body, batch)))
+    except KeyboardInterrupt:
+        raise SystemExit("\nStopped. Run the same command again: films that arrived are not sent again, and a "
+                         "film in parts continues from the parts that arrived.") from None  # fmt: skip
     if args.no_wait:
         return
     out("Waiting for each film to be checked and transcoded...\n")

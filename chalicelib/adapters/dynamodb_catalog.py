@@ -10,7 +10,7 @@ the same transactions as the listings; an editor's actions under `pk=AUDIT#{id}`
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -202,6 +202,17 @@ class DynamoDBCatalog:
             Limit=limit,
         )
         return [_from_item(item)["pk"].removeprefix("FILM#") for item in response.get("Items", [])]
+
+    def every_in_status(self, status: Status) -> Iterator[str]:
+        """Ids of all films in `status`, page by page (operators' repairs; never a request's path)."""
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self.table_name,
+            IndexName=STATUS_INDEX,
+            KeyConditionExpression="gsi3pk = :status",
+            ExpressionAttributeValues=_to_item({":status": status.value}),
+        )
+        for page in pages:
+            yield from (_from_item(item)["pk"].removeprefix("FILM#") for item in page.get("Items", []))
 
     def count_by_status(self, status: Status) -> int:
         """How many films are in `status` (an index Query with Select=COUNT, for operators)."""

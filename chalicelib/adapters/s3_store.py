@@ -12,8 +12,8 @@ from chalicelib.domain.multipart import ArrivedPart
 # Films stream between S3 and /tmp in bounded pieces: a few 8 MB parts in flight, never a whole file
 # in memory (boto3's default of ten threads holds 80 MB of parts at once).
 TRANSFER_THREADS = 3
-# Short, so that a takedown or unpublish also leaves the CDN's and browsers' caches within minutes.
-CACHE_CONTROL = "public, max-age=300"
+# Browsers keep media a minute; CloudFront five (an unpublish or takedown empties its cache at once).
+CACHE_CONTROL = "public, max-age=60, s-maxage=300"
 CONTENT_TYPES = {".mp4": "video/mp4", ".jpg": "image/jpeg", ".vtt": "text/vtt"}
 TRANSFER_PART_BYTES = 8 * 2**20
 # The media bucket's policy lets CloudFront read an object only while it carries this tag: media are

@@ -166,6 +166,18 @@ def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     return {"video_id": video_id, "status": Status.DELETED.value}
 
 
+def sync_all_media(deps: Dependencies) -> dict[str, int]:
+    """Every transcoded film's media made public or private as its status says: once after the deploy
+    that brought the published tag (films published before it have none), or as a repair."""
+    done = {"public": 0, "private": 0}
+    for status in (Status.PUBLISHED, Status.UNPUBLISHED, Status.READY):
+        for video_id in deps.catalog.every_in_status(status):
+            _sync_media(deps, video_id)
+            done["public" if status is Status.PUBLISHED else "private"] += 1
+    logger.info("media synchronised with the catalog", extra=done)
+    return done
+
+
 def _sync_media(deps: Dependencies, video_id: str) -> None:
     """After a race: a film's media are public exactly when the catalog, read now, says PUBLISHED."""
     film = deps.catalog.get_film(video_id)

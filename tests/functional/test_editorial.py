@@ -275,3 +275,17 @@ def test_a_publish_or_unpublish_that_loses_a_race_leaves_the_media_as_the_catalo
         with pytest.raises(ConflictError):
             editorial.publish(deps, "editor B", video_id, {})
     assert public() == {True}  # B's lost publish does not hide a film A published
+
+
+def test_media_can_be_brought_in_line_with_the_catalog_after_a_deploy(api, stack, clips):
+    published, ready = ready_film(api, stack, clips), ready_film(api, stack, clips)
+    assert publish(api, stack, published).status_code == 200
+    deps = wiring.dependencies()
+    deps.media.set_public(f"films/{published}/", False)  # published before the tag rule existed
+    deps.media.set_public(f"films/{ready}/", True)  # wrongly public
+
+    assert editorial.sync_all_media(deps) == {"public": 1, "private": 1}
+    s3, bucket = stack.client("s3"), stack.name("MediaBucket")
+    for video_id, public in ((published, True), (ready, False)):
+        keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix=f"films/{video_id}/")["Contents"]]
+        assert {deps.media.is_public(key) for key in keys} == {public}

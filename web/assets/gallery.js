@@ -30,7 +30,7 @@ async function fillChoices() {
   );
   for (const item of countries.items) countryNames[item.country] = item.name;
   fill("country", countries.items.map((c) => [c.country, `${c.name} (${c.films})`]));
-  fill("topic", topics.items.map((t) => [t.topic, `${t.topic} (${t.films})`]));
+  fill("topic", topics.items.filter((t) => t.films > 0).map((t) => [t.topic, `${t.topic} (${t.films})`]));
   fill("workshop", workshops.items.map((w) => [w.workshop, `${w.workshop} (${w.films})`]));
 }
 

@@ -13,15 +13,22 @@ const memoryKey = (file) => `omjr.upload.${file.name}|${file.size}|${file.lastMo
 export const remember = (file, videoId) => localStorage.setItem(memoryKey(file), videoId);
 export const forget = (file) => localStorage.removeItem(memoryKey(file));
 
-// The film this file became in an earlier try, if it still waits for parts; otherwise null.
+// What became of the film this file became in an earlier try: null when there was none or it must
+// start anew (gone, expired, a one-piece POST); {sent: true} when its file already arrived; or the
+// parts status to continue from. A dropped connection or a server error is thrown, and the memory
+// kept: it is what the next try continues from.
 export async function unfinished(file, key) {
   const videoId = localStorage.getItem(memoryKey(file));
   if (!videoId) return null;
   try {
     return await request("GET", `/uploads/${encodeURIComponent(videoId)}/parts`, { key });
-  } catch {
-    forget(file); // gone, expired or already complete: start anew
-    return null;
+  } catch (error) {
+    if (error.status === 409 && error.code === "upload_complete") return { sent: true, video_id: videoId };
+    if (error.status === 404 || error.status === 409) {
+      forget(file);
+      return null;
+    }
+    throw error;
   }
 }
 

@@ -136,7 +136,7 @@ async function upload(event) {
   try {
     const earlier = await unfinished(file, currentKey());
     if (!earlier && !formIsValid()) return;
-    const videoId = earlier ? await resume(file, earlier) : await start(file);
+    const videoId = earlier?.sent ? earlier.video_id : earlier ? await resume(file, earlier) : await start(file);
     progress.value = 1;
     say(status, "The file was sent. Checking it…");
     await follow(videoId);
