@@ -16,7 +16,8 @@ from typing import Any
 from chalicelib.domain.errors import ConflictError, InvalidRequestError
 
 MiB = 2**20
-# S3 wants parts of at least 5 MiB (but the last) and at most 10,000 parts.
+# Our parts are 8 MiB, or larger for a film that would otherwise need more than 10,000 of them
+# (S3's limit; S3 also wants every part but the last to have 5 MiB at least).
 MIN_PART_BYTES = 8 * MiB
 MAX_PARTS = 10_000
 # Part URLs are handed out in batches: a client asks again for the next ones.

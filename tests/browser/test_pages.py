@@ -144,6 +144,10 @@ def test_the_upload_page_shows_a_rejection_in_plain_words(browser, web_stack, fi
     expect(status).to_contain_text("REJECTED: ")
     expect(status).to_contain_text("must last between 58 s and 62 s")
     screenshot(tab, "upload-rejected")
+    tab.get_by_role("button", name="Upload another film").click()  # the workshop's next film
+    expect(tab.get_by_label("Title (in")).to_be_focused()
+    expect(tab.get_by_label("Title (in")).to_have_value("")
+    expect(status).to_have_text("Nothing sent yet.")
     tab.context.close()
 
 
@@ -298,6 +302,9 @@ def test_a_large_film_cut_off_on_the_upload_page_continues_from_the_parts_that_a
     video_id, arrived = None, []
     deadline = time.monotonic() + 60
     while not arrived and time.monotonic() < deadline:
+        assert not any("long-take" in key for key in tab.evaluate("() => Object.keys(localStorage)")), (
+            "no file names kept"
+        )
         remembered = tab.evaluate("() => Object.values(localStorage)")
         if remembered:
             [video_id] = remembered

@@ -8,24 +8,30 @@ import { putPart } from "./transfer.js";
 export const PARTS_FROM_BYTES = 16 * 1024 * 1024;
 const ATTEMPTS = 4;
 const BACKOFF_MS = 2000;
-const memoryKey = (file) => `omjr.upload.${file.name}|${file.size}|${file.lastModified}`;
+// A file is known by a digest of its name, size and date: a file name can be a child's full name,
+// and a workshop's laptop is shared, so the name itself is not kept.
+async function memoryKey(file) {
+  const text = new TextEncoder().encode(`${file.name}|${file.size}|${file.lastModified}`);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", text));
+  return `omjr.upload.${Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+}
 
-export const remember = (file, videoId) => localStorage.setItem(memoryKey(file), videoId);
-export const forget = (file) => localStorage.removeItem(memoryKey(file));
+export const remember = async (file, videoId) => localStorage.setItem(await memoryKey(file), videoId);
+export const forget = async (file) => localStorage.removeItem(await memoryKey(file));
 
 // What became of the film this file became in an earlier try: null when there was none or it must
 // start anew (gone, expired, a one-piece POST); {sent: true} when its file already arrived; or the
 // parts status to continue from. A dropped connection or a server error is thrown, and the memory
 // kept: it is what the next try continues from.
 export async function unfinished(file, key) {
-  const videoId = localStorage.getItem(memoryKey(file));
+  const videoId = localStorage.getItem(await memoryKey(file));
   if (!videoId) return null;
   try {
     return await request("GET", `/uploads/${encodeURIComponent(videoId)}/parts`, { key });
   } catch (error) {
     if (error.status === 409 && error.code === "upload_complete") return { sent: true, video_id: videoId };
     if (error.status === 404 || error.status === 409) {
-      forget(file);
+      await forget(file);
       return null;
     }
     throw error;
@@ -60,5 +66,5 @@ export async function sendInParts(videoId, file, status, key, onProgress) {
     done += await sendPart(videoId, file, number, status, key, (loaded) => onProgress((done + loaded) / file.size));
   }
   await request("POST", `/uploads/${encodeURIComponent(videoId)}/complete`, { key, body: {} });
-  forget(file);
+  await forget(file);
 }

@@ -11,6 +11,7 @@ const form = document.getElementById("upload-form");
 const status = document.getElementById("upload-status");
 const progress = document.getElementById("progress");
 const submit = form.querySelector("button[type=submit]");
+const another = document.getElementById("another");
 const POLL_MS = 2000;
 const POLL_LIMIT_MS = 15 * 60 * 1000;
 const FINAL = new Set(["READY", "REJECTED", "FAILED", "EXPIRED", "DELETED"]);
@@ -69,7 +70,10 @@ async function follow(videoId) {
     const kind = film.status === "READY" ? "success" : FINAL.has(film.status) ? "error" : "info";
     say(status, explain(film), kind);
     status.dataset.status = film.status;
-    if (FINAL.has(film.status)) return;
+    if (FINAL.has(film.status)) {
+      another.hidden = false;
+      return;
+    }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   say(status, "Still processing after 15 minutes. Check the list of uploads later.", "error");
@@ -106,7 +110,7 @@ async function start(file) {
     await postFile(created.upload, file, showProgress());
     return created.video_id;
   }
-  remember(file, created.video_id);
+  await remember(file, created.video_id);
   const parts = await request("GET", `/uploads/${encodeURIComponent(created.video_id)}/parts`, { key });
   await sendInParts(created.video_id, file, parts, key, showProgress());
   return created.video_id;
@@ -131,6 +135,7 @@ async function upload(event) {
     return;
   }
   submit.disabled = true;
+  another.hidden = true;
   delete status.dataset.status;
   progress.value = 0;
   try {
@@ -148,6 +153,15 @@ async function upload(event) {
 }
 
 form.addEventListener("submit", upload);
+// The next film of the workshop: an empty form (the key stays), the focus on its first field.
+another.addEventListener("click", () => {
+  form.reset();
+  progress.value = 0;
+  delete status.dataset.status;
+  say(status, "Nothing sent yet.");
+  another.hidden = true;
+  form.querySelector("input, select, textarea").focus();
+});
 form.addEventListener("change", (event) => {
   if (event.target.name === "topics") form.querySelector("input[name=topics]")?.setCustomValidity("");
 });
