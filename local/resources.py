@@ -26,6 +26,7 @@ SKIPPED_TYPES = {
     "AWS::SQS::QueuePolicy": "moto does not enforce queue policies",
     "AWS::CloudFront::Distribution": "media are served straight from moto's S3 locally",
     "AWS::CloudFront::OriginAccessControl": "no CloudFront locally",
+    "AWS::CloudFront::ResponseHeadersPolicy": "the local web server sends the same headers (local/web_server.py)",
     "AWS::Serverless::LayerVersion": "ffmpeg and ffprobe are on the local PATH",
     "AWS::SNS::Topic": "alarms have no local twin: the console shows the same log lines and metrics",
     "AWS::SNS::Subscription": "no alarms locally",

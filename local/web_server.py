@@ -1,5 +1,6 @@
-"""The local stand-in for the website's bucket: serves the static pages of `web/` and a generated
-`config.js` that points them at the local API. Deployed, the same files go to S3 (README, "The website").
+"""The local stand-in for the website's bucket and distribution: serves the static pages of `web/`, a
+generated `config.js` that points them at the local API, and the security headers (the
+Content-Security-Policy among them) that CloudFront adds when deployed (README, "The website").
 """
 
 from __future__ import annotations
@@ -9,14 +10,31 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from local.resources import ROOT
+from local.resources import ROOT, load_template
 from local.web_config import CONFIG_NAME, render
 
 WEB_ROOT = ROOT / "web"
+# Locally the API, media and storage answer on http://127.0.0.1; deployed, on https only.
+LOCAL_ORIGINS = "http://127.0.0.1:*"
+
+
+def security_headers() -> dict[str, str]:
+    """The headers CloudFront adds to the deployed pages (the template's response headers policy),
+    the Content-Security-Policy widened to the local stack's plain-HTTP origins."""
+    policy = load_template()["Resources"]["WebsiteResponseHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+    config = policy["SecurityHeadersConfig"]
+    csp = config["ContentSecurityPolicy"]["ContentSecurityPolicy"].replace("https:", f"https: {LOCAL_ORIGINS}")
+    return {
+        "Content-Security-Policy": csp,
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": config["FrameOptions"]["FrameOption"],
+        "Referrer-Policy": config["ReferrerPolicy"]["ReferrerPolicy"],
+    }
 
 
 class WebHandler(SimpleHTTPRequestHandler):
     config_js = b""
+    headers_sent_always: dict[str, str] = {}
 
     def do_GET(self) -> None:
         if self.path.split("?", 1)[0] == f"/{CONFIG_NAME}":
@@ -33,6 +51,8 @@ class WebHandler(SimpleHTTPRequestHandler):
         # Pages change while a developer edits them: never serve a stale copy.
         if not self.path.endswith(CONFIG_NAME):
             self.send_header("Cache-Control", "no-cache")
+        for name, value in self.headers_sent_always.items():
+            self.send_header(name, value)
         super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
@@ -40,7 +60,8 @@ class WebHandler(SimpleHTTPRequestHandler):
 
 
 def serve_web(api_url: str, port: int) -> ThreadingHTTPServer:
-    handler = type("ConfiguredWebHandler", (WebHandler,), {"config_js": render(api_url).encode()})
+    handler = type("ConfiguredWebHandler", (WebHandler,),
+                   {"config_js": render(api_url).encode(), "headers_sent_always": security_headers()})  # fmt: skip
     server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(WEB_ROOT)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -203,6 +203,29 @@ def test_the_public_pages_call_only_public_routes(page: Page, web_stack, publish
         assert "x-api-key" not in call.headers
 
 
+RECORD_VIOLATIONS = """window.violations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.violations.push(`${e.violatedDirective} ${e.blockedURI}`));"""
+
+
+@pytest.mark.parametrize("path", ["index.html", "film.html?id={video_id}", "upload.html", "editor.html"])
+def test_the_pages_work_under_their_content_security_policy(browser, web_stack, published_film, path):
+    tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    tab.add_init_script(RECORD_VIOLATIONS)
+    response = tab.goto(f"{web_stack.info['web_url']}/{path.format(video_id=published_film['video_id'])}")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    if path == "editor.html":  # the preview plays from storage
+        panel = find_on_editor_page(tab, web_stack, published_film["video_id"])
+        panel.locator("video").evaluate("video => { video.muted = true; return video.play(); }")
+        tab.wait_for_function("() => document.querySelector('#found video').readyState >= 2", timeout=30_000)
+    if path.startswith("film.html"):  # the film, its track and storyboard from the media origin
+        tab.get_by_role("button", name="Play from").nth(1).click()
+        tab.wait_for_function("() => document.querySelector('video').readyState >= 2", timeout=30_000)
+    tab.wait_for_load_state("networkidle")
+    violations = tab.evaluate("() => window.violations")
+    tab.context.close()
+    assert violations == [], f"{path}: {violations}"
+
+
 def tab_through(tab: Page, presses: int) -> list[str]:
     reached = []
     for _ in range(presses):

@@ -54,9 +54,11 @@ def test_the_website_is_served_over_https_with_security_headers():
     behavior = config["DefaultCacheBehavior"]
     assert behavior["ViewerProtocolPolicy"] == "redirect-to-https"
     assert behavior["AllowedMethods"] == ["GET", "HEAD"]
-    assert (
-        behavior["ResponseHeadersPolicyId"] == "67f7725c-6f97-4210-82d7-5512b31e9d03"
-    )  # Managed-SecurityHeadersPolicy
+    assert behavior["ResponseHeadersPolicyId"] == {"Ref": "WebsiteResponseHeaders"}
+    headers = RESOURCES["WebsiteResponseHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert "script-src 'self';" in csp and "unsafe" not in csp, "no script but the site's own files"
+    assert "frame-ancestors 'none'" in csp and headers["FrameOptions"]["FrameOption"] == "DENY"
     assert {"WebsiteBucketName", "WebsiteUrl"} <= set(TEMPLATE_JSON["Outputs"])
 
 
