@@ -203,13 +203,14 @@ class DynamoDBCatalog:
         )
         return [_from_item(item)["pk"].removeprefix("FILM#") for item in response.get("Items", [])]
 
-    def every_in_status(self, status: Status) -> Iterator[str]:
-        """Ids of all films in `status`, page by page (operators' repairs; never a request's path)."""
+    def every_in_status(self, status: Status, changed_before: str = "9999") -> Iterator[str]:
+        """Ids of all films in `status` since before `changed_before`, oldest first, read page by page
+        as the caller goes on (the sweep, operators' repairs; never a request's path)."""
         pages = self._client.get_paginator("query").paginate(
             TableName=self.table_name,
             IndexName=STATUS_INDEX,
-            KeyConditionExpression="gsi3pk = :status",
-            ExpressionAttributeValues=_to_item({":status": status.value}),
+            KeyConditionExpression="gsi3pk = :status AND gsi3sk < :before",
+            ExpressionAttributeValues=_to_item({":status": status.value, ":before": changed_before}),
         )
         for page in pages:
             yield from (_from_item(item)["pk"].removeprefix("FILM#") for item in page.get("Items", []))

@@ -26,6 +26,7 @@ from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.messages import transcode_message, upload_notification
 from chalicelib.services.outcomes import fail
 
+# At most this many films acted on per status and run; the next run, minutes later, takes the rest.
 SWEEP_BATCH = 100
 
 
@@ -53,7 +54,11 @@ def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) 
     done = {action.value: 0 for action in SweepAction}
     for status in SWEPT_STATUSES:
         before = stale_before(status, now, limits).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        for video_id in deps.catalog.list_by_status(status, before, SWEEP_BATCH):
+        acted = 0
+        # Read on past films in parts that are still within their longer window: they are no action.
+        for video_id in deps.catalog.every_in_status(status, before):
+            if acted == SWEEP_BATCH:
+                break
             film = deps.catalog.get_film(video_id)
             if film is None or film["status"] != status.value:
                 continue
@@ -67,6 +72,7 @@ def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) 
             except StaleTransitionError:
                 continue  # it moved on by itself meanwhile
             done[action.value] += 1
+            acted += 1
     if any(done.values()):
         logger.info("sweep", extra=done)
     return done

@@ -151,3 +151,13 @@ def test_a_file_that_arrives_after_its_upload_expired_is_deleted(api, stack, cli
     stack.deliver("UploadsQueue", "validate_upload")
     assert stored_size(stack, video_id) == []  # no child's raw video left without a film
     assert stack.catalog_item(video_id)["status"] == "EXPIRED"
+
+
+def test_films_in_parts_still_arriving_never_hold_back_the_expiry_of_others(api, stack, monkeypatch):
+    monkeypatch.setattr(recovery, "SWEEP_BATCH", 2)
+    sending = [start(api, stack, PART + 1)["video_id"] for _ in range(3)]  # older, still within their day
+    unused = post_json(api, "/uploads", upload_body(), stack.keys["office"]).json_body["video_id"]
+    deps = wiring.dependencies()
+    assert recovery.sweep(deps, deps.settings.sweep, now=datetime.now(UTC) + timedelta(hours=2))["expire"] == 1
+    assert stack.catalog_item(unused)["status"] == "EXPIRED"
+    assert {stack.catalog_item(video_id)["status"] for video_id in sending} == {"AWAITING_UPLOAD"}
