@@ -14,11 +14,17 @@ from cli.retry import with_retries
 from local.client import FilePart, IngestClient
 
 
+def api_error(response: requests.Response) -> dict[str, Any]:
+    """The API's `{error, message}` of a refusal (a gateway's page in front of it becomes the message)."""
+    if response.headers.get("content-type", "").startswith("application/json"):
+        body: dict[str, Any] = response.json()
+        return body
+    return {"error": None, "message": response.text[:200]}
+
+
 def api_json(response: requests.Response, what: str) -> dict[str, Any]:
     if response.status_code >= 400:
-        message = response.json().get("message") if response.headers.get("content-type", "").startswith(
-            "application/json") else response.text[:200]  # fmt: skip
-        raise SystemExit(f"\n{what}: {message} ({response.status_code})")
+        raise SystemExit(f"\n{what}: {api_error(response).get('message')} ({response.status_code})")
     result: dict[str, Any] = response.json()
     return result
 

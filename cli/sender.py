@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from cli.parts import api_json, send_in_parts
+from cli.parts import api_error, api_json, send_in_parts
 from cli.progress import Batch, FileProgress
 from cli.resume import UploadState
 from cli.retry import with_retries
@@ -43,10 +43,7 @@ class FilmSender:
         parts = self._api("GET", f"/uploads/{video_id}/parts", name)
         if parts.ok:
             return PARTS
-        error = (
-            parts.json().get("error") if parts.headers.get("content-type", "").startswith("application/json") else None
-        )
-        return SENT if error == "upload_complete" else NEW
+        return SENT if api_error(parts).get("error") == "upload_complete" else NEW
 
     def send(self, path: Path, metadata: dict[str, Any], batch: Batch | None = None) -> str:
         """Send one film, or continue it where an earlier run stopped; returns its video id."""
