@@ -172,21 +172,22 @@ def sync_all_media(deps: Dependencies) -> dict[str, int]:
     done = {"public": 0, "private": 0}
     for status in (Status.PUBLISHED, Status.UNPUBLISHED, Status.READY):
         for video_id in deps.catalog.every_in_status(status):
-            _sync_media(deps, video_id)
+            _sync_media(deps, video_id, empty_cache=False)  # the cache ages out in minutes; no invalidation storm
             done["public" if status is Status.PUBLISHED else "private"] += 1
     logger.info("media synchronised with the catalog", extra=done)
     return done
 
 
-def _sync_media(deps: Dependencies, video_id: str) -> None:
-    """After a race: a film's media are public exactly when the catalog, read now, says PUBLISHED."""
+def _sync_media(deps: Dependencies, video_id: str, *, empty_cache: bool = True) -> None:
+    """After a race, or as a repair: a film's media are public exactly when the catalog, read now,
+    says PUBLISHED."""
     film = deps.catalog.get_film(video_id)
     if film is None or film["status"] == Status.DELETED.value:
         return
-    if film["status"] == Status.PUBLISHED.value:
-        deps.media.set_public(f"{MEDIA_PREFIX}{video_id}/", True)
-    else:
-        _set_media_public(deps, video_id, public=False)
+    public = film["status"] == Status.PUBLISHED.value
+    deps.media.set_public(f"{MEDIA_PREFIX}{video_id}/", public)
+    if not public and empty_cache:
+        deps.media_cache.invalidate(f"/{MEDIA_PREFIX}{video_id}/*")
 
 
 def _set_media_public(deps: Dependencies, video_id: str, *, public: bool) -> None:

@@ -1,0 +1,36 @@
+"""Emptying CloudFront's cache of a film: asked for, and never the reason an unpublish fails."""
+
+import boto3
+from botocore.stub import ANY, Stubber
+
+from chalicelib.adapters.cdn_cache import CdnCache
+
+
+def stubbed_cloudfront():
+    client = boto3.session.Session().client("cloudfront", region_name="us-east-1", aws_access_key_id="x",
+                                            aws_secret_access_key="x")  # fmt: skip
+    return client, Stubber(client)
+
+
+def test_a_films_media_are_invalidated_with_one_wildcard_path():
+    client, stubber = stubbed_cloudfront()
+    expected = {"DistributionId": "E2MEDIA", "InvalidationBatch": {
+        "Paths": {"Quantity": 1, "Items": ["/films/abc/*"]}, "CallerReference": ANY}}  # fmt: skip
+    stubber.add_response("create_invalidation", {"Location": "x", "Invalidation": {
+        "Id": "I1", "Status": "InProgress", "CreateTime": "2026-11-26T00:00:00Z",
+        "InvalidationBatch": {"Paths": {"Quantity": 1, "Items": ["/films/abc/*"]}, "CallerReference": "r"}}},
+        expected)  # fmt: skip
+    with stubber:
+        CdnCache(client, "E2MEDIA").invalidate("/films/abc/*")
+    stubber.assert_no_pending_responses()
+
+
+def test_too_many_invalidations_in_progress_is_logged_not_raised():
+    client, stubber = stubbed_cloudfront()
+    stubber.add_client_error("create_invalidation", "TooManyInvalidationsInProgress", http_status_code=400)
+    with stubber:
+        CdnCache(client, "E2MEDIA").invalidate("/films/abc/*")  # the unpublish goes on
+
+
+def test_without_a_distribution_there_is_nothing_to_empty():
+    CdnCache(None, "").invalidate("/films/abc/*")
