@@ -10,7 +10,7 @@ from typing import Any
 import requests
 
 from cli.progress import FileProgress
-from cli.retry import with_retries
+from cli.retry import api_request, with_retries
 from local.client import FilePart, IngestClient
 
 
@@ -32,8 +32,7 @@ def api_json(response: requests.Response, what: str) -> dict[str, Any]:
 def send_in_parts(
     client: IngestClient, video_id: str, path: Path, progress: FileProgress, out: Callable[[str], None]
 ) -> None:
-    status = api_json(with_retries(lambda: client.request("GET", f"/uploads/{video_id}/parts"), path.name, out),
-                      path.name)  # fmt: skip
+    status = api_json(api_request(client, "GET", f"/uploads/{video_id}/parts", path.name, out), path.name)
     part_size, total = status["part_size"], status["parts_total"]
     done = sum(part["size_bytes"] for part in status["arrived"])
     if status["arrived"]:
@@ -58,5 +57,4 @@ def send_in_parts(
             raise SystemExit(f"\n{path.name}: storage refused part {number} ({response.status_code}); run the "
                              "same command again to continue.")  # fmt: skip
         done += length
-    completing = with_retries(lambda: client.request("POST", f"/uploads/{video_id}/complete", json={}), path.name, out)
-    api_json(completing, path.name)
+    api_json(api_request(client, "POST", f"/uploads/{video_id}/complete", path.name, out, json={}), path.name)

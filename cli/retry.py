@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import requests
+
+from local.client import IngestClient
 
 ATTEMPTS = 4
 BACKOFF_S = 2.0
@@ -27,3 +30,9 @@ def with_retries(send: Callable[[], requests.Response], what: str, out: Callable
         out(f"\n  {what}: connection lost, trying again in {wait_s:.0f} s\n")
         time.sleep(wait_s)
     raise AssertionError("unreachable")
+
+
+def api_request(client: IngestClient, method: str, path: str, what: str, out: Callable[[str], None],
+                **kwargs: Any) -> requests.Response:  # fmt: skip
+    """An API request, retried as the films' own transfers are."""
+    return with_retries(lambda: client.request(method, path, **kwargs), what, out)

@@ -7,12 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from cli.parts import api_error, api_json, send_in_parts
 from cli.progress import Batch, FileProgress
 from cli.resume import UploadState
-from cli.retry import with_retries
+from cli.retry import api_request, with_retries
 from local.client import IngestClient, post_file
 
 NEW, SENT, PARTS = "new", "sent", "parts"
@@ -24,15 +22,11 @@ class FilmSender:
         self.client, self.state, self.out = client, state, out
         self.max_rate, self.multipart_from_bytes = max_rate, multipart_from_mb * 2**20
 
-    def _api(self, method: str, path: str, what: str) -> requests.Response:
-        """An API request, retried like the file's own transfers when the connection drops or a 5xx answers."""
-        return with_retries(lambda: self.client.request(method, path), what, self.out)
-
     def _earlier_run(self, name: str, video_id: str) -> str:
         """What became of a film an earlier run started: SENT (it arrived: not again), PARTS (continue
         from the parts that arrived) or NEW (start anew: expired, taken down, or a one-piece POST
         that cannot be continued and expires by itself)."""
-        response = self._api("GET", f"/uploads/{video_id}", name)
+        response = api_request(self.client, "GET", f"/uploads/{video_id}", name, self.out)
         if response.status_code == 404:
             return NEW
         status = api_json(response, name)["status"]
@@ -40,7 +34,7 @@ class FilmSender:
             return NEW
         if status != "AWAITING_UPLOAD":
             return SENT
-        parts = self._api("GET", f"/uploads/{video_id}/parts", name)
+        parts = api_request(self.client, "GET", f"/uploads/{video_id}/parts", name, self.out)
         if parts.ok:
             return PARTS
         return SENT if api_error(parts).get("error") == "upload_complete" else NEW

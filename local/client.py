@@ -16,39 +16,11 @@ TERMINAL = frozenset({"READY", "REJECTED", "FAILED", "PUBLISHED", "EXPIRED", "DE
 mimetypes.add_type("video/x-matroska", ".mkv")
 
 
-class MultipartFile:
-    """A multipart/form-data body read in pieces, with a known length (S3 wants Content-Length)."""
-
-    CHUNK = 256 * 1024
-
-    def __init__(self, fields: dict[str, str], path: Path, content_type: str, progress: Callable[[int], None]):
-        boundary = "omjr" + str(time.time_ns())
-        self.content_type = f"multipart/form-data; boundary={boundary}"
-        head = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
-                       for k, v in fields.items())  # fmt: skip
-        head += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
-                 f"Content-Type: {content_type}\r\n\r\n")  # fmt: skip
-        self._head, self._path, self._tail = head.encode(), path, f"\r\n--{boundary}--\r\n".encode()
-        self._length = len(self._head) + path.stat().st_size + len(self._tail)
-        self._progress = progress
-
-    def __len__(self) -> int:
-        return self._length
-
-    def __iter__(self) -> Iterator[bytes]:
-        yield self._head
-        sent = 0
-        with self._path.open("rb") as file:
-            while chunk := file.read(self.CHUNK):
-                sent += len(chunk)
-                self._progress(sent)
-                yield chunk
-        yield self._tail
-
-
 class FilePart:
     """Bytes `offset`..`offset + length` of a file as a request body, read in pieces, with its length;
-    `progress` hears how many of them were read so far (as MultipartFile's does)."""
+    `progress` hears how many of them were read so far."""
+
+    CHUNK = 256 * 1024
 
     def __init__(self, path: Path, offset: int, length: int, progress: Callable[[int], None]) -> None:
         self._path, self._offset, self._length, self._progress = path, offset, length, progress
@@ -60,10 +32,33 @@ class FilePart:
         sent = 0
         with self._path.open("rb") as file:
             file.seek(self._offset)
-            while sent < self._length and (chunk := file.read(min(MultipartFile.CHUNK, self._length - sent))):
+            while sent < self._length and (chunk := file.read(min(self.CHUNK, self._length - sent))):
                 sent += len(chunk)
                 self._progress(sent)
                 yield chunk
+
+
+class MultipartFile:
+    """A multipart/form-data body read in pieces, with a known length (S3 wants Content-Length)."""
+
+    def __init__(self, fields: dict[str, str], path: Path, content_type: str, progress: Callable[[int], None]):
+        boundary = "omjr" + str(time.time_ns())
+        self.content_type = f"multipart/form-data; boundary={boundary}"
+        head = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+                       for k, v in fields.items())  # fmt: skip
+        head += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
+                 f"Content-Type: {content_type}\r\n\r\n")  # fmt: skip
+        self._head, self._tail = head.encode(), f"\r\n--{boundary}--\r\n".encode()
+        self._file = FilePart(path, 0, path.stat().st_size, progress)
+        self._length = len(self._head) + len(self._file) + len(self._tail)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._head
+        yield from self._file
+        yield self._tail
 
 
 def post_file(

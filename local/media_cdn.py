@@ -14,21 +14,15 @@ from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 
-from chalicelib.adapters.s3_store import PUBLIC_TAG
+from chalicelib.adapters.s3_store import S3Store
 
 SERVED_PREFIX = "films/"
 PASSED_HEADERS = ("Content-Type", "Content-Length", "Content-Range", "ETag", "Last-Modified", "Cache-Control")
 
 
-def is_published(s3: Any, bucket: str, key: str) -> bool:
-    """The bucket policy's condition: CloudFront may read an object only while it is tagged public."""
-    try:
-        return PUBLIC_TAG in s3.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]
-    except ClientError:
-        return False  # no such object: S3 answers CloudFront 403 too, as it may not list the bucket
-
-
 def serve_media(s3: Any, bucket: str, port: int) -> ThreadingHTTPServer:
+    media = S3Store(s3, bucket)
+
     class MediaHandler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             self._serve(with_body=True)
@@ -41,8 +35,9 @@ def serve_media(s3: Any, bucket: str, port: int) -> ThreadingHTTPServer:
             if not key.startswith(SERVED_PREFIX) or ".." in key:
                 self.send_error(403)
                 return
-            if not is_published(s3, bucket, key):
-                self.send_error(403)  # what S3 answers CloudFront for an object its policy does not cover
+            if not media.is_public(key):
+                # What S3 answers CloudFront for an object its policy does not cover, or that does not exist.
+                self.send_error(403)
                 return
             request: dict[str, Any] = {"Bucket": bucket, "Key": key}
             if self.headers.get("Range"):

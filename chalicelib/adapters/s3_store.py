@@ -111,16 +111,17 @@ class S3Store:
     def download(self, key: str, path: str) -> None:
         self._client.download_file(self.bucket, key, path, Config=self._transfer)
 
-    def upload(self, path: str, key: str, content_type: str, public: bool = False) -> None:
+    def upload(self, path: str, key: str, content_type: str) -> None:
         extra = {"ContentType": content_type, "CacheControl": CACHE_CONTROL}
-        if public:
-            extra["Tagging"] = f"{PUBLIC_TAG['Key']}={PUBLIC_TAG['Value']}"
         self._client.upload_file(path, self.bucket, key, ExtraArgs=extra, Config=self._transfer)
+
+    def _keys(self, prefix: str) -> list[str]:
+        pages = self._client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
+        return [item["Key"] for page in pages for item in page.get("Contents", [])]
 
     def set_public(self, prefix: str, public: bool) -> int:
         """Tag every object under `prefix` public or not; returns how many."""
-        keys = [item["Key"] for page in self._client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=prefix) for item in page.get("Contents", [])]  # fmt: skip
+        keys = self._keys(prefix)
         for key in keys:
             if public:
                 self._client.put_object_tagging(Bucket=self.bucket, Key=key, Tagging={"TagSet": [PUBLIC_TAG]})
@@ -129,14 +130,16 @@ class S3Store:
         return len(keys)
 
     def is_public(self, key: str) -> bool:
-        tags = self._client.get_object_tagging(Bucket=self.bucket, Key=key)["TagSet"]
+        """Whether the bucket policy lets CloudFront read `key`; False for no such object."""
+        try:
+            tags = self._client.get_object_tagging(Bucket=self.bucket, Key=key)["TagSet"]
+        except self._client.exceptions.ClientError:
+            return False
         return PUBLIC_TAG in tags
 
     def promote(self, staging_prefix: str, final_prefix: str, last: str) -> None:
         """Copy every object from `staging_prefix` to `final_prefix` (`last` last), then remove the staging copies."""
-        keys = [item["Key"] for page in self._client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=staging_prefix) for item in page.get("Contents", [])]  # fmt: skip
-        for key in sorted(keys, key=lambda k: k.endswith(last)):
+        for key in sorted(self._keys(staging_prefix), key=lambda k: k.endswith(last)):
             # The headers are given again: an older s3transfer drops them on a multipart copy.
             extra = {"ContentType": content_type(key), "CacheControl": CACHE_CONTROL, "MetadataDirective": "REPLACE"}
             self._client.copy(

@@ -139,8 +139,7 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
             deps.media.delete_prefix(key)  # lost a race (an unpublish, a takedown): leave nothing behind
         raise
     if edited["status"] == Status.PUBLISHED.value:
-        deps.media.set_public(key, True)
-        _sync_media(deps, video_id)  # unpublished meanwhile? then private again, with all its media
+        _sync_media(deps, video_id)  # public with the rest; private with the rest if unpublished meanwhile
     return edited
 
 
@@ -182,18 +181,14 @@ def _sync_media(deps: Dependencies, video_id: str, *, empty_cache: bool = True) 
     """After a race, or as a repair: a film's media are public exactly when the catalog, read now,
     says PUBLISHED."""
     film = deps.catalog.get_film(video_id)
-    if film is None or film["status"] == Status.DELETED.value:
-        return
-    public = film["status"] == Status.PUBLISHED.value
-    deps.media.set_public(f"{MEDIA_PREFIX}{video_id}/", public)
-    if not public and empty_cache:
-        deps.media_cache.invalidate(f"/{MEDIA_PREFIX}{video_id}/*")
+    if film is not None and film["status"] != Status.DELETED.value:
+        _set_media_public(deps, video_id, public=film["status"] == Status.PUBLISHED.value, empty_cache=empty_cache)
 
 
-def _set_media_public(deps: Dependencies, video_id: str, *, public: bool) -> None:
+def _set_media_public(deps: Dependencies, video_id: str, *, public: bool, empty_cache: bool = True) -> None:
     """A film's media become readable through the CDN, or stop being so at once (its cache emptied)."""
     deps.media.set_public(f"{MEDIA_PREFIX}{video_id}/", public)
-    if not public:
+    if not public and empty_cache:
         deps.media_cache.invalidate(f"/{MEDIA_PREFIX}{video_id}/*")
 
 
