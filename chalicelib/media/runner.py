@@ -11,7 +11,9 @@ import contextlib
 import os
 import signal
 import subprocess
-from collections.abc import Sequence
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from chalicelib.domain.errors import MediaError
@@ -81,6 +83,58 @@ def run(args: Sequence[str], timeout_s: float) -> Completed:
     if process.returncode != 0:
         raise ToolFailedError(f"{args[0]} could not process the file: {_last_line(err)}", err, process.returncode)
     return Completed(stdout=stdout, stderr=err)
+
+
+class FrameStream:
+    """ffmpeg's stdout in chunks of `chunk_bytes` (whole raw frames), read as they come.
+
+    For outputs too large to hold at once (decoded frames for face detection). stderr goes to a
+    temporary file rather than a pipe, so a chatty child never blocks on a full pipe; it is in
+    `stderr` once the iteration has ended. A timer kills the process group at the deadline, even
+    when the child is stuck and writes nothing.
+    """
+
+    def __init__(self, args: Sequence[str], chunk_bytes: int, timeout_s: float) -> None:
+        if args[0] != "ffmpeg" or "-nostdin" not in args:
+            raise ValueError("FrameStream only starts ffmpeg, and ffmpeg must be given -nostdin")
+        self._args = list(args)
+        self._chunk_bytes = chunk_bytes
+        self._timeout_s = timeout_s
+        self.stderr = ""
+
+    def __iter__(self) -> Iterator[bytes]:
+        with (
+            tempfile.TemporaryFile() as errors,
+            subprocess.Popen(
+                self._args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, start_new_session=True
+            ) as process,
+        ):
+            expired = threading.Event()
+
+            def expire() -> None:
+                expired.set()
+                _kill_group(process)
+
+            timer = threading.Timer(self._timeout_s, expire)
+            timer.start()
+            try:
+                assert process.stdout is not None
+                while chunk := process.stdout.read(self._chunk_bytes):
+                    if len(chunk) == self._chunk_bytes:
+                        yield chunk
+                process.wait()
+            finally:
+                timer.cancel()
+                if process.poll() is None:  # the consumer stopped early
+                    _kill_group(process)
+                    process.wait()
+            errors.seek(0)
+            self.stderr = errors.read().decode("utf-8", "replace")
+        if expired.is_set():
+            raise MediaTimeoutError(f"ffmpeg did not finish within {self._timeout_s:.0f} s and was stopped.")
+        if process.returncode != 0:
+            tail = self.stderr[-STDERR_TAIL_CHARS:]
+            raise ToolFailedError(f"ffmpeg could not process the file: {_last_line(tail)}", tail, process.returncode)
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

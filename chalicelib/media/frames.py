@@ -1,0 +1,78 @@
+"""Decoded frames for face detection: every Nth frame of the source as RGB arrays, and their times.
+
+The frames are the picture as ffmpeg decodes it (rotation applied, no scaling for the display aspect
+ratio), which is exactly the picture the blur filter of media/faceblur.py works on, so a box found
+here is a box there. Each frame's time is the one `showinfo` reports, which is the `t` the blur
+filter's `enable` expressions see. Frames wider than `max_width` are scaled down for detection. Streamed:
+a 60 s film never sits in memory as frames.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from chalicelib.media.runner import INPUT_FORMATS, FrameStream, input_protocols
+
+PTS_TIME = re.compile(r"Parsed_showinfo.*?\bpts_time:\s*(-?[\d.]+)")
+
+
+def detection_size(width: int, height: int, max_width: int) -> tuple[int, int]:
+    if width <= max_width:
+        return width, height
+    return max_width, max(2, round(height * max_width / width / 2) * 2)
+
+
+class SampledFrames:
+    """RGB frames 0, N, 2N, ... of the source's picture, read one at a time as ffmpeg decodes them.
+
+    `width` and `height` are the decoded (rotated) picture's size; `scale` turns a detection pixel
+    back into a source pixel. `times_s` (each frame's time) is known once the iteration has ended.
+    """
+
+    def __init__(
+        self, source: str, *, width: int, height: int, every_n_frames: int, max_width: int, timeout_s: float
+    ) -> None:
+        out_w, out_h = detection_size(width, height, max_width)
+        self.scale = width / out_w
+        self._shape = (out_h, out_w, 3)
+        picked = f"select='not(mod(n\\,{every_n_frames}))',showinfo,scale={out_w}:{out_h}:flags=area"
+        args = [
+            "ffmpeg",
+            "-nostdin",
+            "-hide_banner",
+            "-v",
+            "info",
+            "-threads",
+            "0",
+            "-protocol_whitelist",
+            input_protocols(source),
+            "-format_whitelist",
+            INPUT_FORMATS,
+            "-i",
+            source,
+            "-map",
+            "0:v:0",
+            "-an",
+            "-sn",
+            "-dn",
+            "-vf",
+            picked,
+            "-fps_mode",
+            "passthrough",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "pipe:1",
+        ]
+        self._stream = FrameStream(args, out_w * out_h * 3, timeout_s)
+        self.times_s: list[float] = []
+
+    def __iter__(self) -> Iterator[np.ndarray[Any, np.dtype[np.uint8]]]:
+        for chunk in self._stream:
+            yield np.frombuffer(chunk, dtype=np.uint8).reshape(self._shape)
+        self.times_s = [float(match.group(1)) for match in PTS_TIME.finditer(self._stream.stderr)]

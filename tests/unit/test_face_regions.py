@@ -1,0 +1,60 @@
+"""Where and when to blur, from faces found on sampled frames (domain/faces.py)."""
+
+from __future__ import annotations
+
+from chalicelib.domain.faces import MARGIN, Box, Sample, blur_regions, sample_times
+
+W, H = 640, 360
+
+
+def covering(regions, time_s: float, face: Box) -> bool:
+    return any(r.start_s <= time_s <= r.end_s and r.box.contains(face) for r in regions)
+
+
+def test_a_face_is_held_from_the_sample_before_to_the_sample_after() -> None:
+    face = Box(100, 100, 140, 150)
+    regions = blur_regions([Sample(0.0, ()), Sample(0.5, (face,)), Sample(1.0, ())], 1.5, W, H)
+    assert [(r.start_s, r.end_s) for r in regions] == [(0.0, 1.0)]
+    assert regions[0].box.contains(face.grown(MARGIN))
+
+
+def test_a_face_moving_between_samples_stays_inside_the_regions_on_every_frame_between() -> None:
+    start, end = Box(100, 100, 140, 150), Box(180, 120, 220, 170)
+    regions = blur_regions([Sample(0.0, (start,)), Sample(0.2, (end,))], 0.3, W, H)
+    for step in range(11):  # where the face is at each time in between, moving in a straight line
+        k = step / 10
+        moving = Box(*(a + (b - a) * k for a, b in zip((100, 100, 140, 150), (180, 120, 220, 170), strict=True)))
+        assert covering(regions, 0.2 * k, moving)
+
+
+def test_faces_on_the_first_and_last_samples_are_held_to_the_start_and_end_of_the_film() -> None:
+    face = Box(10, 10, 50, 60)
+    regions = blur_regions([Sample(0.5, (face,)), Sample(1.0, (face,))], 2.0, W, H)
+    assert covering(regions, 0.0, face)
+    assert covering(regions, 2.0, face)
+
+
+def test_a_face_seen_on_one_sample_only_gets_a_wider_margin() -> None:
+    once = blur_regions([Sample(0.0, ()), Sample(0.1, (Box(300, 100, 340, 150),)), Sample(0.2, ())], 1.0, W, H)
+    twice = blur_regions([Sample(0.0, (Box(300, 100, 340, 150),)), Sample(0.1, (Box(300, 100, 340, 150),))], 1.0, W, H)
+    assert once[0].box.width > twice[0].box.width
+
+
+def test_two_faces_far_apart_are_not_merged_into_one_region() -> None:
+    left, right = Box(10, 10, 50, 60), Box(500, 10, 540, 60)
+    regions = blur_regions([Sample(0.0, (left, right)), Sample(0.1, (left, right))], 0.2, W, H)
+    assert all(r.box.width < 200 for r in regions)
+
+
+def test_regions_stay_inside_the_picture() -> None:
+    regions = blur_regions([Sample(0.0, (Box(-20, -10, 30, 40), Box(620, 330, 660, 380)))], 1.0, W, H)
+    assert all(r.box.x1 >= 0 and r.box.y1 >= 0 and r.box.x2 <= W and r.box.y2 <= H for r in regions)
+
+
+def test_no_face_no_region() -> None:
+    assert blur_regions([Sample(0.0, ()), Sample(1.0, ())], 2.0, W, H) == []
+
+
+def test_sample_times_cover_every_nth_frame_and_the_last() -> None:
+    assert sample_times(1.0, 10, 3) == [0.0, 0.3, 0.6, 0.9]
+    assert sample_times(1.0, 10, 4)[-1] == 0.9
