@@ -50,6 +50,12 @@ def publish(video_id: str) -> dict[str, Any]:
     return editorial.publish(wiring.dependencies(), _editor(), video_id, _body())
 
 
+@editor.route("/videos/{video_id}/protection", methods=["PUT"], cors=ANY_ORIGIN)
+@answers_errors
+def set_protection(video_id: str) -> dict[str, Any]:
+    return editorial.set_protection(wiring.dependencies(), _editor(), video_id, _body())
+
+
 @editor.route("/videos/{video_id}/unpublish", methods=["POST"], cors=ANY_ORIGIN)
 @answers_errors
 def unpublish(video_id: str) -> dict[str, Any]:

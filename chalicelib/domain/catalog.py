@@ -20,7 +20,7 @@ MEDIA_KEYS = ("poster_key", "sprite_key", "storyboard_key")
 # What a field office sees of its own upload.
 UPLOAD_FIELDS = (
     "video_id", "status", "reason_code", "reason", "title", "country", "topics", "workshop", "language",
-    "filename", "size_bytes", "duration_s", "created_at", "status_changed_at",
+    "filename", "size_bytes", "duration_s", "created_at", "status_changed_at", "protect_identity",
 )  # fmt: skip
 
 
@@ -72,7 +72,7 @@ def public_view(record: Mapping[str, Any], media_base_url: str) -> dict[str, Any
 
 # What an editor sees to decide: the upload view plus the editorial state (never the uploader's key).
 EDITOR_FIELDS = (*UPLOAD_FIELDS, "title_en", "description", "author", "sensitive", "highlighted", "consent",
-                 "published_at", "office_id")  # fmt: skip
+                 "published_at", "office_id", "protection_applied")  # fmt: skip
 
 
 def editor_view(film: Mapping[str, Any]) -> dict[str, Any]:

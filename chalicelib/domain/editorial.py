@@ -19,6 +19,7 @@ from chalicelib.domain.metadata import (
     parse_topic,
     parse_workshop,
 )
+from chalicelib.domain.protection import check_protected
 
 EDITABLE = ("title", "title_en", "description", "topics", "workshop", "sensitive")
 REFERENCE_MAX_CHARS = 200
@@ -85,6 +86,7 @@ def check_publishable(film: Mapping[str, Any], safeguarding_confirmed: bool) -> 
             "safeguarding review is done.",
             "safeguarding_required",
         )
+    check_protected(film)
 
 
 def _text(value: Any, field: str, max_chars: int, required: bool) -> str | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.domain.errors import InvalidRequestError
+from chalicelib.domain.protection import parse_protection
 
 TITLE_MAX_CHARS = 120
 DESCRIPTION_MAX_CHARS = 2000
@@ -56,6 +57,8 @@ class UploadRequest:
     language: str | None = None
     workshop: str | None = None
     description: str | None = None
+    # Identity protection asked for by the field office (domain/protection.py); never public.
+    protect_identity: dict[str, bool] | None = None
 
 
 def parse_upload_request(body: Any, topics: frozenset[str], max_upload_bytes: int) -> UploadRequest:
@@ -76,6 +79,7 @@ def parse_upload_request(body: Any, topics: frozenset[str], max_upload_bytes: in
         language=_optional_pattern(body, "language", _LANGUAGE, "a BCP 47 tag such as 'az' or 'en-GB'"),
         workshop=_optional_pattern(body, "workshop", _WORKSHOP, "a lowercase slug such as 'baku-2012'"),
         description=_optional_text(body, "description", DESCRIPTION_MAX_CHARS),
+        protect_identity=parse_protection(body.get("protect_identity")),
     )
 
 

@@ -18,6 +18,7 @@ from chalicelib.domain.catalog import editor_view, listing_facets, preview_keys,
 from chalicelib.domain.editorial import check_publishable, parse_consent, parse_edit
 from chalicelib.domain.errors import ConflictError, InvalidRequestError, NotFoundError, StaleTransitionError
 from chalicelib.domain.film import Status, is_video_id
+from chalicelib.domain.protection import outputs_protected, parse_protection
 from chalicelib.domain.subtitles import parse_language, parse_subtitles, to_webvtt
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
@@ -43,6 +44,8 @@ def for_editor(deps: Dependencies, film: dict[str, Any]) -> dict[str, Any]:
         view["preview"] = {
             "video_url": deps.media.presign_get(video_key, PREVIEW_TTL_S),
             "poster_url": deps.media.presign_get(poster_key, PREVIEW_TTL_S) if poster_key else None,
+            # False while protection is asked and not yet applied: this preview still shows faces.
+            "protected": outputs_protected(film),
         }
     return view
 
@@ -73,6 +76,22 @@ def highlight(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict
         raise InvalidRequestError('Send {"highlighted": true} or {"highlighted": false}.', "invalid_field")
     return _edit(deps, editor, video_id, {"highlighted": body["highlighted"]}, action="highlighted",
                  details={"highlighted": body["highlighted"]})  # fmt: skip
+
+
+def set_protection(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
+    """Turn identity protection on or off for a film that is not public: `{faces, voice}`."""
+    if not isinstance(body, Mapping) or not any(kind in body for kind in ("faces", "voice")):
+        raise InvalidRequestError('Send {"faces": true|false, "voice": true|false}.', "invalid_protect_identity")
+    asked = parse_protection(body, field="protection")
+    film = _film(deps, video_id)
+    if film["status"] == Status.PUBLISHED.value:
+        raise ConflictError(
+            "Unpublish the film before changing its identity protection: the public must never see a version "
+            "that is not the one chosen.",
+            "unpublish_first",
+        )
+    details = {"faces": bool(asked and asked["faces"]), "voice": bool(asked and asked["voice"])}
+    return _edit(deps, editor, video_id, {"protect_identity": asked}, action="protection_changed", details=details)
 
 
 def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:

@@ -1,0 +1,96 @@
+"""The protected master: the source with its faces blurred and, when asked, its voice disguised.
+
+The protection stage makes this one file from the source, and the transcode makes every public
+output (renditions, poster, sprite) from it, never from the source: whatever the transcode does to
+the picture, it cannot show a face the master does not. Matroska with H.264 at a high quality and
+FLAC: one generation of loss before the renditions' own. Only the chosen picture and the first
+sound are kept, with no metadata or chapters, like every output.
+
+The voice: a pitch shift (rubberband, VOICE_PITCH, which moves pitch and formants together), then a
+frequency shift (afreqshift, VOICE_SHIFT_HZ) that adds the same number of hertz to every component.
+A pitch shift multiplies frequencies, so no pitch shift back, by any factor, brings the harmonics
+back where they were: the voice stays inharmonic, slightly metallic, and the words intelligible.
+Same duration (tempo 1). rubberband's own formant preservation was measured first and moved the
+formants too little on our test voice to be relied on (docs/PROTECTION.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from chalicelib.domain.faces import BlurRegion
+from chalicelib.media.faceblur import blur_filter, write_filter_script
+from chalicelib.media.runner import INPUT_FORMATS, input_protocols, run
+
+MASTER_NAME = "protected.mkv"
+VOICE_PITCH = 0.86
+VOICE_SHIFT_HZ = 90
+VOICE_FILTER = f"rubberband=pitch={VOICE_PITCH},afreqshift=shift={VOICE_SHIFT_HZ}"
+
+
+def protect_args(
+    source: str,
+    output: Path,
+    regions: Sequence[BlurRegion],
+    *,
+    width: int,
+    height: int,
+    voice: bool,
+    audio: bool,
+) -> list[str]:
+    graph = blur_filter(regions, width, height, "0:v:0", "picture")
+    if audio:
+        graph += f";\n[0:a:0]{VOICE_FILTER if voice else 'anull'}[sound]"
+    script = write_filter_script(graph, output.parent)
+    sound = ["-map", "[sound]", "-c:a", "flac"] if audio else []
+    return [
+        "ffmpeg",
+        "-nostdin",
+        "-v",
+        "error",
+        "-y",
+        "-protocol_whitelist",
+        input_protocols(source),
+        "-format_whitelist",
+        INPUT_FORMATS,
+        "-i",
+        source,
+        "-filter_complex_script",
+        str(script),
+        "-map",
+        "[picture]",
+        *sound,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-crf",
+        "14",
+        "-map_metadata",
+        "-1",
+        "-map_chapters",
+        "-1",
+        "-fflags",
+        "+bitexact",
+        "-a53cc",
+        "0",
+        "-f",
+        "matroska",
+        str(output),
+    ]
+
+
+def make_protected_master(
+    source: str,
+    output: Path,
+    regions: Sequence[BlurRegion],
+    *,
+    width: int,
+    height: int,
+    voice: bool,
+    audio: bool,
+    timeout_s: float,
+) -> Path:
+    run(protect_args(source, output, regions, width=width, height=height, voice=voice, audio=audio), timeout_s)
+    return output
