@@ -200,13 +200,14 @@ def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     check, so the listing entries it removes are exactly the ones standing when it commits.
     """
     for attempt in range(TAKEDOWN_ATTEMPTS):
+        if attempt:
+            backoff_s = min(TAKEDOWN_BACKOFF_MAX_S, TAKEDOWN_BACKOFF_S * 2 ** (attempt - 1))
+            time.sleep(backoff_s * secrets.SystemRandom().uniform(0.5, 1.5))
         film = deps.catalog.get_film(video_id)
         if film is None:
             raise NotFoundError(f"No film {video_id!r}.")
         if film["status"] == Status.DELETED.value or _delete_record(deps, editor, film):
             break
-        backoff_s = min(TAKEDOWN_BACKOFF_MAX_S, TAKEDOWN_BACKOFF_S * 2**attempt)
-        time.sleep(backoff_s * secrets.SystemRandom().uniform(0.5, 1.5))
     else:
         logger.error("takedown kept losing races", extra={"video_id": video_id, "attempts": TAKEDOWN_ATTEMPTS})
         raise UnavailableError(f"Film {video_id} kept changing while it was being taken down; send the takedown "
