@@ -208,6 +208,7 @@ def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
             raise NotFoundError(f"No film {video_id!r}.")
         if film["status"] == Status.DELETED.value or _delete_record(deps, editor, film):
             break
+        logger.info("takedown lost a race; reading the film again", extra={"video_id": video_id, "attempt": attempt})
     else:
         logger.error("takedown kept losing races", extra={"video_id": video_id, "attempts": TAKEDOWN_ATTEMPTS})
         raise UnavailableError(f"Film {video_id} kept changing while it was being taken down; send the takedown "
