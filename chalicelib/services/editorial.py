@@ -179,8 +179,9 @@ def remove_subtitles(deps: Dependencies, editor: str, video_id: str, language: s
     if not removed:
         raise NotFoundError(f"Film {video_id} has no {language} subtitles.", "subtitles_not_found")
     subtitles = [s for s in film.get("subtitles", []) if s["language"] != language]
-    edited = _edit(deps, editor, video_id, {"subtitles": subtitles}, action="subtitles_removed",
-                   details={"language": language})  # fmt: skip
+    edited = _edit(
+        deps, editor, video_id, {"subtitles": subtitles}, action="subtitles_removed", details={"language": language}
+    )
     _forget(deps, removed)
     return edited
 
@@ -211,8 +212,7 @@ def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
         logger.info("takedown lost a race; reading the film again", extra={"video_id": video_id, "attempt": attempt})
     else:
         logger.error("takedown kept losing races", extra={"video_id": video_id, "attempts": TAKEDOWN_ATTEMPTS})
-        raise UnavailableError(f"Film {video_id} kept changing while it was being taken down; send the takedown "
-                               "again.")  # fmt: skip
+        raise UnavailableError(f"Film {video_id} kept changing while it was being taken down; send the takedown again.")
     # Objects go after the catalog says DELETED: a transcode finishing now sees it and cleans up too.
     # An unfinished multipart upload first: its parts are discarded and its part URLs store nothing more.
     aborted = deps.uploads.abort_multipart_under(f"{UPLOADS_PREFIX}{video_id}/")
@@ -220,8 +220,10 @@ def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     removed += deps.media.delete_prefix(f"{MEDIA_PREFIX}{video_id}/")
     removed += deps.media.delete_prefix(f"{STAGING_PREFIX}{video_id}/")
     deps.media_cache.invalidate(f"/{MEDIA_PREFIX}{video_id}/*")
-    logger.info("film taken down", extra={"video_id": video_id, "objects_removed": removed,
-                                          "multipart_uploads_aborted": aborted})  # fmt: skip
+    logger.info(
+        "film taken down",
+        extra={"video_id": video_id, "objects_removed": removed, "multipart_uploads_aborted": aborted},
+    )
     return {"video_id": video_id, "status": Status.DELETED.value}
 
 
@@ -233,8 +235,14 @@ def _delete_record(deps: Dependencies, editor: str, film: dict[str, Any]) -> boo
     listing = Listing(deps.catalog.listed_facets(video_id), [], {})
     personal = sorted(set(film) - TOMBSTONE_FIELDS)
     try:
-        deps.catalog.change(video_id, at, version=int(film.get("version", 0)), target=Status.DELETED,
-                            remove_fields=personal, listing=listing)  # fmt: skip
+        deps.catalog.change(
+            video_id,
+            at,
+            version=int(film.get("version", 0)),
+            target=Status.DELETED,
+            remove_fields=personal,
+            listing=listing,
+        )
     except StaleTransitionError:
         return False
     count("FilmsTakenDown")

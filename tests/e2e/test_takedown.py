@@ -22,8 +22,13 @@ RIVALS = ("publish", "patch", "subtitles")
 
 
 def aws(stack: RunningStack, service: str):
-    return boto3.client(service, endpoint_url=stack.info["aws_endpoint_url"], region_name="us-east-1",
-                        aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+    return boto3.client(
+        service,
+        endpoint_url=stack.info["aws_endpoint_url"],
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
 
 
 def leftovers(stack: RunningStack, video_id: str) -> dict[str, list]:
@@ -49,8 +54,13 @@ def leftovers(stack: RunningStack, video_id: str) -> dict[str, list]:
 def ready_films(running_stack: RunningStack, clips) -> list[str]:
     """One READY film per race and one for subtitles, uploaded together so they transcode together."""
     office = running_stack.client("field_office")
-    metadata = {"title": "Race", "country": "AZ", "topics": ["violence"], "author": {"first_name": "Ali", "age": 12},
-                "workshop": "takedown-races"}  # fmt: skip
+    metadata = {
+        "title": "Race",
+        "country": "AZ",
+        "topics": ["violence"],
+        "author": {"first_name": "Ali", "age": 12},
+        "workshop": "takedown-races",
+    }
     video_ids = [office.upload(clips["valid"], metadata) for _ in range(ROUNDS * len(RIVALS) + 1)]
     for video_id in video_ids:
         assert office.wait_for_terminal(video_id, timeout_s=300)["status"] == "READY"
@@ -105,10 +115,20 @@ def test_a_takedown_wins_every_race_and_leaves_nothing(running_stack: RunningSta
 def test_a_takedown_discards_the_parts_of_an_unfinished_upload(running_stack: RunningStack):
     office, editor = running_stack.client("field_office"), running_stack.client("editor")
     part_size = 8 * 2**20
-    created = office.request("POST", "/uploads", json={
-        "title": "Half sent", "country": "AZ", "topics": ["violence"], "author": {"first_name": "Ali", "age": 12},
-        "filename": "half.mp4", "size_bytes": 2 * part_size + 100, "content_type": "video/mp4", "multipart": True,
-    })  # fmt: skip
+    created = office.request(
+        "POST",
+        "/uploads",
+        json={
+            "title": "Half sent",
+            "country": "AZ",
+            "topics": ["violence"],
+            "author": {"first_name": "Ali", "age": 12},
+            "filename": "half.mp4",
+            "size_bytes": 2 * part_size + 100,
+            "content_type": "video/mp4",
+            "multipart": True,
+        },
+    )
     assert created.status_code == 201, created.text
     video_id = created.json()["video_id"]
     parts = office.request("POST", f"/uploads/{video_id}/parts", json={"part_numbers": [1, 2]}).json()["parts"]

@@ -30,9 +30,13 @@ def subtitles_key(api, video_id, language="en"):
 def invalidated_paths(stack, distribution_id):
     cloudfront = stack.client("cloudfront")
     listing = cloudfront.list_invalidations(DistributionId=distribution_id)["InvalidationList"]
-    return [path for item in listing.get("Items", [])
-            for path in cloudfront.get_invalidation(DistributionId=distribution_id, Id=item["Id"])
-            ["Invalidation"]["InvalidationBatch"]["Paths"]["Items"]]  # fmt: skip
+    return [
+        path
+        for item in listing.get("Items", [])
+        for path in cloudfront.get_invalidation(DistributionId=distribution_id, Id=item["Id"])["Invalidation"][
+            "InvalidationBatch"
+        ]["Paths"]["Items"]
+    ]
 
 
 def test_replaced_subtitles_are_deleted_and_leave_the_cdn_cache(api, stack, clips, monkeypatch):
@@ -104,8 +108,7 @@ def test_an_editor_removes_a_languages_subtitles(api, stack, clips, monkeypatch)
 
     assert error_of(call(api, "delete", f"/videos/{video_id}/subtitles/en", editor)) == (404, "subtitles_not_found")
     assert error_of(call(api, "delete", f"/videos/{video_id}/subtitles/English", editor)) == (400, "invalid_language")
-    assert error_of(call(api, "delete", f"/videos/{video_id}/subtitles/az", stack.keys["office"])) == (
-        403, "forbidden")  # fmt: skip
+    assert error_of(call(api, "delete", f"/videos/{video_id}/subtitles/az", stack.keys["office"])) == (403, "forbidden")
     unknown = "00000000-0000-4000-8000-000000000000"
     assert error_of(call(api, "delete", f"/videos/{unknown}/subtitles/az", editor)) == (404, "not_found")
     waiting = post_json(api, "/uploads", upload_body(title="Not yet"), stack.keys["office"]).json_body["video_id"]
