@@ -155,8 +155,15 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
     subtitles = [s for s in film.get("subtitles", []) if s["language"] != language]
     subtitles = sorted([*subtitles, {"language": language, "key": key}], key=lambda s: str(s["language"]))
     try:
-        edited = _edit(deps, editor, video_id, {"subtitles": subtitles}, action="subtitles_added",
-                       details={"language": language})  # fmt: skip
+        edited = _edit(
+            deps,
+            editor,
+            video_id,
+            {"subtitles": subtitles},
+            film=film,
+            action="subtitles_added",
+            details={"language": language},
+        )
     except Exception:
         if all(s["key"] != key for s in film.get("subtitles", [])):
             deps.media.delete_prefix(key)  # lost a race (an unpublish, a takedown): leave nothing behind
@@ -180,7 +187,13 @@ def remove_subtitles(deps: Dependencies, editor: str, video_id: str, language: s
         raise NotFoundError(f"Film {video_id} has no {language} subtitles.", "subtitles_not_found")
     subtitles = [s for s in film.get("subtitles", []) if s["language"] != language]
     edited = _edit(
-        deps, editor, video_id, {"subtitles": subtitles}, action="subtitles_removed", details={"language": language}
+        deps,
+        editor,
+        video_id,
+        {"subtitles": subtitles},
+        film=film,
+        action="subtitles_removed",
+        details={"language": language},
     )
     _forget(deps, removed)
     return edited
@@ -292,9 +305,19 @@ def audit_trail(deps: Dependencies, video_id: str) -> dict[str, Any]:
     return {"items": deps.catalog.audit_trail(video_id)}
 
 
-def _edit(deps: Dependencies, editor: str, video_id: str, changes: dict[str, Any], *, action: str,
-          details: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
-    film = _film(deps, video_id)
+def _edit(
+    deps: Dependencies,
+    editor: str,
+    video_id: str,
+    changes: dict[str, Any],
+    *,
+    action: str,
+    details: dict[str, Any],
+    film: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Applies `changes` to the film as read now, or as the caller read it (`film`) when the changes
+    were computed from that reading: then any change made meanwhile makes this one a ConflictError."""
+    film = film or _film(deps, video_id)
     at = now_iso()
     set_fields = {key: value for key, value in changes.items() if value is not None}
     removed = [key for key, value in changes.items() if value is None]

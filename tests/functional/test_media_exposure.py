@@ -3,7 +3,12 @@ the CDN's cache), publishing and `ops sync-media` expose only the objects a film
 
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
+
 from chalicelib import wiring
+from chalicelib.domain.errors import ConflictError
 from chalicelib.services import editorial
 from tests.functional.conftest import post_json, publish, upload_body
 from tests.functional.test_editorial import call, error_of, media_distribution, ready_film
@@ -114,3 +119,31 @@ def test_an_editor_removes_a_languages_subtitles(api, stack, clips, monkeypatch)
     waiting = post_json(api, "/uploads", upload_body(title="Not yet"), stack.keys["office"]).json_body["video_id"]
     assert error_of(call(api, "delete", f"/videos/{waiting}/subtitles/az", editor)) == (409, "conflict")
     assert [s["language"] for s in api.http.get(f"/videos/{video_id}").json_body["subtitles"]] == ["az"]
+
+
+class MediaWithRival:
+    """The real media store; while one editor's subtitles file is being stored, another editor's
+    subtitles in another language land."""
+
+    def __init__(self, media, rival):
+        self._media, self._rival = media, rival
+
+    def __getattr__(self, name):
+        return getattr(self._media, name)
+
+    def upload(self, path, key, content_type):
+        self._media.upload(path, key, content_type)
+        rival, self._rival = self._rival, None
+        if rival:
+            rival()
+
+
+def test_subtitles_computed_from_a_stale_reading_never_drop_another_editors(api, stack, clips):
+    video_id = ready_film(api, stack, clips)
+    deps = wiring.dependencies()
+    rival = MediaWithRival(deps.media, lambda: editorial.add_subtitles(deps, "editor B", video_id, "az", SRT))
+    with pytest.raises(ConflictError):
+        editorial.add_subtitles(dataclasses.replace(deps, media=rival), "editor A", video_id, "en", CORRECTED)
+    film = call(api, "get", f"/videos/{video_id}/editorial", stack.keys["editor"]).json_body
+    assert film["subtitle_languages"] == ["az"], "B's subtitles stay; A is told to load the film again"
+    assert [key.rsplit("/", 1)[1][:3] for key in media_state(stack, video_id) if "/subtitles/" in key] == ["az-"]
