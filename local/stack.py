@@ -29,6 +29,7 @@ from local import chalice_config
 from local.demo import run_demo
 from local.media_cdn import serve_media
 from local.resources import ROOT, LocalResources
+from local.toolchain import use_layer_ffmpeg
 from local.web_server import serve_web
 
 STAGE = "local"
@@ -70,7 +71,8 @@ class LocalStack:
     def start(self) -> dict[str, Any]:
         moto_port = free_port()
         endpoint = f"http://127.0.0.1:{moto_port}"
-        self._spawn([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)], quiet=True)
+        # moto's server, its DynamoDB writes isolated as on AWS (see local/moto_server.py).
+        self._spawn([sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p", str(moto_port)], quiet=True)
         wait_until(lambda: requests.get(f"{endpoint}/moto-api/data.json", timeout=1).ok, "moto server")
         os.environ.update(AWS_ENV, AWS_ENDPOINT_URL=endpoint)
         session = boto3.session.Session()
@@ -171,6 +173,7 @@ class LocalStack:
 
 
 def main() -> None:
+    use_layer_ffmpeg()
     stack = LocalStack(int(os.environ.get("PORT") or 8000))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # Ctrl-C works even when a script started the stack in the background (which ignores SIGINT).
