@@ -135,6 +135,36 @@ def published_film(browser: Browser, web_stack: RunningStack, films: dict[str, P
     yield {"video_id": video_id, "api_url": web_stack.info["api_url"]}
 
 
+def test_identity_protection_is_asked_on_the_upload_page_and_shown_and_changed_on_the_editor_page(
+    browser, web_stack, films
+):
+    title = "A protected child"
+    office = open_page(browser, web_stack, "upload.html")
+    office_key = web_stack.info["api_keys"]["field_office"]
+    use_key(office, office_key)
+    office.get_by_label("Blur every face").check()
+    fill_upload_form(office, films["valid"], title)
+    expect(office.locator("#upload-status")).to_have_attribute("data-status", "READY", timeout=PROCESSING_TIMEOUT_MS)
+    uploads = requests.get(f"{web_stack.info['api_url']}/uploads", headers={"x-api-key": office_key}, timeout=10)
+    [film] = [item for item in uploads.json()["items"] if item["title"] == title]
+    assert film["protect_identity"] == {"faces": True, "voice": False}
+    office.context.close()
+
+    editor = open_page(browser, web_stack, "editor.html")
+    use_key(editor, web_stack.info["api_keys"]["editor"])
+    panel = editor.locator(".panel", has_text=title)
+    expect(panel.locator(".protection")).to_contain_text("faces blurred")
+    expect(panel.locator(".protection")).to_contain_text("this preview is not protected")
+    faces = panel.get_by_role("button", name="Blur faces")
+    expect(faces).to_have_attribute("aria-pressed", "true")
+    panel.get_by_role("button", name="Publish").click()
+    expect(panel.get_by_role("status")).to_contain_text("consent", timeout=10_000)
+    faces.click()  # the editor decides this child need not be protected after all
+    expect(panel.locator(".protection")).to_contain_text("none asked", timeout=10_000)
+    expect(panel.get_by_role("button", name="Blur faces")).to_have_attribute("aria-pressed", "false")
+    editor.context.close()
+
+
 def test_the_upload_page_shows_a_rejection_in_plain_words(browser, web_stack, films):
     tab = open_page(browser, web_stack, "upload.html")
     use_key(tab, web_stack.info["api_keys"]["field_office"])

@@ -1,6 +1,7 @@
 // One film on the editor page: what the editor decides on (the film itself, to watch), and the
 // actions its status allows: record consent, publish, unpublish, highlight, the English title and
-// description, subtitles (added, replaced, removed), take down (after a confirmation). Results and errors are announced in the
+// description, subtitles (added, replaced, removed), identity protection (before publishing), take down (after a
+// confirmation). Results and errors are announced in the
 // panel's status; after an action, the keyboard focus stays on the control that was used.
 import { request } from "./api.js";
 import { el, say } from "./dom.js";
@@ -9,6 +10,16 @@ import { subtitleLanguages, subtitlesForm, translationForm } from "./editor-form
 const PUBLISHABLE = new Set(["READY", "UNPUBLISHED"]);
 const TRANSCODED = new Set(["READY", "PUBLISHED", "UNPUBLISHED"]);
 let panels = 0; // the same film may be shown twice (awaiting review, and found by its id): ids stay unique
+
+function protectionSummary(film) {
+  const asked = film.protect_identity || {};
+  const kinds = [asked.faces ? "faces blurred" : null, asked.voice ? "voice disguised" : null].filter(Boolean);
+  if (!kinds.length) return "Identity protection: none asked.";
+  const ready = film.preview ? film.preview.protected : false;
+  return `Identity protection: ${kinds.join(", ")}. ` + (ready
+    ? "The protected version is ready."
+    : "The protected version is not ready yet: this preview is not protected, and the film cannot be published.");
+}
 
 export function filmPanel(initial, key) {
   let film = initial;
@@ -115,6 +126,18 @@ export function filmPanel(initial, key) {
       }) }, "Highlight");
   }
 
+  // Identity protection (docs/PROTECTION.md): on or off before publishing, one toggle per kind.
+  function protectionToggles() {
+    const asked = film.protect_identity || {};
+    const toggle = (kind, label) => el("button", { type: "button", class: "toggle", "aria-pressed": String(Boolean(asked[kind])),
+      "data-action": `protect-${kind}`,
+      onclick: () => act("Changing the identity protection", "PUT", "/protection", {
+        body: { faces: Boolean(asked.faces), voice: Boolean(asked.voice), [kind]: !asked[kind] },
+        done: protectionSummary,
+      }) }, label);
+    return [toggle("faces", "Blur faces"), toggle("voice", "Disguise voice")];
+  }
+
   function takeDownControls() {
     const start = el("button", { type: "button", class: "danger", "data-action": "take-down" }, "Take down…");
     const confirm = el("div", { class: "confirm", role: "group", "aria-label": "Confirm the takedown", hidden: true },
@@ -161,6 +184,7 @@ export function filmPanel(initial, key) {
         onclick: () => act("Unpublishing", "POST", "/unpublish") }, "Unpublish"));
     }
     if (TRANSCODED.has(film.status)) actions.push(highlightToggle());
+    if (film.status !== "PUBLISHED") actions.push(...protectionToggles());
     actions.push(...takeDownControls());
     const author = film.author ? `${film.author.first_name}, ${film.author.age}` : "";
     const languages = film.subtitle_languages || [];
@@ -172,6 +196,7 @@ export function filmPanel(initial, key) {
         film.duration_s ? `${film.duration_s} s` : null].filter(Boolean).join(" · ")),
       el("p", { class: "film-meta" },
         `Status: ${film.status}. ${consent}${film.sensitive ? " Flagged sensitive." : ""}${highlighted}${subtitled}`),
+      el("p", { class: "film-meta protection" }, protectionSummary(film)),
       el("p", { class: "film-meta id" }, `Film id: ${film.video_id}`),
       watch(),
       el("div", { class: "actions" }, actions.filter(Boolean)),

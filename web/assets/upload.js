@@ -54,6 +54,10 @@ function metadata(file) {
     content_type: CONTENT_TYPES[extension] || file.type || "application/octet-stream",
   };
   for (const name of ["language", "workshop", "description"]) if (text(name)) body[name] = text(name);
+  // Asked per film: the facilitator knows which child must not be recognised.
+  const faces = data.get("protect_faces") === "on";
+  const voice = data.get("protect_voice") === "on";
+  if (faces || voice) body.protect_identity = { faces, voice };
   return body;
 }
 
