@@ -86,7 +86,7 @@ def check_publishable(film: Mapping[str, Any], safeguarding_confirmed: bool) -> 
             "safeguarding review is done.",
             "safeguarding_required",
         )
-    check_protected(film)
+    check_protected(film.get("protect_identity"), film.get("protection_applied"))
 
 
 def _text(value: Any, field: str, max_chars: int, required: bool) -> str | None:

@@ -40,24 +40,23 @@ def parse_protection(value: Any, field: str = "protect_identity") -> dict[str, b
     return asked if any(asked.values()) else None
 
 
-def requested(film: Mapping[str, Any]) -> dict[str, bool] | None:
-    asked = film.get("protect_identity") or {}
-    return {kind: bool(asked.get(kind)) for kind in KINDS} if any(asked.get(kind) for kind in KINDS) else None
+def requested(asked: Mapping[str, Any] | None) -> dict[str, bool] | None:
+    """What a film's `protect_identity` asks for, or None when it asks for nothing."""
+    wanted = {kind: bool((asked or {}).get(kind)) for kind in KINDS}
+    return wanted if any(wanted.values()) else None
 
 
-def outputs_protected(film: Mapping[str, Any]) -> bool:
-    """True when the film's outputs carry every protection asked for (or none is asked)."""
-    asked = requested(film)
-    if asked is None:
-        return True
-    applied = film.get("protection_applied") or {}
-    return all(applied.get(kind) for kind, wanted in asked.items() if wanted)
+def outputs_protected(asked: Mapping[str, Any] | None, applied: Mapping[str, Any] | None) -> bool:
+    """True when outputs carrying `applied` (a film's `protection_applied`) give every protection asked."""
+    wanted = requested(asked)
+    return wanted is None or all((applied or {}).get(kind) for kind, on in wanted.items() if on)
 
 
-def check_protected(film: Mapping[str, Any]) -> None:
-    if not outputs_protected(film):
-        asked = requested(film) or {}
-        what = " and ".join({"faces": "blurred faces", "voice": "a disguised voice"}[k] for k, v in asked.items() if v)
+def check_protected(asked: Mapping[str, Any] | None, applied: Mapping[str, Any] | None) -> None:
+    if not outputs_protected(asked, applied):
+        wanted = requested(asked) or {}
+        names = {"faces": "blurred faces", "voice": "a disguised voice"}
+        what = " and ".join(names[kind] for kind, on in wanted.items() if on)
         raise ConflictError(
             f"Identity protection was asked for this film ({what}) and its protected version is not ready yet: "
             "it can be published once the protection stage has made it (the editor's view shows when).",

@@ -69,7 +69,7 @@ def for_editor(deps: Dependencies, film: dict[str, Any]) -> dict[str, Any]:
             "video_url": deps.media.presign_get(video_key, PREVIEW_TTL_S),
             "poster_url": deps.media.presign_get(poster_key, PREVIEW_TTL_S) if poster_key else None,
             # False while protection is asked and not yet applied: this preview still shows faces.
-            "protected": outputs_protected(film),
+            "protected": outputs_protected(film.get("protect_identity"), film.get("protection_applied")),
         }
     return view
 

@@ -23,11 +23,12 @@ def test_anything_else_is_refused_with_its_own_code(value: object) -> None:
 
 
 def test_a_film_is_protected_when_its_outputs_carry_at_least_what_was_asked() -> None:
-    assert outputs_protected({})
-    asked = {"protect_identity": {"faces": True, "voice": True}}
-    assert not outputs_protected(asked)
-    assert not outputs_protected({**asked, "protection_applied": {"faces": True, "voice": False}})
-    assert outputs_protected({**asked, "protection_applied": {"faces": True, "voice": True}})
+    assert outputs_protected(None, None)
+    assert outputs_protected({"faces": False, "voice": False}, None)
+    asked = {"faces": True, "voice": True}
+    assert not outputs_protected(asked, None)
+    assert not outputs_protected(asked, {"faces": True, "voice": False})
+    assert outputs_protected(asked, {"faces": True, "voice": True})
     with pytest.raises(ConflictError) as pending:
-        check_protected({**asked, "protection_applied": {"faces": True, "voice": False}})
+        check_protected(asked, {"faces": True, "voice": False})
     assert pending.value.code == "protection_pending"
