@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from chalicelib.domain.errors import MediaError
 from chalicelib.domain.faces import BlurRegion, Box, Sample, blur_regions
 from chalicelib.media.frames import SampledFrames
 
@@ -40,5 +41,7 @@ def find_blur_regions(
         tuple(Box(b.x1 * frames.scale, b.y1 * frames.scale, b.x2 * frames.scale, b.y2 * frames.scale) for b in boxes)
         for boxes in (detector.detect(frame) for frame in frames)
     ]
+    if len(frames.times_s) != len(found):  # every frame read must have its time, or a box could land off its face
+        raise MediaError(f"ffmpeg timed {len(frames.times_s)} of the {len(found)} frames sampled for face detection.")
     samples = [Sample(time_s, faces) for time_s, faces in zip(frames.times_s, found, strict=True)]
     return blur_regions(samples, duration_s, width, height)

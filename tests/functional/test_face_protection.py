@@ -127,3 +127,13 @@ def test_the_rest_of_the_picture_is_unchanged(protected: Protected) -> None:
             rgb2gray(unblurred[index]), rgb2gray(output[index]), data_range=1.0, full=True
         )
         assert similarity_map[outside].mean() > 0.98, f"{clip.path.stem}: frame {index} changed outside the faces"
+
+
+def test_boxes_found_on_a_picture_scaled_down_for_detection_land_on_the_faces(tmp_path, detector) -> None:
+    clip = make_face_clip("two_faces", tmp_path)
+    regions = find_blur_regions(
+        str(clip.path), detector, width=WIDTH, height=HEIGHT, duration_s=SECONDS, timeout_s=120, max_width=240
+    )
+    for time_s, faces in zip(clip.frame_times, clip.faces, strict=True):
+        for face in faces:
+            assert any(box.contains(face) for box in active(regions, time_s)), f"face {face} bare at {time_s:.2f} s"
