@@ -18,11 +18,10 @@ from chalicelib.domain.catalog import editor_view, listing_facets, preview_keys,
 from chalicelib.domain.editorial import check_publishable, parse_consent, parse_edit
 from chalicelib.domain.errors import ConflictError, InvalidRequestError, NotFoundError, StaleTransitionError
 from chalicelib.domain.film import Status, is_video_id
+from chalicelib.domain.object_keys import media_of, media_paths, staging_of, subtitles_key, uploads_of
 from chalicelib.domain.subtitles import parse_language, parse_subtitles, to_webvtt
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.transcode import MEDIA_PREFIX, STAGING_PREFIX
-from chalicelib.services.uploads import UPLOADS_PREFIX
 
 REVIEW_PAGE = 100
 # Long enough to watch a film and decide; the links are made anew each time the page asks.
@@ -121,9 +120,7 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
                                                             Status.UNPUBLISHED.value):  # fmt: skip
         raise ConflictError(f"Film {video_id} is {film['status']}; subtitles are added once it is READY.")
     vtt = to_webvtt(parse_subtitles(data, float(film["duration_s"])))
-    # A new key for new text: a corrected translation is never hidden behind a cached old one.
-    digest = hashlib.sha256(vtt.encode("utf-8")).hexdigest()[:12]
-    key = f"{MEDIA_PREFIX}{video_id}/subtitles/{language}-{digest}.vtt"
+    key = subtitles_key(video_id, language, hashlib.sha256(vtt.encode("utf-8")).hexdigest()[:12])
     with tempfile.TemporaryDirectory(prefix="omjr-subtitles-") as folder:
         path = os.path.join(folder, f"{language}.vtt")
         with open(path, "w", encoding="utf-8") as file:
@@ -157,10 +154,10 @@ def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
         count("FilmsTakenDown")
         _audit(deps, editor, video_id, at, action="taken_down", details={"was": film["status"]})
     # Objects go after the catalog says DELETED: a transcode finishing now sees it and cleans up too.
-    removed = deps.uploads.delete_prefix(f"{UPLOADS_PREFIX}{video_id}/")
-    removed += deps.media.delete_prefix(f"{MEDIA_PREFIX}{video_id}/")
-    removed += deps.media.delete_prefix(f"{STAGING_PREFIX}{video_id}/")
-    deps.media_cache.invalidate(f"/{MEDIA_PREFIX}{video_id}/*")
+    removed = deps.uploads.delete_prefix(uploads_of(video_id))
+    removed += deps.media.delete_prefix(media_of(video_id))
+    removed += deps.media.delete_prefix(staging_of(video_id))
+    deps.media_cache.invalidate(media_paths(video_id))
     logger.info("film taken down", extra={"video_id": video_id, "objects_removed": removed})
     return {"video_id": video_id, "status": Status.DELETED.value}
 
@@ -187,9 +184,9 @@ def _sync_media(deps: Dependencies, video_id: str, *, empty_cache: bool = True) 
 
 def _set_media_public(deps: Dependencies, video_id: str, *, public: bool, empty_cache: bool = True) -> None:
     """A film's media become readable through the CDN, or stop being so at once (its cache emptied)."""
-    deps.media.set_public(f"{MEDIA_PREFIX}{video_id}/", public)
+    deps.media.set_public(media_of(video_id), public)
     if not public and empty_cache:
-        deps.media_cache.invalidate(f"/{MEDIA_PREFIX}{video_id}/*")
+        deps.media_cache.invalidate(media_paths(video_id))
 
 
 def audit_trail(deps: Dependencies, video_id: str) -> dict[str, Any]:

@@ -17,27 +17,29 @@ from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, StaleTransitionError
 from chalicelib.domain.film import Status
 from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
+from chalicelib.domain.object_keys import (
+    POSTER_NAME,
+    SPRITE_NAME,
+    STORYBOARD_NAME,
+    media_key,
+    media_of,
+    rendition_key,
+    staging_run,
+)
 from chalicelib.domain.rules import ValidationLimits, check_duration
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
-from chalicelib.media.transcode import SPRITE_NAME, Outputs, TranscodePlan, transcode
+from chalicelib.media.transcode import Outputs, TranscodePlan, transcode
 from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.outcomes import fail, reject, seconds_left
 
-MEDIA_PREFIX = "films/"
-STAGING_PREFIX = "staging/"
-STORYBOARD_NAME = "storyboard.vtt"
 # Time kept back from the Lambda's deadline to upload outputs and record the outcome:
 # 20 s, or a quarter of the time there is when that is less.
 RESERVE_S = 20.0
 # Read no more than this far past the longest valid film, whatever the header claims.
 DECODE_MARGIN_S = 1.0
-
-
-def media_prefix(video_id: str) -> str:
-    return f"{MEDIA_PREFIX}{video_id}/"
 
 
 def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> None:
@@ -140,7 +142,7 @@ def _left_while_transcoding(deps: Dependencies, video_id: str) -> None:
     """The film moved on while it was transcoded. A takedown wins: nothing of the film is left behind."""
     film = deps.catalog.get_film(video_id)
     if film is not None and film["status"] == Status.DELETED.value:
-        deps.media.delete_prefix(media_prefix(video_id))
+        deps.media.delete_prefix(media_of(video_id))
         logger.info("film was taken down while it was transcoded; its outputs were removed")
     else:
         logger.info("film left TRANSCODING while it was transcoded", extra={"status": film and film["status"]})
@@ -148,24 +150,23 @@ def _left_while_transcoding(deps: Dependencies, video_id: str) -> None:
 
 def _store_outputs(deps: Dependencies, video_id: str, plan: TranscodePlan, outputs: Outputs) -> dict[str, Any]:
     """Upload under a private staging prefix, then promote: a killed run never leaves half a film in films/."""
-    prefix = media_prefix(video_id)
-    staging = f"{STAGING_PREFIX}{video_id}/{uuid.uuid4().hex}/"
+    staging = staging_run(video_id, uuid.uuid4().hex)
     renditions = []
     for rendition in plan.renditions:
         deps.media.upload(outputs.renditions[rendition.name], f"{staging}{rendition.name}.mp4", "video/mp4")
-        key = f"{prefix}{rendition.name}.mp4"
+        key = rendition_key(video_id, rendition.name)
         renditions.append({"name": rendition.name, "key": key, "width": rendition.width, "height": rendition.height})
     deps.media.upload(outputs.sprite, f"{staging}{SPRITE_NAME}", "image/jpeg")
     storyboard = os.path.join(os.path.dirname(outputs.sprite), STORYBOARD_NAME)
     with open(storyboard, "w", encoding="utf-8") as file:
         file.write(storyboard_vtt(plan.sprite, SPRITE_NAME))
     deps.media.upload(storyboard, f"{staging}{STORYBOARD_NAME}", "text/vtt")
-    deps.media.upload(outputs.poster, f"{staging}poster.jpg", "image/jpeg")
+    deps.media.upload(outputs.poster, f"{staging}{POSTER_NAME}", "image/jpeg")
     # The poster last: its presence says the set is complete.
-    deps.media.promote(staging, prefix, last="poster.jpg")
+    deps.media.promote(staging, media_of(video_id), last=POSTER_NAME)
     return {
         "renditions": renditions,
-        "poster_key": f"{prefix}poster.jpg",
-        "sprite_key": f"{prefix}{SPRITE_NAME}",
-        "storyboard_key": f"{prefix}{STORYBOARD_NAME}",
+        "poster_key": media_key(video_id, POSTER_NAME),
+        "sprite_key": media_key(video_id, SPRITE_NAME),
+        "storyboard_key": media_key(video_id, STORYBOARD_NAME),
     }

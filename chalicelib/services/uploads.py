@@ -11,27 +11,15 @@ from chalicelib.clock import now_iso
 from chalicelib.config import Settings
 from chalicelib.domain.catalog import upload_view
 from chalicelib.domain.errors import ForbiddenError, NotFoundError
-from chalicelib.domain.film import Status, is_video_id
+from chalicelib.domain.film import Status
 from chalicelib.domain.metadata import parse_upload_request
 from chalicelib.domain.multipart import PartPlan, parse_multipart_flag
+from chalicelib.domain.object_keys import upload_key
 from chalicelib.observability import count, logger
 from chalicelib.services.access import Caller
 from chalicelib.services.dependencies import Dependencies
 
-UPLOADS_PREFIX = "uploads/"
 MAX_LISTED_UPLOADS = 100
-
-
-def upload_key(video_id: str, extension: str) -> str:
-    """The server chooses the key; nothing of the uploader's filename reaches it but a checked extension."""
-    return f"{UPLOADS_PREFIX}{video_id}/source{extension}"
-
-
-def video_id_from_key(key: str) -> str | None:
-    parts = key.split("/")
-    if len(parts) != 3 or parts[0] + "/" != UPLOADS_PREFIX or not parts[2].startswith("source."):
-        return None
-    return parts[1] if is_video_id(parts[1]) else None
 
 
 def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, Any]:

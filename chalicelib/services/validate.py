@@ -12,6 +12,7 @@ from chalicelib.adapters.s3_events import ObjectCreated, objects_created
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, StaleTransitionError
 from chalicelib.domain.film import Status
+from chalicelib.domain.object_keys import video_id_from_upload_key
 from chalicelib.domain.rules import check_size, check_source
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError
@@ -20,7 +21,6 @@ from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.messages import transcode_message
 from chalicelib.services.outcomes import fail, reject, seconds_left
-from chalicelib.services.uploads import video_id_from_key
 
 # Long enough for a slow probe, short enough that a leaked URL is soon worthless.
 PROBE_URL_TTL_S = 300
@@ -32,7 +32,7 @@ def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> N
         if created.bucket != deps.settings.uploads_bucket:
             logger.warning("ignoring an event from another bucket", extra={"bucket": created.bucket})
             continue
-        video_id = video_id_from_key(created.key)
+        video_id = video_id_from_upload_key(created.key)
         if video_id is None:
             logger.warning("ignoring an object outside the upload layout", extra={"key": created.key})
             continue

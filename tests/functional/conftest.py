@@ -20,6 +20,7 @@ from moto.server import ThreadedMotoServer
 import app as app_module
 from chalicelib import wiring
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+from chalicelib.domain.object_keys import upload_key
 from chalicelib.services.access import EDITOR, FIELD_OFFICE, create_key
 from local import chalice_config
 from local.lambda_context import LocalLambdaContext
@@ -68,7 +69,7 @@ class Stack:
 
     def put_upload(self, video_id: str, path: Path, extension: str = ".mp4") -> None:
         """What the browser's presigned POST does: the file lands at the server-chosen key."""
-        key = f"uploads/{video_id}/source{extension}"
+        key = upload_key(video_id, extension)
         self.client("s3").put_object(Bucket=self.name("UploadsBucket"), Key=key, Body=path.read_bytes())
 
 
