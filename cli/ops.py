@@ -33,14 +33,14 @@ def status(target: Target) -> dict[str, Any]:
     oldest = []
     for state in sorted(PROCESSING):
         for video_id in catalog.list_by_status(state, now, STUCK_SHOWN):
-            film = catalog.get_film(video_id) or {}
-            oldest.append({"video_id": video_id, "status": state.value, "since": film.get("status_changed_at")})
-    failed = [catalog.get_film(v) or {} for v in catalog.list_by_status(Status.FAILED, now, STUCK_SHOWN)]
+            film = catalog.get_film(video_id)
+            oldest.append({"video_id": video_id, "status": state.value, "since": film and film.status_changed_at})
+    failed = [catalog.get_film(v) for v in catalog.list_by_status(Status.FAILED, now, STUCK_SHOWN)]
     return {
         "films": {name: number for name, number in films.items() if number},
         "dead_letter_queues": dead,
         "oldest_in_processing": sorted(oldest, key=lambda film: film["since"] or "")[:STUCK_SHOWN],
-        "failed": [{"video_id": f.get("video_id"), "reason": f.get("reason")} for f in failed],
+        "failed": [{"video_id": f.video_id, "reason": f.reason} for f in failed if f is not None],
     }
 
 

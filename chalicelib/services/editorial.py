@@ -10,14 +10,14 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from chalicelib.adapters.dynamodb_catalog import Listing
 from chalicelib.clock import now_iso
-from chalicelib.domain.catalog import editor_view, listing_facets, preview_keys, public_record
+from chalicelib.domain.catalog import Listing, editor_view, listing_facets, preview_keys, public_record
 from chalicelib.domain.editorial import check_publishable, parse_consent, parse_edit
 from chalicelib.domain.errors import ConflictError, InvalidRequestError, NotFoundError, StaleTransitionError
-from chalicelib.domain.film import Status, is_video_id
+from chalicelib.domain.film import Film, Status, SubtitleTrack, is_video_id
 from chalicelib.domain.object_keys import media_of, media_paths, staging_of, subtitles_key, uploads_of
 from chalicelib.domain.subtitles import parse_language, parse_subtitles, to_webvtt
 from chalicelib.observability import count, logger
@@ -26,13 +26,9 @@ from chalicelib.services.dependencies import Dependencies
 REVIEW_PAGE = 100
 # Long enough to watch a film and decide; the links are made anew each time the page asks.
 PREVIEW_TTL_S = 3600
-# What a takedown keeps: a tombstone (id, status, times), so a late event can never bring the film
-# back. Everything else about the film and the child goes.
-TOMBSTONE_FIELDS = frozenset({"pk", "sk", "video_id", "status", "status_changed_at", "created_at", "history",
-                              "gsi3pk", "gsi3sk", "version"})  # fmt: skip
 
 
-def for_editor(deps: Dependencies, film: dict[str, Any]) -> dict[str, Any]:
+def for_editor(deps: Dependencies, film: Film) -> dict[str, Any]:
     """The editor's view of a film, with short-lived links to watch it whatever its status: a film
     is reviewed before it is published, while its media are not public."""
     view = editor_view(film)
@@ -76,12 +72,12 @@ def highlight(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict
 
 def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
     film = _film(deps, video_id)
-    if film["status"] not in (Status.READY.value, Status.UNPUBLISHED.value):
-        raise ConflictError(f"Film {video_id} is {film['status']}; only a READY or UNPUBLISHED film can be published.")
+    if film.status not in (Status.READY, Status.UNPUBLISHED):
+        raise ConflictError(f"Film {video_id} is {film.status}; only a READY or UNPUBLISHED film can be published.")
     confirmed = isinstance(body, Mapping) and body.get("safeguarding_confirmed") is True
     check_publishable(film, confirmed)
     at = now_iso()
-    published = {**film, "published_at": at}
+    published = replace(film, published_at=at)
     fields: dict[str, Any] = {"published_at": at}
     if confirmed:
         fields["safeguarding"] = {"confirmed_by": editor, "confirmed_at": at}
@@ -99,8 +95,8 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
 
 def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     film = _film(deps, video_id)
-    if film["status"] != Status.PUBLISHED.value:
-        raise ConflictError(f"Film {video_id} is {film['status']}; only a PUBLISHED film can be unpublished.")
+    if film.status is not Status.PUBLISHED:
+        raise ConflictError(f"Film {video_id} is {film.status}; only a PUBLISHED film can be unpublished.")
     at = now_iso()
     listing = Listing(deps.catalog.listed_facets(video_id), [], {})
     _set_media_public(deps, video_id, public=False)  # first: if anything fails after, it fails private
@@ -116,26 +112,25 @@ def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
 def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str, data: bytes) -> dict[str, Any]:
     language = parse_language(language)
     film = _film(deps, video_id)
-    if not film.get("duration_s") or film["status"] not in (Status.READY.value, Status.PUBLISHED.value,
-                                                            Status.UNPUBLISHED.value):  # fmt: skip
-        raise ConflictError(f"Film {video_id} is {film['status']}; subtitles are added once it is READY.")
-    vtt = to_webvtt(parse_subtitles(data, float(film["duration_s"])))
+    if not film.duration_s or film.status not in (Status.READY, Status.PUBLISHED, Status.UNPUBLISHED):
+        raise ConflictError(f"Film {video_id} is {film.status}; subtitles are added once it is READY.")
+    vtt = to_webvtt(parse_subtitles(data, film.duration_s))
     key = subtitles_key(video_id, language, hashlib.sha256(vtt.encode("utf-8")).hexdigest()[:12])
     with tempfile.TemporaryDirectory(prefix="omjr-subtitles-") as folder:
         path = os.path.join(folder, f"{language}.vtt")
         with open(path, "w", encoding="utf-8") as file:
             file.write(vtt)
         deps.media.upload(path, key, "text/vtt")  # private until the catalog knows of it
-    subtitles = [s for s in film.get("subtitles", []) if s["language"] != language]
-    subtitles = sorted([*subtitles, {"language": language, "key": key}], key=lambda s: str(s["language"]))
+    others = [s for s in film.subtitles if s.language != language]
+    subtitles = tuple(sorted([*others, SubtitleTrack(language, key)], key=lambda s: s.language))
     try:
         edited = _edit(deps, editor, video_id, {"subtitles": subtitles}, action="subtitles_added",
                        details={"language": language})  # fmt: skip
     except Exception:
-        if all(s["key"] != key for s in film.get("subtitles", [])):
+        if all(s.key != key for s in film.subtitles):
             deps.media.delete_prefix(key)  # lost a race (an unpublish, a takedown): leave nothing behind
         raise
-    if edited["status"] == Status.PUBLISHED.value:
+    if edited["status"] == Status.PUBLISHED:
         _sync_media(deps, video_id)  # public with the rest; private with the rest if unpublished meanwhile
     return edited
 
@@ -146,13 +141,13 @@ def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     if film is None:
         raise NotFoundError(f"No film {video_id!r}.")
     at = now_iso()
-    if film["status"] != Status.DELETED.value:
-        # Whatever listings the film stands in, whatever anyone believed its status to be.
+    if film.status is not Status.DELETED:
+        # Whatever listings the film stands in, whatever anyone believed its status to be. The
+        # catalog keeps a tombstone: nothing else of the film or the child.
         listing = Listing(deps.catalog.listed_facets(video_id), [], {})
-        personal = sorted(set(film) - TOMBSTONE_FIELDS)
-        _change(deps, film, at, target=Status.DELETED, remove_fields=personal, listing=listing)
+        _change(deps, film, at, target=Status.DELETED, listing=listing)
         count("FilmsTakenDown")
-        _audit(deps, editor, video_id, at, action="taken_down", details={"was": film["status"]})
+        _audit(deps, editor, video_id, at, action="taken_down", details={"was": film.status.value})
     # Objects go after the catalog says DELETED: a transcode finishing now sees it and cleans up too.
     removed = deps.uploads.delete_prefix(uploads_of(video_id))
     removed += deps.media.delete_prefix(media_of(video_id))
@@ -178,8 +173,8 @@ def _sync_media(deps: Dependencies, video_id: str, *, empty_cache: bool = True) 
     """After a race, or as a repair: a film's media are public exactly when the catalog, read now,
     says PUBLISHED."""
     film = deps.catalog.get_film(video_id)
-    if film is not None and film["status"] != Status.DELETED.value:
-        _set_media_public(deps, video_id, public=film["status"] == Status.PUBLISHED.value, empty_cache=empty_cache)
+    if film is not None and film.status is not Status.DELETED:
+        _set_media_public(deps, video_id, public=film.status is Status.PUBLISHED, empty_cache=empty_cache)
 
 
 def _set_media_public(deps: Dependencies, video_id: str, *, public: bool, empty_cache: bool = True) -> None:
@@ -202,23 +197,24 @@ def _edit(deps: Dependencies, editor: str, video_id: str, changes: dict[str, Any
     set_fields = {key: value for key, value in changes.items() if value is not None}
     removed = [key for key, value in changes.items() if value is None]
     listing = None
-    if film["status"] == Status.PUBLISHED.value:
-        if changes.get("sensitive") and not film.get("sensitive"):
+    if film.status is Status.PUBLISHED:
+        if changes.get("sensitive") and not film.sensitive:
             raise ConflictError("Unpublish the film before flagging it sensitive: it may then be published again "
                                 "only with a safeguarding confirmation.", "unpublish_first")  # fmt: skip
-        edited = {**{k: v for k, v in film.items() if k not in removed}, **set_fields}
+        edited = replace(film, **changes)
         listing = Listing(deps.catalog.listed_facets(video_id), listing_facets(edited), public_record(edited))
-    _change(deps, film, at, expect=frozenset({Status(film["status"])}), set_fields=set_fields,
-            remove_fields=removed, listing=listing)  # fmt: skip
+    _change(
+        deps, film, at, expect=frozenset({film.status}), set_fields=set_fields, remove_fields=removed, listing=listing
+    )
     _audit(deps, editor, video_id, at, action=action, details=details)
     return for_editor(deps, _film(deps, video_id))
 
 
-def _change(deps: Dependencies, film: dict[str, Any], at: str, **change: Any) -> None:
+def _change(deps: Dependencies, film: Film, at: str, **change: Any) -> None:
     """Applies a change to the film as it was read: if another editor changed it meanwhile, nothing happens."""
-    video_id = film["video_id"]
+    video_id = film.video_id
     try:
-        deps.catalog.change(video_id, at, version=int(film.get("version", 0)), **change)
+        deps.catalog.change(video_id, at, version=film.version, **change)
     except StaleTransitionError:
         raise ConflictError(f"Film {video_id} changed while this request ran; load it again and retry.") from None
 
@@ -227,8 +223,8 @@ def _audit(deps: Dependencies, editor: str, video_id: str, at: str, *, action: s
     deps.catalog.record_audit(video_id, at, {"actor": editor, "action": action, "details": details})
 
 
-def _film(deps: Dependencies, video_id: str) -> dict[str, Any]:
+def _film(deps: Dependencies, video_id: str) -> Film:
     film = deps.catalog.get_film(video_id)
-    if film is None or film["status"] == Status.DELETED.value:
+    if film is None or film.status is Status.DELETED:
         raise NotFoundError(f"No film {video_id!r}.")
     return film

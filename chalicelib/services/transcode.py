@@ -70,7 +70,7 @@ def _raise(error: Exception) -> None:
 
 def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
     film = deps.catalog.get_film(video_id)
-    if film is None or film["status"] != Status.TRANSCODING.value:
+    if film is None or film.status is not Status.TRANSCODING:
         logger.info("ignoring a transcode request for a film not in TRANSCODING")
         return
     started = time.monotonic()
@@ -78,7 +78,7 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
     # one film's files to the next invocation.
     with tempfile.TemporaryDirectory(prefix="omjr-transcode-") as workdir:
         source_path = os.path.join(workdir, "source")
-        deps.uploads.download(film["upload_key"], source_path)
+        deps.uploads.download(film.upload_key, source_path)
         out_dir = os.path.join(workdir, "out")
         os.mkdir(out_dir)
         try:
@@ -114,7 +114,7 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         _left_while_transcoding(deps, video_id)
         return
     count("FilmsReady")
-    uploaded = next((step["at"] for step in reversed(film.get("history", [])) if step["status"] == "UPLOADED"), None)
+    uploaded = film.entered(Status.UPLOADED)
     if uploaded:
         waited = datetime.now(UTC) - datetime.fromisoformat(uploaded.replace("Z", "+00:00"))
         measure("UploadToReadySeconds", waited.total_seconds(), MetricUnit.Seconds)
@@ -141,11 +141,11 @@ def plan_transcode(source_path: str, limits: ValidationLimits) -> TranscodePlan:
 def _left_while_transcoding(deps: Dependencies, video_id: str) -> None:
     """The film moved on while it was transcoded. A takedown wins: nothing of the film is left behind."""
     film = deps.catalog.get_film(video_id)
-    if film is not None and film["status"] == Status.DELETED.value:
+    if film is not None and film.status is Status.DELETED:
         deps.media.delete_prefix(media_of(video_id))
         logger.info("film was taken down while it was transcoded; its outputs were removed")
     else:
-        logger.info("film left TRANSCODING while it was transcoded", extra={"status": film and film["status"]})
+        logger.info("film left TRANSCODING while it was transcoded", extra={"status": film and film.status.value})
 
 
 def _store_outputs(deps: Dependencies, video_id: str, plan: TranscodePlan, outputs: Outputs) -> dict[str, Any]:

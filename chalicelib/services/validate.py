@@ -48,16 +48,16 @@ def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> N
 def validate_once(deps: Dependencies, video_id: str, created: ObjectCreated, context: Any) -> None:
     """Validation runs once per object version and attempt, however often its event arrives."""
     film = deps.catalog.get_film(video_id)
-    if film is None or film["status"] in (Status.DELETED.value, Status.EXPIRED.value):
+    if film is None or film.status in (Status.DELETED, Status.EXPIRED):
         # A file that arrives for no film, after a takedown or after its upload expired, is a child's raw
         # video with no owner: delete it.
         deps.uploads.delete_prefix(created.key)
         logger.warning("deleted an upload no film expects", extra={"key": created.key})
         return
-    if film.get("upload_key") != created.key:
+    if film.upload_key != created.key:
         logger.warning("ignoring an object at a key this film does not use", extra={"key": created.key})
         return
-    key = {"bucket": created.bucket, "key": created.key, "etag": created.etag, "attempt": film.get("attempt", 0)}
+    key = {"bucket": created.bucket, "key": created.key, "etag": created.etag, "attempt": film.attempt}
     deps.idempotency.run_once(
         "validate_upload", key, context, lambda: validate_upload(deps, video_id, created, seconds_left(context))
     )
@@ -67,7 +67,7 @@ def validate_upload(deps: Dependencies, video_id: str, created: ObjectCreated, d
     film = deps.catalog.get_film(video_id)
     if film is None:
         return
-    status = Status(film["status"])
+    status = film.status
     try:
         if status is Status.AWAITING_UPLOAD:
             count("UploadsReceived")
@@ -81,7 +81,7 @@ def validate_upload(deps: Dependencies, video_id: str, created: ObjectCreated, d
     except StaleTransitionError:
         logger.info("a concurrent delivery already took this upload")
         return
-    if status is Status.TRANSCODING and film.get("upload_etag") == created.etag:
+    if status is Status.TRANSCODING and film.upload_etag == created.etag:
         # A retry after the status moved but before the transcoder heard of it: tell it (again).
         deps.transcode_queue.send(transcode_message(film))
         return

@@ -177,7 +177,7 @@ def test_editor_routes_need_an_editor_key(api, stack, path):
 def test_two_editors_acting_on_what_they_read_cannot_both_win(api, stack, clips):
     video_id = ready_film(api, stack, clips)
     catalog = wiring.dependencies().catalog
-    version = int(catalog.get_film(video_id).get("version", 0))
+    version = catalog.get_film(video_id).version
     catalog.change(video_id, "2026-11-25T00:00:00.000Z", expect=frozenset({Status.READY}),
                    set_fields={"title": "First"}, version=version)  # fmt: skip
     with pytest.raises(StaleTransitionError):

@@ -1,13 +1,29 @@
 from chalicelib.domain.catalog import listing_facets, public_record, public_view, upload_view
+from chalicelib.domain.film import Film, FilmRendition, Status
+from chalicelib.domain.metadata import Author
 
-FILM = {
-    "video_id": "0b8f6a52-8a0e-4f1e-9a53-2a4f7d3e2c11", "status": "PUBLISHED", "title": "My street", "country": "AZ",
-    "topics": ["violence", "hiv-aids"], "workshop": "baku-2012", "author": {"first_name": "Leyla", "age": 14},
-    "office_id": "office-az", "upload_key": "uploads/x/source.mp4", "upload_etag": "abc", "reason": "internal",
-    "reason_code": "x", "filename": "leyla aliyeva.mp4", "duration_s": 60.0, "published_at": "2026-11-25T10:00:00Z",
-    "renditions": [{"name": "720p", "key": "films/x/720p.mp4", "width": 1280, "height": 720}],
-    "poster_key": "films/x/poster.jpg", "sprite_key": "films/x/sprite.jpg",
-}  # fmt: skip
+FILM = Film(
+    video_id="0b8f6a52-8a0e-4f1e-9a53-2a4f7d3e2c11",
+    status=Status.PUBLISHED,
+    created_at="2026-11-25T09:00:00Z",
+    status_changed_at="2026-11-25T10:00:00Z",
+    title="My street",
+    country="AZ",
+    topics=("violence", "hiv-aids"),
+    workshop="baku-2012",
+    author=Author("Leyla", 14),
+    office_id="office-az",
+    upload_key="uploads/x/source.mp4",
+    upload_etag="abc",
+    reason="internal",
+    reason_code="x",
+    filename="leyla aliyeva.mp4",
+    duration_s=60.0,
+    published_at="2026-11-25T10:00:00Z",
+    renditions=(FilmRendition("720p", "films/x/720p.mp4", 1280, 720),),
+    poster_key="films/x/poster.jpg",
+    sprite_key="films/x/sprite.jpg",
+)
 
 
 def test_public_view_holds_only_public_fields():
