@@ -1,5 +1,6 @@
-"""Chalice HTTP middleware: one JSON log line per request with its request id and film, and the
-request's metrics flushed, as the pipeline handlers do through `observability.observed`."""
+"""Chalice HTTP middleware: one JSON log line per request with its request id and film. It runs
+inside `observability.observe_every_function`, which adds the Lambda context and cold start to
+every line and flushes the request's metrics, as for every other function."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable
 
 from chalice.app import Request, Response
 
-from chalicelib.observability import logger, metrics
+from chalicelib.observability import logger
 
 
 def log_request(event: Request, get_response: Callable[[Request], Response]) -> Response:
@@ -19,5 +20,4 @@ def log_request(event: Request, get_response: Callable[[Request], Response]) -> 
         logger.info("request", extra={"method": event.method, "path": event.path, "status": response.status_code})
         return response
     finally:
-        metrics.flush_metrics()
         logger.remove_keys(["request_id", "video_id"])

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, StaleTransitionError
@@ -42,14 +43,14 @@ RESERVE_S = 20.0
 DECODE_MARGIN_S = 1.0
 
 
-def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> None:
+def handle_record(deps: Dependencies, record: SQSRecord, context: Any) -> None:
     """One SQS message from validation (or the sweep): transcode that film, once per attempt."""
     try:
-        message = json.loads(record["body"])
+        message = json.loads(record.body)
         video_id, etag, attempt = str(message["video_id"]), str(message["etag"]), int(message.get("attempt", 0))
     except (ValueError, KeyError, TypeError):
         # Retried with backoff like any failure, so it soon rests in the dead-letter queue, where operators see it.
-        unreadable = ValueError(f"unreadable transcode message: {record['body'][:200]!r}")
+        unreadable = ValueError(f"unreadable transcode message: {record.body[:200]!r}")
         deliver(record, deps.transcode_queue, work=functools.partial(_raise, unreadable))
         return
     logger.append_keys(video_id=video_id)
@@ -57,9 +58,7 @@ def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> N
     deliver(
         record,
         deps.transcode_queue,
-        work=lambda: deps.idempotency.run_once(
-            "transcode_film", key, context, lambda: transcode_film(deps, video_id, seconds_left(context))
-        ),
+        work=lambda: deps.idempotency.run_once(transcode_film, key, context, deps, video_id, seconds_left(context)),
         give_up=lambda reason: fail(deps, video_id, reason),
     )
 

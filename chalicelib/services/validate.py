@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.adapters.s3_events import ObjectCreated, objects_created
 from chalicelib.clock import now_iso
@@ -26,9 +27,9 @@ from chalicelib.services.outcomes import fail, reject, seconds_left
 PROBE_URL_TTL_S = 300
 
 
-def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> None:
+def handle_record(deps: Dependencies, record: SQSRecord, context: Any) -> None:
     """One SQS message: an S3 notification (or a retry shaped like one)."""
-    for created in objects_created(record["body"]):
+    for created in objects_created(record.body):
         if created.bucket != deps.settings.uploads_bucket:
             logger.warning("ignoring an event from another bucket", extra={"bucket": created.bucket})
             continue
@@ -58,9 +59,7 @@ def validate_once(deps: Dependencies, video_id: str, created: ObjectCreated, con
         logger.warning("ignoring an object at a key this film does not use", extra={"key": created.key})
         return
     key = {"bucket": created.bucket, "key": created.key, "etag": created.etag, "attempt": film.attempt}
-    deps.idempotency.run_once(
-        "validate_upload", key, context, lambda: validate_upload(deps, video_id, created, seconds_left(context))
-    )
+    deps.idempotency.run_once(validate_upload, key, context, deps, video_id, created, seconds_left(context))
 
 
 def validate_upload(deps: Dependencies, video_id: str, created: ObjectCreated, deadline_s: float) -> None:
