@@ -1,4 +1,4 @@
-"""A film as the use cases see it, and its lifecycle (PRODUCT.md): statuses and allowed transitions.
+"""A film as the use cases see it, and its lifecycle (docs/PIPELINE.md): statuses and allowed transitions.
 
 Every status change in the catalog is a conditional write built from `allowed_sources`, so a late or
 duplicate event can never move a film backwards. How a film is stored (table keys, indexes) is the
