@@ -16,7 +16,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.adapters.sqs_queue import SQSQueue
+from chalicelib import wiring
 from chalicelib.domain.film import PROCESSING, Status
 from chalicelib.services import editorial, recovery
 from cli.target import Target
@@ -28,7 +28,7 @@ def status(target: Target) -> dict[str, Any]:
     deps = target.dependencies()
     catalog = deps.catalog
     films = {s.value: catalog.count_by_status(s) for s in Status}
-    dead = {name: SQSQueue(deps.uploads_queue.client, url).depth() for name, url in target.dead_letter_queues.items()}
+    dead = {name: wiring.queue(url).depth() for name, url in target.dead_letter_queues.items()}
     now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     oldest = []
     for state in sorted(PROCESSING):
@@ -47,10 +47,8 @@ def status(target: Target) -> dict[str, Any]:
 def redrive(target: Target) -> dict[str, int]:
     deps = target.dependencies()
     destinations = {"uploads": deps.uploads_queue, "transcode": deps.transcode_queue}
-    client = deps.uploads_queue.client
     return {
-        name: recovery.redrive(SQSQueue(client, url), destinations[name])
-        for name, url in target.dead_letter_queues.items()
+        name: recovery.redrive(wiring.queue(url), destinations[name]) for name, url in target.dead_letter_queues.items()
     }
 
 

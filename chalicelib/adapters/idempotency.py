@@ -11,12 +11,10 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from chalicelib.domain.errors import AlreadyRunningError
+
 # How long a completed key is remembered: longer than any redelivery of the same message.
 REMEMBER_S = 24 * 3600
-
-
-class AlreadyRunningError(Exception):
-    """The same piece of work is running elsewhere right now."""
 
 
 class IdempotencyGuard:

@@ -58,3 +58,7 @@ class MediaError(DomainError):
     """ffmpeg or ffprobe could not read or process a file; `code` is a rejection reason code."""
 
     code = "unreadable"
+
+
+class AlreadyRunningError(Exception):
+    """The same piece of work is running elsewhere right now (its message is retried later)."""

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from chalicelib.adapters.idempotency import AlreadyRunningError
-from chalicelib.adapters.sqs_queue import SQSQueue
+from chalicelib.domain.errors import AlreadyRunningError
 from chalicelib.observability import logger
+from chalicelib.services.ports import Queue
 
 BACKOFF_BASE_S = 2
 BACKOFF_MAX_S = 900
@@ -26,7 +26,7 @@ def backoff_s(receive_count: int) -> int:
 
 def deliver(
     record: SQSRecord,
-    queue: SQSQueue,
+    queue: Queue,
     work: Callable[[], None],
     give_up: Callable[[str], None] | None = None,
 ) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.adapters.sqs_queue import SQSQueue
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import ConflictError, NotFoundError, StaleTransitionError
 from chalicelib.domain.film import Film, Status
@@ -25,6 +24,7 @@ from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.messages import transcode_message, upload_notification
 from chalicelib.services.outcomes import fail
+from chalicelib.services.ports import Queue
 
 # At most this many films acted on per status and run; the next run, minutes later, takes the rest.
 SWEEP_BATCH = 100
@@ -97,7 +97,7 @@ def _apply(deps: Dependencies, film: Film, status: Status, action: SweepAction) 
                              "an operator can retry it.")  # fmt: skip
 
 
-def redrive(source: SQSQueue, target: SQSQueue, limit: int = 1000) -> int:
+def redrive(source: Queue, target: Queue, limit: int = 1000) -> int:
     """Move messages from a dead-letter queue back to the queue they came from; returns how many."""
     moved = 0
     while moved < limit:
