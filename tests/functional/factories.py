@@ -33,7 +33,7 @@ PLACEHOLDERS = {
 
 def write_ready_film(stack: Any, **changes: Any) -> str:
     """A READY film of the office key's office, with placeholder media in the buckets as the
-    transcoder would leave them (private); `changes` set fields of the film (lists become tuples)."""
+    transcoder would leave them (private); `changes` set fields of the film, as POST /uploads names them."""
     video_id = str(uuid.uuid4())
     at = now_iso()
     film = Film(
@@ -58,7 +58,7 @@ def write_ready_film(stack: Any, **changes: Any) -> str:
         sprite_key=media_key(video_id, SPRITE_NAME),
         storyboard_key=media_key(video_id, STORYBOARD_NAME),
     )
-    film = replace(film, **{name: tuple(v) if isinstance(v, list) else v for name, v in changes.items()})
+    film = replace(film, **{name: _typed(name, value) for name, value in changes.items()})
     s3 = stack.client("s3")
     s3.put_object(Bucket=stack.name("UploadsBucket"), Key=film.upload_key, Body=b"placeholder upload")
     objects = {film.renditions[0].key: (b"\x00\x00\x00\x18ftypmp42" + bytes(4096), "video/mp4")}
@@ -67,6 +67,13 @@ def write_ready_film(stack: Any, **changes: Any) -> str:
         s3.put_object(Bucket=stack.name("MediaBucket"), Key=key, Body=body, ContentType=content_type)
     wiring.dependencies().catalog.create_film(film)
     return video_id
+
+
+def _typed(name: str, value: Any) -> Any:
+    """A field's value as the upload API takes it (lists, an author object), as the film holds it."""
+    if name == "author" and isinstance(value, dict):
+        return Author(**value)
+    return tuple(value) if isinstance(value, list) else value
 
 
 class ReadBefore:
