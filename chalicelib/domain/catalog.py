@@ -66,6 +66,15 @@ def public_record(film: Film) -> dict[str, Any]:
     return record
 
 
+def media_keys(film: Film) -> frozenset[str]:
+    """Every object the catalog lists for a film: its renditions, poster, sprite, storyboard and
+    subtitles. Publishing makes exactly these public; nothing else under the film's prefix (a
+    replaced subtitles file, a leftover) ever is."""
+    keys = {r.key for r in film.renditions} | {s.key for s in film.subtitles}
+    keys |= {key for key in (getattr(film, name) for name in MEDIA_KEYS) if key}
+    return frozenset(keys)
+
+
 def public_view(record: Mapping[str, Any], media_base_url: str) -> dict[str, Any]:
     """A public record as the website receives it: media keys replaced by URLs."""
     view = {key: value for key, value in record.items() if key not in ("renditions", "subtitles", *MEDIA_KEYS)}

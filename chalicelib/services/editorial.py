@@ -2,21 +2,38 @@
 
 Every change to a published film rewrites its listing entries and counters in the same transaction,
 so the public listings never disagree with the film.
+
+Public means exactly what the catalog lists: publishing (and `sync_all_media`) tags public the
+objects the film's record names (renditions, poster, sprite, storyboard, subtitles) and nothing
+else under `films/{id}/`; unpublishing untags the whole prefix (the safe direction). Replacing or
+removing a language's subtitles deletes the old object and empties the CDN's cache for it.
+
+A takedown always wins: it retries on a fresh read of the film until its transaction goes through,
+each time with the version check (never an unconditional write: a concurrent publish's listing
+entries must not outlive the film).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from chalicelib.clock import now_iso
-from chalicelib.domain.catalog import Listing, editor_view, listing_facets, preview_keys, public_record
+from chalicelib.domain.catalog import Listing, editor_view, listing_facets, media_keys, preview_keys, public_record
 from chalicelib.domain.editorial import check_publishable, parse_consent, parse_edit
-from chalicelib.domain.errors import ConflictError, InvalidRequestError, NotFoundError, StaleTransitionError
+from chalicelib.domain.errors import (
+    ConflictError,
+    InvalidRequestError,
+    NotFoundError,
+    StaleTransitionError,
+    UnavailableError,
+)
 from chalicelib.domain.film import Film, Status, SubtitleTrack, is_video_id
 from chalicelib.domain.object_keys import media_of, media_paths, staging_of, subtitles_key, uploads_of
 from chalicelib.domain.subtitles import parse_language, parse_subtitles, to_webvtt
@@ -26,6 +43,13 @@ from chalicelib.services.dependencies import Dependencies
 REVIEW_PAGE = 100
 # Long enough to watch a film and decide; the links are made anew each time the page asks.
 PREVIEW_TTL_S = 3600
+# A takedown that loses a race to another editor's change reads the film again and retries, this
+# many times at most, waiting a little longer each time (with jitter, so two racers part ways).
+TAKEDOWN_ATTEMPTS = 8
+TAKEDOWN_BACKOFF_S = 0.05
+TAKEDOWN_BACKOFF_MAX_S = 1.0
+# Statuses in which a film has its media and so can carry subtitles.
+SUBTITLED_STATUSES = (Status.READY, Status.PUBLISHED, Status.UNPUBLISHED)
 
 
 def for_editor(deps: Dependencies, film: Film) -> dict[str, Any]:
@@ -82,7 +106,7 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
     if confirmed:
         fields["safeguarding"] = {"confirmed_by": editor, "confirmed_at": at}
     listing = Listing(deps.catalog.listed_facets(video_id), listing_facets(published), public_record(published))
-    _set_media_public(deps, video_id, public=True)  # before it is listed: no listed film without media
+    _set_media_public(deps, film, public=True)  # before it is listed: no listed film without media
     try:
         _change(deps, film, at, target=Status.PUBLISHED, set_fields=fields, listing=listing)
     except Exception:
@@ -99,7 +123,7 @@ def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
         raise ConflictError(f"Film {video_id} is {film.status}; only a PUBLISHED film can be unpublished.")
     at = now_iso()
     listing = Listing(deps.catalog.listed_facets(video_id), [], {})
-    _set_media_public(deps, video_id, public=False)  # first: if anything fails after, it fails private
+    _set_media_public(deps, film, public=False)  # first: if anything fails after, it fails private
     try:
         _change(deps, film, at, target=Status.UNPUBLISHED, remove_fields=("published_at",), listing=listing)
     except Exception:
@@ -112,7 +136,7 @@ def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
 def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str, data: bytes) -> dict[str, Any]:
     language = parse_language(language)
     film = _film(deps, video_id)
-    if not film.duration_s or film.status not in (Status.READY, Status.PUBLISHED, Status.UNPUBLISHED):
+    if not film.duration_s or film.status not in SUBTITLED_STATUSES:
         raise ConflictError(f"Film {video_id} is {film.status}; subtitles are added once it is READY.")
     vtt = to_webvtt(parse_subtitles(data, film.duration_s))
     key = subtitles_key(video_id, language, hashlib.sha256(vtt.encode("utf-8")).hexdigest()[:12])
@@ -124,42 +148,112 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
     others = [s for s in film.subtitles if s.language != language]
     subtitles = tuple(sorted([*others, SubtitleTrack(language, key)], key=lambda s: s.language))
     try:
-        edited = _edit(deps, editor, video_id, {"subtitles": subtitles}, action="subtitles_added",
-                       details={"language": language})  # fmt: skip
+        edited = _edit(
+            deps,
+            editor,
+            video_id,
+            {"subtitles": subtitles},
+            film=film,
+            action="subtitles_added",
+            details={"language": language},
+        )
     except Exception:
         if all(s.key != key for s in film.subtitles):
             deps.media.delete_prefix(key)  # lost a race (an unpublish, a takedown): leave nothing behind
         raise
+    replaced = [s.key for s in film.subtitles if s.language == language and s.key != key]
+    _forget(deps, replaced)  # the old text (a surname the first file had, say) is gone, not just unlisted
     if edited["status"] == Status.PUBLISHED:
         _sync_media(deps, video_id)  # public with the rest; private with the rest if unpublished meanwhile
     return edited
 
 
+def remove_subtitles(deps: Dependencies, editor: str, video_id: str, language: str) -> dict[str, Any]:
+    """A language's subtitles go: out of the catalog and its listings, the object deleted, the CDN's
+    cache for it emptied."""
+    language = parse_language(language)
+    film = _film(deps, video_id)
+    if film.status not in SUBTITLED_STATUSES:
+        raise ConflictError(f"Film {video_id} is {film.status}; it has no subtitles to remove.")
+    removed = [s.key for s in film.subtitles if s.language == language]
+    if not removed:
+        raise NotFoundError(f"Film {video_id} has no {language} subtitles.", "subtitles_not_found")
+    subtitles = tuple(s for s in film.subtitles if s.language != language)
+    edited = _edit(
+        deps,
+        editor,
+        video_id,
+        {"subtitles": subtitles},
+        film=film,
+        action="subtitles_removed",
+        details={"language": language},
+    )
+    _forget(deps, removed)
+    return edited
+
+
+def _forget(deps: Dependencies, keys: list[str]) -> None:
+    """Objects the catalog no longer lists: deleted, and out of the CDN's cache at once."""
+    for key in keys:
+        deps.media.delete(key)
+        deps.media_cache.invalidate(f"/{key}")
+
+
 def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
-    """Every object and every public or personal datum goes; a tombstone stays. Safe to repeat."""
-    film = deps.catalog.get_film(video_id)
-    if film is None:
-        raise NotFoundError(f"No film {video_id!r}.")
-    at = now_iso()
-    if film.status is not Status.DELETED:
-        # Whatever listings the film stands in, whatever anyone believed its status to be. The
-        # catalog keeps a tombstone: nothing else of the film or the child.
-        listing = Listing(deps.catalog.listed_facets(video_id), [], {})
-        _change(deps, film, at, target=Status.DELETED, listing=listing)
-        count("FilmsTakenDown")
-        _audit(deps, editor, video_id, at, action="taken_down", details={"was": film.status.value})
+    """Every object and every public or personal datum goes; a tombstone stays. Safe to repeat.
+
+    It always wins a race: when another editor's change (a publish, an edit, subtitles) lands between
+    its read and its write, it reads the film again and retries. Every attempt keeps the version
+    check, so the listing entries it removes are exactly the ones standing when it commits.
+    """
+    for attempt in range(TAKEDOWN_ATTEMPTS):
+        if attempt:
+            backoff_s = min(TAKEDOWN_BACKOFF_MAX_S, TAKEDOWN_BACKOFF_S * 2 ** (attempt - 1))
+            time.sleep(backoff_s * secrets.SystemRandom().uniform(0.5, 1.5))
+        film = deps.catalog.get_film(video_id)
+        if film is None:
+            raise NotFoundError(f"No film {video_id!r}.")
+        if film.status is Status.DELETED or _delete_record(deps, editor, film):
+            break
+        logger.info("takedown lost a race; reading the film again", extra={"video_id": video_id, "attempt": attempt})
+    else:
+        logger.error("takedown kept losing races", extra={"video_id": video_id, "attempts": TAKEDOWN_ATTEMPTS})
+        raise UnavailableError(f"Film {video_id} kept changing while it was being taken down; send the takedown again.")
     # Objects go after the catalog says DELETED: a transcode finishing now sees it and cleans up too.
+    # An unfinished multipart upload first: its parts are discarded and its part URLs store nothing more.
+    aborted = deps.uploads.abort_multipart_under(uploads_of(video_id))
     removed = deps.uploads.delete_prefix(uploads_of(video_id))
     removed += deps.media.delete_prefix(media_of(video_id))
     removed += deps.media.delete_prefix(staging_of(video_id))
     deps.media_cache.invalidate(media_paths(video_id))
-    logger.info("film taken down", extra={"video_id": video_id, "objects_removed": removed})
+    logger.info(
+        "film taken down",
+        extra={"video_id": video_id, "objects_removed": removed, "multipart_uploads_aborted": aborted},
+    )
     return {"video_id": video_id, "status": Status.DELETED.value}
+
+
+def _delete_record(deps: Dependencies, editor: str, film: Film) -> bool:
+    """The film becomes a tombstone, if it is still the version read; False when it changed meanwhile.
+    The catalog keeps the tombstone: nothing else of the film or the child."""
+    video_id = film.video_id
+    at = now_iso()
+    # Whatever listings the film stands in, whatever anyone believed its status to be.
+    listing = Listing(deps.catalog.listed_facets(video_id), [], {})
+    try:
+        deps.catalog.change(video_id, at, version=film.version, target=Status.DELETED, listing=listing)
+    except StaleTransitionError:
+        return False
+    count("FilmsTakenDown")
+    _audit(deps, editor, video_id, at, action="taken_down", details={"was": film.status.value})
+    return True
 
 
 def sync_all_media(deps: Dependencies) -> dict[str, int]:
     """Every transcoded film's media made public or private as its status says: once after the deploy
-    that brought the published tag (films published before it have none), or as a repair."""
+    that brought the published tag (films published before it have none), or as a repair. For a
+    published film, public is exactly what its record lists; any other object under its prefix (a
+    subtitles file replaced before replacing deleted the old one) loses the tag."""
     done = {"public": 0, "private": 0}
     for status in (Status.PUBLISHED, Status.UNPUBLISHED, Status.READY):
         for video_id in deps.catalog.every_in_status(status):
@@ -174,14 +268,21 @@ def _sync_media(deps: Dependencies, video_id: str, *, empty_cache: bool = True) 
     says PUBLISHED."""
     film = deps.catalog.get_film(video_id)
     if film is not None and film.status is not Status.DELETED:
-        _set_media_public(deps, video_id, public=film.status is Status.PUBLISHED, empty_cache=empty_cache)
+        _set_media_public(deps, film, public=film.status is Status.PUBLISHED, empty_cache=empty_cache)
 
 
-def _set_media_public(deps: Dependencies, video_id: str, *, public: bool, empty_cache: bool = True) -> None:
-    """A film's media become readable through the CDN, or stop being so at once (its cache emptied)."""
-    deps.media.set_public(media_of(video_id), public)
-    if not public and empty_cache:
-        deps.media_cache.invalidate(media_paths(video_id))
+def _set_media_public(deps: Dependencies, film: Film, *, public: bool, empty_cache: bool = True) -> None:
+    """A film's media become readable through the CDN, or stop being so at once (its cache emptied).
+
+    Public is exactly the objects the film's record lists, never "everything under films/{id}/";
+    private is the whole prefix."""
+    prefix = media_of(film.video_id)
+    if public:
+        deps.media.expose_exactly(prefix, media_keys(film))
+        return
+    deps.media.set_public(prefix, False)
+    if empty_cache:
+        deps.media_cache.invalidate(media_paths(film.video_id))
 
 
 def audit_trail(deps: Dependencies, video_id: str) -> dict[str, Any]:
@@ -190,9 +291,19 @@ def audit_trail(deps: Dependencies, video_id: str) -> dict[str, Any]:
     return {"items": deps.catalog.audit_trail(video_id)}
 
 
-def _edit(deps: Dependencies, editor: str, video_id: str, changes: dict[str, Any], *, action: str,
-          details: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
-    film = _film(deps, video_id)
+def _edit(
+    deps: Dependencies,
+    editor: str,
+    video_id: str,
+    changes: dict[str, Any],
+    *,
+    action: str,
+    details: dict[str, Any],
+    film: Film | None = None,
+) -> dict[str, Any]:
+    """Applies `changes` to the film as read now, or as the caller read it (`film`) when the changes
+    were computed from that reading: then any change made meanwhile makes this one a ConflictError."""
+    film = film or _film(deps, video_id)
     at = now_iso()
     set_fields = {key: value for key, value in changes.items() if value is not None}
     removed = [key for key, value in changes.items() if value is None]
