@@ -22,6 +22,7 @@ import pytest
 
 from chalicelib.adapters.dynamodb_items import from_item, to_item
 from chalicelib.adapters.film_items import film_key
+from chalicelib.domain.film import Film, Status
 from chalicelib.services.messages import upload_notification
 from local.clips import make_clip
 from local.resources import ROOT
@@ -134,8 +135,10 @@ def test_one_event_delivered_three_more_times_at_once_makes_one_film(stack, clip
     key = created["upload"]["fields"]["key"]
     bucket = stack.info["resources"]["UploadsBucket"]
     etag = aws(stack, "s3").put_object(Bucket=bucket, Key=key, Body=clips["valid"].read_bytes())["ETag"].strip('"')
-    body = upload_notification(bucket, {"upload_key": key, "size_bytes": clips["valid"].stat().st_size,
-                                        "upload_etag": etag})  # fmt: skip
+    size = clips["valid"].stat().st_size
+    body = upload_notification(
+        bucket, Film(video_id, Status.UPLOADED, "", "", upload_key=key, size_bytes=size, upload_etag=etag)
+    )
     sqs = aws(stack, "sqs")
     for _ in range(3):
         sqs.send_message(QueueUrl=stack.info["resources"]["UploadsQueue"], MessageBody=body)

@@ -49,6 +49,7 @@ def write_ready_film(stack: Any, **changes: Any) -> str:
         title="My street",
         country="AZ",
         topics=("leave-no-child-out",),
+        workshop="baku-2012",
         author=Author("Leyla", 14),
         duration_s=60.0,
         source_width=640,
