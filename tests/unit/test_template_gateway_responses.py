@@ -14,9 +14,9 @@ from chalice.deploy.swagger import CFNSwaggerGenerator
 from chalice.package import TemplateDeepMerger
 
 import app as app_module
-from local.resources import TEMPLATE
+from local.resources import load_template
 
-MERGE_TEMPLATE = json.loads(TEMPLATE.read_text())
+MERGE_TEMPLATE = load_template()  # infra/resources.json, read as the local stack reads it
 
 
 def packaged_rest_api() -> dict[str, Any]:
