@@ -4,7 +4,7 @@
 Authentication Token"}`, before our code (and its middleware) sees the request. Locally there is no
 token to miss: the honest answer is 404 `not_found`, in the `{"error": code, "message": ...}` shape
 that every other answer has. The deployed API shapes API Gateway's own answers with the gateway
-responses in `infra/resources.json`.
+responses in `infra/resources.yaml`.
 
     python -m local.api_server --host 127.0.0.1 --port 8000 --stage local
 """

@@ -1,7 +1,7 @@
 """API Gateway's own answers (an unknown path, a body over 10 MB, throttling, its default 4xx and 5xx)
 in the API's error shape, through the gateway responses that the merge template puts in the REST API's
 definition body. Checked on the template as `chalice package --merge-template` builds it: Chalice's own
-swagger for this app, merged with infra/resources.json by Chalice's own merger."""
+swagger for this app, merged with infra/resources.yaml by Chalice's own merger."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from chalice.deploy.swagger import CFNSwaggerGenerator
 from chalice.package import TemplateDeepMerger
 
 import app as app_module
-from local.resources import load_template
+from infra.template import load_template
 
-MERGE_TEMPLATE = load_template()  # infra/resources.json, read as the local stack reads it
+MERGE_TEMPLATE = load_template()  # infra/resources.yaml, read by the loader chalice package uses
 
 
 def packaged_rest_api() -> dict[str, Any]:
@@ -47,7 +47,8 @@ def test_the_merge_keeps_chalices_api_and_adds_the_gateway_responses():
     body = rest_api["Properties"]["DefinitionBody"]
     assert "/uploads" in body["paths"] and "/videos/{video_id}" in body["paths"]
     assert "DEFAULT_4XX" in body["x-amazon-apigateway-gateway-responses"]
-    assert "GatewayResponse" not in json.dumps(MERGE_TEMPLATE), "a standalone GatewayResponse is not redeployed"
+    kinds = {resource.get("Type") for resource in MERGE_TEMPLATE["Resources"].values()}
+    assert "AWS::ApiGateway::GatewayResponse" not in kinds, "a standalone GatewayResponse is not redeployed"
 
 
 @pytest.mark.parametrize(
