@@ -63,9 +63,12 @@ class DynamoDBFilms:
         at: str,
         set_fields: Mapping[str, Any] | None = None,
         remove_fields: Iterable[str] = (),
+        *,
+        expect: frozenset[Status] | None = None,
     ) -> Film:
-        """Move a film to `target` if, and only if, its current status allows it; return the new film."""
-        update = self._transition(video_id, target, at, set_fields or {}, remove_fields)
+        """Move a film to `target` if, and only if, its current status allows it (and is one of `expect`,
+        when given: the status the caller read); return the new film."""
+        update = self._transition(video_id, target, at, set_fields or {}, remove_fields, expect=expect)
         try:
             response = self._client.update_item(**update.build(), ReturnValues="ALL_NEW")
         except ClientError as error:
@@ -212,8 +215,18 @@ class DynamoDBFilms:
     # Helpers --------------------------------------------------------------------------------
 
     def _transition(
-        self, video_id: str, target: Status, at: str, set_fields: Mapping[str, Any], remove_fields: Iterable[str]
+        self,
+        video_id: str,
+        target: Status,
+        at: str,
+        set_fields: Mapping[str, Any],
+        remove_fields: Iterable[str],
+        *,
+        expect: frozenset[Status] | None = None,
     ) -> Update:
+        sources = allowed_sources(target) & (expect or allowed_sources(target))
+        if not sources:
+            raise ValueError(f"no film may move to {target.value} from {sorted(expect or ())}")
         # A takedown leaves a tombstone, whatever the caller knew of the film's fields.
         removals = TOMBSTONE_REMOVES if target is Status.DELETED else tuple(remove_fields)
         check_field_names([*set_fields, *(() if target is Status.DELETED else removals)])
@@ -223,7 +236,7 @@ class DynamoDBFilms:
         # no state was entered twice.
         update.append("history", [HistoryStep(target, at)])
         update.remove(removals)
-        return update.require_one_of("status", [status.value for status in allowed_sources(target)])
+        return update.require_one_of("status", [status.value for status in sources])
 
     def _edit(
         self, video_id: str, expect: frozenset[Status], set_fields: Mapping[str, Any], remove_fields: Iterable[str]

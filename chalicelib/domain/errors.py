@@ -68,3 +68,9 @@ class MediaError(DomainError):
 
 class AlreadyRunningError(Exception):
     """The same piece of work is running elsewhere right now (its message is retried later)."""
+
+
+class ObjectReplacedError(DomainError):
+    """The object a stage was asked to read is no longer at its key: another file replaced it (or none is left)."""
+
+    code = "object_replaced"
