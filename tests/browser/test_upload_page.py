@@ -279,3 +279,16 @@ def test_the_list_of_uploads_pages_with_its_cursor(office, web_stack):
     expect(more).to_be_hidden()
     ids = items.evaluate_all("nodes => nodes.map(n => n.dataset.videoId)")
     assert len(set(ids)) == total
+
+
+def test_films_dropped_on_the_page_get_their_rows(office, web_stack):
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    office.evaluate("""() => {
+        const films = new DataTransfer();
+        for (const name of ["dropped-1.mp4", "dropped-2.mov"]) films.items.add(new File(["not a film"], name));
+        document.querySelector("h1").dispatchEvent(new DragEvent("drop", {dataTransfer: films, bubbles: true,
+                                                                          cancelable: true}));
+    }""")
+    expect(office.locator(".film-row")).to_have_count(2)
+    expect(office.locator("#rows-status")).to_contain_text("2 films")
+    assert office.url.endswith("/upload.html"), "the page stays"

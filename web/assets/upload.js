@@ -313,15 +313,19 @@ picker.addEventListener("change", () => {
   addFiles([...picker.files]);
   picker.value = "";
 });
-dropZone.addEventListener("dragover", (event) => {
+// Films dropped anywhere on the page are added (a film dropped beside the zone would otherwise be
+// opened by the browser in place of the page, and the rows with it).
+document.addEventListener("dragover", (event) => {
   event.preventDefault();
   dropZone.classList.add("dragging");
 });
-dropZone.addEventListener("dragleave", () => dropZone.classList.remove("dragging"));
-dropZone.addEventListener("drop", (event) => {
+document.addEventListener("dragleave", (event) => {
+  if (!event.relatedTarget) dropZone.classList.remove("dragging");
+});
+document.addEventListener("drop", (event) => {
   event.preventDefault();
   dropZone.classList.remove("dragging");
-  if (!sending) addFiles([...event.dataTransfer.files]);
+  if (!sending && event.dataTransfer.files.length) addFiles([...event.dataTransfer.files]);
 });
 clearDone.addEventListener("click", () => {
   for (const entry of [...entries.values()]) if (entry.sent) removeEntry(entry);
