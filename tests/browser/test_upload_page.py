@@ -126,13 +126,26 @@ def test_a_workshops_films_go_in_one_sitting_and_a_second_click_sends_nothing(of
     expect(office.locator(".upload-item", has_text="Workshop film 2")).to_contain_text("Bakyt, 14")
     screenshot(office, "upload-workshop-desktop")
 
+    second = film_row(office, films[1])  # a typo seen after sending: corrected in place
+    second.get_by_role("button", name="Correct the details").click()
+    expect(second.get_by_label("Title (in")).to_be_focused()
+    second.get_by_label("Title (in").fill("Workshop film 2, corrected")
+    second.get_by_role("button", name="Save the corrections").click()
+    expect(second.locator(".film-check")).to_have_text("Corrected.")
+    expect(second.get_by_label("Title (in")).to_be_disabled()
+    expect(office.locator(".upload-item", has_text="Workshop film 2, corrected")).to_have_count(1)
+
     send.click()  # again, with everything sent
-    expect(office.locator("#send-status")).to_contain_text("no film left to send")
+    expect(office.locator("#send-status")).to_have_text("Every film in the list has been sent.")
     office.get_by_label("Choose the films").set_input_files(str(films[0]))  # the same file chosen again
     expect(office.locator(".film-row")).to_have_count(3)
     assert len(created) == 3
     mine = [item for item in office_uploads(web_stack) if item["title"].startswith("Workshop film")]
-    assert sorted(item["title"] for item in mine) == ["Workshop film 1", "Workshop film 2", "Workshop film 3"]
+    assert sorted(item["title"] for item in mine) == [
+        "Workshop film 1",
+        "Workshop film 2, corrected",
+        "Workshop film 3",
+    ]
     first = next(item for item in mine if item["title"] == "Workshop film 1")
     assert (first["country"], first["workshop"], first["language"]) == ("KG", "bishkek-2014", "ky")
     assert sorted(first["topics"]) == ["hiv-aids", "violence"] and first["author"] == {

@@ -9,7 +9,7 @@ function field(id, label, input) {
   return el("div", { class: "film-field" }, el("label", { for: id }, label), input);
 }
 
-export function filmRow(entry, { onRemove, onChange }) {
+export function filmRow(entry, { onRemove, onChange, onCorrect }) {
   const n = (rows += 1);
   const title = el("input", { id: `title-${n}`, name: "title", required: true, maxlength: 120, autocomplete: "off" });
   const firstName = el("input", { id: `first-name-${n}`, name: "first_name", required: true, maxlength: 40,
@@ -23,6 +23,8 @@ export function filmRow(entry, { onRemove, onChange }) {
   const result = el("p", { class: "film-outcome status", role: "status", "aria-live": "polite" });
   const remove = el("button", { type: "button", class: "film-remove", "aria-label": `Remove ${entry.name} from the list`,
     onclick: () => onRemove(entry) }, "Remove");
+  const correct = el("button", { type: "button", class: "film-correct", hidden: true, onclick: () => onCorrect(entry) },
+    "Correct the details");
   const fields = el("div", { class: "film-fields" },
     field(title.id, "Title (in the film's language)", title),
     el("div", { class: "film-child" }, field(firstName.id, "Child's first name", firstName), field(age.id, "Age", age)),
@@ -30,7 +32,8 @@ export function filmRow(entry, { onRemove, onChange }) {
   const node = el("li", { class: "film-row", "data-file": entry.name },
     el("fieldset", {},
       el("legend", {}, el("span", { class: "film-name" }, entry.name)),
-      check, fields, el("div", { class: "film-send" }, bar, progress), result, remove));
+      check, fields, el("div", { class: "film-send" }, bar, progress), result,
+      el("div", { class: "row" }, correct, remove)));
   node.addEventListener("input", () => onChange(entry));
   node.addEventListener("change", (event) => {
     if (event.target.name === "topics") topics.querySelector("input")?.setCustomValidity("");
@@ -93,6 +96,21 @@ export function filmRow(entry, { onRemove, onChange }) {
     },
     focus() {
       title.focus();
+    },
+    // A film already sent can have its details corrected until it is published (PATCH /uploads/{id}).
+    correcting: false,
+    offerCorrection(offered) {
+      correct.hidden = !offered && !this.correcting;
+    },
+    setCorrecting(on) {
+      this.correcting = on;
+      this.lock(!on);
+      correct.textContent = on ? "Save the corrections" : "Correct the details";
+      if (on) title.focus();
+    },
+    invalidField() {
+      this.requireTopics();
+      return [...fields.querySelectorAll("input")].find((input) => !input.checkValidity());
     },
   };
 }

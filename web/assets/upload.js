@@ -25,6 +25,7 @@ const clearDone = document.getElementById("clear-done");
 const picker = document.getElementById("files");
 const dropZone = document.getElementById("drop-zone");
 const PROGRESS_EVERY_MS = 400;
+const UNCORRECTABLE = new Set(["PUBLISHED", "UNPUBLISHED", "REJECTED", "EXPIRED"]);
 
 const entries = new Map(); // file digest -> {id, name, size, file, fields, videoId, sent, refusal, check, row}
 let rules = null;
@@ -97,7 +98,7 @@ const save = () => saveDraft(workshop(), [...entries.values()].map((entry) => ({
 
 function addEntry(saved) {
   const entry = { ...saved, file: null, check: Promise.resolve() };
-  entry.row = filmRow(entry, { onRemove: removeEntry, onChange: save });
+  entry.row = filmRow(entry, { onRemove: removeEntry, onChange: save, onCorrect: correctEntry });
   entry.row.fill(saved.fields || {});
   if (rules) entry.row.setRules(rules);
   entries.set(entry.id, entry);
@@ -167,7 +168,36 @@ function showOutcome(film) {
   if (!entry) return;
   const { text, kind } = outcome(film);
   entry.row.showOutcome(text, kind, film.status);
+  entry.row.offerCorrection(!UNCORRECTABLE.has(film.status));
   if (FINAL.has(film.status)) entry.row.showProgress("", 1);
+}
+
+// A typo seen after sending: the film's own details are corrected in place until it is published.
+async function correctEntry(entry) {
+  const { row } = entry;
+  if (!row.correcting) {
+    row.setCorrecting(true);
+    row.showCheck("Correct the details, then press “Save the corrections”.");
+    return;
+  }
+  const invalid = row.invalidField();
+  if (invalid) {
+    invalid.focus();
+    invalid.reportValidity();
+    return;
+  }
+  const { title, first_name: firstName, age, topics } = row.read();
+  try {
+    const film = await request("PATCH", `/uploads/${encodeURIComponent(entry.videoId)}`,
+      { key: currentKey(), body: { title, author: { first_name: firstName, age }, topics } });
+    row.setCorrecting(false);
+    row.showCheck(film.sent_back_to_review
+      ? "Corrected. The editors will check the film again before publishing it." : "Corrected.", "success");
+    save();
+    list.refresh();
+  } catch (error) {
+    row.showCheck(`Not corrected: ${explainError(error)}`, "error");
+  }
 }
 
 // Sending ------------------------------------------------------------------------------------------
@@ -244,6 +274,15 @@ function firstInvalid(waiting) {
   return inputs.find((input) => !input.checkValidity());
 }
 
+function nothingToSend() {
+  const all = [...entries.values()];
+  const again = all.filter((e) => !e.sent && !e.file).map((e) => e.name);
+  if (again.length) return [`Choose ${listText(again)} again to send ${again.length === 1 ? "it" : "them"}.`, "error"];
+  if (!all.length) return ["Choose the films first.", "error"];
+  if (all.every((e) => e.sent)) return ["Every film in the list has been sent.", "info"];
+  return ["There is no film left to send: the others were refused before sending (each says why).", "error"];
+}
+
 async function send(event) {
   event.preventDefault();
   if (sending) return;
@@ -258,9 +297,7 @@ async function send(event) {
     await Promise.all([...entries.values()].map((entry) => entry.check));
     const waiting = [...entries.values()].filter((e) => !e.sent && e.file && !e.refusal);
     if (!waiting.length) {
-      const again = [...entries.values()].filter((e) => !e.sent && !e.file).map((e) => e.name);
-      say(sendStatus, again.length ? `Choose ${listText(again)} again to send ${again.length === 1 ? "it" : "them"}.`
-        : entries.size ? "There is no film left to send." : "Choose the films first.", "error");
+      say(sendStatus, ...nothingToSend());
       return;
     }
     for (const entry of waiting) entry.row.requireTopics();
