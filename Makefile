@@ -16,7 +16,8 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 run: $(BIN)/.installed $(BIN)/ffmpeg  ## the local stack with demo films (PORT, SAMPLES=0, *_API_KEY)
 	exec $(BIN)/python -m local
 
-test: lint typecheck $(BIN)/ffmpeg $(CHROMIUM)  ## everything CI runs: lint, types, unit, functional, end-to-end, browser
+# The template is packaged and cfn-linted before the tests: a broken template fails in seconds.
+test: lint typecheck package $(BIN)/ffmpeg $(CHROMIUM)  ## everything CI runs: lint, types, package, unit, functional, e2e, browser
 	$(BIN)/pytest -n 2 --dist loadfile tests
 
 unit: $(BIN)/.installed
@@ -45,11 +46,12 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
-package: $(BIN)/.installed  ## build/$(STAGE): sam.json, deployment.zip, ffmpeg-layer.zip; cfn-lint and the size check
+# With a YAML merge template, Chalice writes sam.yaml (not sam.json).
+package: $(BIN)/.installed  ## build/$(STAGE): sam.yaml, deployment.zip, ffmpeg-layer.zip; cfn-lint and the size check
 	rm -rf build/$(STAGE)
-	$(BIN)/chalice package --stage $(STAGE) --merge-template infra/resources.json build/$(STAGE)
+	$(BIN)/chalice package --stage $(STAGE) --merge-template infra/resources.yaml build/$(STAGE)
 	$(BIN)/python layers/ffmpeg/build.py --layer build/$(STAGE)/ffmpeg-layer.zip --code build/$(STAGE)/deployment.zip
-	$(BIN)/cfn-lint build/$(STAGE)/sam.json
+	$(BIN)/cfn-lint build/$(STAGE)/sam.yaml
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11)' 2>/dev/null || \

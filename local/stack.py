@@ -1,6 +1,6 @@
 """`make run`: the whole system on this machine, with moto's server as the local AWS.
 
-Starts moto on loopback, creates the resources from `infra/resources.json`, serves the API with
+Starts moto on loopback, creates the resources from `infra/resources.yaml`, serves the API with
 `chalice local`, serves media as CloudFront would (`local/media_cdn.py`) and the website's pages
 (`local/web_server.py`, on WEB_PORT or a free port), runs one worker per SQS event source of `app.py`,
 writes `.local/stack.json`, and ingests the demo films unless SAMPLES=0.

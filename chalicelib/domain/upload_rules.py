@@ -22,7 +22,7 @@ from chalicelib.domain.rules import ValidationLimits
 
 
 def published_rules(limits: ValidationLimits, topics: Iterable[str], countries: Iterable[str]) -> dict[str, Any]:
-    """The rules as `GET /uploads/rules` answers them (documented in README's API table)."""
+    """The rules as `GET /uploads/rules` answers them (documented in docs/API.md)."""
     return {
         "duration_s": {"min": limits.min_duration_s, "max": limits.max_duration_s},
         "max_bytes": limits.max_bytes,
