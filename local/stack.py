@@ -29,6 +29,7 @@ from local import chalice_config
 from local.demo import run_demo
 from local.media_cdn import serve_media
 from local.resources import ROOT, LocalResources
+from local.toolchain import use_layer_ffmpeg
 from local.web_server import serve_web
 
 STAGE = "local"
@@ -171,6 +172,7 @@ class LocalStack:
 
 
 def main() -> None:
+    use_layer_ffmpeg()
     stack = LocalStack(int(os.environ.get("PORT") or 8000))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # Ctrl-C works even when a script started the stack in the background (which ignores SIGINT).
