@@ -3,10 +3,15 @@ its own uploads page by page, and corrections to a film's details before it is p
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
+from chalicelib import wiring
+from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+from chalicelib.services import editorial, uploads
+from chalicelib.services.access import FIELD_OFFICE, authenticate
 from tests.functional.conftest import CONSENT, get, post_json, upload_body
 
 
@@ -186,3 +191,40 @@ def test_a_correction_after_consent_sends_the_film_back_to_review_and_none_once_
     assert error_of(refused) == (409, "not_correctable")
     assert "published" in refused.json_body["message"]
     assert get(api, f"/videos/{video_id}").json_body["title"] == "My street at night"
+
+
+class EditorActsMeanwhile(DynamoDBCatalog):
+    """The real catalog, with an editor recording consent just before the office's correction is written."""
+
+    def __init__(self, deps, video_id):
+        super().__init__(deps.catalog._client, deps.catalog.table_name)
+        self.deps, self.video_id, self.acted = deps, video_id, False
+
+    def change(self, *args, **kwargs):
+        if not self.acted:
+            self.acted = True
+            editorial.record_consent(self.deps, "editor Anna", self.video_id, CONSENT)
+        return super().change(*args, **kwargs)
+
+
+def test_a_correction_racing_an_editors_consent_still_sends_the_film_back_to_review(api, stack):
+    video_id = new_upload(api, stack)
+    deps = wiring.dependencies()
+    racing = dataclasses.replace(deps, catalog=EditorActsMeanwhile(deps, video_id))
+    caller = authenticate(deps.catalog, stack.keys["office"], FIELD_OFFICE)
+    corrected = uploads.correct_upload(racing, caller, video_id, {"title": "Corrected while an editor acted"})
+    assert corrected["sent_back_to_review"] is True  # the consent recorded meanwhile was seen, and cleared
+    review = get(api, f"/videos/{video_id}/editorial", stack.keys["editor"]).json_body
+    assert review["title"] == "Corrected while an editor acted" and "consent" not in review
+
+
+def test_a_film_taken_down_cannot_be_corrected(api, stack):
+    video_id = new_upload(api, stack)
+    assert (
+        api.http.request("DELETE", f"/videos/{video_id}", headers={"x-api-key": stack.keys["editor"]}).status_code
+        == 200
+    )
+    assert error_of(patch(api, f"/uploads/{video_id}", {"title": "Back again"}, stack.keys["office"])) == (
+        404,
+        "not_found",
+    )
