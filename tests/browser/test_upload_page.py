@@ -305,3 +305,30 @@ def test_films_dropped_on_the_page_get_their_rows(office, web_stack):
     expect(office.locator(".film-row")).to_have_count(2)
     expect(office.locator("#rows-status")).to_contain_text("2 films")
     assert office.url.endswith("/upload.html"), "the page stays"
+
+
+def test_a_lost_connection_stops_the_sending_with_a_plain_sentence_and_send_continues(office, web_stack,
+                                                                                      workshop_films):  # fmt: skip
+    films = [workshop_films["film-1"], workshop_films["film-3"]]
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(office)
+    office.get_by_label("Choose the films").set_input_files([str(film) for film in films])
+    for n, film in enumerate(films):
+        expect(film_row(office, film).locator(".film-check")).to_contain_text("1 min")
+        fill_film(office, film, f"Offline film {n + 1}", CHILDREN[n])
+    office.context.set_offline(True)
+    office.get_by_role("button", name="Send the films").click()
+    expect(office.locator("#send-status")).to_have_text(
+        "Sending stopped: The upload service cannot be reached. Check the internet connection, then try again. "
+        "Press “Send the films” again to continue where it stopped."
+    )
+    expect(film_row(office, films[0]).locator(".film-outcome")).to_contain_text("Not sent: ")
+    office.context.set_offline(False)
+    created = api_posts(office, web_stack)
+    office.get_by_role("button", name="Send the films").click()
+    for film in films:
+        expect(film_row(office, film)).to_have_attribute("data-status", re.compile("SENT|UPLOADED|VALIDATING|TRANSCODING|READY"),
+                                                          timeout=PROCESSING_TIMEOUT_MS)  # fmt: skip
+    assert len(created) == 2
+    titles = sorted(item["title"] for item in office_uploads(web_stack) if item["title"].startswith("Offline film"))
+    assert titles == ["Offline film 1", "Offline film 2"]

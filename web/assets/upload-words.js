@@ -50,9 +50,8 @@ export function outcome(film) {
 
 // What went wrong with a request, said so that a facilitator knows what to do.
 export function explainError(error) {
+  if (error.status === 0) return "The upload service cannot be reached. Check the internet connection, then try again.";
   switch (error.code) {
-    case "network":
-      return "The upload service cannot be reached. Check the internet connection, then try again.";
     case "unauthenticated":
       return "Type your office's key in step 1 first.";
     case "forbidden":

@@ -325,7 +325,7 @@ async function sendAll(waiting) {
       sent += 1;
     } catch (error) {
       entry.row.showOutcome(`Not sent: ${explainError(error)}`, "error", "SEND_FAILED");
-      if (error.status === 0 || error.code === "network" || error.code === "forbidden") {
+      if (error.status === 0 || error.code === "forbidden") {
         say(sendStatus, `Sending stopped: ${explainError(error)} Press “Send the films” again to continue `
           + "where it stopped.", "error");
         return;
