@@ -58,7 +58,14 @@ function fillCountries(codes) {
 }
 
 // A cheap authenticated call as soon as the key is entered: a wrong key is found before any form is filled.
-async function checkKey() {
+// Sending waits for it (a click right after a reload must not find the rules missing).
+let keyChecked = Promise.resolve();
+function checkKey() {
+  keyChecked = askForRules();
+  return keyChecked;
+}
+
+async function askForRules() {
   rules = null;
   const key = currentKey();
   if (!key) {
@@ -136,7 +143,15 @@ function checkEntry(entry) {
   });
 }
 
-async function addFiles(files) {
+// Files are added one batch after the other; sending waits for the batches being added (a click on
+// Send right after choosing the files must find them in their rows).
+let adding = Promise.resolve();
+function addFiles(files) {
+  adding = adding.then(() => addBatch(files));
+  return adding;
+}
+
+async function addBatch(files) {
   let first = null;
   for (const file of files) {
     const id = await fileDigest(file);
@@ -286,14 +301,15 @@ function nothingToSend() {
 async function send(event) {
   event.preventDefault();
   if (sending) return;
-  if (!rules) {
-    say(sendStatus, "Use your office's key first (step 1).", "error");
-    keyInput.focus();
-    return;
-  }
   sending = true;
   sendButton.disabled = true;
   try {
+    await Promise.all([keyChecked, adding]);
+    if (!rules) {
+      say(sendStatus, "Use your office's key first (step 1).", "error");
+      keyInput.focus();
+      return;
+    }
     await Promise.all([...entries.values()].map((entry) => entry.check));
     const waiting = [...entries.values()].filter((e) => !e.sent && e.file && !e.refusal);
     if (!waiting.length) {
