@@ -48,8 +48,12 @@ const countryName = (code) => {
   }
 };
 
+// The country chosen before a reload: kept until the key's countries are there to choose from (a draft
+// saved meanwhile must not lose it).
+let pendingCountry = "";
+
 function fillCountries(codes) {
-  const wanted = country.value || loadDraft().workshop.country;
+  const wanted = country.value || pendingCountry;
   country.replaceChildren(codes.length ? el("option", { value: "" }, "Choose the country")
     : el("option", { value: "" }, "Use your key first"),
   ...codes.map((code) => [countryName(code), code]).sort(([a], [b]) => a.localeCompare(b))
@@ -66,6 +70,7 @@ function checkKey() {
 }
 
 async function askForRules() {
+  if (rules) pendingCountry = country.value;
   rules = null;
   const key = currentKey();
   if (!key) {
@@ -99,7 +104,7 @@ async function askForRules() {
 
 // The films ----------------------------------------------------------------------------------------
 
-const workshop = () => ({ country: country.value, language: form.elements.language.value.trim(),
+const workshop = () => ({ country: rules ? country.value : pendingCountry, language: form.elements.language.value.trim(),
   workshop: form.elements.workshop.value.trim() });
 const save = () => saveDraft(workshop(), [...entries.values()].map((entry) => ({ ...entry, fields: entry.row.read() })));
 
@@ -386,6 +391,7 @@ clearDone.addEventListener("click", () => {
 
 // A reload shows the workshop's details and the rows again; films already sent follow their outcome.
 const draft = loadDraft();
+pendingCountry = draft.workshop.country || "";
 form.elements.language.value = draft.workshop.language || "";
 form.elements.workshop.value = draft.workshop.workshop || "";
 for (const saved of draft.films) {
