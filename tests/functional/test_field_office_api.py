@@ -142,6 +142,8 @@ def test_an_office_corrects_its_films_details(api, stack):
         ({"status": "PUBLISHED"}, "invalid_field"),
         ({}, "invalid_json"),
         ("{not json", "invalid_json"),
+        ('{"title": "Our yard \\ud800"}', "invalid_title"),  # a lone surrogate, as a client can send it
+        ('{"author": {"first_name": "Leyla\\ud800"}}', "invalid_author"),
     ],
 )
 def test_a_wrong_correction_is_refused_and_changes_nothing(api, stack, body, code):
