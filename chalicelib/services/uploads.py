@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,15 +18,15 @@ from chalicelib.domain.errors import (
     NotFoundError,
     StaleTransitionError,
 )
-from chalicelib.domain.film import Status, is_video_id
+from chalicelib.domain.film import Film, Status
 from chalicelib.domain.metadata import parse_correction, parse_upload_request
 from chalicelib.domain.multipart import PartPlan, parse_multipart_flag
+from chalicelib.domain.object_keys import upload_key
 from chalicelib.domain.upload_rules import published_rules
 from chalicelib.observability import count, logger
 from chalicelib.services.access import Caller
 from chalicelib.services.dependencies import Dependencies
 
-UPLOADS_PREFIX = "uploads/"
 MAX_LISTED_UPLOADS = 100
 # A film's details may be corrected until it is published (and not once it was rejected, expired or
 # taken down: such an upload is sent again).
@@ -34,18 +34,6 @@ CORRECTABLE_STATUSES = frozenset(
     {Status.AWAITING_UPLOAD, Status.UPLOADED, Status.VALIDATING, Status.TRANSCODING, Status.READY, Status.FAILED}
 )
 CORRECTION_ATTEMPTS = 3
-
-
-def upload_key(video_id: str, extension: str) -> str:
-    """The server chooses the key; nothing of the uploader's filename reaches it but a checked extension."""
-    return f"{UPLOADS_PREFIX}{video_id}/source{extension}"
-
-
-def video_id_from_key(key: str) -> str | None:
-    parts = key.split("/")
-    if len(parts) != 3 or parts[0] + "/" != UPLOADS_PREFIX or not parts[2].startswith("source."):
-        return None
-    return parts[1] if is_video_id(parts[1]) else None
 
 
 def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, Any]:
@@ -60,20 +48,28 @@ def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, An
     logger.append_keys(video_id=video_id)  # the request's log line names the film it created
     key = upload_key(video_id, request.extension)
     now = now_iso()
-    film = {
-        **{k: v for k, v in asdict(request).items() if v is not None and k != "extension"},
-        "topics": list(request.topics),
-        "video_id": video_id,
-        "office_id": caller.office_id,
-        "upload_key": key,
-        "status": Status.AWAITING_UPLOAD.value,
-        "created_at": now,
-        "status_changed_at": now,
-    }
+    film = Film(
+        video_id=video_id,
+        status=Status.AWAITING_UPLOAD,
+        created_at=now,
+        status_changed_at=now,
+        office_id=str(caller.office_id),
+        upload_key=key,
+        filename=request.filename,
+        content_type=request.content_type,
+        size_bytes=request.size_bytes,
+        title=request.title,
+        description=request.description,
+        country=request.country,
+        topics=request.topics,
+        workshop=request.workshop,
+        language=request.language,
+        author=request.author,
+    )
     if multipart:
         plan = PartPlan.for_size(request.size_bytes)
-        film["multipart_upload_id"] = deps.uploads.start_multipart(key, request.content_type)
-        film["part_size"] = plan.part_size
+        upload_id = deps.uploads.start_multipart(key, request.content_type)
+        film = replace(film, multipart_upload_id=upload_id, part_size=plan.part_size)
         upload: dict[str, Any] = {"method": "multipart", "part_size": plan.part_size, "parts_total": plan.parts_total}
     else:
         post = deps.uploads.presign_post(key, request.content_type, request.size_bytes, settings.upload_url_ttl_s)
@@ -89,10 +85,10 @@ def expires_at(settings: Settings) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def office_film(deps: Dependencies, caller: Caller, video_id: str) -> dict[str, Any]:
+def office_film(deps: Dependencies, caller: Caller, video_id: str) -> Film:
     """The caller's own film; the same 404 for a film of another office as for no film at all."""
     film = deps.catalog.get_film(video_id)
-    if film is None or film.get("office_id") != caller.office_id or film["status"] == Status.DELETED.value:
+    if film is None or film.office_id != caller.office_id or film.status is Status.DELETED:
         raise NotFoundError(f"No upload {video_id!r} for your office.")
     return film
 
@@ -105,7 +101,7 @@ def list_uploads(deps: Dependencies, caller: Caller, params: Mapping[str, str]) 
     """The office's own uploads, newest first, a page at a time (`limit`, `cursor`)."""
     limit = _page_size(params.get("limit"))
     films, next_cursor = deps.catalog.list_office_films(str(caller.office_id), limit, params.get("cursor") or None)
-    items = [upload_view(film) for film in films if film["status"] != Status.DELETED.value]
+    items = [upload_view(film) for film in films if film.status is not Status.DELETED]
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -129,14 +125,14 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
     an editor recorded consent clears that consent: the editor reviews the film again (audited)."""
     for _attempt in range(CORRECTION_ATTEMPTS):
         film = office_film(deps, caller, video_id)
-        changes = parse_correction(body, film.get("author"), deps.settings.topics)
-        status = Status(film["status"])
-        if status not in CORRECTABLE_STATUSES:
-            raise ConflictError(_why_not_correctable(status), "not_correctable")
-        changed = {field: value for field, value in changes.items() if film.get(field) != value}
+        current = upload_view(film)  # the film's details as plain JSON values, as a correction names them
+        changes = parse_correction(body, current.get("author"), deps.settings.topics)
+        if film.status not in CORRECTABLE_STATUSES:
+            raise ConflictError(_why_not_correctable(film.status), "not_correctable")
+        changed = {field: value for field, value in changes.items() if current.get(field) != value}
         if not changed:
-            return {**upload_view(film), "sent_back_to_review": False}
-        review_again = bool(film.get("consent"))
+            return {**current, "sent_back_to_review": False}
+        review_again = bool(film.consent)
         removed = [field for field, value in changed.items() if value is None]
         if review_again:
             removed += ["consent", "safeguarding"]
@@ -148,7 +144,7 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
                 expect=CORRECTABLE_STATUSES,
                 set_fields={field: value for field, value in changed.items() if value is not None},
                 remove_fields=removed,
-                version=int(film.get("version", 0)),
+                version=film.version,
             )
         except StaleTransitionError:
             continue  # an editor acted, or the film moved on, meanwhile: read it again and decide anew
