@@ -7,13 +7,13 @@ from pathlib import Path
 
 from chalicelib.domain.errors import DomainError
 from cli import keys, ops, upload, website
+from cli.repository import default_stack_file
 from cli.target import deployed_target, local_target
-from local.resources import ROOT
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m cli", description="OneMinutesJr ingest command line.")
-    parser.add_argument("--stack-file", type=Path, default=ROOT / ".local" / "stack.json",
+    parser.add_argument("--stack-file", type=Path, default=default_stack_file(),
                         help="the local stack's description (default: .local/stack.json)")  # fmt: skip
     parser.add_argument("--stack", help="a deployed CloudFormation stack instead of the local stack")
     parser.add_argument("--stage", default="dev", help="the deployed stack's Chalice stage (dev or prod)")

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cli.client import IngestClient, post_file
 from cli.parts import api_error, api_json, send_in_parts
 from cli.progress import Batch, FileProgress
 from cli.resume import UploadState
 from cli.retry import api_request, with_retries
-from local.client import IngestClient, post_file
 
 NEW, SENT, PARTS = "new", "sent", "parts"
 

@@ -28,10 +28,10 @@ from typing import Any
 
 from chalicelib.domain.errors import InvalidRequestError
 from chalicelib.domain.metadata import parse_upload_request
+from cli.client import IngestClient
 from cli.progress import Batch, parse_rate
 from cli.resume import UploadState
 from cli.sender import FilmSender
-from local.client import IngestClient
 
 # Checked here only for shape; the API applies the real size limit.
 NO_SIZE_LIMIT = 2**62

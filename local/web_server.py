@@ -10,8 +10,8 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from cli.web_config import CONFIG_NAME, render
 from local.resources import ROOT, load_template
-from local.web_config import CONFIG_NAME, render
 
 WEB_ROOT = ROOT / "web"
 # Locally the API, media and storage answer on http://127.0.0.1; deployed, on https only.
