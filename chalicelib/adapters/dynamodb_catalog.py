@@ -9,6 +9,9 @@ the same transactions as the listings; an editor's actions under `pk=AUDIT#{id}`
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +22,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from chalicelib.domain.catalog import COUNTED
-from chalicelib.domain.errors import StaleTransitionError
+from chalicelib.domain.errors import InvalidRequestError, StaleTransitionError
 from chalicelib.domain.film import Status, allowed_sources, is_video_id
 
 FILM_SK = "FILM"
@@ -251,16 +254,29 @@ class DynamoDBCatalog:
                 raise StaleTransitionError(f"film {video_id} is no longer {status.value}.") from None
             raise
 
-    def list_office_films(self, office_id: str, limit: int) -> list[dict[str, Any]]:
-        response = self._client.query(
-            TableName=self.table_name,
-            IndexName=OFFICE_INDEX,
-            KeyConditionExpression="gsi2pk = :office",
-            ExpressionAttributeValues=_to_item({":office": f"OFFICE#{office_id}"}),
-            ScanIndexForward=False,
-            Limit=limit,
+    def list_office_films(
+        self, office_id: str, limit: int, cursor: str | None = None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """An office's films, newest first, and an opaque cursor to the next page (or None).
+
+        A cursor is refused unless this office's listing made it: it cannot open another office's.
+        """
+        partition = f"OFFICE#{office_id}"
+        query: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": OFFICE_INDEX,
+            "KeyConditionExpression": "gsi2pk = :office",
+            "ExpressionAttributeValues": _to_item({":office": partition}),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if cursor:
+            query["ExclusiveStartKey"] = _to_item(_office_position(cursor, partition))
+        response = self._client.query(**query)
+        last = response.get("LastEvaluatedKey")
+        return [_from_item(item) for item in response.get("Items", [])], (
+            _encode_cursor(_from_item(last)) if last else None
         )
-        return [_from_item(item) for item in response.get("Items", [])]
 
     # API keys --------------------------------------------------------------------------------
 
@@ -385,6 +401,29 @@ def _require_version(update: dict[str, Any], version: int) -> None:
         f"SET {bump} {expression}")  # fmt: skip
     update["ExpressionAttributeNames"]["#version"] = "version"
     update["ExpressionAttributeValues"].update(_to_item({":expected": version, ":zero": 0, ":one": 1}))
+
+
+def _encode_cursor(position: Mapping[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(dict(position), sort_keys=True).encode()).decode().rstrip("=")
+
+
+def _office_position(cursor: str, partition: str) -> dict[str, Any]:
+    """Where an office listing's cursor points, refused unless it is one such a listing returned."""
+    try:
+        position = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError):
+        position = None
+    valid = (
+        isinstance(position, dict)
+        and set(position) == {"pk", "sk", "gsi2pk", "gsi2sk"}
+        and all(isinstance(value, str) and value for value in position.values())
+        and position["pk"].startswith("FILM#")
+        and position["sk"] == FILM_SK
+        and position["gsi2pk"] == partition
+    )
+    if not valid:
+        raise InvalidRequestError("cursor is not one this listing returned; start again without it.", "invalid_cursor")
+    return dict(position)
 
 
 def _to_item(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -145,7 +145,7 @@ def test_a_key_made_by_the_command_works_until_it_is_revoked(running_stack):
     made = cli("create", "--role", "field_office", "--office", "tj-dushanbe", "--countries", "TJ",
                "--label", "Dushanbe office")  # fmt: skip
     office = IngestClient(running_stack.info["api_url"], made["api_key"])
-    assert office.request("GET", "/uploads").json() == {"items": []}
+    assert office.request("GET", "/uploads").json() == {"items": [], "next_cursor": None}
     assert cli("revoke", made["hash"]) == {"revoked": made["hash"]}
     assert office.request("GET", "/uploads").status_code == 403
 
