@@ -16,8 +16,11 @@ from typing import Any
 from cli import upload
 from cli.repository import default_stack_file
 
-OPERATOR_COMMANDS = {"ops": "operate the pipeline", "keys": "create and revoke API keys",
-                     "web": "publish the website's pages"}  # fmt: skip
+OPERATOR_COMMANDS = {
+    "ops": "operate the pipeline",
+    "keys": "create and revoke API keys",
+    "web": "publish the website's pages",
+}
 OPERATOR_EXTRA_HINT = "pip install 'oneminutesjr-ingest[operator]' (or, in a checkout, make run installs them)"
 
 
@@ -33,8 +36,12 @@ def operator_modules() -> dict[str, ModuleType] | ModuleNotFoundError:
 def build_parser(modules: dict[str, ModuleType] | ModuleNotFoundError) -> argparse.ArgumentParser:
     prog = "omjr" if Path(sys.argv[0]).name == "omjr" else "python -m cli"
     parser = argparse.ArgumentParser(prog=prog, description="OneMinutesJr ingest command line.")
-    parser.add_argument("--stack-file", type=Path, default=default_stack_file(),
-                        help="the local stack's description (default: .local/stack.json)")  # fmt: skip
+    parser.add_argument(
+        "--stack-file",
+        type=Path,
+        default=default_stack_file(),
+        help="the local stack's description (default: .local/stack.json)",
+    )
     parser.add_argument("--stack", help="a deployed CloudFormation stack instead of the local stack")
     parser.add_argument("--stage", default="dev", help="the deployed stack's Chalice stage (dev or prod)")
     commands = parser.add_subparsers(dest="command", required=True)

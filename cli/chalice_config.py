@@ -22,8 +22,10 @@ def settings_layers(stage: str, function: str | None = None, root: Path | None =
     stage_config = config["stages"][stage]
     layers = [config, stage_config]
     if function:
-        layers += [config.get("lambda_functions", {}).get(function, {}),
-                   stage_config.get("lambda_functions", {}).get(function, {})]  # fmt: skip
+        layers += [
+            config.get("lambda_functions", {}).get(function, {}),
+            stage_config.get("lambda_functions", {}).get(function, {}),
+        ]
     return layers
 
 

@@ -45,10 +45,13 @@ class MultipartFile:
     def __init__(self, fields: dict[str, str], path: Path, content_type: str, progress: Callable[[int], None]):
         boundary = "omjr" + str(time.time_ns())
         self.content_type = f"multipart/form-data; boundary={boundary}"
-        head = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
-                       for k, v in fields.items())  # fmt: skip
-        head += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
-                 f"Content-Type: {content_type}\r\n\r\n")  # fmt: skip
+        head = "".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in fields.items()
+        )
+        head += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n"
+        )
         self._head, self._tail = head.encode(), f"\r\n--{boundary}--\r\n".encode()
         self._file = FilePart(path, 0, path.stat().st_size, progress)
         self._length = len(self._head) + len(self._file) + len(self._tail)
