@@ -11,6 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from cli.web_config import CONFIG_NAME, render
+from local.console import QuietHTTPServer
 from local.resources import ROOT, load_template
 
 WEB_ROOT = ROOT / "web"
@@ -62,6 +63,6 @@ class WebHandler(SimpleHTTPRequestHandler):
 def serve_web(api_url: str, port: int) -> ThreadingHTTPServer:
     handler = type("ConfiguredWebHandler", (WebHandler,),
                    {"config_js": render(api_url).encode(), "headers_sent_always": security_headers()})  # fmt: skip
-    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(WEB_ROOT)))
+    server = QuietHTTPServer(("127.0.0.1", port), partial(handler, directory=str(WEB_ROOT)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

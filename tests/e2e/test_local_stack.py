@@ -50,6 +50,19 @@ def test_the_demo_films_are_published_and_the_short_one_rejected(running_stack):
     assert (short["status"], short["reason_code"]) == ("REJECTED", "duration_out_of_range")
 
 
+def test_the_console_is_short_and_shows_the_keys_again_after_the_demo(running_stack):
+    deadline = time.monotonic() + 240
+    while "demo: the public listing" not in running_stack.output() and time.monotonic() < deadline:
+        time.sleep(1)
+    start, _, after_demo = running_stack.output().partition("demo: the public listing")
+    assert after_demo, start
+    assert "Traceback" not in start and "BrokenPipeError" not in start, start
+    assert "Found credentials" not in start and '"_aws"' not in start and '"level":' not in start, start
+    assert "api: POST /uploads 201" in start and '"POST /uploads HTTP/1.1"' not in start  # one line per request
+    assert running_stack.info["api_keys"]["field_office"] in after_demo and running_stack.info["web_url"] in after_demo
+    assert "A restart begins afresh" in after_demo
+
+
 def test_media_urls_answer_a_plain_get(running_stack, tmp_path):
     items = wait_for_listing(running_stack.info["api_url"], {"My street"})
     street = next(item for item in items if item["title"] == "My street")
