@@ -38,11 +38,11 @@ def short_line(line: str) -> str | None:
         return line
     if not isinstance(record, dict) or "_aws" in record:
         return None if isinstance(record, dict) else line  # a metrics record (CloudWatch's embedded format)
+    film = f" ({record['video_id']})" if record.get("video_id") else ""
     if record.get("message") == "request" and "path" in record:
-        return f"api: {record.get('method')} {record['path']} {record.get('status')}"
+        return f"api: {record.get('method')} {record['path']} {record.get('status')}{film}"
     who = record.get("function_name") or "api"
     level = "" if record.get("level") in ("INFO", None) else f"{record['level']} "
-    film = f" ({record['video_id']})" if record.get("video_id") else ""
     reason = f": {record['reason']}" if record.get("reason") else ""
     failure = str(record.get("exception") or "").strip().splitlines()[-1:]
     return f"{who}: {level}{record.get('message')}{film}{reason}{' ' + failure[0] if failure else ''}"
