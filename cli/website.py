@@ -49,7 +49,7 @@ def publish(s3: Any, bucket: str, api_url: str, root: Path | None = None) -> dic
 def run(args: argparse.Namespace, target: Target) -> None:
     website = target.website
     if not website.bucket:
-        raise SystemExit("this stack has no website bucket yet: deploy the current template first (README, Deploy)")
+        raise SystemExit("this stack has no website bucket yet: deploy the current template first (docs/DEPLOY.md)")
     result = publish(boto3.session.Session().client("s3"), website.bucket, website.api_url)
     print(json.dumps({**result, "bucket": website.bucket, "api_url": website.api_url}, indent=2))
 
