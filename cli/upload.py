@@ -65,7 +65,8 @@ def api_address(args: argparse.Namespace) -> tuple[str, str]:
         except (OSError, ValueError):
             stack = {}
         api_url = api_url or stack.get("api_url")
-        api_key = api_key or stack.get("api_keys", {}).get("field_office")
+        if not api_key and api_url == stack.get("api_url"):  # the local stack's key goes only to the local stack
+            api_key = stack.get("api_keys", {}).get("field_office")
     if not (api_url and api_key):
         raise SystemExit(
             "Give --api-url and --api-key: the API's address and your office's key, as the project team "
