@@ -235,7 +235,7 @@ def test_a_large_film_cut_off_midway_continues_where_it_stopped(running_stack, t
     state_file = tmp_path / ".omjr-uploads.json"
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # run from the workshop's folder, as an office would
-    first = subprocess.Popen([*command, "--max-rate", "3M"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+    first = subprocess.Popen([*command, "--max-rate", "1M"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)  # fmt: skip
     arrived: list = []
     deadline = time.monotonic() + 60
