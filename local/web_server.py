@@ -11,8 +11,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from cli.web_config import CONFIG_NAME, render
+from infra.template import load_template
 from local.console import QuietHTTPServer
-from local.resources import ROOT, load_template
+from local.resources import ROOT
 
 WEB_ROOT = ROOT / "web"
 # Locally the API, media and storage answer on http://127.0.0.1; deployed, on https only.
