@@ -56,7 +56,7 @@ def photo_pan(path: Path, seconds: int, size: str = "1920x1080") -> Path:
     width, height = size.split("x")
     pan = (
         f"loop=-1:1,fps=30,trim=duration={seconds},crop=1920:1080:x='(iw-1920)*t/{seconds}':y=0,"
-        f"format=yuv420p,noise=alls=6:allf=t,scale={width}:{height}"
+        f"format=yuv420p,noise=alls=4:allf=t,scale={width}:{height}"
     )
     ffmpeg(
         "-i",
@@ -71,8 +71,13 @@ def photo_pan(path: Path, seconds: int, size: str = "1920x1080") -> Path:
         "libx264",
         "-preset",
         "ultrafast",
-        "-crf",
-        "14",
+        # About what a phone records at 1080p30: a source rich enough to measure against, not a 1 GB file.
+        "-b:v",
+        "20M",
+        "-maxrate",
+        "20M",
+        "-bufsize",
+        "40M",
         "-c:a",
         "aac",
         str(path),
