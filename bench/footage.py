@@ -223,17 +223,18 @@ def speed_rows(work: Path, source: Path, rounds: int) -> None:
 
 
 def main() -> None:
-    """`python -m bench.footage [quality|speed|cost] [ROUNDS]`: all three by default, ROUNDS as in bench.media."""
-    parts = [arg for arg in sys.argv[1:] if not arg.isdigit()] or ["quality", "speed", "cost"]
-    rounds = next((int(arg) for arg in sys.argv[1:] if arg.isdigit()), ROUNDS)
+    """`python -m bench.footage [quality|speed|cost] [ROUNDS] [seconds=N]`: all three by default, ROUNDS as in
+    bench.media, N seconds of source for the quality rows (60 by default; the speed rows always take 60)."""
+    words = sys.argv[1:]
+    parts = [word for word in words if word.isalpha()] or ["quality", "speed", "cost"]
+    rounds = next((int(word) for word in words if word.isdigit()), ROUNDS)
+    seconds = next((int(word.split("=")[1]) for word in words if word.startswith("seconds=")), 60)
     work = Path(tempfile.mkdtemp(prefix="omjr-footage-"))
     print(f"clips and outputs in {work}", flush=True)
-    seconds = 60
-    source = photo_pan(work / "pan-60s-1080p30.mp4", seconds) if {"quality", "speed"} & set(parts) else None
-    if "quality" in parts and source:
-        quality_rows(work, source, seconds)
-    if "speed" in parts and source:
-        speed_rows(work, source, rounds)
+    if "quality" in parts:
+        quality_rows(work, photo_pan(work / f"pan-{seconds}s-1080p30.mp4", seconds), seconds)
+    if "speed" in parts:
+        speed_rows(work, photo_pan(work / "pan-60s-1080p30.mp4", 60), rounds)
     if "cost" in parts:
         cost_rows(work, 10, rounds)
     shutil.rmtree(work, ignore_errors=True)
