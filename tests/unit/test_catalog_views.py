@@ -1,4 +1,4 @@
-from chalicelib.domain.catalog import listing_facets, public_record, public_view, upload_view
+from chalicelib.domain.catalog import listing_facets, media_keys, public_record, public_view, upload_view
 
 FILM = {
     "video_id": "0b8f6a52-8a0e-4f1e-9a53-2a4f7d3e2c11", "status": "PUBLISHED", "title": "My street", "country": "AZ",
@@ -31,3 +31,15 @@ def test_an_office_sees_status_and_reason_but_not_storage():
 
 def test_a_film_is_listed_everywhere_a_visitor_would_look_for_it():
     assert listing_facets(FILM) == ["all", "country#AZ", "topic#violence", "topic#hiv-aids", "workshop#baku-2012"]
+
+
+def test_the_media_made_public_are_exactly_the_objects_a_film_lists():
+    film = {**FILM, "subtitles": [{"language": "en", "key": "films/x/subtitles/en-0123456789ab.vtt"}]}
+    assert media_keys(film) == {
+        "films/x/720p.mp4",
+        "films/x/poster.jpg",
+        "films/x/sprite.jpg",
+        "films/x/subtitles/en-0123456789ab.vtt",
+    }
+    assert "films/x/storyboard.vtt" not in media_keys(film), "a key the film does not name is never public"
+    assert media_keys({"video_id": "x", "status": "READY"}) == frozenset()

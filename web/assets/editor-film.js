@@ -1,10 +1,10 @@
 // One film on the editor page: what the editor decides on (the film itself, to watch), and the
 // actions its status allows: record consent, publish, unpublish, highlight, the English title and
-// description, subtitles, take down (after a confirmation). Results and errors are announced in the
+// description, subtitles (added, replaced, removed), take down (after a confirmation). Results and errors are announced in the
 // panel's status; after an action, the keyboard focus stays on the control that was used.
 import { request } from "./api.js";
 import { el, say } from "./dom.js";
-import { subtitlesForm, translationForm } from "./editor-forms.js";
+import { subtitleLanguages, subtitlesForm, translationForm } from "./editor-forms.js";
 
 const PUBLISHABLE = new Set(["READY", "UNPUBLISHED"]);
 const TRANSCODED = new Set(["READY", "PUBLISHED", "UNPUBLISHED"]);
@@ -17,6 +17,7 @@ export function filmPanel(initial, key) {
   const status = el("p", { class: "status", role: "status", "aria-live": "polite", tabindex: -1 });
   let preview = null;
   let editing = null;
+  let languageList = null;
 
   // Calls the API on this film and shows the film it returns; true when it succeeded.
   async function act(label, method, path, { body, contentType, done } = {}) {
@@ -129,11 +130,16 @@ export function filmPanel(initial, key) {
   }
 
   function translations() {
-    editing ||= [
-      el("details", { class: "edit" }, el("summary", {}, "English title and description"),
-        translationForm(() => film, uid, act, status)),
-      el("details", { class: "edit" }, el("summary", {}, "Subtitles"), subtitlesForm(uid, act, status)),
-    ];
+    if (!editing) {
+      languageList = subtitleLanguages(act);
+      editing = [
+        el("details", { class: "edit" }, el("summary", {}, "English title and description"),
+          translationForm(() => film, uid, act, status)),
+        el("details", { class: "edit" }, el("summary", {}, "Subtitles"), subtitlesForm(uid, act, status),
+          languageList.list),
+      ];
+    }
+    languageList.show(film.subtitle_languages || []);
     return editing;
   }
 
