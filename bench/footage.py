@@ -173,7 +173,7 @@ def cost_rows(work: Path, seconds: int, rounds: int) -> None:
     """Each correction on against off, on the same `seconds` long 1080p30 photographic clip."""
     sdr = photo_pan(work / f"pan-{seconds}s.mp4", seconds)
     hlg = work / f"pan-{seconds}s-hlg.mov"
-    to_hlg = "zscale=t=arib-std-b67:p=bt2020:m=2020_ncl:npl=203,format=yuv420p10le"
+    to_hlg = "zscale=tin=bt709:pin=bt709:min=170m:t=arib-std-b67:p=bt2020:m=2020_ncl:npl=203,format=yuv420p10le"
     hevc = "-c:v libx265 -preset ultrafast -x265-params log-level=error -crf 16 -c:a copy"
     tags = "-color_primaries bt2020 -color_trc arib-std-b67 -colorspace bt2020nc"
     ffmpeg("-i", str(sdr), "-vf", to_hlg, *hevc.split(), *tags.split(), str(hlg))
