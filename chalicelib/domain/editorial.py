@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.domain.errors import ConflictError, InvalidRequestError
+from chalicelib.domain.film import Film
 from chalicelib.domain.metadata import (
     DESCRIPTION_MAX_CHARS,
     MAX_TOPICS,
     TITLE_MAX_CHARS,
+    is_unicode_text,
     parse_topic,
     parse_workshop,
 )
@@ -34,7 +36,7 @@ def parse_consent(body: Any) -> dict[str, Any]:
             "invalid_consent",
         )
     reference = body.get("reference")
-    if not isinstance(reference, str) or not reference.strip() or len(reference) > REFERENCE_MAX_CHARS:
+    if not is_unicode_text(reference) or not reference.strip() or len(reference) > REFERENCE_MAX_CHARS:
         raise InvalidRequestError(
             f"reference must say where the signed forms are kept (1 to {REFERENCE_MAX_CHARS} characters).",
             "invalid_consent",
@@ -62,7 +64,7 @@ def parse_edit(body: Any, vocabulary: frozenset[str]) -> dict[str, Any]:
         topics = body["topics"]
         if not isinstance(topics, list) or not topics or len(topics) > MAX_TOPICS:
             raise InvalidRequestError(f"topics must be a list of 1 to {MAX_TOPICS} topic slugs.", "invalid_topic")
-        changes["topics"] = list(dict.fromkeys(parse_topic(topic, vocabulary) for topic in topics))
+        changes["topics"] = tuple(dict.fromkeys(parse_topic(topic, vocabulary) for topic in topics))
     if "workshop" in body:
         changes["workshop"] = None if body["workshop"] in (None, "") else parse_workshop(body["workshop"])
     if "sensitive" in body:
@@ -72,14 +74,14 @@ def parse_edit(body: Any, vocabulary: frozenset[str]) -> dict[str, Any]:
     return changes
 
 
-def check_publishable(film: Mapping[str, Any], safeguarding_confirmed: bool) -> None:
-    consent = film.get("consent") or {}
+def check_publishable(film: Film, safeguarding_confirmed: bool) -> None:
+    consent = film.consent or {}
     if not (consent.get("guardian_consent") and consent.get("child_assent")):
         raise ConflictError(
             "Record the guardian's consent and the child's assent (POST .../consent) before publishing.",
             "consent_missing",
         )
-    if film.get("sensitive") and not safeguarding_confirmed:
+    if film.sensitive and not safeguarding_confirmed:
         raise ConflictError(
             'This film is flagged sensitive: publish it with {"safeguarding_confirmed": true} once the '
             "safeguarding review is done.",
@@ -92,6 +94,6 @@ def _text(value: Any, field: str, max_chars: int, required: bool) -> str | None:
         if required:
             raise InvalidRequestError(f"{field} cannot be empty.", f"invalid_{field}")
         return None
-    if not isinstance(value, str) or len(value.strip()) > max_chars:
+    if not is_unicode_text(value) or len(value.strip()) > max_chars:
         raise InvalidRequestError(f"{field} must be text of at most {max_chars} characters.", f"invalid_{field}")
     return value.strip()

@@ -1,13 +1,31 @@
-from chalicelib.domain.catalog import listing_facets, media_keys, public_record, public_view, upload_view
+from dataclasses import replace
 
-FILM = {
-    "video_id": "0b8f6a52-8a0e-4f1e-9a53-2a4f7d3e2c11", "status": "PUBLISHED", "title": "My street", "country": "AZ",
-    "topics": ["violence", "hiv-aids"], "workshop": "baku-2012", "author": {"first_name": "Leyla", "age": 14},
-    "office_id": "office-az", "upload_key": "uploads/x/source.mp4", "upload_etag": "abc", "reason": "internal",
-    "reason_code": "x", "filename": "leyla aliyeva.mp4", "duration_s": 60.0, "published_at": "2026-11-25T10:00:00Z",
-    "renditions": [{"name": "720p", "key": "films/x/720p.mp4", "width": 1280, "height": 720}],
-    "poster_key": "films/x/poster.jpg", "sprite_key": "films/x/sprite.jpg",
-}  # fmt: skip
+from chalicelib.domain.catalog import listing_facets, media_keys, public_record, public_view, upload_view
+from chalicelib.domain.film import Film, FilmRendition, Status, SubtitleTrack
+from chalicelib.domain.metadata import Author
+
+FILM = Film(
+    video_id="0b8f6a52-8a0e-4f1e-9a53-2a4f7d3e2c11",
+    status=Status.PUBLISHED,
+    created_at="2026-11-25T09:00:00Z",
+    status_changed_at="2026-11-25T10:00:00Z",
+    title="My street",
+    country="AZ",
+    topics=("violence", "hiv-aids"),
+    workshop="baku-2012",
+    author=Author("Leyla", 14),
+    office_id="office-az",
+    upload_key="uploads/x/source.mp4",
+    upload_etag="abc",
+    reason="internal",
+    reason_code="x",
+    filename="leyla aliyeva.mp4",
+    duration_s=60.0,
+    published_at="2026-11-25T10:00:00Z",
+    renditions=(FilmRendition("720p", "films/x/720p.mp4", 1280, 720),),
+    poster_key="films/x/poster.jpg",
+    sprite_key="films/x/sprite.jpg",
+)
 
 
 def test_public_view_holds_only_public_fields():
@@ -34,7 +52,7 @@ def test_a_film_is_listed_everywhere_a_visitor_would_look_for_it():
 
 
 def test_the_media_made_public_are_exactly_the_objects_a_film_lists():
-    film = {**FILM, "subtitles": [{"language": "en", "key": "films/x/subtitles/en-0123456789ab.vtt"}]}
+    film = replace(FILM, subtitles=(SubtitleTrack("en", "films/x/subtitles/en-0123456789ab.vtt"),))
     assert media_keys(film) == {
         "films/x/720p.mp4",
         "films/x/poster.jpg",
@@ -42,4 +60,4 @@ def test_the_media_made_public_are_exactly_the_objects_a_film_lists():
         "films/x/subtitles/en-0123456789ab.vtt",
     }
     assert "films/x/storyboard.vtt" not in media_keys(film), "a key the film does not name is never public"
-    assert media_keys({"video_id": "x", "status": "READY"}) == frozenset()
+    assert media_keys(Film("x", Status.READY, FILM.created_at, FILM.created_at)) == frozenset()
