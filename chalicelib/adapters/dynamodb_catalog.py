@@ -18,8 +18,8 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from chalicelib.domain.catalog import COUNTED
-from chalicelib.domain.errors import StaleTransitionError
+from chalicelib.domain.catalog import is_counted
+from chalicelib.domain.errors import ConflictError, StaleTransitionError
 from chalicelib.domain.film import Status, allowed_sources, is_video_id
 
 FILM_SK = "FILM"
@@ -28,6 +28,9 @@ KEY_SK = "KEY"
 LISTING_INDEX = "gsi1"
 OFFICE_INDEX = "gsi2"
 STATUS_INDEX = "gsi3"
+STORY_SK = "STORY"
+# DynamoDB's limit on the items of one transaction.
+TRANSACTION_MAX_ITEMS = 100
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -35,11 +38,13 @@ _deserializer = TypeDeserializer()
 
 @dataclass(frozen=True)
 class Listing:
-    """Where a film is listed before and after a change, and the public record the new entries carry."""
+    """Where a film is listed before and after a change, the record the new entries carry, and the
+    time they are sorted by (newest first; the record's `published_at` unless given)."""
 
     old_facets: list[str] = field(default_factory=list)
     new_facets: list[str] = field(default_factory=list)
     record: Mapping[str, Any] = field(default_factory=dict)
+    sort_at: str | None = None
 
 
 def film_pk(video_id: str) -> str:
@@ -129,6 +134,12 @@ class DynamoDBCatalog:
         writes: list[dict[str, Any]] = [{"Update": update}]
         if listing is not None:
             writes += self._listing_writes(video_id, listing)
+        if len(writes) > TRANSACTION_MAX_ITEMS:
+            raise ConflictError(
+                "This change moves the film in too many listings at once: change its topics and its workshop "
+                "one at a time.",
+                "change_too_large",
+            )
         try:
             self._client.transact_write_items(TransactItems=writes)
         except ClientError as error:
@@ -174,17 +185,23 @@ class DynamoDBCatalog:
         return [{k: v for k, v in _from_item(item).items() if k not in ("pk", "sk")} for item in response["Items"]]
 
     def list_published(
-        self, facet: str, limit: int, start_after: Mapping[str, Any] | None
+        self, facet: str, limit: int, start_after: Mapping[str, Any] | None, containing: str | None = None
     ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-        """Public records in `facet`, newest first, and the key to continue from (or None)."""
+        """Records in `facet`, newest first, and the key to continue from (or None). With `containing`,
+        only entries whose search text contains it (among the `limit` entries read)."""
+        values = {":facet": f"LIST#{facet}"}
         query: dict[str, Any] = {
             "TableName": self.table_name,
             "IndexName": LISTING_INDEX,
             "KeyConditionExpression": "gsi1pk = :facet",
-            "ExpressionAttributeValues": _to_item({":facet": f"LIST#{facet}"}),
             "ScanIndexForward": False,
             "Limit": limit,
         }
+        if containing:
+            query["FilterExpression"] = "contains(#film.#search, :text)"
+            query["ExpressionAttributeNames"] = {"#film": "film", "#search": "search"}
+            values[":text"] = containing
+        query["ExpressionAttributeValues"] = _to_item(values)
         if start_after:
             query["ExclusiveStartKey"] = _to_item(dict(start_after))
         response = self._client.query(**query)
@@ -261,6 +278,18 @@ class DynamoDBCatalog:
             Limit=limit,
         )
         return [_from_item(item) for item in response.get("Items", [])]
+
+    # Workshop stories ------------------------------------------------------------------------
+
+    def put_workshop_story(self, workshop: str, story: Mapping[str, Any]) -> None:
+        item = {"pk": f"WORKSHOP#{workshop}", "sk": STORY_SK, "story": dict(story)}
+        self._client.put_item(TableName=self.table_name, Item=_to_item(item))
+
+    def get_workshop_story(self, workshop: str) -> dict[str, Any] | None:
+        response = self._client.get_item(
+            TableName=self.table_name, Key=_to_item({"pk": f"WORKSHOP#{workshop}", "sk": STORY_SK})
+        )
+        return dict(_from_item(response["Item"])["story"]) if "Item" in response else None
 
     # API keys --------------------------------------------------------------------------------
 
@@ -352,10 +381,11 @@ class DynamoDBCatalog:
                 key = {"pk": film_pk(video_id), "sk": f"LIST#{facet}"}
                 writes.append({"Delete": {"TableName": self.table_name, "Key": _to_item(key)}})
                 writes += self._count(facet, -1)
+        sort_at = listing.sort_at or listing.record.get("published_at")
         for facet in listing.new_facets:
             entry = {
                 "pk": film_pk(video_id), "sk": f"LIST#{facet}", "gsi1pk": f"LIST#{facet}",
-                "gsi1sk": f"{listing.record['published_at']}#{video_id}", "film": dict(listing.record),
+                "gsi1sk": f"{sort_at}#{video_id}", "film": dict(listing.record),
             }  # fmt: skip
             writes.append({"Put": {"TableName": self.table_name, "Item": _to_item(entry)}})
             if facet not in listing.old_facets:
@@ -363,7 +393,7 @@ class DynamoDBCatalog:
         return writes
 
     def _count(self, facet: str, delta: int) -> list[dict[str, Any]]:
-        if facet.split("#", 1)[0] not in COUNTED:
+        if not is_counted(facet):
             return []
         update = {
             "TableName": self.table_name,

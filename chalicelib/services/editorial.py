@@ -14,7 +14,15 @@ from typing import Any
 
 from chalicelib.adapters.dynamodb_catalog import Listing
 from chalicelib.clock import now_iso
-from chalicelib.domain.catalog import editor_view, listing_facets, preview_keys, public_record
+from chalicelib.domain.catalog import (
+    STATUS_LISTED,
+    editor_view,
+    listing_facets,
+    preview_keys,
+    public_record,
+    search_text,
+    status_facet,
+)
 from chalicelib.domain.editorial import check_publishable, parse_consent, parse_edit
 from chalicelib.domain.errors import ConflictError, InvalidRequestError, NotFoundError, StaleTransitionError
 from chalicelib.domain.film import Status, is_video_id
@@ -86,7 +94,7 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
     fields: dict[str, Any] = {"published_at": at}
     if confirmed:
         fields["safeguarding"] = {"confirmed_by": editor, "confirmed_at": at}
-    listing = Listing(deps.catalog.listed_facets(video_id), listing_facets(published), public_record(published))
+    listing = listing_of(deps, {**published, "status": Status.PUBLISHED.value})
     _set_media_public(deps, video_id, public=True)  # before it is listed: no listed film without media
     try:
         _change(deps, film, at, target=Status.PUBLISHED, set_fields=fields, listing=listing)
@@ -103,7 +111,8 @@ def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     if film["status"] != Status.PUBLISHED.value:
         raise ConflictError(f"Film {video_id} is {film['status']}; only a PUBLISHED film can be unpublished.")
     at = now_iso()
-    listing = Listing(deps.catalog.listed_facets(video_id), [], {})
+    unpublished = {k: v for k, v in film.items() if k != "published_at"}
+    listing = listing_of(deps, {**unpublished, "status": Status.UNPUBLISHED.value, "status_changed_at": at})
     _set_media_public(deps, video_id, public=False)  # first: if anything fails after, it fails private
     try:
         _change(deps, film, at, target=Status.UNPUBLISHED, remove_fields=("published_at",), listing=listing)
@@ -177,6 +186,24 @@ def sync_all_media(deps: Dependencies) -> dict[str, int]:
     return done
 
 
+def relist_all(deps: Dependencies) -> dict[str, int]:
+    """Every published and unpublished film's listing entries written anew from the film (once after the
+    deploy that brought combined filters and the editors' lists, or as a repair)."""
+    done = dict.fromkeys(STATUS_LISTED, 0)
+    for status in STATUS_LISTED:
+        for video_id in deps.catalog.every_in_status(Status(status)):
+            film = deps.catalog.get_film(video_id)
+            if film is None or film["status"] != status:
+                continue  # moved on since the index was read: its own change listed it
+            try:
+                _change(deps, film, now_iso(), expect=frozenset({Status(status)}), listing=listing_of(deps, film))
+            except ConflictError:
+                continue  # an editor changed it meanwhile, and that change wrote its listings
+            done[status] += 1
+    logger.info("listings written anew", extra=done)
+    return done
+
+
 def _sync_media(deps: Dependencies, video_id: str, *, empty_cache: bool = True) -> None:
     """After a race, or as a repair: a film's media are public exactly when the catalog, read now,
     says PUBLISHED."""
@@ -205,16 +232,27 @@ def _edit(deps: Dependencies, editor: str, video_id: str, changes: dict[str, Any
     set_fields = {key: value for key, value in changes.items() if value is not None}
     removed = [key for key, value in changes.items() if value is None]
     listing = None
-    if film["status"] == Status.PUBLISHED.value:
-        if changes.get("sensitive") and not film.get("sensitive"):
-            raise ConflictError("Unpublish the film before flagging it sensitive: it may then be published again "
-                                "only with a safeguarding confirmation.", "unpublish_first")  # fmt: skip
+    if film["status"] == Status.PUBLISHED.value and changes.get("sensitive") and not film.get("sensitive"):
+        raise ConflictError("Unpublish the film before flagging it sensitive: it may then be published again "
+                            "only with a safeguarding confirmation.", "unpublish_first")  # fmt: skip
+    if film["status"] in STATUS_LISTED:
         edited = {**{k: v for k, v in film.items() if k not in removed}, **set_fields}
-        listing = Listing(deps.catalog.listed_facets(video_id), listing_facets(edited), public_record(edited))
+        listing = listing_of(deps, edited)
     _change(deps, film, at, expect=frozenset({Status(film["status"])}), set_fields=set_fields,
             remove_fields=removed, listing=listing)  # fmt: skip
     _audit(deps, editor, video_id, at, action=action, details=details)
     return for_editor(deps, _film(deps, video_id))
+
+
+def listing_of(deps: Dependencies, film: Mapping[str, Any]) -> Listing:
+    """Where a film in its (new) status is listed: a published film in every public listing it belongs to
+    and in the editors' list of published films; an unpublished one only in the editors' list."""
+    record = {**public_record(film), "search": search_text(film)}
+    if film["status"] == Status.PUBLISHED.value:
+        facets = [*listing_facets(film), status_facet(Status.PUBLISHED.value)]
+        return Listing(deps.catalog.listed_facets(film["video_id"]), facets, record, film["published_at"])
+    facets = [status_facet(film["status"])] if film["status"] in STATUS_LISTED else []
+    return Listing(deps.catalog.listed_facets(film["video_id"]), facets, record, film["status_changed_at"])
 
 
 def _change(deps: Dependencies, film: dict[str, Any], at: str, **change: Any) -> None:
