@@ -76,7 +76,7 @@ def check_publishable(film: Mapping[str, Any], safeguarding_confirmed: bool) -> 
     consent = film.get("consent") or {}
     if not (consent.get("guardian_consent") and consent.get("child_assent")):
         raise ConflictError(
-            "Record the guardian's consent and the child's assent (POST .../consent) before publishing.",
+            "Record the guardian's consent and the child's assent before publishing.",
             "consent_missing",
         )
     if film.get("sensitive") and not safeguarding_confirmed:
