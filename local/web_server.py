@@ -1,6 +1,6 @@
 """The local stand-in for the website's bucket and distribution: serves the static pages of `web/`, a
 generated `config.js` that points them at the local API, and the security headers (the
-Content-Security-Policy among them) that CloudFront adds when deployed (README, "The website").
+Content-Security-Policy among them) that CloudFront adds when deployed (docs/WEBSITE.md).
 """
 
 from __future__ import annotations

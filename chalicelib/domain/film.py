@@ -1,4 +1,4 @@
-"""The lifecycle of a film (PRODUCT.md): its statuses and the transitions allowed between them.
+"""The lifecycle of a film (docs/PIPELINE.md): its statuses and the transitions allowed between them.
 
 Every status change in the catalog is a conditional write built from `allowed_sources`, so a late or
 duplicate event can never move a film backwards.

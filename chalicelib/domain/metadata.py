@@ -1,4 +1,4 @@
-"""Validation of the metadata a field office sends with an upload (PRODUCT.md, "Interfaces").
+"""Validation of the metadata a field office sends with an upload (docs/API.md, "What a field office sends").
 
 Only what may become public about a child is accepted: a first name and an age.
 """

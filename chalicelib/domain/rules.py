@@ -1,6 +1,6 @@
 """The one-minute rule and the other checks an upload must pass, each failure with a reason code.
 
-Reason codes are a contract (PRODUCT.md): other programs branch on them.
+Reason codes are a contract (docs/API.md, "A contract"): other programs branch on them.
 """
 
 from __future__ import annotations
