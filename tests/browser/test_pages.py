@@ -535,6 +535,9 @@ def test_an_editor_writes_a_workshop_story_that_visitors_read(browser, web_stack
         expect(tab.locator(".story p", has_text="They made twelve films.")).to_be_visible()
         expect(tab.locator(".card", has_text=METADATA["title"])).to_be_visible()
         screenshot(tab, f"workshop-{name}")
+        tab.goto(f"{web_stack.info['web_url']}/index.html?workshop=bishkek-2014")
+        tab.get_by_role("link", name="The story of the workshop Bishkek 2014").click()
+        expect(tab.get_by_role("heading", level=1)).to_have_text("Young people in Bishkek film their school years")
         tab.context.close()
 
 

@@ -152,6 +152,10 @@ async function start() {
     heading.textContent = title;
     lede.hidden = true;
     document.title = `${title} · OneMinutesJr`;
+    if (picked.workshop) {
+      lede.after(el("p", {}, el("a", { href: `workshop.html?id=${encodeURIComponent(picked.workshop)}` },
+        `The story of the workshop ${workshopName(picked.workshop)}`)));
+    }
   }
   const choices = fillChoices(picked);
   try {
