@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import requests
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from local.clips import make_clip
@@ -584,6 +585,29 @@ def test_a_slow_phone_gets_the_home_page_and_its_first_poster(browser, web_stack
     (ARTIFACTS / "slow-phone.json").write_text(json.dumps(figures, indent=2) + "\n")
     for network, measured in figures.items():
         assert measured["bytes_to_first_poster"] < FIRST_POSTER_BUDGET_BYTES, (network, measured)
+
+
+# axe-core's rules for WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+           "resultTypes": ["violations"]}  # fmt: skip
+
+
+@pytest.mark.parametrize("path", ["index.html", "index.html?country=KG&topic=violence", "film.html?id={video_id}",
+                                  "workshop.html?id=bishkek-2014", "editor.html", "upload.html"])  # fmt: skip
+def test_the_pages_pass_axe_s_wcag_aa_rules(browser, web_stack, published_film, second_film, path):
+    for name, context in (("desktop", {"viewport": {"width": 1280, "height": 900}}), ("phone", PHONE)):
+        tab = open_page(browser, web_stack, path.format(video_id=published_film["video_id"]), **context)
+        if path == "editor.html":  # with films shown: found by a search, and one opened with its forms
+            use_key(tab, web_stack.info["api_keys"]["editor"])
+            tab.get_by_role("button", name="Search").click()
+            tab.locator("#listed .panel").first.get_by_role("button", name="Open").click()
+            expect(tab.locator("#listed details").first).to_be_visible()
+        tab.wait_for_load_state("networkidle")
+        expect(tab.locator("[role=status][data-kind=error]")).to_have_count(0)
+        results = Axe().run(tab, options=WCAG_AA)
+        tab.context.close()
+        assert results.response["testEngine"]["name"] == "axe-core"
+        assert results.violations_count == 0, f"{path} ({name}): {results.generate_report()}"
 
 
 def test_the_editor_takes_a_film_down_after_a_confirmation(browser, web_stack, published_film):
