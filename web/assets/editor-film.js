@@ -6,11 +6,10 @@
 // and refusals are announced in the panel's status in an editor's words; after an action, the
 // keyboard focus stays on the control that was used.
 import { request } from "./api.js";
-import { duration, filmCard } from "./cards.js";
+import { countryName, duration, filmCard, topicName } from "./cards.js";
 import { el, say } from "./dom.js";
 import { detailsForm, subtitlesForm } from "./editor-forms.js";
 import { STATUS_WORDS, editorWords } from "./editor-words.js";
-import { countryName, topicName } from "./names.js";
 
 const PUBLISHABLE = new Set(["READY", "UNPUBLISHED"]);
 const TRANSCODED = new Set(["READY", "PUBLISHED", "UNPUBLISHED"]);

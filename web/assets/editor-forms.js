@@ -2,8 +2,8 @@
 // PATCH /videos/{id}), and a subtitle file in one language (PUT /videos/{id}/subtitles/{language}).
 // Each form is built once per panel, so what an editor types survives the panel's other actions;
 // `act` (from editor-film.js) calls the API and announces the outcome in the panel's status.
+import { topicName } from "./cards.js";
 import { el, say } from "./dom.js";
-import { topicName } from "./names.js";
 
 // The same limits as the API (chalicelib/domain/metadata.py); the API still decides.
 const TITLE_MAX_CHARS = 120;

@@ -2,12 +2,12 @@
 // workshop's films (or a selection); the lists of published and unpublished films with a search;
 // workshop stories; any film by its id.
 import { publicGet, request } from "./api.js";
+import { workshopName } from "./cards.js";
 import { el, say } from "./dom.js";
 import { filmPanel } from "./editor-film.js";
 import { storyEditor } from "./editor-story.js";
 import { editorWords } from "./editor-words.js";
 import { keyField } from "./keys.js";
-import { workshopName } from "./names.js";
 
 const review = document.getElementById("review");
 const reviewStatus = document.getElementById("review-status");

@@ -1,11 +1,9 @@
 // A film's page (film.html?id=...): the player with its renditions, poster and subtitles, the
 // storyboard, share links, the next film of its workshop (or the latest films) and related films.
-import { publicGet } from "./api.js";
-import { duration, filmCard } from "./cards.js";
+import { publicGet, visitorMessage } from "./api.js";
+import { countryName, duration, filmCard, languageName, topicName, workshopName } from "./cards.js";
 import { el, query, say } from "./dom.js";
-import { countryName, languageName, topicName, workshopName } from "./names.js";
 import { parseStoryboard, storyboardStrip } from "./storyboard.js";
-import { visitorMessage } from "./visitor.js";
 
 const main = document.getElementById("film");
 const after = document.getElementById("after-film");

@@ -1,11 +1,9 @@
 // The home page (index.html): a line about the programme, highlights, the latest films, a section
 // per topic and the films by country; with filters (country, topic, workshop, highlights, in any
 // combination) it becomes the list of the films that match all of them, page by page.
-import { publicGet } from "./api.js";
-import { filmCard } from "./cards.js";
+import { publicGet, visitorMessage } from "./api.js";
+import { countryName, filmCard, topicName, workshopName } from "./cards.js";
 import { el, say } from "./dom.js";
-import { countryName, topicName, workshopName } from "./names.js";
-import { visitorMessage } from "./visitor.js";
 
 const FILTERS = ["country", "topic", "workshop", "highlight"];
 const HOME_LATEST = 8;
@@ -85,41 +83,40 @@ function section(title, id, films, link) {
     el("ul", { class: "grid" }, films.map((film, index) => filmCard(film, { lazy: index >= HOME_SECTION }))));
 }
 
-// The first films are asked for at once, beside the lists of countries and topics: on a slow
-// connection every round trip before the first poster counts.
+// The first films are asked for at once, beside the lists of countries and topics, and shown as soon
+// as they arrive; the topic sections follow: on a slow connection every round trip before the first
+// poster counts.
 async function showHome(choicesLoading) {
   say(status, "Loading films…");
-  const highlightsLoading = publicGet(`/videos?highlight=true&limit=${HOME_SECTION}`).catch(() => ({ items: [] }));
-  const latestLoading = publicGet(`/videos?limit=${HOME_LATEST}`);
-  const choices = await choicesLoading;
-  const published = choices.topics.filter((t) => t.films > 0);
-  const [highlights, latest, ...byTopic] = await Promise.all([
-    highlightsLoading,
-    latestLoading,
-    ...published.map((t) => publicGet(`/videos?topic=${encodeURIComponent(t.topic)}&limit=${HOME_SECTION}`)
-      .catch(() => ({ items: [] }))),
+  const [highlights, latest] = await Promise.all([
+    publicGet(`/videos?highlight=true&limit=${HOME_SECTION}`).catch(() => ({ items: [] })),
+    publicGet(`/videos?limit=${HOME_LATEST}`),
   ]);
-  const parts = [];
+  const first = [];
   if (highlights.items.length) {
-    parts.push(section("Highlights", "highlights-title", highlights.items,
+    first.push(section("Highlights", "highlights-title", highlights.items,
       el("a", { href: "index.html?highlight=true" }, "All highlights")));
   }
-  parts.push(section("Latest films", "latest-title", latest.items, null));
-  published.forEach((topic, index) => {
-    const id = `topic-${topic.topic}`;
-    parts.push(section(`OneMinutesJr on ${topicName(topic.topic)}`, id, byTopic[index].items,
-      el("a", { href: `index.html?topic=${encodeURIComponent(topic.topic)}` },
-        `All ${topic.films} film${topic.films === 1 ? "" : "s"} on ${topicName(topic.topic)}`)));
-  });
+  first.push(section("Latest films", "latest-title", latest.items, null));
+  home.replaceChildren(...first);
+  say(status, latest.items.length ? "" : "No films are published yet. Come back soon.");
+
+  const choices = await choicesLoading;
+  const published = choices.topics.filter((t) => t.films > 0);
+  const byTopic = await Promise.all(published.map((t) =>
+    publicGet(`/videos?topic=${encodeURIComponent(t.topic)}&limit=${HOME_SECTION}`).catch(() => ({ items: [] }))));
+  const rest = published.map((topic, index) => section(`OneMinutesJr on ${topicName(topic.topic)}`,
+    `topic-${topic.topic}`, byTopic[index].items,
+    el("a", { href: `index.html?topic=${encodeURIComponent(topic.topic)}` },
+      `All ${topic.films} film${topic.films === 1 ? "" : "s"} on ${topicName(topic.topic)}`)));
   if (choices.countries.length) {
-    parts.push(el("section", { "aria-labelledby": "countries-title" },
+    rest.push(el("section", { "aria-labelledby": "countries-title" },
       el("h2", { id: "countries-title" }, "Films by country"),
       el("ul", { class: "countries" }, choices.countries.map((c) => el("li", {},
         el("a", { href: `index.html?country=${encodeURIComponent(c.country)}` },
           `${countryName(c.country)} (${c.films})`))))));
   }
-  home.replaceChildren(...parts);
-  say(status, latest.items.length ? "" : "No films are published yet. Come back soon.");
+  home.append(...rest);
 }
 
 let nextPage = null;

@@ -1,10 +1,8 @@
 // A workshop's page (workshop.html?id=...): its story as an editor wrote it (a title, the city,
 // the dates, the partners, a few paragraphs) and the films the young people made there.
-import { publicGet } from "./api.js";
-import { filmCard } from "./cards.js";
+import { publicGet, visitorMessage } from "./api.js";
+import { countryName, filmCard, workshopName } from "./cards.js";
 import { el, query, say } from "./dom.js";
-import { countryName, workshopName } from "./names.js";
-import { visitorMessage } from "./visitor.js";
 
 const story = document.getElementById("story");
 const status = document.getElementById("status");
