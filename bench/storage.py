@@ -1,6 +1,6 @@
 """The storage-facing benchmarks: big uploads on moto's server, the handlers' own time and memory.
 
-Runs moto's server in a process of its own, creates the stack's resources from infra/resources.json,
+Runs moto's server in a process of its own, creates the stack's resources from infra/resources.yaml,
 and drives the real handlers from app.py with the events Lambda would give them.
 """
 

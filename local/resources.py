@@ -1,7 +1,8 @@
-"""Creates the stack's storage, queues and catalog in moto by reading `infra/resources.json`.
+"""Creates the stack's storage, queues and catalog in moto by reading `infra/resources.yaml`.
 
 The same definition is merged into the deployed template; here each resource is created with the
 matching API call, after `infra/local-overrides.json` has replaced the production-only numbers.
+The template is read by `infra.template`, as Chalice reads it when packaging.
 Resources that have no local meaning (CloudFront, policies, Chalice's own functions) are skipped.
 """
 
@@ -13,8 +14,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from infra.template import load_template
+
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE = ROOT / "infra" / "resources.json"
 # LOCAL_OVERRIDES names another file of the same shape (the fault tests use short timeouts).
 OVERRIDES = Path(os.environ.get("LOCAL_OVERRIDES") or ROOT / "infra" / "local-overrides.json")
 ACCOUNT_ID = "123456789012"  # moto's account
@@ -168,11 +170,6 @@ def s3_cors_rule(rule: dict[str, Any]) -> dict[str, Any]:
     """A template's CORS rule in the S3 API's shape, whose names differ a little."""
     renamed = {"Id": "ID", "MaxAge": "MaxAgeSeconds", "ExposedHeaders": "ExposeHeaders"}
     return {renamed.get(key, key): value for key, value in rule.items()}
-
-
-def load_template() -> dict[str, Any]:
-    template: dict[str, Any] = json.loads(TEMPLATE.read_text())
-    return template
 
 
 def local_overrides() -> dict[str, Any]:

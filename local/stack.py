@@ -1,6 +1,6 @@
 """`make run`: the whole system on this machine, with moto's server as the local AWS.
 
-Starts moto on loopback, creates the resources from `infra/resources.json`, serves the API with
+Starts moto on loopback, creates the resources from `infra/resources.yaml`, serves the API with
 `chalice local`, serves media as CloudFront would (`local/media_cdn.py`) and the website's pages
 (`local/web_server.py`, on WEB_PORT or a free port), runs one worker per SQS event source of `app.py`,
 writes `.local/stack.json`, and ingests the demo films unless SAMPLES=0.
@@ -29,6 +29,7 @@ from local import chalice_config
 from local.demo import run_demo
 from local.media_cdn import serve_media
 from local.resources import ROOT, LocalResources
+from local.toolchain import use_layer_ffmpeg
 from local.web_server import serve_web
 
 STAGE = "local"
@@ -171,6 +172,7 @@ class LocalStack:
 
 
 def main() -> None:
+    use_layer_ffmpeg()
     stack = LocalStack(int(os.environ.get("PORT") or 8000))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # Ctrl-C works even when a script started the stack in the background (which ignores SIGINT).

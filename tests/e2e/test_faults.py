@@ -1,7 +1,10 @@
 """Fault injection on the local stack: a worker killed mid-transcode, one event delivered many times
 at once, a poison message; and the operator's commands that see and redrive what failed.
 
-The stack runs with short timeouts (the production ones would make these tests wait an hour).
+The stack runs with shorter timeouts than production (whose would make these tests wait hours), yet far above
+what the work needs on a slow, busy machine: the faults here are injected (a kill, duplicates, a poison message),
+never produced by a deadline. As in production, a queue's visibility timeout exceeds its function's timeout: a
+killed run holds its idempotency record until its function's deadline, so its message must not come back sooner.
 """
 
 from __future__ import annotations
@@ -24,8 +27,8 @@ from local.resources import ROOT
 from tests.e2e.conftest import RunningStack
 
 SHORT = {
-    "resources": {"UploadsQueue": {"VisibilityTimeout": 10}, "TranscodeQueue": {"VisibilityTimeout": 20}},
-    "function_timeouts": {"validate_upload": 8, "transcode_film": 15},
+    "resources": {"UploadsQueue": {"VisibilityTimeout": 75}, "TranscodeQueue": {"VisibilityTimeout": 150}},
+    "function_timeouts": {"validate_upload": 60, "transcode_film": 120},
     "schedule_interval_s": 3600,
 }
 METADATA = {"title": "Faults", "country": "AZ", "topics": ["violence"], "author": {"first_name": "Ali", "age": 15}}
@@ -90,25 +93,34 @@ def transcoding_worker(stack: RunningStack) -> int | None:
     return None
 
 
+def queue_is_empty(stack: RunningStack, queue: str) -> bool:
+    attributes = aws(stack, "sqs").get_queue_attributes(
+        QueueUrl=stack.info["resources"][queue],
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return all(int(count) == 0 for count in attributes.values())
+
+
+@pytest.mark.timeout(900)
 def test_a_worker_killed_mid_transcode_is_retried_and_the_film_completes_once(stack, tmp_path):
-    clip = make_clip(tmp_path / "slow.mp4", 60, width=1280, height=720, fps=15)
+    # Big enough that its transcode is caught running; small enough to take a few seconds, far below 120 s.
+    clip = make_clip(tmp_path / "slow.mp4", 60, width=640, height=360, fps=15)
     office = stack.client("field_office")
     video_id = office.upload(clip, METADATA)
     worker = wait_for(lambda: film(stack, video_id)["status"] == "TRANSCODING" and transcoding_worker(stack),
-                      30, "the transcode to start")  # fmt: skip
+                      300, "the transcode to start")  # fmt: skip
     ffmpeg = subprocess.run(["pgrep", "-P", str(worker)], capture_output=True, text=True, check=False).stdout.split()
     os.kill(worker, signal.SIGKILL)  # as Lambda does at a timeout: the whole environment goes
     for pid in ffmpeg:
         os.killpg(int(pid), signal.SIGKILL)
     assert film(stack, video_id)["status"] == "TRANSCODING"
-    upload = office.wait_for_terminal(video_id, timeout_s=120)
+    upload = office.wait_for_terminal(video_id, timeout_s=600)
     assert upload["status"] == "READY", upload
     assert journey(stack, video_id).count("TRANSCODING") == 1
     assert journey(stack, video_id).count("READY") == 1
     keys = media_keys(stack, video_id)
     assert [k for k in keys if k.startswith("staging/")] == []
-    assert [k.rsplit("/", 1)[1] for k in keys] == ["360p.mp4", "720p.mp4", "poster.jpg", "sprite.jpg",
-                                                    "storyboard.vtt"]  # fmt: skip
+    assert [k.rsplit("/", 1)[1] for k in keys] == ["360p.mp4", "poster.jpg", "sprite.jpg", "storyboard.vtt"]
     assert "exited" in stack.output() and "starting it again" in stack.output()
 
 
@@ -125,8 +137,8 @@ def test_one_event_delivered_three_more_times_at_once_makes_one_film(stack, clip
     sqs = aws(stack, "sqs")
     for _ in range(3):
         sqs.send_message(QueueUrl=stack.info["resources"]["UploadsQueue"], MessageBody=body)
-    assert office.wait_for_terminal(video_id, timeout_s=90)["status"] == "READY"
-    time.sleep(3)  # let every duplicate be handled
+    assert office.wait_for_terminal(video_id, timeout_s=240)["status"] == "READY"
+    wait_for(lambda: queue_is_empty(stack, "UploadsQueue"), 240, "every duplicate to be handled")
     assert journey(stack, video_id) == ["AWAITING_UPLOAD", "UPLOADED", "VALIDATING", "TRANSCODING", "READY"]
     assert len([k for k in media_keys(stack, video_id) if k.endswith(".mp4")]) == 1
 
@@ -134,9 +146,9 @@ def test_one_event_delivered_three_more_times_at_once_makes_one_film(stack, clip
 def test_a_poison_message_ends_in_the_dead_letter_queue_and_can_be_redriven(stack):
     sqs = aws(stack, "sqs")
     sqs.send_message(QueueUrl=stack.info["resources"]["TranscodeQueue"], MessageBody="this is not a message")
-    wait_for(lambda: ops(stack, "status")["dead_letter_queues"]["transcode"] == 1, 60, "the dead-letter queue")
+    wait_for(lambda: ops(stack, "status")["dead_letter_queues"]["transcode"] == 1, 240, "the dead-letter queue")
     status = ops(stack, "status")
-    assert status["dead_letter_queues"] == {"uploads": 0, "transcode": 1}
+    assert status["dead_letter_queues"]["transcode"] == 1
     assert set(status) == {"films", "dead_letter_queues", "oldest_in_processing", "failed"}
     assert ops(stack, "redrive") == {"uploads": 0, "transcode": 1}
     assert ops(stack, "status")["dead_letter_queues"]["transcode"] == 0

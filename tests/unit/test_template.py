@@ -1,4 +1,4 @@
-"""The one definition of the infrastructure (infra/resources.json) and the settings it must agree with."""
+"""The one definition of the infrastructure (infra/resources.yaml) and the settings it must agree with."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import pytest
 from chalice.app import SQSEventConfig
 
 import app as app_module
-from local.resources import ROOT, TEMPLATE, local_overrides
+from infra.template import load_template
+from local.resources import ROOT, local_overrides
 
-RESOURCES = json.loads(TEMPLATE.read_text())["Resources"]
+RESOURCES = load_template()["Resources"]
 CONFIG = json.loads((ROOT / ".chalice" / "config.json").read_text())
 QUEUE_OF = {"validate_upload": "UploadsQueue", "transcode_film": "TranscodeQueue"}
 

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import json
+from infra.template import load_template
+from local.resources import s3_cors_rule
 
-from local.resources import TEMPLATE, s3_cors_rule
-
-TEMPLATE_JSON = json.loads(TEMPLATE.read_text())
-RESOURCES = TEMPLATE_JSON["Resources"]
+TEMPLATE = load_template()
+RESOURCES = TEMPLATE["Resources"]
 MANAGED_SIMPLE_CORS = "60669652-455b-4ae9-85a4-c4c02393f86c"
 
 
@@ -18,7 +17,7 @@ def test_browsers_may_post_and_put_uploads_from_the_website_origin():
     assert rule["AllowedOrigins"] == [{"Ref": "WebsiteOrigin"}]
     assert rule["AllowedHeaders"] == ["*"]
     assert rule["ExposedHeaders"] == ["ETag"], "multipart uploads read each part's ETag"
-    assert TEMPLATE_JSON["Parameters"]["WebsiteOrigin"]["Default"] == "*"
+    assert TEMPLATE["Parameters"]["WebsiteOrigin"]["Default"] == "*"
 
 
 def test_the_media_bucket_answers_no_browser_directly():
@@ -59,12 +58,12 @@ def test_the_website_is_served_over_https_with_security_headers():
     csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
     assert "script-src 'self';" in csp and "unsafe" not in csp, "no script but the site's own files"
     assert "frame-ancestors 'none'" in csp and headers["FrameOptions"]["FrameOption"] == "DENY"
-    assert {"WebsiteBucketName", "WebsiteUrl"} <= set(TEMPLATE_JSON["Outputs"])
+    assert {"WebsiteBucketName", "WebsiteUrl"} <= set(TEMPLATE["Outputs"])
 
 
 def test_cloudfront_reads_only_media_tagged_published():
     [reads, *_] = RESOURCES["MediaBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
     assert reads["Sid"] == "CloudFrontReadsMedia" and reads["Action"] == "s3:GetObject"
     assert reads["Condition"]["StringEquals"]["s3:ExistingObjectTag/published"] == "true"
-    assert TEMPLATE_JSON["Globals"]["Function"]["Environment"]["Variables"]["MEDIA_DISTRIBUTION_ID"] == {
+    assert TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]["MEDIA_DISTRIBUTION_ID"] == {
         "Ref": "MediaDistribution"}  # fmt: skip

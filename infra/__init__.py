@@ -1,0 +1,1 @@
+"""The infrastructure template (resources.yaml) and its one reader (template.py)."""
