@@ -4,7 +4,8 @@
     python -m cli ops retry VIDEO_ID         # a FAILED film starts again from its upload
     python -m cli ops redrive                # dead-letter messages go back to their queues
     python -m cli ops sweep                  # run the scheduled sweep now
-    python -m cli ops sync-media             # media public exactly for published films (after a deploy)
+    python -m cli ops sync-media             # media public exactly for published films (after a deploy):
+                                             # only what each film's record lists, nothing else under it
     python -m cli ops relist                 # listings written anew from the films (after a deploy)
 
 Against the local stack by default; `--stack NAME --stage dev|prod` acts on a deployed stack.

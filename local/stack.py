@@ -71,7 +71,8 @@ class LocalStack:
     def start(self) -> dict[str, Any]:
         moto_port = free_port()
         endpoint = f"http://127.0.0.1:{moto_port}"
-        self._spawn([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)], quiet=True)
+        # moto's server, its DynamoDB writes isolated as on AWS (see local/moto_server.py).
+        self._spawn([sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p", str(moto_port)], quiet=True)
         wait_until(lambda: requests.get(f"{endpoint}/moto-api/data.json", timeout=1).ok, "moto server")
         os.environ.update(AWS_ENV, AWS_ENDPOINT_URL=endpoint)
         session = boto3.session.Session()

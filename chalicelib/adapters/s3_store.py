@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,6 +101,15 @@ class S3Store:
         with contextlib.suppress(self._client.exceptions.NoSuchUpload):
             self._client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
 
+    def abort_multipart_under(self, prefix: str) -> int:
+        """Abort every unfinished multipart upload of a key under `prefix`: the parts that arrived are
+        discarded and the part URLs already handed out store nothing more. Returns how many."""
+        pages = self._client.get_paginator("list_multipart_uploads").paginate(Bucket=self.bucket, Prefix=prefix)
+        uploads = [(upload["Key"], upload["UploadId"]) for page in pages for upload in page.get("Uploads", [])]
+        for key, upload_id in uploads:
+            self.abort_multipart(key, upload_id)
+        return len(uploads)
+
     def presign_get(self, key: str, expires_in_s: int) -> str:
         """A short-lived URL to read one object: ffprobe reads only the bytes it needs; an editor watches
         a film that is not public."""
@@ -120,14 +130,36 @@ class S3Store:
         return [item["Key"] for page in pages for item in page.get("Contents", [])]
 
     def set_public(self, prefix: str, public: bool) -> int:
-        """Tag every object under `prefix` public or not; returns how many."""
+        """Tag every object under `prefix` public or not; returns how many. Used to make a prefix
+        private (the safe direction): to publish, `expose_exactly` the keys the catalog lists."""
         keys = self._keys(prefix)
         for key in keys:
+            self._tag(key, public)
+        return len(keys)
+
+    def expose_exactly(self, prefix: str, public_keys: Collection[str]) -> int:
+        """Tag public exactly `public_keys` (what the catalog lists for a film); every other object
+        under `prefix` loses the tag and stays private. Returns how many objects were made public."""
+        exposed = 0
+        for key in self._keys(prefix):
+            self._tag(key, key in public_keys)
+            exposed += key in public_keys
+        return exposed
+
+    def _tag(self, key: str, public: bool) -> None:
+        """An object deleted meanwhile (a takedown, a replaced file) is skipped: nothing is left to tag."""
+        try:
             if public:
                 self._client.put_object_tagging(Bucket=self.bucket, Key=key, Tagging={"TagSet": [PUBLIC_TAG]})
             else:
                 self._client.delete_object_tagging(Bucket=self.bucket, Key=key)
-        return len(keys)
+        except self._client.exceptions.ClientError as error:
+            if error.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
+                raise
+
+    def delete(self, key: str) -> None:
+        """Delete one object; no error when it is already gone."""
+        self._client.delete_object(Bucket=self.bucket, Key=key)
 
     def is_public(self, key: str) -> bool:
         """Whether the bucket policy lets CloudFront read `key`; False for no such object."""

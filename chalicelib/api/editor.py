@@ -1,5 +1,5 @@
 """Editor routes: review, lists of published and unpublished films, consent, publish, unpublish,
-highlight, edit, subtitles, takedown, audit, workshop stories."""
+highlight, edit, subtitles (add, remove), takedown, audit, workshop stories."""
 
 from __future__ import annotations
 
@@ -101,6 +101,12 @@ def add_subtitles(video_id: str, language: str) -> dict[str, Any]:
     body = editor.current_request.raw_body
     data = body.encode("utf-8") if isinstance(body, str) else body
     return editorial.add_subtitles(wiring.dependencies(), actor, video_id, language, data)
+
+
+@editor.route("/videos/{video_id}/subtitles/{language}", methods=["DELETE"], cors=ANY_ORIGIN)
+@answers_errors
+def remove_subtitles(video_id: str, language: str) -> dict[str, Any]:
+    return editorial.remove_subtitles(wiring.dependencies(), _editor(), video_id, language)
 
 
 @editor.route("/videos/{video_id}", methods=["DELETE"], cors=ANY_ORIGIN)

@@ -16,6 +16,7 @@ from chalicelib.domain.errors import (
     InvalidRequestError,
     NotFoundError,
     UnauthenticatedError,
+    UnavailableError,
 )
 from chalicelib.observability import logger
 
@@ -25,6 +26,7 @@ STATUS_CODES: dict[type[DomainError], int] = {
     ForbiddenError: 403,
     NotFoundError: 404,
     ConflictError: 409,
+    UnavailableError: 503,
 }
 
 

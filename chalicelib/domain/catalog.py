@@ -92,6 +92,15 @@ def public_record(film: Mapping[str, Any]) -> dict[str, Any]:
     return record
 
 
+def media_keys(film: Mapping[str, Any]) -> frozenset[str]:
+    """Every object the catalog lists for a film: its renditions, poster, sprite, storyboard and
+    subtitles. Publishing makes exactly these public; nothing else under the film's prefix (a
+    replaced subtitles file, a leftover) ever is."""
+    keys = {r["key"] for r in film.get("renditions", [])} | {s["key"] for s in film.get("subtitles", [])}
+    keys |= {film[key] for key in MEDIA_KEYS if film.get(key)}
+    return frozenset(keys)
+
+
 def public_view(record: Mapping[str, Any], media_base_url: str) -> dict[str, Any]:
     """A public record as the website receives it: media keys replaced by URLs."""
     # An allowlist again: listing entries may carry more (an editor's search text) than the public sees.

@@ -48,6 +48,12 @@ class ForbiddenError(DomainError):
     code = "forbidden"
 
 
+class UnavailableError(DomainError):
+    """The action could not be done now, though nothing is wrong with the request: retry it (HTTP 503)."""
+
+    code = "unavailable"
+
+
 class StaleTransitionError(DomainError):
     """A status change lost a race or came late: the film is already elsewhere in its lifecycle."""
 

@@ -2,13 +2,24 @@
 
 Every change to a published film rewrites its listing entries and counters in the same transaction,
 so the public listings never disagree with the film.
+
+Public means exactly what the catalog lists: publishing (and `sync_all_media`) tags public the
+objects the film's record names (renditions, poster, sprite, storyboard, subtitles) and nothing
+else under `films/{id}/`; unpublishing untags the whole prefix (the safe direction). Replacing or
+removing a language's subtitles deletes the old object and empties the CDN's cache for it.
+
+A takedown always wins: it retries on a fresh read of the film until its transaction goes through,
+each time with the version check (never an unconditional write: a concurrent publish's listing
+entries must not outlive the film).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import tempfile
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,13 +29,20 @@ from chalicelib.domain.catalog import (
     STATUS_LISTED,
     editor_view,
     listing_facets,
+    media_keys,
     preview_keys,
     public_record,
     search_text,
     status_facet,
 )
 from chalicelib.domain.editorial import check_publishable, parse_consent, parse_edit
-from chalicelib.domain.errors import ConflictError, InvalidRequestError, NotFoundError, StaleTransitionError
+from chalicelib.domain.errors import (
+    ConflictError,
+    InvalidRequestError,
+    NotFoundError,
+    StaleTransitionError,
+    UnavailableError,
+)
 from chalicelib.domain.film import Status, is_video_id
 from chalicelib.domain.subtitles import parse_language, parse_subtitles, to_webvtt
 from chalicelib.observability import count, logger
@@ -39,6 +57,13 @@ PREVIEW_TTL_S = 3600
 # back. Everything else about the film and the child goes.
 TOMBSTONE_FIELDS = frozenset({"pk", "sk", "video_id", "status", "status_changed_at", "created_at", "history",
                               "gsi3pk", "gsi3sk", "version"})  # fmt: skip
+# A takedown that loses a race to another editor's change reads the film again and retries, this
+# many times at most, waiting a little longer each time (with jitter, so two racers part ways).
+TAKEDOWN_ATTEMPTS = 8
+TAKEDOWN_BACKOFF_S = 0.05
+TAKEDOWN_BACKOFF_MAX_S = 1.0
+# Statuses in which a film has its media and so can carry subtitles.
+SUBTITLED_STATUSES = (Status.READY.value, Status.PUBLISHED.value, Status.UNPUBLISHED.value)
 
 
 def for_editor(deps: Dependencies, film: dict[str, Any]) -> dict[str, Any]:
@@ -95,7 +120,7 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
     if confirmed:
         fields["safeguarding"] = {"confirmed_by": editor, "confirmed_at": at}
     listing = listing_of(deps, {**published, "status": Status.PUBLISHED.value})
-    _set_media_public(deps, video_id, public=True)  # before it is listed: no listed film without media
+    _set_media_public(deps, film, public=True)  # before it is listed: no listed film without media
     try:
         _change(deps, film, at, target=Status.PUBLISHED, set_fields=fields, listing=listing)
     except Exception:
@@ -113,7 +138,7 @@ def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     at = now_iso()
     unpublished = {k: v for k, v in film.items() if k != "published_at"}
     listing = listing_of(deps, {**unpublished, "status": Status.UNPUBLISHED.value, "status_changed_at": at})
-    _set_media_public(deps, video_id, public=False)  # first: if anything fails after, it fails private
+    _set_media_public(deps, film, public=False)  # first: if anything fails after, it fails private
     try:
         _change(deps, film, at, target=Status.UNPUBLISHED, remove_fields=("published_at",), listing=listing)
     except Exception:
@@ -126,8 +151,7 @@ def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
 def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str, data: bytes) -> dict[str, Any]:
     language = parse_language(language)
     film = _film(deps, video_id)
-    if not film.get("duration_s") or film["status"] not in (Status.READY.value, Status.PUBLISHED.value,
-                                                            Status.UNPUBLISHED.value):  # fmt: skip
+    if not film.get("duration_s") or film["status"] not in SUBTITLED_STATUSES:
         raise ConflictError(f"Film {video_id} is {film['status']}; subtitles are added once it is READY.")
     vtt = to_webvtt(parse_subtitles(data, float(film["duration_s"])))
     # A new key for new text: a corrected translation is never hidden behind a cached old one.
@@ -141,42 +165,119 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
     subtitles = [s for s in film.get("subtitles", []) if s["language"] != language]
     subtitles = sorted([*subtitles, {"language": language, "key": key}], key=lambda s: str(s["language"]))
     try:
-        edited = _edit(deps, editor, video_id, {"subtitles": subtitles}, action="subtitles_added",
-                       details={"language": language})  # fmt: skip
+        edited = _edit(
+            deps,
+            editor,
+            video_id,
+            {"subtitles": subtitles},
+            film=film,
+            action="subtitles_added",
+            details={"language": language},
+        )
     except Exception:
         if all(s["key"] != key for s in film.get("subtitles", [])):
             deps.media.delete_prefix(key)  # lost a race (an unpublish, a takedown): leave nothing behind
         raise
+    replaced = [s["key"] for s in film.get("subtitles", []) if s["language"] == language and s["key"] != key]
+    _forget(deps, replaced)  # the old text (a surname the first file had, say) is gone, not just unlisted
     if edited["status"] == Status.PUBLISHED.value:
         _sync_media(deps, video_id)  # public with the rest; private with the rest if unpublished meanwhile
     return edited
 
 
+def remove_subtitles(deps: Dependencies, editor: str, video_id: str, language: str) -> dict[str, Any]:
+    """A language's subtitles go: out of the catalog and its listings, the object deleted, the CDN's
+    cache for it emptied."""
+    language = parse_language(language)
+    film = _film(deps, video_id)
+    if film["status"] not in SUBTITLED_STATUSES:
+        raise ConflictError(f"Film {video_id} is {film['status']}; it has no subtitles to remove.")
+    removed = [s["key"] for s in film.get("subtitles", []) if s["language"] == language]
+    if not removed:
+        raise NotFoundError(f"Film {video_id} has no {language} subtitles.", "subtitles_not_found")
+    subtitles = [s for s in film.get("subtitles", []) if s["language"] != language]
+    edited = _edit(
+        deps,
+        editor,
+        video_id,
+        {"subtitles": subtitles},
+        film=film,
+        action="subtitles_removed",
+        details={"language": language},
+    )
+    _forget(deps, removed)
+    return edited
+
+
+def _forget(deps: Dependencies, keys: list[str]) -> None:
+    """Objects the catalog no longer lists: deleted, and out of the CDN's cache at once."""
+    for key in keys:
+        deps.media.delete(key)
+        deps.media_cache.invalidate(f"/{key}")
+
+
 def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
-    """Every object and every public or personal datum goes; a tombstone stays. Safe to repeat."""
-    film = deps.catalog.get_film(video_id)
-    if film is None:
-        raise NotFoundError(f"No film {video_id!r}.")
-    at = now_iso()
-    if film["status"] != Status.DELETED.value:
-        # Whatever listings the film stands in, whatever anyone believed its status to be.
-        listing = Listing(deps.catalog.listed_facets(video_id), [], {})
-        personal = sorted(set(film) - TOMBSTONE_FIELDS)
-        _change(deps, film, at, target=Status.DELETED, remove_fields=personal, listing=listing)
-        count("FilmsTakenDown")
-        _audit(deps, editor, video_id, at, action="taken_down", details={"was": film["status"]})
+    """Every object and every public or personal datum goes; a tombstone stays. Safe to repeat.
+
+    It always wins a race: when another editor's change (a publish, an edit, subtitles) lands between
+    its read and its write, it reads the film again and retries. Every attempt keeps the version
+    check, so the listing entries it removes are exactly the ones standing when it commits.
+    """
+    for attempt in range(TAKEDOWN_ATTEMPTS):
+        if attempt:
+            backoff_s = min(TAKEDOWN_BACKOFF_MAX_S, TAKEDOWN_BACKOFF_S * 2 ** (attempt - 1))
+            time.sleep(backoff_s * secrets.SystemRandom().uniform(0.5, 1.5))
+        film = deps.catalog.get_film(video_id)
+        if film is None:
+            raise NotFoundError(f"No film {video_id!r}.")
+        if film["status"] == Status.DELETED.value or _delete_record(deps, editor, film):
+            break
+        logger.info("takedown lost a race; reading the film again", extra={"video_id": video_id, "attempt": attempt})
+    else:
+        logger.error("takedown kept losing races", extra={"video_id": video_id, "attempts": TAKEDOWN_ATTEMPTS})
+        raise UnavailableError(f"Film {video_id} kept changing while it was being taken down; send the takedown again.")
     # Objects go after the catalog says DELETED: a transcode finishing now sees it and cleans up too.
+    # An unfinished multipart upload first: its parts are discarded and its part URLs store nothing more.
+    aborted = deps.uploads.abort_multipart_under(f"{UPLOADS_PREFIX}{video_id}/")
     removed = deps.uploads.delete_prefix(f"{UPLOADS_PREFIX}{video_id}/")
     removed += deps.media.delete_prefix(f"{MEDIA_PREFIX}{video_id}/")
     removed += deps.media.delete_prefix(f"{STAGING_PREFIX}{video_id}/")
     deps.media_cache.invalidate(f"/{MEDIA_PREFIX}{video_id}/*")
-    logger.info("film taken down", extra={"video_id": video_id, "objects_removed": removed})
+    logger.info(
+        "film taken down",
+        extra={"video_id": video_id, "objects_removed": removed, "multipart_uploads_aborted": aborted},
+    )
     return {"video_id": video_id, "status": Status.DELETED.value}
+
+
+def _delete_record(deps: Dependencies, editor: str, film: dict[str, Any]) -> bool:
+    """The film becomes a tombstone, if it is still the version read; False when it changed meanwhile."""
+    video_id = film["video_id"]
+    at = now_iso()
+    # Whatever listings the film stands in, whatever anyone believed its status to be.
+    listing = Listing(deps.catalog.listed_facets(video_id), [], {})
+    personal = sorted(set(film) - TOMBSTONE_FIELDS)
+    try:
+        deps.catalog.change(
+            video_id,
+            at,
+            version=int(film.get("version", 0)),
+            target=Status.DELETED,
+            remove_fields=personal,
+            listing=listing,
+        )
+    except StaleTransitionError:
+        return False
+    count("FilmsTakenDown")
+    _audit(deps, editor, video_id, at, action="taken_down", details={"was": film["status"]})
+    return True
 
 
 def sync_all_media(deps: Dependencies) -> dict[str, int]:
     """Every transcoded film's media made public or private as its status says: once after the deploy
-    that brought the published tag (films published before it have none), or as a repair."""
+    that brought the published tag (films published before it have none), or as a repair. For a
+    published film, public is exactly what its record lists; any other object under its prefix (a
+    subtitles file replaced before replacing deleted the old one) loses the tag."""
     done = {"public": 0, "private": 0}
     for status in (Status.PUBLISHED, Status.UNPUBLISHED, Status.READY):
         for video_id in deps.catalog.every_in_status(status):
@@ -209,14 +310,21 @@ def _sync_media(deps: Dependencies, video_id: str, *, empty_cache: bool = True) 
     says PUBLISHED."""
     film = deps.catalog.get_film(video_id)
     if film is not None and film["status"] != Status.DELETED.value:
-        _set_media_public(deps, video_id, public=film["status"] == Status.PUBLISHED.value, empty_cache=empty_cache)
+        _set_media_public(deps, film, public=film["status"] == Status.PUBLISHED.value, empty_cache=empty_cache)
 
 
-def _set_media_public(deps: Dependencies, video_id: str, *, public: bool, empty_cache: bool = True) -> None:
-    """A film's media become readable through the CDN, or stop being so at once (its cache emptied)."""
-    deps.media.set_public(f"{MEDIA_PREFIX}{video_id}/", public)
-    if not public and empty_cache:
-        deps.media_cache.invalidate(f"/{MEDIA_PREFIX}{video_id}/*")
+def _set_media_public(deps: Dependencies, film: dict[str, Any], *, public: bool, empty_cache: bool = True) -> None:
+    """A film's media become readable through the CDN, or stop being so at once (its cache emptied).
+
+    Public is exactly the objects the film's record lists, never "everything under films/{id}/";
+    private is the whole prefix."""
+    prefix = f"{MEDIA_PREFIX}{film['video_id']}/"
+    if public:
+        deps.media.expose_exactly(prefix, media_keys(film))
+        return
+    deps.media.set_public(prefix, False)
+    if empty_cache:
+        deps.media_cache.invalidate(f"/{prefix}*")
 
 
 def audit_trail(deps: Dependencies, video_id: str) -> dict[str, Any]:
@@ -225,9 +333,19 @@ def audit_trail(deps: Dependencies, video_id: str) -> dict[str, Any]:
     return {"items": deps.catalog.audit_trail(video_id)}
 
 
-def _edit(deps: Dependencies, editor: str, video_id: str, changes: dict[str, Any], *, action: str,
-          details: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
-    film = _film(deps, video_id)
+def _edit(
+    deps: Dependencies,
+    editor: str,
+    video_id: str,
+    changes: dict[str, Any],
+    *,
+    action: str,
+    details: dict[str, Any],
+    film: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Applies `changes` to the film as read now, or as the caller read it (`film`) when the changes
+    were computed from that reading: then any change made meanwhile makes this one a ConflictError."""
+    film = film or _film(deps, video_id)
     at = now_iso()
     set_fields = {key: value for key, value in changes.items() if value is not None}
     removed = [key for key, value in changes.items() if value is None]

@@ -610,6 +610,32 @@ def test_the_pages_pass_axe_s_wcag_aa_rules(browser, web_stack, published_film, 
         assert results.violations_count == 0, f"{path} ({name}): {results.generate_report()}"
 
 
+def test_the_editor_removes_a_languages_subtitles(browser, web_stack, published_film):
+    """Second to last: it leaves the English subtitles the other tests play."""
+    editor = open_page(browser, web_stack, "editor.html")
+    panel = find_on_editor_page(editor, web_stack, published_film["video_id"])
+    panel.locator("summary", has_text="Subtitles").click()
+    panel.get_by_label("Subtitle language").fill("ky")
+    panel.get_by_label("Subtitle file").set_input_files(subtitle_file("school-yard.ky.srt", SUBTITLES.encode()))
+    panel.get_by_role("button", name="Add subtitles").click()
+    expect(panel.get_by_role("status")).to_contain_text("Kyrgyz subtitles (ky) added")
+    film_url = f"{published_film['api_url']}/videos/{published_film['video_id']}"
+    [kyrgyz] = [s["url"] for s in requests.get(film_url, timeout=10).json()["subtitles"] if s["language"] == "ky"]
+    assert requests.get(kyrgyz, timeout=10).status_code == 200
+
+    remove = panel.get_by_role("button", name="Remove the Kyrgyz subtitles")
+    remove.focus()
+    editor.keyboard.press("Enter")
+    expect(panel.get_by_role("status")).to_contain_text("Kyrgyz subtitles (ky) removed")
+    expect(panel.locator(".badges")).to_contain_text("Subtitles: en")
+    expect(remove).to_have_count(0)
+    expect(panel.get_by_role("button", name="Remove the English subtitles")).to_be_focused()  # the focus stays
+    assert [s["language"] for s in requests.get(film_url, timeout=10).json()["subtitles"]] == ["en"]
+    assert requests.get(kyrgyz, timeout=10).status_code != 200, "the file is gone from the media origin"
+    screenshot(editor, "editor-subtitles-removed")
+    editor.context.close()
+
+
 def test_the_editor_takes_a_film_down_after_a_confirmation(browser, web_stack, published_film):
     """Last: it removes the published film (the other tests have used it by now)."""
     editor = open_page(browser, web_stack, "editor.html")

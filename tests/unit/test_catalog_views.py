@@ -2,6 +2,7 @@ from chalicelib.domain.catalog import (
     counted_facets,
     facet_of,
     listing_facets,
+    media_keys,
     public_record,
     public_view,
     search_text,
@@ -64,3 +65,15 @@ def test_an_editor_searches_titles_first_names_and_workshops_in_any_case():
 def test_search_text_never_reaches_the_public():
     record = {**public_record(FILM), "search": search_text(FILM)}
     assert "search" not in public_view(record, "https://media.example")
+
+
+def test_the_media_made_public_are_exactly_the_objects_a_film_lists():
+    film = {**FILM, "subtitles": [{"language": "en", "key": "films/x/subtitles/en-0123456789ab.vtt"}]}
+    assert media_keys(film) == {
+        "films/x/720p.mp4",
+        "films/x/poster.jpg",
+        "films/x/sprite.jpg",
+        "films/x/subtitles/en-0123456789ab.vtt",
+    }
+    assert "films/x/storyboard.vtt" not in media_keys(film), "a key the film does not name is never public"
+    assert media_keys({"video_id": "x", "status": "READY"}) == frozenset()

@@ -2,13 +2,14 @@
 // what is recorded about it; the player opens on demand. Its actions follow its status: consent
 // (here film by film; a workshop's films together in editor.js), publish (only once consent, and
 // the safeguarding check for a sensitive film, are there; after a preview of the public card and a
-// confirmation), unpublish, highlight, the sensitive flag, its details, subtitles, take down. Results
+// confirmation), unpublish, highlight, the sensitive flag, its details, subtitles (added, replaced,
+// removed), take down. Results
 // and refusals are announced in the panel's status in an editor's words; after an action, the
 // keyboard focus stays on the control that was used.
 import { request } from "./api.js";
 import { countryName, duration, filmCard, topicName } from "./cards.js";
 import { el, say } from "./dom.js";
-import { detailsForm, subtitlesForm } from "./editor-forms.js";
+import { detailsForm, subtitleLanguages, subtitlesForm } from "./editor-forms.js";
 import { STATUS_WORDS, editorWords } from "./editor-words.js";
 
 const PUBLISHABLE = new Set(["READY", "UNPUBLISHED"]);
@@ -28,6 +29,7 @@ export function filmPanel(initial, key, options = {}) {
   let preview = null;
   let watching = false;
   let editing = null;
+  let languageList = null;
   let confirming = false;
 
   async function act(label, method, path, { body, contentType, done } = {}) {
@@ -220,11 +222,16 @@ export function filmPanel(initial, key, options = {}) {
   }
 
   function edits() {
-    editing ||= [
-      el("details", { class: "edit" }, el("summary", {}, "Title, English title, topics, workshop, description"),
-        detailsForm(() => film, uid, act, status, options.topics || [])),
-      el("details", { class: "edit" }, el("summary", {}, "Subtitles"), subtitlesForm(uid, act, status)),
-    ];
+    if (!editing) {
+      languageList = subtitleLanguages(act);
+      editing = [
+        el("details", { class: "edit" }, el("summary", {}, "Title, English title, topics, workshop, description"),
+          detailsForm(() => film, uid, act, status, options.topics || [])),
+        el("details", { class: "edit" }, el("summary", {}, "Subtitles"), subtitlesForm(uid, act, status),
+          languageList.list),
+      ];
+    }
+    languageList.show(film.subtitle_languages || []);
     return editing;
   }
 

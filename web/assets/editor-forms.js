@@ -1,5 +1,6 @@
 // The editor's forms for one film: its details (title, English title, topics, workshop, description:
-// PATCH /videos/{id}), and a subtitle file in one language (PUT /videos/{id}/subtitles/{language}).
+// PATCH /videos/{id}), a subtitle file in one language (PUT /videos/{id}/subtitles/{language}), and
+// the languages the film has subtitles in, each one removable (DELETE /videos/{id}/subtitles/{language}).
 // Each form is built once per panel, so what an editor types survives the panel's other actions;
 // `act` (from editor-film.js) calls the API and announces the outcome in the panel's status.
 import { topicName } from "./cards.js";
@@ -107,6 +108,24 @@ export function subtitlesForm(uid, act, status) {
     })) file.value = "";
   });
   return form;
+}
+
+// The film's subtitle languages, each with a Remove button: its file is deleted, not just unlisted
+// (a first file may have carried a surname). `show` refreshes the list from the film the API returned.
+export function subtitleLanguages(act) {
+  const list = el("ul", { class: "subtitle-languages", "aria-label": "Subtitles on this film" });
+  const show = (languages) => {
+    list.hidden = !languages.length;
+    list.replaceChildren(...languages.map((tag) => {
+      const name = languageName(tag);
+      return el("li", {}, `${name} (${tag})`,
+        el("button", { type: "button", "data-action": "remove-subtitles", "aria-label": `Remove the ${name} subtitles`,
+          onclick: () => act(`Removing the ${name} subtitles`, "DELETE", `/subtitles/${encodeURIComponent(tag)}`, {
+            done: () => `${name} subtitles (${tag}) removed: their file is deleted.`,
+          }) }, "Remove"));
+    }));
+  };
+  return { list, show };
 }
 
 // The file as text, or null if it is not UTF-8: decoding it loosely would turn a file saved in

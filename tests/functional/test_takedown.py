@@ -1,0 +1,122 @@
+"""A takedown always wins and is complete: it retries past other editors' changes (never by an
+unconditional write), and it aborts the film's unfinished multipart upload so that no part survives."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+
+import requests
+
+from chalicelib import wiring
+from chalicelib.domain.errors import UnavailableError
+from chalicelib.domain.film import Status
+from chalicelib.services import editorial, recovery
+from tests.functional.conftest import CONSENT, get, post_json, upload_body
+from tests.functional.test_editorial import SRT, call, error_of, ready_film
+from tests.functional.test_multipart_upload import PART, send_parts, start, stored_size
+
+
+class RacingCatalog:
+    """The real catalog, except that another editor's change lands between a takedown's read of the
+    film and its write, once per rival given (or every time, with `forever`)."""
+
+    def __init__(self, catalog, rivals, forever=False):
+        self._catalog = catalog
+        self._rivals = list(rivals)
+        self._forever = forever
+        self.takedown_writes = 0
+
+    def __getattr__(self, name):
+        return getattr(self._catalog, name)
+
+    def change(self, video_id, at, **change):
+        if change.get("target") is Status.DELETED:
+            self.takedown_writes += 1
+            if self._rivals:
+                rival = self._rivals[0] if self._forever else self._rivals.pop(0)
+                rival()
+        return self._catalog.change(video_id, at, **change)
+
+
+def listing_entries(stack, video_id):
+    return wiring.dependencies().catalog.listed_facets(video_id)
+
+
+def media_objects(stack, video_id):
+    listed = stack.client("s3").list_objects_v2(Bucket=stack.name("MediaBucket"), Prefix=f"films/{video_id}/")
+    return [item["Key"] for item in listed.get("Contents", [])]
+
+
+def test_a_takedown_wins_over_a_publish_an_edit_and_subtitles_landing_meanwhile(api, stack, clips):
+    video_id = ready_film(api, stack, clips)
+    assert post_json(api, f"/videos/{video_id}/consent", CONSENT, stack.keys["editor"]).status_code == 200
+    deps = wiring.dependencies()
+    rivals = [
+        lambda: editorial.publish(deps, "editor B", video_id, {}),  # listing entries appear after the read
+        lambda: editorial.edit(deps, "editor B", video_id, {"title": "Changed meanwhile"}),
+        lambda: editorial.add_subtitles(deps, "editor B", video_id, "en", SRT),
+    ]
+    racing = RacingCatalog(deps.catalog, rivals)
+
+    result = editorial.take_down(dataclasses.replace(deps, catalog=racing), "editor A", video_id)
+
+    assert result == {"video_id": video_id, "status": "DELETED"}
+    assert racing.takedown_writes == 4, "three writes lost a race, the fourth went through"
+    assert get(api, f"/videos/{video_id}").status_code == 404
+    assert listing_entries(stack, video_id) == [], "the rival publish's entries did not outlive the film"
+    assert get(api, "/videos").json_body["items"] == [] and get(api, "/countries").json_body["items"] == []
+    assert media_objects(stack, video_id) == []
+    actions = [
+        entry["action"] for entry in get(api, f"/videos/{video_id}/audit", stack.keys["editor"]).json_body["items"]
+    ]
+    assert actions == ["consent_recorded", "published", "edited", "subtitles_added", "taken_down"]
+
+
+def test_a_takedown_that_keeps_losing_says_to_send_it_again_and_never_409(api, stack, clips):
+    video_id = ready_film(api, stack, clips)
+    deps = wiring.dependencies()
+    titles = iter(range(100))
+    rival = lambda: editorial.edit(deps, "editor B", video_id, {"title": f"Edit {next(titles)}"})  # noqa: E731
+    racing = RacingCatalog(deps.catalog, [rival], forever=True)
+    try:
+        editorial.take_down(dataclasses.replace(deps, catalog=racing), "editor A", video_id)
+    except UnavailableError as error:
+        assert error.code == "unavailable"
+    else:
+        raise AssertionError("a takedown that never got through must not claim it did")
+    assert racing.takedown_writes == editorial.TAKEDOWN_ATTEMPTS
+    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200  # sent again
+    assert get(api, f"/uploads/{video_id}", stack.keys["office"]).status_code == 404
+
+
+def test_a_takedown_aborts_the_films_multipart_upload(api, stack):
+    data = b"p" * (2 * PART + 10)
+    video_id = start(api, stack, len(data))["video_id"]
+    handed_out = send_parts(api, stack, video_id, data, [1])  # part 1 arrived; URLs for 2 and 3 handed out next
+    later = post_json(api, f"/uploads/{video_id}/parts", {"part_numbers": [2, 3]}, stack.keys["office"]).json_body
+    assert handed_out["parts"][0]["part_number"] == 1
+    s3, bucket = stack.client("s3"), stack.name("UploadsBucket")
+
+    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200
+
+    assert s3.list_multipart_uploads(Bucket=bucket, Prefix=f"uploads/{video_id}/").get("Uploads", []) == []
+    late = requests.put(later["parts"][0]["url"], data=data[PART : 2 * PART], timeout=30)
+    assert not late.ok, "a part URL handed out before the takedown stores nothing"
+    assert s3.list_multipart_uploads(Bucket=bucket, Prefix=f"uploads/{video_id}/").get("Uploads", []) == []
+    assert stored_size(stack, video_id) == []
+    assert error_of(get(api, f"/uploads/{video_id}/parts", stack.keys["office"])) == (404, "not_found")
+
+
+def test_an_expired_upload_in_parts_takes_no_more_parts(api, stack):
+    data = b"q" * (PART + 10)
+    video_id = start(api, stack, len(data))["video_id"]
+    signed = post_json(api, f"/uploads/{video_id}/parts", {"part_numbers": [1, 2]}, stack.keys["office"]).json_body
+    requests.put(signed["parts"][0]["url"], data=data[:PART], timeout=30).raise_for_status()
+    post_json(api, "/uploads", upload_body(), stack.keys["office"])
+    deps = wiring.dependencies()
+    assert recovery.sweep(deps, deps.settings.sweep, now=datetime.now(UTC) + timedelta(days=2))["expire"] == 2
+
+    assert not requests.put(signed["parts"][1]["url"], data=data[PART:], timeout=30).ok
+    uploads = stack.client("s3").list_multipart_uploads(Bucket=stack.name("UploadsBucket"))
+    assert uploads.get("Uploads", []) == [] and stored_size(stack, video_id) == []
