@@ -1,7 +1,7 @@
 """`make run`: the whole system on this machine, with moto's server as the local AWS.
 
 Starts moto on loopback, creates the resources from `infra/resources.yaml`, serves the API with
-`chalice local`, serves media as CloudFront would (`local/media_cdn.py`) and the website's pages
+`chalice local` (`local/api_server.py`), serves media as CloudFront would (`local/media_cdn.py`) and the website's pages
 (`local/web_server.py`, on WEB_PORT or a free port), runs one worker per SQS event source of `app.py`,
 writes `.local/stack.json`, and ingests the demo films unless SAMPLES=0.
 Ctrl-C stops every process it started.
@@ -86,9 +86,9 @@ class LocalStack:
 
         app_env = {**os.environ, **chalice_config.environment(STAGE), **function_env}
         api_url = f"http://127.0.0.1:{self.api_port}"
-        chalice = str(Path(sys.executable).parent / "chalice")
-        self._spawn([chalice, "--project-dir", str(ROOT), "local", "--host", "127.0.0.1",
-                     "--port", str(self.api_port), "--stage", STAGE, "--no-autoreload"], env=app_env)  # fmt: skip
+        # `chalice local`, answering unknown routes in the API's error shape (local/api_server.py).
+        self._spawn([sys.executable, "-m", "local.api_server", "--host", "127.0.0.1",
+                     "--port", str(self.api_port), "--stage", STAGE], env=app_env)  # fmt: skip
         for queue_url, handler in self._event_sources(session, resources):
             for _ in range(WORKERS_PER_QUEUE):
                 self._spawn([sys.executable, "-m", "local.worker", queue_url, handler], env=app_env, restart=True)

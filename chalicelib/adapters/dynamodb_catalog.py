@@ -96,9 +96,12 @@ class DynamoDBCatalog:
         at: str,
         set_fields: Mapping[str, Any] | None = None,
         remove_fields: Iterable[str] = (),
+        *,
+        expect: frozenset[Status] | None = None,
     ) -> dict[str, Any]:
-        """Move a film to `target` if, and only if, its current status allows it; return the new film."""
-        update = self._transition_update(video_id, target, at, set_fields or {}, remove_fields)
+        """Move a film to `target` if, and only if, its current status allows it (and is one of `expect`,
+        when given: the status the caller read); return the new film."""
+        update = self._transition_update(video_id, target, at, set_fields or {}, remove_fields, expect=expect)
         try:
             response = self._client.update_item(**update, ReturnValues="ALL_NEW")
         except ClientError as error:
@@ -322,9 +325,18 @@ class DynamoDBCatalog:
     # Helpers ---------------------------------------------------------------------------------
 
     def _transition_update(
-        self, video_id: str, target: Status, at: str, set_fields: Mapping[str, Any], remove_fields: Iterable[str]
+        self,
+        video_id: str,
+        target: Status,
+        at: str,
+        set_fields: Mapping[str, Any],
+        remove_fields: Iterable[str],
+        *,
+        expect: frozenset[Status] | None = None,
     ) -> dict[str, Any]:
-        sources = sorted(status.value for status in allowed_sources(target))
+        sources = sorted(status.value for status in allowed_sources(target) & (expect or allowed_sources(target)))
+        if not sources:
+            raise ValueError(f"no film may move to {target.value} from {sorted(expect or ())}")
         fields = {**set_fields, "status": target.value, "status_changed_at": at, "gsi3pk": target.value, "gsi3sk": at}
         names = {f"#f{n}": name for n, name in enumerate(fields)}
         values = {f":v{n}": value for n, value in enumerate(fields.values())}

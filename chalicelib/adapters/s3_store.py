@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.errors import ConflictError, ObjectReplacedError
 from chalicelib.domain.multipart import ArrivedPart
 
 # Films stream between S3 and /tmp in bounded pieces: a few 8 MB parts in flight, never a whole file
@@ -17,6 +18,9 @@ TRANSFER_THREADS = 3
 CACHE_CONTROL = "public, max-age=60, s-maxage=300"
 CONTENT_TYPES = {".mp4": "video/mp4", ".jpg": "image/jpeg", ".vtt": "text/vtt"}
 TRANSFER_PART_BYTES = 8 * 2**20
+# What S3 answers a read whose If-Match no longer holds, or of a key that holds nothing (HEAD has no body,
+# so its code is the bare status).
+_REPLACED_CODES = frozenset({"PreconditionFailed", "412", "NoSuchKey", "404"})
 # The media bucket's policy lets CloudFront read an object only while it carries this tag: media are
 # public while their film is published, and not before or after (the local media server checks it too).
 PUBLIC_TAG = {"Key": "published", "Value": "true"}
@@ -30,6 +34,25 @@ def content_type(key: str) -> str:
 class PresignedPost:
     url: str
     fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class PresignedGet:
+    """A URL that reads one object; `headers` were signed with it and must be sent with every request."""
+
+    url: str
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    etag: str
+    size_bytes: int
+
+
+def if_match(etag: str) -> str:
+    """An ETag as HTTP's If-Match wants it (S3 events carry it without quotes)."""
+    return f'"{etag.strip(chr(34))}"'
 
 
 class S3Store:
@@ -118,8 +141,36 @@ class S3Store:
         )
         return url
 
-    def download(self, key: str, path: str) -> None:
-        self._client.download_file(self.bucket, key, path, Config=self._transfer)
+    def presign_get_exact(self, key: str, etag: str, expires_in_s: int) -> PresignedGet:
+        """Like `presign_get`, for the object `etag` names only: S3 answers 412 once another replaced it."""
+        url: str = self._client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key, "IfMatch": if_match(etag)}, ExpiresIn=expires_in_s
+        )
+        return PresignedGet(url, {"If-Match": if_match(etag)})
+
+    def current(self, key: str) -> StoredObject | None:
+        """The object at `key` now, or None."""
+        try:
+            head = self._client.head_object(Bucket=self.bucket, Key=key)
+        except self._client.exceptions.ClientError as error:
+            if error.response.get("Error", {}).get("Code") in _REPLACED_CODES:
+                return None
+            raise
+        return StoredObject(str(head["ETag"]).strip('"'), int(head["ContentLength"]))
+
+    def download(self, key: str, path: str, etag: str) -> None:
+        """Stream exactly the object `etag` names to `path`; ObjectReplacedError once `key` holds another.
+
+        One GET with If-Match, not s3transfer's ranged GETs: s3transfer takes no IfMatch for a download,
+        and a HEAD before it would leave a gap in which the object could change."""
+        try:
+            response = self._client.get_object(Bucket=self.bucket, Key=key, IfMatch=if_match(etag))
+        except self._client.exceptions.ClientError as error:
+            if error.response.get("Error", {}).get("Code") in _REPLACED_CODES:
+                raise ObjectReplacedError(f"{key} no longer holds the object {etag}.") from None
+            raise
+        with response["Body"] as body, open(path, "wb") as file:
+            shutil.copyfileobj(body, file, TRANSFER_PART_BYTES // 8)
 
     def upload(self, path: str, key: str, content_type: str) -> None:
         extra = {"ContentType": content_type, "CacheControl": CACHE_CONTROL}

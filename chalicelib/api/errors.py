@@ -30,11 +30,30 @@ STATUS_CODES: dict[type[DomainError], int] = {
 }
 
 
+# Chalice answers some requests itself, before any view runs, with `{"Code", "Message"}` bodies.
+CHALICE_ANSWERS = {400: "bad_request", 405: "method_not_allowed", 415: "unsupported_media_type", 500: "internal_error"}
+INTERNAL_ERROR_MESSAGE = "Something went wrong on our side; try again shortly."
+
+
 def error_response(status_code: int, code: str, message: str) -> Response:
     return Response(body={"error": code, "message": message}, status_code=status_code)
 
 
+def in_error_shape(response: Response) -> Response:
+    """Chalice's own answers (415 for a content type a route does not take, 405 for a method it does not
+    have, ...) in the API's shape; any other response as it is. Called by the HTTP middleware."""
+    body = response.body
+    if not (isinstance(body, dict) and set(body) == {"Code", "Message"}):
+        return response
+    status = response.status_code
+    code = CHALICE_ANSWERS.get(status, "internal_error" if status >= 500 else "bad_request")
+    response.body = {"error": code, "message": INTERNAL_ERROR_MESSAGE if status >= 500 else str(body["Message"])}
+    return response
+
+
 Params = ParamSpec("Params")
+# Longer than any size, count or age a request carries (a 500 MiB file is 9 digits).
+MAX_INTEGER_DIGITS = 20
 
 
 def answers_errors(view: Callable[Params, Any]) -> Callable[Params, Any]:
@@ -52,13 +71,32 @@ def answers_errors(view: Callable[Params, Any]) -> Callable[Params, Any]:
             return error_response(status, error.code, error.message)
         except Exception:
             logger.exception("request failed")
-            return error_response(500, "internal_error", "Something went wrong on our side; try again shortly.")
+            return error_response(500, "internal_error", INTERNAL_ERROR_MESSAGE)
 
     return wrapper
 
 
 def json_body(request: Request) -> Any:
+    """The one JSON body parser of the API: whatever a client sends, a value or InvalidRequestError (400)."""
     try:
-        return json.loads(request.raw_body or b"")
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return json.loads(request.raw_body or b"", parse_int=_integer, parse_constant=_no_constant)
+    except RecursionError:  # thousands of nested arrays or objects
+        raise InvalidRequestError(
+            "The request body nests too deeply to be a request of this API.", "invalid_json"
+        ) from None
+    except ValueError:  # not JSON, or not UTF-8 (UnicodeDecodeError is a ValueError)
         raise InvalidRequestError("The request body must be valid JSON.", "invalid_json") from None
+
+
+def _integer(digits: str) -> int:
+    # Python refuses to convert more than 4300 digits (ValueError); no field needs more than a few.
+    if len(digits.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise InvalidRequestError(
+            f"A number in the request has {len(digits.lstrip('-'))} digits; at most {MAX_INTEGER_DIGITS} are accepted.",
+            "invalid_number",
+        )
+    return int(digits)
+
+
+def _no_constant(name: str) -> Any:
+    raise InvalidRequestError(f"{name} is not a JSON number; send a number or leave the field out.", "invalid_number")

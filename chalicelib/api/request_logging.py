@@ -1,5 +1,6 @@
 """Chalice HTTP middleware: one JSON log line per request with its request id and film, and the
-request's metrics flushed, as the pipeline handlers do through `observability.observed`."""
+request's metrics flushed, as the pipeline handlers do through `observability.observed`. Chalice's own
+answers (415, 405) pass here too, and leave in the API's error shape."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 
 from chalice.app import Request, Response
 
+from chalicelib.api.errors import in_error_shape
 from chalicelib.observability import logger, metrics
 
 
@@ -15,7 +17,7 @@ def log_request(event: Request, get_response: Callable[[Request], Response]) -> 
     request_id = event.context.get("requestId") or getattr(event.lambda_context, "aws_request_id", None)
     logger.append_keys(request_id=request_id, video_id=video_id)
     try:
-        response = get_response(event)
+        response = in_error_shape(get_response(event))
         logger.info("request", extra={"method": event.method, "path": event.path, "status": response.status_code})
         return response
     finally:

@@ -16,6 +16,7 @@ from chalicelib.domain.metadata import (
     DESCRIPTION_MAX_CHARS,
     MAX_TOPICS,
     TITLE_MAX_CHARS,
+    is_unicode_text,
     parse_topic,
     parse_workshop,
 )
@@ -34,7 +35,7 @@ def parse_consent(body: Any) -> dict[str, Any]:
             "invalid_consent",
         )
     reference = body.get("reference")
-    if not isinstance(reference, str) or not reference.strip() or len(reference) > REFERENCE_MAX_CHARS:
+    if not is_unicode_text(reference) or not reference.strip() or len(reference) > REFERENCE_MAX_CHARS:
         raise InvalidRequestError(
             f"reference must say where the signed forms are kept (1 to {REFERENCE_MAX_CHARS} characters).",
             "invalid_consent",
@@ -92,6 +93,6 @@ def _text(value: Any, field: str, max_chars: int, required: bool) -> str | None:
         if required:
             raise InvalidRequestError(f"{field} cannot be empty.", f"invalid_{field}")
         return None
-    if not isinstance(value, str) or len(value.strip()) > max_chars:
+    if not is_unicode_text(value) or len(value.strip()) > max_chars:
         raise InvalidRequestError(f"{field} must be text of at most {max_chars} characters.", f"invalid_{field}")
     return value.strip()

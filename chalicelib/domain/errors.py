@@ -64,3 +64,9 @@ class MediaError(DomainError):
     """ffmpeg or ffprobe could not read or process a file; `code` is a rejection reason code."""
 
     code = "unreadable"
+
+
+class ObjectReplacedError(DomainError):
+    """The object a stage was asked to read is no longer at its key: another file replaced it (or none is left)."""
+
+    code = "object_replaced"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from chalicelib.domain.errors import InvalidRequestError
 
@@ -33,6 +33,7 @@ CONTAINER_TYPES: dict[str, frozenset[str]] = {
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _WORKSHOP = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _NAME_PUNCTUATION = frozenset("-'\u2019")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,21 @@ def parse_workshop(value: Any) -> str:
     return value
 
 
+def is_unicode_text(value: Any) -> TypeGuard[str]:
+    """A string that is Unicode text: JSON can carry lone UTF-16 surrogates (`"\\ud800"`), which no
+    UTF-8 store, page or log takes."""
+    return isinstance(value, str) and not _SURROGATE.search(value)
+
+
 def _required_text(body: Mapping[str, Any], field: str, max_chars: int) -> str:
     value = body.get(field)
     if value is None:
         raise InvalidRequestError(f"{field} is required.", "missing_field")
     if not isinstance(value, str) or not value.strip():
         raise InvalidRequestError(f"{field} must be a non-empty string.", f"invalid_{field}")
+    if not is_unicode_text(value):
+        message = f"{field} holds a character that is not Unicode text (a lone surrogate)."
+        raise InvalidRequestError(message, f"invalid_{field}")
     if len(value.strip()) > max_chars:
         raise InvalidRequestError(
             f"{field} is {len(value.strip())} characters long; at most {max_chars} are allowed.", f"invalid_{field}"

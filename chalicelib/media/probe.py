@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -31,19 +32,24 @@ class Probe:
     bytes_read: int
 
 
-def probe_args(source: str) -> list[str]:
+def probe_args(source: str, headers: Mapping[str, str] | None = None) -> list[str]:
+    # HTTP headers (a presigned URL's signed If-Match) go with every request ffprobe makes for the input.
+    http_headers = ["-headers", "".join(f"{name}: {value}\r\n" for name, value in headers.items())] if headers else []
     return [
         "ffprobe", "-v", "verbose", "-hide_banner",
         "-format_whitelist", INPUT_FORMATS, "-protocol_whitelist", input_protocols(source),
         "-print_format", "json", "-show_format", "-show_streams",
-        "-i", source,
+        *http_headers, "-i", source,
     ]  # fmt: skip
 
 
-def probe(source: str, size_bytes: int, timeout_s: float = PROBE_TIMEOUT_S) -> Probe:
-    """Describe the media at `source` (a path or URL). Raises MediaError: `unreadable` or `unsupported_format`."""
+def probe(
+    source: str, size_bytes: int, timeout_s: float = PROBE_TIMEOUT_S, headers: Mapping[str, str] | None = None
+) -> Probe:
+    """Describe the media at `source` (a path or URL, read with `headers`). Raises MediaError: `unreadable` or
+    `unsupported_format`."""
     try:
-        completed = run(probe_args(source), min(timeout_s, PROBE_TIMEOUT_S))
+        completed = run(probe_args(source, headers), min(timeout_s, PROBE_TIMEOUT_S))
     except ToolFailedError as error:
         # ffmpeg's only signal that it recognised a format the allowlist refuses is this sentence.
         if "Format not on whitelist" in error.stderr:

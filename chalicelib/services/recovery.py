@@ -40,7 +40,8 @@ def retry_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
     attempt = int(film.get("attempt", 0)) + 1
     try:
         film = deps.catalog.transition(video_id, Status.UPLOADED, now_iso(), {"attempt": attempt, "requeued": 0},
-                                       remove_fields=("reason_code", "reason"))  # fmt: skip
+                                       remove_fields=("reason_code", "reason"),
+                                       expect=frozenset({Status.FAILED}))  # fmt: skip
     except StaleTransitionError:
         raise ConflictError(f"Film {video_id} changed while it was retried; look at it again.") from None
     deps.uploads_queue.send_raw(upload_notification(deps.settings.uploads_bucket, film))

@@ -14,7 +14,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.clock import now_iso
-from chalicelib.domain.errors import MediaError, StaleTransitionError
+from chalicelib.domain.errors import MediaError, ObjectReplacedError, StaleTransitionError
 from chalicelib.domain.film import Status
 from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
 from chalicelib.domain.rules import ValidationLimits, check_duration
@@ -25,6 +25,7 @@ from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.outcomes import fail, reject, seconds_left
+from chalicelib.services.replaced_uploads import follow_replaced_upload
 
 MEDIA_PREFIX = "films/"
 STAGING_PREFIX = "staging/"
@@ -76,28 +77,18 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
     # one film's files to the next invocation.
     with tempfile.TemporaryDirectory(prefix="omjr-transcode-") as workdir:
         source_path = os.path.join(workdir, "source")
-        deps.uploads.download(film["upload_key"], source_path)
         out_dir = os.path.join(workdir, "out")
         os.mkdir(out_dir)
         try:
+            # Exactly the file that was validated: S3 refuses the read if another replaced it since.
+            deps.uploads.download(film["upload_key"], source_path, film.get("upload_etag", ""))
             plan = plan_transcode(source_path, deps.settings.limits)
             with subsegment("ffmpeg"):
                 outputs = transcode(source_path, out_dir, plan, timeout_s=deadline_s - min(RESERVE_S, deadline_s / 4))
             top = next(iter(outputs.renditions.values()))
             decoded = probe(top, os.path.getsize(top)).source.duration_s
-        except MediaTimeoutError as error:
-            fail(deps, video_id, error.message)
-            return
-        except ToolFailedError as error:
-            if error.killed:
-                fail(
-                    deps, video_id, "ffmpeg was stopped before it finished (out of memory or disk?); it can be retried."
-                )
-            else:
-                reject(deps, video_id, error.code, error.message)
-            return
-        except MediaError as error:
-            reject(deps, video_id, error.code, error.message)
+        except (ObjectReplacedError, MediaError) as error:
+            _not_transcoded(deps, video_id, error)
             return
         rejection = check_duration(decoded, deps.settings.limits)
         if rejection is not None:  # the header said one minute; the frames say otherwise
@@ -119,6 +110,18 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
     measure("TranscodeSeconds", elapsed, MetricUnit.Seconds)
     measure("TranscodeSpeed", float(decoded or 0) / max(elapsed, 1e-3), MetricUnit.Count)
     logger.info("film ready", extra={"renditions": [r["name"] for r in fields["renditions"]], "seconds": elapsed})
+
+
+def _not_transcoded(deps: Dependencies, video_id: str, error: ObjectReplacedError | MediaError) -> None:
+    """Whose fault it is decides the outcome: a replaced upload is validated anew, our limits FAIL, the file REJECTs."""
+    if isinstance(error, ObjectReplacedError):
+        follow_replaced_upload(deps, video_id, Status.TRANSCODING)
+    elif isinstance(error, MediaTimeoutError):
+        fail(deps, video_id, error.message)
+    elif isinstance(error, ToolFailedError) and error.killed:
+        fail(deps, video_id, "ffmpeg was stopped before it finished (out of memory or disk?); it can be retried.")
+    else:
+        reject(deps, video_id, error.code, error.message)
 
 
 def plan_transcode(source_path: str, limits: ValidationLimits) -> TranscodePlan:

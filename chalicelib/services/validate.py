@@ -20,6 +20,7 @@ from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.messages import transcode_message
 from chalicelib.services.outcomes import fail, reject, seconds_left
+from chalicelib.services.replaced_uploads import follow_replaced_upload
 from chalicelib.services.uploads import video_id_from_key
 
 # Long enough for a slow probe, short enough that a leaked URL is soon worthless.
@@ -71,9 +72,8 @@ def validate_upload(deps: Dependencies, video_id: str, created: ObjectCreated, d
     try:
         if status is Status.AWAITING_UPLOAD:
             count("UploadsReceived")
-            deps.catalog.transition(
-                video_id, Status.UPLOADED, now_iso(), {"size_bytes": created.size_bytes, "upload_etag": created.etag}
-            )
+            fields = {"size_bytes": created.size_bytes, "upload_etag": created.etag}
+            deps.catalog.transition(video_id, Status.UPLOADED, now_iso(), fields, expect=frozenset({status}))
             status = Status.UPLOADED
         if status is Status.UPLOADED:
             deps.catalog.transition(video_id, Status.VALIDATING, now_iso())
@@ -105,15 +105,21 @@ def _decide(deps: Dependencies, video_id: str, created: ObjectCreated, deadline_
     if rejection is not None:
         reject(deps, video_id, rejection.code, rejection.reason)
         return
-    url = deps.uploads.presign_get(created.key, PROBE_URL_TTL_S)
+    # Exactly the object the event announced: if another file replaced it, S3 refuses every read.
+    presigned = deps.uploads.presign_get_exact(created.key, created.etag, PROBE_URL_TTL_S)
     try:
         with subsegment("ffprobe"):
-            probed = probe(url, created.size_bytes, timeout_s=deadline_s)
+            probed = probe(presigned.url, created.size_bytes, timeout_s=deadline_s, headers=presigned.headers)
     except MediaTimeoutError as error:
         fail(deps, video_id, error.message)
         return
     except MediaError as error:
-        reject(deps, video_id, error.code, error.message)
+        current = deps.uploads.current(created.key)
+        if current is None or current.etag != created.etag.strip('"'):
+            # Not this file's fault: it is no longer there to read.
+            follow_replaced_upload(deps, video_id, Status.VALIDATING)
+        else:
+            reject(deps, video_id, error.code, error.message)
         return
     measure("BytesProbed", probed.bytes_read, MetricUnit.Bytes)
     logger.info("upload probed", extra={"bytes_read": probed.bytes_read, "size_bytes": created.size_bytes})
@@ -124,7 +130,13 @@ def _decide(deps: Dependencies, video_id: str, created: ObjectCreated, deadline_
         return
     assert source.video is not None and source.duration_s is not None
     width, height = source.video.display_size
-    fields = {"duration_s": round(source.duration_s, 3), "source_width": width, "source_height": height}
+    fields = {
+        "duration_s": round(source.duration_s, 3),
+        "source_width": width,
+        "source_height": height,
+        "upload_etag": created.etag,
+        "size_bytes": created.size_bytes,
+    }  # what the transcoder may read
     try:
         film = deps.catalog.transition(video_id, Status.TRANSCODING, now_iso(), fields)
     except StaleTransitionError:

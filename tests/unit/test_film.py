@@ -36,3 +36,14 @@ def test_video_ids_are_canonical_uuids():
     assert not is_video_id("0B8F6A52-8A0E-4F1E-9A53-2A4F7D3E2C11")
     assert not is_video_id("../etc/passwd")
     assert not is_video_id("")
+
+
+def test_only_a_stage_that_reads_the_upload_goes_back_to_uploaded_when_it_was_replaced():
+    assert allowed_sources(Status.UPLOADED) == {
+        Status.AWAITING_UPLOAD,
+        Status.FAILED,
+        Status.VALIDATING,
+        Status.TRANSCODING,
+    }
+    assert not can_transition(Status.READY, Status.UPLOADED)
+    assert not can_transition(Status.REJECTED, Status.UPLOADED)
