@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from chalicelib.domain.errors import InvalidRequestError
-from chalicelib.domain.metadata import parse_country
+from chalicelib.domain.metadata import is_unicode_text, parse_country
 
 STORY_FIELDS = ("title", "city", "country", "starts_on", "ends_on", "partners", "paragraphs")
 TITLE_MAX_CHARS = 160
@@ -127,7 +127,7 @@ def _texts_of(story: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def _text(value: Any, field: str, max_chars: int) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value.strip()) > max_chars:
+    if not is_unicode_text(value) or not value.strip() or len(value.strip()) > max_chars:
         raise InvalidRequestError(f"{field} must be text of 1 to {max_chars} characters.", f"invalid_{field}")
     return " ".join(value.split())
 

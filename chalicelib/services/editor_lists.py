@@ -8,6 +8,7 @@ from typing import Any
 
 from chalicelib.domain.catalog import STATUS_LISTED, editor_list_view, status_facet
 from chalicelib.domain.errors import InvalidRequestError
+from chalicelib.domain.metadata import is_unicode_text
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.editorial import PREVIEW_TTL_S
 from chalicelib.services.publishing import decode_cursor, encode_cursor
@@ -49,8 +50,8 @@ def _with_poster(deps: Dependencies, view: dict[str, Any], record: Mapping[str, 
 
 def _search(value: str | None) -> str | None:
     text = " ".join((value or "").split()).casefold()
-    if len(text) > SEARCH_MAX_CHARS:
-        raise InvalidRequestError(f"search for at most {SEARCH_MAX_CHARS} characters.", "invalid_search")
+    if len(text) > SEARCH_MAX_CHARS or not is_unicode_text(text):
+        raise InvalidRequestError(f"search for text of at most {SEARCH_MAX_CHARS} characters.", "invalid_search")
     return text or None
 
 

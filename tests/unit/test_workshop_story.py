@@ -30,3 +30,9 @@ def test_films_that_protect_a_child_or_are_sensitive_bring_warnings():
     films = [{"sensitive": True}, {"protect_identity": {"faces": True, "voice": False}}, {}]
     assert [w["code"] for w in safety_warnings(films)] == ["identity_protected", "sensitive_films"]
     assert safety_warnings([{}, {"protect_identity": {"faces": False, "voice": False}}]) == []
+
+
+def test_text_that_is_not_unicode_is_refused():
+    with pytest.raises(InvalidRequestError) as refused:
+        parse_story({**STORY, "paragraphs": ["half a character: \ud800"]})
+    assert refused.value.code == "invalid_paragraphs"
