@@ -1,16 +1,21 @@
-"""OneMinutesJr ingest: wiring only. Routes live in blueprints; pipeline handlers hand off to chalicelib."""
+"""OneMinutesJr ingest: wiring only. Routes live in blueprints; each pipeline handler calls one service."""
 
 from __future__ import annotations
 
+from aws_lambda_powertools.utilities.data_classes import SQSEvent as SQSRecords
 from chalice.app import Chalice, CloudWatchEvent, SQSEvent
 
-from chalicelib import config, handlers
+from chalicelib import config, wiring
 from chalicelib.api.editor import editor
 from chalicelib.api.field_office import field_office
 from chalicelib.api.public import public
 from chalicelib.api.request_logging import log_request
+from chalicelib.observability import observe_every_function
+from chalicelib.services import recovery, transcode, validate
 
 app = Chalice(app_name="oneminutesjr-ingest")
+# First registered, outermost: the request's own log line carries the Lambda context too.
+app.register_middleware(observe_every_function)
 app.register_middleware(log_request, "http")
 app.register_blueprint(field_office)
 app.register_blueprint(editor)
@@ -21,15 +26,18 @@ app.register_blueprint(public)
 # another back to the queue, and a transcode owns the whole function while it runs.
 @app.on_sqs_message(queue=config.UPLOADS_QUEUE_NAME, batch_size=1, name="validate_upload")
 def validate_upload(event: SQSEvent) -> None:
-    handlers.validate_upload(event.to_dict(), event.context)
+    for record in SQSRecords(event.to_dict()).records:
+        validate.handle_record(wiring.dependencies(), record, event.context)
 
 
 @app.on_sqs_message(queue=config.TRANSCODE_QUEUE_NAME, batch_size=1, name="transcode_film")
 def transcode_film(event: SQSEvent) -> None:
-    handlers.transcode_film(event.to_dict(), event.context)
+    for record in SQSRecords(event.to_dict()).records:
+        transcode.handle_record(wiring.dependencies(), record, event.context)
 
 
 # Expires unused uploads and catches films whose processing stopped without an outcome.
 @app.schedule("rate(10 minutes)", name="sweep_stuck_films")
 def sweep_stuck_films(event: CloudWatchEvent) -> None:
-    handlers.sweep_stuck_films(event.to_dict(), event.context)
+    deps = wiring.dependencies()
+    recovery.sweep(deps, deps.settings.sweep)

@@ -20,10 +20,14 @@ from chalice.test import Client
 from moto import mock_aws
 
 from chalicelib import wiring
-from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog, Listing, film_item
+from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+from chalicelib.adapters.dynamodb_items import to_item
+from chalicelib.adapters.film_items import film_item
 from chalicelib.clock import now_iso
-from chalicelib.domain.catalog import listing_facets, public_record
-from chalicelib.domain.film import Status
+from chalicelib.domain.catalog import Listing, listing_facets, public_record
+from chalicelib.domain.film import Film, FilmRendition, Status
+from chalicelib.domain.metadata import Author
+from chalicelib.domain.object_keys import POSTER_NAME, media_key, rendition_key
 from local import chalice_config
 from local.resources import ROOT, LocalResources
 
@@ -41,13 +45,23 @@ def seed(catalog: DynamoDBCatalog, films: int) -> str:
     for number in range(films):
         video_id = f"00000000-0000-4000-8000-{number:012d}"
         at = now_iso()
-        film = {"video_id": video_id, "status": Status.PUBLISHED.value, "created_at": at, "status_changed_at": at,
-                "office_id": "bench", "title": f"Film {number}", "country": COUNTRIES[number % 10],
-                "topics": [TOPICS[number % 5]], "workshop": f"workshop-{number % 20}", "published_at": at,
-                "author": {"first_name": "Ali", "age": 14}, "duration_s": 60.0,
-                "renditions": [{"name": "360p", "key": f"films/{video_id}/360p.mp4", "width": 640, "height": 360}],
-                "poster_key": f"films/{video_id}/poster.jpg"}  # fmt: skip
-        puts.append(film_item(film))
+        film = Film(
+            video_id=video_id,
+            status=Status.PUBLISHED,
+            created_at=at,
+            status_changed_at=at,
+            office_id="bench",
+            title=f"Film {number}",
+            country=COUNTRIES[number % 10],
+            topics=(TOPICS[number % 5],),
+            workshop=f"workshop-{number % 20}",
+            published_at=at,
+            author=Author("Ali", 14),
+            duration_s=60.0,
+            renditions=(FilmRendition("360p", rendition_key(video_id, "360p"), 640, 360),),
+            poster_key=media_key(video_id, POSTER_NAME),
+        )
+        puts.append(to_item(film_item(film)))
         for write in catalog._listing_writes(video_id, Listing([], listing_facets(film), public_record(film))):
             if "Put" in write:
                 puts.append(write["Put"]["Item"])

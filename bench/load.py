@@ -68,7 +68,8 @@ def main() -> None:
                                   str(stack["resources"]["CatalogTable"]))  # type: ignore[index]  # fmt: skip
         repeated = 0
         for video_id, _ in uploaded:
-            journey = [step["status"] for step in (catalog.get_film(video_id) or {}).get("history", [])]
+            film = catalog.get_film(video_id)
+            journey = [step.status for step in film.history] if film else []
             repeated += len(journey) - len(set(journey))
         statuses = [status for status, _ in done.values()]
         print("| measure | result |\n| --- | --- |")

@@ -23,6 +23,7 @@ from typing import Any
 import boto3
 import requests
 
+from chalicelib.domain.film import Film, Status
 from chalicelib.media.probe import probe
 from local import chalice_config
 from local.clips import make_clip as small_clip
@@ -75,7 +76,7 @@ def upload_film(env: dict[str, str], path: Path) -> str:
     return str(created["video_id"])
 
 
-def film_status(env: dict[str, str], video_id: str) -> dict[str, Any]:
+def film_status(env: dict[str, str], video_id: str) -> Film:
     from chalicelib import wiring
 
     os.environ.update(env)
@@ -150,7 +151,7 @@ def large_upload_rows(work: Path, make_clip: Callable[..., Path]) -> list[tuple[
         video_id = upload_film(env, half_gig)
         measured = run_handlers(env, "validate,validate")
         film = film_status(env, video_id)
-        assert film["status"] == "TRANSCODING", film
+        assert film.status is Status.TRANSCODING, film
         rows.append((f"validation of a {half_gig.stat().st_size / 1e6:.0f} MB upload (handler, presigned URL)",
                      f"{measured['seconds'][-1]:.2f} s warm, {measured['bytes_probed'] / 1e6:.2f} MB read "
                      f"(one 100-byte range GET of it on moto: {measured['ranged_get_seconds']:.2f} s)",
@@ -170,7 +171,7 @@ def large_upload_rows(work: Path, make_clip: Callable[..., Path]) -> list[tuple[
         measured = run_handlers(env, "validate,transcode")
         elapsed = time.perf_counter() - started
         film = film_status(env, video_id)
-        assert film["status"] == "READY", film
+        assert film.status is Status.READY, film
         rows.append((f"peak memory of the handler process, {gig_bytes / 1e9:.2f} GB upload validated + transcoded",
                      f"{measured['max_rss_mb']:.0f} MB (after imports: {measured['rss_after_import_mb']:.0f} MB; "
                      f"{elapsed:.0f} s in all)", "< 150 MB"))  # fmt: skip

@@ -1,4 +1,4 @@
-"""Powertools Logger, Metrics and Tracer, set up once and attached the same way to every Lambda handler.
+"""Powertools Logger, Metrics and Tracer, set up once and attached the same way to every Lambda function.
 
 Service name and metrics namespace are constants (an explicit argument wins over the environment);
 tracing is switched per stage with POWERTOOLS_TRACE_DISABLED (the X-Ray SDK costs cold-start time).
@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from chalice.app import ConvertToMiddleware
 
 from chalicelib.config import METRICS_NAMESPACE, SERVICE_NAME, TRACE_DISABLED
 
@@ -40,6 +41,11 @@ def observed(handler: Handler) -> Handler:
     with_metrics = metrics.log_metrics(traced, capture_cold_start_metric=True)
     wrapped = logger.inject_lambda_context(with_metrics, clear_state=True)
     return functools.wraps(handler)(wrapped)  # type: ignore[return-value]
+
+
+# Every function, HTTP or not, observed the same way: Chalice's documented way to attach Powertools'
+# handler decorators (`app.register_middleware(observe_every_function)`).
+observe_every_function = ConvertToMiddleware(observed)
 
 
 @contextlib.contextmanager

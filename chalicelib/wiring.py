@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import Settings
 from chalicelib.services.dependencies import Dependencies
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.sqs_queue import SQSQueue
 
 
 @functools.cache
@@ -41,6 +44,13 @@ def dependencies() -> Dependencies:
         uploads_queue=SQSQueue(_client("sqs"), settings.uploads_queue_url),
         idempotency=IdempotencyGuard(_client("dynamodb"), settings.idempotency_table),
     )
+
+
+def queue(url: str) -> SQSQueue:
+    """A queue by its URL, on the functions' own client (the dead-letter queues, for operators)."""
+    from chalicelib.adapters.sqs_queue import SQSQueue
+
+    return SQSQueue(_client("sqs"), url)
 
 
 def reset() -> None:

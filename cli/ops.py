@@ -18,7 +18,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.adapters.sqs_queue import SQSQueue
+from chalicelib import wiring
 from chalicelib.domain.film import PROCESSING, Status
 from chalicelib.services import editorial, recovery
 from cli.target import Target
@@ -30,29 +30,27 @@ def status(target: Target) -> dict[str, Any]:
     deps = target.dependencies()
     catalog = deps.catalog
     films = {s.value: catalog.count_by_status(s) for s in Status}
-    dead = {name: SQSQueue(deps.uploads_queue.client, url).depth() for name, url in target.dead_letter_queues.items()}
+    dead = {name: wiring.queue(url).depth() for name, url in target.dead_letter_queues.items()}
     now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     oldest = []
     for state in sorted(PROCESSING):
         for video_id in catalog.list_by_status(state, now, STUCK_SHOWN):
-            film = catalog.get_film(video_id) or {}
-            oldest.append({"video_id": video_id, "status": state.value, "since": film.get("status_changed_at")})
-    failed = [catalog.get_film(v) or {} for v in catalog.list_by_status(Status.FAILED, now, STUCK_SHOWN)]
+            film = catalog.get_film(video_id)
+            oldest.append({"video_id": video_id, "status": state.value, "since": film and film.status_changed_at})
+    failed = [catalog.get_film(v) for v in catalog.list_by_status(Status.FAILED, now, STUCK_SHOWN)]
     return {
         "films": {name: number for name, number in films.items() if number},
         "dead_letter_queues": dead,
         "oldest_in_processing": sorted(oldest, key=lambda film: film["since"] or "")[:STUCK_SHOWN],
-        "failed": [{"video_id": f.get("video_id"), "reason": f.get("reason")} for f in failed],
+        "failed": [{"video_id": f.video_id, "reason": f.reason} for f in failed if f is not None],
     }
 
 
 def redrive(target: Target) -> dict[str, int]:
     deps = target.dependencies()
     destinations = {"uploads": deps.uploads_queue, "transcode": deps.transcode_queue}
-    client = deps.uploads_queue.client
     return {
-        name: recovery.redrive(SQSQueue(client, url), destinations[name])
-        for name, url in target.dead_letter_queues.items()
+        name: recovery.redrive(wiring.queue(url), destinations[name]) for name, url in target.dead_letter_queues.items()
     }
 
 

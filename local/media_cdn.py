@@ -15,8 +15,8 @@ from urllib.parse import unquote
 from botocore.exceptions import ClientError
 
 from chalicelib.adapters.s3_store import S3Store
+from chalicelib.domain.object_keys import MEDIA_PREFIX
 
-SERVED_PREFIX = "films/"
 PASSED_HEADERS = ("Content-Type", "Content-Length", "Content-Range", "ETag", "Last-Modified", "Cache-Control")
 
 
@@ -32,7 +32,7 @@ def serve_media(s3: Any, bucket: str, port: int) -> ThreadingHTTPServer:
 
         def _serve(self, with_body: bool) -> None:
             key = unquote(self.path.split("?", 1)[0].lstrip("/"))
-            if not key.startswith(SERVED_PREFIX) or ".." in key:
+            if not key.startswith(MEDIA_PREFIX) or ".." in key:
                 self.send_error(403)
                 return
             if not media.is_public(key):

@@ -7,15 +7,14 @@ context is registered, so a run that timed out stops blocking its retry when its
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from chalicelib.domain.errors import AlreadyRunningError
+
 # How long a completed key is remembered: longer than any redelivery of the same message.
 REMEMBER_S = 24 * 3600
-
-
-class AlreadyRunningError(Exception):
-    """The same piece of work is running elsewhere right now."""
 
 
 class IdempotencyGuard:
@@ -23,30 +22,40 @@ class IdempotencyGuard:
         self._client = client
         self.table_name = table_name
         self._store: Any = None
+        self._config: Any = None
+        self._guarded: dict[Callable[..., None], Callable[..., None]] = {}
 
-    def run_once(self, name: str, key: Mapping[str, Any], context: Any, work: Callable[[], None]) -> None:
+    def run_once(self, work: Callable[..., None], key: Mapping[str, Any], context: Any, *args: Any) -> None:
+        """`work(*args)`, unless it already ran (or is running) for `key`. Each piece of work keeps its
+        own records, under the name of its function."""
         # Imported here, not at module import: only the pipeline functions pay for it at cold start.
-        from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
         from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 
-        config = IdempotencyConfig(expires_after_seconds=REMEMBER_S, raise_on_no_idempotency_key=True)
-        config.register_lambda_context(context)
-
-        def once(idempotency_key: dict[str, Any]) -> None:
-            work()
-
-        once.__qualname__ = name  # part of the stored key: each stage has its own records
-        guarded = idempotent_function(
-            data_keyword_argument="idempotency_key", persistence_store=self._persistence(), config=config
-        )(once)
+        guarded = self._guarded.get(work) or self._guard(work)
+        self._config.register_lambda_context(context)
         try:
-            guarded(idempotency_key=dict(key))
+            guarded(*args, idempotency_key=dict(key))
         except IdempotencyAlreadyInProgressError as error:
-            raise AlreadyRunningError(f"{name} is already running for {dict(key)}") from error
+            raise AlreadyRunningError(f"{work.__name__} is already running for {dict(key)}") from error
 
-    def _persistence(self) -> Any:
+    def _guard(self, work: Callable[..., None]) -> Callable[..., None]:
+        """`work` made idempotent once, under its own module and name (Powertools' record key)."""
+        from aws_lambda_powertools.utilities.idempotency import (
+            DynamoDBPersistenceLayer,
+            IdempotencyConfig,
+            idempotent_function,
+        )
+
         if self._store is None:
-            from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-
             self._store = DynamoDBPersistenceLayer(table_name=self.table_name, boto3_client=self._client)
-        return self._store
+            self._config = IdempotencyConfig(expires_after_seconds=REMEMBER_S, raise_on_no_idempotency_key=True)
+
+        @functools.wraps(work)
+        def once(*args: Any, idempotency_key: dict[str, Any]) -> None:
+            work(*args)
+
+        guarded: Callable[..., None] = idempotent_function(
+            data_keyword_argument="idempotency_key", persistence_store=self._store, config=self._config
+        )(once)
+        self._guarded[work] = guarded
+        return guarded

@@ -1,6 +1,7 @@
-"""Chalice HTTP middleware: one JSON log line per request with its request id and film, and the
-request's metrics flushed, as the pipeline handlers do through `observability.observed`. Chalice's own
-answers (415, 405) pass here too, and leave in the API's error shape."""
+"""Chalice HTTP middleware: one JSON log line per request with its request id and film. It runs
+inside `observability.observe_every_function`, which adds the Lambda context and cold start to
+every line and flushes the request's metrics, as for every other function. Chalice's own answers
+(415, 405) pass here too, and leave in the API's error shape."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Callable
 from chalice.app import Request, Response
 
 from chalicelib.api.errors import in_error_shape
-from chalicelib.observability import logger, metrics
+from chalicelib.observability import logger
 
 
 def log_request(event: Request, get_response: Callable[[Request], Response]) -> Response:
@@ -21,5 +22,4 @@ def log_request(event: Request, get_response: Callable[[Request], Response]) -> 
         logger.info("request", extra={"method": event.method, "path": event.path, "status": response.status_code})
         return response
     finally:
-        metrics.flush_metrics()
         logger.remove_keys(["request_id", "video_id"])

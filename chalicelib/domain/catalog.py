@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, is_dataclass
+from enum import Enum
 from typing import Any
+
+from chalicelib.domain.film import Film
 
 # What the public may know about a published film. Media are stored as keys and become URLs on the way out.
 PUBLIC_FIELDS = (
@@ -23,6 +27,17 @@ UPLOAD_FIELDS = (
     "video_id", "status", "reason_code", "reason", "title", "country", "topics", "workshop", "language",
     "filename", "size_bytes", "duration_s", "created_at", "status_changed_at",
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Where a film is listed before and after a change, the record the new entries carry, and the
+    time they are sorted by (newest first; the record's `published_at` unless given)."""
+
+    old_facets: list[str] = field(default_factory=list)
+    new_facets: list[str] = field(default_factory=list)
+    record: Mapping[str, Any] = field(default_factory=dict)
+    sort_at: str | None = None
 
 
 # The filters a visitor combines, in the order their parts are joined into one facet name.
@@ -41,15 +56,16 @@ def facet_of(filters: Mapping[str, str]) -> str:
     return FACET_JOINER.join(parts) or "all"
 
 
-def listing_facets(film: Mapping[str, Any]) -> list[str]:
+def listing_facets(film: Film) -> list[str]:
     """Every listing a published film appears in: one for each combination of its country, each of its
     topics, its workshop and its highlight, so that any combination of filters is one Query."""
-    choices: list[list[str | None]] = [[None, _part("country", film["country"])]]
-    choices.append([None, *(_part("topic", topic) for topic in film.get("topics", []))])
-    choices.append([None, _part("workshop", film["workshop"])] if film.get("workshop") else [None])
-    choices.append([None, "highlight"] if film.get("highlighted") else [None])
-    facets = [FACET_JOINER.join(part for part in combination if part) or "all"
-              for combination in itertools.product(*choices)]  # fmt: skip
+    choices: list[list[str | None]] = [[None, _part("country", film.country)]]
+    choices.append([None, *(_part("topic", topic) for topic in film.topics)])
+    choices.append([None, _part("workshop", film.workshop)] if film.workshop else [None])
+    choices.append([None, "highlight"] if film.highlighted else [None])
+    facets = [
+        FACET_JOINER.join(part for part in combination if part) or "all" for combination in itertools.product(*choices)
+    ]
     return sorted(facets, key=lambda facet: (facet != "all", facet.count(FACET_JOINER)))
 
 
@@ -66,10 +82,10 @@ def is_counted(facet: str) -> bool:
     return FACET_JOINER not in facet and facet.split("#", 1)[0] in COUNTED
 
 
-def search_text(film: Mapping[str, Any]) -> str:
+def search_text(film: Film) -> str:
     """What an editor's search looks in: titles, the child's first name and the workshop, case-folded."""
-    author = film.get("author") or {}
-    words = [film.get("title"), film.get("title_en"), author.get("first_name"), film.get("workshop")]
+    first_name = film.author.first_name if film.author else None
+    words = [film.title, film.title_en, first_name, film.workshop]
     return " | ".join(str(word) for word in words if word).casefold()
 
 
@@ -77,27 +93,26 @@ def _part(name: str, value: str) -> str:
     return "highlight" if name == "highlight" else f"{name}#{value}"
 
 
-def public_record(film: Mapping[str, Any]) -> dict[str, Any]:
+def public_record(film: Film) -> dict[str, Any]:
     """The public part of a film, with media still as storage keys (what listing entries store)."""
-    record = {field: film[field] for field in PUBLIC_FIELDS if film.get(field) is not None}
-    author = film.get("author") or {}
-    record["author"] = {"first_name": author.get("first_name"), "age": author.get("age")}
+    record = _fields(film, PUBLIC_FIELDS)
+    author = film.author
+    record["author"] = {"first_name": author and author.first_name, "age": author and author.age}
     record["renditions"] = [
-        {"name": r["name"], "key": r["key"], "width": r["width"], "height": r["height"]}
-        for r in film.get("renditions", [])
+        {"name": r.name, "key": r.key, "width": r.width, "height": r.height} for r in film.renditions
     ]
     for key in MEDIA_KEYS:
-        record[key] = film.get(key)
-    record["subtitles"] = [{"language": s["language"], "key": s["key"]} for s in film.get("subtitles", [])]
+        record[key] = getattr(film, key)
+    record["subtitles"] = [{"language": s.language, "key": s.key} for s in film.subtitles]
     return record
 
 
-def media_keys(film: Mapping[str, Any]) -> frozenset[str]:
+def media_keys(film: Film) -> frozenset[str]:
     """Every object the catalog lists for a film: its renditions, poster, sprite, storyboard and
     subtitles. Publishing makes exactly these public; nothing else under the film's prefix (a
     replaced subtitles file, a leftover) ever is."""
-    keys = {r["key"] for r in film.get("renditions", [])} | {s["key"] for s in film.get("subtitles", [])}
-    keys |= {film[key] for key in MEDIA_KEYS if film.get(key)}
+    keys = {r.key for r in film.renditions} | {s.key for s in film.subtitles}
+    keys |= {key for key in (getattr(film, name) for name in MEDIA_KEYS) if key}
     return frozenset(keys)
 
 
@@ -123,9 +138,9 @@ EDITOR_FIELDS = (*UPLOAD_FIELDS, "title_en", "description", "author", "sensitive
                  "published_at", "office_id")  # fmt: skip
 
 
-def editor_view(film: Mapping[str, Any]) -> dict[str, Any]:
-    view = {field: film[field] for field in EDITOR_FIELDS if film.get(field) is not None}
-    view["subtitle_languages"] = [subtitles["language"] for subtitles in film.get("subtitles", [])]
+def editor_view(film: Film) -> dict[str, Any]:
+    view = _fields(film, EDITOR_FIELDS)
+    view["subtitle_languages"] = [subtitles.language for subtitles in film.subtitles]
     return view
 
 
@@ -138,12 +153,31 @@ def editor_list_view(record: Mapping[str, Any]) -> dict[str, Any]:
     return {field: record[field] for field in EDITOR_LIST_FIELDS if record.get(field) is not None}
 
 
-def preview_keys(film: Mapping[str, Any]) -> tuple[str, str | None] | None:
+def preview_keys(film: Film) -> tuple[str, str | None] | None:
     """What an editor watches before deciding: the smallest rendition (quick to load on any
     connection) and the poster; None before the film is transcoded."""
-    renditions = sorted(film.get("renditions", []), key=lambda r: r["width"] * r["height"])
-    return (renditions[0]["key"], film.get("poster_key")) if renditions else None
+    renditions = sorted(film.renditions, key=lambda r: r.width * r.height)
+    return (renditions[0].key, film.poster_key) if renditions else None
 
 
-def upload_view(film: Mapping[str, Any]) -> dict[str, Any]:
-    return {field: film[field] for field in UPLOAD_FIELDS if film.get(field) is not None}
+def upload_view(film: Film) -> dict[str, Any]:
+    return _fields(film, UPLOAD_FIELDS)
+
+
+def _fields(film: Film, names: tuple[str, ...]) -> dict[str, Any]:
+    """The named fields that hold a value, as plain JSON values (a field at its empty default says
+    nothing: a live film always has its upload's title, country and filename)."""
+    values = ((name, getattr(film, name)) for name in names)
+    return {name: _plain(value) for name, value in values if value is not None and value != ""}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return dict(value)
+    return value

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.domain.errors import ConflictError, InvalidRequestError
+from chalicelib.domain.film import Film
 from chalicelib.domain.metadata import (
     DESCRIPTION_MAX_CHARS,
     MAX_TOPICS,
@@ -63,7 +64,7 @@ def parse_edit(body: Any, vocabulary: frozenset[str]) -> dict[str, Any]:
         topics = body["topics"]
         if not isinstance(topics, list) or not topics or len(topics) > MAX_TOPICS:
             raise InvalidRequestError(f"topics must be a list of 1 to {MAX_TOPICS} topic slugs.", "invalid_topic")
-        changes["topics"] = list(dict.fromkeys(parse_topic(topic, vocabulary) for topic in topics))
+        changes["topics"] = tuple(dict.fromkeys(parse_topic(topic, vocabulary) for topic in topics))
     if "workshop" in body:
         changes["workshop"] = None if body["workshop"] in (None, "") else parse_workshop(body["workshop"])
     if "sensitive" in body:
@@ -73,14 +74,14 @@ def parse_edit(body: Any, vocabulary: frozenset[str]) -> dict[str, Any]:
     return changes
 
 
-def check_publishable(film: Mapping[str, Any], safeguarding_confirmed: bool) -> None:
-    consent = film.get("consent") or {}
+def check_publishable(film: Film, safeguarding_confirmed: bool) -> None:
+    consent = film.consent or {}
     if not (consent.get("guardian_consent") and consent.get("child_assent")):
         raise ConflictError(
             "Record the guardian's consent and the child's assent before publishing.",
             "consent_missing",
         )
-    if film.get("sensitive") and not safeguarding_confirmed:
+    if film.sensitive and not safeguarding_confirmed:
         raise ConflictError(
             'This film is flagged sensitive: publish it with {"safeguarding_confirmed": true} once the '
             "safeguarding review is done.",

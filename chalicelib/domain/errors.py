@@ -66,6 +66,10 @@ class MediaError(DomainError):
     code = "unreadable"
 
 
+class AlreadyRunningError(Exception):
+    """The same piece of work is running elsewhere right now (its message is retried later)."""
+
+
 class ObjectReplacedError(DomainError):
     """The object a stage was asked to read is no longer at its key: another file replaced it (or none is left)."""
 

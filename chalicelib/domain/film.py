@@ -1,16 +1,22 @@
-"""The lifecycle of a film (docs/PIPELINE.md): its statuses and the transitions allowed between them.
+"""A film as the use cases see it, and its lifecycle (docs/PIPELINE.md): statuses and allowed transitions.
 
 Every status change in the catalog is a conditional write built from `allowed_sources`, so a late or
 duplicate event can never move a film backwards. The one way back is deliberate: when the uploaded file
 that a film is being validated or transcoded from was replaced at its key (a second POST to a presigned
 URL that is still valid), the film goes back to UPLOADED for the file now there, which is validated
-from the start (`services/replaced_uploads.py`), so nothing unvalidated is ever transcoded.
+from the start (`services/replaced_uploads.py`), so nothing unvalidated is ever transcoded. How a film
+is stored (table keys, indexes) is the catalog adapter's business: here it is a typed value.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from enum import StrEnum
+from typing import Any
+
+from chalicelib.domain.metadata import Author
 
 
 class Status(StrEnum):
@@ -61,3 +67,93 @@ def is_video_id(value: str) -> bool:
         return str(uuid.UUID(value)) == value
     except ValueError:
         return False
+
+
+@dataclass(frozen=True)
+class FilmRendition:
+    """One transcoded rendition of a film, stored at `key` in the media bucket."""
+
+    name: str
+    key: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class SubtitleTrack:
+    language: str
+    key: str
+
+
+@dataclass(frozen=True)
+class HistoryStep:
+    """One transition of the film's journey: what ops and the tests read to see that no state was
+    entered twice."""
+
+    status: Status
+    at: str
+
+
+@dataclass(frozen=True)
+class Film:
+    """Everything the catalog knows of one film. A tombstone (DELETED) keeps only its id, status,
+    times, history and version: every other field is at its default."""
+
+    video_id: str
+    status: Status
+    created_at: str
+    status_changed_at: str
+    # The upload: who sent it, where it lies, how it arrives.
+    office_id: str = ""
+    upload_key: str = ""
+    filename: str = ""
+    content_type: str = ""
+    size_bytes: int = 0
+    multipart_upload_id: str | None = None
+    part_size: int | None = None
+    parts_joined: bool = False
+    upload_etag: str | None = None
+    # Processing: which attempt, how often the sweep queued it again, why it stopped.
+    attempt: int = 0
+    requeued: int = 0
+    reason_code: str | None = None
+    reason: str | None = None
+    # What the field office said about it, and what editors changed.
+    title: str = ""
+    title_en: str | None = None
+    description: str | None = None
+    country: str = ""
+    topics: tuple[str, ...] = ()
+    workshop: str | None = None
+    language: str | None = None
+    author: Author | None = None
+    # What the pipeline measured and made.
+    duration_s: float | None = None
+    source_width: int | None = None
+    source_height: int | None = None
+    renditions: tuple[FilmRendition, ...] = ()
+    poster_key: str | None = None
+    sprite_key: str | None = None
+    storyboard_key: str | None = None
+    subtitles: tuple[SubtitleTrack, ...] = ()
+    # Editorial state.
+    published_at: str | None = None
+    highlighted: bool | None = None
+    sensitive: bool | None = None
+    consent: Mapping[str, Any] | None = None
+    safeguarding: Mapping[str, Any] | None = None
+    history: tuple[HistoryStep, ...] = ()
+    # Moves on with every editor's change: two editors acting at once cannot both win.
+    version: int = 0
+
+    @property
+    def in_parts(self) -> bool:
+        """The file arrives as a multipart upload rather than one presigned POST."""
+        return self.multipart_upload_id is not None
+
+    def entered(self, status: Status) -> str | None:
+        """When the film last entered `status`, from its history."""
+        return next((step.at for step in reversed(self.history) if step.status is status), None)
+
+
+FILM_FIELDS = frozenset(field.name for field in fields(Film))

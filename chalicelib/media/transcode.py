@@ -16,11 +16,10 @@ from typing import Any
 import ffmpeg
 
 from chalicelib.domain.ladder import Rendition, SpritePlan
+from chalicelib.domain.object_keys import POSTER_NAME, SPRITE_NAME
 from chalicelib.domain.source import SourceDescription
 from chalicelib.media.runner import INPUT_FORMATS, input_protocols, run
 
-POSTER_NAME = "poster.jpg"
-SPRITE_NAME = "sprite.jpg"
 GLOBAL_ARGS = ("-nostdin", "-v", "error")
 # What every output gets: none of the source's container or stream metadata (`-map_metadata -1`
 # alone still copies stream tags such as handler names), no chapters, no encoder tags.

@@ -6,9 +6,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import ForbiddenError, NotFoundError, UnauthenticatedError
+from chalicelib.services.ports import ApiKeys
 
 FIELD_OFFICE = "field_office"
 EDITOR = "editor"
@@ -29,7 +29,7 @@ def hash_key(api_key: str) -> str:
 
 
 def create_key(
-    catalog: DynamoDBCatalog,
+    catalog: ApiKeys,
     role: str,
     *,
     office_id: str | None = None,
@@ -51,7 +51,7 @@ def create_key(
     return api_key
 
 
-def revoke_key(catalog: DynamoDBCatalog, key_or_hash: str) -> str:
+def revoke_key(catalog: ApiKeys, key_or_hash: str) -> str:
     """Revoke a key, given the key itself or the hash printed when it was made; it stops working at once."""
     key_hash = key_or_hash if len(key_or_hash) == 64 and all(c in "0123456789abcdef" for c in key_or_hash) else (
         hash_key(key_or_hash))  # fmt: skip
@@ -60,7 +60,7 @@ def revoke_key(catalog: DynamoDBCatalog, key_or_hash: str) -> str:
     return key_hash
 
 
-def authenticate(catalog: DynamoDBCatalog, api_key: str | None, role: str) -> Caller:
+def authenticate(catalog: ApiKeys, api_key: str | None, role: str) -> Caller:
     if not api_key:
         raise UnauthenticatedError("Send your API key in the x-api-key header.")
     record = catalog.get_api_key(hash_key(api_key))

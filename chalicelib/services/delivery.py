@@ -9,11 +9,12 @@ Permanent problems with a film never get here: they end REJECTED or FAILED insid
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from chalicelib.adapters.idempotency import AlreadyRunningError
-from chalicelib.adapters.sqs_queue import SQSQueue
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from chalicelib.domain.errors import AlreadyRunningError
 from chalicelib.observability import logger
+from chalicelib.services.ports import Queue
 
 BACKOFF_BASE_S = 2
 BACKOFF_MAX_S = 900
@@ -24,18 +25,19 @@ def backoff_s(receive_count: int) -> int:
 
 
 def deliver(
-    record: dict[str, Any],
-    queue: SQSQueue,
+    record: SQSRecord,
+    queue: Queue,
     work: Callable[[], None],
     give_up: Callable[[str], None] | None = None,
 ) -> None:
     """Run `work`; on failure, delay the message's return (or give up at its last delivery) and re-raise."""
-    receive_count = int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
+    # Absent when the message was received without its attributes (the local workers and tests may).
+    receive_count = int(record.attributes.get("ApproximateReceiveCount") or 1)
     try:
         work()
     except AlreadyRunningError:
         logger.info("the same work is running elsewhere; trying again later")
-        queue.delay(record["receiptHandle"], backoff_s(receive_count))
+        queue.delay(record.receipt_handle, backoff_s(receive_count))
         raise
     except Exception as error:
         last = queue.max_receive_count is not None and receive_count >= queue.max_receive_count
@@ -45,5 +47,5 @@ def deliver(
             give_up(f"Processing failed {receive_count} times because of a problem on our side "
                     f"({type(error).__name__}); operators can retry the film.")  # fmt: skip
         elif not last:
-            queue.delay(record["receiptHandle"], backoff_s(receive_count))
+            queue.delay(record.receipt_handle, backoff_s(receive_count))
         raise

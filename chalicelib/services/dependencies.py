@@ -1,24 +1,21 @@
-"""What the use cases work with: settings and adapters, built by `chalicelib/wiring.py` (or by tests)."""
+"""What the use cases work with: settings and the ports they call, built by `chalicelib/wiring.py`
+(from the AWS adapters) or by tests."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.adapters.cdn_cache import CdnCache
-from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
-from chalicelib.adapters.idempotency import IdempotencyGuard
-from chalicelib.adapters.s3_store import S3Store
-from chalicelib.adapters.sqs_queue import SQSQueue
 from chalicelib.config import Settings
+from chalicelib.services.ports import Catalog, CdnCache, Idempotency, ObjectStore, Queue
 
 
 @dataclass(frozen=True)
 class Dependencies:
     settings: Settings
-    catalog: DynamoDBCatalog
-    uploads: S3Store
-    media: S3Store
+    catalog: Catalog
+    uploads: ObjectStore
+    media: ObjectStore
     media_cache: CdnCache
-    transcode_queue: SQSQueue
-    uploads_queue: SQSQueue
-    idempotency: IdempotencyGuard
+    transcode_queue: Queue
+    uploads_queue: Queue
+    idempotency: Idempotency

@@ -11,7 +11,6 @@ from chalicelib.domain.errors import InvalidRequestError
 from chalicelib.domain.metadata import is_unicode_text
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.editorial import PREVIEW_TTL_S
-from chalicelib.services.publishing import decode_cursor, encode_cursor
 
 DEFAULT_PAGE = 24
 MAX_PAGE = 100
@@ -28,17 +27,18 @@ def films_in(deps: Dependencies, params: Mapping[str, str]) -> dict[str, Any]:
     facet = status_facet(status)
     limit = _limit(params.get("limit"))
     text = _search(params.get("q"))
-    start = decode_cursor(params["cursor"], facet) if params.get("cursor") else None
+    # The cursor is the catalog's: it refuses one that this list did not return.
+    cursor = params.get("cursor") or None
     items: list[dict[str, Any]] = []
     for _ in range(SEARCH_READS if text else 1):
-        records, start = deps.catalog.list_published(facet, limit - len(items), start, containing=text)
+        records, cursor = deps.catalog.list_published(facet, limit - len(items), cursor, containing=text)
         items += records
-        if len(items) >= limit or start is None:
+        if len(items) >= limit or cursor is None:
             break
     return {
         "status": status,
         "items": [_with_poster(deps, editor_list_view(record), record) for record in items],
-        "next_cursor": encode_cursor(start) if start else None,
+        "next_cursor": cursor,
     }
 
 

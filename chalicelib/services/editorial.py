@@ -21,12 +21,13 @@ import secrets
 import tempfile
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from chalicelib.adapters.dynamodb_catalog import Listing
 from chalicelib.clock import now_iso
 from chalicelib.domain.catalog import (
     STATUS_LISTED,
+    Listing,
     editor_view,
     listing_facets,
     media_keys,
@@ -43,30 +44,25 @@ from chalicelib.domain.errors import (
     StaleTransitionError,
     UnavailableError,
 )
-from chalicelib.domain.film import Status, is_video_id
+from chalicelib.domain.film import Film, Status, SubtitleTrack, is_video_id
+from chalicelib.domain.object_keys import media_of, media_paths, staging_of, subtitles_key, uploads_of
 from chalicelib.domain.subtitles import parse_language, parse_subtitles, to_webvtt
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.transcode import MEDIA_PREFIX, STAGING_PREFIX
-from chalicelib.services.uploads import UPLOADS_PREFIX
 
 REVIEW_PAGE = 100
 # Long enough to watch a film and decide; the links are made anew each time the page asks.
 PREVIEW_TTL_S = 3600
-# What a takedown keeps: a tombstone (id, status, times), so a late event can never bring the film
-# back. Everything else about the film and the child goes.
-TOMBSTONE_FIELDS = frozenset({"pk", "sk", "video_id", "status", "status_changed_at", "created_at", "history",
-                              "gsi3pk", "gsi3sk", "version"})  # fmt: skip
 # A takedown that loses a race to another editor's change reads the film again and retries, this
 # many times at most, waiting a little longer each time (with jitter, so two racers part ways).
 TAKEDOWN_ATTEMPTS = 8
 TAKEDOWN_BACKOFF_S = 0.05
 TAKEDOWN_BACKOFF_MAX_S = 1.0
 # Statuses in which a film has its media and so can carry subtitles.
-SUBTITLED_STATUSES = (Status.READY.value, Status.PUBLISHED.value, Status.UNPUBLISHED.value)
+SUBTITLED_STATUSES = (Status.READY, Status.PUBLISHED, Status.UNPUBLISHED)
 
 
-def for_editor(deps: Dependencies, film: dict[str, Any]) -> dict[str, Any]:
+def for_editor(deps: Dependencies, film: Film) -> dict[str, Any]:
     """The editor's view of a film, with short-lived links to watch it whatever its status: a film
     is reviewed before it is published, while its media are not public."""
     view = editor_view(film)
@@ -110,16 +106,16 @@ def highlight(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict
 
 def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
     film = _film(deps, video_id)
-    if film["status"] not in (Status.READY.value, Status.UNPUBLISHED.value):
-        raise ConflictError(f"Film {video_id} is {film['status']}; only a READY or UNPUBLISHED film can be published.")
+    if film.status not in (Status.READY, Status.UNPUBLISHED):
+        raise ConflictError(f"Film {video_id} is {film.status}; only a READY or UNPUBLISHED film can be published.")
     confirmed = isinstance(body, Mapping) and body.get("safeguarding_confirmed") is True
     check_publishable(film, confirmed)
     at = now_iso()
-    published = {**film, "published_at": at}
+    published = replace(film, published_at=at)
     fields: dict[str, Any] = {"published_at": at}
     if confirmed:
         fields["safeguarding"] = {"confirmed_by": editor, "confirmed_at": at}
-    listing = listing_of(deps, {**published, "status": Status.PUBLISHED.value})
+    listing = listing_of(deps, replace(published, status=Status.PUBLISHED))
     _set_media_public(deps, film, public=True)  # before it is listed: no listed film without media
     try:
         _change(deps, film, at, target=Status.PUBLISHED, set_fields=fields, listing=listing)
@@ -133,11 +129,11 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
 
 def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     film = _film(deps, video_id)
-    if film["status"] != Status.PUBLISHED.value:
-        raise ConflictError(f"Film {video_id} is {film['status']}; only a PUBLISHED film can be unpublished.")
+    if film.status is not Status.PUBLISHED:
+        raise ConflictError(f"Film {video_id} is {film.status}; only a PUBLISHED film can be unpublished.")
     at = now_iso()
-    unpublished = {k: v for k, v in film.items() if k != "published_at"}
-    listing = listing_of(deps, {**unpublished, "status": Status.UNPUBLISHED.value, "status_changed_at": at})
+    unpublished = replace(film, status=Status.UNPUBLISHED, status_changed_at=at, published_at=None)
+    listing = listing_of(deps, unpublished)
     _set_media_public(deps, film, public=False)  # first: if anything fails after, it fails private
     try:
         _change(deps, film, at, target=Status.UNPUBLISHED, remove_fields=("published_at",), listing=listing)
@@ -151,19 +147,17 @@ def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
 def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str, data: bytes) -> dict[str, Any]:
     language = parse_language(language)
     film = _film(deps, video_id)
-    if not film.get("duration_s") or film["status"] not in SUBTITLED_STATUSES:
-        raise ConflictError(f"Film {video_id} is {film['status']}; subtitles are added once it is READY.")
-    vtt = to_webvtt(parse_subtitles(data, float(film["duration_s"])))
-    # A new key for new text: a corrected translation is never hidden behind a cached old one.
-    digest = hashlib.sha256(vtt.encode("utf-8")).hexdigest()[:12]
-    key = f"{MEDIA_PREFIX}{video_id}/subtitles/{language}-{digest}.vtt"
+    if not film.duration_s or film.status not in SUBTITLED_STATUSES:
+        raise ConflictError(f"Film {video_id} is {film.status}; subtitles are added once it is READY.")
+    vtt = to_webvtt(parse_subtitles(data, film.duration_s))
+    key = subtitles_key(video_id, language, hashlib.sha256(vtt.encode("utf-8")).hexdigest()[:12])
     with tempfile.TemporaryDirectory(prefix="omjr-subtitles-") as folder:
         path = os.path.join(folder, f"{language}.vtt")
         with open(path, "w", encoding="utf-8") as file:
             file.write(vtt)
         deps.media.upload(path, key, "text/vtt")  # private until the catalog knows of it
-    subtitles = [s for s in film.get("subtitles", []) if s["language"] != language]
-    subtitles = sorted([*subtitles, {"language": language, "key": key}], key=lambda s: str(s["language"]))
+    others = [s for s in film.subtitles if s.language != language]
+    subtitles = tuple(sorted([*others, SubtitleTrack(language, key)], key=lambda s: s.language))
     try:
         edited = _edit(
             deps,
@@ -175,12 +169,12 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
             details={"language": language},
         )
     except Exception:
-        if all(s["key"] != key for s in film.get("subtitles", [])):
+        if all(s.key != key for s in film.subtitles):
             deps.media.delete_prefix(key)  # lost a race (an unpublish, a takedown): leave nothing behind
         raise
-    replaced = [s["key"] for s in film.get("subtitles", []) if s["language"] == language and s["key"] != key]
+    replaced = [s.key for s in film.subtitles if s.language == language and s.key != key]
     _forget(deps, replaced)  # the old text (a surname the first file had, say) is gone, not just unlisted
-    if edited["status"] == Status.PUBLISHED.value:
+    if edited["status"] == Status.PUBLISHED:
         _sync_media(deps, video_id)  # public with the rest; private with the rest if unpublished meanwhile
     return edited
 
@@ -190,12 +184,12 @@ def remove_subtitles(deps: Dependencies, editor: str, video_id: str, language: s
     cache for it emptied."""
     language = parse_language(language)
     film = _film(deps, video_id)
-    if film["status"] not in SUBTITLED_STATUSES:
-        raise ConflictError(f"Film {video_id} is {film['status']}; it has no subtitles to remove.")
-    removed = [s["key"] for s in film.get("subtitles", []) if s["language"] == language]
+    if film.status not in SUBTITLED_STATUSES:
+        raise ConflictError(f"Film {video_id} is {film.status}; it has no subtitles to remove.")
+    removed = [s.key for s in film.subtitles if s.language == language]
     if not removed:
         raise NotFoundError(f"Film {video_id} has no {language} subtitles.", "subtitles_not_found")
-    subtitles = [s for s in film.get("subtitles", []) if s["language"] != language]
+    subtitles = tuple(s for s in film.subtitles if s.language != language)
     edited = _edit(
         deps,
         editor,
@@ -230,7 +224,7 @@ def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
         film = deps.catalog.get_film(video_id)
         if film is None:
             raise NotFoundError(f"No film {video_id!r}.")
-        if film["status"] == Status.DELETED.value or _delete_record(deps, editor, film):
+        if film.status is Status.DELETED or _delete_record(deps, editor, film):
             break
         logger.info("takedown lost a race; reading the film again", extra={"video_id": video_id, "attempt": attempt})
     else:
@@ -238,11 +232,11 @@ def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
         raise UnavailableError(f"Film {video_id} kept changing while it was being taken down; send the takedown again.")
     # Objects go after the catalog says DELETED: a transcode finishing now sees it and cleans up too.
     # An unfinished multipart upload first: its parts are discarded and its part URLs store nothing more.
-    aborted = deps.uploads.abort_multipart_under(f"{UPLOADS_PREFIX}{video_id}/")
-    removed = deps.uploads.delete_prefix(f"{UPLOADS_PREFIX}{video_id}/")
-    removed += deps.media.delete_prefix(f"{MEDIA_PREFIX}{video_id}/")
-    removed += deps.media.delete_prefix(f"{STAGING_PREFIX}{video_id}/")
-    deps.media_cache.invalidate(f"/{MEDIA_PREFIX}{video_id}/*")
+    aborted = deps.uploads.abort_multipart_under(uploads_of(video_id))
+    removed = deps.uploads.delete_prefix(uploads_of(video_id))
+    removed += deps.media.delete_prefix(media_of(video_id))
+    removed += deps.media.delete_prefix(staging_of(video_id))
+    deps.media_cache.invalidate(media_paths(video_id))
     logger.info(
         "film taken down",
         extra={"video_id": video_id, "objects_removed": removed, "multipart_uploads_aborted": aborted},
@@ -250,26 +244,19 @@ def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     return {"video_id": video_id, "status": Status.DELETED.value}
 
 
-def _delete_record(deps: Dependencies, editor: str, film: dict[str, Any]) -> bool:
-    """The film becomes a tombstone, if it is still the version read; False when it changed meanwhile."""
-    video_id = film["video_id"]
+def _delete_record(deps: Dependencies, editor: str, film: Film) -> bool:
+    """The film becomes a tombstone, if it is still the version read; False when it changed meanwhile.
+    The catalog keeps the tombstone: nothing else of the film or the child."""
+    video_id = film.video_id
     at = now_iso()
     # Whatever listings the film stands in, whatever anyone believed its status to be.
     listing = Listing(deps.catalog.listed_facets(video_id), [], {})
-    personal = sorted(set(film) - TOMBSTONE_FIELDS)
     try:
-        deps.catalog.change(
-            video_id,
-            at,
-            version=int(film.get("version", 0)),
-            target=Status.DELETED,
-            remove_fields=personal,
-            listing=listing,
-        )
+        deps.catalog.change(video_id, at, version=film.version, target=Status.DELETED, listing=listing)
     except StaleTransitionError:
         return False
     count("FilmsTakenDown")
-    _audit(deps, editor, video_id, at, action="taken_down", details={"was": film["status"]})
+    _audit(deps, editor, video_id, at, action="taken_down", details={"was": film.status.value})
     return True
 
 
@@ -294,7 +281,7 @@ def relist_all(deps: Dependencies) -> dict[str, int]:
     for status in STATUS_LISTED:
         for video_id in deps.catalog.every_in_status(Status(status)):
             film = deps.catalog.get_film(video_id)
-            if film is None or film["status"] != status:
+            if film is None or film.status != status:
                 continue  # moved on since the index was read: its own change listed it
             try:
                 _change(deps, film, now_iso(), expect=frozenset({Status(status)}), listing=listing_of(deps, film))
@@ -309,22 +296,22 @@ def _sync_media(deps: Dependencies, video_id: str, *, empty_cache: bool = True) 
     """After a race, or as a repair: a film's media are public exactly when the catalog, read now,
     says PUBLISHED."""
     film = deps.catalog.get_film(video_id)
-    if film is not None and film["status"] != Status.DELETED.value:
-        _set_media_public(deps, film, public=film["status"] == Status.PUBLISHED.value, empty_cache=empty_cache)
+    if film is not None and film.status is not Status.DELETED:
+        _set_media_public(deps, film, public=film.status is Status.PUBLISHED, empty_cache=empty_cache)
 
 
-def _set_media_public(deps: Dependencies, film: dict[str, Any], *, public: bool, empty_cache: bool = True) -> None:
+def _set_media_public(deps: Dependencies, film: Film, *, public: bool, empty_cache: bool = True) -> None:
     """A film's media become readable through the CDN, or stop being so at once (its cache emptied).
 
     Public is exactly the objects the film's record lists, never "everything under films/{id}/";
     private is the whole prefix."""
-    prefix = f"{MEDIA_PREFIX}{film['video_id']}/"
+    prefix = media_of(film.video_id)
     if public:
         deps.media.expose_exactly(prefix, media_keys(film))
         return
     deps.media.set_public(prefix, False)
     if empty_cache:
-        deps.media_cache.invalidate(f"/{prefix}*")
+        deps.media_cache.invalidate(media_paths(film.video_id))
 
 
 def audit_trail(deps: Dependencies, video_id: str) -> dict[str, Any]:
@@ -341,7 +328,7 @@ def _edit(
     *,
     action: str,
     details: dict[str, Any],
-    film: dict[str, Any] | None = None,
+    film: Film | None = None,
 ) -> dict[str, Any]:
     """Applies `changes` to the film as read now, or as the caller read it (`film`) when the changes
     were computed from that reading: then any change made meanwhile makes this one a ConflictError."""
@@ -350,34 +337,34 @@ def _edit(
     set_fields = {key: value for key, value in changes.items() if value is not None}
     removed = [key for key, value in changes.items() if value is None]
     listing = None
-    if film["status"] == Status.PUBLISHED.value and changes.get("sensitive") and not film.get("sensitive"):
+    if film.status is Status.PUBLISHED and changes.get("sensitive") and not film.sensitive:
         raise ConflictError("Unpublish the film before flagging it sensitive: it may then be published again "
                             "only with a safeguarding confirmation.", "unpublish_first")  # fmt: skip
-    if film["status"] in STATUS_LISTED:
-        edited = {**{k: v for k, v in film.items() if k not in removed}, **set_fields}
-        listing = listing_of(deps, edited)
-    _change(deps, film, at, expect=frozenset({Status(film["status"])}), set_fields=set_fields,
-            remove_fields=removed, listing=listing)  # fmt: skip
+    if film.status in STATUS_LISTED:
+        listing = listing_of(deps, replace(film, **changes))
+    _change(
+        deps, film, at, expect=frozenset({film.status}), set_fields=set_fields, remove_fields=removed, listing=listing
+    )
     _audit(deps, editor, video_id, at, action=action, details=details)
     return for_editor(deps, _film(deps, video_id))
 
 
-def listing_of(deps: Dependencies, film: Mapping[str, Any]) -> Listing:
+def listing_of(deps: Dependencies, film: Film) -> Listing:
     """Where a film in its (new) status is listed: a published film in every public listing it belongs to
     and in the editors' list of published films; an unpublished one only in the editors' list."""
     record = {**public_record(film), "search": search_text(film)}
-    if film["status"] == Status.PUBLISHED.value:
+    if film.status is Status.PUBLISHED and film.published_at:
         facets = [*listing_facets(film), status_facet(Status.PUBLISHED.value)]
-        return Listing(deps.catalog.listed_facets(film["video_id"]), facets, record, film["published_at"])
-    facets = [status_facet(film["status"])] if film["status"] in STATUS_LISTED else []
-    return Listing(deps.catalog.listed_facets(film["video_id"]), facets, record, film["status_changed_at"])
+        return Listing(deps.catalog.listed_facets(film.video_id), facets, record, film.published_at)
+    facets = [status_facet(film.status.value)] if film.status in STATUS_LISTED else []
+    return Listing(deps.catalog.listed_facets(film.video_id), facets, record, film.status_changed_at)
 
 
-def _change(deps: Dependencies, film: dict[str, Any], at: str, **change: Any) -> None:
+def _change(deps: Dependencies, film: Film, at: str, **change: Any) -> None:
     """Applies a change to the film as it was read: if another editor changed it meanwhile, nothing happens."""
-    video_id = film["video_id"]
+    video_id = film.video_id
     try:
-        deps.catalog.change(video_id, at, version=int(film.get("version", 0)), **change)
+        deps.catalog.change(video_id, at, version=film.version, **change)
     except StaleTransitionError:
         raise ConflictError(f"Film {video_id} changed while this request ran; load it again and retry.") from None
 
@@ -386,8 +373,8 @@ def _audit(deps: Dependencies, editor: str, video_id: str, at: str, *, action: s
     deps.catalog.record_audit(video_id, at, {"actor": editor, "action": action, "details": details})
 
 
-def _film(deps: Dependencies, video_id: str) -> dict[str, Any]:
+def _film(deps: Dependencies, video_id: str) -> Film:
     film = deps.catalog.get_film(video_id)
-    if film is None or film["status"] == Status.DELETED.value:
+    if film is None or film.status is Status.DELETED:
         raise NotFoundError(f"No film {video_id!r}.")
     return film

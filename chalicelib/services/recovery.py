@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.adapters.sqs_queue import SQSQueue
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import ConflictError, NotFoundError, StaleTransitionError
-from chalicelib.domain.film import Status
+from chalicelib.domain.film import Film, Status
 from chalicelib.domain.sweep import (
     SWEPT_STATUSES,
     SweepAction,
@@ -25,6 +24,7 @@ from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.messages import transcode_message, upload_notification
 from chalicelib.services.outcomes import fail
+from chalicelib.services.ports import Queue
 
 # At most this many films acted on per status and run; the next run, minutes later, takes the rest.
 SWEEP_BATCH = 100
@@ -35,9 +35,9 @@ def retry_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
     film = deps.catalog.get_film(video_id)
     if film is None:
         raise NotFoundError(f"No film {video_id!r}.")
-    if film["status"] != Status.FAILED.value:
-        raise ConflictError(f"Film {video_id} is {film['status']}; only a FAILED film can be retried.")
-    attempt = int(film.get("attempt", 0)) + 1
+    if film.status is not Status.FAILED:
+        raise ConflictError(f"Film {video_id} is {film.status}; only a FAILED film can be retried.")
+    attempt = film.attempt + 1
     try:
         film = deps.catalog.transition(video_id, Status.UPLOADED, now_iso(), {"attempt": attempt, "requeued": 0},
                                        remove_fields=("reason_code", "reason"),
@@ -61,13 +61,12 @@ def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) 
             if acted == SWEEP_BATCH:
                 break
             film = deps.catalog.get_film(video_id)
-            if film is None or film["status"] != status.value:
+            if film is None or film.status is not status:
                 continue
-            waiting_since = datetime.fromisoformat(film["status_changed_at"].replace("Z", "+00:00"))
-            in_parts = "multipart_upload_id" in film
-            if status is Status.AWAITING_UPLOAD and not upload_expired(waiting_since, in_parts, now, limits):
+            waiting_since = datetime.fromisoformat(film.status_changed_at.replace("Z", "+00:00"))
+            if status is Status.AWAITING_UPLOAD and not upload_expired(waiting_since, film.in_parts, now, limits):
                 continue  # parts still arriving
-            action = sweep_action(status, int(film.get("requeued", 0)), limits)
+            action = sweep_action(status, film.requeued, limits)
             try:
                 _apply(deps, film, status, action)
             except StaleTransitionError:
@@ -79,17 +78,16 @@ def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) 
     return done
 
 
-def _apply(deps: Dependencies, film: dict[str, Any], status: Status, action: SweepAction) -> None:
-    video_id = film["video_id"]
+def _apply(deps: Dependencies, film: Film, status: Status, action: SweepAction) -> None:
+    video_id = film.video_id
     if action is SweepAction.EXPIRE:
         deps.catalog.transition(video_id, Status.EXPIRED, now_iso(), {"reason_code": "upload_expired",
                                 "reason": "No file arrived before the upload link expired."})  # fmt: skip
-        if "multipart_upload_id" in film:  # the parts that did arrive go with it
-            deps.uploads.abort_multipart(film["upload_key"], film["multipart_upload_id"])
+        if film.multipart_upload_id is not None:  # the parts that did arrive go with it
+            deps.uploads.abort_multipart(film.upload_key, film.multipart_upload_id)
         count("UploadsExpired")
     elif action is SweepAction.REQUEUE:
-        requeued = int(film.get("requeued", 0)) + 1
-        deps.catalog.touch(video_id, status, now_iso(), {"requeued": requeued})
+        deps.catalog.touch(video_id, status, now_iso(), {"requeued": film.requeued + 1})
         if status is Status.TRANSCODING:
             deps.transcode_queue.send(transcode_message(film))
         else:
@@ -100,7 +98,7 @@ def _apply(deps: Dependencies, film: dict[str, Any], status: Status, action: Swe
                              "an operator can retry it.")  # fmt: skip
 
 
-def redrive(source: SQSQueue, target: SQSQueue, limit: int = 1000) -> int:
+def redrive(source: Queue, target: Queue, limit: int = 1000) -> int:
     """Move messages from a dead-letter queue back to the queue they came from; returns how many."""
     moved = 0
     while moved < limit:

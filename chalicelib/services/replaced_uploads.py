@@ -23,18 +23,18 @@ from chalicelib.services.outcomes import fail
 def follow_replaced_upload(deps: Dependencies, video_id: str, stage: Status) -> None:
     """The read of the film's upload in `stage` was refused: validate the file at its key now instead."""
     film = deps.catalog.get_film(video_id)
-    if film is None or film["status"] != stage.value:
+    if film is None or film.status is not stage:
         return  # it moved on meanwhile (a takedown, or the newer file's own validation)
-    current = deps.uploads.current(film["upload_key"])
+    current = deps.uploads.current(film.upload_key)
     if current is None:
         fail(deps, video_id, "The uploaded file was removed before it could be processed; upload it again.")
         return
-    if stage is Status.VALIDATING and current.etag == film.get("upload_etag"):
+    if stage is Status.VALIDATING and current.etag == film.upload_etag:
         # The refused read was a late event's for an older file: the film already follows the newer one,
         # whose own validation runs (or ran) from its event.
         logger.info("a replaced upload's late event was refused")
         return
-    attempt = int(film.get("attempt", 0)) + 1
+    attempt = film.attempt + 1
     fields: dict[str, Any] = {"upload_etag": current.etag, "size_bytes": current.size_bytes, "attempt": attempt}
     fields["requeued"] = 0
     try:

@@ -12,24 +12,31 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, ObjectReplacedError, StaleTransitionError
 from chalicelib.domain.film import Status
 from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
+from chalicelib.domain.object_keys import (
+    POSTER_NAME,
+    SPRITE_NAME,
+    STORYBOARD_NAME,
+    media_key,
+    media_of,
+    rendition_key,
+    staging_run,
+)
 from chalicelib.domain.rules import ValidationLimits, check_duration
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
-from chalicelib.media.transcode import SPRITE_NAME, Outputs, TranscodePlan, transcode
+from chalicelib.media.transcode import Outputs, TranscodePlan, transcode
 from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.outcomes import fail, reject, seconds_left
 from chalicelib.services.replaced_uploads import follow_replaced_upload
 
-MEDIA_PREFIX = "films/"
-STAGING_PREFIX = "staging/"
-STORYBOARD_NAME = "storyboard.vtt"
 # Time kept back from the Lambda's deadline to upload outputs and record the outcome:
 # 20 s, or a quarter of the time there is when that is less.
 RESERVE_S = 20.0
@@ -37,18 +44,14 @@ RESERVE_S = 20.0
 DECODE_MARGIN_S = 1.0
 
 
-def media_prefix(video_id: str) -> str:
-    return f"{MEDIA_PREFIX}{video_id}/"
-
-
-def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> None:
+def handle_record(deps: Dependencies, record: SQSRecord, context: Any) -> None:
     """One SQS message from validation (or the sweep): transcode that film, once per attempt."""
     try:
-        message = json.loads(record["body"])
+        message = json.loads(record.body)
         video_id, etag, attempt = str(message["video_id"]), str(message["etag"]), int(message.get("attempt", 0))
     except (ValueError, KeyError, TypeError):
         # Retried with backoff like any failure, so it soon rests in the dead-letter queue, where operators see it.
-        unreadable = ValueError(f"unreadable transcode message: {record['body'][:200]!r}")
+        unreadable = ValueError(f"unreadable transcode message: {record.body[:200]!r}")
         deliver(record, deps.transcode_queue, work=functools.partial(_raise, unreadable))
         return
     logger.append_keys(video_id=video_id)
@@ -56,9 +59,7 @@ def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> N
     deliver(
         record,
         deps.transcode_queue,
-        work=lambda: deps.idempotency.run_once(
-            "transcode_film", key, context, lambda: transcode_film(deps, video_id, seconds_left(context))
-        ),
+        work=lambda: deps.idempotency.run_once(transcode_film, key, context, deps, video_id, seconds_left(context)),
         give_up=lambda reason: fail(deps, video_id, reason),
     )
 
@@ -69,7 +70,7 @@ def _raise(error: Exception) -> None:
 
 def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
     film = deps.catalog.get_film(video_id)
-    if film is None or film["status"] != Status.TRANSCODING.value:
+    if film is None or film.status is not Status.TRANSCODING:
         logger.info("ignoring a transcode request for a film not in TRANSCODING")
         return
     started = time.monotonic()
@@ -81,7 +82,7 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         os.mkdir(out_dir)
         try:
             # Exactly the file that was validated: S3 refuses the read if another replaced it since.
-            deps.uploads.download(film["upload_key"], source_path, film.get("upload_etag", ""))
+            deps.uploads.download(film.upload_key, source_path, film.upload_etag or "")
             plan = plan_transcode(source_path, deps.settings.limits)
             with subsegment("ffmpeg"):
                 outputs = transcode(source_path, out_dir, plan, timeout_s=deadline_s - min(RESERVE_S, deadline_s / 4))
@@ -103,7 +104,7 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         _left_while_transcoding(deps, video_id)
         return
     count("FilmsReady")
-    uploaded = next((step["at"] for step in reversed(film.get("history", [])) if step["status"] == "UPLOADED"), None)
+    uploaded = film.entered(Status.UPLOADED)
     if uploaded:
         waited = datetime.now(UTC) - datetime.fromisoformat(uploaded.replace("Z", "+00:00"))
         measure("UploadToReadySeconds", waited.total_seconds(), MetricUnit.Seconds)
@@ -142,33 +143,32 @@ def plan_transcode(source_path: str, limits: ValidationLimits) -> TranscodePlan:
 def _left_while_transcoding(deps: Dependencies, video_id: str) -> None:
     """The film moved on while it was transcoded. A takedown wins: nothing of the film is left behind."""
     film = deps.catalog.get_film(video_id)
-    if film is not None and film["status"] == Status.DELETED.value:
-        deps.media.delete_prefix(media_prefix(video_id))
+    if film is not None and film.status is Status.DELETED:
+        deps.media.delete_prefix(media_of(video_id))
         logger.info("film was taken down while it was transcoded; its outputs were removed")
     else:
-        logger.info("film left TRANSCODING while it was transcoded", extra={"status": film and film["status"]})
+        logger.info("film left TRANSCODING while it was transcoded", extra={"status": film and film.status.value})
 
 
 def _store_outputs(deps: Dependencies, video_id: str, plan: TranscodePlan, outputs: Outputs) -> dict[str, Any]:
     """Upload under a private staging prefix, then promote: a killed run never leaves half a film in films/."""
-    prefix = media_prefix(video_id)
-    staging = f"{STAGING_PREFIX}{video_id}/{uuid.uuid4().hex}/"
+    staging = staging_run(video_id, uuid.uuid4().hex)
     renditions = []
     for rendition in plan.renditions:
         deps.media.upload(outputs.renditions[rendition.name], f"{staging}{rendition.name}.mp4", "video/mp4")
-        key = f"{prefix}{rendition.name}.mp4"
+        key = rendition_key(video_id, rendition.name)
         renditions.append({"name": rendition.name, "key": key, "width": rendition.width, "height": rendition.height})
     deps.media.upload(outputs.sprite, f"{staging}{SPRITE_NAME}", "image/jpeg")
     storyboard = os.path.join(os.path.dirname(outputs.sprite), STORYBOARD_NAME)
     with open(storyboard, "w", encoding="utf-8") as file:
         file.write(storyboard_vtt(plan.sprite, SPRITE_NAME))
     deps.media.upload(storyboard, f"{staging}{STORYBOARD_NAME}", "text/vtt")
-    deps.media.upload(outputs.poster, f"{staging}poster.jpg", "image/jpeg")
+    deps.media.upload(outputs.poster, f"{staging}{POSTER_NAME}", "image/jpeg")
     # The poster last: its presence says the set is complete.
-    deps.media.promote(staging, prefix, last="poster.jpg")
+    deps.media.promote(staging, media_of(video_id), last=POSTER_NAME)
     return {
         "renditions": renditions,
-        "poster_key": f"{prefix}poster.jpg",
-        "sprite_key": f"{prefix}{SPRITE_NAME}",
-        "storyboard_key": f"{prefix}{STORYBOARD_NAME}",
+        "poster_key": media_key(video_id, POSTER_NAME),
+        "sprite_key": media_key(video_id, SPRITE_NAME),
+        "storyboard_key": media_key(video_id, STORYBOARD_NAME),
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,27 +11,15 @@ from chalicelib.clock import now_iso
 from chalicelib.config import Settings
 from chalicelib.domain.catalog import upload_view
 from chalicelib.domain.errors import ForbiddenError, NotFoundError
-from chalicelib.domain.film import Status, is_video_id
+from chalicelib.domain.film import Film, Status
 from chalicelib.domain.metadata import parse_upload_request
 from chalicelib.domain.multipart import PartPlan, parse_multipart_flag
+from chalicelib.domain.object_keys import upload_key
 from chalicelib.observability import count, logger
 from chalicelib.services.access import Caller
 from chalicelib.services.dependencies import Dependencies
 
-UPLOADS_PREFIX = "uploads/"
 MAX_LISTED_UPLOADS = 100
-
-
-def upload_key(video_id: str, extension: str) -> str:
-    """The server chooses the key; nothing of the uploader's filename reaches it but a checked extension."""
-    return f"{UPLOADS_PREFIX}{video_id}/source{extension}"
-
-
-def video_id_from_key(key: str) -> str | None:
-    parts = key.split("/")
-    if len(parts) != 3 or parts[0] + "/" != UPLOADS_PREFIX or not parts[2].startswith("source."):
-        return None
-    return parts[1] if is_video_id(parts[1]) else None
 
 
 def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, Any]:
@@ -46,20 +34,28 @@ def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, An
     logger.append_keys(video_id=video_id)  # the request's log line names the film it created
     key = upload_key(video_id, request.extension)
     now = now_iso()
-    film = {
-        **{k: v for k, v in asdict(request).items() if v is not None and k != "extension"},
-        "topics": list(request.topics),
-        "video_id": video_id,
-        "office_id": caller.office_id,
-        "upload_key": key,
-        "status": Status.AWAITING_UPLOAD.value,
-        "created_at": now,
-        "status_changed_at": now,
-    }
+    film = Film(
+        video_id=video_id,
+        status=Status.AWAITING_UPLOAD,
+        created_at=now,
+        status_changed_at=now,
+        office_id=str(caller.office_id),
+        upload_key=key,
+        filename=request.filename,
+        content_type=request.content_type,
+        size_bytes=request.size_bytes,
+        title=request.title,
+        description=request.description,
+        country=request.country,
+        topics=request.topics,
+        workshop=request.workshop,
+        language=request.language,
+        author=request.author,
+    )
     if multipart:
         plan = PartPlan.for_size(request.size_bytes)
-        film["multipart_upload_id"] = deps.uploads.start_multipart(key, request.content_type)
-        film["part_size"] = plan.part_size
+        upload_id = deps.uploads.start_multipart(key, request.content_type)
+        film = replace(film, multipart_upload_id=upload_id, part_size=plan.part_size)
         upload: dict[str, Any] = {"method": "multipart", "part_size": plan.part_size, "parts_total": plan.parts_total}
     else:
         post = deps.uploads.presign_post(key, request.content_type, request.size_bytes, settings.upload_url_ttl_s)
@@ -75,10 +71,10 @@ def expires_at(settings: Settings) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def office_film(deps: Dependencies, caller: Caller, video_id: str) -> dict[str, Any]:
+def office_film(deps: Dependencies, caller: Caller, video_id: str) -> Film:
     """The caller's own film; the same 404 for a film of another office as for no film at all."""
     film = deps.catalog.get_film(video_id)
-    if film is None or film.get("office_id") != caller.office_id or film["status"] == Status.DELETED.value:
+    if film is None or film.office_id != caller.office_id or film.status is Status.DELETED:
         raise NotFoundError(f"No upload {video_id!r} for your office.")
     return film
 
@@ -89,4 +85,4 @@ def get_upload(deps: Dependencies, caller: Caller, video_id: str) -> dict[str, A
 
 def list_uploads(deps: Dependencies, caller: Caller) -> dict[str, Any]:
     films = deps.catalog.list_office_films(str(caller.office_id), MAX_LISTED_UPLOADS)
-    return {"items": [upload_view(film) for film in films if film["status"] != Status.DELETED.value]}
+    return {"items": [upload_view(film) for film in films if film.status is not Status.DELETED]}

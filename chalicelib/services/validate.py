@@ -7,11 +7,13 @@ import time
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.adapters.s3_events import ObjectCreated, objects_created
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, StaleTransitionError
 from chalicelib.domain.film import Status
+from chalicelib.domain.object_keys import video_id_from_upload_key
 from chalicelib.domain.rules import check_size, check_source
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError
@@ -21,19 +23,18 @@ from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.messages import transcode_message
 from chalicelib.services.outcomes import fail, reject, seconds_left
 from chalicelib.services.replaced_uploads import follow_replaced_upload
-from chalicelib.services.uploads import video_id_from_key
 
 # Long enough for a slow probe, short enough that a leaked URL is soon worthless.
 PROBE_URL_TTL_S = 300
 
 
-def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> None:
+def handle_record(deps: Dependencies, record: SQSRecord, context: Any) -> None:
     """One SQS message: an S3 notification (or a retry shaped like one)."""
-    for created in objects_created(record["body"]):
+    for created in objects_created(record.body):
         if created.bucket != deps.settings.uploads_bucket:
             logger.warning("ignoring an event from another bucket", extra={"bucket": created.bucket})
             continue
-        video_id = video_id_from_key(created.key)
+        video_id = video_id_from_upload_key(created.key)
         if video_id is None:
             logger.warning("ignoring an object outside the upload layout", extra={"key": created.key})
             continue
@@ -49,26 +50,24 @@ def handle_record(deps: Dependencies, record: dict[str, Any], context: Any) -> N
 def validate_once(deps: Dependencies, video_id: str, created: ObjectCreated, context: Any) -> None:
     """Validation runs once per object version and attempt, however often its event arrives."""
     film = deps.catalog.get_film(video_id)
-    if film is None or film["status"] in (Status.DELETED.value, Status.EXPIRED.value):
+    if film is None or film.status in (Status.DELETED, Status.EXPIRED):
         # A file that arrives for no film, after a takedown or after its upload expired, is a child's raw
         # video with no owner: delete it.
         deps.uploads.delete_prefix(created.key)
         logger.warning("deleted an upload no film expects", extra={"key": created.key})
         return
-    if film.get("upload_key") != created.key:
+    if film.upload_key != created.key:
         logger.warning("ignoring an object at a key this film does not use", extra={"key": created.key})
         return
-    key = {"bucket": created.bucket, "key": created.key, "etag": created.etag, "attempt": film.get("attempt", 0)}
-    deps.idempotency.run_once(
-        "validate_upload", key, context, lambda: validate_upload(deps, video_id, created, seconds_left(context))
-    )
+    key = {"bucket": created.bucket, "key": created.key, "etag": created.etag, "attempt": film.attempt}
+    deps.idempotency.run_once(validate_upload, key, context, deps, video_id, created, seconds_left(context))
 
 
 def validate_upload(deps: Dependencies, video_id: str, created: ObjectCreated, deadline_s: float) -> None:
     film = deps.catalog.get_film(video_id)
     if film is None:
         return
-    status = Status(film["status"])
+    status = film.status
     try:
         if status is Status.AWAITING_UPLOAD:
             count("UploadsReceived")
@@ -81,7 +80,7 @@ def validate_upload(deps: Dependencies, video_id: str, created: ObjectCreated, d
     except StaleTransitionError:
         logger.info("a concurrent delivery already took this upload")
         return
-    if status is Status.TRANSCODING and film.get("upload_etag") == created.etag:
+    if status is Status.TRANSCODING and film.upload_etag == created.etag:
         # A retry after the status moved but before the transcoder heard of it: tell it (again).
         deps.transcode_queue.send(transcode_message(film))
         return

@@ -36,12 +36,14 @@ def story_for_editor(deps: Dependencies, workshop_id: str) -> dict[str, Any]:
 
 
 def _films_of(deps: Dependencies, slug: str) -> list[dict[str, Any]]:
-    """The workshop's published films (its listing) and those waiting for review, as the catalog holds them."""
+    """What needs care in the workshop's published films (its listing) and those waiting for review,
+    as the catalog holds them."""
     records, _ = deps.catalog.list_published(f"workshop#{slug}", WORKSHOP_FILMS_READ, None)
     ids = [record["video_id"] for record in records]
     ids += deps.catalog.list_by_status(Status.READY, "9999", REVIEW_PAGE)
     films = (deps.catalog.get_film(video_id) for video_id in dict.fromkeys(ids))
-    return [film for film in films if film is not None and film.get("workshop") == slug]
+    return [{"sensitive": film.sensitive, "protect_identity": getattr(film, "protect_identity", None)}
+            for film in films if film is not None and film.workshop == slug]  # fmt: skip
 
 
 def _slug(workshop_id: str) -> str:

@@ -21,7 +21,9 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+from chalicelib.adapters.dynamodb_items import from_item, to_item
+from chalicelib.adapters.film_items import film_key
+from chalicelib.domain.film import Film, Status
 from chalicelib.services.messages import upload_notification
 from local.clips import make_clip
 from local.resources import ROOT
@@ -48,9 +50,10 @@ def aws(stack: RunningStack, service: str):
 
 
 def film(stack: RunningStack, video_id: str) -> dict:
-    item = DynamoDBCatalog(aws(stack, "dynamodb"), stack.info["resources"]["CatalogTable"]).get_film(video_id)
-    assert item is not None
-    return item
+    """The film's item as the table stores it."""
+    table = stack.info["resources"]["CatalogTable"]
+    response = aws(stack, "dynamodb").get_item(TableName=table, Key=to_item(film_key(video_id)), ConsistentRead=True)
+    return from_item(response["Item"])
 
 
 def journey(stack: RunningStack, video_id: str) -> list[str]:
@@ -135,8 +138,10 @@ def test_one_event_delivered_three_more_times_at_once_makes_one_film(stack, clip
     key = created["upload"]["fields"]["key"]
     bucket = stack.info["resources"]["UploadsBucket"]
     etag = aws(stack, "s3").put_object(Bucket=bucket, Key=key, Body=clips["valid"].read_bytes())["ETag"].strip('"')
-    body = upload_notification(bucket, {"upload_key": key, "size_bytes": clips["valid"].stat().st_size,
-                                        "upload_etag": etag})  # fmt: skip
+    size = clips["valid"].stat().st_size
+    body = upload_notification(
+        bucket, Film(video_id, Status.UPLOADED, "", "", upload_key=key, size_bytes=size, upload_etag=etag)
+    )
     sqs = aws(stack, "sqs")
     for _ in range(3):
         sqs.send_message(QueueUrl=stack.info["resources"]["UploadsQueue"], MessageBody=body)

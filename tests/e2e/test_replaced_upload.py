@@ -16,7 +16,8 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+from chalicelib.adapters.dynamodb_items import from_item, to_item
+from chalicelib.adapters.film_items import film_key
 from local.client import post_file
 from local.clips import make_clip
 from tests.e2e.conftest import RunningStack
@@ -43,9 +44,10 @@ def aws(stack: RunningStack, service: str):
 
 
 def film(stack: RunningStack, video_id: str) -> dict:
-    item = DynamoDBCatalog(aws(stack, "dynamodb"), stack.info["resources"]["CatalogTable"]).get_film(video_id)
-    assert item is not None
-    return item
+    """The film's item as the table stores it."""
+    table = stack.info["resources"]["CatalogTable"]
+    response = aws(stack, "dynamodb").get_item(TableName=table, Key=to_item(film_key(video_id)), ConsistentRead=True)
+    return from_item(response["Item"])
 
 
 def wait_for(condition, timeout_s: float, what: str):

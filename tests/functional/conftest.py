@@ -20,6 +20,9 @@ from moto.server import ThreadedMotoServer
 import app as app_module
 from chalicelib import wiring
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+from chalicelib.adapters.dynamodb_items import from_item, to_item
+from chalicelib.adapters.film_items import film_key
+from chalicelib.domain.object_keys import upload_key
 from chalicelib.services.access import EDITOR, FIELD_OFFICE, create_key
 from local import chalice_config
 from local.lambda_context import LocalLambdaContext
@@ -46,7 +49,12 @@ class Stack:
         return str(self.resources.resolve({"Ref": logical_id}))
 
     def catalog_item(self, video_id: str) -> dict[str, Any] | None:
-        return DynamoDBCatalog(self.client("dynamodb"), self.env["CATALOG_TABLE"]).get_film(video_id)
+        """The film's item as the table stores it (table keys included)."""
+        table = self.env["CATALOG_TABLE"]
+        response = self.client("dynamodb").get_item(
+            TableName=table, Key=to_item(film_key(video_id)), ConsistentRead=True
+        )
+        return from_item(response["Item"]) if "Item" in response else None
 
     def deliver(self, queue_logical_id: str, handler_name: str) -> int:
         """Hand every message waiting on a queue to its handler, as Lambda's event source would."""
@@ -68,7 +76,7 @@ class Stack:
 
     def put_upload(self, video_id: str, path: Path, extension: str = ".mp4") -> None:
         """What the browser's presigned POST does: the file lands at the server-chosen key."""
-        key = f"uploads/{video_id}/source{extension}"
+        key = upload_key(video_id, extension)
         self.client("s3").put_object(Bucket=self.name("UploadsBucket"), Key=key, Body=path.read_bytes())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 import requests
@@ -14,16 +15,14 @@ from chalicelib.domain.errors import ConflictError, StaleTransitionError
 from chalicelib.domain.film import Status
 from chalicelib.services import editorial
 from tests.functional.conftest import CONSENT, get, post_json, publish, upload_body
+from tests.functional.factories import ReadBefore, write_ready_film
 
 SRT = b"1\n00:00:01,000 --> 00:00:04,000\nMy street is narrow.\n\n2\n00:00:50,000 --> 00:00:59,000\nThe end.\n"
 
 
 def ready_film(api, stack, clips, **changes):
-    body = upload_body(**changes)
-    video_id = post_json(api, "/uploads", body, stack.keys["office"]).json_body["video_id"]
-    stack.put_upload(video_id, clips["valid"])
-    stack.run_pipeline()
-    return video_id
+    """What the pipeline leaves for an editor (tests/functional/test_pipeline.py makes one for real)."""
+    return write_ready_film(stack, **changes)
 
 
 def call(api, method, path, key, body=None, headers=None):
@@ -177,7 +176,7 @@ def test_editor_routes_need_an_editor_key(api, stack, path):
 def test_two_editors_acting_on_what_they_read_cannot_both_win(api, stack, clips):
     video_id = ready_film(api, stack, clips)
     catalog = wiring.dependencies().catalog
-    version = int(catalog.get_film(video_id).get("version", 0))
+    version = catalog.get_film(video_id).version
     catalog.change(video_id, "2026-11-25T00:00:00.000Z", expect=frozenset({Status.READY}),
                    set_fields={"title": "First"}, version=version)  # fmt: skip
     with pytest.raises(StaleTransitionError):
@@ -260,20 +259,18 @@ def test_a_publish_or_unpublish_that_loses_a_race_leaves_the_media_as_the_catalo
         listed = s3.list_objects_v2(Bucket=bucket, Prefix=f"films/{video_id}/")["Contents"]
         return {deps.media.is_public(item["Key"]) for item in listed}
 
-    read_by_editor_b = editorial._film(deps, video_id)  # PUBLISHED, as both editors saw it
+    read_by_editor_b = deps.catalog.get_film(video_id)  # PUBLISHED, as both editors saw it
     assert post_json(api, f"/videos/{video_id}/unpublish", {}, stack.keys["editor"]).status_code == 200
-    with monkeypatch.context() as patch:
-        patch.setattr(editorial, "_film", lambda *_: read_by_editor_b)
-        with pytest.raises(ConflictError):
-            editorial.unpublish(deps, "editor B", video_id)  # B's unpublish loses: A's already happened
+    editor_b = replace(deps, catalog=ReadBefore(deps.catalog, read_by_editor_b))
+    with pytest.raises(ConflictError):
+        editorial.unpublish(editor_b, "editor B", video_id)  # B's unpublish loses: A's already happened
     assert public() == {False}
 
-    read_by_editor_b = editorial._film(deps, video_id)  # UNPUBLISHED
+    read_by_editor_b = deps.catalog.get_film(video_id)  # UNPUBLISHED
     assert publish(api, stack, video_id).status_code == 200
-    with monkeypatch.context() as patch:
-        patch.setattr(editorial, "_film", lambda *_: read_by_editor_b)
-        with pytest.raises(ConflictError):
-            editorial.publish(deps, "editor B", video_id, {})
+    editor_b = replace(deps, catalog=ReadBefore(deps.catalog, read_by_editor_b))
+    with pytest.raises(ConflictError):
+        editorial.publish(editor_b, "editor B", video_id, {})
     assert public() == {True}  # B's lost publish does not hide a film A published
 
 

@@ -108,3 +108,5 @@ def test_every_request_logs_one_json_line_with_its_film(api, stack):
     [request] = [json.loads(line) for line in lines.getvalue().splitlines() if '"request"' in line]
     assert (request["video_id"], request["status"], request["method"]) == (video_id, 200, "GET")
     assert request["service"] == "oneminutesjr-ingest" and request["request_id"]
+    # The same Lambda-context keys as every other function's lines.
+    assert isinstance(request["cold_start"], bool) and request["function_name"] and request["function_request_id"]

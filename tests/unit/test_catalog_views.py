@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from chalicelib.domain.catalog import (
     counted_facets,
     facet_of,
@@ -8,15 +10,31 @@ from chalicelib.domain.catalog import (
     search_text,
     upload_view,
 )
+from chalicelib.domain.film import Film, FilmRendition, Status, SubtitleTrack
+from chalicelib.domain.metadata import Author
 
-FILM = {
-    "video_id": "0b8f6a52-8a0e-4f1e-9a53-2a4f7d3e2c11", "status": "PUBLISHED", "title": "My street", "country": "AZ",
-    "topics": ["violence", "hiv-aids"], "workshop": "baku-2012", "author": {"first_name": "Leyla", "age": 14},
-    "office_id": "office-az", "upload_key": "uploads/x/source.mp4", "upload_etag": "abc", "reason": "internal",
-    "reason_code": "x", "filename": "leyla aliyeva.mp4", "duration_s": 60.0, "published_at": "2026-11-25T10:00:00Z",
-    "renditions": [{"name": "720p", "key": "films/x/720p.mp4", "width": 1280, "height": 720}],
-    "poster_key": "films/x/poster.jpg", "sprite_key": "films/x/sprite.jpg",
-}  # fmt: skip
+FILM = Film(
+    video_id="0b8f6a52-8a0e-4f1e-9a53-2a4f7d3e2c11",
+    status=Status.PUBLISHED,
+    created_at="2026-11-25T09:00:00Z",
+    status_changed_at="2026-11-25T10:00:00Z",
+    title="My street",
+    country="AZ",
+    topics=("violence", "hiv-aids"),
+    workshop="baku-2012",
+    author=Author("Leyla", 14),
+    office_id="office-az",
+    upload_key="uploads/x/source.mp4",
+    upload_etag="abc",
+    reason="internal",
+    reason_code="x",
+    filename="leyla aliyeva.mp4",
+    duration_s=60.0,
+    published_at="2026-11-25T10:00:00Z",
+    renditions=(FilmRendition("720p", "films/x/720p.mp4", 1280, 720),),
+    poster_key="films/x/poster.jpg",
+    sprite_key="films/x/sprite.jpg",
+)
 
 
 def test_public_view_holds_only_public_fields():
@@ -46,7 +64,7 @@ def test_a_film_is_listed_everywhere_a_visitor_would_look_for_it():
     assert facet_of({"topic": "violence", "workshop": "baku-2012", "country": "AZ"}) in facets
     assert facet_of({"country": "AZ", "highlight": "true"}) not in facets
     assert len(facets) == len(set(facets)) == 2 * 3 * 2
-    highlighted = listing_facets({**FILM, "highlighted": True})
+    highlighted = listing_facets(replace(FILM, highlighted=True))
     assert len(highlighted) == 2 * 3 * 2 * 2 and facet_of({"highlight": "true", "topic": "violence"}) in highlighted
     assert sorted(counted_facets(highlighted)) == ["country#AZ", "topic#hiv-aids", "topic#violence",
                                                    "workshop#baku-2012"]  # fmt: skip
@@ -57,7 +75,7 @@ def test_no_filter_is_the_listing_of_all_films():
 
 
 def test_an_editor_searches_titles_first_names_and_workshops_in_any_case():
-    text = search_text({**FILM, "title_en": "My Street"})
+    text = search_text(replace(FILM, title_en="My Street"))
     assert all(word in text for word in ("my street", "leyla", "baku-2012"))
     assert "office" not in text
 
@@ -68,7 +86,7 @@ def test_search_text_never_reaches_the_public():
 
 
 def test_the_media_made_public_are_exactly_the_objects_a_film_lists():
-    film = {**FILM, "subtitles": [{"language": "en", "key": "films/x/subtitles/en-0123456789ab.vtt"}]}
+    film = replace(FILM, subtitles=(SubtitleTrack("en", "films/x/subtitles/en-0123456789ab.vtt"),))
     assert media_keys(film) == {
         "films/x/720p.mp4",
         "films/x/poster.jpg",
@@ -76,4 +94,4 @@ def test_the_media_made_public_are_exactly_the_objects_a_film_lists():
         "films/x/subtitles/en-0123456789ab.vtt",
     }
     assert "films/x/storyboard.vtt" not in media_keys(film), "a key the film does not name is never public"
-    assert media_keys({"video_id": "x", "status": "READY"}) == frozenset()
+    assert media_keys(Film("x", Status.READY, FILM.created_at, FILM.created_at)) == frozenset()

@@ -1,7 +1,7 @@
 import json
 
 from chalicelib.adapters.s3_events import objects_created
-from chalicelib.services.uploads import video_id_from_key
+from chalicelib.domain.object_keys import video_id_from_upload_key
 
 VIDEO_ID = "0b8f6a52-8a0e-4f1e-9a53-2a4f7d3e2c11"
 
@@ -24,7 +24,7 @@ def test_test_events_and_other_events_are_ignored():
 
 
 def test_only_the_server_chosen_layout_names_a_film():
-    assert video_id_from_key(f"uploads/{VIDEO_ID}/source.mp4") == VIDEO_ID
-    assert video_id_from_key(f"films/{VIDEO_ID}/720p.mp4") is None
-    assert video_id_from_key(f"uploads/{VIDEO_ID}/other.mp4") is None
-    assert video_id_from_key("uploads/not-a-uuid/source.mp4") is None
+    assert video_id_from_upload_key(f"uploads/{VIDEO_ID}/source.mp4") == VIDEO_ID
+    assert video_id_from_upload_key(f"films/{VIDEO_ID}/720p.mp4") is None
+    assert video_id_from_upload_key(f"uploads/{VIDEO_ID}/other.mp4") is None
+    assert video_id_from_upload_key("uploads/not-a-uuid/source.mp4") is None

@@ -8,6 +8,7 @@ import pytest
 from chalice.app import SQSEventConfig
 
 import app as app_module
+from chalicelib.domain.object_keys import STAGING_PREFIX, UPLOADS_PREFIX
 from infra.template import load_template
 from local.resources import ROOT, local_overrides
 
@@ -64,7 +65,7 @@ def test_buckets_are_private(bucket):
 
 def test_only_uploads_notify_the_pipeline():
     [queue] = RESOURCES["UploadsBucket"]["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
-    assert queue["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "uploads/"}]
+    assert queue["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": UPLOADS_PREFIX}]
     assert "NotificationConfiguration" not in RESOURCES["MediaBucket"]["Properties"]
 
 
@@ -73,7 +74,7 @@ def test_unpromoted_staging_outputs_expire():
     assert {
         "Id": "expire-unpromoted-staging",
         "Status": "Enabled",
-        "Prefix": "staging/",
+        "Prefix": STAGING_PREFIX,
         "ExpirationInDays": 2,
     } in rules
 

@@ -1,0 +1,34 @@
+"""DynamoDB: the audit trail of editors' actions on a film (`pk=AUDIT#{id}`, oldest first)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from chalicelib.adapters.dynamodb_items import from_item, to_item
+
+
+def _pk(video_id: str) -> str:
+    return f"AUDIT#{video_id}"
+
+
+class DynamoDBAudit:
+    """Receives a boto3 DynamoDB client and the table name; never creates a client."""
+
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._client = client
+        self.table_name = table_name
+
+    def record_audit(self, video_id: str, at: str, entry: Mapping[str, Any]) -> None:
+        # The random tail keeps two actions in the same millisecond apart.
+        item = {**entry, "pk": _pk(video_id), "sk": f"{at}#{uuid.uuid4().hex[:8]}", "at": at}
+        self._client.put_item(TableName=self.table_name, Item=to_item(item))
+
+    def audit_trail(self, video_id: str) -> list[dict[str, Any]]:
+        response = self._client.query(
+            TableName=self.table_name,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues=to_item({":pk": _pk(video_id)}),
+        )
+        return [{k: v for k, v in from_item(item).items() if k not in ("pk", "sk")} for item in response["Items"]]

@@ -1,0 +1,297 @@
+"""DynamoDB: films, their conditional status changes, the public listings and their counters.
+
+A film's item and indexes are described in `film_items.py`. Publishing adds one listing entry per
+facet (`sk=LIST#{facet}`) carrying the film's public record; index `gsi1` serves every public
+listing newest first with a Query. Counters of published films per country, topic and workshop
+live under `pk=COUNTS` and change in the same transactions as the listings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.adapters.dynamodb_items import Update, from_item, is_condition_failure, to_item
+from chalicelib.adapters.film_items import (
+    OFFICE_INDEX,
+    STATUS_INDEX,
+    TOMBSTONE_REMOVES,
+    check_field_names,
+    film_item,
+    film_key,
+    film_of,
+    film_pk,
+    office_pk,
+    status_keys,
+    video_id_of,
+)
+from chalicelib.adapters.listing_cursor import LISTING_INDEX, decode_cursor, encode_cursor, listing_pk
+from chalicelib.domain.catalog import Listing, is_counted
+from chalicelib.domain.errors import ConflictError, StaleTransitionError
+from chalicelib.domain.film import Film, HistoryStep, Status, allowed_sources, is_video_id
+
+COUNTS_PK = "COUNTS"
+# DynamoDB's limit on the items of one transaction.
+TRANSACTION_MAX_ITEMS = 100
+
+
+class DynamoDBFilms:
+    """Receives a boto3 DynamoDB client and the table name; never creates a client."""
+
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._client = client
+        self.table_name = table_name
+
+    def create_film(self, film: Film) -> None:
+        self._client.put_item(
+            TableName=self.table_name, Item=to_item(film_item(film)), ConditionExpression="attribute_not_exists(pk)"
+        )
+
+    def get_film(self, video_id: str) -> Film | None:
+        """The film, or None, also for an id the server could never have chosen (no read is made)."""
+        if not is_video_id(video_id):
+            return None
+        response = self._client.get_item(
+            TableName=self.table_name, Key=to_item(film_key(video_id)), ConsistentRead=True
+        )
+        return film_of(from_item(response["Item"])) if "Item" in response else None
+
+    def transition(
+        self,
+        video_id: str,
+        target: Status,
+        at: str,
+        set_fields: Mapping[str, Any] | None = None,
+        remove_fields: Iterable[str] = (),
+        *,
+        expect: frozenset[Status] | None = None,
+    ) -> Film:
+        """Move a film to `target` if, and only if, its current status allows it (and is one of `expect`,
+        when given: the status the caller read); return the new film."""
+        update = self._transition(video_id, target, at, set_fields or {}, remove_fields, expect=expect)
+        try:
+            response = self._client.update_item(**update.build(), ReturnValues="ALL_NEW")
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise StaleTransitionError(f"film {video_id} cannot move to {target.value} from where it is.") from None
+            raise
+        return film_of(from_item(response["Attributes"]))
+
+    def change(
+        self,
+        video_id: str,
+        at: str,
+        *,
+        target: Status | None = None,
+        expect: frozenset[Status] = frozenset(),
+        set_fields: Mapping[str, Any] | None = None,
+        remove_fields: Iterable[str] = (),
+        listing: Listing | None = None,
+        version: int | None = None,
+    ) -> None:
+        """One transaction: the film moves to `target` (or, without one, is edited while in `expect`),
+        and its listing entries and counts follow it from the old facets to the new ones.
+
+        With `version`, the film must still be the version the caller read (editors' changes): two
+        editors acting at once cannot both rewrite the listings from what each saw.
+        """
+        if target is not None:
+            update = self._transition(video_id, target, at, set_fields or {}, remove_fields)
+        else:
+            update = self._edit(video_id, expect, set_fields or {}, remove_fields)
+        if version is not None:
+            update.require_version("version", version)
+        writes: list[dict[str, Any]] = [{"Update": update.build()}]
+        if listing is not None:
+            writes += self._listing_writes(video_id, listing)
+        if len(writes) > TRANSACTION_MAX_ITEMS:
+            raise ConflictError(
+                "This change moves the film in too many listings at once: change its topics and its workshop "
+                "one at a time.",
+                "change_too_large",
+            )
+        try:
+            self._client.transact_write_items(TransactItems=writes)
+        except ClientError as error:
+            if is_condition_failure(error, "TransactionCanceledException"):
+                wanted = f"move to {target.value}" if target else "be changed"
+                raise StaleTransitionError(f"film {video_id} cannot {wanted} from where it is.") from None
+            raise
+
+    def touch(self, video_id: str, status: Status, at: str, set_fields: Mapping[str, Any]) -> None:
+        """Update a film that must still be in `status`, restarting its clock in that status."""
+        check_field_names(set_fields)
+        update = Update(self.table_name, film_key(video_id))
+        update.set({**set_fields, "status_changed_at": at, **status_keys(status, at)})
+        update.require_one_of("status", [status.value])
+        try:
+            self._client.update_item(**update.build())
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise StaleTransitionError(f"film {video_id} is no longer {status.value}.") from None
+            raise
+
+    # Reading films by status and by office --------------------------------------------------
+
+    def list_by_status(self, status: Status, changed_before: str, limit: int) -> list[str]:
+        """Ids of films in `status` since before `changed_before`, oldest first (the status index)."""
+        response = self._client.query(**self._in_status(status, changed_before), Limit=limit)
+        return [video_id_of(from_item(item)) for item in response.get("Items", [])]
+
+    def every_in_status(self, status: Status, changed_before: str = "9999") -> Iterator[str]:
+        """Ids of all films in `status` since before `changed_before`, oldest first, read page by page
+        as the caller goes on (the sweep, operators' repairs; never a request's path)."""
+        for page in self._client.get_paginator("query").paginate(**self._in_status(status, changed_before)):
+            yield from (video_id_of(from_item(item)) for item in page.get("Items", []))
+
+    def count_by_status(self, status: Status) -> int:
+        """How many films are in `status` (an index Query with Select=COUNT, for operators)."""
+        total, start = 0, None
+        while True:
+            query: dict[str, Any] = {
+                "TableName": self.table_name,
+                "IndexName": STATUS_INDEX,
+                "Select": "COUNT",
+                "KeyConditionExpression": "gsi3pk = :status",
+                "ExpressionAttributeValues": to_item({":status": status.value}),
+            }
+            if start:
+                query["ExclusiveStartKey"] = start
+            response = self._client.query(**query)
+            total += int(response["Count"])
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                return total
+
+    def list_office_films(self, office_id: str, limit: int) -> list[Film]:
+        response = self._client.query(
+            TableName=self.table_name,
+            IndexName=OFFICE_INDEX,
+            KeyConditionExpression="gsi2pk = :office",
+            ExpressionAttributeValues=to_item({":office": office_pk(office_id)}),
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [film_of(from_item(item)) for item in response.get("Items", [])]
+
+    # Listings and counters ------------------------------------------------------------------
+
+    def listed_facets(self, video_id: str) -> list[str]:
+        """The listings a film's entries actually stand in (what a takedown must remove)."""
+        response = self._client.query(
+            TableName=self.table_name,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :list)",
+            ExpressionAttributeValues=to_item({":pk": film_pk(video_id), ":list": "LIST#"}),
+            ProjectionExpression="sk",
+        )
+        return [from_item(item)["sk"].removeprefix("LIST#") for item in response.get("Items", [])]
+
+    def list_published(
+        self, facet: str, limit: int, cursor: str | None, containing: str | None = None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """Records in `facet`, newest first, and the cursor of the next page (or None). With
+        `containing`, only entries whose search text contains it (among the `limit` entries read).
+        A cursor that this listing did not return is refused (InvalidRequestError)."""
+        values = {":facet": listing_pk(facet)}
+        query: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": LISTING_INDEX,
+            "KeyConditionExpression": "gsi1pk = :facet",
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if containing:
+            query["FilterExpression"] = "contains(#film.#search, :text)"
+            query["ExpressionAttributeNames"] = {"#film": "film", "#search": "search"}
+            values[":text"] = containing
+        query["ExpressionAttributeValues"] = to_item(values)
+        if cursor:
+            query["ExclusiveStartKey"] = to_item(decode_cursor(cursor, facet))
+        response = self._client.query(**query)
+        items = [from_item(item)["film"] for item in response.get("Items", [])]
+        last = response.get("LastEvaluatedKey")
+        return items, (encode_cursor(from_item(last)) if last else None)
+
+    def list_counts(self, kind: str) -> dict[str, int]:
+        """Published films per country, topic or workshop: counters kept as films are (un)published."""
+        response = self._client.query(
+            TableName=self.table_name,
+            KeyConditionExpression="pk = :counts AND begins_with(sk, :kind)",
+            ExpressionAttributeValues=to_item({":counts": COUNTS_PK, ":kind": f"{kind}#"}),
+        )
+        counts = (from_item(item) for item in response.get("Items", []))
+        return {item["sk"].split("#", 1)[1]: int(item["films"]) for item in counts if int(item["films"]) > 0}
+
+    def count_of(self, facet: str) -> int:
+        response = self._client.get_item(TableName=self.table_name, Key=to_item({"pk": COUNTS_PK, "sk": facet}))
+        return int(from_item(response["Item"])["films"]) if "Item" in response else 0
+
+    # Helpers --------------------------------------------------------------------------------
+
+    def _transition(
+        self,
+        video_id: str,
+        target: Status,
+        at: str,
+        set_fields: Mapping[str, Any],
+        remove_fields: Iterable[str],
+        *,
+        expect: frozenset[Status] | None = None,
+    ) -> Update:
+        sources = allowed_sources(target) & (expect or allowed_sources(target))
+        if not sources:
+            raise ValueError(f"no film may move to {target.value} from {sorted(expect or ())}")
+        # A takedown leaves a tombstone, whatever the caller knew of the film's fields.
+        removals = TOMBSTONE_REMOVES if target is Status.DELETED else tuple(remove_fields)
+        check_field_names([*set_fields, *(() if target is Status.DELETED else removals)])
+        update = Update(self.table_name, film_key(video_id))
+        update.set({**set_fields, "status": target.value, "status_changed_at": at, **status_keys(target, at)})
+        # The film's journey, one entry per transition: what ops and the tests read to see that
+        # no state was entered twice.
+        update.append("history", [HistoryStep(target, at)])
+        update.remove(removals)
+        return update.require_one_of("status", [status.value for status in sources])
+
+    def _edit(
+        self, video_id: str, expect: frozenset[Status], set_fields: Mapping[str, Any], remove_fields: Iterable[str]
+    ) -> Update:
+        removals = list(remove_fields)
+        check_field_names([*set_fields, *removals])
+        update = Update(self.table_name, film_key(video_id)).set(set_fields).remove(removals)
+        return update.require_one_of("status", [status.value for status in expect])
+
+    def _listing_writes(self, video_id: str, listing: Listing) -> list[dict[str, Any]]:
+        writes: list[dict[str, Any]] = []
+        for facet in listing.old_facets:
+            if facet not in listing.new_facets:
+                key = {"pk": film_pk(video_id), "sk": listing_pk(facet)}
+                writes.append({"Delete": {"TableName": self.table_name, "Key": to_item(key)}})
+                writes += self._count(facet, -1)
+        sort_at = listing.sort_at or listing.record.get("published_at")
+        for facet in listing.new_facets:
+            entry = {
+                "pk": film_pk(video_id),
+                "sk": listing_pk(facet),
+                "gsi1pk": listing_pk(facet),
+                "gsi1sk": f"{sort_at}#{video_id}",
+                "film": dict(listing.record),
+            }
+            writes.append({"Put": {"TableName": self.table_name, "Item": to_item(entry)}})
+            if facet not in listing.old_facets:
+                writes += self._count(facet, +1)
+        return writes
+
+    def _count(self, facet: str, delta: int) -> list[dict[str, Any]]:
+        if not is_counted(facet):
+            return []
+        return [{"Update": Update(self.table_name, {"pk": COUNTS_PK, "sk": facet}).add("films", delta).build()}]
+
+    def _in_status(self, status: Status, changed_before: str) -> dict[str, Any]:
+        return {
+            "TableName": self.table_name,
+            "IndexName": STATUS_INDEX,
+            "KeyConditionExpression": "gsi3pk = :status AND gsi3sk < :before",
+            "ExpressionAttributeValues": to_item({":status": status.value, ":before": changed_before}),
+        }

@@ -1,0 +1,91 @@
+"""How a film is stored: its item's keys, the indexes it stands in, and the typed `Film` it reads as.
+
+A film is `pk=FILM#{id}, sk=FILM`; index `gsi2` lists an office's uploads (`OFFICE#{office}`, by
+creation time), `gsi3` films by status (by the time they entered it). Only this module and the
+catalog adapter know these names; the use cases see `Film`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields
+from typing import Any
+
+from chalicelib.domain.film import FILM_FIELDS, Film, FilmRendition, HistoryStep, Status, SubtitleTrack
+from chalicelib.domain.metadata import Author
+
+FILM_SK = "FILM"
+OFFICE_INDEX = "gsi2"
+STATUS_INDEX = "gsi3"
+# What a takedown keeps: a tombstone (id, status, times, history), so a late event can never bring
+# the film back, with the keys that find it by id and by status. Everything else about the film
+# and the child goes, its place in the office's listing too.
+TOMBSTONE_KEEPS = frozenset({"video_id", "status", "status_changed_at", "created_at", "history", "version"})
+TOMBSTONE_REMOVES = (*sorted(FILM_FIELDS - TOMBSTONE_KEEPS), "gsi2pk", "gsi2sk")
+
+
+def film_pk(video_id: str) -> str:
+    return f"FILM#{video_id}"
+
+
+def film_key(video_id: str) -> dict[str, str]:
+    return {"pk": film_pk(video_id), "sk": FILM_SK}
+
+
+def video_id_of(item: Mapping[str, Any]) -> str:
+    return str(item["pk"]).removeprefix("FILM#")
+
+
+def office_pk(office_id: str) -> str:
+    return f"OFFICE#{office_id}"
+
+
+def status_keys(status: Status, at: str) -> dict[str, str]:
+    """Where a film in `status` since `at` stands in the status index."""
+    return {"gsi3pk": status.value, "gsi3sk": at}
+
+
+def film_item(film: Film) -> dict[str, Any]:
+    """A new film as the table stores it (plain values), with the keys of the indexes it belongs to.
+    Fields at their default are left out: the item holds what is known of the film."""
+    values = {field.name: getattr(film, field.name) for field in fields(Film)}
+    stored = {name: value for name, value in values.items() if value != _DEFAULTS[name]}
+    return {
+        **stored,
+        **film_key(film.video_id),
+        "gsi2pk": office_pk(film.office_id),
+        "gsi2sk": film.created_at,
+        **status_keys(film.status, film.status_changed_at),
+        "history": [HistoryStep(film.status, film.status_changed_at)],
+    }
+
+
+def film_of(item: Mapping[str, Any]) -> Film:
+    """The film an item (read back as plain values) describes; table keys and unknown names are left behind."""
+    values = {name: _READERS.get(name, _same)(value) for name, value in item.items() if name in FILM_FIELDS}
+    return Film(**values)
+
+
+def check_field_names(names: Any) -> None:
+    """Every name written to a film is one of `Film`'s fields: nothing is stored that reads back lost."""
+    unknown = set(names) - FILM_FIELDS
+    if unknown:
+        raise ValueError(f"not fields of a film: {sorted(unknown)}")
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_DEFAULTS = {field.name: field.default for field in fields(Film)}
+_READERS: dict[str, Any] = {
+    "status": Status,
+    "topics": tuple,
+    "duration_s": float,
+    "author": lambda value: Author(first_name=value["first_name"], age=int(value["age"])),
+    "renditions": lambda values: tuple(
+        FilmRendition(name=v["name"], key=v["key"], width=int(v["width"]), height=int(v["height"])) for v in values
+    ),
+    "subtitles": lambda values: tuple(SubtitleTrack(language=v["language"], key=v["key"]) for v in values),
+    "history": lambda values: tuple(HistoryStep(status=Status(v["status"]), at=v["at"]) for v in values),
+}

@@ -1,0 +1,71 @@
+"""Where a film's objects live in the buckets: every key and prefix, named once.
+
+The uploads bucket holds each raw upload at a key the server chooses; the media bucket holds the
+public outputs under `films/` and the transcoder's unfinished work under `staging/`. The template's
+notification filter, lifecycle rules and policies (infra/) name the same prefixes: a test holds
+them together.
+"""
+
+from __future__ import annotations
+
+from chalicelib.domain.film import is_video_id
+
+UPLOADS_PREFIX = "uploads/"
+MEDIA_PREFIX = "films/"
+STAGING_PREFIX = "staging/"
+# A film's images and storyboard, under the same names in the transcoder's folder and in the bucket.
+POSTER_NAME = "poster.jpg"
+SPRITE_NAME = "sprite.jpg"
+STORYBOARD_NAME = "storyboard.vtt"
+
+
+def upload_key(video_id: str, extension: str) -> str:
+    """The server chooses the key; nothing of the uploader's filename reaches it but a checked extension."""
+    return f"{UPLOADS_PREFIX}{video_id}/source{extension}"
+
+
+def video_id_from_upload_key(key: str) -> str | None:
+    """The film an upload key belongs to; None for any key outside the upload layout."""
+    parts = key.split("/")
+    if len(parts) != 3 or parts[0] + "/" != UPLOADS_PREFIX or not parts[2].startswith("source."):
+        return None
+    return parts[1] if is_video_id(parts[1]) else None
+
+
+def uploads_of(video_id: str) -> str:
+    """The prefix of everything a film's upload put in the uploads bucket."""
+    return f"{UPLOADS_PREFIX}{video_id}/"
+
+
+def media_of(video_id: str) -> str:
+    """The prefix of a film's outputs in the media bucket (public once the film is published)."""
+    return f"{MEDIA_PREFIX}{video_id}/"
+
+
+def media_paths(video_id: str) -> str:
+    """A film's outputs as a CDN path pattern (what a cache invalidation names)."""
+    return f"/{media_of(video_id)}*"
+
+
+def staging_of(video_id: str) -> str:
+    """The prefix of every unfinished transcode of a film."""
+    return f"{STAGING_PREFIX}{video_id}/"
+
+
+def staging_run(video_id: str, run: str) -> str:
+    """The prefix of one transcode's outputs before they are promoted."""
+    return f"{staging_of(video_id)}{run}/"
+
+
+def rendition_key(video_id: str, name: str) -> str:
+    return f"{media_of(video_id)}{name}.mp4"
+
+
+def media_key(video_id: str, name: str) -> str:
+    """One of a film's outputs by file name (POSTER_NAME, SPRITE_NAME, STORYBOARD_NAME)."""
+    return f"{media_of(video_id)}{name}"
+
+
+def subtitles_key(video_id: str, language: str, digest: str) -> str:
+    """A new key for new text: a corrected translation is never hidden behind a cached old one."""
+    return f"{media_of(video_id)}subtitles/{language}-{digest}.vtt"

@@ -1,0 +1,95 @@
+"""Films written straight into the catalog and the buckets, for tests about what happens after the
+pipeline (editors, the public API): no upload, no ffmpeg. The pipeline's own tests make theirs for real."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from chalicelib import wiring
+from chalicelib.clock import now_iso
+from chalicelib.domain.film import Film, FilmRendition, Status
+from chalicelib.domain.metadata import Author
+from chalicelib.domain.object_keys import (
+    POSTER_NAME,
+    SPRITE_NAME,
+    STORYBOARD_NAME,
+    media_key,
+    rendition_key,
+    upload_key,
+)
+from chalicelib.services.ports import FilmCatalog
+
+# What a field office's upload says (as tests.functional.conftest.upload_body), for the office of
+# the stack's office key.
+OFFICE_ID = "office-caucasus"
+PLACEHOLDERS = {
+    POSTER_NAME: (b"\xff\xd8\xff\xe0placeholder poster", "image/jpeg"),
+    SPRITE_NAME: (b"\xff\xd8\xff\xe0placeholder sprite", "image/jpeg"),
+    STORYBOARD_NAME: (b"WEBVTT\n", "text/vtt"),
+}
+
+
+def write_ready_film(stack: Any, **changes: Any) -> str:
+    """A READY film of the office key's office, with placeholder media in the buckets as the
+    transcoder would leave them (private); `changes` set fields of the film, as POST /uploads names them."""
+    video_id = str(uuid.uuid4())
+    at = now_iso()
+    film = Film(
+        video_id=video_id,
+        status=Status.READY,
+        created_at=at,
+        status_changed_at=at,
+        office_id=OFFICE_ID,
+        upload_key=upload_key(video_id, ".mp4"),
+        filename="my-street.mp4",
+        content_type="video/mp4",
+        size_bytes=200_000,
+        title="My street",
+        country="AZ",
+        topics=("leave-no-child-out",),
+        workshop="baku-2012",
+        author=Author("Leyla", 14),
+        duration_s=60.0,
+        source_width=640,
+        source_height=360,
+        renditions=(FilmRendition("360p", rendition_key(video_id, "360p"), 640, 360),),
+        poster_key=media_key(video_id, POSTER_NAME),
+        sprite_key=media_key(video_id, SPRITE_NAME),
+        storyboard_key=media_key(video_id, STORYBOARD_NAME),
+    )
+    film = replace(film, **{name: _typed(name, value) for name, value in changes.items()})
+    s3 = stack.client("s3")
+    s3.put_object(Bucket=stack.name("UploadsBucket"), Key=film.upload_key, Body=b"placeholder upload")
+    objects = {film.renditions[0].key: (b"\x00\x00\x00\x18ftypmp42" + bytes(4096), "video/mp4")}
+    objects |= {media_key(video_id, name): placeholder for name, placeholder in PLACEHOLDERS.items()}
+    for key, (body, content_type) in objects.items():
+        s3.put_object(Bucket=stack.name("MediaBucket"), Key=key, Body=body, ContentType=content_type)
+    wiring.dependencies().catalog.create_film(film)
+    return video_id
+
+
+def _typed(name: str, value: Any) -> Any:
+    """A field's value as the upload API takes it (lists, an author object), as the film holds it."""
+    if name == "author" and isinstance(value, dict):
+        return Author(**value)
+    return tuple(value) if isinstance(value, list) else value
+
+
+class ReadBefore:
+    """A catalog through which one film is first read as it was earlier (what another editor still
+    sees), then as it is: the wrapped catalog does everything else."""
+
+    def __init__(self, catalog: FilmCatalog, earlier: Film) -> None:
+        self._catalog = catalog
+        self._earlier: Film | None = earlier
+
+    def get_film(self, video_id: str) -> Film | None:
+        if self._earlier is not None and video_id == self._earlier.video_id:
+            earlier, self._earlier = self._earlier, None
+            return earlier
+        return self._catalog.get_film(video_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._catalog, name)

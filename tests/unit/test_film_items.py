@@ -1,0 +1,53 @@
+"""A film is stored and read back whole; every conditional update is written the one way."""
+
+import pytest
+
+from chalicelib.adapters.dynamodb_items import Update, from_item, to_item
+from chalicelib.adapters.film_items import check_field_names, film_item, film_of
+from chalicelib.domain.film import Film, FilmRendition, HistoryStep, Status, SubtitleTrack
+from chalicelib.domain.metadata import Author
+
+FILM = Film(
+    video_id="0b8f6a52-8a0e-4f1e-9a53-2a4f7d3e2c11",
+    status=Status.AWAITING_UPLOAD,
+    created_at="2026-11-25T09:00:00.000Z",
+    status_changed_at="2026-11-25T09:00:00.000Z",
+    office_id="office-az",
+    upload_key="uploads/0b8f6a52-8a0e-4f1e-9a53-2a4f7d3e2c11/source.mp4",
+    title="My street",
+    country="AZ",
+    topics=("violence", "hiv-aids"),
+    author=Author("Leyla", 14),
+    duration_s=60.5,
+    renditions=(FilmRendition("720p", "films/x/720p.mp4", 1280, 720),),
+    subtitles=(SubtitleTrack("en", "films/x/subtitles/en-0123456789ab.vtt"),),
+    consent={"guardian_consent": True, "child_assent": True, "reference": "box 3"},
+)
+
+
+def test_a_film_reads_back_as_it_was_written_with_its_first_step():
+    item = to_item(film_item(FILM))
+    assert film_of(from_item(item)) == Film(
+        **{**FILM.__dict__, "history": (HistoryStep(Status.AWAITING_UPLOAD, FILM.created_at),)}
+    )
+    # Fields at their default are not stored: the item says what is known of the film.
+    assert "published_at" not in item and "attempt" not in item and "renditions" in item
+
+
+def test_a_name_that_is_no_field_of_a_film_is_refused_before_anything_is_written():
+    with pytest.raises(ValueError, match="titel"):
+        check_field_names(["title", "titel"])
+
+
+def test_an_update_names_every_attribute_through_placeholders():
+    update = (
+        Update("catalog", {"pk": "FILM#x", "sk": "FILM"})
+        .set({"status": "READY", "size": 3})
+        .remove(["reason"])
+        .require_one_of("status", ["TRANSCODING"])
+        .require_version("version", 2)
+        .build()
+    )
+    assert update["UpdateExpression"] == ("SET #n0 = :v0, #n1 = :v1, #n3 = if_not_exists(#n3, :v5) + :v6 REMOVE #n2")
+    assert update["ConditionExpression"] == "#n0 IN (:v2) AND ((attribute_not_exists(#n3) AND :v3 = :v4) OR #n3 = :v3)"
+    assert update["ExpressionAttributeNames"] == {"#n0": "status", "#n1": "size", "#n2": "reason", "#n3": "version"}
