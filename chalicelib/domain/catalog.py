@@ -145,8 +145,19 @@ def editor_view(film: Film) -> dict[str, Any]:
 
 
 # What an editor's list shows of each film (from its listing entry): enough to recognise and act on it.
-EDITOR_LIST_FIELDS = ("video_id", "title", "title_en", "country", "topics", "workshop", "language", "duration_s",
-                      "published_at", "highlighted", "author")  # fmt: skip
+EDITOR_LIST_FIELDS = (
+    "video_id",
+    "title",
+    "title_en",
+    "country",
+    "topics",
+    "workshop",
+    "language",
+    "duration_s",
+    "published_at",
+    "highlighted",
+    "author",
+)
 
 
 def editor_list_view(record: Mapping[str, Any]) -> dict[str, Any]:

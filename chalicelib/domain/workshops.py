@@ -77,11 +77,13 @@ def parse_story(body: Any) -> tuple[dict[str, Any], list[dict[str, str]]]:
     warnings = []
     named = sorted({match.group(0).lower() for _, text in _texts_of(story) for match in _VENUE_WORDS.finditer(text)})
     if named:
-        warnings.append({
-            "code": "venue_named",
-            "message": f"The story mentions {', '.join(repr(word) for word in named)}: make sure it names no centre, "
-            "school or shelter where the children can be found.",
-        })  # fmt: skip
+        warnings.append(
+            {
+                "code": "venue_named",
+                "message": f"The story mentions {', '.join(repr(word) for word in named)}: make sure it names no "
+                "centre, school or shelter where the children can be found.",
+            }
+        )
     return story, warnings
 
 
@@ -95,24 +97,31 @@ def safety_warnings(films: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     protected = sum(1 for film in films if _protected(film))
     warnings = []
     if protected:
-        warnings.append({
-            "code": "identity_protected",
-            "message": f"{_films(protected)} of this workshop protect{'s' if protected == 1 else ''} a child's "
-            "identity: the story must say nothing that tells who or where they are.",
-        })  # fmt: skip
+        warnings.append(
+            {
+                "code": "identity_protected",
+                "message": f"{_films(protected)} of this workshop protect{'s' if protected == 1 else ''} a child's "
+                "identity: the story must say nothing that tells who or where they are.",
+            }
+        )
     if sensitive:
-        warnings.append({
-            "code": "sensitive_films",
-            "message": f"{_films(sensitive)} of this workshop {'is' if sensitive == 1 else 'are'} flagged sensitive: "
-            "keep the story general (no centre, no case, no detail that points to a child).",
-        })  # fmt: skip
+        warnings.append(
+            {
+                "code": "sensitive_films",
+                "message": f"{_films(sensitive)} of this workshop {'is' if sensitive == 1 else 'are'} flagged "
+                "sensitive: keep the story general (no centre, no case, no detail that points to a child).",
+            }
+        )
     return warnings
 
 
 def _protected(film: Mapping[str, Any]) -> bool:
     protection = film.get("protect_identity")
-    return bool(protection.get("faces") or protection.get("voice")) if isinstance(protection, Mapping) else bool(
-        protection)  # fmt: skip
+    return (
+        bool(protection.get("faces") or protection.get("voice"))
+        if isinstance(protection, Mapping)
+        else bool(protection)
+    )
 
 
 def _films(number: int) -> str:

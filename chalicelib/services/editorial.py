@@ -338,8 +338,11 @@ def _edit(
     removed = [key for key, value in changes.items() if value is None]
     listing = None
     if film.status is Status.PUBLISHED and changes.get("sensitive") and not film.sensitive:
-        raise ConflictError("Unpublish the film before flagging it sensitive: it may then be published again "
-                            "only with a safeguarding confirmation.", "unpublish_first")  # fmt: skip
+        raise ConflictError(
+            "Unpublish the film before flagging it sensitive: it may then be published again "
+            "only with a safeguarding confirmation.",
+            "unpublish_first",
+        )
     if film.status in STATUS_LISTED:
         listing = listing_of(deps, replace(film, **changes))
     _change(

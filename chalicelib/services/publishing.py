@@ -88,5 +88,9 @@ def workshop(deps: Dependencies, workshop_id: str, params: dict[str, str]) -> di
         raise NotFoundError(f"No published films from workshop {workshop_id!r}.")
     # The story shows only beside published films: a workshop without any stays private, story and all.
     story = deps.catalog.get_workshop_story(slug)
-    return {"workshop": slug, "films": deps.catalog.count_of(f"workshop#{slug}"),
-            "story": public_story(story) if story else None, **films}  # fmt: skip
+    return {
+        "workshop": slug,
+        "films": deps.catalog.count_of(f"workshop#{slug}"),
+        "story": public_story(story) if story else None,
+        **films,
+    }

@@ -42,8 +42,11 @@ def _films_of(deps: Dependencies, slug: str) -> list[dict[str, Any]]:
     ids = [record["video_id"] for record in records]
     ids += deps.catalog.list_by_status(Status.READY, "9999", REVIEW_PAGE)
     films = (deps.catalog.get_film(video_id) for video_id in dict.fromkeys(ids))
-    return [{"sensitive": film.sensitive, "protect_identity": getattr(film, "protect_identity", None)}
-            for film in films if film is not None and film.workshop == slug]  # fmt: skip
+    return [
+        {"sensitive": film.sensitive, "protect_identity": getattr(film, "protect_identity", None)}
+        for film in films
+        if film is not None and film.workshop == slug
+    ]
 
 
 def _slug(workshop_id: str) -> str:

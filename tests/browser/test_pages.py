@@ -200,8 +200,9 @@ def test_the_gallery_is_chosen_with_combined_filters(page: Page, web_stack, publ
     page.get_by_role("link", name="Remove the filter Kyrgyzstan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Films on Violence")
     page.goto(f"{web_stack.info['web_url']}/index.html?country=AM&topic=violence")
-    expect(page.get_by_role("status")).to_have_text("No published films match all of these filters yet. "
-                                                    "Remove one to see more.")  # fmt: skip
+    expect(page.get_by_role("status")).to_have_text(
+        "No published films match all of these filters yet. Remove one to see more."
+    )
 
 
 def test_the_film_page_plays_the_film_with_subtitles_and_storyboard(page: Page, web_stack, published_film):
@@ -404,9 +405,17 @@ def test_a_large_film_cut_off_on_the_upload_page_continues_from_the_parts_that_a
 def second_film(web_stack: RunningStack, films: dict[str, Path], published_film) -> dict[str, Any]:
     """Another film of the same workshop and topic, published through the API: the film page's next film."""
     office, editor = web_stack.client("field_office"), web_stack.client("editor")
-    video_id = office.upload(films["valid"], {"title": "Мой двор", "country": "KG", "topics": ["violence"],
-                                              "author": {"first_name": "Bakyt", "age": 13}, "language": "ru",
-                                              "workshop": "bishkek-2014"})  # fmt: skip
+    video_id = office.upload(
+        films["valid"],
+        {
+            "title": "Мой двор",
+            "country": "KG",
+            "topics": ["violence"],
+            "author": {"first_name": "Bakyt", "age": 13},
+            "language": "ru",
+            "workshop": "bishkek-2014",
+        },
+    )
     assert office.wait_for_terminal(video_id)["status"] == "READY"
     editor.publish(video_id)
     return {"video_id": video_id}
@@ -443,7 +452,8 @@ def test_a_bad_link_or_a_lost_connection_gets_a_friendly_message(browser, web_st
     tab.route(f"{web_stack.info['api_url']}/**", lambda route: route.abort())
     tab.goto(f"{web_stack.info['web_url']}/index.html?topic=violence")
     expect(tab.get_by_role("status")).to_have_text(
-        "We could not load these films just now. Check your connection and try again.")  # fmt: skip
+        "We could not load these films just now. Check your connection and try again."
+    )
     expect(tab.locator("main")).not_to_contain_text("API")
     tab.unroute(f"{web_stack.info['api_url']}/**")
     tab.get_by_role("button", name="Try again").click()
@@ -478,8 +488,7 @@ def test_a_portrait_poster_is_shown_whole_in_the_gallery(page: Page, web_stack, 
     assert image.evaluate("img => getComputedStyle(img).objectFit") == "contain", "letterboxed, never cropped"
 
 
-def test_an_editor_finds_a_published_film_by_name_and_unpublishes_it_without_its_id(browser, web_stack,
-                                                                                     published_film):  # fmt: skip
+def test_an_editor_finds_a_published_film_by_name_and_unpublishes_it_without_its_id(browser, web_stack, published_film):
     editor = open_page(browser, web_stack, "editor.html")
     use_key(editor, web_stack.info["api_keys"]["editor"])
     editor.get_by_label("Search by title, first name or workshop").fill("aigerim")
@@ -570,16 +579,21 @@ def test_a_slow_phone_gets_the_home_page_and_its_first_poster(browser, web_stack
 
         cdp.on("Network.loadingFinished", finished)
         tab.goto(f"{web_stack.info['web_url']}/index.html", wait_until="commit", timeout=180_000)
-        tab.wait_for_function("() => [...document.querySelectorAll('.card img')].some(i => i.complete && i.naturalWidth)",
-                              timeout=180_000)  # fmt: skip
+        tab.wait_for_function(
+            "() => [...document.querySelectorAll('.card img')].some(i => i.complete && i.naturalWidth)", timeout=180_000
+        )
         at_first_poster = dict(received)
         first_poster_ms = tab.evaluate("""() => {
             const img = [...document.querySelectorAll('.card img')].find(i => i.complete && i.naturalWidth);
             return Math.round(performance.getEntriesByName(img.currentSrc)[0].responseEnd); }""")
         tab.wait_for_load_state("networkidle", timeout=180_000)
-        figures[network] = {"first_poster_ms": first_poster_ms, "bytes_to_first_poster": at_first_poster["bytes"],
-                            "requests_to_first_poster": at_first_poster["requests"],
-                            "bytes_total": received["bytes"], "requests_total": received["requests"]}  # fmt: skip
+        figures[network] = {
+            "first_poster_ms": first_poster_ms,
+            "bytes_to_first_poster": at_first_poster["bytes"],
+            "requests_to_first_poster": at_first_poster["requests"],
+            "bytes_total": received["bytes"],
+            "requests_total": received["requests"],
+        }
         tab.context.close()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "slow-phone.json").write_text(json.dumps(figures, indent=2) + "\n")
@@ -588,12 +602,23 @@ def test_a_slow_phone_gets_the_home_page_and_its_first_poster(browser, web_stack
 
 
 # axe-core's rules for WCAG 2.0, 2.1 and 2.2 at levels A and AA.
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-           "resultTypes": ["violations"]}  # fmt: skip
+WCAG_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
 
 
-@pytest.mark.parametrize("path", ["index.html", "index.html?country=KG&topic=violence", "film.html?id={video_id}",
-                                  "workshop.html?id=bishkek-2014", "editor.html", "upload.html"])  # fmt: skip
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "index.html?country=KG&topic=violence",
+        "film.html?id={video_id}",
+        "workshop.html?id=bishkek-2014",
+        "editor.html",
+        "upload.html",
+    ],
+)
 def test_the_pages_pass_axe_s_wcag_aa_rules(browser, web_stack, published_film, second_film, path):
     for name, context in (("desktop", {"viewport": {"width": 1280, "height": 900}}), ("phone", PHONE)):
         tab = open_page(browser, web_stack, path.format(video_id=published_film["video_id"]), **context)

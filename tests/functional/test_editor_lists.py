@@ -11,8 +11,9 @@ from tests.functional.test_editorial import call, error_of, ready_film
 def test_published_and_unpublished_films_are_listed_and_searchable(api, stack, clips):
     editor = stack.keys["editor"]
     leyla = ready_film(api, stack, clips, title="My street", author={"first_name": "Leyla", "age": 14})
-    rasul = ready_film(api, stack, clips, title="The violin", author={"first_name": "Rasul", "age": 11},
-                       workshop="ganja-2013")  # fmt: skip
+    rasul = ready_film(
+        api, stack, clips, title="The violin", author={"first_name": "Rasul", "age": 11}, workshop="ganja-2013"
+    )
     for video_id in (leyla, rasul):
         assert publish(api, stack, video_id).status_code == 200
 
@@ -69,8 +70,9 @@ def test_a_film_in_many_listings_cannot_outgrow_one_transaction(api, stack, clip
     publish(api, stack, video_id)
     assert call(api, "post", f"/videos/{video_id}/highlight", editor, {"highlighted": True}).status_code == 200
     assert call(api, "patch", f"/videos/{video_id}", editor, {"topics": topics[1:]}).status_code == 200
-    assert [i["video_id"] for i in get(api, "/videos?topic=leave-no-child-out&highlight=true&country=AZ")
-            .json_body["items"]] == [video_id]  # fmt: skip
+    assert [
+        i["video_id"] for i in get(api, "/videos?topic=leave-no-child-out&highlight=true&country=AZ").json_body["items"]
+    ] == [video_id]
     assert get(api, "/videos?topic=juvenile-justice&highlight=true").json_body["items"] == []
 
 
@@ -87,7 +89,9 @@ def test_films_published_before_combined_listings_are_relisted_once(api, stack, 
     counts = get(api, "/topics").json_body
     assert editorial.relist_all(wiring.dependencies()) == {"PUBLISHED": 1, "UNPUBLISHED": 0}
     assert [i["video_id"] for i in get(api, "/videos?country=AZ&topic=leave-no-child-out").json_body["items"]] == [
-        video_id]  # fmt: skip
+        video_id
+    ]
     assert [i["video_id"] for i in get(api, "/editorial/films?status=published", editor).json_body["items"]] == [
-        video_id]  # fmt: skip
+        video_id
+    ]
     assert get(api, "/topics").json_body == counts, "counters unchanged"

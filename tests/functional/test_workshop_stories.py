@@ -7,10 +7,13 @@ from tests.functional.test_editorial import call, error_of, ready_film
 
 STORY = {
     "title": "Young offenders and victims of violence tell their stories",
-    "city": "Baku", "country": "AZ", "starts_on": "2012-03-05", "ends_on": "2012-03-09",
+    "city": "Baku",
+    "country": "AZ",
+    "starts_on": "2012-03-05",
+    "ends_on": "2012-03-09",
     "partners": ["NGO Reliable Future", "One Minutes Foundation"],
     "paragraphs": ["Fifteen children and teenagers came together this week.", "13 films were finished."],
-}  # fmt: skip
+}
 
 
 def test_a_workshop_page_tells_its_story_with_its_films(api, stack, clips):
@@ -28,8 +31,12 @@ def test_a_workshop_page_tells_its_story_with_its_films(api, stack, clips):
 
 def test_a_story_never_gives_a_place_finer_than_the_city(api, stack):
     editor = stack.keys["editor"]
-    for change in ({"city": "Baku, Nizami district"}, {"paragraphs": ["We met at 12 Nizami street."]},
-                   {"paragraphs": ["Ul. Lenina 5, second floor"]}, {"partners": ["AZ1000 Baku"]}):  # fmt: skip
+    for change in (
+        {"city": "Baku, Nizami district"},
+        {"paragraphs": ["We met at 12 Nizami street."]},
+        {"paragraphs": ["Ul. Lenina 5, second floor"]},
+        {"partners": ["AZ1000 Baku"]},
+    ):
         response = call(api, "put", "/workshops/baku-2012/story", editor, {**STORY, **change})
         assert error_of(response) == (400, "place_too_precise"), change
     assert get(api, "/workshops/baku-2012/story", editor).json_body["story"] is None, "nothing was stored"
@@ -37,7 +44,9 @@ def test_a_story_never_gives_a_place_finer_than_the_city(api, stack):
     warned = call(api, "put", "/workshops/baku-2012/story", editor, named).json_body
     assert [w["code"] for w in warned["warnings"]] == ["venue_named"]
     assert error_of(call(api, "put", "/workshops/baku-2012/story", editor, {**STORY, "ends_on": "2012-03-01"})) == (
-        400, "invalid_dates")  # fmt: skip
+        400,
+        "invalid_dates",
+    )
     assert call(api, "put", "/workshops/baku-2012/story", stack.keys["office"], STORY).status_code == 403
 
 
@@ -49,6 +58,10 @@ def test_the_editor_is_warned_when_the_workshop_has_sensitive_films(api, stack, 
     assert [w["code"] for w in warnings] == ["sensitive_films"]
     assert "1 film" in warnings[0]["message"]
     assert [w["code"] for w in get(api, "/workshops/baku-2012/story", editor).json_body["warnings"]] == [
-        "sensitive_films"]  # fmt: skip
-    assert get(api, "/workshops/other-2013/story", editor).json_body == {"workshop": "other-2013", "story": None,
-                                                                         "warnings": []}  # fmt: skip
+        "sensitive_films"
+    ]
+    assert get(api, "/workshops/other-2013/story", editor).json_body == {
+        "workshop": "other-2013",
+        "story": None,
+        "warnings": [],
+    }

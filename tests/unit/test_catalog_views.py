@@ -66,8 +66,12 @@ def test_a_film_is_listed_everywhere_a_visitor_would_look_for_it():
     assert len(facets) == len(set(facets)) == 2 * 3 * 2
     highlighted = listing_facets(replace(FILM, highlighted=True))
     assert len(highlighted) == 2 * 3 * 2 * 2 and facet_of({"highlight": "true", "topic": "violence"}) in highlighted
-    assert sorted(counted_facets(highlighted)) == ["country#AZ", "topic#hiv-aids", "topic#violence",
-                                                   "workshop#baku-2012"]  # fmt: skip
+    assert sorted(counted_facets(highlighted)) == [
+        "country#AZ",
+        "topic#hiv-aids",
+        "topic#violence",
+        "workshop#baku-2012",
+    ]
 
 
 def test_no_filter_is_the_listing_of_all_films():

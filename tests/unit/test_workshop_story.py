@@ -3,9 +3,15 @@ import pytest
 from chalicelib.domain.errors import InvalidRequestError
 from chalicelib.domain.workshops import parse_story, safety_warnings
 
-STORY = {"title": "Baku, March 2012", "city": "Baku", "country": "az", "starts_on": "2012-03-05",
-         "ends_on": "2012-03-09", "partners": ["NGO Reliable Future"],
-         "paragraphs": ["Fifteen children came together in the 5-day training; 13 films were finished in 2012."]}  # fmt: skip
+STORY = {
+    "title": "Baku, March 2012",
+    "city": "Baku",
+    "country": "az",
+    "starts_on": "2012-03-05",
+    "ends_on": "2012-03-09",
+    "partners": ["NGO Reliable Future"],
+    "paragraphs": ["Fifteen children came together in the 5-day training; 13 films were finished in 2012."],
+}
 
 
 def test_a_story_like_the_programme_s_articles_is_accepted():
@@ -13,8 +19,10 @@ def test_a_story_like_the_programme_s_articles_is_accepted():
     assert story["country"] == "AZ" and warnings == []
 
 
-@pytest.mark.parametrize("text", ["12 Nizami street", "Nizami küçəsi 12", "ul. Lenina 5", "Rue de Rivoli 10",
-                                  "AZ1000", "postcode 370000", "apt. 4"])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    ["12 Nizami street", "Nizami küçəsi 12", "ul. Lenina 5", "Rue de Rivoli 10", "AZ1000", "postcode 370000", "apt. 4"],
+)
 def test_street_addresses_and_postcodes_are_refused(text):
     with pytest.raises(InvalidRequestError) as refused:
         parse_story({**STORY, "paragraphs": [f"They met at {text}."]})
