@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from local.client import IngestClient
+from cli.client import IngestClient
 from local.clips import make_clip
 
 DEMO_FILMS: list[dict[str, Any]] = [
