@@ -112,6 +112,10 @@ def measure(films: int) -> dict[str, tuple[int, int]]:
                 "GET /videos?limit=20&cursor=(page 2)": f"/videos?limit=20&cursor={first_page['next_cursor']}",
                 "GET /videos?country=AZ": "/videos?country=AZ",
                 "GET /videos?topic=violence": "/videos?topic=violence",
+                "GET /videos?country=AZ&topic=juvenile-justice&workshop=workshop-0": (
+                    "/videos?country=AZ&topic=juvenile-justice&workshop=workshop-0"
+                ),
+                "GET /videos?country=KG&highlight=true": "/videos?country=KG&highlight=true",
                 "GET /videos/{id}": f"/videos/{last}",
                 "GET /countries": "/countries",
                 "GET /topics": "/topics",

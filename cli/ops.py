@@ -6,6 +6,7 @@
     python -m cli ops sweep                  # run the scheduled sweep now
     python -m cli ops sync-media             # media public exactly for published films (after a deploy):
                                              # only what each film's record lists, nothing else under it
+    python -m cli ops relist                 # listings written anew from the films (after a deploy)
 
 Against the local stack by default; `--stack NAME --stage dev|prod` acts on a deployed stack.
 """
@@ -62,6 +63,8 @@ def run(args: argparse.Namespace, target: Target) -> None:
         result = redrive(target)
     elif args.ops_command == "sync-media":
         result = editorial.sync_all_media(target.dependencies())
+    elif args.ops_command == "relist":
+        result = editorial.relist_all(target.dependencies())
     else:
         deps = target.dependencies()
         result = recovery.sweep(deps, deps.settings.sweep)
@@ -77,3 +80,4 @@ def add_parser(commands: Any) -> None:
     verbs.add_parser("redrive", help="move dead-letter messages back to their queues")
     verbs.add_parser("sweep", help="expire unused uploads, requeue or fail stuck films, now")
     verbs.add_parser("sync-media", help="make media public exactly for published films (once after a deploy)")
+    verbs.add_parser("relist", help="write every published and unpublished film's listings anew (after a deploy)")

@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from chalicelib import wiring
 from chalicelib.api.openapi import openapi_document
 from tests.functional.conftest import CONSENT, get, post_json, upload_body
+from tests.functional.test_workshop_stories import STORY
 
 DOCUMENT = openapi_document()
 SECRETS = ("office-caucasus", "consent forms", "uploads/", "editor Anna", "Aliyeva", "safeguarding", "source.mp4",
@@ -57,6 +58,7 @@ def catalog(api, stack, clips):
     post_json(api, f"/videos/{published}/publish", {"safeguarding_confirmed": True}, stack.keys["editor"])
     post_json(api, f"/videos/{published}/highlight", {"highlighted": True}, stack.keys["editor"])
     post_json(api, f"/videos/{hidden}/consent", CONSENT, stack.keys["editor"])
+    api.http.put("/workshops/baku-2012/story", headers=editor, body=json.dumps(STORY))
     return {"published": published, "hidden": hidden}
 
 
@@ -64,7 +66,7 @@ def public_responses(api, catalog) -> list[tuple[str, str, Any]]:
     published = catalog["published"]
     paths = [("/videos", "FilmList"), ("/videos?country=AZ", "FilmList"), ("/videos?topic=leave-no-child-out", "FilmList"),
              ("/videos?workshop=baku-2012", "FilmList"), ("/videos?highlight=true", "FilmList"),
-             ("/videos?limit=1", "FilmList"), (f"/videos/{published}", "Film"), ("/countries", "CountryCounts"),
+             ("/videos?limit=1", "FilmList"), ("/videos?country=AZ&topic=leave-no-child-out&highlight=true", "FilmList"), (f"/videos/{published}", "Film"), ("/countries", "CountryCounts"),
              ("/topics", "TopicCounts"), ("/workshops", "WorkshopCounts"), ("/workshops/baku-2012", "Workshop"),
              (f"/videos/{catalog['hidden']}", "Error"), ("/videos?limit=500", "Error")]  # fmt: skip
     return [(path, schema, get(api, path).json_body) for path, schema in paths]
@@ -93,3 +95,9 @@ def test_a_published_film_shows_what_the_website_needs(api, catalog):
             "description", "country", "topics", "workshop", "author"} <= set(film)  # fmt: skip
     assert film["author"] == {"first_name": "Leyla", "age": 14}
     assert film["highlighted"] is True
+
+
+def test_the_workshop_page_carries_its_story(api, catalog):
+    page = get(api, "/workshops/baku-2012").json_body
+    assert page["story"]["city"] == "Baku" and page["story"]["paragraphs"] == STORY["paragraphs"]
+    assert [item["video_id"] for item in page["items"]] == [catalog["published"]]
