@@ -72,8 +72,9 @@ def run(args: argparse.Namespace, target: Target) -> None:
 
 
 def add_parser(commands: Any) -> None:
-    ops = commands.add_parser("ops", help="operate the pipeline", description=__doc__,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    ops = commands.add_parser(
+        "ops", help="operate the pipeline", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     verbs = ops.add_subparsers(dest="ops_command", required=True)
     verbs.add_parser("status", help="films per status, dead-letter depths, the oldest stuck films")
     verbs.add_parser("retry", help="start a FAILED film again").add_argument("video_id")

@@ -17,8 +17,17 @@ def make_clip(
     extra_args: tuple[str, ...] = (),
 ) -> Path:
     """An H.264 (+ AAC) clip of a moving test pattern with a tone; encoded fast, decoded fast."""
-    args = ["ffmpeg", "-nostdin", "-v", "error", "-y",
-            "-f", "lavfi", "-i", f"testsrc=size={width}x{height}:rate={fps}:duration={duration_s}"]  # fmt: skip
+    args = [
+        "ffmpeg",
+        "-nostdin",
+        "-v",
+        "error",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc=size={width}x{height}:rate={fps}:duration={duration_s}",
+    ]
     if audio:
         args += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=22050:duration={duration_s}"]
     args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]

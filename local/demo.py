@@ -12,21 +12,45 @@ from local.clips import make_clip, make_footage_clip
 
 DEMO_FILMS: list[dict[str, Any]] = [
     {
-        "file": "my-street.mp4", "duration_s": 60, "width": 1280, "height": 720,
-        "metadata": {"title": "My street", "country": "AZ", "topics": ["leave-no-child-out"],
-                     "author": {"first_name": "Leyla", "age": 14}, "language": "az", "workshop": "baku-2012"},
+        "file": "my-street.mp4",
+        "duration_s": 60,
+        "width": 1280,
+        "height": 720,
+        "metadata": {
+            "title": "My street",
+            "country": "AZ",
+            "topics": ["leave-no-child-out"],
+            "author": {"first_name": "Leyla", "age": 14},
+            "language": "az",
+            "workshop": "baku-2012",
+        },
     },
     {
-        "file": "the-bus-home.mp4", "duration_s": 59.5, "width": 480, "height": 848,
-        "metadata": {"title": "The bus home", "country": "KG", "topics": ["violence", "juvenile-justice"],
-                     "author": {"first_name": "Aibek", "age": 16}, "language": "ky"},
+        "file": "the-bus-home.mp4",
+        "duration_s": 59.5,
+        "width": 480,
+        "height": 848,
+        "metadata": {
+            "title": "The bus home",
+            "country": "KG",
+            "topics": ["violence", "juvenile-justice"],
+            "author": {"first_name": "Aibek", "age": 16},
+            "language": "ky",
+        },
     },
     {
-        "file": "too-short.mp4", "duration_s": 25, "width": 640, "height": 360,
-        "metadata": {"title": "Too short to publish", "country": "AZ", "topics": ["hiv-aids"],
-                     "author": {"first_name": "Samir", "age": 12}},
+        "file": "too-short.mp4",
+        "duration_s": 25,
+        "width": 640,
+        "height": 360,
+        "metadata": {
+            "title": "Too short to publish",
+            "country": "AZ",
+            "topics": ["hiv-aids"],
+            "author": {"first_name": "Samir", "age": 12},
+        },
     },
-]  # fmt: skip
+]
 FOOTAGE_FILMS: list[dict[str, Any]] = [
     {
         "file": "grandmothers-camcorder.mp4",

@@ -15,18 +15,41 @@ from chalicelib.domain.film import Film
 
 # What the public may know about a published film. Media are stored as keys and become URLs on the way out.
 PUBLIC_FIELDS = (
-    "video_id", "title", "title_en", "description", "country", "topics", "workshop", "language", "duration_s",
-    "published_at", "highlighted",
-)  # fmt: skip
+    "video_id",
+    "title",
+    "title_en",
+    "description",
+    "country",
+    "topics",
+    "workshop",
+    "language",
+    "duration_s",
+    "published_at",
+    "highlighted",
+)
 # Listings whose published films are counted (GET /countries, /topics, /workshops).
 COUNTED = ("country", "topic", "workshop")
 # Images and the storyboard, stored as keys: `poster_key` becomes `poster_url` in a response.
 MEDIA_KEYS = ("poster_key", "sprite_key", "storyboard_key")
 # What a field office sees of its own upload.
 UPLOAD_FIELDS = (
-    "video_id", "status", "reason_code", "reason", "title", "country", "topics", "workshop", "language",
-    "filename", "size_bytes", "duration_s", "created_at", "status_changed_at", "author", "description",
-)  # fmt: skip
+    "video_id",
+    "status",
+    "reason_code",
+    "reason",
+    "title",
+    "country",
+    "topics",
+    "workshop",
+    "language",
+    "filename",
+    "size_bytes",
+    "duration_s",
+    "created_at",
+    "status_changed_at",
+    "author",
+    "description",
+)
 
 
 @dataclass(frozen=True)
@@ -134,8 +157,17 @@ def public_view(record: Mapping[str, Any], media_base_url: str) -> dict[str, Any
 
 
 # What an editor sees to decide: the upload view plus the editorial state (never the uploader's key).
-EDITOR_FIELDS = (*UPLOAD_FIELDS, "title_en", "description", "author", "sensitive", "highlighted", "consent",
-                 "published_at", "office_id")  # fmt: skip
+EDITOR_FIELDS = (
+    *UPLOAD_FIELDS,
+    "title_en",
+    "description",
+    "author",
+    "sensitive",
+    "highlighted",
+    "consent",
+    "published_at",
+    "office_id",
+)
 
 
 def editor_view(film: Film) -> dict[str, Any]:

@@ -22,11 +22,28 @@ _REPORT = re.compile(r"\{[^{}]*\"input_i\"[^{}]*\}", re.DOTALL)
 
 def measure_args(source_path: str, audio_index: int, max_duration_s: float) -> list[str]:
     return [
-        "ffmpeg", "-nostdin", "-hide_banner", "-nostats", "-v", "info",
-        "-format_whitelist", INPUT_FORMATS, "-protocol_whitelist", input_protocols(source_path),
-        "-t", f"{max_duration_s:g}", "-i", source_path,
-        "-map", f"0:{audio_index}", "-af", f"{STEREO},loudnorm=print_format=json", "-f", "null", "-",
-    ]  # fmt: skip
+        "ffmpeg",
+        "-nostdin",
+        "-hide_banner",
+        "-nostats",
+        "-v",
+        "info",
+        "-format_whitelist",
+        INPUT_FORMATS,
+        "-protocol_whitelist",
+        input_protocols(source_path),
+        "-t",
+        f"{max_duration_s:g}",
+        "-i",
+        source_path,
+        "-map",
+        f"0:{audio_index}",
+        "-af",
+        f"{STEREO},loudnorm=print_format=json",
+        "-f",
+        "null",
+        "-",
+    ]
 
 
 def measure_loudness(source_path: str, audio_index: int, max_duration_s: float, timeout_s: float) -> Loudness:

@@ -37,11 +37,22 @@ def probe_args(source: str, headers: Mapping[str, str] | None = None) -> list[st
     # HTTP headers (a presigned URL's signed If-Match) go with every request ffprobe makes for the input.
     http_headers = ["-headers", "".join(f"{name}: {value}\r\n" for name, value in headers.items())] if headers else []
     return [
-        "ffprobe", "-v", "verbose", "-hide_banner",
-        "-format_whitelist", INPUT_FORMATS, "-protocol_whitelist", input_protocols(source),
-        "-print_format", "json", "-show_format", "-show_streams",
-        *http_headers, "-i", source,
-    ]  # fmt: skip
+        "ffprobe",
+        "-v",
+        "verbose",
+        "-hide_banner",
+        "-format_whitelist",
+        INPUT_FORMATS,
+        "-protocol_whitelist",
+        input_protocols(source),
+        "-print_format",
+        "json",
+        "-show_format",
+        "-show_streams",
+        *http_headers,
+        "-i",
+        source,
+    ]
 
 
 def probe(

@@ -100,8 +100,14 @@ def edit(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str,
 def highlight(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
     if not isinstance(body, Mapping) or not isinstance(body.get("highlighted"), bool):
         raise InvalidRequestError('Send {"highlighted": true} or {"highlighted": false}.', "invalid_field")
-    return _edit(deps, editor, video_id, {"highlighted": body["highlighted"]}, action="highlighted",
-                 details={"highlighted": body["highlighted"]})  # fmt: skip
+    return _edit(
+        deps,
+        editor,
+        video_id,
+        {"highlighted": body["highlighted"]},
+        action="highlighted",
+        details={"highlighted": body["highlighted"]},
+    )
 
 
 def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:

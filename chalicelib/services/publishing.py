@@ -62,8 +62,10 @@ def countries(deps: Dependencies) -> dict[str, Any]:
     import pycountry
 
     counts = deps.catalog.list_counts("country")
-    items = [{"country": code, "name": getattr(pycountry.countries.get(alpha_2=code), "name", code), "films": n}
-             for code, n in sorted(counts.items())]  # fmt: skip
+    items = [
+        {"country": code, "name": getattr(pycountry.countries.get(alpha_2=code), "name", code), "films": n}
+        for code, n in sorted(counts.items())
+    ]
     return {"items": items}
 
 

@@ -23,8 +23,15 @@ from local.clips import make_clip
 from tests.browser.conftest import ARTIFACTS, screenshot
 from tests.e2e.conftest import RunningStack
 
-METADATA = {"title": "Двор нашей школы", "country": "KG", "topics": ["violence", "hiv-aids"],
-            "first_name": "Aigerim", "age": "12", "language": "ru", "workshop": "bishkek-2014"}  # fmt: skip
+METADATA = {
+    "title": "Двор нашей школы",
+    "country": "KG",
+    "topics": ["violence", "hiv-aids"],
+    "first_name": "Aigerim",
+    "age": "12",
+    "language": "ru",
+    "workshop": "bishkek-2014",
+}
 TITLE_EN = "Our school yard"
 SUBTITLES = "1\n00:00:01,000 --> 00:00:05,000\nOur school yard, in the morning.\n"  # SRT; the API serves WebVTT
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
@@ -322,8 +329,15 @@ def test_the_editor_panel_is_labelled_and_worked_with_the_keyboard(page: Page, w
     assert not unnamed, unnamed
     panel.locator("video").focus()
     reached = tab_through(page, 36)
-    for control in ("button:Unpublish", "button:Highlight", "input:English title", "textarea:Description",
-                    "button:Save title and description", "input:Subtitle language", "button:Add subtitles"):  # fmt: skip
+    for control in (
+        "button:Unpublish",
+        "button:Highlight",
+        "input:English title",
+        "textarea:Description",
+        "button:Save title and description",
+        "input:Subtitle language",
+        "button:Add subtitles",
+    ):
         assert control in reached, reached
     assert any(name.startswith("input:Subtitle file") for name in reached), reached
 
@@ -367,14 +381,22 @@ def test_a_phone_screen_needs_no_sideways_scrolling(browser, web_stack, publishe
 
 
 def test_a_large_film_cut_off_on_the_upload_page_continues_from_the_parts_that_arrived(browser, web_stack, tmp_path):
-    film = make_clip(tmp_path / "long-take.mp4", 60, width=320, height=240, fps=10,
-                     extra_args=("-vf", "noise=alls=60:allf=t", "-b:v", "2800k", "-maxrate", "2800k", "-bufsize", "1M"))  # fmt: skip
+    film = make_clip(
+        tmp_path / "long-take.mp4",
+        60,
+        width=320,
+        height=240,
+        fps=10,
+        extra_args=("-vf", "noise=alls=60:allf=t", "-b:v", "2800k", "-maxrate", "2800k", "-bufsize", "1M"),
+    )
     office_key = web_stack.info["api_keys"]["field_office"]
     tab = open_page(browser, web_stack, "upload.html")
     slow = tab.context.new_cdp_session(tab)  # a workshop's connection: 2 MiB/s up
     slow.send("Network.enable")
-    slow.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": -1,
-                                                   "uploadThroughput": 2 * 2**20})  # fmt: skip
+    slow.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 2 * 2**20},
+    )
     use_key(tab, office_key)
     row = fill_upload_form(tab, film, "Long take")
     video_id, arrived = None, []
@@ -386,8 +408,9 @@ def test_a_large_film_cut_off_on_the_upload_page_continues_from_the_parts_that_a
         remembered = tab.evaluate("() => Object.values(localStorage)")
         if remembered:
             [video_id] = remembered
-            parts = requests.get(f"{web_stack.info['api_url']}/uploads/{video_id}/parts", timeout=10,
-                                 headers={"x-api-key": office_key}).json()  # fmt: skip
+            parts = requests.get(
+                f"{web_stack.info['api_url']}/uploads/{video_id}/parts", timeout=10, headers={"x-api-key": office_key}
+            ).json()
             arrived = parts.get("arrived", [])
         time.sleep(0.2)
     assert [part["part_number"] for part in arrived] == [1], "part 1 arrived, the others not yet"

@@ -61,10 +61,17 @@ def test_a_cursor_cannot_read_another_listing(api, published):
 
 @pytest.mark.parametrize(
     ("query", "code"),
-    [("limit=0", "invalid_limit"), ("limit=101", "invalid_limit"), ("limit=ten", "invalid_limit"),
-     ("country=Narnia", "invalid_country"), ("topic=cooking", "invalid_topic"), ("cursor=garbage", "invalid_cursor"),
-     ("country=AZ&topic=cooking", "invalid_topic"), ("country=AZ&highlight=yes", "invalid_filter")],
-)  # fmt: skip
+    [
+        ("limit=0", "invalid_limit"),
+        ("limit=101", "invalid_limit"),
+        ("limit=ten", "invalid_limit"),
+        ("country=Narnia", "invalid_country"),
+        ("topic=cooking", "invalid_topic"),
+        ("cursor=garbage", "invalid_cursor"),
+        ("country=AZ&topic=cooking", "invalid_topic"),
+        ("country=AZ&highlight=yes", "invalid_filter"),
+    ],
+)
 def test_bad_queries_say_what_to_fix(api, stack, query, code):
     response = get(api, f"/videos?{query}")
     assert (response.status_code, response.json_body["error"]) == (400, code)

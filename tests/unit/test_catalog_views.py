@@ -39,8 +39,21 @@ FILM = Film(
 
 def test_public_view_holds_only_public_fields():
     view = public_view(public_record(FILM), "https://media.example")
-    assert set(view) == {"video_id", "title", "country", "topics", "workshop", "author", "duration_s", "published_at",
-                         "renditions", "poster_url", "sprite_url", "storyboard_url", "subtitles"}  # fmt: skip
+    assert set(view) == {
+        "video_id",
+        "title",
+        "country",
+        "topics",
+        "workshop",
+        "author",
+        "duration_s",
+        "published_at",
+        "renditions",
+        "poster_url",
+        "sprite_url",
+        "storyboard_url",
+        "subtitles",
+    }
     assert view["author"] == {"first_name": "Leyla", "age": 14}
     assert view["renditions"] == [
         {"name": "720p", "url": "https://media.example/films/x/720p.mp4", "width": 1280, "height": 720}

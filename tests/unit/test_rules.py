@@ -9,8 +9,9 @@ MP4 = "mov,mp4,m4a,3gp,3g2,mj2"
 
 def source(duration_s=60.0, container=MP4, width=1280, height=720, fps=30.0, video=True, size=10_000_000):
     stream = VideoStream(index=0, codec="h264", width=width, height=height, frame_rate=fps) if video else None
-    return SourceDescription(container=container, size_bytes=size, duration_s=duration_s, video=stream,
-                             audio_codec="aac")  # fmt: skip
+    return SourceDescription(
+        container=container, size_bytes=size, duration_s=duration_s, video=stream, audio_codec="aac"
+    )
 
 
 @pytest.mark.parametrize("duration", [58.0, 60.0, 62.0])
