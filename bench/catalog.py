@@ -73,20 +73,27 @@ def seed(catalog: DynamoDBCatalog, films: int) -> str:
         batch = [{"PutRequest": {"Item": item}} for item in puts[start : start + 25]]
         client.batch_write_item(RequestItems={catalog.table_name: batch})
     for facet, films_in_facet in counts.items():
-        client.put_item(TableName=catalog.table_name, Item={"pk": {"S": "COUNTS"}, "sk": {"S": facet},
-                                                            "films": {"N": str(films_in_facet)}})  # fmt: skip
+        client.put_item(
+            TableName=catalog.table_name,
+            Item={"pk": {"S": "COUNTS"}, "sk": {"S": facet}, "films": {"N": str(films_in_facet)}},
+        )
     return last
 
 
 def measure(films: int) -> dict[str, tuple[int, int]]:
     with mock_aws():
-        os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                           "AWS_DEFAULT_REGION": "us-east-1"})  # fmt: skip
+        os.environ.update(
+            {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+        )
         os.environ.pop("AWS_ENDPOINT_URL", None)
         resources = LocalResources(boto3.session.Session(), None, "omjr-bench")
         resources.create_all()
-        os.environ.update({**chalice_config.environment("local"),
-                           **resources.function_environment({"MEDIA_BASE_URL": "https://media.example"})})  # fmt: skip
+        os.environ.update(
+            {
+                **chalice_config.environment("local"),
+                **resources.function_environment({"MEDIA_BASE_URL": "https://media.example"}),
+            }
+        )
         wiring.reset()
         catalog = wiring.dependencies().catalog
         started = time.monotonic()
@@ -112,6 +119,10 @@ def measure(films: int) -> dict[str, tuple[int, int]]:
                 "GET /videos?limit=20&cursor=(page 2)": f"/videos?limit=20&cursor={first_page['next_cursor']}",
                 "GET /videos?country=AZ": "/videos?country=AZ",
                 "GET /videos?topic=violence": "/videos?topic=violence",
+                "GET /videos?country=AZ&topic=juvenile-justice&workshop=workshop-0": (
+                    "/videos?country=AZ&topic=juvenile-justice&workshop=workshop-0"
+                ),
+                "GET /videos?country=KG&highlight=true": "/videos?country=KG&highlight=true",
                 "GET /videos/{id}": f"/videos/{last}",
                 "GET /countries": "/countries",
                 "GET /topics": "/topics",

@@ -23,10 +23,19 @@ TIMER = "import time; t = time.perf_counter(); {code}; print(time.perf_counter()
 
 
 def once(name: str) -> float:
-    env = {**os.environ, "POWERTOOLS_TRACE_DISABLED": "false" if "tracing on" in name else "true",
-           "AWS_DEFAULT_REGION": "us-east-1"}  # fmt: skip
-    out = subprocess.run([sys.executable, "-c", TIMER.format(code=SNIPPETS[name])], cwd=ROOT, env=env,
-                         capture_output=True, text=True, check=True)  # fmt: skip
+    env = {
+        **os.environ,
+        "POWERTOOLS_TRACE_DISABLED": "false" if "tracing on" in name else "true",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", TIMER.format(code=SNIPPETS[name])],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 

@@ -70,9 +70,17 @@ def main() -> None:
             ranged_get = ranged_get_seconds(record["bucket"]["name"], unquote_plus(record["object"]["key"]))
     # The handler's metrics (embedded metric format) say how many bytes the probe read.
     probed = [int(float(match)) for match in re.findall(r'"BytesProbed":\[([\d.]+)\]', logs.getvalue())]
-    print(json.dumps({"seconds": seconds, "ranged_get_seconds": ranged_get,
-                      "bytes_probed": probed[-1] if probed else None,
-                      "rss_after_import_mb": after_import, "max_rss_mb": rss_mb()}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "ranged_get_seconds": ranged_get,
+                "bytes_probed": probed[-1] if probed else None,
+                "rss_after_import_mb": after_import,
+                "max_rss_mb": rss_mb(),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

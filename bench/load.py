@@ -33,8 +33,13 @@ METADATA = {"title": "Load", "country": "AZ", "topics": ["violence"], "author": 
 def start_stack(state_dir: Path) -> tuple[subprocess.Popen[bytes], dict[str, object]]:
     env = {**os.environ, "PORT": str(free_port()), "SAMPLES": "0", "LOCAL_STATE_DIR": str(state_dir)}
     env.pop("AWS_ENDPOINT_URL", None)
-    process = subprocess.Popen([sys.executable, "-m", "local"], cwd=ROOT, env=env,
-                               stdout=(state_dir / "stack.log").open("wb"), stderr=subprocess.STDOUT)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local"],
+        cwd=ROOT,
+        env=env,
+        stdout=(state_dir / "stack.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
     while not (state_dir / "stack.json").exists():
         if process.poll() is not None:
             raise SystemExit((state_dir / "stack.log").read_text())
@@ -62,10 +67,13 @@ def main() -> None:
             time.sleep(0.5)
         elapsed = max(at for _, at in done.values()) - started
         latencies = sorted(done[video_id][1] - at for video_id, at in uploaded if video_id in done)
-        session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                                        region_name="us-east-1")  # fmt: skip
-        catalog = DynamoDBCatalog(session.client("dynamodb", endpoint_url=str(stack["aws_endpoint_url"])),
-                                  str(stack["resources"]["CatalogTable"]))  # type: ignore[index]  # fmt: skip
+        session = boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+        )
+        catalog = DynamoDBCatalog(
+            session.client("dynamodb", endpoint_url=str(stack["aws_endpoint_url"])),
+            str(stack["resources"]["CatalogTable"]),
+        )  # type: ignore[index]
         repeated = 0
         for video_id, _ in uploaded:
             film = catalog.get_film(video_id)
@@ -79,8 +87,10 @@ def main() -> None:
         )
         print(f"| states entered twice (duplicates) | {repeated} |")
         print(f"| throughput | {len(done) / elapsed * 60:.1f} films per minute ({elapsed:.0f} s for all) |")
-        print(f"| upload to READY | median {statistics.median(latencies):.0f} s, "
-              f"p95 {latencies[int(0.95 * (len(latencies) - 1))]:.0f} s, max {latencies[-1]:.0f} s |")  # fmt: skip
+        print(
+            f"| upload to READY | median {statistics.median(latencies):.0f} s, "
+            f"p95 {latencies[int(0.95 * (len(latencies) - 1))]:.0f} s, max {latencies[-1]:.0f} s |"
+        )
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)

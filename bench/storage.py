@@ -37,8 +37,11 @@ STAGE_QUEUES = {"validate": "UploadsQueue", "transcode": "TranscodeQueue"}
 
 def start_moto() -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     endpoint = f"http://127.0.0.1:{port}"
     wait_until(lambda: requests.get(f"{endpoint}/moto-api/data.json", timeout=1).ok, "moto server")
     return process, endpoint
@@ -68,8 +71,15 @@ def upload_film(env: dict[str, str], path: Path) -> str:
 
     os.environ.update(env)
     wiring.reset()
-    body = {"title": "Bench", "country": "AZ", "topics": ["violence"], "author": {"first_name": "Bench", "age": 15},
-            "filename": "bench.mp4", "size_bytes": path.stat().st_size, "content_type": "video/mp4"}  # fmt: skip
+    body = {
+        "title": "Bench",
+        "country": "AZ",
+        "topics": ["violence"],
+        "author": {"first_name": "Bench", "age": 15},
+        "filename": "bench.mp4",
+        "size_bytes": path.stat().st_size,
+        "content_type": "video/mp4",
+    }
     created = create_upload(wiring.dependencies(), Caller(FIELD_OFFICE, "bench", frozenset({"AZ"})), body)
     key = created["upload"]["fields"]["key"]
     boto3.session.Session().client("s3").upload_file(str(path), env["UPLOADS_BUCKET"], key)
@@ -88,8 +98,14 @@ def film_status(env: dict[str, str], video_id: str) -> Film:
 
 def run_handlers(env: dict[str, str], stages: str) -> dict[str, Any]:
     """Runs the handlers in a fresh process (`bench.handler_memory`) and returns what it measured."""
-    out = subprocess.run([sys.executable, "-m", MEMORY_PROBE, stages], env={**os.environ, **env}, cwd=ROOT,
-                         capture_output=True, text=True, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", MEMORY_PROBE, stages],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
@@ -136,8 +152,11 @@ def probe_over_ranges(path: Path) -> tuple[str, str, str]:
             times.append(time.perf_counter() - started)
     finally:
         server.shutdown()
-    return (f"probe of the same {path.stat().st_size / 1e6:.0f} MB file over HTTP range requests that seek",
-            f"{statistics.median(times):.3f} s, {bytes_read / 1e6:.2f} MB read", "< 1 s, < 5 MB")  # fmt: skip
+    return (
+        f"probe of the same {path.stat().st_size / 1e6:.0f} MB file over HTTP range requests that seek",
+        f"{statistics.median(times):.3f} s, {bytes_read / 1e6:.2f} MB read",
+        "< 1 s, < 5 MB",
+    )
 
 
 def large_upload_rows(work: Path, make_clip: Callable[..., Path]) -> list[tuple[str, str, str]]:
@@ -152,10 +171,14 @@ def large_upload_rows(work: Path, make_clip: Callable[..., Path]) -> list[tuple[
         measured = run_handlers(env, "validate,validate")
         film = film_status(env, video_id)
         assert film.status is Status.TRANSCODING, film
-        rows.append((f"validation of a {half_gig.stat().st_size / 1e6:.0f} MB upload (handler, presigned URL)",
-                     f"{measured['seconds'][-1]:.2f} s warm, {measured['bytes_probed'] / 1e6:.2f} MB read "
-                     f"(one 100-byte range GET of it on moto: {measured['ranged_get_seconds']:.2f} s)",
-                     "< 1 s, < 5 MB"))  # fmt: skip
+        rows.append(
+            (
+                f"validation of a {half_gig.stat().st_size / 1e6:.0f} MB upload (handler, presigned URL)",
+                f"{measured['seconds'][-1]:.2f} s warm, {measured['bytes_probed'] / 1e6:.2f} MB read "
+                f"(one 100-byte range GET of it on moto: {measured['ranged_get_seconds']:.2f} s)",
+                "< 1 s, < 5 MB",
+            )
+        )
         rows.append(probe_over_ranges(half_gig))
         half_gig.unlink()
         # Neither that film's transcode nor a duplicate notification of its upload is part of the next measure.
@@ -172,9 +195,14 @@ def large_upload_rows(work: Path, make_clip: Callable[..., Path]) -> list[tuple[
         elapsed = time.perf_counter() - started
         film = film_status(env, video_id)
         assert film.status is Status.READY, film
-        rows.append((f"peak memory of the handler process, {gig_bytes / 1e9:.2f} GB upload validated + transcoded",
-                     f"{measured['max_rss_mb']:.0f} MB (after imports: {measured['rss_after_import_mb']:.0f} MB; "
-                     f"{elapsed:.0f} s in all)", "< 150 MB"))  # fmt: skip
+        rows.append(
+            (
+                f"peak memory of the handler process, {gig_bytes / 1e9:.2f} GB upload validated + transcoded",
+                f"{measured['max_rss_mb']:.0f} MB (after imports: {measured['rss_after_import_mb']:.0f} MB; "
+                f"{elapsed:.0f} s in all)",
+                "< 150 MB",
+            )
+        )
         return rows
     finally:
         moto.terminate()

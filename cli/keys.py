@@ -23,16 +23,25 @@ def run(args: argparse.Namespace, target: Target) -> None:
         if args.role == FIELD_OFFICE and not (args.office and countries):
             raise SystemExit("a field-office key needs --office and --countries")
         key = create_key(catalog, args.role, office_id=args.office, countries=countries, label=args.label)
-        result: dict[str, Any] = {"api_key": key, "hash": hash_key(key), "role": args.role, "label": args.label,
-                                  "note": "the key is shown only now; keep the hash to revoke it"}  # fmt: skip
+        result: dict[str, Any] = {
+            "api_key": key,
+            "hash": hash_key(key),
+            "role": args.role,
+            "label": args.label,
+            "note": "the key is shown only now; keep the hash to revoke it",
+        }
     else:
         result = {"revoked": revoke_key(catalog, args.key)}
     print(json.dumps(result, indent=2))
 
 
 def add_parser(commands: Any) -> None:
-    keys = commands.add_parser("keys", help="create and revoke API keys", description=__doc__,
-                               formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    keys = commands.add_parser(
+        "keys",
+        help="create and revoke API keys",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     verbs = keys.add_subparsers(dest="keys_command", required=True)
     create = verbs.add_parser("create", help="make a key and print it once")
     create.add_argument("--role", choices=(EDITOR, FIELD_OFFICE), required=True)

@@ -6,6 +6,7 @@
     python -m cli ops sweep                  # run the scheduled sweep now
     python -m cli ops sync-media             # media public exactly for published films (after a deploy):
                                              # only what each film's record lists, nothing else under it
+    python -m cli ops relist                 # listings written anew from the films (after a deploy)
 
 Against the local stack by default; `--stack NAME --stage dev|prod` acts on a deployed stack.
 """
@@ -62,6 +63,8 @@ def run(args: argparse.Namespace, target: Target) -> None:
         result = redrive(target)
     elif args.ops_command == "sync-media":
         result = editorial.sync_all_media(target.dependencies())
+    elif args.ops_command == "relist":
+        result = editorial.relist_all(target.dependencies())
     else:
         deps = target.dependencies()
         result = recovery.sweep(deps, deps.settings.sweep)
@@ -69,11 +72,13 @@ def run(args: argparse.Namespace, target: Target) -> None:
 
 
 def add_parser(commands: Any) -> None:
-    ops = commands.add_parser("ops", help="operate the pipeline", description=__doc__,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    ops = commands.add_parser(
+        "ops", help="operate the pipeline", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     verbs = ops.add_subparsers(dest="ops_command", required=True)
     verbs.add_parser("status", help="films per status, dead-letter depths, the oldest stuck films")
     verbs.add_parser("retry", help="start a FAILED film again").add_argument("video_id")
     verbs.add_parser("redrive", help="move dead-letter messages back to their queues")
     verbs.add_parser("sweep", help="expire unused uploads, requeue or fail stuck films, now")
     verbs.add_parser("sync-media", help="make media public exactly for published films (once after a deploy)")
+    verbs.add_parser("relist", help="write every published and unpublished film's listings anew (after a deploy)")

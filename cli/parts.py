@@ -54,7 +54,9 @@ def send_in_parts(
 
         response = with_retries(send, f"{path.name} part {number}/{total}", out)
         if response.status_code >= 400:
-            raise SystemExit(f"\n{path.name}: storage refused part {number} ({response.status_code}); run the "
-                             "same command again to continue.")  # fmt: skip
+            raise SystemExit(
+                f"\n{path.name}: storage refused part {number} ({response.status_code}); run the "
+                "same command again to continue."
+            )
         done += length
     api_json(api_request(client, "POST", f"/uploads/{video_id}/complete", path.name, out, json={}), path.name)

@@ -24,15 +24,18 @@ def with_retries(send: Callable[[], requests.Response], what: str, out: Callable
         except (requests.ConnectionError, requests.Timeout):
             pass
         if attempt == ATTEMPTS:
-            raise SystemExit(f"\n{what}: failed {ATTEMPTS} times; check the connection and run the same command "
-                             "again: it continues where it stopped.")  # fmt: skip
+            raise SystemExit(
+                f"\n{what}: failed {ATTEMPTS} times; check the connection and run the same command "
+                "again: it continues where it stopped."
+            )
         wait_s = BACKOFF_S * 2 ** (attempt - 1)
         out(f"\n  {what}: connection lost, trying again in {wait_s:.0f} s\n")
         time.sleep(wait_s)
     raise AssertionError("unreachable")
 
 
-def api_request(client: IngestClient, method: str, path: str, what: str, out: Callable[[str], None],
-                **kwargs: Any) -> requests.Response:  # fmt: skip
+def api_request(
+    client: IngestClient, method: str, path: str, what: str, out: Callable[[str], None], **kwargs: Any
+) -> requests.Response:
     """An API request, retried as the films' own transfers are."""
     return with_retries(lambda: client.request(method, path, **kwargs), what, out)

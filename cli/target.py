@@ -29,8 +29,10 @@ RESOURCE_VARIABLES = {
 }
 
 
-DEAD_LETTER_QUEUES = {"uploads": ("UploadsDeadLetterQueueUrl", "UploadsDeadLetterQueue"),
-                      "transcode": ("TranscodeDeadLetterQueueUrl", "TranscodeDeadLetterQueue")}  # fmt: skip
+DEAD_LETTER_QUEUES = {
+    "uploads": ("UploadsDeadLetterQueueUrl", "UploadsDeadLetterQueue"),
+    "transcode": ("TranscodeDeadLetterQueueUrl", "TranscodeDeadLetterQueue"),
+}
 
 
 @dataclass(frozen=True)
@@ -42,16 +44,18 @@ class WebsiteTarget:
 
 
 class Target:
-    def __init__(self, stage: str, names: dict[str, str], dead_letter_queues: dict[str, str],
-                 website: WebsiteTarget) -> None:  # fmt: skip
+    def __init__(
+        self, stage: str, names: dict[str, str], dead_letter_queues: dict[str, str], website: WebsiteTarget
+    ) -> None:
         self.stage = stage
         self.names = names
         self.dead_letter_queues = dead_letter_queues
         self.website = website
 
     def dependencies(self) -> Dependencies:
-        os.environ.update({**chalice_config.environment(self.stage), **self.names, "MEDIA_BASE_URL": "-",
-                           "MEDIA_DISTRIBUTION_ID": ""})  # fmt: skip
+        os.environ.update(
+            {**chalice_config.environment(self.stage), **self.names, "MEDIA_BASE_URL": "-", "MEDIA_DISTRIBUTION_ID": ""}
+        )
         wiring.reset()
         return wiring.dependencies()
 
@@ -60,8 +64,14 @@ def local_target(stack_file: Path) -> Target:
     if not stack_file.exists():
         raise SystemExit(f"{stack_file} does not exist: start the local stack with `make run`, or pass --stack")
     stack: dict[str, Any] = json.loads(stack_file.read_text())
-    os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": stack["aws_endpoint_url"]})  # fmt: skip
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": stack["aws_endpoint_url"],
+        }
+    )
     resources = stack["resources"]
     names = {variable: resources[logical] for variable, (_, logical) in RESOURCE_VARIABLES.items()}
     queues = {name: resources[logical] for name, (_, logical) in DEAD_LETTER_QUEUES.items()}

@@ -22,8 +22,12 @@ from cli.target import Target
 from cli.web_config import CONFIG_NAME, render
 
 CACHE_CONTROL = "public, max-age=300"
-CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                 ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}  # fmt: skip
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
 
 
 def content_type(path: Path) -> str:
@@ -34,13 +38,27 @@ def publish(s3: Any, bucket: str, api_url: str, root: Path | None = None) -> dic
     root = root or checkout_or_exit("publishing the website's pages") / "web"
     pages = sorted(path for path in root.rglob("*") if path.is_file() and path.name != CONFIG_NAME)
     for path in pages:
-        s3.put_object(Bucket=bucket, Key=path.relative_to(root).as_posix(), Body=path.read_bytes(),
-                      ContentType=content_type(path), CacheControl=CACHE_CONTROL)  # fmt: skip
-    s3.put_object(Bucket=bucket, Key=CONFIG_NAME, Body=render(api_url).encode(),
-                  ContentType=CONTENT_TYPES[".js"], CacheControl="no-cache")  # fmt: skip
+        s3.put_object(
+            Bucket=bucket,
+            Key=path.relative_to(root).as_posix(),
+            Body=path.read_bytes(),
+            ContentType=content_type(path),
+            CacheControl=CACHE_CONTROL,
+        )
+    s3.put_object(
+        Bucket=bucket,
+        Key=CONFIG_NAME,
+        Body=render(api_url).encode(),
+        ContentType=CONTENT_TYPES[".js"],
+        CacheControl="no-cache",
+    )
     published = {path.relative_to(root).as_posix() for path in pages} | {CONFIG_NAME}
-    stale = [{"Key": item["Key"]} for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
-             for item in page.get("Contents", []) if item["Key"] not in published]  # fmt: skip
+    stale = [
+        {"Key": item["Key"]}
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+        for item in page.get("Contents", [])
+        if item["Key"] not in published
+    ]
     for start in range(0, len(stale), 1000):
         s3.delete_objects(Bucket=bucket, Delete={"Objects": stale[start : start + 1000], "Quiet": True})
     return {"published": len(published), "removed": len(stale)}
@@ -55,7 +73,11 @@ def run(args: argparse.Namespace, target: Target) -> None:
 
 
 def add_parser(commands: Any) -> None:
-    web = commands.add_parser("web", help="publish the website's pages", description=__doc__,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    web = commands.add_parser(
+        "web",
+        help="publish the website's pages",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     verbs = web.add_subparsers(dest="web_command", required=True)
     verbs.add_parser("publish", help="put web/ and its config.js into the website bucket")

@@ -82,8 +82,12 @@ class LocalResources:
         return self._ref(name)
 
     def _ref(self, name: str) -> str:
-        pseudo = {"AWS::StackName": self._stack_name, "AWS::AccountId": ACCOUNT_ID, "AWS::Region": REGION,
-                  "AWS::Partition": "aws"}  # fmt: skip
+        pseudo = {
+            "AWS::StackName": self._stack_name,
+            "AWS::AccountId": ACCOUNT_ID,
+            "AWS::Region": REGION,
+            "AWS::Partition": "aws",
+        }
         if name in pseudo:
             return pseudo[name]
         parameters = self._template.get("Parameters", {})

@@ -21,10 +21,16 @@ STAGE = "local"
 
 def scheduled_event(name: str) -> dict[str, object]:
     return {
-        "version": "0", "id": "local", "detail-type": "Scheduled Event", "source": "aws.events",
-        "account": "123456789012", "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "region": "us-east-1", "resources": [f"arn:aws:events:us-east-1:123456789012:rule/{name}"], "detail": {},
-    }  # fmt: skip
+        "version": "0",
+        "id": "local",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "region": "us-east-1",
+        "resources": [f"arn:aws:events:us-east-1:123456789012:rule/{name}"],
+        "detail": {},
+    }
 
 
 def main() -> None:

@@ -95,8 +95,20 @@ class LocalStack:
         app_env = {**os.environ, **chalice_config.environment(STAGE), **function_env}
         api_url = f"http://127.0.0.1:{self.api_port}"
         # `chalice local`, answering unknown routes in the API's error shape (local/api_server.py).
-        self._spawn([sys.executable, "-m", "local.api_server", "--host", "127.0.0.1",
-                     "--port", str(self.api_port), "--stage", STAGE], env=app_env)  # fmt: skip
+        self._spawn(
+            [
+                sys.executable,
+                "-m",
+                "local.api_server",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.api_port),
+                "--stage",
+                STAGE,
+            ],
+            env=app_env,
+        )
         for queue_url, handler in self._event_sources(session, resources):
             for _ in range(WORKERS_PER_QUEUE):
                 self._spawn([sys.executable, "-m", "local.worker", queue_url, handler], env=app_env, restart=True)
@@ -126,11 +138,18 @@ class LocalStack:
         catalog = DynamoDBCatalog(session.client("dynamodb"), table)
         every_country = frozenset(country.alpha_2 for country in pycountry.countries)
         return {
-            "field_office": create_key(catalog, FIELD_OFFICE, office_id="local-office", countries=every_country,
-                                       api_key=os.environ.get("FIELD_OFFICE_API_KEY") or None, label="local office"),
-            "editor": create_key(catalog, EDITOR, api_key=os.environ.get("EDITOR_API_KEY") or None,
-                                 label="local editor"),
-        }  # fmt: skip
+            "field_office": create_key(
+                catalog,
+                FIELD_OFFICE,
+                office_id="local-office",
+                countries=every_country,
+                api_key=os.environ.get("FIELD_OFFICE_API_KEY") or None,
+                label="local office",
+            ),
+            "editor": create_key(
+                catalog, EDITOR, api_key=os.environ.get("EDITOR_API_KEY") or None, label="local editor"
+            ),
+        }
 
     def _event_sources(self, session: Any, resources: LocalResources) -> list[tuple[str, str]]:
         """(queue URL, handler name) for each `@app.on_sqs_message` handler, as Lambda would map them."""
@@ -143,8 +162,9 @@ class LocalStack:
             if isinstance(source, SQSEventConfig)
         ]
 
-    def _spawn(self, args: list[str], env: dict[str, str] | None = None, quiet: bool = False,
-               restart: bool = False) -> None:  # fmt: skip
+    def _spawn(
+        self, args: list[str], env: dict[str, str] | None = None, quiet: bool = False, restart: bool = False
+    ) -> None:
         output = subprocess.DEVNULL if quiet else subprocess.PIPE
         errors = subprocess.DEVNULL if quiet else subprocess.STDOUT
         process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=output, stderr=errors, start_new_session=True)

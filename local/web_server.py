@@ -62,8 +62,11 @@ class WebHandler(SimpleHTTPRequestHandler):
 
 
 def serve_web(api_url: str, port: int) -> ThreadingHTTPServer:
-    handler = type("ConfiguredWebHandler", (WebHandler,),
-                   {"config_js": render(api_url).encode(), "headers_sent_always": security_headers()})  # fmt: skip
+    handler = type(
+        "ConfiguredWebHandler",
+        (WebHandler,),
+        {"config_js": render(api_url).encode(), "headers_sent_always": security_headers()},
+    )
     server = QuietHTTPServer(("127.0.0.1", port), partial(handler, directory=str(WEB_ROOT)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

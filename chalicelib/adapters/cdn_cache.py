@@ -34,6 +34,8 @@ class CdnCache:
             # CloudFront allows 15 wildcard invalidations in progress at once. The objects are private
             # already (their tag is gone), so what is cached ages out within its five minutes: an
             # editor's unpublish or takedown does not fail for this; the error is logged and counted.
-            logger.error("the CDN's cache could not be emptied", extra={"paths": path_pattern,
-                         "error": error.response.get("Error", {}).get("Code")})  # fmt: skip
+            logger.error(
+                "the CDN's cache could not be emptied",
+                extra={"paths": path_pattern, "error": error.response.get("Error", {}).get("Code")},
+            )
             count("CacheInvalidationsFailed")

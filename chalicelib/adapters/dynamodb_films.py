@@ -34,11 +34,13 @@ from chalicelib.adapters.listing_cursor import (
     encode_cursor,
     listing_pk,
 )
-from chalicelib.domain.catalog import COUNTED, Listing
-from chalicelib.domain.errors import StaleTransitionError
+from chalicelib.domain.catalog import Listing, is_counted
+from chalicelib.domain.errors import ConflictError, StaleTransitionError
 from chalicelib.domain.film import Film, HistoryStep, Status, allowed_sources, is_video_id
 
 COUNTS_PK = "COUNTS"
+# DynamoDB's limit on the items of one transaction.
+TRANSACTION_MAX_ITEMS = 100
 
 
 class DynamoDBFilms:
@@ -110,6 +112,12 @@ class DynamoDBFilms:
         writes: list[dict[str, Any]] = [{"Update": update.build()}]
         if listing is not None:
             writes += self._listing_writes(video_id, listing)
+        if len(writes) > TRANSACTION_MAX_ITEMS:
+            raise ConflictError(
+                "This change moves the film in too many listings at once: change its topics and its workshop "
+                "one at a time.",
+                "change_too_large",
+            )
         try:
             self._client.transact_write_items(TransactItems=writes)
         except ClientError as error:
@@ -193,17 +201,25 @@ class DynamoDBFilms:
         )
         return [from_item(item)["sk"].removeprefix("LIST#") for item in response.get("Items", [])]
 
-    def list_published(self, facet: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
-        """Public records in `facet`, newest first, and the cursor of the next page (or None).
+    def list_published(
+        self, facet: str, limit: int, cursor: str | None, containing: str | None = None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """Records in `facet`, newest first, and the cursor of the next page (or None). With
+        `containing`, only entries whose search text contains it (among the `limit` entries read).
         A cursor that this listing did not return is refused (InvalidRequestError)."""
+        values = {":facet": listing_pk(facet)}
         query: dict[str, Any] = {
             "TableName": self.table_name,
             "IndexName": LISTING_INDEX,
             "KeyConditionExpression": "gsi1pk = :facet",
-            "ExpressionAttributeValues": to_item({":facet": listing_pk(facet)}),
             "ScanIndexForward": False,
             "Limit": limit,
         }
+        if containing:
+            query["FilterExpression"] = "contains(#film.#search, :text)"
+            query["ExpressionAttributeNames"] = {"#film": "film", "#search": "search"}
+            values[":text"] = containing
+        query["ExpressionAttributeValues"] = to_item(values)
         if cursor:
             query["ExclusiveStartKey"] = to_item(decode_cursor(cursor, facet))
         response = self._client.query(**query)
@@ -266,12 +282,13 @@ class DynamoDBFilms:
                 key = {"pk": film_pk(video_id), "sk": listing_pk(facet)}
                 writes.append({"Delete": {"TableName": self.table_name, "Key": to_item(key)}})
                 writes += self._count(facet, -1)
+        sort_at = listing.sort_at or listing.record.get("published_at")
         for facet in listing.new_facets:
             entry = {
                 "pk": film_pk(video_id),
                 "sk": listing_pk(facet),
                 "gsi1pk": listing_pk(facet),
-                "gsi1sk": f"{listing.record['published_at']}#{video_id}",
+                "gsi1sk": f"{sort_at}#{video_id}",
                 "film": dict(listing.record),
             }
             writes.append({"Put": {"TableName": self.table_name, "Item": to_item(entry)}})
@@ -280,7 +297,7 @@ class DynamoDBFilms:
         return writes
 
     def _count(self, facet: str, delta: int) -> list[dict[str, Any]]:
-        if facet.split("#", 1)[0] not in COUNTED:
+        if not is_counted(facet):
             return []
         return [{"Update": Update(self.table_name, {"pk": COUNTS_PK, "sk": facet}).add("films", delta).build()}]
 

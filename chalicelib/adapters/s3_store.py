@@ -96,8 +96,11 @@ class S3Store:
         """The parts S3 holds for the upload; None once it was completed or aborted."""
         try:
             pages = self._client.get_paginator("list_parts").paginate(Bucket=self.bucket, Key=key, UploadId=upload_id)
-            return [ArrivedPart(part["PartNumber"], part["Size"], part["ETag"])
-                    for page in pages for part in page.get("Parts", [])]  # fmt: skip
+            return [
+                ArrivedPart(part["PartNumber"], part["Size"], part["ETag"])
+                for page in pages
+                for part in page.get("Parts", [])
+            ]
         except self._client.exceptions.NoSuchUpload:
             return None
 
@@ -113,11 +116,13 @@ class S3Store:
         except self._client.exceptions.ClientError as error:
             code = error.response.get("Error", {}).get("Code")
             if code in ("InvalidPart", "InvalidPartOrder"):
-                raise ConflictError("A part was sent again while the film was being put together; complete it again.",
-                                    "part_changed") from None  # fmt: skip
+                raise ConflictError(
+                    "A part was sent again while the film was being put together; complete it again.", "part_changed"
+                ) from None
             if code == "NoSuchUpload":
-                raise ConflictError("The parts were discarded before the film was complete; upload it again.",
-                                    "upload_expired") from None  # fmt: skip
+                raise ConflictError(
+                    "The parts were discarded before the film was complete; upload it again.", "upload_expired"
+                ) from None
             raise
 
     def abort_multipart(self, key: str, upload_id: str) -> None:

@@ -1,4 +1,5 @@
-"""Editor routes: review, consent, publish, unpublish, highlight, edit, subtitles (add, remove), takedown, audit."""
+"""Editor routes: review, lists of published and unpublished films, consent, publish, unpublish,
+highlight, edit, subtitles (add, remove), takedown, audit, workshop stories."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from chalice.app import Blueprint
 from chalicelib import wiring
 from chalicelib.api.cors import ANY_ORIGIN
 from chalicelib.api.errors import answers_errors, json_body
-from chalicelib.services import editorial
+from chalicelib.services import editor_lists, editorial, workshop_stories
 from chalicelib.services.access import EDITOR, authenticate
 
 editor = Blueprint(__name__)
@@ -29,6 +30,26 @@ def _body() -> Any:
 def review_queue() -> dict[str, Any]:
     _editor()
     return editorial.review_queue(wiring.dependencies())
+
+
+@editor.route("/editorial/films", methods=["GET"], cors=ANY_ORIGIN)
+@answers_errors
+def films() -> dict[str, Any]:
+    _editor()
+    return editor_lists.films_in(wiring.dependencies(), dict(editor.current_request.query_params or {}))
+
+
+@editor.route("/workshops/{workshop_id}/story", methods=["GET"], cors=ANY_ORIGIN)
+@answers_errors
+def workshop_story(workshop_id: str) -> dict[str, Any]:
+    _editor()
+    return workshop_stories.story_for_editor(wiring.dependencies(), workshop_id)
+
+
+@editor.route("/workshops/{workshop_id}/story", methods=["PUT"], cors=ANY_ORIGIN)
+@answers_errors
+def write_workshop_story(workshop_id: str) -> dict[str, Any]:
+    return workshop_stories.write_story(wiring.dependencies(), _editor(), workshop_id, _body())
 
 
 @editor.route("/videos/{video_id}/editorial", methods=["GET"], cors=ANY_ORIGIN)

@@ -5,6 +5,7 @@ Responses are built from explicit allowlists: a field that is not named here nev
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, is_dataclass
 from enum import Enum
@@ -14,43 +15,106 @@ from chalicelib.domain.film import Film
 
 # What the public may know about a published film. Media are stored as keys and become URLs on the way out.
 PUBLIC_FIELDS = (
-    "video_id", "title", "title_en", "description", "country", "topics", "workshop", "language", "duration_s",
-    "published_at", "highlighted",
-)  # fmt: skip
+    "video_id",
+    "title",
+    "title_en",
+    "description",
+    "country",
+    "topics",
+    "workshop",
+    "language",
+    "duration_s",
+    "published_at",
+    "highlighted",
+)
 # Listings whose published films are counted (GET /countries, /topics, /workshops).
 COUNTED = ("country", "topic", "workshop")
 # Images and the storyboard, stored as keys: `poster_key` becomes `poster_url` in a response.
 MEDIA_KEYS = ("poster_key", "sprite_key", "storyboard_key")
 # What a field office sees of its own upload.
 UPLOAD_FIELDS = (
-    "video_id", "status", "reason_code", "reason", "title", "country", "topics", "workshop", "language",
-    "filename", "size_bytes", "duration_s", "created_at", "status_changed_at", "author", "description",
+    "video_id",
+    "status",
+    "reason_code",
+    "reason",
+    "title",
+    "country",
+    "topics",
+    "workshop",
+    "language",
+    "filename",
+    "size_bytes",
+    "duration_s",
+    "created_at",
+    "status_changed_at",
+    "author",
+    "description",
     "protect_identity",
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
 class Listing:
-    """Where a film is listed before and after a change, and the public record the new entries carry."""
+    """Where a film is listed before and after a change, the record the new entries carry, and the
+    time they are sorted by (newest first; the record's `published_at` unless given)."""
 
     old_facets: list[str] = field(default_factory=list)
     new_facets: list[str] = field(default_factory=list)
     record: Mapping[str, Any] = field(default_factory=dict)
+    sort_at: str | None = None
+
+
+# The filters a visitor combines, in the order their parts are joined into one facet name.
+FILTERS = ("country", "topic", "workshop", "highlight")
+# Joins the parts of a combined facet: slugs and country codes never contain it.
+FACET_JOINER = "&"
+# Editors' lists of published and unpublished films: listing entries too, never reachable from a
+# public route (no public filter builds a `status#` facet).
+STATUS_LISTED = ("PUBLISHED", "UNPUBLISHED")
+
+
+def facet_of(filters: Mapping[str, str]) -> str:
+    """The one listing that answers a combination of filters (already validated): `all`, `country#AZ`,
+    `country#AZ&topic#hiv-aids&highlight`, ..."""
+    parts = [_part(name, filters[name]) for name in FILTERS if filters.get(name)]
+    return FACET_JOINER.join(parts) or "all"
 
 
 def listing_facets(film: Film) -> list[str]:
-    """Every listing a published film appears in: all films, its country, each topic, its workshop."""
-    facets = ["all", f"country#{film.country}"]
-    facets += [f"topic#{topic}" for topic in film.topics]
-    if film.workshop:
-        facets.append(f"workshop#{film.workshop}")
-    if film.highlighted:
-        facets.append("highlight")
-    return facets
+    """Every listing a published film appears in: one for each combination of its country, each of its
+    topics, its workshop and its highlight, so that any combination of filters is one Query."""
+    choices: list[list[str | None]] = [[None, _part("country", film.country)]]
+    choices.append([None, *(_part("topic", topic) for topic in film.topics)])
+    choices.append([None, _part("workshop", film.workshop)] if film.workshop else [None])
+    choices.append([None, "highlight"] if film.highlighted else [None])
+    facets = [
+        FACET_JOINER.join(part for part in combination if part) or "all" for combination in itertools.product(*choices)
+    ]
+    return sorted(facets, key=lambda facet: (facet != "all", facet.count(FACET_JOINER)))
+
+
+def status_facet(status: str) -> str:
+    return f"status#{status}"
 
 
 def counted_facets(facets: list[str]) -> list[str]:
-    return [facet for facet in facets if facet.split("#", 1)[0] in COUNTED]
+    return [facet for facet in facets if is_counted(facet)]
+
+
+def is_counted(facet: str) -> bool:
+    """Counters exist for single listings (a country, a topic, a workshop), not for combinations."""
+    return FACET_JOINER not in facet and facet.split("#", 1)[0] in COUNTED
+
+
+def search_text(film: Film) -> str:
+    """What an editor's search looks in: titles, the child's first name and the workshop, case-folded."""
+    first_name = film.author.first_name if film.author else None
+    words = [film.title, film.title_en, first_name, film.workshop]
+    return " | ".join(str(word) for word in words if word).casefold()
+
+
+def _part(name: str, value: str) -> str:
+    return "highlight" if name == "highlight" else f"{name}#{value}"
 
 
 def public_record(film: Film) -> dict[str, Any]:
@@ -78,7 +142,8 @@ def media_keys(film: Film) -> frozenset[str]:
 
 def public_view(record: Mapping[str, Any], media_base_url: str) -> dict[str, Any]:
     """A public record as the website receives it: media keys replaced by URLs."""
-    view = {key: value for key, value in record.items() if key not in ("renditions", "subtitles", *MEDIA_KEYS)}
+    # An allowlist again: listing entries may carry more (an editor's search text) than the public sees.
+    view = {key: record[key] for key in (*PUBLIC_FIELDS, "author") if record.get(key) is not None}
     view["renditions"] = [
         {"name": r["name"], "url": f"{media_base_url}/{r['key']}", "width": r["width"], "height": r["height"]}
         for r in record.get("renditions", [])
@@ -93,14 +158,44 @@ def public_view(record: Mapping[str, Any], media_base_url: str) -> dict[str, Any
 
 
 # What an editor sees to decide: the upload view plus the editorial state (never the uploader's key).
-EDITOR_FIELDS = (*UPLOAD_FIELDS, "title_en", "description", "author", "sensitive", "highlighted", "consent",
-                 "published_at", "office_id", "protection_applied")  # fmt: skip
+EDITOR_FIELDS = (
+    *UPLOAD_FIELDS,
+    "title_en",
+    "description",
+    "author",
+    "sensitive",
+    "highlighted",
+    "consent",
+    "published_at",
+    "office_id",
+    "protection_applied",
+)
 
 
 def editor_view(film: Film) -> dict[str, Any]:
     view = _fields(film, EDITOR_FIELDS)
     view["subtitle_languages"] = [subtitles.language for subtitles in film.subtitles]
     return view
+
+
+# What an editor's list shows of each film (from its listing entry): enough to recognise and act on it.
+EDITOR_LIST_FIELDS = (
+    "video_id",
+    "title",
+    "title_en",
+    "country",
+    "topics",
+    "workshop",
+    "language",
+    "duration_s",
+    "published_at",
+    "highlighted",
+    "author",
+)
+
+
+def editor_list_view(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {field: record[field] for field in EDITOR_LIST_FIELDS if record.get(field) is not None}
 
 
 def preview_keys(film: Film) -> tuple[str, str | None] | None:

@@ -79,7 +79,7 @@ def check_publishable(film: Film, safeguarding_confirmed: bool) -> None:
     consent = film.consent or {}
     if not (consent.get("guardian_consent") and consent.get("child_assent")):
         raise ConflictError(
-            "Record the guardian's consent and the child's assent (POST .../consent) before publishing.",
+            "Record the guardian's consent and the child's assent before publishing.",
             "consent_missing",
         )
     if film.sensitive and not safeguarding_confirmed:

@@ -47,8 +47,9 @@ def parse_subtitles(data: bytes, duration_s: float) -> list[Cue]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidRequestError("the subtitle file must be UTF-8 text; save it as UTF-8 and upload again.",
-                                  "invalid_subtitles") from None  # fmt: skip
+        raise InvalidRequestError(
+            "the subtitle file must be UTF-8 text; save it as UTF-8 and upload again.", "invalid_subtitles"
+        ) from None
     normalised = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     blocks = re.split(r"\n\s*\n", normalised) if normalised else []
     if blocks and blocks[0].startswith("WEBVTT"):
@@ -90,8 +91,9 @@ def _cue(block: str, number: int) -> Cue | None:
         )
     start, end = _seconds(match["start"]), _seconds(match["end"])
     if end <= start:
-        raise InvalidRequestError(f"cue {number} ends before it starts ({match['start']} --> {match['end']}).",
-                                  "invalid_subtitles")  # fmt: skip
+        raise InvalidRequestError(
+            f"cue {number} ends before it starts ({match['start']} --> {match['end']}).", "invalid_subtitles"
+        )
     text = "\n".join(_TAG.sub("", line).strip() for line in lines[timing_line + 1 :] if line.strip())
     if not text:
         raise InvalidRequestError(f"cue {number} has no text.", "invalid_subtitles")

@@ -53,8 +53,11 @@ def create_key(
 
 def revoke_key(catalog: ApiKeys, key_or_hash: str) -> str:
     """Revoke a key, given the key itself or the hash printed when it was made; it stops working at once."""
-    key_hash = key_or_hash if len(key_or_hash) == 64 and all(c in "0123456789abcdef" for c in key_or_hash) else (
-        hash_key(key_or_hash))  # fmt: skip
+    key_hash = (
+        key_or_hash
+        if len(key_or_hash) == 64 and all(c in "0123456789abcdef" for c in key_or_hash)
+        else (hash_key(key_or_hash))
+    )
     if not catalog.revoke_api_key(key_hash, now_iso()):
         raise NotFoundError("No such key.")
     return key_hash

@@ -44,8 +44,10 @@ def deliver(
         logger.exception("delivery failed", extra={"receive_count": receive_count, "last_delivery": last})
         if last and give_up is not None:
             # The error itself stays in the logs: it can name accounts, roles and tables.
-            give_up(f"Processing failed {receive_count} times because of a problem on our side "
-                    f"({type(error).__name__}); operators can retry the film.")  # fmt: skip
+            give_up(
+                f"Processing failed {receive_count} times because of a problem on our side "
+                f"({type(error).__name__}); operators can retry the film."
+            )
         elif not last:
             queue.delay(record.receipt_handle, backoff_s(receive_count))
         raise

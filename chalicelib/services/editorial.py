@@ -25,7 +25,17 @@ from dataclasses import replace
 from typing import Any
 
 from chalicelib.clock import now_iso
-from chalicelib.domain.catalog import Listing, editor_view, listing_facets, media_keys, preview_keys, public_record
+from chalicelib.domain.catalog import (
+    STATUS_LISTED,
+    Listing,
+    editor_view,
+    listing_facets,
+    media_keys,
+    preview_keys,
+    public_record,
+    search_text,
+    status_facet,
+)
 from chalicelib.domain.editorial import check_publishable, parse_consent, parse_edit
 from chalicelib.domain.errors import (
     ConflictError,
@@ -93,8 +103,14 @@ def edit(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str,
 def highlight(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
     if not isinstance(body, Mapping) or not isinstance(body.get("highlighted"), bool):
         raise InvalidRequestError('Send {"highlighted": true} or {"highlighted": false}.', "invalid_field")
-    return _edit(deps, editor, video_id, {"highlighted": body["highlighted"]}, action="highlighted",
-                 details={"highlighted": body["highlighted"]})  # fmt: skip
+    return _edit(
+        deps,
+        editor,
+        video_id,
+        {"highlighted": body["highlighted"]},
+        action="highlighted",
+        details={"highlighted": body["highlighted"]},
+    )
 
 
 def set_protection(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
@@ -124,7 +140,7 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
     fields: dict[str, Any] = {"published_at": at}
     if confirmed:
         fields["safeguarding"] = {"confirmed_by": editor, "confirmed_at": at}
-    listing = Listing(deps.catalog.listed_facets(video_id), listing_facets(published), public_record(published))
+    listing = listing_of(deps, replace(published, status=Status.PUBLISHED))
     _set_media_public(deps, film, public=True)  # before it is listed: no listed film without media
     try:
         _change(deps, film, at, target=Status.PUBLISHED, set_fields=fields, listing=listing)
@@ -141,7 +157,8 @@ def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     if film.status is not Status.PUBLISHED:
         raise ConflictError(f"Film {video_id} is {film.status}; only a PUBLISHED film can be unpublished.")
     at = now_iso()
-    listing = Listing(deps.catalog.listed_facets(video_id), [], {})
+    unpublished = replace(film, status=Status.UNPUBLISHED, status_changed_at=at, published_at=None)
+    listing = listing_of(deps, unpublished)
     _set_media_public(deps, film, public=False)  # first: if anything fails after, it fails private
     try:
         _change(deps, film, at, target=Status.UNPUBLISHED, remove_fields=("published_at",), listing=listing)
@@ -282,6 +299,24 @@ def sync_all_media(deps: Dependencies) -> dict[str, int]:
     return done
 
 
+def relist_all(deps: Dependencies) -> dict[str, int]:
+    """Every published and unpublished film's listing entries written anew from the film (once after the
+    deploy that brought combined filters and the editors' lists, or as a repair)."""
+    done = dict.fromkeys(STATUS_LISTED, 0)
+    for status in STATUS_LISTED:
+        for video_id in deps.catalog.every_in_status(Status(status)):
+            film = deps.catalog.get_film(video_id)
+            if film is None or film.status != status:
+                continue  # moved on since the index was read: its own change listed it
+            try:
+                _change(deps, film, now_iso(), expect=frozenset({Status(status)}), listing=listing_of(deps, film))
+            except ConflictError:
+                continue  # an editor changed it meanwhile, and that change wrote its listings
+            done[status] += 1
+    logger.info("listings written anew", extra=done)
+    return done
+
+
 def _sync_media(deps: Dependencies, video_id: str, *, empty_cache: bool = True) -> None:
     """After a race, or as a repair: a film's media are public exactly when the catalog, read now,
     says PUBLISHED."""
@@ -327,17 +362,30 @@ def _edit(
     set_fields = {key: value for key, value in changes.items() if value is not None}
     removed = [key for key, value in changes.items() if value is None]
     listing = None
-    if film.status is Status.PUBLISHED:
-        if changes.get("sensitive") and not film.sensitive:
-            raise ConflictError("Unpublish the film before flagging it sensitive: it may then be published again "
-                                "only with a safeguarding confirmation.", "unpublish_first")  # fmt: skip
-        edited = replace(film, **changes)
-        listing = Listing(deps.catalog.listed_facets(video_id), listing_facets(edited), public_record(edited))
+    if film.status is Status.PUBLISHED and changes.get("sensitive") and not film.sensitive:
+        raise ConflictError(
+            "Unpublish the film before flagging it sensitive: it may then be published again "
+            "only with a safeguarding confirmation.",
+            "unpublish_first",
+        )
+    if film.status in STATUS_LISTED:
+        listing = listing_of(deps, replace(film, **changes))
     _change(
         deps, film, at, expect=frozenset({film.status}), set_fields=set_fields, remove_fields=removed, listing=listing
     )
     _audit(deps, editor, video_id, at, action=action, details=details)
     return for_editor(deps, _film(deps, video_id))
+
+
+def listing_of(deps: Dependencies, film: Film) -> Listing:
+    """Where a film in its (new) status is listed: a published film in every public listing it belongs to
+    and in the editors' list of published films; an unpublished one only in the editors' list."""
+    record = {**public_record(film), "search": search_text(film)}
+    if film.status is Status.PUBLISHED and film.published_at:
+        facets = [*listing_facets(film), status_facet(Status.PUBLISHED.value)]
+        return Listing(deps.catalog.listed_facets(film.video_id), facets, record, film.published_at)
+    facets = [status_facet(film.status.value)] if film.status in STATUS_LISTED else []
+    return Listing(deps.catalog.listed_facets(film.video_id), facets, record, film.status_changed_at)
 
 
 def _change(deps: Dependencies, film: Film, at: str, **change: Any) -> None:

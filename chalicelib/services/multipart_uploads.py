@@ -43,10 +43,15 @@ def _arrived(deps: Dependencies, film: Film, upload_id: str) -> list[ArrivedPart
     if arrived is not None or film.parts_joined:
         return arrived
     with contextlib.suppress(StaleTransitionError):  # it moved on meanwhile
-        deps.catalog.transition(film.video_id, Status.EXPIRED, now_iso(), {"reason_code": "upload_expired",
-                                "reason": "The parts sent were discarded before the film was complete."})  # fmt: skip
-    raise ConflictError("The parts sent were discarded before the film was complete; upload it again.",
-                        "upload_expired")  # fmt: skip
+        deps.catalog.transition(
+            film.video_id,
+            Status.EXPIRED,
+            now_iso(),
+            {"reason_code": "upload_expired", "reason": "The parts sent were discarded before the film was complete."},
+        )
+    raise ConflictError(
+        "The parts sent were discarded before the film was complete; upload it again.", "upload_expired"
+    )
 
 
 def _joined(deps: Dependencies, film: Film, upload_id: str) -> list[ArrivedPart]:

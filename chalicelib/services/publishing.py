@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.catalog import public_record, public_view
+from chalicelib.domain.catalog import facet_of, public_record, public_view
 from chalicelib.domain.errors import InvalidRequestError, NotFoundError
 from chalicelib.domain.film import Status
 from chalicelib.domain.metadata import parse_country, parse_topic, parse_workshop
+from chalicelib.domain.workshops import public_story
 from chalicelib.services.dependencies import Dependencies
 
 DEFAULT_PAGE = 20
@@ -34,20 +35,19 @@ def list_films(deps: Dependencies, params: dict[str, str]) -> dict[str, Any]:
 
 
 def _facet(deps: Dependencies, params: dict[str, str]) -> str:
-    filters = [name for name in ("country", "topic", "workshop", "highlight") if params.get(name)]
-    if len(filters) > 1:
-        raise InvalidRequestError("filter by one of country, topic, workshop or highlight at a time.", "invalid_filter")
+    """The listing for any combination of country, topic, workshop and highlight (all of them hold)."""
+    filters: dict[str, str] = {}
     if params.get("highlight"):
         if params["highlight"] != "true":
             raise InvalidRequestError("highlight takes one value: true.", "invalid_filter")
-        return "highlight"
+        filters["highlight"] = "true"
     if params.get("country"):
-        return f"country#{parse_country(params['country'])}"
+        filters["country"] = parse_country(params["country"])
     if params.get("topic"):
-        return f"topic#{parse_topic(params['topic'], deps.settings.topics)}"
+        filters["topic"] = parse_topic(params["topic"], deps.settings.topics)
     if params.get("workshop"):
-        return f"workshop#{parse_workshop(params['workshop'])}"
-    return "all"
+        filters["workshop"] = parse_workshop(params["workshop"])
+    return facet_of(filters)
 
 
 def _limit(value: str | None) -> int:
@@ -62,8 +62,10 @@ def countries(deps: Dependencies) -> dict[str, Any]:
     import pycountry
 
     counts = deps.catalog.list_counts("country")
-    items = [{"country": code, "name": getattr(pycountry.countries.get(alpha_2=code), "name", code), "films": n}
-             for code, n in sorted(counts.items())]  # fmt: skip
+    items = [
+        {"country": code, "name": getattr(pycountry.countries.get(alpha_2=code), "name", code), "films": n}
+        for code, n in sorted(counts.items())
+    ]
     return {"items": items}
 
 
@@ -86,4 +88,11 @@ def workshop(deps: Dependencies, workshop_id: str, params: dict[str, str]) -> di
     films = list_films(deps, {**params, "workshop": slug})
     if not films["items"] and not params.get("cursor"):
         raise NotFoundError(f"No published films from workshop {workshop_id!r}.")
-    return {"workshop": slug, "films": deps.catalog.count_of(f"workshop#{slug}"), **films}
+    # The story shows only beside published films: a workshop without any stays private, story and all.
+    story = deps.catalog.get_workshop_story(slug)
+    return {
+        "workshop": slug,
+        "films": deps.catalog.count_of(f"workshop#{slug}"),
+        "story": public_story(story) if story else None,
+        **films,
+    }

@@ -39,9 +39,14 @@ def retry_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
         raise ConflictError(f"Film {video_id} is {film.status}; only a FAILED film can be retried.")
     attempt = film.attempt + 1
     try:
-        film = deps.catalog.transition(video_id, Status.UPLOADED, now_iso(), {"attempt": attempt, "requeued": 0},
-                                       remove_fields=("reason_code", "reason"),
-                                       expect=frozenset({Status.FAILED}))  # fmt: skip
+        film = deps.catalog.transition(
+            video_id,
+            Status.UPLOADED,
+            now_iso(),
+            {"attempt": attempt, "requeued": 0},
+            remove_fields=("reason_code", "reason"),
+            expect=frozenset({Status.FAILED}),
+        )
     except StaleTransitionError:
         raise ConflictError(f"Film {video_id} changed while it was retried; look at it again.") from None
     deps.uploads_queue.send_raw(upload_notification(deps.settings.uploads_bucket, film))
@@ -81,8 +86,12 @@ def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) 
 def _apply(deps: Dependencies, film: Film, status: Status, action: SweepAction) -> None:
     video_id = film.video_id
     if action is SweepAction.EXPIRE:
-        deps.catalog.transition(video_id, Status.EXPIRED, now_iso(), {"reason_code": "upload_expired",
-                                "reason": "No file arrived before the upload link expired."})  # fmt: skip
+        deps.catalog.transition(
+            video_id,
+            Status.EXPIRED,
+            now_iso(),
+            {"reason_code": "upload_expired", "reason": "No file arrived before the upload link expired."},
+        )
         if film.multipart_upload_id is not None:  # the parts that did arrive go with it
             deps.uploads.abort_multipart(film.upload_key, film.multipart_upload_id)
         count("UploadsExpired")
@@ -94,8 +103,11 @@ def _apply(deps: Dependencies, film: Film, status: Status, action: SweepAction) 
             deps.uploads_queue.send_raw(upload_notification(deps.settings.uploads_bucket, film))
         logger.warning("stuck film queued again", extra={"video_id": video_id, "status": status.value})
     else:
-        fail(deps, video_id, f"Processing stopped in {status.value} without an outcome and was given up; "
-                             "an operator can retry it.")  # fmt: skip
+        fail(
+            deps,
+            video_id,
+            f"Processing stopped in {status.value} without an outcome and was given up; an operator can retry it.",
+        )
 
 
 def redrive(source: Queue, target: Queue, limit: int = 1000) -> int:

@@ -150,8 +150,9 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
         except StaleTransitionError:
             continue  # an editor acted, or the film moved on, meanwhile: read it again and decide anew
         details = {"fields": sorted(changed), "sent_back_to_review": review_again}
-        deps.catalog.record_audit(video_id, at, {"actor": caller.actor, "action": "corrected_by_office",
-                                                 "details": details})  # fmt: skip
+        deps.catalog.record_audit(
+            video_id, at, {"actor": caller.actor, "action": "corrected_by_office", "details": details}
+        )
         logger.info("upload corrected", extra={"video_id": video_id, **details})
         return {**upload_view(office_film(deps, caller, video_id)), "sent_back_to_review": review_again}
     raise ConflictError(f"Film {video_id} changed while it was being corrected; try again.", "conflict")

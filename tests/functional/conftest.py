@@ -64,8 +64,10 @@ class Stack:
         delivered = 0
         while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
             for message in messages:
-                handler(lambda_event(message, f"arn:aws:sqs:us-east-1:123456789012:{handler_name}"),
-                        LocalLambdaContext(handler_name, 60))  # fmt: skip
+                handler(
+                    lambda_event(message, f"arn:aws:sqs:us-east-1:123456789012:{handler_name}"),
+                    LocalLambdaContext(handler_name, 60),
+                )
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
                 delivered += 1
         return delivered
@@ -93,14 +95,17 @@ def moto_endpoint() -> Iterator[str]:
 @pytest.fixture
 def stack(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str) -> Iterator[Stack]:
     requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10).raise_for_status()
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": moto_endpoint}.items():  # fmt: skip
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": moto_endpoint,
+    }.items():
         monkeypatch.setenv(name, value)
     session = boto3.session.Session()
     resources = LocalResources(session, moto_endpoint, "omjr-test")
     resources.create_all()
-    env = {**chalice_config.environment("local"),
-           **resources.function_environment({"MEDIA_BASE_URL": MEDIA_BASE_URL})}  # fmt: skip
+    env = {**chalice_config.environment("local"), **resources.function_environment({"MEDIA_BASE_URL": MEDIA_BASE_URL})}
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     wiring.reset()
@@ -124,10 +129,15 @@ def api(stack: Stack) -> Iterator[Client]:
 
 def upload_body(**changes: Any) -> dict[str, Any]:
     body = {
-        "title": "My street", "country": "AZ", "topics": ["leave-no-child-out"],
-        "author": {"first_name": "Leyla", "age": 14}, "filename": "my-street.mp4", "size_bytes": 200_000,
-        "content_type": "video/mp4", "workshop": "baku-2012",
-    }  # fmt: skip
+        "title": "My street",
+        "country": "AZ",
+        "topics": ["leave-no-child-out"],
+        "author": {"first_name": "Leyla", "age": 14},
+        "filename": "my-street.mp4",
+        "size_bytes": 200_000,
+        "content_type": "video/mp4",
+        "workshop": "baku-2012",
+    }
     body.update(changes)
     return body
 
@@ -149,8 +159,22 @@ def samples(tmp_path_factory: pytest.TempPathFactory, clips: dict[str, Path]) ->
 
 
 def ffprobe_json(path: Path) -> dict[str, Any]:
-    out = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
-                          "-show_chapters", str(path)], capture_output=True, text=True, check=True)  # fmt: skip
+    out = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            "-show_chapters",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     result: dict[str, Any] = json.loads(out.stdout)
     return result
 

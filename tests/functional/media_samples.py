@@ -62,12 +62,46 @@ def private_source(path: Path) -> Path:
     subtitles.write_text("1\n00:00:01,000 --> 00:00:05,000\nLeyla Aliyeva, School No. 5, Baku\n")
     chapters = folder / "chapters.txt"
     chapters.write_text(";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=30000\ntitle=Aliyeva family home\n")
-    ffmpeg(*lavfi_video(60), "-f", "lavfi", "-i", "sine=duration=60", "-i", str(subtitles), "-i", str(chapters),
-           "-map", "0", "-map", "1", "-map", "2", "-map_metadata", "3", "-map_chapters", "3",
-           "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-c:s", "mov_text",
-           "-metadata", "title=Leyla Aliyeva, School No. 5", "-metadata", "location=+40.4093+049.8671/",
-           "-metadata", "artist=Leyla Aliyeva", "-metadata:s:v:0", "title=Aliyeva at home",
-           "-metadata:s:a:0", "handler_name=Aliyeva voice", str(path))  # fmt: skip
+    ffmpeg(
+        *lavfi_video(60),
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=duration=60",
+        "-i",
+        str(subtitles),
+        "-i",
+        str(chapters),
+        "-map",
+        "0",
+        "-map",
+        "1",
+        "-map",
+        "2",
+        "-map_metadata",
+        "3",
+        "-map_chapters",
+        "3",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-c:a",
+        "aac",
+        "-c:s",
+        "mov_text",
+        "-metadata",
+        "title=Leyla Aliyeva, School No. 5",
+        "-metadata",
+        "location=+40.4093+049.8671/",
+        "-metadata",
+        "artist=Leyla Aliyeva",
+        "-metadata:s:v:0",
+        "title=Aliyeva at home",
+        "-metadata:s:a:0",
+        "handler_name=Aliyeva voice",
+        str(path),
+    )
     return path
 
 
@@ -90,24 +124,85 @@ def make_samples(folder: Path, valid: Path) -> dict[str, Path]:
         make_clip(sample(f"s{seconds}.mp4"), seconds, **SMALL)
     huge_declared_resolution(sample("huge.avi"))
     ffmpeg(*lavfi_video(2, rate=240), "-c:v", "libx264", "-preset", "ultrafast", str(sample("fps240.mp4")))
-    ffmpeg(*lavfi_video(60), *lavfi_video(60, size="320x240"), "-map", "0", "-map", "1",
-           "-c:v", "libx264", "-preset", "ultrafast", str(sample("two_videos.mp4")))  # fmt: skip
+    ffmpeg(
+        *lavfi_video(60),
+        *lavfi_video(60, size="320x240"),
+        "-map",
+        "0",
+        "-map",
+        "1",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        str(sample("two_videos.mp4")),
+    )
     upright = make_clip(folder / "upright.mp4", 60, width=320, height=180, fps=2, audio=False)
     ffmpeg("-display_rotation", "90", "-i", str(upright), "-c", "copy", str(sample("rotated.mp4")))
-    ffmpeg(*lavfi_video(60, rate=30), "-vf", "select='gt(random(0),0.6)'", "-fps_mode", "vfr",
-           "-c:v", "libx264", "-preset", "ultrafast", str(sample("vfr.mp4")))  # fmt: skip
+    ffmpeg(
+        *lavfi_video(60, rate=30),
+        "-vf",
+        "select='gt(random(0),0.6)'",
+        "-fps_mode",
+        "vfr",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        str(sample("vfr.mp4")),
+    )
     ffmpeg(*lavfi_video(60), "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", str(sample("vp9.webm")))
     ffmpeg(*lavfi_video(60), "-c:v", "mjpeg", "-q:v", "10", str(sample("mjpeg.avi")))
-    ffmpeg(*lavfi_video(60), "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error",
-           "-tag:v", "hvc1", str(sample("hevc.mov")))  # fmt: skip
+    ffmpeg(
+        *lavfi_video(60),
+        "-c:v",
+        "libx265",
+        "-preset",
+        "ultrafast",
+        "-x265-params",
+        "log-level=error",
+        "-tag:v",
+        "hvc1",
+        str(sample("hevc.mov")),
+    )
     lying_duration(sample("liar.mkv"))
     private_source(sample("private.mp4"))
-    # Web-ready already: H.264 yuv420p + AAC at 640x360, a modest bitrate: the 360p rendition is a remux.
-    ffmpeg(*lavfi_video(60, size="640x360", rate=5), "-f", "lavfi", "-i", "sine=duration=60", "-c:v", "libx264",
-           "-preset", "ultrafast", "-b:v", "300k", "-pix_fmt", "yuv420p", "-c:a", "aac",
-           str(sample("web_ready.mp4")))  # fmt: skip
+    # Web-ready already: H.264 High yuv420p at 640x360, progressive, a modest bitrate: the 360p rendition is a remux.
+    ffmpeg(
+        *lavfi_video(60, size="640x360", rate=5),
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=duration=60",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-profile:v",
+        "high",
+        "-b:v",
+        "300k",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        str(sample("web_ready.mp4")),
+    )
     # Black for the first 40% (a title card), then the picture: the poster must not be black.
-    ffmpeg("-f", "lavfi", "-i", "color=c=black:size=320x180:rate=2:duration=24", *lavfi_video(36, size="320x180"),
-           "-filter_complex", "[0:v][1:v]concat=n=2:v=1[v]", "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast",
-           str(sample("black_start.mp4")))  # fmt: skip
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=black:size=320x180:rate=2:duration=24",
+        *lavfi_video(36, size="320x180"),
+        "-filter_complex",
+        "[0:v][1:v]concat=n=2:v=1[v]",
+        "-map",
+        "[v]",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        str(sample("black_start.mp4")),
+    )
     return samples

@@ -173,7 +173,10 @@ def test_the_sweep_expires_unused_uploads_and_requeues_then_fails_stuck_films(ap
     assert json.loads(queued)["video_id"] == stuck
 
     assert recovery.sweep(deps, deps.settings.sweep, now=later + timedelta(days=1)) == {
-        "expire": 0, "requeue": 0, "fail": 1}  # fmt: skip
+        "expire": 0,
+        "requeue": 0,
+        "fail": 1,
+    }
     film = stack.catalog_item(stuck)
     assert film["status"] == "FAILED" and "TRANSCODING" in film["reason"]
     assert recovery.sweep(deps, deps.settings.sweep, now=later) == {"expire": 0, "requeue": 0, "fail": 0}

@@ -80,8 +80,13 @@ def test_edits_reach_every_listing_and_the_counts_follow(api, stack, clips):
     assert get(api, "/topics").json_body["items"] == [
         {"topic": t, "films": int(t == "violence")} for t in sorted(stack.env["TOPICS"].split(","))
     ]
-    edit = {"title": "Moja ulica", "title_en": "My street", "topics": ["hiv-aids"], "workshop": "baku-2013",
-            "description": "A walk home."}  # fmt: skip
+    edit = {
+        "title": "Moja ulica",
+        "title_en": "My street",
+        "topics": ["hiv-aids"],
+        "workshop": "baku-2013",
+        "description": "A walk home.",
+    }
     assert call(api, "patch", f"/videos/{video_id}", editor, edit).status_code == 200
     film = get(api, f"/videos/{video_id}").json_body
     assert (film["title"], film["title_en"], film["topics"]) == ("Moja ulica", "My street", ["hiv-aids"])
@@ -125,7 +130,9 @@ def test_subtitles_are_checked_normalised_and_served(api, stack, clips):
     response = call(api, "put", f"/videos/{video_id}/subtitles/az", editor, late, headers)
     assert error_of(response) == (400, "invalid_subtitles") and "after the film's end" in response.json_body["message"]
     assert error_of(call(api, "put", f"/videos/{video_id}/subtitles/English", editor, SRT, headers)) == (
-        400, "invalid_language")  # fmt: skip
+        400,
+        "invalid_language",
+    )
     publish(api, stack, video_id)
     [subtitles] = get(api, f"/videos/{video_id}").json_body["subtitles"]
     key = subtitles["url"].split("/", 3)[3]
@@ -162,7 +169,10 @@ def test_every_editorial_action_is_audited_and_the_trail_is_not_public(api, stac
     call(api, "post", f"/videos/{video_id}/highlight", editor, {"highlighted": True})
     trail = get(api, f"/videos/{video_id}/audit", editor).json_body["items"]
     assert [(e["action"], e["actor"]) for e in trail] == [
-        ("consent_recorded", "editor Anna"), ("published", "editor Anna"), ("highlighted", "editor Anna")]  # fmt: skip
+        ("consent_recorded", "editor Anna"),
+        ("published", "editor Anna"),
+        ("highlighted", "editor Anna"),
+    ]
     assert get(api, f"/videos/{video_id}/audit").status_code == 401
     assert get(api, f"/videos/{video_id}/audit", stack.keys["office"]).status_code == 403
 
@@ -177,11 +187,21 @@ def test_two_editors_acting_on_what_they_read_cannot_both_win(api, stack, clips)
     video_id = ready_film(api, stack, clips)
     catalog = wiring.dependencies().catalog
     version = catalog.get_film(video_id).version
-    catalog.change(video_id, "2026-11-25T00:00:00.000Z", expect=frozenset({Status.READY}),
-                   set_fields={"title": "First"}, version=version)  # fmt: skip
+    catalog.change(
+        video_id,
+        "2026-11-25T00:00:00.000Z",
+        expect=frozenset({Status.READY}),
+        set_fields={"title": "First"},
+        version=version,
+    )
     with pytest.raises(StaleTransitionError):
-        catalog.change(video_id, "2026-11-25T00:00:01.000Z", expect=frozenset({Status.READY}),
-                       set_fields={"title": "Second"}, version=version)  # fmt: skip
+        catalog.change(
+            video_id,
+            "2026-11-25T00:00:01.000Z",
+            expect=frozenset({Status.READY}),
+            set_fields={"title": "Second"},
+            version=version,
+        )
     assert stack.catalog_item(video_id)["title"] == "First"
 
 
@@ -199,16 +219,34 @@ def test_a_file_arriving_after_a_takedown_is_deleted(api, stack, clips):
     stack.put_upload(video_id, clips["valid"])
     stack.run_pipeline()
     assert stack.client("s3").list_objects_v2(Bucket=stack.name("UploadsBucket")).get("KeyCount") == 0
-    assert set(stack.catalog_item(video_id)) <= {"pk", "sk", "video_id", "status", "status_changed_at",
-                                                 "created_at", "history", "gsi3pk", "gsi3sk", "version"}  # fmt: skip
+    assert set(stack.catalog_item(video_id)) <= {
+        "pk",
+        "sk",
+        "video_id",
+        "status",
+        "status_changed_at",
+        "created_at",
+        "history",
+        "gsi3pk",
+        "gsi3sk",
+        "version",
+    }
 
 
 def media_distribution(stack, monkeypatch):
     """A CloudFront distribution in front of the media, as deployed (moto keeps its invalidations)."""
-    config = {"CallerReference": "media", "Comment": "media", "Enabled": True,
-              "Origins": {"Quantity": 1, "Items": [{"Id": "media", "DomainName": "media.s3.amazonaws.com",
-                                                    "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
-              "DefaultCacheBehavior": {"TargetOriginId": "media", "ViewerProtocolPolicy": "redirect-to-https"}}  # fmt: skip
+    config = {
+        "CallerReference": "media",
+        "Comment": "media",
+        "Enabled": True,
+        "Origins": {
+            "Quantity": 1,
+            "Items": [
+                {"Id": "media", "DomainName": "media.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}
+            ],
+        },
+        "DefaultCacheBehavior": {"TargetOriginId": "media", "ViewerProtocolPolicy": "redirect-to-https"},
+    }
     distribution_id = stack.client("cloudfront").create_distribution(DistributionConfig=config)["Distribution"]["Id"]
     monkeypatch.setenv("MEDIA_DISTRIBUTION_ID", distribution_id)
     wiring.reset()
@@ -227,14 +265,27 @@ def test_media_are_readable_through_the_cdn_only_while_the_film_is_published(api
 
     def invalidated():
         listing = stack.client("cloudfront").list_invalidations(DistributionId=distribution_id)["InvalidationList"]
-        return [stack.client("cloudfront").get_invalidation(DistributionId=distribution_id, Id=item["Id"])
-                ["Invalidation"]["InvalidationBatch"]["Paths"]["Items"] for item in listing.get("Items", [])]  # fmt: skip
+        return [
+            stack.client("cloudfront").get_invalidation(DistributionId=distribution_id, Id=item["Id"])["Invalidation"][
+                "InvalidationBatch"
+            ]["Paths"]["Items"]
+            for item in listing.get("Items", [])
+        ]
 
     assert public_keys() and not any(public_keys().values())  # READY: reviewed, not public
     assert publish(api, stack, video_id).status_code == 200
     assert all(public_keys().values())
-    assert call(api, "put", f"/videos/{video_id}/subtitles/en", stack.keys["editor"], SRT,
-                {"content-type": "application/x-subrip"}).status_code == 200  # fmt: skip
+    assert (
+        call(
+            api,
+            "put",
+            f"/videos/{video_id}/subtitles/en",
+            stack.keys["editor"],
+            SRT,
+            {"content-type": "application/x-subrip"},
+        ).status_code
+        == 200
+    )
     assert all(public_keys().values()), "subtitles added to a published film are public too"
     assert invalidated() == []
 
@@ -248,8 +299,7 @@ def test_media_are_readable_through_the_cdn_only_while_the_film_is_published(api
     assert len(invalidated()) == 2
 
 
-def test_a_publish_or_unpublish_that_loses_a_race_leaves_the_media_as_the_catalog_says(api, stack, clips,
-                                                                                       monkeypatch):  # fmt: skip
+def test_a_publish_or_unpublish_that_loses_a_race_leaves_the_media_as_the_catalog_says(api, stack, clips, monkeypatch):
     video_id = ready_film(api, stack, clips)
     assert publish(api, stack, video_id).status_code == 200
     deps = wiring.dependencies()

@@ -114,8 +114,13 @@ def test_bad_paging_is_a_clear_400(api, stack, query):
 
 def test_an_office_corrects_its_films_details(api, stack):
     video_id = new_upload(api, stack, language="az", description="About my street.")
-    correction = {"title": "My narrow street", "author": {"age": 15}, "topics": ["violence", "violence"],
-                  "workshop": "ganja-2013", "description": None}  # fmt: skip
+    correction = {
+        "title": "My narrow street",
+        "author": {"age": 15},
+        "topics": ["violence", "violence"],
+        "workshop": "ganja-2013",
+        "description": None,
+    }
     response = patch(api, f"/uploads/{video_id}", correction, stack.keys["office"])
     assert response.status_code == 200
     assert response.json_body["sent_back_to_review"] is False

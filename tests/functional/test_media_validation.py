@@ -13,8 +13,12 @@ from chalicelib.media.runner import MediaTimeoutError, run
 from local.clips import make_clip
 from tests.functional.conftest import ffprobe_json, get, post_json, publish, upload_body
 
-EXTENSIONS = {"webm": ("video/webm", ".webm"), "avi": ("video/x-msvideo", ".avi"),
-              "mov": ("video/quicktime", ".mov"), "mkv": ("video/x-matroska", ".mkv")}  # fmt: skip
+EXTENSIONS = {
+    "webm": ("video/webm", ".webm"),
+    "avi": ("video/x-msvideo", ".avi"),
+    "mov": ("video/quicktime", ".mov"),
+    "mkv": ("video/x-matroska", ".mkv"),
+}
 
 
 def ingest(api, stack, path):
@@ -92,8 +96,21 @@ def test_an_hls_playlist_disguised_as_mp4_reaches_nothing(api, stack, samples, t
     # And ffmpeg itself, handed the playlist, refuses to open it: nothing of the other film is written.
     out = tmp_path / "out"
     out.mkdir()
-    args = ["ffmpeg", "-nostdin", "-v", "error", "-format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi",
-            "-protocol_whitelist", "file", "-i", str(samples["hls"]), "-c", "copy", str(out / "x.mp4")]  # fmt: skip
+    args = [
+        "ffmpeg",
+        "-nostdin",
+        "-v",
+        "error",
+        "-format_whitelist",
+        "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi",
+        "-protocol_whitelist",
+        "file",
+        "-i",
+        str(samples["hls"]),
+        "-c",
+        "copy",
+        str(out / "x.mp4"),
+    ]
     with pytest.raises(MediaError):
         run(args, timeout_s=30)
     assert not (out / "x.mp4").exists() or (out / "x.mp4").stat().st_size == 0
@@ -125,11 +142,34 @@ def test_a_web_ready_source_is_remuxed_not_re_encoded(api, stack, samples, tmp_p
     remuxed = fetch(stack, f"films/{video_id}/360p.mp4", tmp_path / "360p.mp4")
 
     def video_packets_md5(path):
-        out = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:v", "-c", "copy",
-                              "-f", "md5", "-"], capture_output=True, text=True, check=True)  # fmt: skip
+        # The remux drops SEI units (the source's user data) and nothing else: the coded pictures are the source's.
+        out = subprocess.run(
+            [
+                "ffmpeg",
+                "-nostdin",
+                "-v",
+                "error",
+                "-i",
+                str(path),
+                "-map",
+                "0:v",
+                "-c",
+                "copy",
+                "-bsf:v",
+                "filter_units=remove_types=6",
+                "-f",
+                "md5",
+                "-",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return out.stdout.strip()
 
     assert video_packets_md5(remuxed) == video_packets_md5(samples["web_ready"])
+    assert b"x264 - core" in samples["web_ready"].read_bytes()
+    assert b"x264 - core" not in remuxed.read_bytes(), "the encoder's settings string is SEI user data too"
     head = remuxed.read_bytes()[:4096]
     assert head.find(b"moov") != -1, "faststart: the index comes first"
 
@@ -138,8 +178,11 @@ def test_the_poster_is_a_representative_frame_not_the_black_opening(api, stack, 
     video_id, film = ingest(api, stack, samples["black_start"])
     assert film["status"] == "READY"
     poster = fetch(stack, f"films/{video_id}/poster.jpg", tmp_path / "poster.jpg")
-    luma = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", str(poster), "-vf", "scale=1:1,format=gray",
-                           "-f", "rawvideo", "-"], capture_output=True, check=True).stdout  # fmt: skip
+    luma = subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-i", str(poster), "-vf", "scale=1:1,format=gray", "-f", "rawvideo", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
     assert luma[0] > 40, f"poster is nearly black (mean luma {luma[0]})"
     assert ffprobe_json(poster)["streams"][0]["width"] == 320
 
@@ -158,8 +201,15 @@ def test_sprite_and_storyboard_are_served_with_the_film(api, stack, clips, tmp_p
 
 
 def test_probing_through_a_presigned_url_reads_only_the_headers(stack, tmp_path):
-    big = make_clip(tmp_path / "big.mp4", 60, width=640, height=360, fps=25, audio=True,
-                    extra_args=("-b:v", "2M", "-x264-params", "nal-hrd=cbr"))  # fmt: skip
+    big = make_clip(
+        tmp_path / "big.mp4",
+        60,
+        width=640,
+        height=360,
+        fps=25,
+        audio=True,
+        extra_args=("-b:v", "2M", "-x264-params", "nal-hrd=cbr"),
+    )
     s3 = stack.client("s3")
     bucket = stack.name("UploadsBucket")
     s3.upload_file(str(big), bucket, "uploads/probe/source.mp4")
@@ -172,8 +222,10 @@ def test_probing_through_a_presigned_url_reads_only_the_headers(stack, tmp_path)
 def test_a_hung_ffmpeg_is_killed_with_its_process_group_at_the_deadline():
     started = time.monotonic()
     with pytest.raises(MediaTimeoutError):
-        run(["ffmpeg", "-nostdin", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc=rate=5", "-f", "null", "-"],
-            timeout_s=1.0)  # fmt: skip
+        run(
+            ["ffmpeg", "-nostdin", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc=rate=5", "-f", "null", "-"],
+            timeout_s=1.0,
+        )
     # The source never ends (-re, no duration): returning at all means it was killed; the bound is only generous.
     assert time.monotonic() - started < 120
     leftover = subprocess.run(["pgrep", "-f", "testsrc=rate=5"], capture_output=True, text=True, check=False)

@@ -87,12 +87,17 @@ def test_parts_that_do_not_add_up_to_the_declared_size_are_refused(api, stack):
 def test_part_requests_are_checked(api, stack):
     video_id = start(api, stack, 3 * PART)["video_id"]
     office = stack.keys["office"]
-    for body, code in [({"part_numbers": [0, 4]}, "invalid_parts"), ({"part_numbers": "1"}, "invalid_parts"),
-                       ({"part_numbers": list(range(1, 102))}, "invalid_parts")]:  # fmt: skip
+    for body, code in [
+        ({"part_numbers": [0, 4]}, "invalid_parts"),
+        ({"part_numbers": "1"}, "invalid_parts"),
+        ({"part_numbers": list(range(1, 102))}, "invalid_parts"),
+    ]:
         response = post_json(api, f"/uploads/{video_id}/parts", body, office)
         assert (response.status_code, response.json_body["error"]) == (400, code)
-    assert "there is no part 0, 4" in post_json(api, f"/uploads/{video_id}/parts", {"part_numbers": [0, 4]},
-                                                office).json_body["message"]  # fmt: skip
+    assert (
+        "there is no part 0, 4"
+        in post_json(api, f"/uploads/{video_id}/parts", {"part_numbers": [0, 4]}, office).json_body["message"]
+    )
     other = post_json(api, f"/uploads/{video_id}/parts", {"part_numbers": [1]}, stack.keys["other_office"])
     assert other.status_code == 404
     posted = post_json(api, "/uploads", upload_body(), office).json_body["video_id"]
@@ -135,8 +140,9 @@ def test_parts_that_s3_discarded_end_the_upload_with_a_clear_answer(api, stack):
     video_id = start(api, stack, len(data))["video_id"]
     send_parts(api, stack, video_id, data, [1])
     film = stack.catalog_item(video_id)
-    stack.client("s3").abort_multipart_upload(Bucket=stack.name("UploadsBucket"), Key=film["upload_key"],
-                                              UploadId=film["multipart_upload_id"])  # the bucket's lifecycle rule  # fmt: skip
+    stack.client("s3").abort_multipart_upload(
+        Bucket=stack.name("UploadsBucket"), Key=film["upload_key"], UploadId=film["multipart_upload_id"]
+    )  # the bucket's lifecycle rule
     answer = get(api, f"/uploads/{video_id}/parts", stack.keys["office"])
     assert (answer.status_code, answer.json_body["error"]) == (409, "upload_expired")
     assert "upload it again" in answer.json_body["message"]

@@ -16,8 +16,21 @@ def status_of(api, stack, video_id):
 def probe_streams(data: bytes, tmp_path):
     path = tmp_path / "out.mp4"
     path.write_bytes(data)
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height,pix_fmt",
-                          "-of", "csv=p=0", str(path)], capture_output=True, text=True, check=True)  # fmt: skip
+    out = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "stream=codec_name,width,height,pix_fmt",
+            "-of",
+            "csv=p=0",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return out.stdout.split()
 
 
@@ -35,8 +48,9 @@ def test_a_valid_film_becomes_ready_then_public_when_published(api, stack, clips
     assert publish(api, stack, video_id).status_code == 200
     public = get(api, f"/videos/{video_id}").json_body
     assert [(r["name"], r["width"], r["height"]) for r in public["renditions"]] == [
-        ("720p", 1280, 720), ("360p", 640, 360)
-    ]  # fmt: skip
+        ("720p", 1280, 720),
+        ("360p", 640, 360),
+    ]
     assert public["poster_url"] == f"{MEDIA_BASE_URL}/films/{video_id}/poster.jpg"
     assert public["author"] == {"first_name": "Leyla", "age": 14}
     assert [item["video_id"] for item in get(api, "/videos").json_body["items"]] == [video_id]
@@ -62,8 +76,11 @@ def test_a_faststart_rendition_has_its_index_first(api, stack, clips):
     video_id = create_upload(api, stack)
     stack.put_upload(video_id, clips["valid"])
     stack.run_pipeline()
-    head = stack.client("s3").get_object(Bucket=stack.name("MediaBucket"), Key=f"films/{video_id}/120p.mp4",
-                                         Range="bytes=0-4095")["Body"].read()  # fmt: skip
+    head = (
+        stack.client("s3")
+        .get_object(Bucket=stack.name("MediaBucket"), Key=f"films/{video_id}/120p.mp4", Range="bytes=0-4095")["Body"]
+        .read()
+    )
     assert head.find(b"moov") != -1 and (head.find(b"mdat") == -1 or head.find(b"moov") < head.find(b"mdat"))
 
 
@@ -95,8 +112,10 @@ def test_publishing_needs_an_editor_and_a_ready_film(api, stack, clips):
     response = post_json(api, f"/videos/{video_id}/publish", {}, stack.keys["editor"])
     assert (response.status_code, response.json_body["error"]) == (409, "conflict")
     assert "AWAITING_UPLOAD" in response.json_body["message"]
-    assert post_json(api, "/videos/00000000-0000-4000-8000-000000000000/publish", {},
-                     stack.keys["editor"]).status_code == 404  # fmt: skip
+    assert (
+        post_json(api, "/videos/00000000-0000-4000-8000-000000000000/publish", {}, stack.keys["editor"]).status_code
+        == 404
+    )
 
 
 def test_unpublishing_removes_a_film_from_every_listing(api, stack, clips):

@@ -12,10 +12,21 @@ from jsonschema import Draft202012Validator
 from chalicelib import wiring
 from chalicelib.api.openapi import openapi_document
 from tests.functional.conftest import CONSENT, get, post_json, upload_body
+from tests.functional.test_workshop_stories import STORY
 
 DOCUMENT = openapi_document()
-SECRETS = ("office-caucasus", "consent forms", "uploads/", "editor Anna", "Aliyeva", "safeguarding", "source.mp4",
-           "reason", "upload_key", "history")  # fmt: skip
+SECRETS = (
+    "office-caucasus",
+    "consent forms",
+    "uploads/",
+    "editor Anna",
+    "Aliyeva",
+    "safeguarding",
+    "source.mp4",
+    "reason",
+    "upload_key",
+    "history",
+)
 
 
 def validator(schema_name: str) -> Draft202012Validator:
@@ -44,29 +55,45 @@ def catalog(api, stack, clips):
     """One published film with everything a visitor may see, one READY film nobody published."""
     body = upload_body(title="My street", description="A walk home.", language="az")
     published = post_json(api, "/uploads", body, stack.keys["office"]).json_body["video_id"]
-    hidden = post_json(api, "/uploads", upload_body(title="Leyla Aliyeva at school"),
-                       stack.keys["office"]).json_body["video_id"]  # fmt: skip
+    hidden = post_json(api, "/uploads", upload_body(title="Leyla Aliyeva at school"), stack.keys["office"]).json_body[
+        "video_id"
+    ]
     for video_id in (published, hidden):
         stack.put_upload(video_id, clips["valid"])
     stack.run_pipeline()
     editor = {"x-api-key": stack.keys["editor"], "content-type": "application/json"}
-    api.http.put(f"/videos/{published}/subtitles/en", headers={**editor, "content-type": "text/vtt"},
-                 body=b"WEBVTT\n\n00:01.000 --> 00:04.000\nMy street\n")  # fmt: skip
+    api.http.put(
+        f"/videos/{published}/subtitles/en",
+        headers={**editor, "content-type": "text/vtt"},
+        body=b"WEBVTT\n\n00:01.000 --> 00:04.000\nMy street\n",
+    )
     api.http.patch(f"/videos/{published}", headers=editor, body=json.dumps({"sensitive": True, "title_en": "Street"}))
     post_json(api, f"/videos/{published}/consent", CONSENT, stack.keys["editor"])
     post_json(api, f"/videos/{published}/publish", {"safeguarding_confirmed": True}, stack.keys["editor"])
     post_json(api, f"/videos/{published}/highlight", {"highlighted": True}, stack.keys["editor"])
     post_json(api, f"/videos/{hidden}/consent", CONSENT, stack.keys["editor"])
+    api.http.put("/workshops/baku-2012/story", headers=editor, body=json.dumps(STORY))
     return {"published": published, "hidden": hidden}
 
 
 def public_responses(api, catalog) -> list[tuple[str, str, Any]]:
     published = catalog["published"]
-    paths = [("/videos", "FilmList"), ("/videos?country=AZ", "FilmList"), ("/videos?topic=leave-no-child-out", "FilmList"),
-             ("/videos?workshop=baku-2012", "FilmList"), ("/videos?highlight=true", "FilmList"),
-             ("/videos?limit=1", "FilmList"), (f"/videos/{published}", "Film"), ("/countries", "CountryCounts"),
-             ("/topics", "TopicCounts"), ("/workshops", "WorkshopCounts"), ("/workshops/baku-2012", "Workshop"),
-             (f"/videos/{catalog['hidden']}", "Error"), ("/videos?limit=500", "Error")]  # fmt: skip
+    paths = [
+        ("/videos", "FilmList"),
+        ("/videos?country=AZ", "FilmList"),
+        ("/videos?topic=leave-no-child-out", "FilmList"),
+        ("/videos?workshop=baku-2012", "FilmList"),
+        ("/videos?highlight=true", "FilmList"),
+        ("/videos?limit=1", "FilmList"),
+        ("/videos?country=AZ&topic=leave-no-child-out&highlight=true", "FilmList"),
+        (f"/videos/{published}", "Film"),
+        ("/countries", "CountryCounts"),
+        ("/topics", "TopicCounts"),
+        ("/workshops", "WorkshopCounts"),
+        ("/workshops/baku-2012", "Workshop"),
+        (f"/videos/{catalog['hidden']}", "Error"),
+        ("/videos?limit=500", "Error"),
+    ]
     return [(path, schema, get(api, path).json_body) for path, schema in paths]
 
 
@@ -89,7 +116,25 @@ def test_nothing_private_or_unpublished_appears_in_any_public_response(api, cata
 
 def test_a_published_film_shows_what_the_website_needs(api, catalog):
     film = get(api, f"/videos/{catalog['published']}").json_body
-    assert {"renditions", "poster_url", "storyboard_url", "subtitles", "duration_s", "title", "title_en",
-            "description", "country", "topics", "workshop", "author"} <= set(film)  # fmt: skip
+    assert {
+        "renditions",
+        "poster_url",
+        "storyboard_url",
+        "subtitles",
+        "duration_s",
+        "title",
+        "title_en",
+        "description",
+        "country",
+        "topics",
+        "workshop",
+        "author",
+    } <= set(film)
     assert film["author"] == {"first_name": "Leyla", "age": 14}
     assert film["highlighted"] is True
+
+
+def test_the_workshop_page_carries_its_story(api, catalog):
+    page = get(api, "/workshops/baku-2012").json_body
+    assert page["story"]["city"] == "Baku" and page["story"]["paragraphs"] == STORY["paragraphs"]
+    assert [item["video_id"] for item in page["items"]] == [catalog["published"]]

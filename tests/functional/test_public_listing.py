@@ -2,6 +2,7 @@
 
 import pytest
 
+from chalicelib import wiring
 from tests.functional.conftest import get, post_json, publish, upload_body
 
 
@@ -30,6 +31,28 @@ def test_filters(api, published):
     assert [i["video_id"] for i in get(api, "/videos?topic=leave-no-child-out").json_body["items"]] == published[::-1]
 
 
+def test_filters_combine_and_each_combination_is_one_query(api, published):
+    ids = lambda query: [item["video_id"] for item in get(api, f"/videos?{query}").json_body["items"]]  # noqa: E731
+    assert ids("country=AZ&topic=leave-no-child-out") == [published[2], published[0]]
+    assert ids("country=AM&topic=leave-no-child-out&workshop=baku-2012") == [published[1]]
+    assert ids("country=AZ&topic=violence") == []
+    assert ids("topic=leave-no-child-out&workshop=other-workshop") == []
+    calls = []
+    wiring.dependencies().catalog._client.meta.events.register(
+        "before-call.dynamodb.*", lambda model, **_: calls.append(model.name)
+    )
+    assert ids("country=AZ&topic=leave-no-child-out&workshop=baku-2012&limit=1") == [published[2]]
+    assert calls == ["Query"], "one Query, never a Scan"
+
+
+def test_combined_cursors_stay_in_their_combination(api, published):
+    first = get(api, "/videos?country=AZ&topic=leave-no-child-out&limit=1").json_body
+    rest = get(api, f"/videos?country=AZ&topic=leave-no-child-out&limit=1&cursor={first['next_cursor']}").json_body
+    assert [item["video_id"] for item in first["items"] + rest["items"]] == [published[2], published[0]]
+    response = get(api, f"/videos?country=AZ&cursor={first['next_cursor']}")
+    assert (response.status_code, response.json_body["error"]) == (400, "invalid_cursor")
+
+
 def test_a_cursor_cannot_read_another_listing(api, published):
     cursor = get(api, "/videos?country=AZ&limit=1").json_body["next_cursor"]
     response = get(api, f"/videos?country=AM&cursor={cursor}")
@@ -38,10 +61,17 @@ def test_a_cursor_cannot_read_another_listing(api, published):
 
 @pytest.mark.parametrize(
     ("query", "code"),
-    [("limit=0", "invalid_limit"), ("limit=101", "invalid_limit"), ("limit=ten", "invalid_limit"),
-     ("country=Narnia", "invalid_country"), ("topic=cooking", "invalid_topic"), ("cursor=garbage", "invalid_cursor"),
-     ("country=AZ&topic=violence", "invalid_filter")],
-)  # fmt: skip
+    [
+        ("limit=0", "invalid_limit"),
+        ("limit=101", "invalid_limit"),
+        ("limit=ten", "invalid_limit"),
+        ("country=Narnia", "invalid_country"),
+        ("topic=cooking", "invalid_topic"),
+        ("cursor=garbage", "invalid_cursor"),
+        ("country=AZ&topic=cooking", "invalid_topic"),
+        ("country=AZ&highlight=yes", "invalid_filter"),
+    ],
+)
 def test_bad_queries_say_what_to_fix(api, stack, query, code):
     response = get(api, f"/videos?{query}")
     assert (response.status_code, response.json_body["error"]) == (400, code)

@@ -1,6 +1,15 @@
 from dataclasses import replace
 
-from chalicelib.domain.catalog import listing_facets, media_keys, public_record, public_view, upload_view
+from chalicelib.domain.catalog import (
+    counted_facets,
+    facet_of,
+    listing_facets,
+    media_keys,
+    public_record,
+    public_view,
+    search_text,
+    upload_view,
+)
 from chalicelib.domain.film import Film, FilmRendition, Status, SubtitleTrack
 from chalicelib.domain.metadata import Author
 
@@ -30,8 +39,21 @@ FILM = Film(
 
 def test_public_view_holds_only_public_fields():
     view = public_view(public_record(FILM), "https://media.example")
-    assert set(view) == {"video_id", "title", "country", "topics", "workshop", "author", "duration_s", "published_at",
-                         "renditions", "poster_url", "sprite_url", "storyboard_url", "subtitles"}  # fmt: skip
+    assert set(view) == {
+        "video_id",
+        "title",
+        "country",
+        "topics",
+        "workshop",
+        "author",
+        "duration_s",
+        "published_at",
+        "renditions",
+        "poster_url",
+        "sprite_url",
+        "storyboard_url",
+        "subtitles",
+    }
     assert view["author"] == {"first_name": "Leyla", "age": 14}
     assert view["renditions"] == [
         {"name": "720p", "url": "https://media.example/films/x/720p.mp4", "width": 1280, "height": 720}
@@ -48,7 +70,36 @@ def test_an_office_sees_status_and_reason_but_not_storage():
 
 
 def test_a_film_is_listed_everywhere_a_visitor_would_look_for_it():
-    assert listing_facets(FILM) == ["all", "country#AZ", "topic#violence", "topic#hiv-aids", "workshop#baku-2012"]
+    facets = listing_facets(FILM)
+    assert {"all", "country#AZ", "topic#violence", "topic#hiv-aids", "workshop#baku-2012"} <= set(facets)
+    # every combination of its filters, each named as a visitor's query would name it
+    assert facet_of({"country": "AZ", "topic": "hiv-aids"}) in facets
+    assert facet_of({"topic": "violence", "workshop": "baku-2012", "country": "AZ"}) in facets
+    assert facet_of({"country": "AZ", "highlight": "true"}) not in facets
+    assert len(facets) == len(set(facets)) == 2 * 3 * 2
+    highlighted = listing_facets(replace(FILM, highlighted=True))
+    assert len(highlighted) == 2 * 3 * 2 * 2 and facet_of({"highlight": "true", "topic": "violence"}) in highlighted
+    assert sorted(counted_facets(highlighted)) == [
+        "country#AZ",
+        "topic#hiv-aids",
+        "topic#violence",
+        "workshop#baku-2012",
+    ]
+
+
+def test_no_filter_is_the_listing_of_all_films():
+    assert facet_of({}) == "all"
+
+
+def test_an_editor_searches_titles_first_names_and_workshops_in_any_case():
+    text = search_text(replace(FILM, title_en="My Street"))
+    assert all(word in text for word in ("my street", "leyla", "baku-2012"))
+    assert "office" not in text
+
+
+def test_search_text_never_reaches_the_public():
+    record = {**public_record(FILM), "search": search_text(FILM)}
+    assert "search" not in public_view(record, "https://media.example")
 
 
 def test_the_media_made_public_are_exactly_the_objects_a_film_lists():

@@ -7,19 +7,31 @@ from chalicelib.adapters.cdn_cache import CdnCache
 
 
 def stubbed_cloudfront():
-    client = boto3.session.Session().client("cloudfront", region_name="us-east-1", aws_access_key_id="x",
-                                            aws_secret_access_key="x")  # fmt: skip
+    client = boto3.session.Session().client(
+        "cloudfront", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
     return client, Stubber(client)
 
 
 def test_a_films_media_are_invalidated_with_one_wildcard_path():
     client, stubber = stubbed_cloudfront()
-    expected = {"DistributionId": "E2MEDIA", "InvalidationBatch": {
-        "Paths": {"Quantity": 1, "Items": ["/films/abc/*"]}, "CallerReference": ANY}}  # fmt: skip
-    stubber.add_response("create_invalidation", {"Location": "x", "Invalidation": {
-        "Id": "I1", "Status": "InProgress", "CreateTime": "2026-11-26T00:00:00Z",
-        "InvalidationBatch": {"Paths": {"Quantity": 1, "Items": ["/films/abc/*"]}, "CallerReference": "r"}}},
-        expected)  # fmt: skip
+    expected = {
+        "DistributionId": "E2MEDIA",
+        "InvalidationBatch": {"Paths": {"Quantity": 1, "Items": ["/films/abc/*"]}, "CallerReference": ANY},
+    }
+    stubber.add_response(
+        "create_invalidation",
+        {
+            "Location": "x",
+            "Invalidation": {
+                "Id": "I1",
+                "Status": "InProgress",
+                "CreateTime": "2026-11-26T00:00:00Z",
+                "InvalidationBatch": {"Paths": {"Quantity": 1, "Items": ["/films/abc/*"]}, "CallerReference": "r"},
+            },
+        },
+        expected,
+    )
     with stubber:
         CdnCache(client, "E2MEDIA").invalidate("/films/abc/*")
     stubber.assert_no_pending_responses()

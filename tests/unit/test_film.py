@@ -4,8 +4,16 @@ from chalicelib.domain.film import Status, allowed_sources, can_transition, is_v
 
 
 def test_the_happy_path_is_allowed_in_order():
-    path = [Status.AWAITING_UPLOAD, Status.UPLOADED, Status.VALIDATING, Status.TRANSCODING, Status.READY,
-            Status.PUBLISHED, Status.UNPUBLISHED, Status.PUBLISHED]  # fmt: skip
+    path = [
+        Status.AWAITING_UPLOAD,
+        Status.UPLOADED,
+        Status.VALIDATING,
+        Status.TRANSCODING,
+        Status.READY,
+        Status.PUBLISHED,
+        Status.UNPUBLISHED,
+        Status.PUBLISHED,
+    ]
     for current, target in itertools.pairwise(path):
         assert can_transition(current, target), (current, target)
 

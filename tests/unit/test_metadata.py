@@ -9,9 +9,14 @@ MAX_BYTES = 500 * 2**20
 
 def body(**changes):
     valid = {
-        "title": "My street", "country": "az", "topics": ["violence"], "author": {"first_name": "Leyla", "age": 14},
-        "filename": "my street.MP4", "size_bytes": 1_000_000, "content_type": "video/mp4",
-    }  # fmt: skip
+        "title": "My street",
+        "country": "az",
+        "topics": ["violence"],
+        "author": {"first_name": "Leyla", "age": 14},
+        "filename": "my street.MP4",
+        "size_bytes": 1_000_000,
+        "content_type": "video/mp4",
+    }
     valid.update(changes)
     return valid
 

@@ -20,9 +20,14 @@ MiB = 2**20
 
 @pytest.mark.parametrize(
     ("size", "part_size", "parts"),
-    [(1, MIN_PART_BYTES, 1), (MIN_PART_BYTES, MIN_PART_BYTES, 1), (MIN_PART_BYTES + 1, MIN_PART_BYTES, 2),
-     (500 * MiB, MIN_PART_BYTES, 63), (200_000 * MiB, 20 * MiB, 10_000)],
-)  # fmt: skip
+    [
+        (1, MIN_PART_BYTES, 1),
+        (MIN_PART_BYTES, MIN_PART_BYTES, 1),
+        (MIN_PART_BYTES + 1, MIN_PART_BYTES, 2),
+        (500 * MiB, MIN_PART_BYTES, 63),
+        (200_000 * MiB, 20 * MiB, 10_000),
+    ],
+)
 def test_a_film_is_cut_into_equal_parts_of_at_least_8_mib_and_at_most_10000(size, part_size, parts):
     plan = PartPlan.for_size(size)
     assert (plan.part_size, plan.parts_total) == (part_size, parts)
@@ -46,9 +51,19 @@ def test_the_parts_make_the_film_only_when_each_has_its_planned_size():
     assert wrong.value.code == "part_size_mismatch"
 
 
-@pytest.mark.parametrize("body", [{}, {"part_numbers": []}, {"part_numbers": ["1"]}, {"part_numbers": [True]},
-                                  {"part_numbers": [0]}, {"part_numbers": [4]}, {"part_numbers": list(range(1, 102))},
-                                  []])  # fmt: skip
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"part_numbers": []},
+        {"part_numbers": ["1"]},
+        {"part_numbers": [True]},
+        {"part_numbers": [0]},
+        {"part_numbers": [4]},
+        {"part_numbers": list(range(1, 102))},
+        [],
+    ],
+)
 def test_part_requests_name_real_parts(body):
     with pytest.raises(InvalidRequestError):
         parse_part_numbers(body, PartPlan(3 * MIN_PART_BYTES, MIN_PART_BYTES))

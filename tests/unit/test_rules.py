@@ -9,8 +9,9 @@ MP4 = "mov,mp4,m4a,3gp,3g2,mj2"
 
 def source(duration_s=60.0, container=MP4, width=1280, height=720, fps=30.0, video=True, size=10_000_000):
     stream = VideoStream(index=0, codec="h264", width=width, height=height, frame_rate=fps) if video else None
-    return SourceDescription(container=container, size_bytes=size, duration_s=duration_s, video=stream,
-                             audio_codec="aac")  # fmt: skip
+    return SourceDescription(
+        container=container, size_bytes=size, duration_s=duration_s, video=stream, audio_codec="aac"
+    )
 
 
 @pytest.mark.parametrize("duration", [58.0, 60.0, 62.0])
@@ -65,3 +66,19 @@ def test_frame_rate_out_of_range():
     rejection = check_source(source(fps=240.0), LIMITS)
     assert rejection.code == "frame_rate_out_of_range"
     assert "240" in rejection.reason
+
+
+def test_a_picture_shorter_than_its_sound_is_judged_by_the_picture():
+    picture = VideoStream(index=0, codec="h264", width=640, height=360, frame_rate=25.0, duration_s=45.0)
+    source = SourceDescription(
+        container="mov,mp4,m4a,3gp,3g2,mj2",
+        size_bytes=1000,
+        duration_s=45.0,
+        video=picture,
+        audio_codec="aac",
+        container_duration_s=60.0,
+    )
+    rejection = check_source(source, LIMITS)
+    assert rejection is not None and rejection.code == "duration_out_of_range"
+    assert "picture is shorter than the sound" in rejection.reason
+    assert "45.0 s" in rejection.reason and "60.0 s" in rejection.reason

@@ -8,8 +8,9 @@ SRT = "\ufeff1\r\n00:00:01,000 --> 00:00:04,500\r\n<i>My street</i> is\r\nnarrow
 
 def test_srt_is_normalised_to_plain_webvtt():
     vtt = to_webvtt(parse_subtitles(SRT.encode(), 60.0))
-    assert vtt == ("WEBVTT\n\n00:00:01.000 --> 00:00:04.500\nMy street is\nnarrow.\n\n"
-                   "00:00:50.250 --> 00:01:00.000\nThe end.\n")  # fmt: skip
+    assert vtt == (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.500\nMy street is\nnarrow.\n\n00:00:50.250 --> 00:01:00.000\nThe end.\n"
+    )
 
 
 def test_webvtt_notes_and_styles_are_dropped():

@@ -5,8 +5,11 @@ import pytest
 from chalicelib.domain.film import Status
 from chalicelib.domain.sweep import SweepAction, SweepLimits, stale_before, sweep_action, upload_expired
 
-LIMITS = SweepLimits(upload_window_s=3600, multipart_window_s=86_400,
-                     stuck_after_s={Status.UPLOADED: 600, Status.VALIDATING: 600, Status.TRANSCODING: 7200})  # fmt: skip
+LIMITS = SweepLimits(
+    upload_window_s=3600,
+    multipart_window_s=86_400,
+    stuck_after_s={Status.UPLOADED: 600, Status.VALIDATING: 600, Status.TRANSCODING: 7200},
+)
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 

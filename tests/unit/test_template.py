@@ -19,8 +19,10 @@ QUEUE_OF = {"validate_upload": "UploadsQueue", "transcode_film": "TranscodeQueue
 
 def timeout(function: str, stage: str) -> int:
     stage_functions = CONFIG["stages"][stage].get("lambda_functions", {})
-    return int(stage_functions.get(function, {}).get("lambda_timeout")
-               or CONFIG["lambda_functions"][function]["lambda_timeout"])  # fmt: skip
+    return int(
+        stage_functions.get(function, {}).get("lambda_timeout")
+        or CONFIG["lambda_functions"][function]["lambda_timeout"]
+    )
 
 
 def sqs_handlers() -> list[str]:
@@ -59,8 +61,9 @@ def test_batch_size_one_is_why_no_partial_batch_response_is_needed():
 @pytest.mark.parametrize("bucket", ["UploadsBucket", "MediaBucket"])
 def test_buckets_are_private(bucket):
     block = RESOURCES[bucket]["Properties"]["PublicAccessBlockConfiguration"]
-    assert block == dict.fromkeys(["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls",
-                                   "RestrictPublicBuckets"], True)  # fmt: skip
+    assert block == dict.fromkeys(
+        ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"], True
+    )
 
 
 def test_only_uploads_notify_the_pipeline():
@@ -106,8 +109,13 @@ def test_every_failure_alarms_someone():
 def test_the_dashboard_shows_the_funnel_rejections_latency_queues_and_errors():
     body = RESOURCES["OperationsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
     titles = [widget["properties"]["title"] for widget in json.loads(body)["widgets"]]
-    assert titles[:5] == ["Funnel: uploads to published", "Rejections by reason", "Stage latency (p90)",
-                          "Queue depths", "Errors"]  # fmt: skip
+    assert titles[:5] == [
+        "Funnel: uploads to published",
+        "Rejections by reason",
+        "Stage latency (p90)",
+        "Queue depths",
+        "Errors",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -127,25 +135,77 @@ def test_every_function_keeps_its_logs_a_month():
 
 # What each function may do, and no more (Chalice's generated policy is off: .chalice/config.json).
 ALLOWED = {
-    "ApiHandlerRole": {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:GetItem",
-                       "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query",
-                       "dynamodb:ConditionCheckItem", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
-                       "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "s3:GetObject",
-                       "s3:PutObjectTagging", "s3:DeleteObjectTagging", "cloudfront:CreateInvalidation",
-                       "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
-    "ValidateUploadRole": {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:ReceiveMessage",
-                           "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
-                           "sqs:SendMessage", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                           "dynamodb:DeleteItem", "s3:GetObject", "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
-    "TranscodeFilmRole": {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "sqs:ReceiveMessage",
-                          "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
-                          "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-                          "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
-                          "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
-    "SweepStuckFilmsRole": {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "dynamodb:GetItem",
-                            "dynamodb:UpdateItem", "dynamodb:Query", "sqs:SendMessage", "s3:AbortMultipartUpload",
-                            "xray:PutTraceSegments", "xray:PutTelemetryRecords"},
-}  # fmt: skip
+    "ApiHandlerRole": {
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:Query",
+        "dynamodb:ConditionCheckItem",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:ListBucket",
+        "s3:ListMultipartUploadParts",
+        "s3:AbortMultipartUpload",
+        "s3:GetObject",
+        "s3:PutObjectTagging",
+        "s3:DeleteObjectTagging",
+        "cloudfront:CreateInvalidation",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+    },
+    "ValidateUploadRole": {
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:ChangeMessageVisibility",
+        "sqs:SendMessage",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "s3:GetObject",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+    },
+    "TranscodeFilmRole": {
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:ChangeMessageVisibility",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:ListBucket",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+    },
+    "SweepStuckFilmsRole": {
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "dynamodb:GetItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:Query",
+        "sqs:SendMessage",
+        "s3:AbortMultipartUpload",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+    },
+}
 
 
 @pytest.mark.parametrize("role", sorted(ALLOWED))

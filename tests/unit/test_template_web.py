@@ -31,8 +31,13 @@ def test_media_through_cloudfront_may_be_read_by_pages_on_another_origin():
 
 def test_the_local_stack_gives_the_s3_api_same_cors_rule():
     rule = {"Id": "r", "AllowedMethods": ["POST"], "AllowedOrigins": ["*"], "ExposedHeaders": ["ETag"], "MaxAge": 30}
-    assert s3_cors_rule(rule) == {"ID": "r", "AllowedMethods": ["POST"], "AllowedOrigins": ["*"],
-                                "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 30}  # fmt: skip
+    assert s3_cors_rule(rule) == {
+        "ID": "r",
+        "AllowedMethods": ["POST"],
+        "AllowedOrigins": ["*"],
+        "ExposeHeaders": ["ETag"],
+        "MaxAgeSeconds": 30,
+    }
 
 
 def test_the_website_bucket_is_private_and_read_only_by_its_distribution():
@@ -66,4 +71,5 @@ def test_cloudfront_reads_only_media_tagged_published():
     assert reads["Sid"] == "CloudFrontReadsMedia" and reads["Action"] == "s3:GetObject"
     assert reads["Condition"]["StringEquals"]["s3:ExistingObjectTag/published"] == "true"
     assert TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]["MEDIA_DISTRIBUTION_ID"] == {
-        "Ref": "MediaDistribution"}  # fmt: skip
+        "Ref": "MediaDistribution"
+    }

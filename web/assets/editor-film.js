@@ -1,11 +1,16 @@
-// One film on the editor page: what the editor decides on (the film itself, to watch), and the
-// actions its status allows: record consent, publish, unpublish, highlight, the English title and
-// description, subtitles (added, replaced, removed), identity protection (before publishing), take down (after a
-// confirmation). Results and errors are announced in the
-// panel's status; after an action, the keyboard focus stays on the control that was used.
+// One film on the editor page, compact: poster, length, title, the child's first name and age, and
+// what is recorded about it; the player opens on demand. Its actions follow its status: consent
+// (here film by film; a workshop's films together in editor.js), publish (only once consent, and
+// the safeguarding check for a sensitive film, are there; after a preview of the public card and a
+// confirmation), unpublish, highlight, the sensitive flag, its details, subtitles (added, replaced,
+// removed), identity protection (before publishing), take down. Results
+// and refusals are announced in the panel's status in an editor's words; after an action, the
+// keyboard focus stays on the control that was used.
 import { request } from "./api.js";
+import { countryName, duration, filmCard, topicName } from "./cards.js";
 import { el, say } from "./dom.js";
-import { subtitleLanguages, subtitlesForm, translationForm } from "./editor-forms.js";
+import { detailsForm, subtitleLanguages, subtitlesForm } from "./editor-forms.js";
+import { STATUS_WORDS, editorWords } from "./editor-words.js";
 
 const PUBLISHABLE = new Set(["READY", "UNPUBLISHED"]);
 const TRANSCODED = new Set(["READY", "PUBLISHED", "UNPUBLISHED"]);
@@ -21,16 +26,22 @@ function protectionSummary(film) {
     : "The protected version is not ready yet: this preview is not protected, and the film cannot be published.");
 }
 
-export function filmPanel(initial, key) {
+// options: {topics: the vocabulary, selectable: a checkbox to choose the film for a workshop's consent,
+// onChange(film): told after each change}
+export function filmPanel(initial, key, options = {}) {
   let film = initial;
   const uid = `film-${++panels}`;
   const panel = el("li", { class: "panel", "data-video-id": film.video_id });
   const status = el("p", { class: "status", role: "status", "aria-live": "polite", tabindex: -1 });
+  const select = options.selectable
+    ? el("input", { type: "checkbox", id: `${uid}-select`, checked: !film.consent, "data-select": "" })
+    : null;
   let preview = null;
+  let watching = false;
   let editing = null;
   let languageList = null;
+  let confirming = false;
 
-  // Calls the API on this film and shows the film it returns; true when it succeeded.
   async function act(label, method, path, { body, contentType, done } = {}) {
     const focused = panel.contains(document.activeElement) ? document.activeElement : null;
     say(status, `${label}…`);
@@ -42,18 +53,19 @@ export function filmPanel(initial, key) {
       if (result.status === "DELETED") {
         panel.replaceChildren(el("p", { class: "status", role: "status", "data-kind": "success", tabindex: -1 },
           `“${film.title}” was taken down: its files and personal data are gone.`));
+        options.onChange?.(result);
         return true;
       }
-      film = result;
-      render();
-      say(status, done ? done(film) : `${label}: done. The film is now ${film.status}.`, "success");
+      show(result);
+      say(status, done ? done(film) : `${label}: done. The film is now ${STATUS_WORDS[film.status] || film.status}.`,
+        "success");
       return true;
     } catch (error) {
-      say(status, `${label} failed: ${error.message}`, "error");
+      say(status, `${label}: not done. ${editorWords(error)}`, "error");
       return false;
     } finally {
       panel.removeAttribute("aria-busy");
-      for (const button of panel.querySelectorAll("button")) button.disabled = false;
+      for (const button of panel.querySelectorAll("button")) button.disabled = button.dataset.blocked === "true";
       if (focused) keepFocus(focused);
     }
   }
@@ -64,28 +76,65 @@ export function filmPanel(initial, key) {
     if (document.activeElement && document.activeElement !== document.body) return;
     const action = focused.dataset.action;
     const next = focused.isConnected ? focused : action && panel.querySelector(`[data-action="${action}"]`);
-    (next || panel.querySelector("[role=status]"))?.focus();
+    (next && !next.disabled ? next : panel.querySelector("[role=status]"))?.focus();
   }
 
-  function watch() {
-    if (!film.preview?.video_url) return null;
-    const { video_url: src, poster_url: poster } = film.preview;
+  function show(next) {
+    film = { ...next, summary: false };
+    if (select) select.checked = select.checked && !film.consent;
+    confirming = false;
+    render();
+    options.onChange?.(film);
+  }
+
+  // The full film (with its links to watch it), for a film listed only by its summary.
+  async function load() {
+    try {
+      show(await request("GET", `/videos/${encodeURIComponent(film.video_id)}/editorial`, { key: key() }));
+      return true;
+    } catch (error) {
+      say(status, editorWords(error), "error");
+      return false;
+    }
+  }
+
+  function poster() {
+    const src = film.preview?.poster_url || film.poster_url;
+    return src ? el("img", { class: "thumb-poster", src, alt: "", loading: "lazy", width: 144, height: 81 })
+      : el("span", { class: "thumb-poster", "aria-hidden": "true" });
+  }
+
+  function player() {
+    if (!watching || !film.preview?.video_url) return null;
+    const { video_url: src, poster_url: still } = film.preview;
     if (!preview) {
-      // No crossorigin: a plain cross-origin video needs no CORS. preload=none: a workshop's
-      // films load only when the editor plays one.
+      // No crossorigin: a plain cross-origin video needs no CORS. preload=none: nothing loads until
+      // the editor presses play.
       preview = el("video", { class: "preview", controls: true, preload: "none", playsinline: true,
-        src, poster, "aria-label": `Watch “${film.title}”` });
+        src, poster: still, "aria-label": `Watch “${film.title}”` });
     } else if ((preview.paused && preview.currentTime === 0) || preview.error) {
-      // Fresh links (they expire), unless the editor is watching.
-      if (preview.getAttribute("src") !== src) preview.src = src;
-      if (poster) preview.poster = poster;
+      if (preview.getAttribute("src") !== src) preview.src = src; // fresh links (they expire)
+      if (still) preview.poster = still;
     }
     return preview;
   }
 
+  function watchButton() {
+    if (!TRANSCODED.has(film.status)) return null;
+    const button = el("button", { type: "button", "data-action": "watch", "aria-expanded": String(watching) },
+      watching ? "Close the player" : "Watch the film");
+    button.addEventListener("click", async () => {
+      if (!watching && !film.preview && !(await load())) return;
+      watching = !watching;
+      render();
+      panel.querySelector('[data-action="watch"]')?.focus();
+    });
+    return button;
+  }
+
   function consentForm() {
     const id = `${uid}-consent`;
-    const form = el("form", { class: "consent", "aria-label": "Consent" },
+    const form = el("form", { class: "consent", "aria-label": "Consent for this film" },
       el("label", { class: "check" }, el("input", { type: "checkbox", name: "guardian", required: true }),
         " The guardian gave written consent"),
       el("label", { class: "check" }, el("input", { type: "checkbox", name: "child", required: true }),
@@ -97,33 +146,75 @@ export function filmPanel(initial, key) {
       event.preventDefault();
       if (!form.reportValidity()) return;
       act("Recording consent", "POST", "/consent", { body: { guardian_consent: true, child_assent: true,
-        reference: form.elements.reference.value.trim() } });
+        reference: form.elements.reference.value.trim() }, done: () => "Consent recorded: the film can be published." });
     });
-    return form;
+    return el("details", { class: "edit consent-details" },
+      el("summary", {}, "Record consent for this film only"), form);
   }
 
+  // Publish: enabled once consent (and, for a sensitive film, the safeguarding check) is there; it
+  // first shows the card visitors will see, and publishes only on confirmation.
   function publishControls() {
     const safeguarding = film.sensitive
-      ? el("label", { class: "check" }, el("input", { type: "checkbox", name: "safeguarding" }),
-        " Safeguarding checked: this sensitive film may be published")
+      ? el("label", { class: "check" }, el("input", { type: "checkbox", name: "safeguarding",
+        "data-action": "safeguarding" }), " Safeguarding checked: this sensitive film may be published")
       : null;
-    const button = el("button", { type: "button", class: "primary", "data-action": "publish" }, "Publish");
+    const why = el("p", { class: "why", id: `${uid}-why` });
+    const button = el("button", { type: "button", class: "primary", "data-action": "publish",
+      "aria-describedby": why.id }, "Publish…");
+    const update = () => {
+      const blocked = !film.consent || (film.sensitive && !safeguarding.querySelector("input").checked);
+      button.disabled = blocked;
+      button.dataset.blocked = String(blocked);
+      why.textContent = !film.consent
+        ? "Publishing needs the guardian's consent and the child's assent: record them first."
+        : blocked ? "This film is flagged sensitive: tick “Safeguarding checked” once the check is done." : "";
+    };
+    safeguarding?.querySelector("input").addEventListener("change", update);
+    update();
+    const card = filmCard({ ...film, poster_url: film.preview?.poster_url || film.poster_url,
+      author: film.author }, { lazy: false });
+    card.querySelector("a").removeAttribute("href");
+    const confirmBox = el("div", { class: "confirm publish-confirm", role: "group",
+      "aria-label": "Confirm publishing", hidden: !confirming },
+      el("p", {}, "Visitors will see this card, the film and its subtitles:"),
+      el("ul", { class: "grid" }, card),
+      el("button", { type: "button", class: "primary", "data-action": "confirm-publish", onclick: () => {
+        const confirmed = safeguarding?.querySelector("input").checked;
+        act("Publishing", "POST", "/publish", { body: confirmed ? { safeguarding_confirmed: true } : {},
+          done: () => "Published: visitors can watch it now." });
+      } }, "Yes, publish it"),
+      el("button", { type: "button", onclick: () => { confirming = false; confirmBox.hidden = true; button.focus(); } },
+        "Cancel"));
     button.addEventListener("click", () => {
-      const confirmed = safeguarding?.querySelector("input").checked;
-      act("Publishing", "POST", "/publish", { body: confirmed ? { safeguarding_confirmed: true } : {} });
+      confirming = true;
+      confirmBox.hidden = false;
+      confirmBox.querySelector("button").focus();
     });
-    return [safeguarding, button];
+    return [safeguarding, button, why, confirmBox];
+  }
+
+  function toggle(label, on, action, body, done) {
+    return el("button", { type: "button", class: "toggle", "aria-pressed": String(on), "data-action": action,
+      onclick: () => act(done.doing(on), action === "highlight" ? "POST" : "PATCH",
+        action === "highlight" ? "/highlight" : "", { body: body(!on), done: done.said }) }, label);
   }
 
   function highlightToggle() {
-    const on = Boolean(film.highlighted);
-    return el("button", { type: "button", class: "toggle", "aria-pressed": String(on), "data-action": "highlight",
-      onclick: () => act(on ? "Removing the highlight" : "Highlighting", "POST", "/highlight", {
-        body: { highlighted: !on },
-        done: (saved) => saved.highlighted
-          ? `Highlighted${saved.status === "PUBLISHED" ? ": listed in the gallery's Highlights." : ", once published."}`
-          : "No longer highlighted.",
-      }) }, "Highlight");
+    return toggle("Highlight", Boolean(film.highlighted), "highlight", (on) => ({ highlighted: on }), {
+      doing: (on) => on ? "Removing the highlight" : "Highlighting",
+      said: (saved) => saved.highlighted
+        ? `Highlighted${saved.status === "PUBLISHED" ? ": listed in the gallery's Highlights." : ", once published."}`
+        : "No longer highlighted.",
+    });
+  }
+
+  function sensitiveToggle() {
+    return toggle("Sensitive", Boolean(film.sensitive), "sensitive", (on) => ({ sensitive: on }), {
+      doing: (on) => on ? "Removing the sensitive flag" : "Flagging the film sensitive",
+      said: (saved) => saved.sensitive ? "Flagged sensitive: it needs a safeguarding check before it is published."
+        : "No longer flagged sensitive.",
+    });
   }
 
   // Identity protection (docs/PROTECTION.md): on or off before publishing, one toggle per kind.
@@ -152,12 +243,12 @@ export function filmPanel(initial, key) {
     return [start, confirm];
   }
 
-  function translations() {
+  function edits() {
     if (!editing) {
       languageList = subtitleLanguages(act);
       editing = [
-        el("details", { class: "edit" }, el("summary", {}, "English title and description"),
-          translationForm(() => film, uid, act, status)),
+        el("details", { class: "edit" }, el("summary", {}, "Title, English title, topics, workshop, description"),
+          detailsForm(() => film, uid, act, status, options.topics || [])),
         el("details", { class: "edit" }, el("summary", {}, "Subtitles"), subtitlesForm(uid, act, status),
           languageList.list),
       ];
@@ -166,46 +257,73 @@ export function filmPanel(initial, key) {
     return editing;
   }
 
-  function render() {
-    const consent = film.consent
-      ? `Consent recorded (${film.consent.reference || "no reference"}).`
-      : "No consent recorded yet: needed before publishing.";
-    const highlighted = film.highlighted
-      ? ` Highlighted${film.status === "PUBLISHED" ? " in the gallery" : " once published"}.`
-      : "";
-    const actions = [];
+  function badges() {
+    const languages = film.subtitle_languages || [];
+    const items = [
+      [STATUS_WORDS[film.status] ? `Status: ${STATUS_WORDS[film.status]}` : null, ""],
+      film.summary ? [null] : film.consent ? ["Consent recorded", "ok"] : ["No consent yet", "warn"],
+      [film.sensitive ? "Sensitive" : null, "warn"],
+      [film.protect_identity ? "Identity protected" : null, "warn"],
+      [film.highlighted ? "Highlighted" : null, ""],
+      [languages.length ? `Subtitles: ${languages.join(", ")}` : null, ""],
+    ];
+    return el("ul", { class: "badges", "aria-label": "About this film" },
+      items.filter(([text]) => text).map(([text, kind]) => el("li", { "data-kind": kind || null }, text)));
+  }
+
+  function actions() {
+    if (film.summary) {
+      const list = [el("button", { type: "button", "data-action": "open", onclick: () => load() }, "Open")];
+      if (film.status === "PUBLISHED") {
+        list.push(el("button", { type: "button", "data-action": "unpublish",
+          onclick: () => act("Unpublishing", "POST", "/unpublish") }, "Unpublish"));
+      }
+      return list;
+    }
+    const list = [];
     if (PUBLISHABLE.has(film.status)) {
-      if (!film.consent) actions.push(consentForm());
-      actions.push(...publishControls());
+      if (!film.consent) list.push(consentForm());
+      list.push(...publishControls());
     }
     if (film.status === "PUBLISHED") {
-      actions.push(el("a", { href: `film.html?id=${encodeURIComponent(film.video_id)}` }, "See it on the website"));
-      actions.push(el("button", { type: "button", "data-action": "unpublish",
+      list.push(el("a", { href: `film.html?id=${encodeURIComponent(film.video_id)}` }, "See it on the website"));
+      list.push(el("button", { type: "button", "data-action": "unpublish",
         onclick: () => act("Unpublishing", "POST", "/unpublish") }, "Unpublish"));
     }
-    if (TRANSCODED.has(film.status)) actions.push(highlightToggle());
-    if (film.status !== "PUBLISHED") actions.push(...protectionToggles());
-    actions.push(...takeDownControls());
+    if (TRANSCODED.has(film.status)) list.push(highlightToggle(), sensitiveToggle());
+    if (film.status !== "PUBLISHED") list.push(...protectionToggles());
+    list.push(...takeDownControls());
+    return list;
+  }
+
+  function render() {
     const author = film.author ? `${film.author.first_name}, ${film.author.age}` : "";
-    const languages = film.subtitle_languages || [];
-    const subtitled = languages.length ? ` Subtitles: ${languages.join(", ")}.` : "";
+    const topics = (film.topics || []).map(topicName).join(", ");
+    const meta = [author, duration(film.duration_s), film.country ? countryName(film.country) : null, topics,
+      film.workshop].filter(Boolean).join(" · ");
     const parts = [
-      el("h3", { lang: film.language }, film.title),
-      film.title_en ? el("p", { lang: "en" }, film.title_en) : null,
-      el("p", { class: "film-meta" }, [author, film.country, (film.topics || []).join(", "), film.workshop,
-        film.duration_s ? `${film.duration_s} s` : null].filter(Boolean).join(" · ")),
-      el("p", { class: "film-meta" },
-        `Status: ${film.status}. ${consent}${film.sensitive ? " Flagged sensitive." : ""}${highlighted}${subtitled}`),
-      el("p", { class: "film-meta protection" }, protectionSummary(film)),
-      el("p", { class: "film-meta id" }, `Film id: ${film.video_id}`),
-      watch(),
-      el("div", { class: "actions" }, actions.filter(Boolean)),
-      TRANSCODED.has(film.status) ? translations() : null,
+      el("div", { class: "film-row" },
+        el("div", {}, poster(), select ? el("label", { class: "check select", for: select.id }, select,
+          ` Select “${film.title}”`) : null),
+        el("div", {},
+          el("h3", { lang: film.language }, film.title),
+          film.title_en ? el("p", { lang: "en", class: "film-meta" }, film.title_en) : null,
+          el("p", { class: "film-meta" }, meta),
+          el("p", { class: "film-meta protection" }, protectionSummary(film)),
+          badges(),
+          el("p", { class: "film-meta id" }, `Film id: ${film.video_id}`))),
+      player(),
+      el("div", { class: "actions" }, watchButton(), actions().filter(Boolean)),
+      TRANSCODED.has(film.status) && !film.summary ? edits() : null,
       status,
     ];
     panel.replaceChildren(...parts.flat().filter(Boolean));
   }
 
+  panel.film = () => film;
+  panel.show = show;
+  panel.selected = () => Boolean(select?.checked);
+  panel.say = (message, kind) => say(status, message, kind);
   render();
   return panel;
 }

@@ -1,43 +1,68 @@
-// The editor's translation forms for one film: the English title and the description
-// (PATCH /videos/{id}), a subtitle file in one language (PUT /videos/{id}/subtitles/{language}), and
+// The editor's forms for one film: its details (title, English title, topics, workshop, description:
+// PATCH /videos/{id}), a subtitle file in one language (PUT /videos/{id}/subtitles/{language}), and
 // the languages the film has subtitles in, each one removable (DELETE /videos/{id}/subtitles/{language}).
 // Each form is built once per panel, so what an editor types survives the panel's other actions;
 // `act` (from editor-film.js) calls the API and announces the outcome in the panel's status.
+import { topicName } from "./cards.js";
 import { el, say } from "./dom.js";
 
 // The same limits as the API (chalicelib/domain/metadata.py); the API still decides.
 const TITLE_MAX_CHARS = 120;
 const DESCRIPTION_MAX_CHARS = 2000;
 const SUBTITLE_TYPES = { ".srt": "application/x-subrip", ".vtt": "text/vtt" };
+const TEXT_FIELDS = ["title", "title_en", "workshop", "description"];
 
-export function translationForm(film, uid, act, status) {
-  const fields = [
-    ["title_en", "English title", el("input", { id: `${uid}-title-en`, name: "title_en", lang: "en",
-      maxlength: TITLE_MAX_CHARS, autocomplete: "off" })],
-    ["description", "Description", el("textarea", { id: `${uid}-description`, name: "description",
-      maxlength: DESCRIPTION_MAX_CHARS, rows: 3 })],
-  ];
-  const form = el("form", { class: "edit-form", "aria-label": "English title and description" },
-    fields.flatMap(([, label, control]) => [el("label", { for: control.id }, label), control]),
-    el("p", { class: "hint" }, "An empty field removes it from the film."),
+export function detailsForm(film, uid, act, status, topics) {
+  const control = {
+    title: el("input", { id: `${uid}-title`, name: "title", maxlength: TITLE_MAX_CHARS, autocomplete: "off",
+      required: true }),
+    title_en: el("input", { id: `${uid}-title-en`, name: "title_en", lang: "en", maxlength: TITLE_MAX_CHARS,
+      autocomplete: "off" }),
+    workshop: el("input", { id: `${uid}-workshop`, name: "workshop", autocomplete: "off", spellcheck: "false",
+      autocapitalize: "none", pattern: "[a-z0-9][a-z0-9-]{0,63}", "aria-describedby": `${uid}-workshop-hint` }),
+    description: el("textarea", { id: `${uid}-description`, name: "description", maxlength: DESCRIPTION_MAX_CHARS,
+      rows: 3 }),
+  };
+  const boxes = topics.map((topic) => el("label", { class: "check" },
+    el("input", { type: "checkbox", name: "topics", value: topic }), ` ${topicName(topic)}`));
+  const form = el("form", { class: "edit-form", "aria-label": "Title, English title, topics, workshop, description" },
+    el("label", { for: control.title.id }, "Title (in the film's language)"), control.title,
+    el("label", { for: control.title_en.id }, "English title"), control.title_en,
+    el("fieldset", {}, el("legend", {}, "Topics"), el("div", { class: "checks" }, boxes)),
+    el("label", { for: control.workshop.id }, "Workshop"),
+    el("p", { class: "hint", id: `${uid}-workshop-hint` }, "Lowercase words joined by hyphens, such as baku-2012."),
+    control.workshop,
+    el("label", { for: control.description.id }, "Description"), control.description,
+    el("p", { class: "hint" }, "An empty field removes it from the film (the title stays)."),
     el("button", { type: "submit", "data-action": "save-text" }, "Save title and description"));
   const show = (current) => {
-    for (const [name, , control] of fields) control.value = current()[name] || "";
+    for (const name of TEXT_FIELDS) control[name].value = current()[name] || "";
+    const chosen = new Set(current().topics || []);
+    for (const box of form.querySelectorAll("input[name=topics]")) box.checked = chosen.has(box.value);
   };
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (!form.reportValidity()) return;
     const current = film();
     const changes = {};
-    for (const [name, , control] of fields) {
-      const value = control.value.trim();
+    for (const name of TEXT_FIELDS) {
+      const value = control[name].value.trim();
       if (value !== (current[name] || "")) changes[name] = value;
     }
+    const topicsChosen = [...form.querySelectorAll("input[name=topics]:checked")].map((box) => box.value);
+    if (topics.length && [...topicsChosen].sort().join() !== [...(current.topics || [])].sort().join()) {
+      if (!topicsChosen.length) {
+        say(status, "Choose at least one topic.", "error");
+        return;
+      }
+      changes.topics = topicsChosen;
+    }
     if (!Object.keys(changes).length) {
-      say(status, "Nothing to save: the English title and the description are unchanged.");
+      say(status, "Nothing to save: the details are unchanged.");
       return;
     }
-    if (await act("Saving the English title and description", "PATCH", "", { body: changes,
+    if (await act("Saving the details", "PATCH", "", { body: changes,
       done: (saved) => `Saved: ${saved.title_en ? `English title “${saved.title_en}”` : "no English title"}`
         + `, ${saved.description ? "a description" : "no description"}.` })) show(film);
   });
@@ -52,7 +77,7 @@ export function subtitlesForm(uid, act, status) {
     accept: ".vtt,.srt,text/vtt,application/x-subrip" });
   const form = el("form", { class: "edit-form", "aria-label": "Subtitles" },
     el("label", { for: language.id }, "Subtitle language"),
-    el("p", { class: "hint", id: `${uid}-language-hint` }, "A BCP 47 tag: en, ru, az-Latn…"),
+    el("p", { class: "hint", id: `${uid}-language-hint` }, "A language tag: en, ru, az-Latn…"),
     language,
     el("label", { for: file.id }, "Subtitle file (.vtt or .srt, UTF-8)"),
     file,

@@ -1,22 +1,16 @@
-// A film's page (film.html?id=...): the player with its renditions, poster, subtitles and storyboard.
-import { ApiError, publicGet } from "./api.js";
-import { duration } from "./cards.js";
+// A film's page (film.html?id=...): the player with its renditions, poster and subtitles, the
+// storyboard, share links, the next film of its workshop (or the latest films) and related films.
+import { publicGet, visitorMessage } from "./api.js";
+import { countryName, duration, filmCard, languageName, topicName, workshopName } from "./cards.js";
 import { el, query, say } from "./dom.js";
 import { parseStoryboard, storyboardStrip } from "./storyboard.js";
 
 const main = document.getElementById("film");
+const after = document.getElementById("after-film");
 const status = document.getElementById("status");
 // A narrow screen gets the smallest rendition first; the browser plays the first source it can.
 const NARROW_SCREEN_PX = 700;
-
-// "KG" -> "Kyrgyzstan", by the browser's own names (no list to keep up to date).
-function countryName(code) {
-  try {
-    return new Intl.DisplayNames(["en"], { type: "region" }).of(code) || code;
-  } catch {
-    return code;
-  }
-}
+const RELATED = 4;
 
 function player(film) {
   const renditions = [...film.renditions].sort((a, b) => b.height * b.width - a.height * a.width);
@@ -31,31 +25,56 @@ function player(film) {
   );
 }
 
-function languageName(code) {
-  try {
-    return new Intl.DisplayNames([navigator.language || "en"], { type: "language" }).of(code) || code;
-  } catch {
-    return code;
-  }
-}
-
 function details(film) {
   const author = film.author?.first_name ? `By ${film.author.first_name}, ${film.author.age}` : null;
   const topics = film.topics.map((topic) => el("li", {},
-    el("a", { href: `index.html?topic=${encodeURIComponent(topic)}` }, topic)));
+    el("a", { href: `index.html?topic=${encodeURIComponent(topic)}` }, topicName(topic))));
   return [
     el("h1", { lang: film.language }, film.title),
     film.title_en && film.title_en !== film.title ? el("p", { class: "title-en", lang: "en" }, film.title_en) : null,
     el("p", { class: "film-meta" }, [author, duration(film.duration_s)].filter(Boolean).join(" · ")),
     el("p", { class: "film-meta" },
-      el("a", { href: `index.html?country=${encodeURIComponent(film.country)}` }, `More films from ${countryName(film.country)}`),
+      el("a", { href: `index.html?country=${encodeURIComponent(film.country)}` },
+        `More films from ${countryName(film.country)}`),
       film.workshop ? " · " : null,
       film.workshop
-        ? el("a", { href: `index.html?workshop=${encodeURIComponent(film.workshop)}` }, `Workshop ${film.workshop}`)
+        ? el("a", { href: `workshop.html?id=${encodeURIComponent(film.workshop)}` },
+          `The workshop ${workshopName(film.workshop)}`)
         : null),
     topics.length ? el("ul", { class: "tags", "aria-label": "Topics" }, topics) : null,
     film.description ? el("p", { class: "description", lang: film.language }, film.description) : null,
+    share(film),
   ];
+}
+
+// Plain links to share the page (no script of another site is loaded), and a button that copies it.
+function share(film) {
+  const url = location.href.split("#")[0];
+  const text = `${film.title_en || film.title}: a one-minute film by ${film.author?.first_name || "a young filmmaker"}`;
+  const encoded = { url: encodeURIComponent(url), text: encodeURIComponent(text) };
+  const copied = el("span", { class: "status", role: "status", "aria-live": "polite" });
+  const copy = el("button", { type: "button" }, "Copy the link");
+  copy.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(url);
+      say(copied, "Link copied.", "success");
+    } catch {
+      say(copied, `Copy this link: ${url}`);
+    }
+  });
+  const links = [
+    ["Email", `mailto:?subject=${encoded.text}&body=${encoded.url}`],
+    ["WhatsApp", `https://wa.me/?text=${encoded.text}%20${encoded.url}`],
+    ["Facebook", `https://www.facebook.com/sharer/sharer.php?u=${encoded.url}`],
+    ["X", `https://x.com/intent/post?text=${encoded.text}&url=${encoded.url}`],
+  ];
+  return el("section", { "aria-labelledby": "share-title" },
+    el("h2", { id: "share-title" }, "Share this film"),
+    el("ul", { class: "share" },
+      el("li", {}, copy),
+      links.map(([name, href]) => el("li", {}, el("a", { class: "button", href, rel: "noopener",
+        target: name === "Email" ? null : "_blank", "aria-label": `Share on ${name}` }, name)))),
+    copied);
 }
 
 async function addStoryboard(film, video) {
@@ -73,10 +92,42 @@ async function addStoryboard(film, video) {
   }
 }
 
+// The next film: the one after this in its workshop's list, else in the latest films; and films
+// on the same topic. Both are conveniences: the page stands without them.
+async function addNextAndRelated(film) {
+  try {
+    const around = await publicGet(film.workshop
+      ? `/videos?workshop=${encodeURIComponent(film.workshop)}&limit=50` : "/videos?limit=50");
+    const others = around.items.filter((item) => item.video_id !== film.video_id);
+    const position = around.items.findIndex((item) => item.video_id === film.video_id);
+    const next = around.items[position + 1] || others[0];
+    const topic = film.topics[0];
+    const related = topic
+      ? (await publicGet(`/videos?topic=${encodeURIComponent(topic)}&limit=${RELATED + 1}`)).items
+        .filter((item) => item.video_id !== film.video_id && item.video_id !== next?.video_id).slice(0, RELATED)
+      : [];
+    const parts = [];
+    if (next) {
+      parts.push(el("section", { class: "next-film", "aria-labelledby": "next-title" },
+        el("h2", { id: "next-title" }, film.workshop ? "Next film from this workshop" : "Next film"),
+        el("ul", { class: "grid" }, filmCard(next))));
+    }
+    if (related.length) {
+      parts.push(el("section", { "aria-labelledby": "related-title" },
+        el("h2", { id: "related-title" }, `More on ${topicName(topic)}`),
+        el("ul", { class: "grid" }, related.map((item) => filmCard(item)))));
+    }
+    after.replaceChildren(...parts);
+  } catch {
+    // Only the suggestions are missing.
+  }
+}
+
 async function show() {
   const id = query("id");
   if (!id) {
-    say(status, "No film chosen. Pick one in the gallery.", "error");
+    say(status, "No film was chosen. Pick one among the latest films.", "error");
+    status.after(el("p", {}, el("a", { href: "index.html" }, "See the latest films")));
     return;
   }
   try {
@@ -85,10 +136,10 @@ async function show() {
     const video = player(film);
     main.replaceChildren(el("div", { class: "player" }, video), ...details(film).filter(Boolean));
     say(status, "");
-    await addStoryboard(film, video);
+    await Promise.all([addStoryboard(film, video), addNextAndRelated(film)]);
   } catch (error) {
-    const gone = error instanceof ApiError && error.status === 404;
-    say(status, gone ? "This film is not available." : error.message, "error");
+    say(status, visitorMessage(error, "this film"), "error");
+    status.after(el("p", {}, el("a", { href: "index.html" }, "See the latest films")));
   }
 }
 

@@ -1,66 +1,188 @@
-// The gallery: latest films, highlights, by country, by topic, a workshop's films (index.html).
-import { ApiError, publicGet } from "./api.js";
-import { filmCard } from "./cards.js";
-import { el, query, say } from "./dom.js";
+// The home page (index.html): a line about the programme, highlights, the latest films, a section
+// per topic and the films by country; with filters (country, topic, workshop, highlights, in any
+// combination) it becomes the list of the films that match all of them, page by page.
+import { publicGet, visitorMessage } from "./api.js";
+import { countryName, filmCard, topicName, workshopName } from "./cards.js";
+import { el, say } from "./dom.js";
+
+const FILTERS = ["country", "topic", "workshop", "highlight"];
+const HOME_LATEST = 8;
+const HOME_SECTION = 4;
+const WIDE_SCREEN = "(min-width: 40rem)";
 
 const list = document.getElementById("films");
+const home = document.getElementById("home");
 const heading = document.getElementById("view-title");
+const lede = document.getElementById("lede");
 const status = document.getElementById("status");
 const more = document.getElementById("more");
-const countryNames = {};
-let nextPage = null;
+const filters = document.getElementById("filters");
+const chosen = document.getElementById("chosen");
 
-function currentView() {
-  const choices = [
-    ["country", (code) => [`/videos?country=${encodeURIComponent(code)}`, `Films from ${countryNames[code] || code}`]],
-    ["topic", (topic) => [`/videos?topic=${encodeURIComponent(topic)}`, `Films about ${topic}`]],
-    ["workshop", (slug) => [`/workshops/${encodeURIComponent(slug)}`, `Films from the workshop ${slug}`]],
-  ];
-  for (const [name, build] of choices) {
-    const value = query(name);
-    if (value) return build(value);
+function chosenFilters() {
+  const params = new URLSearchParams(location.search);
+  const picked = {};
+  for (const name of FILTERS) {
+    const value = (params.get(name) || "").trim();
+    if (value) picked[name] = value;
   }
-  if (query("highlight") === "true") return ["/videos?highlight=true", "Highlights"];
-  return ["/videos", "Latest films"];
+  return picked;
 }
 
-async function fillChoices() {
+function apiPath(picked, extra = {}) {
+  const query = new URLSearchParams({ ...picked, ...extra });
+  return `/videos?${query}`;
+}
+
+function describe(picked) {
+  let title = picked.highlight ? "Highlighted films" : "Films";
+  if (picked.topic) title += ` on ${topicName(picked.topic)}`;
+  if (picked.country) title += ` from ${countryName(picked.country)}`;
+  if (picked.workshop) title += `, workshop ${workshopName(picked.workshop)}`;
+  return title;
+}
+
+async function fillChoices(picked) {
   const [countries, topics, workshops] = await Promise.all(
     ["/countries", "/topics", "/workshops"].map((path) => publicGet(path).catch(() => ({ items: [] }))),
   );
-  for (const item of countries.items) countryNames[item.country] = item.name;
-  fill("country", countries.items.map((c) => [c.country, `${c.name} (${c.films})`]));
-  fill("topic", topics.items.filter((t) => t.films > 0).map((t) => [t.topic, `${t.topic} (${t.films})`]));
-  fill("workshop", workshops.items.map((w) => [w.workshop, `${w.workshop} (${w.films})`]));
+  fill("country", countries.items.map((c) => [c.country, `${countryName(c.country)} (${c.films})`]), picked);
+  fill("topic", topics.items.filter((t) => t.films > 0).map((t) => [t.topic, `${topicName(t.topic)} (${t.films})`]),
+    picked);
+  fill("workshop", workshops.items.map((w) => [w.workshop, `${workshopName(w.workshop)} (${w.films})`]), picked);
+  document.getElementById("highlight").checked = picked.highlight === "true";
+  return { countries: countries.items, topics: topics.items };
 }
 
-function fill(name, options) {
+function fill(name, options, picked) {
   const select = document.querySelector(`select[name=${name}]`);
-  for (const [value, label] of options) select.append(el("option", { value, selected: value === query(name) }, label));
+  const values = new Set(options.map(([value]) => value));
+  // A link may name a choice with no films today: keep it chosen rather than silently drop it.
+  if (picked[name] && !values.has(picked[name])) options.push([picked[name], labelOf(name, picked[name])]);
+  for (const [value, label] of options) select.append(el("option", { value, selected: value === picked[name] }, label));
 }
 
-async function load(path) {
+function labelOf(name, value) {
+  return { country: countryName, topic: topicName, workshop: workshopName, highlight: () => "Highlights" }[name](value);
+}
+
+function showChosen(picked) {
+  const names = Object.keys(picked);
+  document.getElementById("chosen-count").textContent = names.length ? `(${names.length} chosen)` : "";
+  chosen.replaceChildren(...names.map((name) => {
+    const rest = Object.fromEntries(Object.entries(picked).filter(([other]) => other !== name));
+    const href = Object.keys(rest).length ? `index.html?${new URLSearchParams(rest)}` : "index.html";
+    return el("li", {}, el("a", { href, "aria-label": `Remove the filter ${labelOf(name, picked[name])}` },
+      `${labelOf(name, picked[name])} ✕`));
+  }));
+}
+
+function section(title, id, films, link) {
+  return el("section", { "aria-labelledby": id },
+    el("div", { class: "section-head" }, el("h2", { id }, title), link),
+    el("ul", { class: "grid" }, films.map((film, index) => filmCard(film, { lazy: index >= HOME_SECTION }))));
+}
+
+// The first films are asked for at once, beside the lists of countries and topics, and shown as soon
+// as they arrive; the topic sections follow: on a slow connection every round trip before the first
+// poster counts.
+async function showHome(choicesLoading) {
+  say(status, "Loading films…");
+  const [highlights, latest] = await Promise.all([
+    publicGet(`/videos?highlight=true&limit=${HOME_SECTION}`).catch(() => ({ items: [] })),
+    publicGet(`/videos?limit=${HOME_LATEST}`),
+  ]);
+  const first = [];
+  if (highlights.items.length) {
+    first.push(section("Highlights", "highlights-title", highlights.items,
+      el("a", { href: "index.html?highlight=true" }, "All highlights")));
+  }
+  first.push(section("Latest films", "latest-title", latest.items, null));
+  home.replaceChildren(...first);
+  say(status, latest.items.length ? "" : "No films are published yet. Come back soon.");
+
+  const choices = await choicesLoading;
+  const published = choices.topics.filter((t) => t.films > 0);
+  const byTopic = await Promise.all(published.map((t) =>
+    publicGet(`/videos?topic=${encodeURIComponent(t.topic)}&limit=${HOME_SECTION}`).catch(() => ({ items: [] }))));
+  const rest = published.map((topic, index) => section(`OneMinutesJr on ${topicName(topic.topic)}`,
+    `topic-${topic.topic}`, byTopic[index].items,
+    el("a", { href: `index.html?topic=${encodeURIComponent(topic.topic)}` },
+      `All ${topic.films} film${topic.films === 1 ? "" : "s"} on ${topicName(topic.topic)}`)));
+  if (choices.countries.length) {
+    rest.push(el("section", { "aria-labelledby": "countries-title" },
+      el("h2", { id: "countries-title" }, "Films by country"),
+      el("ul", { class: "countries" }, choices.countries.map((c) => el("li", {},
+        el("a", { href: `index.html?country=${encodeURIComponent(c.country)}` },
+          `${countryName(c.country)} (${c.films})`))))));
+  }
+  home.append(...rest);
+}
+
+let nextPage = null;
+
+async function showFiltered(picked, cursor) {
   say(status, "Loading films…");
   more.hidden = true;
+  const page = await publicGet(apiPath(picked, cursor ? { cursor } : {}));
+  list.append(...page.items.map((film, index) => filmCard(film, { lazy: cursor || index >= HOME_SECTION })));
+  nextPage = page.next_cursor;
+  more.hidden = !nextPage;
+  const count = list.children.length;
+  say(status, count ? `${count} film${count === 1 ? "" : "s"} shown.`
+    : "No published films match all of these filters yet. Remove one to see more.");
+}
+
+function retryButton(run) {
+  const button = el("button", { type: "button" }, "Try again");
+  button.addEventListener("click", () => { button.remove(); run(); });
+  return button;
+}
+
+async function start() {
+  const picked = chosenFilters();
+  filters.open = window.matchMedia(WIDE_SCREEN).matches;
+  showChosen(picked);
+  const filtered = Object.keys(picked).length > 0;
+  if (filtered) {
+    const title = describe(picked);
+    heading.textContent = title;
+    lede.hidden = true;
+    document.title = `${title} · OneMinutesJr`;
+    if (picked.workshop) {
+      lede.after(el("p", {}, el("a", { href: `workshop.html?id=${encodeURIComponent(picked.workshop)}` },
+        `The story of the workshop ${workshopName(picked.workshop)}`)));
+    }
+  }
+  const choices = fillChoices(picked);
   try {
-    const page = await publicGet(path);
-    list.append(...page.items.map((film) => filmCard(film, countryNames)));
-    nextPage = page.next_cursor;
-    more.hidden = !nextPage;
-    const count = list.children.length;
-    say(status, count ? `${count} film${count === 1 ? "" : "s"} shown.` : "No published films here yet.");
+    if (filtered) await Promise.all([showFiltered(picked), choices]);
+    else await showHome(choices);
   } catch (error) {
-    const notFound = error instanceof ApiError && error.status === 404;
-    say(status, notFound ? "No published films here yet." : error.message, notFound ? "info" : "error");
+    say(status, visitorMessage(error), "error");
+    status.after(retryButton(() => { list.replaceChildren(); start(); }));
   }
 }
 
-await fillChoices();
-const [path, title] = currentView();
-heading.textContent = title;
-document.title = `${title} · OneMinutesJr`;
-more.addEventListener("click", () => {
-  const separator = path.includes("?") ? "&" : "?";
-  load(`${path}${separator}cursor=${encodeURIComponent(nextPage)}`);
+// A clean address: only the filters chosen, so the link is short enough to share.
+document.getElementById("filter-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const picked = {};
+  for (const name of FILTERS) {
+    const value = form.get(name);
+    if (value) picked[name] = value;
+  }
+  location.assign(Object.keys(picked).length ? `index.html?${new URLSearchParams(picked)}` : "index.html");
 });
-await load(path);
+
+more.addEventListener("click", async () => {
+  try {
+    await showFiltered(chosenFilters(), nextPage);
+  } catch (error) {
+    say(status, visitorMessage(error, "more films"), "error");
+    more.hidden = false;
+  }
+});
+
+start();

@@ -1,0 +1,56 @@
+"""Workshop stories: an editor writes one; the public workshop page shows it with the workshop's films."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.clock import now_iso
+from chalicelib.domain.errors import InvalidRequestError, NotFoundError
+from chalicelib.domain.film import Status
+from chalicelib.domain.metadata import parse_workshop
+from chalicelib.domain.workshops import parse_story, public_story, safety_warnings
+from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.editorial import REVIEW_PAGE
+
+# A workshop ends with ten to fifteen films: its listing is read whole to check them, in one page.
+WORKSHOP_FILMS_READ = 100
+
+
+def write_story(deps: Dependencies, editor: str, workshop_id: str, body: Any) -> dict[str, Any]:
+    slug = _slug(workshop_id)
+    story, warnings = parse_story(body)
+    deps.catalog.put_workshop_story(slug, {**story, "updated_by": editor, "updated_at": now_iso()})
+    deps.catalog.record_audit(f"workshop-{slug}", now_iso(), {"actor": editor, "action": "story_written"})
+    return {"workshop": slug, "story": story, "warnings": warnings + safety_warnings(_films_of(deps, slug))}
+
+
+def story_for_editor(deps: Dependencies, workshop_id: str) -> dict[str, Any]:
+    """The story as written (or none yet), with the warnings about the workshop's films."""
+    slug = _slug(workshop_id)
+    story = deps.catalog.get_workshop_story(slug)
+    return {
+        "workshop": slug,
+        "story": public_story(story) if story else None,
+        "warnings": safety_warnings(_films_of(deps, slug)),
+    }
+
+
+def _films_of(deps: Dependencies, slug: str) -> list[dict[str, Any]]:
+    """What needs care in the workshop's published films (its listing) and those waiting for review,
+    as the catalog holds them."""
+    records, _ = deps.catalog.list_published(f"workshop#{slug}", WORKSHOP_FILMS_READ, None)
+    ids = [record["video_id"] for record in records]
+    ids += deps.catalog.list_by_status(Status.READY, "9999", REVIEW_PAGE)
+    films = (deps.catalog.get_film(video_id) for video_id in dict.fromkeys(ids))
+    return [
+        {"sensitive": film.sensitive, "protect_identity": getattr(film, "protect_identity", None)}
+        for film in films
+        if film is not None and film.workshop == slug
+    ]
+
+
+def _slug(workshop_id: str) -> str:
+    try:
+        return parse_workshop(workshop_id)
+    except InvalidRequestError:
+        raise NotFoundError(f"No workshop {workshop_id!r}.") from None

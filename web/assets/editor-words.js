@@ -1,0 +1,41 @@
+// What an editor reads when the API refuses: the reason in an editor's words, never a route or a
+// field of the API. Refusals about what the editor typed (a subtitle cue, a date) keep the API's
+// sentence, which names the mistake.
+import { ApiError } from "./api.js";
+
+const BY_CODE = {
+  consent_missing: "Record the guardian's consent and the child's assent first.",
+  safeguarding_required: "This film is flagged sensitive: tick “Safeguarding checked” first.",
+  unpublish_first: "Unpublish the film first: a film flagged sensitive can be published again only after a "
+    + "safeguarding check.",
+  change_too_large: "That changes too many lists at once: save the topics and the workshop one after the other.",
+  conflict: "This film changed since the page showed it (someone else may be working on it): refresh and try again.",
+  not_found: "This film is no longer there: it may have been taken down.",
+  network: "The service could not be reached: check the connection and try again.",
+  invalid_cursor: "The list changed meanwhile: search again.",
+  internal_error: "Something went wrong on the server: try again in a moment.",
+};
+
+export function editorWords(error) {
+  if (!(error instanceof ApiError)) return "Something went wrong on this page: reload it and try again.";
+  if (error.status === 401) return "Type your editor key above first.";
+  if (error.status === 403) return "This key is not an editor's key, or it no longer works.";
+  if (BY_CODE[error.code]) return BY_CODE[error.code];
+  if (error.status === 400 && error.message && !/\/[a-z]+\//.test(error.message)) return error.message;
+  return error.status >= 500 ? BY_CODE.internal_error : "That did not work: refresh the page and try again.";
+}
+
+// A status as an editor says it.
+export const STATUS_WORDS = {
+  READY: "awaiting review",
+  PUBLISHED: "published",
+  UNPUBLISHED: "unpublished",
+  AWAITING_UPLOAD: "not uploaded yet",
+  UPLOADED: "being checked",
+  VALIDATING: "being checked",
+  TRANSCODING: "being prepared",
+  REJECTED: "rejected",
+  FAILED: "failed",
+  EXPIRED: "never uploaded",
+  DELETED: "taken down",
+};
