@@ -80,3 +80,15 @@ def test_the_protection_route_checks_its_body_and_its_caller(api, stack, clips):
     bad = call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": 1})
     assert error_of(bad) == (400, "invalid_protect_identity")
     assert call(api, "put", f"/videos/{video_id}/protection", office, FACES).status_code == 403
+
+
+def test_the_protection_asked_in_post_uploads_is_stored_with_the_film(api, stack):
+    office, editor = stack.keys["office"], stack.keys["editor"]
+    created = post_json(api, "/uploads", upload_body(protect_identity={"voice": True}), office)
+    assert created.status_code == 201
+    video_id = created.json_body["video_id"]
+    assert get(api, f"/uploads/{video_id}", office).json_body["protect_identity"] == {"faces": False, "voice": True}
+    assert get(api, f"/videos/{video_id}/editorial", editor).json_body["protect_identity"] == {
+        "faces": False,
+        "voice": True,
+    }
