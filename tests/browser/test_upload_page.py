@@ -211,6 +211,25 @@ def test_after_a_reload_a_film_refused_before_sending_still_says_why_and_is_not_
     expect(office.locator("#send-status")).to_have_text(f"Choose {good.name} again to send it.")
 
 
+def test_a_film_whose_bytes_all_left_the_page_never_reads_waiting_to_be_sent(office, web_stack, workshop_films):
+    def not_yet_noticed(route: Route) -> None:  # the service has not yet noticed the film's arrival
+        page = route.fetch().json()
+        for item in page["items"]:
+            item["status"] = "AWAITING_UPLOAD"
+        route.fulfill(json=page, headers={"access-control-allow-origin": "*"})
+
+    office.route(re.compile(r".*/uploads\?limit=.*"), not_yet_noticed)
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(office)
+    film = workshop_films["film-3"]
+    office.get_by_label("Choose the films").set_input_files(str(film))
+    fill_film(office, film, "Arrival film", CHILDREN[2])
+    office.get_by_role("button", name="Send the films").click()
+    row = film_row(office, film)
+    expect(row).to_have_attribute("data-status", "AWAITING_UPLOAD", timeout=60_000)
+    expect(row.locator(".film-outcome")).to_have_text("Sent; waiting for the upload service to receive it.")
+
+
 def test_a_file_the_browser_cannot_read_is_left_to_the_server_which_says_why_in_plain_words(office, web_stack,
                                                                                             workshop_films):  # fmt: skip
     use_office_key(office, web_stack.info["api_keys"]["field_office"])

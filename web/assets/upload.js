@@ -191,7 +191,9 @@ function summarise() {
 function showOutcome(film) {
   const entry = [...entries.values()].find((e) => e.videoId === film.video_id && e.sent);
   if (!entry) return;
-  const { text, kind } = outcome(film);
+  // Every byte left this page, but the service has not noticed yet: "waiting to be sent" would say otherwise.
+  const { text, kind } = film.status === "AWAITING_UPLOAD"
+    ? { text: "Sent; waiting for the upload service to receive it.", kind: "info" } : outcome(film);
   entry.row.showOutcome(text, kind, film.status);
   entry.row.offerCorrection(!UNCORRECTABLE.has(film.status));
   if (FINAL.has(film.status)) entry.row.showProgress("", 1);
