@@ -99,13 +99,25 @@ def split_topics(text: str) -> list[str]:
     return [topic.strip() for topic in re.split(r"[;,]", text) if topic.strip()]
 
 
-def details_of(cells: Mapping[str, str]) -> dict[str, Any]:
-    """What `POST /uploads` receives for a row (its age as a number when it is one)."""
+def _topic_words(text: str) -> tuple[str, ...]:
+    return tuple(word for word in re.split(r"[^0-9a-z]+", text.casefold()) if word and word != "and")
+
+
+def topic_named(text: str, topics: frozenset[str]) -> str:
+    """The stage's topic a facilitator means: `HIV and AIDS` (as the upload page shows it), `hiv_aids` or
+    `Juvenile Justice` are `hiv-aids` and `juvenile-justice`; anything else is kept, to be told as a mistake."""
+    words = _topic_words(text)
+    return next((topic for topic in sorted(topics) if _topic_words(topic) == words), text)
+
+
+def details_of(cells: Mapping[str, str], topics: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """What `POST /uploads` receives for a row (its age as a number when it is one, its topics as the
+    stage spells them)."""
     age: Any = cells.get("age", "")
     details: dict[str, Any] = {
         "title": cells.get("title", ""),
         "country": cells.get("country", "").upper(),
-        "topics": split_topics(cells.get("topics", "")),
+        "topics": [topic_named(topic, topics) for topic in split_topics(cells.get("topics", ""))],
         "author": {"first_name": cells.get("first_name", ""), "age": int(age) if age.isdigit() else age},
     }
     for optional in OPTIONAL:
@@ -124,7 +136,7 @@ class RowChecker:
         self.label = label or {}
 
     def mistakes(self, cells: Mapping[str, str]) -> list[str]:
-        details = details_of(cells)
+        details = details_of(cells, self.topics)
         return [
             *self._file(cells.get("file", "")),
             *self._title(details["title"]),
@@ -142,7 +154,7 @@ class RowChecker:
         return not self._file(name)
 
     def film(self, row: Row) -> Film:
-        return Film(row.number, (self.folder / row.cells["file"]).resolve(), details_of(row.cells))
+        return Film(row.number, (self.folder / row.cells["file"]).resolve(), details_of(row.cells, self.topics))
 
     # Each column: whether the API's own rules accept the value, and if not, what to write instead.
 

@@ -197,6 +197,46 @@ def test_a_film_of_the_wrong_length_is_refused_before_a_byte_is_sent(office, web
     expect(long_row).to_have_attribute("data-status", "REFUSED_HERE")
 
 
+def test_after_a_reload_a_film_refused_before_sending_still_says_why_and_is_not_asked_for_again(
+    office, web_stack, workshop_films
+):
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(office)
+    too_long, good = workshop_films["too-long"], workshop_films["film-2"]
+    office.get_by_label("Choose the films").set_input_files([str(too_long), str(good)])
+    expect(film_row(office, too_long).locator(".film-check")).to_contain_text("This film lasts 5 min.")
+    expect(office.locator("#rows-status")).to_have_text("2 films: 1 to send, 1 refused before sending.")
+    office.reload()
+    expect(office.locator("#key-status")).to_contain_text("Key accepted")  # the rows were checked again
+    long_row = film_row(office, too_long)
+    expect(long_row.locator(".film-check")).to_contain_text("This film lasts 5 min.")
+    expect(long_row.locator(".film-check")).not_to_contain_text("again to send it")
+    expect(long_row).to_have_attribute("data-status", "REFUSED_HERE")
+    expect(film_row(office, good).locator(".film-check")).to_contain_text(f"Choose {good.name} again")
+    expect(office.locator("#rows-status")).to_have_text("2 films: 1 refused before sending, 1 to choose again.")
+    office.get_by_role("button", name="Send the films").click()
+    expect(office.locator("#send-status")).to_have_text(f"Choose {good.name} again to send it.")
+
+
+def test_a_film_whose_bytes_all_left_the_page_never_reads_waiting_to_be_sent(office, web_stack, workshop_films):
+    def not_yet_noticed(route: Route) -> None:  # the service has not yet noticed the film's arrival
+        page = route.fetch().json()
+        for item in page["items"]:
+            item["status"] = "AWAITING_UPLOAD"
+        route.fulfill(json=page, headers={"access-control-allow-origin": "*"})
+
+    office.route(re.compile(r".*/uploads\?limit=.*"), not_yet_noticed)
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(office)
+    film = workshop_films["film-3"]
+    office.get_by_label("Choose the films").set_input_files(str(film))
+    fill_film(office, film, "Arrival film", CHILDREN[2])
+    office.get_by_role("button", name="Send the films").click()
+    row = film_row(office, film)
+    expect(row).to_have_attribute("data-status", "AWAITING_UPLOAD", timeout=60_000)
+    expect(row.locator(".film-outcome")).to_have_text("Sent; waiting for the upload service to receive it.")
+
+
 def test_a_file_the_browser_cannot_read_is_left_to_the_server_which_says_why_in_plain_words(
     office, web_stack, workshop_films
 ):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cli.corrections import changed_fields, describe
-from cli.manifest import ManifestError, RowChecker, details_of, read_rows
+from cli.manifest import ManifestError, Row, RowChecker, details_of, read_rows
 
 TOPICS = frozenset({"violence", "hiv-aids", "juvenile-justice"})
 HEADER = ["file", "title", "first_name", "age", "topics", "country"]
@@ -110,3 +110,20 @@ def test_a_changed_detail_is_described_as_a_facilitator_sees_it():
     assert changed_fields(before, now) == ["title", "author"]
     assert describe("author", before, now) == "age 13 -> 14"
     assert changed_fields(before, {**before, "workshop": "ganja-2014"}) == ["workshop"]
+
+
+def test_topics_are_taken_as_the_upload_page_shows_them_or_with_underscores(tmp_path):
+    (tmp_path / "film.mp4").write_bytes(b"not checked here")
+    checker = RowChecker(TOPICS, frozenset({"AZ"}), tmp_path)
+    cells = {
+        "file": "film.mp4",
+        "title": "T",
+        "first_name": "Ali",
+        "age": "14",
+        "country": "AZ",
+        "topics": "HIV and AIDS; Juvenile Justice, VIOLENCE",
+    }
+    assert checker.mistakes(cells) == []
+    assert checker.mistakes({**cells, "topics": "hiv_aids"}) == []
+    assert checker.film(Row(2, cells)).details["topics"] == ["hiv-aids", "juvenile-justice", "violence"]
+    assert checker.mistakes({**cells, "topics": "cooking"})[0].startswith("topics: 'cooking' is not among")

@@ -128,6 +128,11 @@ function removeEntry(entry) {
 
 function checkEntry(entry) {
   if (entry.sent) return;
+  if (!entry.file && entry.refusal) {
+    // Refused before sending: after a reload it still needs another file, not this one again.
+    entry.row.showCheck(entry.refusal, "error");
+    return;
+  }
   if (!entry.file) {
     entry.row.showCheck(`Choose ${entry.name} again to send it: the page was reloaded.`, "error");
     return;
@@ -176,7 +181,7 @@ function summarise() {
     [all.filter((e) => e.sent).length, "sent"],
     [all.filter((e) => !e.sent && e.file && !e.refusal).length, "to send"],
     [all.filter((e) => !e.sent && e.refusal).length, "refused before sending"],
-    [all.filter((e) => !e.sent && !e.file).length, "to choose again"],
+    [all.filter((e) => !e.sent && !e.file && !e.refusal).length, "to choose again"],
   ].filter(([n]) => n);
   say(rowsStatus, all.length ? `${all.length} film${all.length === 1 ? "" : "s"}: ${counts.map(([n, what]) => `${n} ${what}`).join(", ")}.` : "");
   clearDone.hidden = !all.some((e) => e.sent);
@@ -186,7 +191,9 @@ function summarise() {
 function showOutcome(film) {
   const entry = [...entries.values()].find((e) => e.videoId === film.video_id && e.sent);
   if (!entry) return;
-  const { text, kind } = outcome(film);
+  // Every byte left this page, but the service has not noticed yet: "waiting to be sent" would say otherwise.
+  const { text, kind } = film.status === "AWAITING_UPLOAD"
+    ? { text: "Sent; waiting for the upload service to receive it.", kind: "info" } : outcome(film);
   entry.row.showOutcome(text, kind, film.status);
   entry.row.offerCorrection(!UNCORRECTABLE.has(film.status));
   if (FINAL.has(film.status)) entry.row.showProgress("", 1);
@@ -296,7 +303,7 @@ function firstInvalid(waiting) {
 
 function nothingToSend() {
   const all = [...entries.values()];
-  const again = all.filter((e) => !e.sent && !e.file).map((e) => e.name);
+  const again = all.filter((e) => !e.sent && !e.file && !e.refusal).map((e) => e.name);
   if (again.length) return [`Choose ${listText(again)} again to send ${again.length === 1 ? "it" : "them"}.`, "error"];
   if (!all.length) return ["Choose the films first.", "error"];
   if (all.every((e) => e.sent)) return ["Every film in the list has been sent.", "info"];
@@ -404,6 +411,7 @@ for (const saved of draft.films) {
     entry.row.lock(true);
     entry.row.setRefused(true);
     entry.row.showCheck(saved.refusal, "error");
+    entry.row.showOutcome("Not sent.", "error", "REFUSED_HERE");
   } else {
     checkEntry(entry);
   }
