@@ -165,8 +165,12 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
             details={"language": language},
         )
     except Exception:
-        if all(s.key != key for s in film.subtitles):
-            deps.media.delete_prefix(key)  # lost a race (an unpublish, a takedown): leave nothing behind
+        # Lost a race (an unpublish, a takedown): leave nothing behind that the catalog does not list now.
+        # Not what it listed when this began: the same text sent again has the same key, and a takedown
+        # that went through meanwhile deleted the first copy before this upload wrote it again.
+        current = deps.catalog.get_film(video_id)
+        if current is None or current.status is Status.DELETED or all(s.key != key for s in current.subtitles):
+            deps.media.delete_prefix(key)
         raise
     replaced = [s.key for s in film.subtitles if s.language == language and s.key != key]
     _forget(deps, replaced)  # the old text (a surname the first file had, say) is gone, not just unlisted

@@ -6,8 +6,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import pytest
+
 from chalicelib import wiring
 from chalicelib.domain.catalog import media_keys
+from chalicelib.domain.errors import DomainError
 from chalicelib.services import editorial
 from tests.functional.conftest import get, publish
 from tests.functional.factories import write_ready_film
@@ -83,3 +86,33 @@ def test_an_unpublish_wins_over_a_media_sync_that_read_the_film_as_published(api
 
     assert get(api, f"/videos/{video_id}").status_code == 404
     assert public_objects(video_id) == [], "an unpublished film's media are never public"
+
+
+class TakenDownBeforeUploading:
+    """The real media store, except that a takedown goes through just before the next upload."""
+
+    def __init__(self, media: Any, take_down: Any) -> None:
+        self._media = media
+        self._take_down = take_down
+
+    def upload(self, path: str, key: str, content_type: str) -> None:
+        if self._take_down is not None:
+            take_down, self._take_down = self._take_down, None
+            take_down()
+        self._media.upload(path, key, content_type)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._media, name)
+
+
+def test_subtitles_sent_again_while_the_film_is_taken_down_leave_nothing_behind(api, stack):
+    video_id = write_ready_film(stack)
+    deps = wiring.dependencies()
+    editorial.add_subtitles(deps, "editor A", video_id, "en", SRT)  # the same file is sent again below
+    racing = TakenDownBeforeUploading(deps.media, lambda: editorial.take_down(deps, "editor B", video_id))
+
+    with pytest.raises(DomainError):
+        editorial.add_subtitles(dataclasses.replace(deps, media=racing), "editor A", video_id, "en", SRT)
+
+    listed = stack.client("s3").list_objects_v2(Bucket=stack.name("MediaBucket"), Prefix=f"films/{video_id}/")
+    assert [item["Key"] for item in listed.get("Contents", [])] == [], "no subtitles text outlives a takedown"
