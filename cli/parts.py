@@ -9,9 +9,9 @@ from typing import Any
 
 import requests
 
+from cli.client import FilePart, IngestClient
 from cli.progress import FileProgress
 from cli.retry import api_request, with_retries
-from local.client import FilePart, IngestClient
 
 
 def api_error(response: requests.Response) -> dict[str, Any]:

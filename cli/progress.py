@@ -1,13 +1,16 @@
-"""A file's progress line, and an optional cap on the bytes per second a transfer may use (a workshop's
-connection is shared; `--max-rate` leaves room for everyone else)."""
+"""A film's progress (bytes, speed and time left, drawn by tqdm), and an optional cap on the bytes per
+second a transfer may use (a workshop's connection is shared; `--max-rate` leaves room for everyone else)."""
 
 from __future__ import annotations
 
 import argparse
 import re
+import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TextIO
+
+from tqdm import tqdm
 
 RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)(?:i?B)?(?:/s)?\s*$")
 MULTIPLIERS = {"": 1, "k": 2**10, "m": 2**20}
@@ -21,14 +24,6 @@ def parse_rate(text: str) -> float:
     return float(match.group(1)) * MULTIPLIERS[match.group(2).lower()]
 
 
-BAR_WIDTH = 20
-
-
-def bar(fraction: float) -> str:
-    filled = round(BAR_WIDTH * min(max(fraction, 0.0), 1.0))
-    return "[" + "#" * filled + "-" * (BAR_WIDTH - filled) + "]"
-
-
 @dataclass
 class Batch:
     """The whole workshop's bytes, and how many of them earlier films sent."""
@@ -37,17 +32,40 @@ class Batch:
     before: int = 0
 
 
-class FileProgress:
-    """Told how many of a file's bytes were sent so far; draws the file's bar and the batch's, and
-    keeps under the rate."""
+def say(text: str, stream: TextIO | None = None) -> None:
+    """A line of news while bars may be drawn: tqdm writes it above them."""
+    for line in text.strip("\n").splitlines():
+        tqdm.write(line, file=stream or sys.stdout)
 
-    def __init__(self, name: str, size: int, out: Callable[[str], None], max_rate: float | None = None,
-                 batch: Batch | None = None) -> None:  # fmt: skip
-        self.name, self.size, self._out, self._max_rate = name, size, out, max_rate
+
+class FileProgress:
+    """Told how many of a file's bytes were sent so far: draws the film's bar and the whole workshop's, each
+    with its speed and time left (tqdm), and keeps under the rate."""
+
+    def __init__(
+        self,
+        name: str,
+        size: int,
+        max_rate: float | None = None,
+        batch: Batch | None = None,
+        stream: TextIO | None = None,
+    ) -> None:
+        self.name, self.size, self._max_rate = name, size, max_rate
         self._batch = batch or Batch(size)
+        self._stream = stream or sys.stdout
         self._started = time.monotonic()
         self._done = self._paced = 0
-        self._shown = -1
+        bars: dict[str, Any] = {
+            "unit": "B",
+            "unit_scale": True,
+            "unit_divisor": 1024,
+            "file": self._stream,
+            "dynamic_ncols": True,
+            "mininterval": 0.5,
+            "ascii": " #",
+        }
+        self._all = tqdm(total=self._batch.total, initial=self._batch.before, desc="all films", position=0, **bars)
+        self._film = tqdm(total=size, desc=f"  {name}", position=1, leave=False, **bars)
 
     def at(self, done: int, paced: bool = True) -> None:
         if paced and self._max_rate:
@@ -55,14 +73,15 @@ class FileProgress:
             ahead = self._paced / self._max_rate - (time.monotonic() - self._started)
             if ahead > 0:
                 time.sleep(ahead)
+        step = done - self._done  # negative when a retry starts the file or part again
         self._done = done
-        percent = done * 100 // max(self.size, 1)
-        if percent != self._shown:
-            self._shown = percent
-            batch = (self._batch.before + done) / max(self._batch.total, 1)
-            self._out(f"\r  {self.name} {bar(done / max(self.size, 1))} {percent:3d}% of {self.size / 2**20:.1f} MiB"
-                      f"   all films {bar(batch)} {batch:4.0%}")  # fmt: skip
+        self._film.update(step)
+        self._all.update(step)
 
     def finished(self) -> None:
+        self._film.close()
+        self._all.close()
         self._batch.before += self.size
-        self._out(f"\r  {self.name}: uploaded in {time.monotonic() - self._started:.1f} s{' ' * 70}\n")
+        elapsed = time.monotonic() - self._started
+        rate = self.size / max(elapsed, 1e-3) / 2**20
+        say(f"  {self.name}: uploaded, {self.size / 2**20:.1f} MiB in {elapsed:.1f} s ({rate:.2f} MiB/s)", self._stream)

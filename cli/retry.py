@@ -8,7 +8,7 @@ from typing import Any
 
 import requests
 
-from local.client import IngestClient
+from cli.client import IngestClient
 
 ATTEMPTS = 4
 BACKOFF_S = 2.0

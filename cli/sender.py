@@ -7,19 +7,29 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cli.client import IngestClient, post_file
+from cli.corrections import RESEND, Corrector
 from cli.parts import api_error, api_json, send_in_parts
 from cli.progress import Batch, FileProgress
 from cli.resume import UploadState
 from cli.retry import api_request, with_retries
-from local.client import IngestClient, post_file
 
 NEW, SENT, PARTS = "new", "sent", "parts"
 
 
 class FilmSender:
-    def __init__(self, client: IngestClient, state: UploadState, out: Callable[[str], None],
-                 max_rate: float | None, multipart_from_mb: float) -> None:  # fmt: skip
+    def __init__(
+        self,
+        client: IngestClient,
+        state: UploadState,
+        out: Callable[[str], None],
+        max_rate: float | None,
+        multipart_from_mb: float,
+        *,
+        confirm: Callable[[str], bool] = lambda _: False,
+    ) -> None:
         self.client, self.state, self.out = client, state, out
+        self.corrector = Corrector(client, state, out, confirm)
         self.max_rate, self.multipart_from_bytes = max_rate, multipart_from_mb * 2**20
 
     def _earlier_run(self, name: str, video_id: str) -> str:
@@ -43,25 +53,32 @@ class FilmSender:
         """Send one film, or continue it where an earlier run stopped; returns its video id."""
         client, out = self.client, self.out
         size = path.stat().st_size
-        progress = FileProgress(path.name, size, out, self.max_rate, batch)
         video_id = self.state.video_id(path)
         earlier = self._earlier_run(path.name, video_id) if video_id else NEW
+        if video_id and earlier != NEW and self.corrector.reconcile(path.name, path, video_id, metadata) == RESEND:
+            earlier = NEW
         if video_id and earlier == SENT:
             out(f"  {path.name}: sent by an earlier run, not sent again\n")
             if batch is not None:
                 batch.before += size
             return video_id
+        progress = FileProgress(path.name, size, self.max_rate, batch)
         if video_id and earlier == PARTS:
             send_in_parts(client, video_id, path, progress, out)
             progress.finished()
             return video_id
         content_type = mimetypes.guess_type(path.name)[0] or "video/mp4"
         multipart = size >= self.multipart_from_bytes
-        request = {**metadata, "filename": path.name, "size_bytes": size, "content_type": content_type,
-                   "multipart": multipart}  # fmt: skip
+        request = {
+            **metadata,
+            "filename": path.name,
+            "size_bytes": size,
+            "content_type": content_type,
+            "multipart": multipart,
+        }
         upload = api_json(client.request("POST", "/uploads", json=request), f"{path.name}: the API refused it")
         video_id = str(upload["video_id"])
-        self.state.remember(path, video_id)
+        self.state.remember(path, video_id, metadata)
         if multipart:
             send_in_parts(client, video_id, path, progress, out)
         else:
@@ -69,7 +86,9 @@ class FilmSender:
                 lambda: post_file(upload["upload"], path, content_type, progress.at), path.name, out
             )
             if response.status_code >= 400:
-                raise SystemExit(f"\n{path.name}: storage refused the file ({response.status_code}); "
-                                 "run the same command again to start it anew.")  # fmt: skip
+                raise SystemExit(
+                    f"\n{path.name}: storage refused the file ({response.status_code}); "
+                    "run the same command again to start it anew."
+                )
         progress.finished()
         return video_id

@@ -16,7 +16,7 @@ import boto3
 
 from chalicelib import wiring
 from chalicelib.services.dependencies import Dependencies
-from local import chalice_config
+from cli import chalice_config
 
 # Function environment variable -> the template's output (deployed) or logical id (local) holding it.
 RESOURCE_VARIABLES = {

@@ -1,84 +1,52 @@
-"""Field offices: upload a film, or a whole workshop from a manifest, and see what became of each.
+"""Field offices: upload a film, or a whole workshop from a list, and see what became of each.
 
-    python -m cli upload film.mp4 --title "My street" --country AZ --topics violence --first-name Leyla --age 14
-    python -m cli upload --manifest workshop.csv
+    omjr upload film.mp4 --title "My street" --country AZ --topics violence --first-name Leyla --age 14
+    omjr upload --manifest workshop.csv
 
-A manifest has a header row and one row per film: file, title, first_name, age, topics (separated
-by ";" or ","), country, and optionally language, workshop, description. Files are found next to it.
+The list (a CSV as Excel or LibreOffice saves it, with commas or semicolons, UTF-8) has a first row naming
+the columns and one row per film: file, title, first_name, age, topics (separated by ";" or ","), country,
+and if you like language, workshop, description. The films are found next to the list.
 
-Every row is checked before anything is sent, and all the problems are reported at once. Each file
-then goes to storage with a progress line, retried with backoff if the connection drops: in one
-presigned POST, or from --multipart-from-mb (16 MiB) on in parts, each to its own presigned URL. A
-run that was stopped (a dead connection, Ctrl-C, a flat battery) continues when the same command is
-run again: films sent before are not sent again, a film in parts goes on from the parts that
-arrived (`.omjr-uploads.json` beside the manifest, or the first film, remembers them). Then the
-command waits for each film's outcome: READY, or REJECTED with the reason.
+Before a byte is sent, every row is checked as the API would check it and every film's length and size
+are measured with ffprobe against the stage's rules: all the mistakes of all the rows are told at once,
+naming the column to fix. Then each film goes to storage with its progress (speed, time left), retried
+with backoff if the connection drops: in one piece, or from --multipart-from-mb (16 MiB) on in parts. A run
+that was stopped (a dead connection, Ctrl-C, a flat battery) continues when the same command is run
+again: films sent before are not sent again, a film in parts goes on from the parts that arrived
+(`.omjr-uploads.json` beside the list, or the first film, remembers them). A film sent before whose
+details changed in the list is corrected where it is, once you agree (or with --yes). Then the command
+waits for each film's outcome: READY, or REJECTED with the reason.
 Needs only the API's address and the office's key (`--api-url`, `--api-key`, or the local stack's).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import mimetypes
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.errors import InvalidRequestError
-from chalicelib.domain.metadata import parse_upload_request
-from cli.progress import Batch, parse_rate
+import requests
+
+from cli.connect import connect, one_line
+from cli.manifest import Film, ManifestError, Row, RowChecker, read_rows
+from cli.precheck import INSTALL_FFPROBE, ffprobe_available, film_problem, limits_from
+from cli.progress import Batch, parse_rate, say
 from cli.resume import UploadState
 from cli.sender import FilmSender
-from local.client import IngestClient
 
-# Checked here only for shape; the API applies the real size limit.
-NO_SIZE_LIMIT = 2**62
-
-
-def manifest_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8-sig") as file:
-        return [
-            {key.strip(): (value or "").strip() for key, value in row.items() if key} for row in csv.DictReader(file)
-        ]
-
-
-def request_body(row: dict[str, str], folder: Path) -> tuple[Path, dict[str, Any]]:
-    path = (folder / row.get("file", "")).resolve()
-    age: Any = row.get("age", "")
-    body: dict[str, Any] = {
-        "title": row.get("title", ""), "country": row.get("country", ""),
-        "topics": [topic.strip() for topic in row.get("topics", "").replace(";", ",").split(",") if topic.strip()],
-        "author": {"first_name": row.get("first_name", ""), "age": int(age) if age.isdigit() else age},
-    }  # fmt: skip
-    for optional in ("language", "workshop", "description"):
-        if row.get(optional):
-            body[optional] = row[optional]
-    return path, body
-
-
-Film = tuple[Path, dict[str, Any]]
-
-
-def check(rows: list[dict[str, str]], folder: Path, topics: frozenset[str]) -> tuple[list[Film], list[str]]:
-    """Every row checked as the API would; all problems, each with its row, before anything is sent."""
-    films, problems = [], []
-    for number, row in enumerate(rows, start=1):
-        path, body = request_body(row, folder)
-        where = f"row {number} ({row.get('file') or 'no file'})"
-        if not row.get("file") or not path.is_file():
-            problems.append(f"{where}: the file {row.get('file')!r} was not found.")
-            continue
-        content_type = mimetypes.guess_type(path.name)[0] or ""
-        full = {**body, "filename": path.name, "size_bytes": max(path.stat().st_size, 1), "content_type": content_type}
-        try:
-            parse_upload_request(full, topics, NO_SIZE_LIMIT)
-        except InvalidRequestError as error:
-            problems.append(f"{where}: {error.message}")
-            continue
-        films.append((path, body))
-    return films, problems
+# The flags that stand for a list's columns when films are named on the command line.
+FLAG_LABELS = {
+    "title": "--title",
+    "first_name": "--first-name",
+    "age": "--age",
+    "topics": "--topics",
+    "country": "--country",
+    "language": "--language",
+    "workshop": "--workshop",
+}
 
 
 def outcome_line(name: str, upload: dict[str, Any]) -> str:
@@ -89,59 +57,142 @@ def outcome_line(name: str, upload: dict[str, Any]) -> str:
     return f"{name}: {upload['status']}: {upload.get('reason', 'still processing')}"
 
 
-def run(args: argparse.Namespace) -> None:
+def api_address(args: argparse.Namespace) -> tuple[str, str]:
     api_url, api_key = args.api_url, args.api_key
     if not (api_url and api_key):
-        stack = json.loads(args.stack_file.read_text()) if args.stack_file.exists() else {}
+        try:
+            stack = json.loads(args.stack_file.read_text()) if args.stack_file.exists() else {}
+        except (OSError, ValueError):
+            stack = {}
         api_url = api_url or stack.get("api_url")
-        api_key = api_key or stack.get("api_keys", {}).get("field_office")
+        if not api_key and api_url == stack.get("api_url"):  # the local stack's key goes only to the local stack
+            api_key = stack.get("api_keys", {}).get("field_office")
     if not (api_url and api_key):
-        raise SystemExit("give --api-url and --api-key (or start the local stack with `make run`)")
-    client = IngestClient(api_url, api_key)
-    topics = frozenset(item["topic"] for item in client.request("GET", "/topics").json()["items"])
+        raise SystemExit(
+            "Give --api-url and --api-key: the API's address and your office's key, as the project team "
+            "gave them (or start the local stack with `make run`)."
+        )
+    return str(api_url), str(api_key)
+
+
+def rows_of(args: argparse.Namespace) -> tuple[list[Row], Path, dict[str, str]]:
+    """The films to send as rows of a list, the folder their files are in, and how to name a column."""
     if args.manifest:
-        rows, folder = manifest_rows(args.manifest), args.manifest.parent
-    else:
-        rows = [{"file": str(file), "title": args.title or Path(file).stem, "country": args.country or "",
-                 "topics": args.topics or "", "first_name": args.first_name or "", "age": str(args.age or ""),
-                 "language": args.language or "", "workshop": args.workshop or ""} for file in args.files]  # fmt: skip
-        folder = Path.cwd()
-    films, problems = check(rows, folder, topics)
+        try:
+            rows, unread = read_rows(args.manifest)
+        except ManifestError as error:
+            raise SystemExit(str(error)) from None
+        if unread:
+            say(f"Note: the column(s) {', '.join(unread)} of {args.manifest.name} are not read by this command.")
+        return rows, args.manifest.parent, {}
+    if not args.files:
+        raise SystemExit("Name the films to upload, or give a list of them with --manifest workshop.csv.")
+    cells = {
+        "title": args.title or "",
+        "country": args.country or "",
+        "topics": args.topics or "",
+        "first_name": args.first_name or "",
+        "age": "" if args.age is None else str(args.age),
+        "language": args.language or "",
+        "workshop": args.workshop or "",
+    }
+    rows = [Row(0, {**cells, "file": file, "title": cells["title"] or Path(file).stem}) for file in args.files]
+    return rows, Path.cwd(), FLAG_LABELS
+
+
+def checked_films(args: argparse.Namespace, rules: dict[str, Any]) -> list[Film]:
+    """Every row's every mistake, and every film's length and size, before anything is sent."""
+    rows, folder, labels = rows_of(args)
+    checker = RowChecker(frozenset(rules["topics"]), frozenset(rules.get("countries") or ()), folder, labels)
+    precheck = not args.no_precheck and ffprobe_available()
+    if not args.no_precheck and not precheck:
+        say(INSTALL_FFPROBE)
+    limits = limits_from(rules)
+    films, problems = [], []
+    for row in rows:
+        mistakes = checker.mistakes(row.cells)
+        path = folder / row.cells.get("file", "")
+        if precheck and checker.file_usable(row.cells.get("file", "")):
+            problem = film_problem(path, limits)
+            mistakes += [f"{labels.get('file', 'file')}: {problem}"] if problem else []
+        where = f"row {row.number} ({row.cells.get('file') or 'no file'})" if args.manifest else path.name
+        problems += [f"{where}: {mistake}" for mistake in mistakes]
+        if not mistakes:
+            films.append(checker.film(row))
     if problems or not films:
-        print("Nothing was uploaded. Fix these first:" if problems else "No films to upload.", file=sys.stderr)
+        where = f" in {args.manifest.name} (rows numbered as in a spreadsheet)" if args.manifest else ""
+        print(
+            f"Nothing was uploaded. Fix these{where} first:" if problems else "No films to upload.",
+            file=sys.stderr,
+        )
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         raise SystemExit(2)
+    return films
 
-    def out(text: str) -> None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
 
-    state_folder = args.manifest.parent if args.manifest else films[0][0].parent  # beside the films
-    sender = FilmSender(client, UploadState(state_folder, client.api_url), out, args.max_rate, args.multipart_from_mb)
-    batch = Batch(sum(path.stat().st_size for path, _ in films))
+def confirmer(assume_yes: bool) -> Callable[[str], bool]:
+    def confirm(question: str) -> bool:
+        if assume_yes:
+            say(f"{question} yes (--yes)")
+            return True
+        if not sys.stdin.isatty():
+            say(f"{question} not without asking: run the same command with --yes to agree.")
+            return False
+        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+    return confirm
+
+
+def send_all(args: argparse.Namespace, api_url: str, api_key: str) -> None:
+    client, rules = connect(api_url, api_key)
+    films = checked_films(args, rules)
+    out = say
+    state_folder = args.manifest.parent if args.manifest else films[0].path.parent  # beside the films
+    sender = FilmSender(
+        client,
+        UploadState(state_folder, client.api_url),
+        out,
+        args.max_rate,
+        args.multipart_from_mb,
+        confirm=confirmer(args.yes),
+    )
+    batch = Batch(sum(film.path.stat().st_size for film in films))
     uploaded = []
-    try:
-        for number, (path, body) in enumerate(films, start=1):
-            out(f"[{number}/{len(films)}] {path.name}\n")
-            uploaded.append((path.name, sender.send(path, body, batch)))
-    except KeyboardInterrupt:
-        raise SystemExit("\nStopped. Run the same command again: films that arrived are not sent again, and a "
-                         "film in parts continues from the parts that arrived.") from None  # fmt: skip
+    for number, film in enumerate(films, start=1):
+        out(f"[{number}/{len(films)}] {film.path.name}")
+        uploaded.append((film.path.name, sender.send(film.path, film.details, batch)))
     if args.no_wait:
         return
-    out("Waiting for each film to be checked and transcoded...\n")
+    out("Waiting for each film to be checked and transcoded...")
     for name, video_id in uploaded:
         print(outcome_line(name, client.wait_for_terminal(video_id, timeout_s=args.wait_s)), flush=True)
 
 
+def run(args: argparse.Namespace) -> None:
+    api_url, api_key = api_address(args)
+    try:
+        send_all(args, api_url, api_key)
+    except requests.RequestException as error:
+        raise SystemExit(one_line(error, api_url)) from None
+    except KeyboardInterrupt:
+        raise SystemExit(
+            "\nStopped. Run the same command again: films that arrived are not sent again, and a "
+            "film in parts continues from the parts that arrived."
+        ) from None
+
+
 def add_parser(commands: Any) -> None:
-    upload = commands.add_parser("upload", help="upload films (a field office's key)", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    upload = commands.add_parser(
+        "upload",
+        help="upload films (a field office's key)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     upload.add_argument("files", nargs="*", help="film files (with the metadata flags)")
-    upload.add_argument("--manifest", type=Path, help="a CSV with one row per film")
-    upload.add_argument("--api-url")
-    upload.add_argument("--api-key")
+    upload.add_argument("--manifest", type=Path, help="a list of the films: a CSV with one row per film")
+    upload.add_argument("--api-url", help="the API's address, as the project team gave it")
+    upload.add_argument("--api-key", help="your field office's key")
     for flag in ("title", "country", "topics", "first-name", "language", "workshop"):
         upload.add_argument(f"--{flag}")
     upload.add_argument("--age", type=int)
@@ -159,4 +210,14 @@ def add_parser(commands: Any) -> None:
         help="send files of this many MiB or more in parts that survive an interruption (16, as the upload page)",
     )
     upload.add_argument("--no-wait", action="store_true", help="do not wait for the outcomes")
+    upload.add_argument(
+        "--no-precheck",
+        action="store_true",
+        help="send without measuring each film with ffprobe first (the server checks it anyway)",
+    )
+    upload.add_argument(
+        "--yes",
+        action="store_true",
+        help="agree without asking to correct (or send again) films whose details changed in the list",
+    )
     upload.add_argument("--wait-s", type=float, default=600, help="how long to wait for each outcome")

@@ -17,9 +17,9 @@ from typing import Any
 
 import boto3
 
+from cli.repository import checkout_or_exit
 from cli.target import Target
-from local.web_config import CONFIG_NAME, render
-from local.web_server import WEB_ROOT
+from cli.web_config import CONFIG_NAME, render
 
 CACHE_CONTROL = "public, max-age=300"
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -30,7 +30,8 @@ def content_type(path: Path) -> str:
     return CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
-def publish(s3: Any, bucket: str, api_url: str, root: Path = WEB_ROOT) -> dict[str, int]:
+def publish(s3: Any, bucket: str, api_url: str, root: Path | None = None) -> dict[str, int]:
+    root = root or checkout_or_exit("publishing the website's pages") / "web"
     pages = sorted(path for path in root.rglob("*") if path.is_file() and path.name != CONFIG_NAME)
     for path in pages:
         s3.put_object(Bucket=bucket, Key=path.relative_to(root).as_posix(), Body=path.read_bytes(),
@@ -48,7 +49,7 @@ def publish(s3: Any, bucket: str, api_url: str, root: Path = WEB_ROOT) -> dict[s
 def run(args: argparse.Namespace, target: Target) -> None:
     website = target.website
     if not website.bucket:
-        raise SystemExit("this stack has no website bucket yet: deploy the current template first (README, Deploy)")
+        raise SystemExit("this stack has no website bucket yet: deploy the current template first (docs/DEPLOY.md)")
     result = publish(boto3.session.Session().client("s3"), website.bucket, website.api_url)
     print(json.dumps({**result, "bucket": website.bucket, "api_url": website.api_url}, indent=2))
 

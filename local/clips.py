@@ -28,3 +28,38 @@ def make_clip(
     path.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(args, check=True)
     return path
+
+
+# Footage as workshops bring it (issue 13), each standing for a kind of camera; small, made in seconds.
+FOOTAGE = {
+    # An old PAL camcorder: 720x576 interlaced, pixels 64:45 wide (16:9 seen), quiet 5.1 sound. Few pictures a
+    # second (fields from 10), to keep `make run` and its tests quick.
+    "camcorder": (
+        "-f lavfi -i testsrc2=size=720x576:rate=10:duration={d}"
+        " -f lavfi -i anoisesrc=color=pink:duration={d}:amplitude=0.02"
+        " -vf tinterlace=mode=interleave_bottom,setfield=bff,setsar=64/45"
+        " -af pan=5.1|FL=c0|FR=c0|FC=c0|LFE=c0|BL=c0|BR=c0"
+        " -c:v libx264 -preset ultrafast -crf 30 -flags +ildct+ilme -x264-params bff=1 -pix_fmt yuv420p -c:a aac"
+    ),
+    # A phone filming upright in HLG: 10-bit HEVC BT.2020, portrait.
+    "phone_hdr": (
+        "-f lavfi -i testsrc2=size=360x640:rate=5:duration={d} -f lavfi -i sine=duration={d}"
+        " -vf zscale=tin=bt709:pin=bt709:min=bt709:t=arib-std-b67:p=bt2020:m=2020_ncl:npl=203,format=yuv420p10le"
+        " -c:v libx265 -preset ultrafast"
+        " -x265-params log-level=error -tag:v hvc1 -color_primaries bt2020 -color_trc arib-std-b67"
+        " -colorspace bt2020nc -c:a aac"
+    ),
+    # A picture that stops 15 s before its sound.
+    "picture_shorter": (
+        "-f lavfi -i testsrc=size=640x360:rate=10:duration={short} -f lavfi -i sine=duration={d}"
+        " -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac"
+    ),
+}
+
+
+def make_footage_clip(path: Path, kind: str, duration_s: float) -> Path:
+    """A film of one of the FOOTAGE kinds, `duration_s` long (its sound, for `picture_shorter`)."""
+    args = FOOTAGE[kind].format(d=duration_s, short=duration_s - 15).split()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *args, str(path)], check=True)
+    return path

@@ -1,12 +1,14 @@
-"""Demo films for a newcomer: two valid films and one too short, sent through the real upload flow."""
+"""Demo films for a newcomer, sent through the real upload flow: two valid films, one too short, and
+footage as workshops bring it (an anamorphic interlaced camcorder film with quiet 5.1 sound, an HDR
+phone film, and one whose picture stops before its sound), to show what the pipeline does to each."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from local.client import IngestClient
-from local.clips import make_clip
+from cli.client import IngestClient
+from local.clips import make_clip, make_footage_clip
 
 DEMO_FILMS: list[dict[str, Any]] = [
     {
@@ -25,6 +27,38 @@ DEMO_FILMS: list[dict[str, Any]] = [
                      "author": {"first_name": "Samir", "age": 12}},
     },
 ]  # fmt: skip
+FOOTAGE_FILMS: list[dict[str, Any]] = [
+    {
+        "file": "grandmothers-camcorder.mp4",
+        "kind": "camcorder",
+        "metadata": {
+            "title": "Grandmother's camcorder",
+            "country": "AM",
+            "topics": ["roma-children"],
+            "author": {"first_name": "Ani", "age": 15},
+        },
+    },
+    {
+        "file": "phone-in-hdr.mp4",
+        "kind": "phone_hdr",
+        "metadata": {
+            "title": "Filmed on a phone",
+            "country": "TJ",
+            "topics": ["leave-no-child-out"],
+            "author": {"first_name": "Farrukh", "age": 13},
+        },
+    },
+    {
+        "file": "picture-stops-early.mp4",
+        "kind": "picture_shorter",
+        "metadata": {
+            "title": "The picture stops early",
+            "country": "AZ",
+            "topics": ["violence"],
+            "author": {"first_name": "Nigar", "age": 17},
+        },
+    },
+]
 
 
 def run_demo(api_url: str, field_office_key: str, editor_key: str, workdir: Path) -> list[str]:
@@ -34,6 +68,9 @@ def run_demo(api_url: str, field_office_key: str, editor_key: str, workdir: Path
     uploaded = []
     for film in DEMO_FILMS:
         path = make_clip(workdir / film["file"], film["duration_s"], width=film["width"], height=film["height"], fps=10)
+        uploaded.append((film["file"], office.upload(path, film["metadata"])))
+    for film in FOOTAGE_FILMS:
+        path = make_footage_clip(workdir / film["file"], film["kind"], 60)
         uploaded.append((film["file"], office.upload(path, film["metadata"])))
     lines = []
     for name, video_id in uploaded:

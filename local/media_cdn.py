@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.adapters.s3_store import S3Store
 from chalicelib.domain.object_keys import MEDIA_PREFIX
+from local.console import QuietHTTPServer
 
 PASSED_HEADERS = ("Content-Type", "Content-Length", "Content-Range", "ETag", "Last-Modified", "Cache-Control")
 
@@ -62,6 +63,6 @@ def serve_media(s3: Any, bucket: str, port: int) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass  # media requests would drown the pipeline's own log lines
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), MediaHandler)
+    server = QuietHTTPServer(("127.0.0.1", port), MediaHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -9,6 +9,7 @@ Ctrl-C stops every process it started.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
@@ -26,6 +27,7 @@ import requests
 from chalice.app import SQSEventConfig
 
 from local import chalice_config
+from local.console import pump, say
 from local.demo import run_demo
 from local.media_cdn import serve_media
 from local.resources import ROOT, LocalResources
@@ -47,6 +49,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# A start-up check waits this long for each answer: one that gives up sooner makes the server write a
+# broken-pipe traceback when it answers (the first request imports the whole app).
+CHECK_TIMEOUT_S = 10
+
+
 def wait_until(check: Any, what: str, timeout_s: float = 30.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -60,8 +67,9 @@ def wait_until(check: Any, what: str, timeout_s: float = 30.0) -> None:
 
 
 class LocalStack:
-    def __init__(self, api_port: int) -> None:
+    def __init__(self, api_port: int, verbose: bool = False) -> None:
         self.api_port = api_port
+        self.verbose = verbose
         self.processes: list[subprocess.Popen[bytes]] = []
         # Workers and the scheduler come back when they die, as Lambda starts a new environment.
         self.restartable: dict[int, tuple[list[str], dict[str, str] | None]] = {}
@@ -73,7 +81,7 @@ class LocalStack:
         endpoint = f"http://127.0.0.1:{moto_port}"
         # moto's server, its DynamoDB writes isolated as on AWS (see local/moto_server.py).
         self._spawn([sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p", str(moto_port)], quiet=True)
-        wait_until(lambda: requests.get(f"{endpoint}/moto-api/data.json", timeout=1).ok, "moto server")
+        wait_until(lambda: requests.get(f"{endpoint}/moto-api/data.json", timeout=CHECK_TIMEOUT_S).ok, "moto server")
         os.environ.update(AWS_ENV, AWS_ENDPOINT_URL=endpoint)
         session = boto3.session.Session()
 
@@ -93,7 +101,7 @@ class LocalStack:
             for _ in range(WORKERS_PER_QUEUE):
                 self._spawn([sys.executable, "-m", "local.worker", queue_url, handler], env=app_env, restart=True)
         self._spawn([sys.executable, "-m", "local.scheduler"], env=app_env, restart=True)
-        wait_until(lambda: requests.get(f"{api_url}/videos", timeout=1).ok, "the API")
+        wait_until(lambda: requests.get(f"{api_url}/videos", timeout=CHECK_TIMEOUT_S).ok, "the API")
         web_port = int(os.environ.get("WEB_PORT") or free_port())
         self.web_server = serve_web(api_url, web_port)
 
@@ -137,8 +145,11 @@ class LocalStack:
 
     def _spawn(self, args: list[str], env: dict[str, str] | None = None, quiet: bool = False,
                restart: bool = False) -> None:  # fmt: skip
-        output = subprocess.DEVNULL if quiet else None
-        process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=output, stderr=output, start_new_session=True)
+        output = subprocess.DEVNULL if quiet else subprocess.PIPE
+        errors = subprocess.DEVNULL if quiet else subprocess.STDOUT
+        process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=output, stderr=errors, start_new_session=True)
+        if process.stdout is not None:
+            pump(process.stdout, self.verbose)
         self.processes.append(process)
         if restart:
             self.restartable[process.pid] = (args, env)
@@ -167,40 +178,61 @@ class LocalStack:
                     raise SystemExit(f"{process.args!r} stopped with exit code {process.returncode}")
                 args, env = self.restartable.pop(process.pid)
                 self.processes.remove(process)
-                print(f"local stack: {' '.join(args[2:])} exited ({process.returncode}); starting it again", flush=True)
+                say(f"local stack: {' '.join(args[2:])} exited ({process.returncode}); starting it again")
                 self._spawn(args, env=env, restart=True)
             time.sleep(0.5)
 
 
+def banner(info: dict[str, Any]) -> str:
+    """Where everything is and the keys: printed at the start, and again when the demo is done."""
+    keys = info["api_keys"]
+    return "\n".join(
+        [
+            f"OneMinutesJr ingest is running: {info['api_url']}  (local AWS: {info['aws_endpoint_url']})",
+            f"  website:          {info['web_url']}  (upload.html: field offices, editor.html: editors)",
+            f"  field-office key: {keys['field_office']}",
+            f"  editor key:       {keys['editor']}",
+            f"  stack details:    {STACK_FILE}",
+            "  A restart begins afresh: films, keys and uploads live only while this runs.",
+            "  Ctrl-C stops everything.",
+        ]
+    )
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m local", description="The whole system on this machine.")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show every log record whole, and every request twice (as make run VERBOSE=1)",
+    )
+    verbose = parser.parse_args().verbose or os.environ.get("VERBOSE", "") not in ("", "0")
     use_layer_ffmpeg()
-    stack = LocalStack(int(os.environ.get("PORT") or 8000))
+    stack = LocalStack(int(os.environ.get("PORT") or 8000), verbose)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # Ctrl-C works even when a script started the stack in the background (which ignores SIGINT).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         info = stack.start()
-        keys = info["api_keys"]
-        print(f"\nOneMinutesJr ingest is running: {info['api_url']}  (local AWS: {info['aws_endpoint_url']})")
-        print(f"  website:          {info['web_url']}  (upload.html: field offices, editor.html: editors)")
-        print(f"  field-office key: {keys['field_office']}\n  editor key:       {keys['editor']}")
-        print(f"  stack details:    {STACK_FILE}\n  Ctrl-C stops everything.\n")
+        say(f"\n{banner(info)}\n")
         if os.environ.get("SAMPLES", "1") != "0":
             threading.Thread(target=_demo, args=(info,), daemon=True).start()
         stack.watch()
     except KeyboardInterrupt:
-        print("\nstopping")
+        say("\nstopping")
     finally:
         stack.stop()
 
 
 def _demo(info: dict[str, Any]) -> None:
-    print("demo: generating and uploading three films (one is too short)...", flush=True)
+    say("demo: generating and uploading three films (one is too short)...")
     try:
-        lines = run_demo(info["api_url"], info["api_keys"]["field_office"], info["api_keys"]["editor"],
-                         STATE_DIR / "demo")  # fmt: skip
+        lines = run_demo(
+            info["api_url"], info["api_keys"]["field_office"], info["api_keys"]["editor"], STATE_DIR / "demo"
+        )
     except (requests.RequestException, subprocess.CalledProcessError, OSError) as error:
-        print(f"demo: failed: {error} (`make run` puts ffmpeg on PATH; SAMPLES=0 skips the demo)", flush=True)
+        say(f"demo: failed: {error} (`make run` puts ffmpeg on PATH; SAMPLES=0 skips the demo)")
         return
-    print("\n".join(f"demo: {line}" for line in lines))
-    print(f"demo: the public listing: {info['api_url']}/videos\n", flush=True)
+    say("\n".join(f"demo: {line}" for line in lines))
+    say(f"demo: the public listing: {info['api_url']}/videos\n\n{banner(info)}\n")

@@ -10,9 +10,10 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from cli.web_config import CONFIG_NAME, render
 from infra.template import load_template
+from local.console import QuietHTTPServer
 from local.resources import ROOT
-from local.web_config import CONFIG_NAME, render
 
 WEB_ROOT = ROOT / "web"
 # Locally the API, media and storage answer on http://127.0.0.1; deployed, on https only.
@@ -63,6 +64,6 @@ class WebHandler(SimpleHTTPRequestHandler):
 def serve_web(api_url: str, port: int) -> ThreadingHTTPServer:
     handler = type("ConfiguredWebHandler", (WebHandler,),
                    {"config_js": render(api_url).encode(), "headers_sent_always": security_headers()})  # fmt: skip
-    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(WEB_ROOT)))
+    server = QuietHTTPServer(("127.0.0.1", port), partial(handler, directory=str(WEB_ROOT)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

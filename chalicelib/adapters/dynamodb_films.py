@@ -27,7 +27,13 @@ from chalicelib.adapters.film_items import (
     status_keys,
     video_id_of,
 )
-from chalicelib.adapters.listing_cursor import LISTING_INDEX, decode_cursor, encode_cursor, listing_pk
+from chalicelib.adapters.listing_cursor import (
+    LISTING_INDEX,
+    decode_cursor,
+    decode_office_cursor,
+    encode_cursor,
+    listing_pk,
+)
 from chalicelib.domain.catalog import COUNTED, Listing
 from chalicelib.domain.errors import StaleTransitionError
 from chalicelib.domain.film import Film, HistoryStep, Status, allowed_sources, is_video_id
@@ -157,16 +163,23 @@ class DynamoDBFilms:
             if not start:
                 return total
 
-    def list_office_films(self, office_id: str, limit: int) -> list[Film]:
-        response = self._client.query(
-            TableName=self.table_name,
-            IndexName=OFFICE_INDEX,
-            KeyConditionExpression="gsi2pk = :office",
-            ExpressionAttributeValues=to_item({":office": office_pk(office_id)}),
-            ScanIndexForward=False,
-            Limit=limit,
-        )
-        return [film_of(from_item(item)) for item in response.get("Items", [])]
+    def list_office_films(self, office_id: str, limit: int, cursor: str | None = None) -> tuple[list[Film], str | None]:
+        """An office's films, newest first, and an opaque cursor to the next page (or None). A cursor
+        is refused unless this office's listing returned it: it cannot open another office's."""
+        query: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": OFFICE_INDEX,
+            "KeyConditionExpression": "gsi2pk = :office",
+            "ExpressionAttributeValues": to_item({":office": office_pk(office_id)}),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if cursor:
+            query["ExclusiveStartKey"] = to_item(decode_office_cursor(cursor, office_pk(office_id)))
+        response = self._client.query(**query)
+        last = response.get("LastEvaluatedKey")
+        films = [film_of(from_item(item)) for item in response.get("Items", [])]
+        return films, (encode_cursor(from_item(last)) if last else None)
 
     # Listings and counters ------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import binascii
 import json
 from typing import Any
 
+from chalicelib.adapters.film_items import FILM_SK
 from chalicelib.domain.errors import InvalidRequestError
 
 LISTING_INDEX = "gsi1"
@@ -37,6 +38,25 @@ def decode_cursor(cursor: str, facet: str) -> dict[str, Any]:
         and key["pk"].startswith("FILM#")
         and key["gsi1pk"] == listing_pk(facet)
         and key["sk"] == listing_pk(facet)
+    )
+    if not valid:
+        raise InvalidRequestError("cursor is not one this listing returned; start again without it.", "invalid_cursor")
+    return dict(key)
+
+
+def decode_office_cursor(cursor: str, office_partition: str) -> dict[str, Any]:
+    """Where an office's uploads listing cursor points, refused unless that office's listing made it."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError):
+        key = None
+    valid = (
+        isinstance(key, dict)
+        and set(key) == {"pk", "sk", "gsi2pk", "gsi2sk"}
+        and all(isinstance(v, str) and v for v in key.values())
+        and key["pk"].startswith("FILM#")
+        and key["sk"] == FILM_SK
+        and key["gsi2pk"] == office_partition
     )
     if not valid:
         raise InvalidRequestError("cursor is not one this listing returned; start again without it.", "invalid_cursor")

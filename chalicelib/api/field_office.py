@@ -1,4 +1,5 @@
-"""Field-office routes: create an upload, send a large one in parts, follow one's own uploads."""
+"""Field-office routes: the upload rules, create an upload, send a large one in parts, follow and correct
+one's own uploads."""
 
 from __future__ import annotations
 
@@ -31,13 +32,28 @@ def create_upload() -> Response:
 @field_office.route("/uploads", methods=["GET"], cors=ANY_ORIGIN)
 @answers_errors
 def list_uploads() -> dict[str, Any]:
-    return uploads.list_uploads(wiring.dependencies(), _caller())
+    caller = _caller()
+    return uploads.list_uploads(wiring.dependencies(), caller, field_office.current_request.query_params or {})
+
+
+@field_office.route("/uploads/rules", methods=["GET"], cors=ANY_ORIGIN)
+@answers_errors
+def upload_rules() -> dict[str, Any]:
+    return uploads.upload_rules(wiring.dependencies(), _caller())
 
 
 @field_office.route("/uploads/{video_id}", methods=["GET"], cors=ANY_ORIGIN)
 @answers_errors
 def get_upload(video_id: str) -> dict[str, Any]:
     return uploads.get_upload(wiring.dependencies(), _caller(), video_id)
+
+
+@field_office.route("/uploads/{video_id}", methods=["PATCH"], cors=ANY_ORIGIN)
+@answers_errors
+def correct_upload(video_id: str) -> dict[str, Any]:
+    caller = _caller()
+    body = json_body(field_office.current_request)
+    return uploads.correct_upload(wiring.dependencies(), caller, video_id, body)
 
 
 @field_office.route("/uploads/{video_id}/parts", methods=["GET"], cors=ANY_ORIGIN)

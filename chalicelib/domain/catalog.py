@@ -24,7 +24,7 @@ MEDIA_KEYS = ("poster_key", "sprite_key", "storyboard_key")
 # What a field office sees of its own upload.
 UPLOAD_FIELDS = (
     "video_id", "status", "reason_code", "reason", "title", "country", "topics", "workshop", "language",
-    "filename", "size_bytes", "duration_s", "created_at", "status_changed_at",
+    "filename", "size_bytes", "duration_s", "created_at", "status_changed_at", "author", "description",
 )  # fmt: skip
 
 

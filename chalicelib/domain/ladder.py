@@ -1,5 +1,6 @@
-"""Which renditions and images a source gets: never upscaled, orientation kept, even dimensions,
-and no re-encode for a top rendition the source already is."""
+"""Which renditions and images a source gets: planned on the picture's display size (square pixels,
+after rotation), never upscaled, even dimensions, and no re-encode for a top rendition that the
+source already is in every respect (see `is_web_ready`)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ class Rung:
     audio_kbps: int
 
 
-LADDER = (Rung(720, 2500, 128), Rung(360, 800, 96))
-# A web-ready source may carry up to this much more than its rung's bitrate and still be remuxed.
-PASSTHROUGH_BITRATE_HEADROOM = 1.5
+# Short side, video bitrate cap (kbit/s, the encoder's maxrate), audio bitrate. docs/BENCHMARKS.md has
+# each rung's VMAF at its cap.
+LADDER = (Rung(1080, 5000, 128), Rung(720, 2500, 128), Rung(360, 800, 96))
 PASSTHROUGH_MAX_FRAME_RATE = 60.0
+# The only H.264 profile remuxed: what the encode path makes (8-bit 4:2:0, CABAC, 8x8 transforms).
+PASSTHROUGH_PROFILE = "High"
 SPRITE_COLUMNS = 5
 SPRITE_ROWS = 6
 SPRITE_TILE_WIDTH = 160
@@ -69,19 +72,23 @@ def plan_renditions(source: SourceDescription) -> list[Rendition]:
 
 
 def is_web_ready(source: SourceDescription, top: Rendition) -> bool:
-    """H.264 yuv420p, AAC or silent, upright, already the top rendition's size, at a sane bitrate."""
+    """Already what an encode would make: H.264 High 8-bit yuv420p, progressive, square pixels, SDR BT.709
+    (or untagged), upright, the top rendition's size, within its bitrate cap. The audio is re-encoded anyway."""
     video = source.video
-    if video is None or video.codec != "h264" or video.pixel_format != "yuv420p" or video.rotation:
+    if video is None or video.codec != "h264" or video.profile != PASSTHROUGH_PROFILE:
         return False
-    if source.audio_codec not in (None, "aac"):
+    if video.pixel_format != "yuv420p" or video.rotation or not video.square_pixels:
+        return False
+    # Only a stream that says it is progressive: "unknown" may well be interlaced.
+    if video.field_order != "progressive" or not video.sdr_bt709:
         return False
     if (video.width, video.height) != (top.width, top.height):
         return False
     if video.frame_rate is None or video.frame_rate > PASSTHROUGH_MAX_FRAME_RATE:
         return False
+    # Without the stream's own bitrate, the container's (sound included) must fit under the cap.
     bit_rate = video.bit_rate or source.bit_rate
-    limit = (top.video_kbps + top.audio_kbps) * 1000 * PASSTHROUGH_BITRATE_HEADROOM
-    return bit_rate is not None and bit_rate <= limit
+    return bit_rate is not None and bit_rate <= top.video_kbps * 1000
 
 
 def plan_sprite(video: VideoStream, duration_s: float) -> SpritePlan:

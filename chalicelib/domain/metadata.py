@@ -209,3 +209,39 @@ def _content_type(value: Any, extension: str) -> str:
             "invalid_content_type",
         )
     return value.lower()
+
+
+# What a field office may correct in its own film before it is published (`PATCH /uploads/{id}`).
+CORRECTABLE = ("title", "author", "topics", "language", "workshop", "description")
+_OPTIONAL = ("language", "workshop", "description")
+
+
+def parse_correction(body: Any, current_author: Mapping[str, Any] | None, topics: frozenset[str]) -> dict[str, Any]:
+    """The fields a correction changes, each checked as `POST /uploads` checks it; `None` for an optional
+    field (language, workshop, description) sent empty or null removes it. `author` may name only the
+    first name or only the age: the other is kept from `current_author`."""
+    if not isinstance(body, Mapping) or not body:
+        raise InvalidRequestError(f"Send a JSON object with any of: {', '.join(CORRECTABLE)}.", "invalid_json")
+    unknown = set(body) - set(CORRECTABLE)
+    if unknown:
+        raise InvalidRequestError(
+            f"{', '.join(sorted(unknown))} cannot be corrected; correctable fields are {', '.join(CORRECTABLE)}.",
+            "invalid_field",
+        )
+    changes: dict[str, Any] = {}
+    if "title" in body:
+        changes["title"] = _required_text(body, "title", TITLE_MAX_CHARS)
+    if "author" in body:
+        if not isinstance(body["author"], Mapping):
+            raise InvalidRequestError("author must be an object with first_name and/or age.", "invalid_author")
+        author = _author({**(current_author or {}), **body["author"]})
+        changes["author"] = {"first_name": author.first_name, "age": author.age}
+    if "topics" in body:
+        changes["topics"] = list(_topics(body["topics"], topics))
+    if "language" in body:
+        changes["language"] = _optional_pattern(body, "language", _LANGUAGE, "a BCP 47 tag such as 'az' or 'en-GB'")
+    if "workshop" in body:
+        changes["workshop"] = _optional_pattern(body, "workshop", _WORKSHOP, "a lowercase slug such as 'baku-2012'")
+    if "description" in body:
+        changes["description"] = _optional_text(body, "description", DESCRIPTION_MAX_CHARS)
+    return changes

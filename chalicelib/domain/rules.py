@@ -11,6 +11,8 @@ from chalicelib.domain.source import SourceDescription
 
 # ffprobe's names for the containers we accept (its `format_name`).
 ALLOWED_CONTAINERS = frozenset({"mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi"})
+# A file that lasts longer than its picture by more than this has a picture that stops before the sound.
+PICTURE_SHORTFALL_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,26 @@ def check_source(source: SourceDescription, limits: ValidationLimits) -> Rejecti
             "frame_rate_out_of_range",
             f"The video has {fps:g} frames per second; at most {limits.max_frame_rate:g} are accepted.",
         )
-    return check_duration(source.duration_s, limits)
+    return _check_picture_duration(source, limits)
+
+
+def _check_picture_duration(source: SourceDescription, limits: ValidationLimits) -> Rejection | None:
+    """The one-minute rule on the picture; a picture that stops before the sound is told so."""
+    rejection = check_duration(source.duration_s, limits)
+    if rejection is not None and _picture_stops_early(source):
+        assert source.duration_s is not None and source.container_duration_s is not None
+        return Rejection(
+            rejection.code,
+            f"The picture lasts {source.duration_s:.1f} s but the sound lasts {source.container_duration_s:.1f} s: "
+            f"the picture is shorter than the sound. The one-minute rule is about the picture, which must last "
+            f"between {limits.min_duration_s:g} s and {limits.max_duration_s:g} s.",
+        )
+    return rejection
+
+
+def _picture_stops_early(source: SourceDescription) -> bool:
+    picture, whole = source.duration_s, source.container_duration_s
+    return picture is not None and whole is not None and whole - picture > PICTURE_SHORTFALL_S
 
 
 def check_duration(duration_s: float | None, limits: ValidationLimits) -> Rejection | None:

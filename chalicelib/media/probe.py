@@ -20,6 +20,7 @@ from chalicelib.media.runner import INPUT_FORMATS, ToolFailedError, input_protoc
 PROBE_TIMEOUT_S = 30.0
 # ffmpeg's I/O layer reports, at verbose level, what each input read when it closes.
 _BYTES_READ = re.compile(r"Statistics: (\d+) bytes read")
+_CLOCK = re.compile(r"(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 
 
 class UnsupportedFormatError(MediaError):
@@ -67,14 +68,18 @@ def parse_probe(data: dict[str, Any], size_bytes: int) -> SourceDescription:
     streams = data.get("streams") or []
     video_data = _pick_video(streams)
     audio_data = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    video = _video(video_data) if video_data else None
+    container_duration = _positive_float(fmt.get("duration"))
     return SourceDescription(
         container=str(fmt.get("format_name", "")),
         size_bytes=size_bytes,
-        duration_s=_positive_float(fmt.get("duration")) or _positive_float((video_data or {}).get("duration")),
-        video=_video(video_data) if video_data else None,
+        duration_s=(video.duration_s if video else None) or container_duration,
+        video=video,
         audio_codec=audio_data.get("codec_name", "unknown") if audio_data else None,
         audio_index=int(audio_data["index"]) if audio_data else None,
         bit_rate=_int_or_none(fmt.get("bit_rate")),
+        container_duration_s=container_duration,
+        audio_channels=_int_or_none(audio_data.get("channels")) if audio_data else None,
     )
 
 
@@ -98,7 +103,44 @@ def _video(stream: dict[str, Any]) -> VideoStream:
         pixel_format=stream.get("pix_fmt"),
         rotation=_rotation(stream),
         bit_rate=_int_or_none(stream.get("bit_rate")),
+        profile=stream.get("profile"),
+        sample_aspect_ratio=_aspect(stream.get("sample_aspect_ratio")),
+        field_order=stream.get("field_order"),
+        color_transfer=stream.get("color_transfer"),
+        color_primaries=stream.get("color_primaries"),
+        color_space=stream.get("color_space"),
+        dolby_vision_base=_dolby_vision_base(stream),
+        duration_s=_stream_duration(stream),
     )
+
+
+def _stream_duration(stream: dict[str, Any]) -> float | None:
+    """The stream's own duration; Matroska and WebM state it only in a `DURATION` tag (HH:MM:SS.fraction)."""
+    stated = _positive_float(stream.get("duration"))
+    if stated is not None:
+        return stated
+    tags = {str(name).upper(): value for name, value in (stream.get("tags") or {}).items()}
+    match = _CLOCK.fullmatch(str(tags.get("DURATION", "")).strip())
+    if match is None:
+        return None
+    hours, minutes, seconds = match.groups()
+    return _positive_float(int(hours) * 3600 + int(minutes) * 60 + float(seconds))
+
+
+def _aspect(value: Any) -> Fraction:
+    """ffprobe writes `16:15`; `0:1` or nothing means unknown, taken as square."""
+    try:
+        numerator, denominator = (int(part) for part in str(value).split(":"))
+    except ValueError:
+        return Fraction(1)
+    return Fraction(numerator, denominator) if numerator > 0 and denominator > 0 else Fraction(1)
+
+
+def _dolby_vision_base(stream: dict[str, Any]) -> int | None:
+    for side_data in stream.get("side_data_list") or []:
+        if "dv_bl_signal_compatibility_id" in side_data:
+            return _int_or_none(side_data["dv_bl_signal_compatibility_id"])
+    return None
 
 
 def _rotation(stream: dict[str, Any]) -> int:

@@ -1,9 +1,13 @@
 """The ffmpeg command that turns a validated source into web renditions, a poster and a thumbnail sprite.
 
 One decode feeds every output (a `split`): measured faster than one command per output
-(docs/BENCHMARKS.md). Every output is stripped of container and stream metadata and chapters, and
-only the chosen video stream and the first audio stream are mapped, so subtitles, data streams,
-cover art and anything else in the upload are left behind.
+(docs/BENCHMARKS.md). The picture is corrected once (media/picture.py) before the split, so renditions,
+poster and sprite show the same colours and shape. Every output is stripped of container and stream
+metadata and chapters, and only the chosen video stream and the first audio stream are mapped, so
+subtitles, data streams, cover art and anything else in the upload are left behind. Inside the video
+bitstream, every SEI unit is dropped (`filter_units`), remux or encode: the source's user data (app
+text, names, coordinates), x264's own settings string, and closed captions, which libx264 would
+otherwise copy from the source (`-a53cc 0` stops that at the encoder too).
 """
 
 from __future__ import annotations
@@ -16,14 +20,22 @@ from typing import Any
 import ffmpeg
 
 from chalicelib.domain.ladder import Rendition, SpritePlan
+from chalicelib.domain.loudness import limiter_ceiling
 from chalicelib.domain.object_keys import POSTER_NAME, SPRITE_NAME
-from chalicelib.domain.source import SourceDescription
+from chalicelib.domain.source import SourceDescription, VideoStream
+from chalicelib.media.loudness import SAMPLE_RATE
+from chalicelib.media.picture import BT709_OUTPUT, corrected, scaled
 from chalicelib.media.runner import INPUT_FORMATS, input_protocols, run
 
 GLOBAL_ARGS = ("-nostdin", "-v", "error")
 # What every output gets: none of the source's container or stream metadata (`-map_metadata -1`
 # alone still copies stream tags such as handler names), no chapters, no encoder tags.
 CLEAN = {"map_metadata": -1, "map_metadata:s": -1, "map_chapters": -1, "fflags": "+bitexact"}
+# H.264 NAL unit type 6 is SEI: user data, closed captions, encoder strings. Nothing a player needs from
+# a closed-GOP stream.
+NO_SEI = {"bsf:v": "filter_units=remove_types=6"}
+# The true-peak limiter runs at 4x the sample rate, so that peaks between samples are seen and held.
+OVERSAMPLED_RATE = 4 * SAMPLE_RATE
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,10 @@ class TranscodePlan:
     max_duration_s: float
     max_frame_rate: float
     max_pixels: int
+    # The picture's length: the sound is cut (or padded with silence) to it.
+    picture_duration_s: float = 0.0
+    # Decided by domain/loudness.py from the audio-only measurement pass.
+    audio_gain_db: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -50,12 +66,13 @@ def rendition_file(rendition: Rendition) -> str:
 def transcode_args(source_path: str, out_dir: str, plan: TranscodePlan) -> list[str]:
     """Every rendition and both images from one decode of the source."""
     source = _input(source_path, plan)
-    video = _video_stream(source, plan)
+    raw = _video_stream(source, plan)
     encoded = [r for r in plan.renditions if not r.passthrough]
-    branches = video.filter_multi_output("split", len(encoded) + 1)
+    branches = corrected(raw, _video(plan)).filter_multi_output("split", len(encoded) + 1)
+    sounds = _sounds(source, plan, len(plan.renditions))
     outputs = [
-        _rendition_output(source, video if r.passthrough else branches[encoded.index(r)], out_dir, r, plan)
-        for r in plan.renditions
+        _rendition_output(raw if r.passthrough else branches[encoded.index(r)], sounds[i], out_dir, r, plan)
+        for i, r in enumerate(plan.renditions)
     ]
     outputs += _image_outputs(branches[len(encoded)], out_dir, plan)
     return _compile(outputs)
@@ -64,12 +81,14 @@ def transcode_args(source_path: str, out_dir: str, plan: TranscodePlan) -> list[
 def rendition_args(source_path: str, out_dir: str, plan: TranscodePlan, rendition: Rendition) -> list[str]:
     """One rendition on its own (for the benchmark that compares one decode with one command per output)."""
     source = _input(source_path, plan)
-    return _compile([_rendition_output(source, _video_stream(source, plan), out_dir, rendition, plan)])
+    raw = _video_stream(source, plan)
+    picture = raw if rendition.passthrough else corrected(raw, _video(plan))
+    return _compile([_rendition_output(picture, _sounds(source, plan, 1)[0], out_dir, rendition, plan)])
 
 
 def images_args(source_path: str, out_dir: str, plan: TranscodePlan) -> list[str]:
     source = _input(source_path, plan)
-    return _compile(_image_outputs(_video_stream(source, plan), out_dir, plan))
+    return _compile(_image_outputs(corrected(_video_stream(source, plan), _video(plan)), out_dir, plan))
 
 
 def transcode(source_path: str, out_dir: str, plan: TranscodePlan, timeout_s: float) -> Outputs:
@@ -91,50 +110,77 @@ def _input(source_path: str, plan: TranscodePlan) -> Any:
     )
 
 
-def _video_stream(source: Any, plan: TranscodePlan) -> Any:
+def _video(plan: TranscodePlan) -> VideoStream:
     video = plan.source.video
     assert video is not None, "a source without video never reaches the transcoder"
-    return source[str(video.index)]
+    return video
 
 
-def _rendition_output(source: Any, picture: Any, out_dir: str, rendition: Rendition, plan: TranscodePlan) -> Any:
-    audio = [source[str(plan.source.audio_index)]] if plan.source.audio_index is not None else []
+def _video_stream(source: Any, plan: TranscodePlan) -> Any:
+    return source[str(_video(plan).index)]
+
+
+def _sounds(source: Any, plan: TranscodePlan, count: int) -> list[Any]:
+    """The film's sound for `count` outputs: 48 kHz stereo, at the planned gain, under the true-peak limiter,
+    starting with the picture and lasting as long."""
+    if plan.source.audio_index is None:
+        return [None] * count
+    sound = (
+        source[str(plan.source.audio_index)]
+        # Timestamps followed (silence in gaps, a late start padded from 0): in sync with the picture.
+        .filter("aresample", SAMPLE_RATE, first_pts=0, **{"async": 1})
+        .filter("aformat", sample_fmts="fltp", channel_layouts="stereo")
+        .filter("volume", f"{plan.audio_gain_db:.2f}dB")
+        .filter("aresample", OVERSAMPLED_RATE)
+        .filter("alimiter", limit=limiter_ceiling(), level=0, latency=1)
+        .filter("aresample", SAMPLE_RATE)
+        .filter("apad")
+        .filter("atrim", duration=f"{plan.picture_duration_s:.3f}")
+    )
+    if count == 1:
+        return [sound]
+    split = sound.filter_multi_output("asplit", count)
+    return [split[i] for i in range(count)]
+
+
+def _rendition_output(picture: Any, sound: Any, out_dir: str, rendition: Rendition, plan: TranscodePlan) -> Any:
+    streams = [picture] if sound is None else [picture, sound]
     path = os.path.join(out_dir, rendition_file(rendition))
+    options: dict[str, Any] = {"movflags": "+faststart", **NO_SEI, **CLEAN}
+    if sound is not None:
+        options.update(acodec="aac", audio_bitrate=f"{rendition.audio_kbps}k", ar=SAMPLE_RATE, ac=2)
     if rendition.passthrough:
-        return ffmpeg.output(picture, *audio, path, c="copy", movflags="+faststart", **CLEAN)
-    scaled = picture.filter("scale", rendition.width, rendition.height).filter("format", "yuv420p")
-    options: dict[str, Any] = {
-        "vcodec": "libx264",
-        "preset": "veryfast",
-        "crf": 23,
-        "maxrate": f"{rendition.video_kbps}k",
-        "bufsize": f"{rendition.video_kbps * 2}k",
-        "pix_fmt": "yuv420p",
-        "movflags": "+faststart",
-        "vframes": math.ceil(plan.max_duration_s * plan.max_frame_rate),
-        **CLEAN,
-    }
-    if audio:
-        options.update(acodec="aac", audio_bitrate=f"{rendition.audio_kbps}k", ac=2)
-    return ffmpeg.output(scaled, *audio, path, **options)
+        return ffmpeg.output(*streams, path, vcodec="copy", **options)
+    streams[0] = scaled(picture, _video(plan), rendition.width, rendition.height)
+    options.update(
+        vcodec="libx264",
+        preset="veryfast",
+        crf=23,
+        maxrate=f"{rendition.video_kbps}k",
+        bufsize=f"{rendition.video_kbps * 2}k",
+        pix_fmt="yuv420p",
+        a53cc=0,
+        fps_mode="vfr",  # the source's own frame times: variable frame rate phone footage stays in sync
+        vframes=math.ceil(plan.max_duration_s * plan.max_frame_rate),
+        **{"profile:v": "high"},
+        **BT709_OUTPUT,
+    )
+    return ffmpeg.output(*streams, path, **options)
 
 
 def _image_outputs(picture: Any, out_dir: str, plan: TranscodePlan) -> list[Any]:
     sprite = plan.sprite
     top = plan.renditions[0]
+    video = _video(plan)
     samples = picture.filter("fps", fps=f"1/{sprite.interval_s:.6f}").filter_multi_output("split", 2)
     tiles = (
-        samples[0]
-        .filter("scale", sprite.tile_width, sprite.tile_height)
+        scaled(samples[0], video, sprite.tile_width, sprite.tile_height, jpeg=True)
         .filter("tile", f"{sprite.columns}x{sprite.rows}")
         .output(os.path.join(out_dir, SPRITE_NAME), vframes=1, update=1, **{"q:v": 4}, **CLEAN)
     )
     # The poster: of the frames sampled across the film, the one most like the whole (not a black title card).
-    poster = (
-        samples[1]
-        .filter("thumbnail", n=sprite.tiles)
-        .filter("scale", top.width, top.height)
-        .output(os.path.join(out_dir, POSTER_NAME), vframes=1, update=1, **{"q:v": 3}, **CLEAN)
+    poster = scaled(samples[1].filter("thumbnail", n=sprite.tiles), video, top.width, top.height, jpeg=True).output(
+        os.path.join(out_dir, POSTER_NAME), vframes=1, update=1, **{"q:v": 3}, **CLEAN
     )
     return [tiles, poster]
 

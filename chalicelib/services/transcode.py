@@ -18,6 +18,7 @@ from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, ObjectReplacedError, StaleTransitionError
 from chalicelib.domain.film import Status
 from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
+from chalicelib.domain.loudness import gain_db
 from chalicelib.domain.object_keys import (
     POSTER_NAME,
     SPRITE_NAME,
@@ -28,6 +29,7 @@ from chalicelib.domain.object_keys import (
     staging_run,
 )
 from chalicelib.domain.rules import ValidationLimits, check_duration
+from chalicelib.media.loudness import measure_loudness
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.media.transcode import Outputs, TranscodePlan, transcode
@@ -83,7 +85,7 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         try:
             # Exactly the file that was validated: S3 refuses the read if another replaced it since.
             deps.uploads.download(film.upload_key, source_path, film.upload_etag or "")
-            plan = plan_transcode(source_path, deps.settings.limits)
+            plan = plan_transcode(source_path, deps.settings.limits, timeout_s=deadline_s / 4)
             with subsegment("ffmpeg"):
                 outputs = transcode(source_path, out_dir, plan, timeout_s=deadline_s - min(RESERVE_S, deadline_s / 4))
             top = next(iter(outputs.renditions.values()))
@@ -125,18 +127,26 @@ def _not_transcoded(deps: Dependencies, video_id: str, error: ObjectReplacedErro
         reject(deps, video_id, error.code, error.message)
 
 
-def plan_transcode(source_path: str, limits: ValidationLimits) -> TranscodePlan:
-    """What to make of the source at `source_path`, within `limits`."""
+def plan_transcode(source_path: str, limits: ValidationLimits, timeout_s: float = 60.0) -> TranscodePlan:
+    """What to make of the source at `source_path`, within `limits`: renditions, images, and the sound's gain
+    from an audio-only loudness measurement (which takes up to `timeout_s`)."""
     source = probe(source_path, os.path.getsize(source_path)).source
     if source.video is None or source.duration_s is None:
         raise MediaError("The file changed after it was validated and can no longer be read.")
+    max_duration_s = limits.max_duration_s + DECODE_MARGIN_S
+    gain = 0.0
+    if source.audio_index is not None:
+        with subsegment("loudness"):
+            gain = gain_db(measure_loudness(source_path, source.audio_index, max_duration_s, timeout_s))
     return TranscodePlan(
         source=source,
         renditions=plan_renditions(source),
         sprite=plan_sprite(source.video, min(source.duration_s, limits.max_duration_s)),
-        max_duration_s=limits.max_duration_s + DECODE_MARGIN_S,
+        max_duration_s=max_duration_s,
         max_frame_rate=limits.max_frame_rate,
         max_pixels=limits.max_long_side * limits.max_short_side,
+        picture_duration_s=min(source.duration_s, max_duration_s),
+        audio_gain_db=gain,
     )
 
 

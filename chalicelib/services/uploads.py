@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,16 +11,29 @@ from typing import Any
 from chalicelib.clock import now_iso
 from chalicelib.config import Settings
 from chalicelib.domain.catalog import upload_view
-from chalicelib.domain.errors import ForbiddenError, NotFoundError
+from chalicelib.domain.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidRequestError,
+    NotFoundError,
+    StaleTransitionError,
+)
 from chalicelib.domain.film import Film, Status
-from chalicelib.domain.metadata import parse_upload_request
+from chalicelib.domain.metadata import parse_correction, parse_upload_request
 from chalicelib.domain.multipart import PartPlan, parse_multipart_flag
 from chalicelib.domain.object_keys import upload_key
+from chalicelib.domain.upload_rules import published_rules
 from chalicelib.observability import count, logger
 from chalicelib.services.access import Caller
 from chalicelib.services.dependencies import Dependencies
 
 MAX_LISTED_UPLOADS = 100
+# A film's details may be corrected until it is published (and not once it was rejected, expired or
+# taken down: such an upload is sent again).
+CORRECTABLE_STATUSES = frozenset(
+    {Status.AWAITING_UPLOAD, Status.UPLOADED, Status.VALIDATING, Status.TRANSCODING, Status.READY, Status.FAILED}
+)
+CORRECTION_ATTEMPTS = 3
 
 
 def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, Any]:
@@ -83,6 +97,69 @@ def get_upload(deps: Dependencies, caller: Caller, video_id: str) -> dict[str, A
     return upload_view(office_film(deps, caller, video_id))
 
 
-def list_uploads(deps: Dependencies, caller: Caller) -> dict[str, Any]:
-    films = deps.catalog.list_office_films(str(caller.office_id), MAX_LISTED_UPLOADS)
-    return {"items": [upload_view(film) for film in films if film.status is not Status.DELETED]}
+def list_uploads(deps: Dependencies, caller: Caller, params: Mapping[str, str]) -> dict[str, Any]:
+    """The office's own uploads, newest first, a page at a time (`limit`, `cursor`)."""
+    limit = _page_size(params.get("limit"))
+    films, next_cursor = deps.catalog.list_office_films(str(caller.office_id), limit, params.get("cursor") or None)
+    items = [upload_view(film) for film in films if film.status is not Status.DELETED]
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def _page_size(value: str | None) -> int:
+    if value is None:
+        return MAX_LISTED_UPLOADS
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_LISTED_UPLOADS:
+        raise InvalidRequestError(
+            f"limit must be a whole number from 1 to {MAX_LISTED_UPLOADS}; got {value!r}.", "invalid_limit"
+        )
+    return int(value)
+
+
+def upload_rules(deps: Dependencies, caller: Caller) -> dict[str, Any]:
+    """What the validator and `POST /uploads` will check, for clients' advice before sending."""
+    return published_rules(deps.settings.limits, deps.settings.topics, caller.countries)
+
+
+def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any) -> dict[str, Any]:
+    """A field office corrects its own film's details before it is published. A correction made after
+    an editor recorded consent clears that consent: the editor reviews the film again (audited)."""
+    for _attempt in range(CORRECTION_ATTEMPTS):
+        film = office_film(deps, caller, video_id)
+        current = upload_view(film)  # the film's details as plain JSON values, as a correction names them
+        changes = parse_correction(body, current.get("author"), deps.settings.topics)
+        if film.status not in CORRECTABLE_STATUSES:
+            raise ConflictError(_why_not_correctable(film.status), "not_correctable")
+        changed = {field: value for field, value in changes.items() if current.get(field) != value}
+        if not changed:
+            return {**current, "sent_back_to_review": False}
+        review_again = bool(film.consent)
+        removed = [field for field, value in changed.items() if value is None]
+        if review_again:
+            removed += ["consent", "safeguarding"]
+        at = now_iso()
+        try:
+            deps.catalog.change(
+                video_id,
+                at,
+                expect=CORRECTABLE_STATUSES,
+                set_fields={field: value for field, value in changed.items() if value is not None},
+                remove_fields=removed,
+                version=film.version,
+            )
+        except StaleTransitionError:
+            continue  # an editor acted, or the film moved on, meanwhile: read it again and decide anew
+        details = {"fields": sorted(changed), "sent_back_to_review": review_again}
+        deps.catalog.record_audit(video_id, at, {"actor": caller.actor, "action": "corrected_by_office",
+                                                 "details": details})  # fmt: skip
+        logger.info("upload corrected", extra={"video_id": video_id, **details})
+        return {**upload_view(office_film(deps, caller, video_id)), "sent_back_to_review": review_again}
+    raise ConflictError(f"Film {video_id} changed while it was being corrected; try again.", "conflict")
+
+
+def _why_not_correctable(status: Status) -> str:
+    if status in (Status.PUBLISHED, Status.UNPUBLISHED):
+        return "This film has already been published: ask the project's editors to change its details."
+    return (
+        f"This upload is {status.value.lower()}: its details can no longer be corrected. "
+        "Upload the film again with the right details."
+    )

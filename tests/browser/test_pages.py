@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from local.clips import make_clip
 from tests.browser.conftest import screenshot
@@ -50,17 +50,21 @@ def use_key(tab: Page, key: str) -> None:
     tab.get_by_role("button", name="Use this key").click()
 
 
-def fill_upload_form(tab: Page, film: Path, title: str) -> None:
-    tab.get_by_label("Title (in").fill(title)
-    tab.get_by_label("Country (").fill(METADATA["country"])
-    tab.get_by_label("Language (").fill(METADATA["language"])
-    for topic in METADATA["topics"]:
-        tab.get_by_role("checkbox", name=topic).check()
-    tab.get_by_label("first name").fill(METADATA["first_name"])
-    tab.get_by_label("Age", exact=True).fill(METADATA["age"])
+def fill_upload_form(tab: Page, film: Path, title: str) -> Locator:
+    """The upload page for one film: the workshop's details, the film's row, Send. Returns the row."""
+    expect(tab.locator("#key-status")).to_contain_text("Key accepted")
+    tab.get_by_label("Country").select_option(METADATA["country"])
+    tab.get_by_label("Language of the films").fill(METADATA["language"])
     tab.get_by_label("Workshop (").fill(METADATA["workshop"])
-    tab.get_by_label("The film (").set_input_files(str(film))
-    tab.get_by_role("button", name="Upload").click()
+    tab.get_by_label("Choose the films").set_input_files(str(film))
+    row = tab.locator(".film-row", has=tab.locator("legend", has_text=film.name))
+    row.get_by_label("Title (in").fill(title)
+    for topic in METADATA["topics"]:
+        row.locator(f"input[name=topics][value={topic}]").check()
+    row.get_by_label("first name").fill(METADATA["first_name"])
+    row.get_by_label("Age", exact=True).fill(METADATA["age"])
+    tab.get_by_role("button", name="Send the films").click()
+    return row
 
 
 def subtitle_file(name: str, data: bytes) -> dict[str, Any]:
@@ -73,11 +77,10 @@ def published_film(browser: Browser, web_stack: RunningStack, films: dict[str, P
     and English subtitles on the editor page."""
     office = open_page(browser, web_stack, "upload.html")
     use_key(office, web_stack.info["api_keys"]["field_office"])
-    fill_upload_form(office, films["valid"], METADATA["title"])
-    status = office.locator("#upload-status")
-    expect(status).to_have_attribute("data-status", "READY", timeout=PROCESSING_TIMEOUT_MS)
-    expect(status).to_contain_text("READY")
-    assert office.locator("#progress").evaluate("bar => bar.value") == 1
+    row = fill_upload_form(office, films["valid"], METADATA["title"])
+    expect(row).to_have_attribute("data-status", "READY", timeout=PROCESSING_TIMEOUT_MS)
+    expect(row.get_by_role("status")).to_contain_text("Ready")
+    assert row.locator("progress").evaluate("bar => bar.value") == 1
     screenshot(office, "upload-ready")
     office.context.close()
 
@@ -135,19 +138,21 @@ def published_film(browser: Browser, web_stack: RunningStack, films: dict[str, P
     yield {"video_id": video_id, "api_url": web_stack.info["api_url"]}
 
 
-def test_the_upload_page_shows_a_rejection_in_plain_words(browser, web_stack, films):
+def test_the_upload_page_refuses_a_film_of_the_wrong_length_in_plain_words(browser, web_stack, films):
+    """Before a byte is sent (tests/browser/test_upload_page.py has the other refusals)."""
     tab = open_page(browser, web_stack, "upload.html")
     use_key(tab, web_stack.info["api_keys"]["field_office"])
-    fill_upload_form(tab, films["short"], "Too short")
-    status = tab.locator("#upload-status")
-    expect(status).to_have_attribute("data-status", "REJECTED", timeout=PROCESSING_TIMEOUT_MS)
-    expect(status).to_contain_text("REJECTED: ")
-    expect(status).to_contain_text("must last between 58 s and 62 s")
+    expect(tab.locator("#key-status")).to_contain_text("Key accepted")
+    tab.get_by_label("Choose the films").set_input_files(str(films["short"]))
+    row = tab.locator(".film-row", has_text=films["short"].name)
+    expect(row).to_have_attribute("data-status", "REFUSED_HERE")
+    tab.get_by_role("button", name="Send the films").click()
+    expect(row.locator(".film-check")).to_contain_text("This film lasts 10 s. A OneMinutesJr film lasts between 58")
+    expect(tab.locator("#send-status")).to_contain_text("There is no film left to send")
     screenshot(tab, "upload-rejected")
-    tab.get_by_role("button", name="Upload another film").click()  # the workshop's next film
-    expect(tab.get_by_label("Title (in")).to_be_focused()
-    expect(tab.get_by_label("Title (in")).to_have_value("")
-    expect(status).to_have_text("Nothing sent yet.")
+    tab.get_by_role("button", name="Remove").click()  # the workshop's next film
+    expect(tab.locator(".film-row")).to_have_count(0)
+    expect(tab.get_by_label("Choose the films")).to_be_focused()
     tab.context.close()
 
 
@@ -321,7 +326,7 @@ def test_a_large_film_cut_off_on_the_upload_page_continues_from_the_parts_that_a
     slow.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": -1,
                                                    "uploadThroughput": 2 * 2**20})  # fmt: skip
     use_key(tab, office_key)
-    fill_upload_form(tab, film, "Long take")
+    row = fill_upload_form(tab, film, "Long take")
     video_id, arrived = None, []
     deadline = time.monotonic() + 60
     while not arrived and time.monotonic() < deadline:
@@ -340,10 +345,10 @@ def test_a_large_film_cut_off_on_the_upload_page_continues_from_the_parts_that_a
 
     sent_parts = []
     tab.on("request", lambda request: sent_parts.append(request.url) if request.method == "PUT" else None)
-    tab.get_by_label("The film (").set_input_files(str(film))  # the same file again, the form left empty
-    tab.get_by_role("button", name="Upload").click()
-    status = tab.locator("#upload-status")
-    expect(status).to_have_attribute("data-status", "READY", timeout=PROCESSING_TIMEOUT_MS)
+    tab.get_by_label("Choose the films").set_input_files(str(film))  # the same file again: its row was kept
+    expect(row.get_by_label("Title (in")).to_have_value("Long take")
+    tab.get_by_role("button", name="Send the films").click()
+    expect(row).to_have_attribute("data-status", "READY", timeout=PROCESSING_TIMEOUT_MS)
     assert sorted(re.search(r"partNumber=(\d+)", url).group(1) for url in sent_parts) == ["2", "3"]
     uploads = requests.get(f"{web_stack.info['api_url']}/uploads", headers={"x-api-key": office_key}, timeout=10)
     assert [item["video_id"] for item in uploads.json()["items"] if item["title"] == "Long take"] == [video_id]

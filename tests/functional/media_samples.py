@@ -102,9 +102,9 @@ def make_samples(folder: Path, valid: Path) -> dict[str, Path]:
            "-tag:v", "hvc1", str(sample("hevc.mov")))  # fmt: skip
     lying_duration(sample("liar.mkv"))
     private_source(sample("private.mp4"))
-    # Web-ready already: H.264 yuv420p + AAC at 640x360, a modest bitrate: the 360p rendition is a remux.
+    # Web-ready already: H.264 High yuv420p at 640x360, progressive, a modest bitrate: the 360p rendition is a remux.
     ffmpeg(*lavfi_video(60, size="640x360", rate=5), "-f", "lavfi", "-i", "sine=duration=60", "-c:v", "libx264",
-           "-preset", "ultrafast", "-b:v", "300k", "-pix_fmt", "yuv420p", "-c:a", "aac",
+           "-preset", "veryfast", "-profile:v", "high", "-b:v", "300k", "-pix_fmt", "yuv420p", "-c:a", "aac",
            str(sample("web_ready.mp4")))  # fmt: skip
     # Black for the first 40% (a title card), then the picture: the poster must not be black.
     ffmpeg("-f", "lavfi", "-i", "color=c=black:size=320x180:rate=2:duration=24", *lavfi_video(36, size="320x180"),

@@ -65,3 +65,19 @@ def test_frame_rate_out_of_range():
     rejection = check_source(source(fps=240.0), LIMITS)
     assert rejection.code == "frame_rate_out_of_range"
     assert "240" in rejection.reason
+
+
+def test_a_picture_shorter_than_its_sound_is_judged_by_the_picture():
+    picture = VideoStream(index=0, codec="h264", width=640, height=360, frame_rate=25.0, duration_s=45.0)
+    source = SourceDescription(
+        container="mov,mp4,m4a,3gp,3g2,mj2",
+        size_bytes=1000,
+        duration_s=45.0,
+        video=picture,
+        audio_codec="aac",
+        container_duration_s=60.0,
+    )
+    rejection = check_source(source, LIMITS)
+    assert rejection is not None and rejection.code == "duration_out_of_range"
+    assert "picture is shorter than the sound" in rejection.reason
+    assert "45.0 s" in rejection.reason and "60.0 s" in rejection.reason

@@ -1,20 +1,21 @@
-// A large film in parts (S3 multipart upload): each part to a URL signed just before it is sent,
-// retried with backoff, so that a dropped connection costs one part, not the film. The browser
-// remembers which film a file became (localStorage), so choosing the same file again after the tab
-// was closed or the connection died continues from the parts that arrived.
+// A film in parts (S3 multipart upload): each part to a URL signed just before it is sent, retried
+// with backoff, so that a dropped connection costs one part, not the film. The browser remembers
+// which film a file became (localStorage), so choosing the same file again after the tab was closed
+// or the connection died continues from the parts that arrived, and a file already sent is never
+// sent twice.
 import { request } from "./api.js";
 import { putPart } from "./transfer.js";
 
-export const PARTS_FROM_BYTES = 16 * 1024 * 1024;
 const ATTEMPTS = 4;
 const BACKOFF_MS = 2000;
 // A file is known by a digest of its name, size and date: a file name can be a child's full name,
 // and a workshop's laptop is shared, so the name itself is not kept.
-async function memoryKey(file) {
+export async function fileDigest(file) {
   const text = new TextEncoder().encode(`${file.name}|${file.size}|${file.lastModified}`);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", text));
-  return `omjr.upload.${Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
+const memoryKey = async (file) => `omjr.upload.${await fileDigest(file)}`;
 
 export const remember = async (file, videoId) => localStorage.setItem(await memoryKey(file), videoId);
 export const forget = async (file) => localStorage.removeItem(await memoryKey(file));
@@ -26,15 +27,21 @@ export const forget = async (file) => localStorage.removeItem(await memoryKey(fi
 export async function unfinished(file, key) {
   const videoId = localStorage.getItem(await memoryKey(file));
   if (!videoId) return null;
+  const path = `/uploads/${encodeURIComponent(videoId)}`;
   try {
-    return await request("GET", `/uploads/${encodeURIComponent(videoId)}/parts`, { key });
+    return await request("GET", `${path}/parts`, { key });
   } catch (error) {
-    if (error.status === 409 && error.code === "upload_complete") return { sent: true, video_id: videoId };
-    if (error.status === 404 || error.status === 409) {
-      await forget(file);
-      return null;
+    if (error.status === 409 && error.code === "upload_complete") {
+      const film = await request("GET", path, { key }).catch((failure) => {
+        if (failure.status === 404) return { status: "EXPIRED" };
+        throw failure;
+      });
+      if (film.status !== "EXPIRED") return { sent: true, video_id: videoId };
+    } else if (error.status !== 404 && error.status !== 409) {
+      throw error;
     }
-    throw error;
+    await forget(file);
+    return null;
   }
 }
 
@@ -57,14 +64,14 @@ async function sendPart(videoId, file, number, plan, key, onBytes) {
   }
 }
 
-// Sends the parts that have not arrived, then has the API put the film together.
-// `onProgress(share)` hears the share of the whole file that arrived.
-export async function sendInParts(videoId, file, status, key, onProgress) {
+// Sends the parts that have not arrived, then has the API put the film together. The memory of the
+// file is kept: choosing it again finds it sent. `onBytes(done)` hears how many bytes arrived.
+export async function sendInParts(videoId, file, status, key, onBytes) {
   let done = status.arrived.reduce((sum, part) => sum + part.size_bytes, 0);
-  onProgress(done / file.size);
+  onBytes(done);
   for (const number of status.missing) {
-    done += await sendPart(videoId, file, number, status, key, (loaded) => onProgress((done + loaded) / file.size));
+    done += await sendPart(videoId, file, number, status, key, (loaded) => onBytes(done + loaded));
   }
+  onBytes(file.size);
   await request("POST", `/uploads/${encodeURIComponent(videoId)}/complete`, { key, body: {} });
-  await forget(file);
 }

@@ -12,29 +12,6 @@ function stopWhenStalled(xhr) {
   arm();
 }
 
-// Sends a file to its presigned POST: every field first, the file last, as multipart/form-data.
-// XMLHttpRequest rather than fetch because only it reports upload progress.
-export function postFile(upload, file, onProgress) {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
-  form.append("file", file);
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", upload.url);
-    stopWhenStalled(xhr);
-    xhr.upload.addEventListener("progress", (event) => {
-      if (event.lengthComputable) onProgress(event.loaded / event.total);
-    });
-    xhr.addEventListener("load", () => {
-      if (xhr.status >= 200 && xhr.status < 300) resolve();
-      else reject(new Error(`The storage refused the file (HTTP ${xhr.status}). Ask for a new upload and try again.`));
-    });
-    xhr.addEventListener("error", () => reject(new Error("The file could not be sent. Check the connection and try again.")));
-    xhr.addEventListener("abort", () => reject(new Error("The connection stalled: nothing was sent for a minute. Check it and try again.")));
-    xhr.send(form);
-  });
-}
-
 // Sends one part of a film (a slice of the file) to its presigned PUT URL.
 export function putPart(url, blob, onProgress) {
   return new Promise((resolve, reject) => {

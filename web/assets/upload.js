@@ -1,168 +1,412 @@
-// The field office's upload page: metadata as POST /uploads checks it, the file to storage with
-// progress (large files in parts that survive a dropped connection), then the film's status until
-// it is READY or REJECTED (with the reason).
-import { request, publicGet } from "./api.js";
+// The upload page for a workshop: the key checked as soon as it is entered, the workshop's details
+// typed once, a row per film with its own details, checks before a byte is sent (against the stage's
+// published rules), each film sent in parts (resumable, never twice), its progress and its outcome,
+// and the office's uploads. A reload keeps the rows (upload-draft.js) and continues where it stopped.
+import { request } from "./api.js";
 import { el, say } from "./dom.js";
 import { keyField } from "./keys.js";
-import { PARTS_FROM_BYTES, remember, sendInParts, unfinished } from "./parts.js";
-import { postFile } from "./transfer.js";
+import { meter } from "./meter.js";
+import { fileDigest, remember, sendInParts, unfinished } from "./parts.js";
+import { checkFilm, contentType } from "./upload-checks.js";
+import { loadDraft, saveDraft } from "./upload-draft.js";
+import { uploadsList } from "./upload-list.js";
+import { filmRow } from "./upload-rows.js";
+import { explainError, FINAL, listText, outcome, progressText } from "./upload-words.js";
 
-const form = document.getElementById("upload-form");
-const status = document.getElementById("upload-status");
-const progress = document.getElementById("progress");
-const submit = form.querySelector("button[type=submit]");
-const another = document.getElementById("another");
-const POLL_MS = 2000;
-const POLL_LIMIT_MS = 15 * 60 * 1000;
-const FINAL = new Set(["READY", "REJECTED", "FAILED", "EXPIRED", "DELETED"]);
-const CONTENT_TYPES = { mp4: "video/mp4", m4v: "video/mp4", mov: "video/quicktime", "3gp": "video/3gpp",
-  mkv: "video/x-matroska", webm: "video/webm", avi: "video/x-msvideo" };
-const STATUS_WORDS = {
-  AWAITING_UPLOAD: "Waiting for the file…",
-  UPLOADED: "The file arrived; checking it…",
-  VALIDATING: "Checking the film…",
-  TRANSCODING: "The film is fine; preparing it for the web…",
-  READY: "READY: the film is ready. An editor will review it before it is published.",
-  FAILED: "FAILED: processing failed; the team has been told and will retry it.",
-  EXPIRED: "EXPIRED: the upload link expired before the file arrived. Upload again.",
+const form = document.getElementById("workshop-form");
+const keyInput = document.getElementById("key");
+const keyStatus = document.getElementById("key-status");
+const country = document.getElementById("country");
+const rowsNode = document.getElementById("film-rows");
+const rowsStatus = document.getElementById("rows-status");
+const sendButton = document.getElementById("send");
+const sendStatus = document.getElementById("send-status");
+const clearDone = document.getElementById("clear-done");
+const picker = document.getElementById("files");
+const dropZone = document.getElementById("drop-zone");
+const PROGRESS_EVERY_MS = 400;
+const UNCORRECTABLE = new Set(["PUBLISHED", "UNPUBLISHED", "REJECTED", "EXPIRED"]);
+
+const entries = new Map(); // file digest -> {id, name, size, file, fields, videoId, sent, refusal, check, row}
+let rules = null;
+let sending = false;
+
+const list = uploadsList({
+  list: document.getElementById("uploads"), more: document.getElementById("more"),
+  status: document.getElementById("list-status"), currentKey: () => currentKey(), onFilm: showOutcome,
+});
+const currentKey = keyField(document.getElementById("key-form"), "omjr.fieldOfficeKey", () => checkKey());
+document.getElementById("refresh").addEventListener("click", () => list.refresh());
+
+// The key ------------------------------------------------------------------------------------------
+
+const countryName = (code) => {
+  try {
+    return new Intl.DisplayNames(["en"], { type: "region" }).of(code);
+  } catch {
+    return code;
+  }
 };
 
-const currentKey = keyField(document.getElementById("key-form"), "omjr.fieldOfficeKey", () => {});
+// The country chosen before a reload: kept until the key's countries are there to choose from (a draft
+// saved meanwhile must not lose it).
+let pendingCountry = "";
 
-async function loadTopics() {
-  const box = document.getElementById("topics");
+function fillCountries(codes) {
+  const wanted = country.value || pendingCountry;
+  country.replaceChildren(codes.length ? el("option", { value: "" }, "Choose the country")
+    : el("option", { value: "" }, "Use your key first"),
+  ...codes.map((code) => [countryName(code), code]).sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, code]) => el("option", { value: code }, `${name} (${code})`)));
+  country.value = codes.includes(wanted) ? wanted : codes.length === 1 ? codes[0] : "";
+}
+
+// A cheap authenticated call as soon as the key is entered: a wrong key is found before any form is filled.
+// Sending waits for it (a click right after a reload must not find the rules missing).
+let keyChecked = Promise.resolve();
+function checkKey() {
+  keyChecked = askForRules();
+  return keyChecked;
+}
+
+async function askForRules() {
+  if (rules) pendingCountry = country.value;
+  rules = null;
+  const key = currentKey();
+  if (!key) {
+    say(keyStatus, "Type your office's key, then press “Use this key”.");
+    fillCountries([]);
+    list.clear();
+    return;
+  }
+  say(keyStatus, "Checking the key…");
   try {
-    const { items } = await publicGet("/topics");
-    box.append(...items.map(({ topic }) => el("label", { class: "check" },
-      el("input", { type: "checkbox", name: "topics", value: topic }), ` ${topic}`)));
+    rules = await request("GET", "/uploads/rules", { key });
   } catch (error) {
-    box.append(el("p", { class: "error" }, `Topics could not be loaded: ${error.message}`));
+    say(keyStatus, explainError(error), "error");
+    fillCountries([]);
+    list.clear();
+    return;
+  }
+  const where = rules.countries.length > 5 ? `${rules.countries.length} countries`
+    : listText(rules.countries.map(countryName));
+  say(keyStatus, `Key accepted: your office sends films from ${where}.`, "success");
+  fillCountries(rules.countries);
+  for (const node of document.querySelectorAll("[data-rule=duration]")) {
+    node.textContent = `${rules.duration_s.min} to ${rules.duration_s.max} seconds`;
+  }
+  for (const entry of entries.values()) {
+    entry.row.setRules(rules);
+    checkEntry(entry);
+  }
+  list.refresh();
+}
+
+// The films ----------------------------------------------------------------------------------------
+
+const workshop = () => ({ country: rules ? country.value : pendingCountry, language: form.elements.language.value.trim(),
+  workshop: form.elements.workshop.value.trim() });
+const save = () => saveDraft(workshop(), [...entries.values()].map((entry) => ({ ...entry, fields: entry.row.read() })));
+
+function addEntry(saved) {
+  const entry = { ...saved, file: null, check: Promise.resolve() };
+  entry.row = filmRow(entry, { onRemove: removeEntry, onChange: save, onCorrect: correctEntry });
+  entry.row.fill(saved.fields || {});
+  if (rules) entry.row.setRules(rules);
+  entries.set(entry.id, entry);
+  rowsNode.append(entry.row.node);
+  return entry;
+}
+
+function removeEntry(entry) {
+  entries.delete(entry.id);
+  entry.row.node.remove();
+  save();
+  summarise();
+  (rowsNode.querySelector(".film-row input:not(:disabled)") || picker).focus();
+}
+
+function checkEntry(entry) {
+  if (entry.sent) return;
+  if (!entry.file) {
+    entry.row.showCheck(`Choose ${entry.name} again to send it: the page was reloaded.`, "error");
+    return;
+  }
+  if (!rules) {
+    entry.row.showCheck("It is checked once your key is accepted.");
+    return;
+  }
+  entry.row.showCheck("Checking the film's length and size…");
+  entry.check = checkFilm(entry.file, rules).then(({ problem, note }) => {
+    entry.refusal = problem;
+    entry.row.lock(Boolean(problem));
+    entry.row.setRefused(Boolean(problem));
+    entry.row.showCheck(problem || note, problem ? "error" : "info");
+    if (problem) entry.row.showOutcome("Not sent.", "error", "REFUSED_HERE");
+    save();
+    summarise();
+  });
+}
+
+// Files are added one batch after the other; sending waits for the batches being added (a click on
+// Send right after choosing the files must find them in their rows).
+let adding = Promise.resolve();
+function addFiles(files) {
+  adding = adding.then(() => addBatch(files));
+  return adding;
+}
+
+async function addBatch(files) {
+  let first = null;
+  for (const file of files) {
+    const id = await fileDigest(file);
+    const entry = entries.get(id) || addEntry({ id, name: file.name, size: file.size, fields: {} });
+    entry.file = file;
+    checkEntry(entry);
+    first ??= entry;
+  }
+  save();
+  summarise();
+  if (first && !first.sent) first.row.focus();
+}
+
+function summarise() {
+  const all = [...entries.values()];
+  const counts = [
+    [all.filter((e) => e.sent).length, "sent"],
+    [all.filter((e) => !e.sent && e.file && !e.refusal).length, "to send"],
+    [all.filter((e) => !e.sent && e.refusal).length, "refused before sending"],
+    [all.filter((e) => !e.sent && !e.file).length, "to choose again"],
+  ].filter(([n]) => n);
+  say(rowsStatus, all.length ? `${all.length} film${all.length === 1 ? "" : "s"}: ${counts.map(([n, what]) => `${n} ${what}`).join(", ")}.` : "");
+  clearDone.hidden = !all.some((e) => e.sent);
+}
+
+// The outcome the office's list reports for a film sent from this page.
+function showOutcome(film) {
+  const entry = [...entries.values()].find((e) => e.videoId === film.video_id && e.sent);
+  if (!entry) return;
+  const { text, kind } = outcome(film);
+  entry.row.showOutcome(text, kind, film.status);
+  entry.row.offerCorrection(!UNCORRECTABLE.has(film.status));
+  if (FINAL.has(film.status)) entry.row.showProgress("", 1);
+}
+
+// A typo seen after sending: the film's own details are corrected in place until it is published.
+async function correctEntry(entry) {
+  const { row } = entry;
+  if (!row.correcting) {
+    row.setCorrecting(true);
+    row.showCheck("Correct the details, then press “Save the corrections”.");
+    return;
+  }
+  const invalid = row.invalidField();
+  if (invalid) {
+    invalid.focus();
+    invalid.reportValidity();
+    return;
+  }
+  const { title, first_name: firstName, age, topics } = row.read();
+  try {
+    const film = await request("PATCH", `/uploads/${encodeURIComponent(entry.videoId)}`,
+      { key: currentKey(), body: { title, author: { first_name: firstName, age }, topics } });
+    row.setCorrecting(false);
+    row.showCheck(film.sent_back_to_review
+      ? "Corrected. The editors will check the film again before publishing it." : "Corrected.", "success");
+    save();
+    list.refresh();
+  } catch (error) {
+    row.showCheck(`Not corrected: ${explainError(error)}`, "error");
   }
 }
 
-function metadata(file) {
-  const data = new FormData(form);
-  const text = (name) => (data.get(name) || "").trim();
-  const extension = file.name.split(".").pop().toLowerCase();
-  const body = {
-    title: text("title"),
-    country: text("country").toUpperCase(),
-    topics: data.getAll("topics"),
-    author: { first_name: text("first_name"), age: Number(text("age")) },
-    filename: file.name,
-    size_bytes: file.size,
-    content_type: CONTENT_TYPES[extension] || file.type || "application/octet-stream",
-  };
-  for (const name of ["language", "workshop", "description"]) if (text(name)) body[name] = text(name);
+// Sending ------------------------------------------------------------------------------------------
+
+function metadataOf(entry) {
+  const { title, first_name: firstName, age, topics } = entry.row.read();
+  const body = { title, country: country.value, topics, author: { first_name: firstName, age },
+    filename: entry.file.name, size_bytes: entry.file.size, content_type: contentType(entry.file, rules),
+    multipart: true };
+  const shared = workshop();
+  for (const name of ["language", "workshop"]) if (shared[name]) body[name] = shared[name];
   return body;
 }
 
-function explain(film) {
-  if (film.status === "REJECTED") return `REJECTED: ${film.reason || "the film does not meet the rules."}`;
-  const words = STATUS_WORDS[film.status] || film.status;
-  return film.status === "FAILED" && film.reason ? `${words} (${film.reason})` : words;
+function markSent(entry, videoId, text) {
+  Object.assign(entry, { videoId, sent: true });
+  entry.row.lock(true);
+  entry.row.showOutcome(text, "info", "SENT");
+  save();
+  summarise();
+  list.watch(videoId);
 }
 
-async function follow(videoId) {
-  const deadline = Date.now() + POLL_LIMIT_MS;
-  while (Date.now() < deadline) {
-    const film = await request("GET", `/uploads/${encodeURIComponent(videoId)}`, { key: currentKey() });
-    const kind = film.status === "READY" ? "success" : FINAL.has(film.status) ? "error" : "info";
-    say(status, explain(film), kind);
-    status.dataset.status = film.status;
-    if (FINAL.has(film.status)) {
-      another.hidden = false;
+// Every film goes in parts, even a small one: an interrupted film continues, and the memory of which
+// film a file became (parts.js) makes sending the same file again harmless.
+async function sendEntry(entry) {
+  const key = currentKey();
+  const { row, file } = entry;
+  row.showOutcome("Starting…", "info", "SENDING");
+  const earlier = await unfinished(file, key);
+  if (earlier?.sent) {
+    markSent(entry, earlier.video_id, "This film had already been sent; it was not sent again.");
+    return;
+  }
+  let videoId = earlier?.video_id;
+  let parts = earlier;
+  if (earlier) {
+    row.showOutcome(`Continuing: ${earlier.arrived.length} of ${earlier.parts_total} parts had arrived.`);
+  } else {
+    videoId = (await request("POST", "/uploads", { key, body: metadataOf(entry) })).video_id;
+    await remember(file, videoId);
+    parts = await request("GET", `/uploads/${encodeURIComponent(videoId)}/parts`, { key });
+    row.showOutcome("Sending…");
+  }
+  entry.videoId = videoId;
+  save();
+  const measure = meter(file.size, parts.arrived.reduce((sum, part) => sum + part.size_bytes, 0));
+  let shown = 0;
+  await sendInParts(videoId, file, parts, key, (done) => {
+    const reading = measure(done);
+    if (performance.now() - shown > PROGRESS_EVERY_MS || done === file.size) {
+      shown = performance.now();
+      row.showProgress(progressText(reading), done / file.size);
+    }
+  });
+  markSent(entry, videoId, "Sent: it is being checked…");
+}
+
+function lockPage(locked) {
+  sendButton.disabled = locked;
+  picker.disabled = locked;
+  for (const entry of entries.values()) {
+    entry.row.lockRemove(locked);
+    if (!entry.sent && !entry.refusal) entry.row.lock(locked);
+  }
+  for (const name of ["country", "language", "workshop"]) form.elements[name].disabled = locked;
+}
+
+// The workshop's fields and those of the films about to be sent (a row waiting for its file again may
+// still be empty: it is not sent now).
+function firstInvalid(waiting) {
+  const inputs = [country, form.elements.language, form.elements.workshop,
+    ...waiting.flatMap((entry) => [...entry.row.node.querySelectorAll("input")])];
+  return inputs.find((input) => !input.checkValidity());
+}
+
+function nothingToSend() {
+  const all = [...entries.values()];
+  const again = all.filter((e) => !e.sent && !e.file).map((e) => e.name);
+  if (again.length) return [`Choose ${listText(again)} again to send ${again.length === 1 ? "it" : "them"}.`, "error"];
+  if (!all.length) return ["Choose the films first.", "error"];
+  if (all.every((e) => e.sent)) return ["Every film in the list has been sent.", "info"];
+  return ["There is no film left to send: the others were refused before sending (each says why).", "error"];
+}
+
+async function send(event) {
+  event.preventDefault();
+  if (sending) return;
+  sending = true;
+  sendButton.disabled = true;
+  try {
+    await Promise.all([keyChecked, adding]);
+    if (!rules) {
+      say(sendStatus, "Use your office's key first (step 1).", "error");
+      keyInput.focus();
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  say(status, "Still processing after 15 minutes. Check the list of uploads later.", "error");
-}
-
-function showProgress(before = "") {
-  let announced = 0;
-  return (share) => {
-    progress.value = share;
-    const percent = Math.floor(share * 100);
-    if (percent >= announced + 25 || percent === 100) {
-      announced = percent;
-      say(status, `${before}Sending the file: ${percent}%`);
+    await Promise.all([...entries.values()].map((entry) => entry.check));
+    const waiting = [...entries.values()].filter((e) => !e.sent && e.file && !e.refusal);
+    if (!waiting.length) {
+      say(sendStatus, ...nothingToSend());
+      return;
     }
-  };
-}
-
-// A file cut off in an earlier try (a dropped connection, a closed tab) goes on from the parts that
-// arrived; its details were sent then, so the form need not be filled again.
-async function resume(file, earlier) {
-  const before = `Continuing: ${earlier.arrived.length} of ${earlier.parts_total} parts were sent before. `;
-  say(status, before);
-  await sendInParts(earlier.video_id, file, earlier, currentKey(), showProgress(before));
-  return earlier.video_id;
-}
-
-// A new film: large files in parts, others in one presigned POST. Returns the film's id.
-async function start(file) {
-  const key = currentKey();
-  say(status, "Asking for an upload link…");
-  const multipart = file.size >= PARTS_FROM_BYTES;
-  const created = await request("POST", "/uploads", { key, body: { ...metadata(file), multipart } });
-  if (!multipart) {
-    await postFile(created.upload, file, showProgress());
-    return created.video_id;
-  }
-  await remember(file, created.video_id);
-  const parts = await request("GET", `/uploads/${encodeURIComponent(created.video_id)}/parts`, { key });
-  await sendInParts(created.video_id, file, parts, key, showProgress());
-  return created.video_id;
-}
-
-function formIsValid() {
-  const topicBoxes = form.querySelectorAll("input[name=topics]");
-  topicBoxes[0]?.setCustomValidity(form.querySelector("input[name=topics]:checked") ? "" : "Choose at least one topic.");
-  return form.reportValidity();
-}
-
-async function upload(event) {
-  event.preventDefault();
-  const file = form.elements.file.files[0];
-  if (!file) {
-    form.reportValidity();
-    return;
-  }
-  if (!currentKey()) {
-    say(status, "Type your office's key first (above).", "error");
-    document.getElementById("key").focus();
-    return;
-  }
-  submit.disabled = true;
-  another.hidden = true;
-  delete status.dataset.status;
-  progress.value = 0;
-  try {
-    const earlier = await unfinished(file, currentKey());
-    if (!earlier && !formIsValid()) return;
-    const videoId = earlier?.sent ? earlier.video_id : earlier ? await resume(file, earlier) : await start(file);
-    progress.value = 1;
-    say(status, "The file was sent. Checking it…");
-    await follow(videoId);
-  } catch (error) {
-    say(status, error.message, "error");
+    for (const entry of waiting) entry.row.requireTopics();
+    const invalid = firstInvalid(waiting);
+    if (invalid) {
+      invalid.focus();
+      invalid.reportValidity();
+      say(sendStatus, "Some details are missing or wrong: the highlighted field says what to fix.", "error");
+      return;
+    }
+    lockPage(true);
+    await sendAll(waiting);
   } finally {
-    submit.disabled = false;
+    sending = false;
+    lockPage(false);
   }
 }
 
-form.addEventListener("submit", upload);
-// The next film of the workshop: an empty form (the key stays), the focus on its first field.
-another.addEventListener("click", () => {
-  form.reset();
-  progress.value = 0;
-  delete status.dataset.status;
-  say(status, "Nothing sent yet.");
-  another.hidden = true;
-  form.querySelector("input, select, textarea").focus();
+async function sendAll(waiting) {
+  let sent = 0;
+  for (const [index, entry] of waiting.entries()) {
+    say(sendStatus, `Sending film ${index + 1} of ${waiting.length}: ${entry.name}`);
+    try {
+      await sendEntry(entry);
+      sent += 1;
+    } catch (error) {
+      entry.row.showOutcome(`Not sent: ${explainError(error)}`, "error", "SEND_FAILED");
+      if (error.status === 0 || error.code === "forbidden") {
+        say(sendStatus, `Sending stopped: ${explainError(error)} Press “Send the films” again to continue `
+          + "where it stopped.", "error");
+        return;
+      }
+    }
+  }
+  say(sendStatus, sent === waiting.length
+    ? `${sent} film${sent === 1 ? "" : "s"} sent. Each is checked now: the outcome shows beside it and in the list below.`
+    : `${sent} of ${waiting.length} films sent; the others say what to fix.`, sent === waiting.length ? "success" : "error");
+}
+
+// Wiring -------------------------------------------------------------------------------------------
+
+form.addEventListener("submit", send);
+form.addEventListener("input", (event) => {
+  if (!event.target.closest(".film-row")) save();
 });
 form.addEventListener("change", (event) => {
-  if (event.target.name === "topics") form.querySelector("input[name=topics]")?.setCustomValidity("");
+  if (!event.target.closest(".film-row")) save();
 });
-loadTopics();
+picker.addEventListener("change", () => {
+  addFiles([...picker.files]);
+  picker.value = "";
+});
+// Films dropped anywhere on the page are added (a film dropped beside the zone would otherwise be
+// opened by the browser in place of the page, and the rows with it).
+document.addEventListener("dragover", (event) => {
+  event.preventDefault();
+  dropZone.classList.add("dragging");
+});
+document.addEventListener("dragleave", (event) => {
+  if (!event.relatedTarget) dropZone.classList.remove("dragging");
+});
+document.addEventListener("drop", (event) => {
+  event.preventDefault();
+  dropZone.classList.remove("dragging");
+  if (!sending && event.dataTransfer.files.length) addFiles([...event.dataTransfer.files]);
+});
+clearDone.addEventListener("click", () => {
+  for (const entry of [...entries.values()]) if (entry.sent) removeEntry(entry);
+});
+
+// A reload shows the workshop's details and the rows again; films already sent follow their outcome.
+const draft = loadDraft();
+pendingCountry = draft.workshop.country || "";
+form.elements.language.value = draft.workshop.language || "";
+form.elements.workshop.value = draft.workshop.workshop || "";
+for (const saved of draft.films) {
+  const entry = addEntry(saved);
+  if (saved.sent) {
+    entry.row.lock(true);
+    entry.row.showOutcome("Sent: waiting for news of it…", "info", "SENT");
+    list.watch(saved.videoId);
+  } else if (saved.refusal) {
+    entry.row.lock(true);
+    entry.row.setRefused(true);
+    entry.row.showCheck(saved.refusal, "error");
+  } else {
+    checkEntry(entry);
+  }
+}
+summarise();
+checkKey();

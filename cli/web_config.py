@@ -1,5 +1,5 @@
-"""The website's `config.js`: where its pages find the API. The local stack serves one it generates;
-`python -m cli web publish` puts one beside the deployed pages."""
+"""The website's `config.js`: where its pages find the API. `omjr web publish` puts one beside the deployed
+pages; the local stack serves one it generates."""
 
 from __future__ import annotations
 

@@ -1,0 +1,67 @@
+"""A film sent before whose details changed in the list since: its details are corrected where it is
+(`PATCH /uploads/{id}`, before it is published), or, for what cannot be corrected (its country), it is sent
+again as a new upload. Either happens only when the facilitator agrees (or gave --yes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from cli.client import IngestClient
+from cli.parts import api_error
+from cli.resume import UploadState
+from cli.retry import api_request
+
+# What `PATCH /uploads/{id}` corrects (docs/FIELD_OFFICE_API.md); the optional ones are removed with "".
+CORRECTABLE = ("title", "author", "topics", "language", "workshop", "description")
+OPTIONAL = ("language", "workshop", "description")
+KEPT, UPDATED, RESEND = "kept", "updated", "resend"
+
+
+def changed_fields(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    return [field for field in ("country", *CORRECTABLE) if before.get(field) != now.get(field)]
+
+
+def describe(field: str, before: dict[str, Any], now: dict[str, Any]) -> str:
+    if field == "author":
+        old, new = before.get("author") or {}, now.get("author") or {}
+        names = [name for name in ("first_name", "age") if old.get(name) != new.get(name)]
+        return ", ".join(f"{name} {old.get(name)!r} -> {new.get(name)!r}" for name in names)
+    return f"{field} {before.get(field)!r} -> {now.get(field)!r}"
+
+
+class Corrector:
+    def __init__(
+        self, client: IngestClient, state: UploadState, out: Callable[[str], None], confirm: Callable[[str], bool]
+    ) -> None:
+        self.client, self.state, self.out, self.confirm = client, state, out, confirm
+
+    def reconcile(self, name: str, path: Any, video_id: str, details: dict[str, Any]) -> str:
+        """KEPT (nothing changed, or the facilitator declined), UPDATED, or RESEND (send as a new film)."""
+        before = self.state.details(path)
+        if before is None or before == details:
+            return KEPT
+        changed = changed_fields(before, details)
+        if "country" in changed:
+            question = (
+                f"{name} was sent for {before.get('country')}; the list now says {details.get('country')}. "
+                "A film's country cannot be corrected: send the film again as a new upload?"
+            )
+            return RESEND if self.confirm(question) else KEPT
+        what = "; ".join(describe(field, before, details) for field in changed)
+        if not self.confirm(f"{name} was sent before with other details ({what}). Correct them?"):
+            return KEPT
+        correction = {field: details.get(field, "" if field in OPTIONAL else None) for field in changed}
+        response = api_request(self.client, "PATCH", f"/uploads/{video_id}", name, self.out, json=correction)
+        if response.status_code >= 400:
+            self.out(f"  {name}: its details were not corrected: {api_error(response).get('message')}\n")
+            return KEPT
+        self.state.remember(path, video_id, details)
+        again = (
+            " An editor will review the film again before it is published."
+            if response.json().get("sent_back_to_review")
+            else ""
+        )
+        self.out(f"  {name}: details corrected ({what}).{again}\n")
+        return UPDATED

@@ -1,0 +1,345 @@
+"""The upload page as a facilitator uses it at the end of a workshop: many films at once, a reload in
+the middle, a wrong key, a film too long refused before a byte is sent; at desktop and phone sizes.
+Screenshots go to test-artifacts/browser/."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from playwright.sync_api import Browser, Locator, Page, Request, Route, expect
+
+from local.clips import make_clip
+from tests.browser.conftest import screenshot
+from tests.e2e.conftest import RunningStack
+
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+PROCESSING_TIMEOUT_MS = 240_000
+CHILDREN = [("Aigerim", 12), ("Bakyt", 14), ("Cholpon", 16)]
+# Bigger than the tiny clips (noise does not compress), so a throttled link takes seconds per film.
+NOISY = ("-vf", "noise=alls=40:allf=t", "-b:v", "120k", "-maxrate", "120k", "-bufsize", "240k")
+
+
+@pytest.fixture(scope="module")
+def workshop_films(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("workshop-films")
+    films = {f"film-{n}": make_clip(folder / f"film-{n}.mp4", 60, width=160, height=120, fps=2) for n in (1, 2, 3)}
+    films["too-long"] = make_clip(folder / "too-long.mp4", 300, width=160, height=120, fps=1, audio=False)
+    films["too-short"] = make_clip(folder / "too-short.mp4", 10, width=160, height=120, fps=2)
+    for n in (1, 2, 3):
+        films[f"slow-{n}"] = make_clip(folder / f"slow-{n}.mp4", 60, width=240, height=180, fps=5, extra_args=NOISY)
+    films["not-a-film"] = folder / "notes.mp4"
+    films["not-a-film"].write_text("These are the workshop notes, not a film.\n" * 50)
+    return films
+
+
+@pytest.fixture
+def office(browser: Browser, web_stack: RunningStack, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """The upload page in a fresh desktop tab; its last state is kept as a screenshot."""
+    tab = browser.new_context(**DESKTOP).new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(f"{web_stack.info['web_url']}/upload.html")
+    yield tab
+    screenshot(tab, f"upload-{request.node.name}")
+    tab.context.close()
+    assert not errors, f"the page threw: {errors}"
+
+
+def use_office_key(tab: Page, key: str) -> None:
+    tab.get_by_label("Your office's key").fill(key)
+    tab.get_by_role("button", name="Use this key").click()
+    expect(tab.locator("#key-status")).to_contain_text("Key accepted")
+
+
+def fill_workshop(tab: Page) -> None:
+    tab.get_by_label("Country").select_option("KG")
+    tab.get_by_label("Language of the films").fill("ky")
+    tab.get_by_label("Workshop (").fill("bishkek-2014")
+
+
+def film_row(tab: Page, film: Path) -> Locator:
+    return tab.locator(".film-row", has=tab.locator("legend", has_text=film.name))
+
+
+def fill_film(
+    tab: Page, film: Path, title: str, child: tuple[str, int], topics: tuple[str, ...] = ("Violence",)
+) -> None:
+    row = film_row(tab, film)
+    row.get_by_label("Title (in").fill(title)
+    row.get_by_label("Child's first name").fill(child[0])
+    row.get_by_label("Age", exact=True).fill(str(child[1]))
+    for topic in topics:
+        row.get_by_role("checkbox", name=topic).check()
+
+
+def office_uploads(stack: RunningStack) -> list[dict[str, Any]]:
+    """Every upload of the office, through the API's cursor."""
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        params = {"limit": "100", **({"cursor": cursor} if cursor else {})}
+        page = requests.get(f"{stack.info['api_url']}/uploads", params=params, timeout=10,
+                            headers={"x-api-key": stack.info["api_keys"]["field_office"]}).json()  # fmt: skip
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return items
+
+
+def api_posts(tab: Page, stack: RunningStack) -> list[Request]:
+    """The films the page asks the API to create, from now on."""
+    created: list[Request] = []
+    uploads = f"{stack.info['api_url']}/uploads"
+    tab.on("request", lambda request: created.append(request) if request.method == "POST" and request.url == uploads
+           else None)  # fmt: skip
+    return created
+
+
+def test_a_workshops_films_go_in_one_sitting_and_a_second_click_sends_nothing(office, web_stack, workshop_films):
+    films = [workshop_films[f"film-{n}"] for n in (1, 2, 3)]
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(office)
+    office.get_by_label("Choose the films").set_input_files([str(film) for film in films])
+    expect(office.locator(".film-row")).to_have_count(3)
+    for n, (film, child) in enumerate(zip(films, CHILDREN, strict=True)):
+        expect(film_row(office, film).locator(".film-check")).to_contain_text("1 min")  # its length, read here
+        fill_film(
+            office, film, f"Workshop film {n + 1}", child, ("Violence", "HIV and AIDS") if n == 0 else ("Violence",)
+        )
+    created = api_posts(office, web_stack)
+    send = office.get_by_role("button", name="Send the films")
+    send.click()
+    expect(send).to_be_disabled()  # while sending: a second click cannot start a second upload
+    for film in films:
+        expect(film_row(office, film)).to_have_attribute("data-status", "READY", timeout=PROCESSING_TIMEOUT_MS)
+        expect(film_row(office, film).locator("progress")).to_have_js_property("value", 1)
+    expect(office.locator("#send-status")).to_contain_text("3 films sent")
+    listed = office.locator(".upload-item", has_text="Workshop film")
+    expect(listed).to_have_count(3)
+    expect(listed.first).to_contain_text("Ready")
+    expect(office.locator(".upload-item", has_text="Workshop film 2")).to_contain_text("Bakyt, 14")
+    screenshot(office, "upload-workshop-desktop")
+
+    second = film_row(office, films[1])  # a typo seen after sending: corrected in place
+    second.get_by_role("button", name="Correct the details").click()
+    expect(second.get_by_label("Title (in")).to_be_focused()
+    second.get_by_label("Title (in").fill("Workshop film 2, corrected")
+    second.get_by_role("button", name="Save the corrections").click()
+    expect(second.locator(".film-check")).to_have_text("Corrected.")
+    expect(second.get_by_label("Title (in")).to_be_disabled()
+    expect(office.locator(".upload-item", has_text="Workshop film 2, corrected")).to_have_count(1)
+
+    send.click()  # again, with everything sent
+    expect(office.locator("#send-status")).to_have_text("Every film in the list has been sent.")
+    office.get_by_label("Choose the films").set_input_files(str(films[0]))  # the same file chosen again
+    expect(office.locator(".film-row")).to_have_count(3)
+    assert len(created) == 3
+    mine = [item for item in office_uploads(web_stack) if item["title"].startswith("Workshop film")]
+    assert sorted(item["title"] for item in mine) == [
+        "Workshop film 1",
+        "Workshop film 2, corrected",
+        "Workshop film 3",
+    ]
+    first = next(item for item in mine if item["title"] == "Workshop film 1")
+    assert (first["country"], first["workshop"], first["language"]) == ("KG", "bishkek-2014", "ky")
+    assert sorted(first["topics"]) == ["hiv-aids", "violence"] and first["author"] == {
+        "first_name": "Aigerim",
+        "age": 12,
+    }
+
+
+def test_a_wrong_key_is_found_as_soon_as_it_is_entered(office, web_stack):
+    office.get_by_label("Your office's key").fill("not-the-office-key")
+    office.get_by_role("button", name="Use this key").click()
+    expect(office.locator("#key-status")).to_have_text(re.compile(r"This key was not accepted\. Check that it was"))
+    expect(office.locator("#key-status")).to_have_attribute("data-kind", "error")
+    expect(office.get_by_label("Country")).to_have_text("Use your key first")
+    screenshot(office, "upload-wrong-key")
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    expect(office.get_by_label("Country").locator("option[value=KG]")).to_have_count(1)
+
+
+def test_a_film_of_the_wrong_length_is_refused_before_a_byte_is_sent(office, web_stack, workshop_films):
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(office)
+    too_long, too_short, good = workshop_films["too-long"], workshop_films["too-short"], workshop_films["film-1"]
+    sent_bytes: list[str] = []
+    office.on("request", lambda request: sent_bytes.append(request.url) if request.method == "PUT" else None)
+    created = api_posts(office, web_stack)
+    office.get_by_label("Choose the films").set_input_files([str(too_long), str(too_short), str(good)])
+    long_row = film_row(office, too_long)
+    expect(long_row.locator(".film-check")).to_have_text(
+        "This film lasts 5 min. A OneMinutesJr film lasts between 58 and 62 seconds: edit it to the right length, "
+        "then choose it again. Nothing was sent."
+    )
+    expect(film_row(office, too_short).locator(".film-check")).to_contain_text("lasts 10 s")
+    expect(long_row.get_by_label("Title (in")).to_be_hidden()  # it needs another file, not details
+    fill_film(office, good, "Refusals film", CHILDREN[0])
+    office.get_by_role("button", name="Send the films").click()
+    expect(film_row(office, good)).to_have_attribute("data-status", re.compile("SENT|UPLOADED|VALIDATING|TRANSCODING|READY"),
+                                                      timeout=PROCESSING_TIMEOUT_MS)  # fmt: skip
+    expect(office.locator("#rows-status")).to_contain_text("2 refused before sending")
+    assert len(created) == 1 and len(sent_bytes) == 1, "only the good film was sent"
+    assert "Refusals film" in created[0].post_data and "too-long" not in created[0].post_data
+    expect(long_row).to_have_attribute("data-status", "REFUSED_HERE")
+
+
+def test_a_file_the_browser_cannot_read_is_left_to_the_server_which_says_why_in_plain_words(office, web_stack,
+                                                                                            workshop_films):  # fmt: skip
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(office)
+    notes = workshop_films["not-a-film"]
+    office.get_by_label("Choose the films").set_input_files(str(notes))
+    expect(film_row(office, notes).locator(".film-check")).to_contain_text("the server will check it")
+    fill_film(office, notes, "Workshop notes", CHILDREN[1])
+    office.get_by_role("button", name="Send the films").click()
+    row = film_row(office, notes)
+    expect(row).to_have_attribute("data-status", "REJECTED", timeout=PROCESSING_TIMEOUT_MS)
+    expect(row.locator(".film-outcome")).to_contain_text("Refused: ")
+    expect(office.locator(".upload-item", has_text="Workshop notes")).to_contain_text("Refused: ")
+    assert "/uploads" not in row.inner_text()
+
+
+def test_a_reload_in_the_middle_continues_without_sending_any_film_twice(office, web_stack, workshop_films):
+    films = [workshop_films[f"slow-{n}"] for n in (1, 2, 3)]
+    slow = office.context.new_cdp_session(office)  # a workshop's connection: 200 kB/s up
+    slow.send("Network.enable")
+    slow.send("Network.emulateNetworkConditions", {"offline": False, "latency": 20, "downloadThroughput": -1,
+                                                   "uploadThroughput": 200_000})  # fmt: skip
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(office)
+    office.get_by_label("Choose the films").set_input_files([str(film) for film in films])
+    for n, (film, child) in enumerate(zip(films, CHILDREN, strict=True)):
+        fill_film(office, film, f"Reloaded film {n + 1}", child)
+    office.get_by_role("button", name="Send the films").click()
+    expect(film_row(office, films[0])).not_to_have_attribute("data-status", "SENDING", timeout=60_000)
+    second = film_row(office, films[1]).locator(".film-progress")
+    expect(second).to_contain_text(re.compile(r" of .* kB/s"), timeout=60_000)  # speed, then time left
+    expect(second).to_contain_text("left")
+    held: list[Route] = []  # the key's check answers slowly after the reload: the files are chosen first
+
+    def hold(route: Route) -> None:  # a plain function: Playwright cannot wrap a bound builtin method
+        held.append(route)
+
+    office.route("**/uploads/rules", hold)
+    office.reload()  # the tab reloads mid-film: the second film's transfer stops
+
+    for n, film in enumerate(films):  # the rows and their details are still there
+        expect(film_row(office, film).get_by_label("Title (in")).to_have_value(f"Reloaded film {n + 1}")
+    expect(office.get_by_label("Workshop (")).to_have_value("bishkek-2014")
+    expect(film_row(office, films[1]).locator(".film-check")).to_contain_text(f"Choose {films[1].name} again")
+    created = api_posts(office, web_stack)
+    office.get_by_label("Choose the films").set_input_files([str(film) for film in films])
+    expect(office.locator("#rows-status")).to_contain_text("to send")
+    assert held, "the key is being checked"
+    for route in held:
+        route.continue_()
+    office.unroute("**/uploads/rules")
+    office.get_by_role("button", name="Send the films").click()
+    expect(office.get_by_label("Country")).to_have_value("KG")  # the workshop's country survived it all
+    for film in films:
+        expect(film_row(office, film)).to_have_attribute("data-status", "READY", timeout=PROCESSING_TIMEOUT_MS)
+    assert len(created) == 1, "only the third film, never sent before, was created after the reload"
+    titles = sorted(item["title"] for item in office_uploads(web_stack) if item["title"].startswith("Reloaded film"))
+    assert titles == ["Reloaded film 1", "Reloaded film 2", "Reloaded film 3"]
+
+
+def test_the_upload_page_works_on_a_phone_and_with_the_keyboard(browser, web_stack, workshop_films):
+    tab = browser.new_context(**PHONE).new_page()
+    tab.goto(f"{web_stack.info['web_url']}/upload.html")
+    use_office_key(tab, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(tab)
+    films = [workshop_films["film-2"], workshop_films["too-long"]]
+    tab.get_by_label("Choose the films").set_input_files([str(film) for film in films])
+    expect(film_row(tab, films[1]).locator(".film-check")).to_contain_text("lasts 5 min")
+    expect(film_row(tab, films[0]).get_by_label("Title (in")).to_be_focused()  # straight to the first film's title
+    tab.keyboard.type("Typed on a phone")
+    tab.keyboard.press("Tab")
+    tab.keyboard.type("Dana")
+    tab.keyboard.press("Tab")
+    tab.keyboard.type("11")
+    tab.keyboard.press("Tab")
+    tab.keyboard.press("Space")  # the first topic
+    widths = tab.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    screenshot(tab, "upload-workshop-phone")
+    row = film_row(tab, films[0])
+    expect(row.get_by_label("Child's first name")).to_have_value("Dana")
+    expect(row.get_by_label("Age", exact=True)).to_have_value("11")
+    expect(row.locator("input[name=topics]").first).to_be_checked()
+    unnamed = tab.evaluate("""() => [...document.querySelectorAll('input, select, button, progress')]
+        .filter(e => !e.labels?.length && !e.getAttribute('aria-label') && !e.textContent.trim())
+        .map(e => e.outerHTML)""")
+    tab.context.close()
+    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide on a {widths[1]} px screen"
+    assert not unnamed, unnamed
+
+
+def test_the_list_of_uploads_pages_with_its_cursor(office, web_stack):
+    key = web_stack.info["api_keys"]["field_office"]
+    body = {"title": "Listed film", "country": "KG", "topics": ["violence"], "author": {"first_name": "Ali", "age": 13},
+            "filename": "listed.mp4", "size_bytes": 1000, "content_type": "video/mp4"}  # fmt: skip
+    for _ in range(21):  # more than a page
+        assert requests.post(f"{web_stack.info['api_url']}/uploads", json=body, headers={"x-api-key": key},
+                             timeout=10).status_code == 201  # fmt: skip
+    total = len(office_uploads(web_stack))
+    use_office_key(office, key)
+    items = office.locator(".upload-item")
+    expect(items).to_have_count(20)
+    more = office.get_by_role("button", name="Show older uploads")
+    for _ in range(total // 20 + 1):
+        if not more.is_visible():
+            break
+        shown = items.count()
+        more.click()
+        expect(items).not_to_have_count(shown)
+        expect(office.locator("#more")).to_be_enabled()  # the page arrived (the button may now be hidden)
+    expect(items).to_have_count(total)
+    expect(more).to_be_hidden()
+    ids = items.evaluate_all("nodes => nodes.map(n => n.dataset.videoId)")
+    assert len(set(ids)) == total
+
+
+def test_films_dropped_on_the_page_get_their_rows(office, web_stack):
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    office.evaluate("""() => {
+        const films = new DataTransfer();
+        for (const name of ["dropped-1.mp4", "dropped-2.mov"]) films.items.add(new File(["not a film"], name));
+        document.querySelector("h1").dispatchEvent(new DragEvent("drop", {dataTransfer: films, bubbles: true,
+                                                                          cancelable: true}));
+    }""")
+    expect(office.locator(".film-row")).to_have_count(2)
+    expect(office.locator("#rows-status")).to_contain_text("2 films")
+    assert office.url.endswith("/upload.html"), "the page stays"
+
+
+def test_a_lost_connection_stops_the_sending_with_a_plain_sentence_and_send_continues(office, web_stack,
+                                                                                      workshop_films):  # fmt: skip
+    films = [workshop_films["film-1"], workshop_films["film-3"]]
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(office)
+    office.get_by_label("Choose the films").set_input_files([str(film) for film in films])
+    for n, film in enumerate(films):
+        expect(film_row(office, film).locator(".film-check")).to_contain_text("1 min")
+        fill_film(office, film, f"Offline film {n + 1}", CHILDREN[n])
+    office.context.set_offline(True)
+    office.get_by_role("button", name="Send the films").click()
+    expect(office.locator("#send-status")).to_have_text(
+        "Sending stopped: The upload service cannot be reached. Check the internet connection, then try again. "
+        "Press “Send the films” again to continue where it stopped."
+    )
+    expect(film_row(office, films[0]).locator(".film-outcome")).to_contain_text("Not sent: ")
+    office.context.set_offline(False)
+    created = api_posts(office, web_stack)
+    office.get_by_role("button", name="Send the films").click()
+    for film in films:
+        expect(film_row(office, film)).to_have_attribute("data-status", re.compile("SENT|UPLOADED|VALIDATING|TRANSCODING|READY"),
+                                                          timeout=PROCESSING_TIMEOUT_MS)  # fmt: skip
+    assert len(created) == 2
+    titles = sorted(item["title"] for item in office_uploads(web_stack) if item["title"].startswith("Offline film"))
+    assert titles == ["Offline film 1", "Offline film 2"]

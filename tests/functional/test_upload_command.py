@@ -1,0 +1,217 @@
+"""The upload command as a facilitator meets it, against a small stand-in for the API over real HTTP:
+every mistake of every row told at once, semicolon lists from Excel, a too-long film refused before a byte
+is sent, and one clear line (never a traceback) for a wrong address or key."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from local.clips import make_clip
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "office-key"
+RULES = {
+    "duration_s": {"min": 2.0, "max": 4.0},
+    "max_bytes": 5 * 2**20,
+    "resolution": {"min_short_side": 100, "max_short_side": 2160, "max_long_side": 4096},
+    "max_frame_rate": 120.0,
+    "containers": [{"extension": ".mp4", "content_types": ["video/mp4"]}],
+    "countries": ["AZ", "KG"],
+    "topics": ["hiv-aids", "juvenile-justice", "violence"],
+    "metadata": {"min_age": 5, "max_age": 25, "max_topics": 5},
+}
+
+
+class FakeApi:
+    """Answers the upload rules to the right key; records every request, answers nothing else."""
+
+    def __init__(self, page: bytes | None = None) -> None:
+        self.requests: list[str] = []
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                api.requests.append(f"{self.command} {self.path}")
+                if page is not None:
+                    self._send(200, "text/html", page)
+                elif self.path != "/uploads/rules":
+                    self._send(500, "application/json", b'{"error": "unexpected", "message": "not in this test"}')
+                elif self.headers.get("x-api-key") != KEY:
+                    self._send(403, "application/json", b'{"error": "forbidden", "message": "Unknown API key."}')
+                else:
+                    self._send(200, "application/json", json.dumps(RULES).encode())
+
+            def _send(self, status: int, content_type: str, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PATCH = do_PUT = _answer  # noqa: N815
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def api() -> Iterator[FakeApi]:
+    fake = FakeApi()
+    yield fake
+    fake.close()
+
+
+def upload(*args: str, api_url: str, key: str = KEY, cwd: Path = ROOT, path: str | None = None):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if path is not None:
+        env["PATH"] = path
+    return subprocess.run(
+        [sys.executable, "-m", "cli", "upload", "--api-url", api_url, "--api-key", key, "--no-wait", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def films(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("workshop")
+    make_clip(folder / "right.mp4", 3, width=160, height=120, fps=2)
+    make_clip(folder / "too-long.mp4", 8, width=160, height=120, fps=2)
+    return folder
+
+
+def test_a_semicolon_list_from_excel_has_every_mistake_of_every_row_told_by_column(api, films):
+    manifest = films / "excel.csv"
+    manifest.write_bytes(
+        "\ufefffile;title;first_name;age;topics;country;workshop\n"
+        "right.mp4;Our yard;Nigar;13;violence,hiv-aids;AZ;ganja-2014\n"
+        "missing.mp4;;Leyla Aliyeva;fourteen;cooking;Azerbaijan;Ganja 2014\n"
+        "right.mp4;Ok;Ali;15;violence;TJ;\n".encode()
+    )
+    result = upload("--manifest", str(manifest), api_url=api.url)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Nothing was uploaded" in result.stderr and "Traceback" not in result.stderr
+    lines = [line.strip() for line in result.stderr.splitlines()]
+    expected = {
+        "row 3 (missing.mp4): file: there is no file 'missing.mp4'",
+        "row 3 (missing.mp4): title: empty",
+        "row 3 (missing.mp4): first_name: 'Leyla Aliyeva': write the child's first name only",
+        "row 3 (missing.mp4): age: 'fourteen' is not an age",
+        "row 3 (missing.mp4): topics: 'cooking' is not among the project's topics",
+        "row 3 (missing.mp4): country: 'Azerbaijan' is not a two-letter country code: write AZ (Azerbaijan)",
+        "row 3 (missing.mp4): workshop: 'Ganja 2014': write the workshop's short name",
+        "row 4 (right.mp4): country: TJ: your office's key uploads films for AZ, KG only",
+    }
+    for start in expected:
+        assert any(line.startswith(start) for line in lines), (start, result.stderr)
+    assert not any(line.startswith("row 2 ") for line in lines)  # the right row has nothing to fix
+    assert "author.age" not in result.stderr and "ISO 3166" not in result.stderr
+    assert api.requests == ["GET /uploads/rules"]  # nothing was created or sent
+
+
+def test_a_comma_list_with_the_columns_named_as_people_write_them_is_read(api, films):
+    manifest = films / "comma.csv"
+    manifest.write_text("File,Title,First name,Age,Topics,Country\nright.mp4,Our yard,Nigar,130,violence,AZ\n")
+    result = upload("--manifest", str(manifest), api_url=api.url)
+    assert result.returncode == 2
+    assert "row 2 (right.mp4): age: '130' is not an age the project takes" in result.stderr
+
+
+def test_a_film_too_long_for_the_stage_is_refused_before_a_byte_is_sent(api, films):
+    result = upload(
+        "too-long.mp4",
+        "--title",
+        "Long",
+        "--country",
+        "AZ",
+        "--topics",
+        "violence",
+        "--first-name",
+        "Ali",
+        "--age",
+        "15",
+        api_url=api.url,
+        cwd=films,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "too-long.mp4: file: The film lasts 8.0 s" in result.stderr
+    assert "must last between 2 s and 4 s" in result.stderr
+    assert api.requests == ["GET /uploads/rules"]
+
+
+def test_without_ffprobe_the_command_says_what_to_install(api, films, tmp_path):
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    (bare / "python").symlink_to(sys.executable)
+    result = upload(
+        "right.mp4",
+        "--country",
+        "XX",
+        "--topics",
+        "violence",
+        "--first-name",
+        "Ali",
+        "--age",
+        "15",
+        api_url=api.url,
+        cwd=films,
+        path=str(bare),
+    )
+    assert shutil.which("ffprobe", path=str(bare)) is None
+    assert "ffprobe (part of ffmpeg) is not installed" in result.stdout and "install ffmpeg" in result.stdout
+    assert "right.mp4: --country: 'XX' is not a two-letter country code" in result.stderr
+
+
+def test_a_closed_address_is_one_line(films):
+    result = upload("--manifest", str(films / "any.csv"), api_url="http://127.0.0.1:9")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Could not reach http://127.0.0.1:9: check the internet connection, and check --api-url: it is the API's "
+        "address the project team gave you (locally, the one `make run` prints)."
+    ]
+
+
+def test_a_website_address_instead_of_the_api_is_one_line(films):
+    website = FakeApi(page=b"<!doctype html><title>OneMinutesJr</title>")
+    try:
+        result = upload("--manifest", str(films / "any.csv"), api_url=website.url)
+    finally:
+        website.close()
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "answered with a web page, not the API" in line
+
+
+def test_a_wrong_key_is_one_line(api, films):
+    result = upload("--manifest", str(films / "any.csv"), api_url=api.url, key="not-the-key")
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "refused the key: check --api-key" in line
+
+
+def test_an_address_without_a_scheme_is_one_line(films):
+    result = upload("--manifest", str(films / "any.csv"), api_url="api.example.org")
+    [line] = result.stderr.strip().splitlines()
+    assert "is not a web address: it starts with https://" in line

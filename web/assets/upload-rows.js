@@ -1,0 +1,116 @@
+// One row per film on the upload page: the file, the film's own details (title, the child's first name
+// and age, topics), what the checks before sending found, its progress and its outcome.
+import { el, say } from "./dom.js";
+import { topicName } from "./upload-words.js";
+
+let rows = 0;
+
+function field(id, label, input) {
+  return el("div", { class: "film-field" }, el("label", { for: id }, label), input);
+}
+
+export function filmRow(entry, { onRemove, onChange, onCorrect }) {
+  const n = (rows += 1);
+  const title = el("input", { id: `title-${n}`, name: "title", required: true, maxlength: 120, autocomplete: "off" });
+  const firstName = el("input", { id: `first-name-${n}`, name: "first_name", required: true, maxlength: 40,
+    pattern: "[^\\s\\d]+", title: "The first name only: one word, no surname", autocomplete: "off" });
+  const age = el("input", { id: `age-${n}`, name: "age", type: "number", required: true, min: 5, max: 25, step: 1,
+    inputmode: "numeric" });
+  const topics = el("div", { class: "checks" }, el("p", { class: "hint" }, "The topics appear once your key is accepted."));
+  const check = el("p", { class: "film-check" });
+  const bar = el("progress", { max: 1, value: 0, "aria-label": `Sending ${entry.name}`, hidden: true });
+  const progress = el("p", { class: "film-progress" });
+  const result = el("p", { class: "film-outcome status", role: "status", "aria-live": "polite" });
+  const remove = el("button", { type: "button", class: "film-remove", "aria-label": `Remove ${entry.name} from the list`,
+    onclick: () => onRemove(entry) }, "Remove");
+  const correct = el("button", { type: "button", class: "film-correct", hidden: true, onclick: () => onCorrect(entry) },
+    "Correct the details");
+  const fields = el("div", { class: "film-fields" },
+    field(title.id, "Title (in the film's language)", title),
+    el("div", { class: "film-child" }, field(firstName.id, "Child's first name", firstName), field(age.id, "Age", age)),
+    el("fieldset", { class: "film-topics" }, el("legend", {}, "Topics (one to five)"), topics));
+  const node = el("li", { class: "film-row", "data-file": entry.name },
+    el("fieldset", {},
+      el("legend", {}, el("span", { class: "film-name" }, entry.name)),
+      check, fields, el("div", { class: "film-send" }, bar, progress), result,
+      el("div", { class: "row" }, correct, remove)));
+  node.addEventListener("input", () => onChange(entry));
+  node.addEventListener("change", (event) => {
+    if (event.target.name === "topics") topics.querySelector("input")?.setCustomValidity("");
+    onChange(entry);
+  });
+
+  const chosenTopics = () => [...topics.querySelectorAll("input:checked")].map((box) => box.value);
+  return {
+    node,
+    fill(values) {
+      title.value = values.title || "";
+      firstName.value = values.first_name || "";
+      age.value = values.age ?? "";
+      for (const box of topics.querySelectorAll("input")) box.checked = (values.topics || []).includes(box.value);
+      this.pendingTopics = values.topics || [];
+    },
+    read() {
+      const topicsNow = topics.querySelector("input") ? chosenTopics() : this.pendingTopics || [];
+      return { title: title.value.trim(), first_name: firstName.value.trim(),
+        age: age.value === "" ? "" : Number(age.value), topics: topicsNow };
+    },
+    setRules(rules) {
+      const wanted = this.read().topics;
+      const meta = rules.metadata;
+      title.maxLength = meta.title_max_chars;
+      firstName.maxLength = meta.first_name_max_chars;
+      age.min = meta.min_age;
+      age.max = meta.max_age;
+      topics.replaceChildren(...rules.topics.map((topic) => el("label", { class: "check" },
+        el("input", { type: "checkbox", name: "topics", value: topic, checked: wanted.includes(topic),
+          disabled: title.disabled }),
+        ` ${topicName(topic)}`)));
+    },
+    // Asks for at least one topic the way the browser asks for a required field.
+    requireTopics() {
+      const first = topics.querySelector("input");
+      first?.setCustomValidity(chosenTopics().length ? "" : "Choose at least one topic for this film.");
+    },
+    lock(locked) {
+      for (const input of fields.querySelectorAll("input")) input.disabled = locked;
+    },
+    lockRemove(locked) {
+      remove.disabled = locked;
+    },
+    showCheck(text, kind = "info") {
+      say(check, text, kind);
+    },
+    // A film refused before sending needs another file, not details: its fields step aside.
+    setRefused(refused) {
+      fields.hidden = refused;
+    },
+    showProgress(text, share) {
+      bar.hidden = false;
+      bar.value = share;
+      progress.textContent = text;
+    },
+    showOutcome(text, kind = "info", status = "") {
+      say(result, text, kind);
+      if (status) node.dataset.status = status;
+    },
+    focus() {
+      title.focus();
+    },
+    // A film already sent can have its details corrected until it is published (PATCH /uploads/{id}).
+    correcting: false,
+    offerCorrection(offered) {
+      correct.hidden = !offered && !this.correcting;
+    },
+    setCorrecting(on) {
+      this.correcting = on;
+      this.lock(!on);
+      correct.textContent = on ? "Save the corrections" : "Correct the details";
+      if (on) title.focus();
+    },
+    invalidField() {
+      this.requireTopics();
+      return [...fields.querySelectorAll("input")].find((input) => !input.checkValidity());
+    },
+  };
+}
