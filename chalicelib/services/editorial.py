@@ -7,6 +7,9 @@ Public means exactly what the catalog lists: publishing (and `sync_all_media`) t
 objects the film's record names (renditions, poster, sprite, storyboard, subtitles) and nothing
 else under `films/{id}/`; unpublishing untags the whole prefix (the safe direction). Replacing or
 removing a language's subtitles deletes the old object and empties the CDN's cache for it.
+An unpublish always wins over a change that read the film as PUBLISHED and tags its media after
+(subtitles added, `ops sync-media`): it untags before and again after its commit, and whoever tags
+public reads the film again afterwards and untags if it is no longer PUBLISHED.
 
 A takedown always wins: it retries on a fresh read of the film until its transaction goes through,
 each time with the version check (never an unconditional write: a concurrent publish's listing
@@ -159,12 +162,16 @@ def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     at = now_iso()
     unpublished = replace(film, status=Status.UNPUBLISHED, status_changed_at=at, published_at=None)
     listing = listing_of(deps, unpublished)
-    _set_media_public(deps, film, public=False)  # first: if anything fails after, it fails private
+    # First: if anything fails after, it fails private. The CDN's cache is emptied once, after the commit.
+    _set_media_public(deps, film, public=False, empty_cache=False)
     try:
         _change(deps, film, at, target=Status.UNPUBLISHED, remove_fields=("published_at",), listing=listing)
     except Exception:
         _sync_media(deps, video_id)
         raise
+    # And again once the catalog says UNPUBLISHED: another editor's change that read the film as
+    # PUBLISHED before this commit may have tagged its media public since the first untagging.
+    _set_media_public(deps, film, public=False)
     _audit(deps, editor, video_id, at, action="unpublished", details={})
     return for_editor(deps, _film(deps, video_id))
 
@@ -194,8 +201,12 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
             details={"language": language},
         )
     except Exception:
-        if all(s.key != key for s in film.subtitles):
-            deps.media.delete_prefix(key)  # lost a race (an unpublish, a takedown): leave nothing behind
+        # Lost a race (an unpublish, a takedown): leave nothing behind that the catalog does not list now.
+        # Not what it listed when this began: the same text sent again has the same key, and a takedown
+        # that went through meanwhile deleted the first copy before this upload wrote it again.
+        current = deps.catalog.get_film(video_id)
+        if current is None or current.status is Status.DELETED or all(s.key != key for s in current.subtitles):
+            deps.media.delete_prefix(key)
         raise
     replaced = [s.key for s in film.subtitles if s.language == language and s.key != key]
     _forget(deps, replaced)  # the old text (a surname the first file had, say) is gone, not just unlisted
@@ -321,8 +332,16 @@ def _sync_media(deps: Dependencies, video_id: str, *, empty_cache: bool = True) 
     """After a race, or as a repair: a film's media are public exactly when the catalog, read now,
     says PUBLISHED."""
     film = deps.catalog.get_film(video_id)
-    if film is not None and film.status is not Status.DELETED:
-        _set_media_public(deps, film, public=film.status is Status.PUBLISHED, empty_cache=empty_cache)
+    if film is None or film.status is Status.DELETED:
+        return
+    public = film.status is Status.PUBLISHED
+    _set_media_public(deps, film, public=public, empty_cache=empty_cache)
+    if public:
+        # An unpublish may have committed between that read and the tagging: then its own untagging
+        # may have come before ours, and the media must not stay public.
+        now = deps.catalog.get_film(video_id)
+        if now is not None and now.status is not Status.PUBLISHED and now.status is not Status.DELETED:
+            _set_media_public(deps, now, public=False)
 
 
 def _set_media_public(deps: Dependencies, film: Film, *, public: bool, empty_cache: bool = True) -> None:
