@@ -36,6 +36,11 @@ _STREET = re.compile(
     re.IGNORECASE,
 )
 _POSTCODE = re.compile(r"\b[A-Z]{2}-?\d{4}\b|\b\d{5,6}\b")
+# GPS coordinates, decimal ("40.4093, 49.8671") or in degrees and minutes ("40°24'N"): a point on a map.
+_COORDINATES = re.compile(
+    r"-?\d{1,3}\.\d{3,}\s*°?\s*[NSns]?\s*[,;/\s]\s*-?\d{1,3}\.\d{3,}"  # 40.4093, 49.8671
+    r"|\d{1,3}\s*°\s*\d{1,2}\s*[\'\u2032]"  # 40°24'N (the minutes' mark: an apostrophe or a prime)
+)
 # Words that name a place children go to be helped, held or taught: the editor decides, warned.
 _VENUE_WORDS = re.compile(
     r"\b(cent(er|re)s?|shelters?|rehabilitation|orphanages?|schools?|detention|prisons?|colony|colonies|"
@@ -68,9 +73,10 @@ def parse_story(body: Any) -> tuple[dict[str, Any], list[dict[str, str]]]:
     if any(character.isdigit() for character in story["city"]) or "," in story["city"]:
         raise InvalidRequestError("Write only the city's name: no street, number or district.", "place_too_precise")
     for name, text in _texts_of(story):
-        if _STREET.search(text) or _POSTCODE.search(text):
+        if _STREET.search(text) or _POSTCODE.search(text) or _COORDINATES.search(text):
             raise InvalidRequestError(
-                f"The {name} seems to hold a street address or postcode: a story names the city, nothing finer, "
+                f"The {name} seems to hold a street address, postcode or map coordinates: a story names the city, "
+                "nothing finer, "
                 "so that no child can be found from it.",
                 "place_too_precise",
             )

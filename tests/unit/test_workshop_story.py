@@ -21,7 +21,18 @@ def test_a_story_like_the_programme_s_articles_is_accepted():
 
 @pytest.mark.parametrize(
     "text",
-    ["12 Nizami street", "Nizami küçəsi 12", "ul. Lenina 5", "Rue de Rivoli 10", "AZ1000", "postcode 370000", "apt. 4"],
+    [
+        "12 Nizami street",
+        "Nizami küçəsi 12",
+        "ul. Lenina 5",
+        "Rue de Rivoli 10",
+        "AZ1000",
+        "postcode 370000",
+        "apt. 4",
+        "40.4093, 49.8671",
+        "40.4093 49.8671",
+        "40°24'N 49°52'E",
+    ],
 )
 def test_street_addresses_and_postcodes_are_refused(text):
     with pytest.raises(InvalidRequestError) as refused:

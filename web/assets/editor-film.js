@@ -34,7 +34,7 @@ export function filmPanel(initial, key, options = {}) {
   const panel = el("li", { class: "panel", "data-video-id": film.video_id });
   const status = el("p", { class: "status", role: "status", "aria-live": "polite", tabindex: -1 });
   const select = options.selectable
-    ? el("input", { type: "checkbox", id: `${uid}-select`, checked: !film.consent, "data-select": "" })
+    ? el("input", { type: "checkbox", id: `${uid}-select`, checked: false, "data-select": "" })
     : null;
   let preview = null;
   let watching = false;

@@ -19,7 +19,7 @@ export function detailsForm(film, uid, act, status, topics) {
     title_en: el("input", { id: `${uid}-title-en`, name: "title_en", lang: "en", maxlength: TITLE_MAX_CHARS,
       autocomplete: "off" }),
     workshop: el("input", { id: `${uid}-workshop`, name: "workshop", autocomplete: "off", spellcheck: "false",
-      autocapitalize: "none", pattern: "[a-z0-9][a-z0-9-]{0,63}", "aria-describedby": `${uid}-workshop-hint` }),
+      autocapitalize: "none", pattern: "[a-z0-9][a-z0-9\\-]{0,63}", "aria-describedby": `${uid}-workshop-hint` }),
     description: el("textarea", { id: `${uid}-description`, name: "description", maxlength: DESCRIPTION_MAX_CHARS,
       rows: 3 }),
   };
