@@ -100,7 +100,10 @@ async function addNextAndRelated(film) {
       ? `/videos?workshop=${encodeURIComponent(film.workshop)}&limit=50` : "/videos?limit=50");
     const others = around.items.filter((item) => item.video_id !== film.video_id);
     const position = around.items.findIndex((item) => item.video_id === film.video_id);
-    const next = around.items[position + 1] || others[0];
+    let next = around.items[position + 1] || others[0];
+    if (!next && film.workshop) {  // the only film of its workshop: the latest film is next
+      next = (await publicGet("/videos?limit=2")).items.find((item) => item.video_id !== film.video_id);
+    }
     const topic = film.topics[0];
     const related = topic
       ? (await publicGet(`/videos?topic=${encodeURIComponent(topic)}&limit=${RELATED + 1}`)).items
