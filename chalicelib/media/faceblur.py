@@ -65,6 +65,25 @@ def write_filter_script(graph: str, folder: Path) -> Path:
     return path
 
 
+def filtered_input_args(source: str, script: Path) -> list[str]:
+    """ffmpeg reading `source` through the allowlists every input gets, with the graph in `script`."""
+    return [
+        "ffmpeg",
+        "-nostdin",
+        "-v",
+        "error",
+        "-y",
+        "-protocol_whitelist",
+        input_protocols(source),
+        "-format_whitelist",
+        INPUT_FORMATS,
+        "-i",
+        source,
+        "-filter_complex_script",
+        str(script),
+    ]
+
+
 def blur_to_file(
     source: str, output: Path, regions: Sequence[BlurRegion], *, width: int, height: int, timeout_s: float
 ) -> None:
@@ -76,19 +95,7 @@ def blur_to_file(
     script = write_filter_script(blur_filter(regions, width, height, "0:v", "protected"), output.parent)
     run(
         [
-            "ffmpeg",
-            "-nostdin",
-            "-v",
-            "error",
-            "-y",
-            "-protocol_whitelist",
-            input_protocols(source),
-            "-format_whitelist",
-            INPUT_FORMATS,
-            "-i",
-            source,
-            "-filter_complex_script",
-            str(script),
+            *filtered_input_args(source, script),
             "-map",
             "[protected]",
             "-map",

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from chalicelib.domain.faces import BlurRegion
-from chalicelib.media.faceblur import blur_filter, write_filter_script
-from chalicelib.media.runner import INPUT_FORMATS, input_protocols, run
+from chalicelib.media.faceblur import blur_filter, filtered_input_args, write_filter_script
+from chalicelib.media.runner import run
 
 MASTER_NAME = "protected.mkv"
 VOICE_PITCH = 0.86
@@ -45,19 +45,7 @@ def protect_args(
     script = write_filter_script(graph, output.parent)
     sound = ["-map", "[sound]", "-c:a", "flac"] if audio else []
     return [
-        "ffmpeg",
-        "-nostdin",
-        "-v",
-        "error",
-        "-y",
-        "-protocol_whitelist",
-        input_protocols(source),
-        "-format_whitelist",
-        INPUT_FORMATS,
-        "-i",
-        source,
-        "-filter_complex_script",
-        str(script),
+        *filtered_input_args(source, script),
         "-map",
         "[picture]",
         *sound,
