@@ -11,7 +11,7 @@ from chalicelib.api.field_office import field_office
 from chalicelib.api.public import public
 from chalicelib.api.request_logging import log_request
 from chalicelib.observability import observe_every_function
-from chalicelib.services import recovery, transcode, validate
+from chalicelib.services import protection, recovery, transcode, validate
 
 app = Chalice(app_name="oneminutesjr-ingest")
 # First registered, outermost: the request's own log line carries the Lambda context too.
@@ -34,6 +34,13 @@ def validate_upload(event: SQSEvent) -> None:
 def transcode_film(event: SQSEvent) -> None:
     for record in SQSRecords(event.to_dict()).records:
         transcode.handle_record(wiring.dependencies(), record, event.context)
+
+
+# Identity protection (docs/PROTECTION.md): its own function, with the detection layer and ffmpeg only.
+@app.on_sqs_message(queue=config.PROTECT_QUEUE_NAME, batch_size=1, name="protect_film")
+def protect_film(event: SQSEvent) -> None:
+    for record in SQSRecords(event.to_dict()).records:
+        protection.handle_record(wiring.dependencies(), record, event.context)
 
 
 # Expires unused uploads and catches films whose processing stopped without an outcome.

@@ -25,6 +25,7 @@ UPLOADS_BUCKET = "UPLOADS_BUCKET"
 MEDIA_BUCKET = "MEDIA_BUCKET"
 CATALOG_TABLE = "CATALOG_TABLE"
 TRANSCODE_QUEUE_URL = "TRANSCODE_QUEUE_URL"
+PROTECT_QUEUE_URL = "PROTECT_QUEUE_URL"
 UPLOADS_QUEUE_URL = "UPLOADS_QUEUE_URL"
 IDEMPOTENCY_TABLE = "IDEMPOTENCY_TABLE"
 STUCK_VALIDATING_S = "STUCK_VALIDATING_S"
@@ -42,6 +43,7 @@ TOPICS = "TOPICS"
 # the stack name makes them unique per deployed stage. Handlers never read these at run time.
 UPLOADS_QUEUE_NAME = "${AWS::StackName}-uploads"
 TRANSCODE_QUEUE_NAME = "${AWS::StackName}-transcode"
+PROTECT_QUEUE_NAME = "${AWS::StackName}-protect"
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Settings:
     media_bucket: str
     catalog_table: str
     transcode_queue_url: str
+    protect_queue_url: str
     uploads_queue_url: str
     idempotency_table: str
     media_base_url: str
@@ -70,6 +73,7 @@ class Settings:
             media_bucket=env[MEDIA_BUCKET],
             catalog_table=env[CATALOG_TABLE],
             transcode_queue_url=env[TRANSCODE_QUEUE_URL],
+            protect_queue_url=env[PROTECT_QUEUE_URL],
             uploads_queue_url=env[UPLOADS_QUEUE_URL],
             idempotency_table=env[IDEMPOTENCY_TABLE],
             media_base_url=env[MEDIA_BASE_URL].rstrip("/"),
@@ -88,6 +92,8 @@ class Settings:
                 stuck_after_s={
                     Status.UPLOADED: int(env[STUCK_VALIDATING_S]),
                     Status.VALIDATING: int(env[STUCK_VALIDATING_S]),
+                    # Protecting is as long as a transcode (a detection pass and one encode): the same limit.
+                    Status.PROTECTING: int(env[STUCK_TRANSCODING_S]),
                     Status.TRANSCODING: int(env[STUCK_TRANSCODING_S]),
                 },
             ),

@@ -41,6 +41,7 @@ def dependencies() -> Dependencies:
             _client("cloudfront") if settings.media_distribution_id else None, settings.media_distribution_id
         ),
         transcode_queue=SQSQueue(_client("sqs"), settings.transcode_queue_url),
+        protect_queue=SQSQueue(_client("sqs"), settings.protect_queue_url),
         uploads_queue=SQSQueue(_client("sqs"), settings.uploads_queue_url),
         idempotency=IdempotencyGuard(_client("dynamodb"), settings.idempotency_table),
     )

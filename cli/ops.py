@@ -48,7 +48,7 @@ def status(target: Target) -> dict[str, Any]:
 
 def redrive(target: Target) -> dict[str, int]:
     deps = target.dependencies()
-    destinations = {"uploads": deps.uploads_queue, "transcode": deps.transcode_queue}
+    destinations = {"uploads": deps.uploads_queue, "transcode": deps.transcode_queue, "protect": deps.protect_queue}
     return {
         name: recovery.redrive(wiring.queue(url), destinations[name]) for name, url in target.dead_letter_queues.items()
     }

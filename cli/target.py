@@ -24,6 +24,7 @@ RESOURCE_VARIABLES = {
     "MEDIA_BUCKET": ("MediaBucketName", "MediaBucket"),
     "CATALOG_TABLE": ("CatalogTableName", "CatalogTable"),
     "TRANSCODE_QUEUE_URL": ("TranscodeQueueUrl", "TranscodeQueue"),
+    "PROTECT_QUEUE_URL": ("ProtectQueueUrl", "ProtectQueue"),
     "UPLOADS_QUEUE_URL": ("UploadsQueueUrl", "UploadsQueue"),
     "IDEMPOTENCY_TABLE": ("IdempotencyTableName", "IdempotencyTable"),
 }
@@ -32,6 +33,7 @@ RESOURCE_VARIABLES = {
 DEAD_LETTER_QUEUES = {
     "uploads": ("UploadsDeadLetterQueueUrl", "UploadsDeadLetterQueue"),
     "transcode": ("TranscodeDeadLetterQueueUrl", "TranscodeDeadLetterQueue"),
+    "protect": ("ProtectDeadLetterQueueUrl", "ProtectDeadLetterQueue"),
 }
 
 

@@ -74,3 +74,10 @@ class ObjectReplacedError(DomainError):
     """The object a stage was asked to read is no longer at its key: another file replaced it (or none is left)."""
 
     code = "object_replaced"
+
+
+class ProtectionMissingError(DomainError):
+    """A film asks for identity protection and no protected master covering it exists: nothing public may be
+    made from its raw source."""
+
+    code = "protection_missing"

@@ -24,6 +24,7 @@ class Status(StrEnum):
     UPLOADED = "UPLOADED"
     VALIDATING = "VALIDATING"
     REJECTED = "REJECTED"
+    PROTECTING = "PROTECTING"
     TRANSCODING = "TRANSCODING"
     READY = "READY"
     PUBLISHED = "PUBLISHED"
@@ -33,17 +34,23 @@ class Status(StrEnum):
     DELETED = "DELETED"
 
 
-PROCESSING = frozenset({Status.UPLOADED, Status.VALIDATING, Status.TRANSCODING})
+PROCESSING = frozenset({Status.UPLOADED, Status.VALIDATING, Status.PROTECTING, Status.TRANSCODING})
 
 _TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.AWAITING_UPLOAD: frozenset({Status.UPLOADED, Status.EXPIRED, Status.DELETED}),
     Status.UPLOADED: frozenset({Status.VALIDATING, Status.FAILED, Status.DELETED}),
     # Back to UPLOADED only when the upload was replaced (see the module's docstring).
-    Status.VALIDATING: frozenset({Status.REJECTED, Status.TRANSCODING, Status.FAILED, Status.DELETED, Status.UPLOADED}),
+    Status.VALIDATING: frozenset(
+        {Status.REJECTED, Status.PROTECTING, Status.TRANSCODING, Status.FAILED, Status.DELETED, Status.UPLOADED}
+    ),
+    # Identity protection asked: the protected master is made from the source, then transcoded.
+    Status.PROTECTING: frozenset({Status.TRANSCODING, Status.REJECTED, Status.FAILED, Status.DELETED, Status.UPLOADED}),
     Status.TRANSCODING: frozenset({Status.READY, Status.REJECTED, Status.FAILED, Status.DELETED, Status.UPLOADED}),
-    Status.READY: frozenset({Status.PUBLISHED, Status.DELETED}),
+    # An editor's change of protection renders a film that is not public again from its source:
+    # PROTECTING when protection is asked, TRANSCODING when it was turned off.
+    Status.READY: frozenset({Status.PUBLISHED, Status.PROTECTING, Status.TRANSCODING, Status.DELETED}),
     Status.PUBLISHED: frozenset({Status.UNPUBLISHED, Status.DELETED}),
-    Status.UNPUBLISHED: frozenset({Status.PUBLISHED, Status.DELETED}),
+    Status.UNPUBLISHED: frozenset({Status.PUBLISHED, Status.PROTECTING, Status.TRANSCODING, Status.DELETED}),
     # A failed film can be retried from the start of processing.
     Status.FAILED: frozenset({Status.UPLOADED, Status.DELETED}),
     Status.REJECTED: frozenset({Status.DELETED}),
@@ -131,6 +138,11 @@ class Film:
     duration_s: float | None = None
     source_width: int | None = None
     source_height: int | None = None
+    # The decoded picture's size (rotation applied, pixels as stored) and whether there is sound: what
+    # the protection stage needs, which runs ffmpeg without ffprobe.
+    picture_width: int | None = None
+    picture_height: int | None = None
+    has_audio: bool | None = None
     renditions: tuple[FilmRendition, ...] = ()
     poster_key: str | None = None
     sprite_key: str | None = None
@@ -146,6 +158,9 @@ class Film:
     # outputs carry, written only by the protection stage. Never public.
     protect_identity: Mapping[str, bool] | None = None
     protection_applied: Mapping[str, bool] | None = None
+    # The protected master the protection stage made (services/protection.py), in the uploads bucket
+    # beside the source: `{key, etag, faces, voice}`. The transcode reads it instead of the source.
+    protected_master: Mapping[str, Any] | None = None
     history: tuple[HistoryStep, ...] = ()
     # Moves on with every editor's change: two editors acting at once cannot both win.
     version: int = 0

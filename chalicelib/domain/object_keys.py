@@ -17,6 +17,9 @@ STAGING_PREFIX = "staging/"
 POSTER_NAME = "poster.jpg"
 SPRITE_NAME = "sprite.jpg"
 STORYBOARD_NAME = "storyboard.vtt"
+# The protected master (services/protection.py) lies beside the source: a takedown's delete of the
+# film's uploads prefix removes it with the source.
+PROTECTED_MASTER_NAME = "protected.mkv"
 
 
 def upload_key(video_id: str, extension: str) -> str:
@@ -35,6 +38,15 @@ def video_id_from_upload_key(key: str) -> str | None:
 def uploads_of(video_id: str) -> str:
     """The prefix of everything a film's upload put in the uploads bucket."""
     return f"{UPLOADS_PREFIX}{video_id}/"
+
+
+def protected_master_key(video_id: str) -> str:
+    return f"{uploads_of(video_id)}{PROTECTED_MASTER_NAME}"
+
+
+def is_protected_master_key(key: str) -> bool:
+    parts = key.split("/")
+    return len(parts) == 3 and parts[0] + "/" == UPLOADS_PREFIX and parts[2] == PROTECTED_MASTER_NAME
 
 
 def media_of(video_id: str) -> str:

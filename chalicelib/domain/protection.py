@@ -62,3 +62,22 @@ def check_protected(asked: Mapping[str, Any] | None, applied: Mapping[str, Any] 
             "it can be published once the protection stage has made it (the editor's view shows when).",
             "protection_pending",
         )
+
+
+def applied_kinds(applied: Mapping[str, Any] | None) -> dict[str, bool] | None:
+    """What outputs carrying `applied` carry, or None when they carry no protection."""
+    return requested(applied)
+
+
+def must_render_again(asked: Mapping[str, Any] | None, applied: Mapping[str, Any] | None) -> bool:
+    """For a transcoded film whose outputs carry `applied` and whose protection is now `asked`: whether its
+    outputs must be made again to carry exactly what is asked. Exactly, not at least: an editor who turns
+    protection off (a face blurred by mistake) gets the unprotected film back, one who asks for less gets less."""
+    return requested(asked) != applied_kinds(applied)
+
+
+def still_applied(asked: Mapping[str, Any] | None, applied: Mapping[str, Any] | None) -> dict[str, bool] | None:
+    """While a film is rendered again, what both its old outputs (`applied`) and the new ones (`asked`) carry:
+    `protection_applied` never claims more than the outputs that exist at any moment."""
+    both = {kind: bool((asked or {}).get(kind)) and bool((applied or {}).get(kind)) for kind in KINDS}
+    return both if any(both.values()) else None

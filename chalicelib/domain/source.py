@@ -54,6 +54,14 @@ class VideoStream:
         return width, self.height
 
     @property
+    def decoded_size(self) -> tuple[int, int]:
+        """Width and height of the frames ffmpeg decodes: rotation applied, pixels as stored (what the face
+        detection samples and the blur filter work on)."""
+        if self.rotation % 180:
+            return self.height, self.width
+        return self.width, self.height
+
+    @property
     def square_pixels(self) -> bool:
         return self.sample_aspect_ratio == 1
 

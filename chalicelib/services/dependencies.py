@@ -17,5 +17,6 @@ class Dependencies:
     media: ObjectStore
     media_cache: CdnCache
     transcode_queue: Queue
+    protect_queue: Queue
     uploads_queue: Queue
     idempotency: Idempotency

@@ -47,12 +47,19 @@ from chalicelib.domain.errors import (
     StaleTransitionError,
     UnavailableError,
 )
-from chalicelib.domain.film import Film, Status, SubtitleTrack, is_video_id
+from chalicelib.domain.film import PROCESSING, Film, Status, SubtitleTrack, is_video_id
 from chalicelib.domain.object_keys import media_of, media_paths, staging_of, subtitles_key, uploads_of
-from chalicelib.domain.protection import outputs_protected, parse_protection
+from chalicelib.domain.protection import (
+    must_render_again,
+    outputs_protected,
+    parse_protection,
+    requested,
+    still_applied,
+)
 from chalicelib.domain.subtitles import parse_language, parse_subtitles, to_webvtt
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.messages import protect_message, transcode_message
 
 REVIEW_PAGE = 100
 # Long enough to watch a film and decide; the links are made anew each time the page asks.
@@ -64,6 +71,8 @@ TAKEDOWN_BACKOFF_S = 0.05
 TAKEDOWN_BACKOFF_MAX_S = 1.0
 # Statuses in which a film has its media and so can carry subtitles.
 SUBTITLED_STATUSES = (Status.READY, Status.PUBLISHED, Status.UNPUBLISHED)
+# Statuses in which a change of identity protection renders the film again (a published one is unpublished first).
+RENDERED_STATUSES = (Status.READY, Status.UNPUBLISHED)
 
 
 def for_editor(deps: Dependencies, film: Film) -> dict[str, Any]:
@@ -128,8 +137,45 @@ def set_protection(deps: Dependencies, editor: str, video_id: str, body: Any) ->
             "that is not the one chosen.",
             "unpublish_first",
         )
+    if film.status in PROCESSING:
+        # The stages read the protection asked when they start: a change now could leave outputs that do
+        # not carry it. Once the film is READY, a change renders it again.
+        raise ConflictError(
+            f"Film {video_id} is being processed ({film.status}); change its identity protection once it is READY.",
+            "film_processing",
+        )
     details = {"faces": bool(asked and asked["faces"]), "voice": bool(asked and asked["voice"])}
+    if film.status in RENDERED_STATUSES and must_render_again(asked, film.protection_applied):
+        return _render_again(deps, editor, film, asked, details)
     return _edit(deps, editor, video_id, {"protect_identity": asked}, action="protection_changed", details=details)
+
+
+def _render_again(
+    deps: Dependencies, editor: str, film: Film, asked: dict[str, bool] | None, details: dict[str, Any]
+) -> dict[str, Any]:
+    """A READY or UNPUBLISHED film whose outputs do not carry exactly the protection now asked is made again
+    from its upload, with no new upload: PROTECTING (then TRANSCODING) when protection is asked, TRANSCODING
+    from the source when it was turned off. The new outputs replace the old ones at the same keys."""
+    target = Status.PROTECTING if requested(asked) is not None else Status.TRANSCODING
+    at = now_iso()
+    fields: dict[str, Any] = {"attempt": film.attempt + 1, "requeued": 0}  # a new attempt: not the old run's key
+    if asked is not None:
+        fields["protect_identity"] = asked
+    # True of the old outputs and of the new ones alike, so true at every moment in between.
+    still = still_applied(asked, film.protection_applied)
+    if still is not None:
+        fields["protection_applied"] = still
+    removed = [name for name, value in (("protect_identity", asked), ("protection_applied", still)) if value is None]
+    moved = replace(film, status=target, status_changed_at=at)
+    _change(deps, film, at, target=target, set_fields=fields, remove_fields=removed, listing=listing_of(deps, moved))
+    _audit(deps, editor, film.video_id, at, action="protection_changed", details={**details, "rendered_again": True})
+    current = _film(deps, film.video_id)
+    if target is Status.PROTECTING:
+        deps.protect_queue.send(protect_message(current))
+    else:
+        deps.transcode_queue.send(transcode_message(current))
+    count("FilmsRenderedAgain")
+    return for_editor(deps, current)
 
 
 def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:

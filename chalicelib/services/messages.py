@@ -13,6 +13,11 @@ def transcode_message(film: Film) -> dict[str, Any]:
     return {"video_id": film.video_id, "key": film.upload_key, "etag": film.upload_etag or "", "attempt": film.attempt}
 
 
+def protect_message(film: Film) -> dict[str, Any]:
+    """Asks the protection stage for one attempt at one film (the same shape: film, upload's ETag, attempt)."""
+    return transcode_message(film)
+
+
 def upload_notification(bucket: str, film: Film) -> str:
     """An S3 ObjectCreated notification for the film's upload, as the bucket would send it (for retries)."""
     created = {"key": film.upload_key, "size": film.size_bytes, "eTag": film.upload_etag or ""}

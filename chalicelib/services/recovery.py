@@ -22,7 +22,7 @@ from chalicelib.domain.sweep import (
 )
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.messages import transcode_message, upload_notification
+from chalicelib.services.messages import protect_message, transcode_message, upload_notification
 from chalicelib.services.outcomes import fail
 from chalicelib.services.ports import Queue
 
@@ -99,6 +99,8 @@ def _apply(deps: Dependencies, film: Film, status: Status, action: SweepAction) 
         deps.catalog.touch(video_id, status, now_iso(), {"requeued": film.requeued + 1})
         if status is Status.TRANSCODING:
             deps.transcode_queue.send(transcode_message(film))
+        elif status is Status.PROTECTING:
+            deps.protect_queue.send(protect_message(film))
         else:
             deps.uploads_queue.send_raw(upload_notification(deps.settings.uploads_bucket, film))
         logger.warning("stuck film queued again", extra={"video_id": video_id, "status": status.value})

@@ -8,6 +8,7 @@ import os
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,8 +16,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.clock import now_iso
-from chalicelib.domain.errors import MediaError, ObjectReplacedError, StaleTransitionError
-from chalicelib.domain.film import Status
+from chalicelib.domain.errors import MediaError, ObjectReplacedError, ProtectionMissingError, StaleTransitionError
+from chalicelib.domain.film import Film, Status
 from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
 from chalicelib.domain.loudness import gain_db
 from chalicelib.domain.object_keys import (
@@ -28,6 +29,7 @@ from chalicelib.domain.object_keys import (
     rendition_key,
     staging_run,
 )
+from chalicelib.domain.protection import KINDS, outputs_protected, requested
 from chalicelib.domain.rules import ValidationLimits, check_duration
 from chalicelib.media.loudness import measure_loudness
 from chalicelib.media.probe import probe
@@ -75,6 +77,11 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
     if film is None or film.status is not Status.TRANSCODING:
         logger.info("ignoring a transcode request for a film not in TRANSCODING")
         return
+    try:
+        source = transcode_input(film)
+    except ProtectionMissingError as error:
+        fail(deps, video_id, error.message)
+        return
     started = time.monotonic()
     # A private directory per invocation, removed whatever happens: a warm container never shows
     # one film's files to the next invocation.
@@ -83,8 +90,15 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         out_dir = os.path.join(workdir, "out")
         os.mkdir(out_dir)
         try:
-            # Exactly the file that was validated: S3 refuses the read if another replaced it since.
-            deps.uploads.download(film.upload_key, source_path, film.upload_etag or "")
+            try:
+                # Exactly the file that was validated (or the master made from it): S3 refuses the read if
+                # another replaced it since.
+                deps.uploads.download(source.key, source_path, source.etag)
+            except ObjectReplacedError:
+                if source.applied is None:
+                    raise
+                fail(deps, video_id, MASTER_GONE)
+                return
             plan = plan_transcode(source_path, deps.settings.limits, timeout_s=deadline_s / 4)
             with subsegment("ffmpeg"):
                 outputs = transcode(source_path, out_dir, plan, timeout_s=deadline_s - min(RESERVE_S, deadline_s / 4))
@@ -100,11 +114,18 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         fields = _store_outputs(deps, video_id, plan, outputs)
     elapsed = time.monotonic() - started
     fields["duration_s"] = round(float(decoded or 0), 3)
+    # What the outputs just made carry, and nothing more: from the master, what it was made with.
+    removed: tuple[str, ...] = ()
+    if source.applied is not None:
+        fields["protection_applied"] = source.applied
+    else:
+        removed = ("protection_applied",)
     try:
-        deps.catalog.transition(video_id, Status.READY, now_iso(), fields)
+        deps.catalog.transition(video_id, Status.READY, now_iso(), fields, removed)
     except StaleTransitionError:
         _left_while_transcoding(deps, video_id)
         return
+    _forget_old_renditions(deps, film, fields["renditions"])
     count("FilmsReady")
     uploaded = film.entered(Status.UPLOADED)
     if uploaded:
@@ -113,6 +134,48 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
     measure("TranscodeSeconds", elapsed, MetricUnit.Seconds)
     measure("TranscodeSpeed", float(decoded or 0) / max(elapsed, 1e-3), MetricUnit.Count)
     logger.info("film ready", extra={"renditions": [r["name"] for r in fields["renditions"]], "seconds": elapsed})
+
+
+MASTER_GONE = (
+    "The protected version of this film is gone, so no public output can be made from it; an operator can "
+    "retry the film (python -m cli ops retry) to protect it again from its upload."
+)
+
+
+@dataclass(frozen=True)
+class TranscodeInput:
+    """What the transcode reads: the validated upload, or the protected master when protection is asked
+    (`applied`: what that master carries, recorded on the outputs as `protection_applied`)."""
+
+    key: str
+    etag: str
+    applied: dict[str, bool] | None = None
+
+
+def transcode_input(film: Film) -> TranscodeInput:
+    """The raw source only when the film asks for no protection: otherwise its protected master, which must
+    carry every protection asked (the film FAILS rather than get unprotected renditions)."""
+    wanted = requested(film.protect_identity)
+    if wanted is None:
+        return TranscodeInput(film.upload_key, film.upload_etag or "")
+    master = film.protected_master
+    applied = {kind: bool((master or {}).get(kind)) for kind in KINDS}
+    if master is None or not outputs_protected(wanted, applied):
+        raise ProtectionMissingError(
+            "Identity protection is asked for this film and no protected version of it covers what is asked, so "
+            "it was not transcoded (its faces or voice would show); an operator can retry it "
+            "(python -m cli ops retry) to protect it again from its upload.",
+        )
+    return TranscodeInput(str(master["key"]), str(master["etag"]), applied)
+
+
+def _forget_old_renditions(deps: Dependencies, film: Film, renditions: list[dict[str, Any]]) -> None:
+    """A film rendered again (an editor changed its protection) keeps its keys; a rung it no longer has
+    would still hold the earlier picture: it goes."""
+    kept = {rendition["key"] for rendition in renditions}
+    for old in film.renditions:
+        if old.key not in kept:
+            deps.media.delete(old.key)
 
 
 def _not_transcoded(deps: Dependencies, video_id: str, error: ObjectReplacedError | MediaError) -> None:

@@ -31,7 +31,15 @@ MAX_LISTED_UPLOADS = 100
 # A film's details may be corrected until it is published (and not once it was rejected, expired or
 # taken down: such an upload is sent again).
 CORRECTABLE_STATUSES = frozenset(
-    {Status.AWAITING_UPLOAD, Status.UPLOADED, Status.VALIDATING, Status.TRANSCODING, Status.READY, Status.FAILED}
+    {
+        Status.AWAITING_UPLOAD,
+        Status.UPLOADED,
+        Status.VALIDATING,
+        Status.PROTECTING,
+        Status.TRANSCODING,
+        Status.READY,
+        Status.FAILED,
+    }
 )
 CORRECTION_ATTEMPTS = 3
 

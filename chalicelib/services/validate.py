@@ -13,14 +13,15 @@ from chalicelib.adapters.s3_events import ObjectCreated, objects_created
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, StaleTransitionError
 from chalicelib.domain.film import Status
-from chalicelib.domain.object_keys import video_id_from_upload_key
+from chalicelib.domain.object_keys import is_protected_master_key, video_id_from_upload_key
+from chalicelib.domain.protection import requested
 from chalicelib.domain.rules import check_size, check_source
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError
 from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.messages import transcode_message
+from chalicelib.services.messages import protect_message, transcode_message
 from chalicelib.services.outcomes import fail, reject, seconds_left
 from chalicelib.services.replaced_uploads import follow_replaced_upload
 
@@ -35,6 +36,8 @@ def handle_record(deps: Dependencies, record: SQSRecord, context: Any) -> None:
             logger.warning("ignoring an event from another bucket", extra={"bucket": created.bucket})
             continue
         video_id = video_id_from_upload_key(created.key)
+        if video_id is None and is_protected_master_key(created.key):
+            continue  # the protection stage's own output, beside the source: nothing to validate
         if video_id is None:
             logger.warning("ignoring an object outside the upload layout", extra={"key": created.key})
             continue
@@ -84,6 +87,9 @@ def validate_upload(deps: Dependencies, video_id: str, created: ObjectCreated, d
         # A retry after the status moved but before the transcoder heard of it: tell it (again).
         deps.transcode_queue.send(transcode_message(film))
         return
+    if status is Status.PROTECTING and film.upload_etag == created.etag:
+        deps.protect_queue.send(protect_message(film))  # the same, for the protection stage
+        return
     if status is not Status.VALIDATING:
         logger.info("ignoring a late or duplicate event", extra={"status": status.value})
         return
@@ -129,17 +135,30 @@ def _decide(deps: Dependencies, video_id: str, created: ObjectCreated, deadline_
         return
     assert source.video is not None and source.duration_s is not None
     width, height = source.video.display_size
+    picture_width, picture_height = source.video.decoded_size
     fields = {
         "duration_s": round(source.duration_s, 3),
         "source_width": width,
         "source_height": height,
+        "picture_width": picture_width,
+        "picture_height": picture_height,
+        "has_audio": source.has_audio,
         "upload_etag": created.etag,
         "size_bytes": created.size_bytes,
-    }  # what the transcoder may read
+    }  # what the transcoder (and the protection stage, which has no ffprobe) may read
+    # Identity protection asked: the protected master first, and every public output from it. The editor
+    # cannot change the protection while the film is processed (services/editorial.py), so this reading holds.
+    asked = deps.catalog.get_film(video_id)
+    protect = asked is not None and requested(asked.protect_identity) is not None
+    target = Status.PROTECTING if protect else Status.TRANSCODING
     try:
-        film = deps.catalog.transition(video_id, Status.TRANSCODING, now_iso(), fields)
+        film = deps.catalog.transition(video_id, target, now_iso(), fields, expect=frozenset({Status.VALIDATING}))
     except StaleTransitionError:
         logger.info("film left VALIDATING while it was probed (taken down?)")
+        return
+    if protect:
+        deps.protect_queue.send(protect_message(film))
+        logger.info("upload accepted for identity protection", extra={"duration_s": source.duration_s})
         return
     deps.transcode_queue.send(transcode_message(film))
     logger.info("upload accepted for transcoding", extra={"duration_s": source.duration_s})

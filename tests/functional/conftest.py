@@ -74,6 +74,7 @@ class Stack:
 
     def run_pipeline(self) -> None:
         self.deliver("UploadsQueue", "validate_upload")
+        self.deliver("ProtectQueue", "protect_film")
         self.deliver("TranscodeQueue", "transcode_film")
 
     def put_upload(self, video_id: str, path: Path, extension: str = ".mp4") -> None:

@@ -46,10 +46,11 @@ class Placement:
 class FaceClip:
     path: Path
     faces: list[list[Box]]  # per frame, the true boxes of the faces at least half in view
+    fps: int = FPS
 
     @property
     def frame_times(self) -> list[float]:
-        return [index / FPS for index in range(len(self.faces))]
+        return [index / self.fps for index in range(len(self.faces))]
 
 
 Layout = Callable[[float], list[Placement]]  # time in seconds -> the photographs on that frame
@@ -101,10 +102,14 @@ def visible_faces(placements: list[Placement]) -> list[Box]:
     return boxes
 
 
-def make_face_clip(name: str, folder: Path) -> FaceClip:
+def make_face_clip(name: str, folder: Path, seconds: int = SECONDS, fps: int = FPS, audio: bool = False) -> FaceClip:
+    """`seconds` longer than the layout's SECONDS plays it again from the start (a one-minute film for the
+    pipeline's tests, at a low `fps` to stay small); `audio` adds a tone, as a film's sound."""
     layout = LAYOUTS[name]
-    times = [index / FPS for index in range(FPS * SECONDS)]
+    times = [(index / fps) % SECONDS for index in range(fps * seconds)]
     frames = b"".join(draw(layout(t)).tobytes() for t in times)
+    sound = ["-f", "lavfi", "-i", f"sine=frequency=220:duration={seconds}"] if audio else []
+    sound_codec = ["-c:a", "aac", "-shortest"] if audio else []
     path = folder / f"{name}.mp4"
     subprocess.run(
         [
@@ -120,9 +125,11 @@ def make_face_clip(name: str, folder: Path) -> FaceClip:
             "-s",
             f"{WIDTH}x{HEIGHT}",
             "-r",
-            str(FPS),
+            str(fps),
             "-i",
             "pipe:0",
+            *sound,
+            *sound_codec,
             "-c:v",
             "libx264",
             "-preset",
@@ -136,7 +143,7 @@ def make_face_clip(name: str, folder: Path) -> FaceClip:
         input=frames,
         check=True,
     )
-    return FaceClip(path, [visible_faces(layout(t)) for t in times])
+    return FaceClip(path, [visible_faces(layout(t)) for t in times], fps)
 
 
 def decode(path: Path) -> list[np.ndarray]:

@@ -49,7 +49,7 @@ def test_a_film_with_protection_asked_is_not_published_before_its_protected_vers
     assert get(api, f"/videos/{video_id}/editorial", editor).json_body["status"] == "READY"
 
 
-def test_an_editor_turns_protection_on_and_off_before_publishing_and_it_is_audited(api, stack, clips):
+def test_an_editor_turns_protection_on_and_the_film_is_protected_again_before_it_can_be_published(api, stack, clips):
     editor = stack.keys["editor"]
     video_id = ready_film(api, stack, clips)
     assert call(api, "post", f"/videos/{video_id}/consent", editor, CONSENT).status_code == 200
@@ -57,10 +57,26 @@ def test_an_editor_turns_protection_on_and_off_before_publishing_and_it_is_audit
     turned_on = call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": True, "voice": True})
     assert turned_on.status_code == 200
     assert turned_on.json_body["protect_identity"] == {"faces": True, "voice": True}
+    # Made again from its upload, with no new upload: the protection stage has it now.
+    assert turned_on.json_body["status"] == "PROTECTING"
+    assert error_of(call(api, "post", f"/videos/{video_id}/publish", editor, {}))[0] == 409
+    # While it is processed, its protection stays as asked (the stages read it when they start).
+    refused = call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": False, "voice": False})
+    assert error_of(refused) == (409, "film_processing")
+    trail = get(api, f"/videos/{video_id}/audit", editor).json_body["items"]
+    changes = [entry["details"] for entry in trail if entry["action"] == "protection_changed"]
+    assert changes == [{"faces": True, "voice": True, "rendered_again": True}]
+
+
+def test_an_editor_turns_protection_off_before_it_was_applied_and_the_film_can_be_published(api, stack, clips):
+    editor = stack.keys["editor"]
+    video_id = ready_film(api, stack, clips, protect_identity=FACES)
+    assert call(api, "post", f"/videos/{video_id}/consent", editor, CONSENT).status_code == 200
     assert error_of(call(api, "post", f"/videos/{video_id}/publish", editor, {})) == (409, "protection_pending")
 
+    # Its outputs carry no protection, which is now exactly what is asked: nothing to make again.
     turned_off = call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": False, "voice": False})
-    assert "protect_identity" not in turned_off.json_body
+    assert "protect_identity" not in turned_off.json_body and turned_off.json_body["status"] == "READY"
     assert call(api, "post", f"/videos/{video_id}/publish", editor, {}).status_code == 200
     public = get(api, f"/videos/{video_id}").json_body
     assert "protect_identity" not in public and "protection_applied" not in public
@@ -70,7 +86,7 @@ def test_an_editor_turns_protection_on_and_off_before_publishing_and_it_is_audit
     assert error_of(refused) == (409, "unpublish_first")
     trail = get(api, f"/videos/{video_id}/audit", editor).json_body["items"]
     changes = [entry["details"] for entry in trail if entry["action"] == "protection_changed"]
-    assert changes == [{"faces": True, "voice": True}, {"faces": False, "voice": False}]
+    assert changes == [{"faces": False, "voice": False}]
 
 
 def test_the_protection_route_checks_its_body_and_its_caller(api, stack, clips):

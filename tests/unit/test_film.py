@@ -18,8 +18,24 @@ def test_the_happy_path_is_allowed_in_order():
         assert can_transition(current, target), (current, target)
 
 
+def test_protection_asked_at_upload_goes_through_protecting():
+    path = [Status.VALIDATING, Status.PROTECTING, Status.TRANSCODING, Status.READY]
+    for current, target in itertools.pairwise(path):
+        assert can_transition(current, target), (current, target)
+
+
+def test_a_film_not_public_is_rendered_again_only_when_an_editor_changes_its_protection():
+    # READY -> PROTECTING/TRANSCODING is the editor's change of protection (version-checked, a new attempt):
+    # never a pipeline event, whose transitions to those statuses name VALIDATING as the one source.
+    for rendered in (Status.READY, Status.UNPUBLISHED):
+        assert can_transition(rendered, Status.PROTECTING) and can_transition(rendered, Status.TRANSCODING)
+    assert not can_transition(Status.PUBLISHED, Status.PROTECTING)
+    assert not can_transition(Status.PUBLISHED, Status.TRANSCODING)
+
+
 def test_a_film_never_moves_backwards():
-    assert not can_transition(Status.READY, Status.TRANSCODING)
+    assert not can_transition(Status.READY, Status.VALIDATING)
+    assert not can_transition(Status.TRANSCODING, Status.PROTECTING)
     assert not can_transition(Status.TRANSCODING, Status.VALIDATING)
     assert not can_transition(Status.PUBLISHED, Status.READY)
     assert not can_transition(Status.REJECTED, Status.VALIDATING)
@@ -31,7 +47,7 @@ def test_deleted_is_final_and_reachable_from_everywhere_else():
 
 
 def test_every_processing_state_can_fail_and_a_failed_film_can_be_retried():
-    assert allowed_sources(Status.FAILED) == {Status.UPLOADED, Status.VALIDATING, Status.TRANSCODING}
+    assert allowed_sources(Status.FAILED) == {Status.UPLOADED, Status.VALIDATING, Status.PROTECTING, Status.TRANSCODING}
     assert can_transition(Status.FAILED, Status.UPLOADED)
 
 
@@ -51,6 +67,7 @@ def test_only_a_stage_that_reads_the_upload_goes_back_to_uploaded_when_it_was_re
         Status.AWAITING_UPLOAD,
         Status.FAILED,
         Status.VALIDATING,
+        Status.PROTECTING,
         Status.TRANSCODING,
     }
     assert not can_transition(Status.READY, Status.UPLOADED)

@@ -14,7 +14,7 @@ from local.resources import ROOT, local_overrides
 
 RESOURCES = load_template()["Resources"]
 CONFIG = json.loads((ROOT / ".chalice" / "config.json").read_text())
-QUEUE_OF = {"validate_upload": "UploadsQueue", "transcode_film": "TranscodeQueue"}
+QUEUE_OF = {"validate_upload": "UploadsQueue", "transcode_film": "TranscodeQueue", "protect_film": "ProtectQueue"}
 
 
 def timeout(function: str, stage: str) -> int:
@@ -47,7 +47,7 @@ def test_the_local_stack_keeps_the_same_ratio_with_its_shorter_numbers(function)
     assert visibility >= 6 * overrides["function_timeouts"][function]
 
 
-@pytest.mark.parametrize("queue", ["UploadsQueue", "TranscodeQueue"])
+@pytest.mark.parametrize("queue", ["UploadsQueue", "TranscodeQueue", "ProtectQueue"])
 def test_every_work_queue_ends_in_a_dead_letter_queue(queue):
     redrive = RESOURCES[queue]["Properties"]["RedrivePolicy"]
     assert redrive["deadLetterTargetArn"]["Fn::GetAtt"][0].endswith("DeadLetterQueue")
@@ -90,17 +90,18 @@ def test_every_failure_alarms_someone():
     metrics = {
         (a["Namespace"], a["MetricName"], json.dumps(a["Dimensions"], sort_keys=True)) for a in alarms().values()
     }
-    for queue in ("UploadsDeadLetterQueue", "TranscodeDeadLetterQueue"):
+    for queue in ("UploadsDeadLetterQueue", "TranscodeDeadLetterQueue", "ProtectDeadLetterQueue"):
         dims = json.dumps([{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}], sort_keys=True)
         assert ("AWS/SQS", "ApproximateNumberOfMessagesVisible", dims) in metrics
-    for queue in ("UploadsQueue", "TranscodeQueue"):
+    for queue in ("UploadsQueue", "TranscodeQueue", "ProtectQueue"):
         dims = json.dumps([{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}], sort_keys=True)
         assert ("AWS/SQS", "ApproximateAgeOfOldestMessage", dims) in metrics
-    for function in ("APIHandler", "ValidateUpload", "TranscodeFilm", "SweepStuckFilms"):
+    for function in ("APIHandler", "ValidateUpload", "TranscodeFilm", "ProtectFilm", "SweepStuckFilms"):
         dims = json.dumps([{"Name": "FunctionName", "Value": {"Ref": function}}], sort_keys=True)
         assert {("AWS/Lambda", "Errors", dims), ("AWS/Lambda", "Throttles", dims)} <= metrics
     duration = alarms()["TranscodeDurationAlarm"]
     assert duration["Threshold"] == 0.8 * 1000 * timeout("transcode_film", "prod")
+    assert alarms()["ProtectDurationAlarm"]["Threshold"] == 0.8 * 1000 * timeout("protect_film", "prod")
     assert any(a["MetricName"] == "5XXError" for a in alarms().values())
     assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms().values())
     assert RESOURCES["AlarmEmailSubscription"]["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
@@ -130,7 +131,7 @@ def test_buckets_refuse_plain_http(bucket, policy):
 
 def test_every_function_keeps_its_logs_a_month():
     groups = [r["Properties"] for r in RESOURCES.values() if r.get("Type") == "AWS::Logs::LogGroup"]
-    assert len(groups) == 4 and {g["RetentionInDays"] for g in groups} == {30}
+    assert len(groups) == 5 and {g["RetentionInDays"] for g in groups} == {30}
 
 
 # What each function may do, and no more (Chalice's generated policy is off: .chalice/config.json).
@@ -193,6 +194,25 @@ ALLOWED = {
         "xray:PutTraceSegments",
         "xray:PutTelemetryRecords",
     },
+    "ProtectFilmRole": {
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:ChangeMessageVisibility",
+        "sqs:SendMessage",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "s3:GetObject",
+        "s3:PutObject",
+        "s3:ListBucket",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+    },
     "SweepStuckFilmsRole": {
         "logs:CreateLogGroup",
         "logs:CreateLogStream",
@@ -220,3 +240,37 @@ def test_each_function_may_do_only_what_it_uses(role):
             assert set(granted) <= {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}, "only X-Ray needs *"
     assert actions == ALLOWED[role]
     assert CONFIG["autogen_policy"] is False
+
+
+def statements_of(role: str) -> list[dict]:
+    return RESOURCES[role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+
+
+def test_the_protection_function_writes_only_its_master_and_reads_only_uploads():
+    writes = [s for s in statements_of("ProtectFilmRole") if "s3:PutObject" in s["Action"]]
+    assert [w["Resource"] for w in writes] == [{"Fn::Sub": "${UploadsBucket.Arn}/uploads/*/protected.mkv"}]
+    reads = [s for s in statements_of("ProtectFilmRole") if "s3:GetObject" in s["Action"]]
+    assert [r["Resource"] for r in reads] == [{"Fn::Sub": "${UploadsBucket.Arn}/uploads/*"}]
+    # Nothing of the media bucket: the protection stage never makes a public output itself.
+    assert "MediaBucket" not in json.dumps(statements_of("ProtectFilmRole"))
+    sends = next(s for s in statements_of("ProtectFilmRole") if s["Action"] == "sqs:SendMessage")
+    assert {"Fn::GetAtt": ["TranscodeQueue", "Arn"]} in sends["Resource"]
+
+
+def test_the_protection_function_takes_ffmpeg_without_ffprobe_and_the_detection_layer():
+    layers = RESOURCES["ProtectFilm"]["Properties"]["Layers"]
+    assert layers == [{"Ref": "FfmpegOnlyLayer"}, {"Ref": "FaceDetectionLayer"}]
+    assert RESOURCES["FfmpegOnlyLayer"]["Properties"]["ContentUri"] == "./ffmpeg-only-layer.zip"
+    assert RESOURCES["FaceDetectionLayer"]["Properties"]["ContentUri"] == "./protect-layer.zip"
+    # The other functions never carry the detection layer (and onnxruntime is not in requirements.txt).
+    for function in ("ValidateUpload", "TranscodeFilm"):
+        assert RESOURCES[function]["Properties"]["Layers"] == [{"Ref": "FfmpegLayer"}]
+    requirements = (ROOT / "requirements.txt").read_text().lower()
+    assert "onnxruntime" not in requirements and "numpy" not in requirements
+
+
+def test_the_protection_function_has_the_time_and_memory_of_a_long_stage():
+    settings = CONFIG["lambda_functions"]["protect_film"]
+    assert settings["lambda_timeout"] == 900
+    # Lambda gives about one vCPU per 1769 MB: detection and the encode use every core they get.
+    assert settings["lambda_memory_size"] >= 3 * 1769

@@ -1,0 +1,187 @@
+"""The protection stage: a film whose `protect_identity` asks for anything gets a protected master
+(faces blurred, voice disguised when asked) before it is transcoded (docs/PROTECTION.md).
+
+`VALIDATING -> PROTECTING -> TRANSCODING` for a film protected at upload, `READY/UNPUBLISHED ->
+PROTECTING -> TRANSCODING` when an editor asks for protection later. The stage reads exactly the
+validated upload (If-Match on its ETag, like the transcode), finds where the faces are when faces are
+asked, makes the master with ffmpeg (media/protect.py), stores it beside the source in the private
+uploads bucket, records on the film what it carries (`protected_master`: key, ETag, faces, voice),
+and hands the film to the transcode, which makes every public output from the master and only then
+records `protection_applied`: that field always describes the outputs that exist.
+
+Idempotent and retried like the transcode: one run per film, upload ETag and attempt; a failure that
+is ours retries with backoff and ends FAILED with a reason at the queue's last delivery.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from chalicelib.clock import now_iso
+from chalicelib.domain.errors import MediaError, ObjectReplacedError, StaleTransitionError
+from chalicelib.domain.film import Film, Status
+from chalicelib.domain.object_keys import protected_master_key
+from chalicelib.domain.protection import requested
+from chalicelib.media.protect import MASTER_NAME, make_protected_master
+from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
+from chalicelib.observability import count, logger, measure, subsegment
+from chalicelib.services.delivery import deliver
+from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.messages import transcode_message
+from chalicelib.services.outcomes import fail, reject, seconds_left
+from chalicelib.services.replaced_uploads import follow_replaced_upload
+
+if TYPE_CHECKING:
+    from chalicelib.domain.faces import BlurRegion
+
+# Time kept back from the Lambda's deadline to upload the master and record the outcome.
+RESERVE_S = 30.0
+# Of the time left, the share that face detection may take; the master's encode has the rest.
+DETECTION_SHARE = 0.6
+MASTER_CONTENT_TYPE = "video/x-matroska"
+
+
+def handle_record(deps: Dependencies, record: SQSRecord, context: Any) -> None:
+    """One SQS message from validation, an editor's change or the sweep: protect that film, once per attempt."""
+    try:
+        message = json.loads(record.body)
+        video_id, etag, attempt = str(message["video_id"]), str(message["etag"]), int(message.get("attempt", 0))
+    except (ValueError, KeyError, TypeError):
+        # Retried like any failure, so it soon rests in the dead-letter queue, where operators see it.
+        unreadable = ValueError(f"unreadable protection message: {record.body[:200]!r}")
+        deliver(record, deps.protect_queue, work=functools.partial(_raise, unreadable))
+        return
+    logger.append_keys(video_id=video_id)
+    key = {"video_id": video_id, "etag": etag, "attempt": attempt}
+    deliver(
+        record,
+        deps.protect_queue,
+        work=lambda: deps.idempotency.run_once(protect_film, key, context, deps, video_id, seconds_left(context)),
+        give_up=lambda reason: fail(deps, video_id, reason),
+    )
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
+    film = deps.catalog.get_film(video_id)
+    if film is None or film.status is not Status.PROTECTING:
+        logger.info("ignoring a protection request for a film not in PROTECTING")
+        return
+    wanted = requested(film.protect_identity)
+    if wanted is None:
+        # Nothing asked any more (it cannot change while the film is processed, but an old message may
+        # carry a film whose protection was turned off): the transcode reads the source.
+        _to_transcode(deps, film, {}, remove=("protected_master",))
+        return
+    if film.picture_width is None or film.picture_height is None or film.duration_s is None:
+        fail(
+            deps,
+            video_id,
+            "This film was validated before identity protection existed and its picture size is not recorded; "
+            "an operator can retry it (python -m cli ops retry) to validate it again and protect it.",
+        )
+        return
+    started = time.monotonic()
+    budget_s = max(deadline_s - min(RESERVE_S, deadline_s / 4), 1.0)
+    with tempfile.TemporaryDirectory(prefix="omjr-protect-") as workdir:
+        source_path = os.path.join(workdir, "source")
+        master_path = Path(workdir) / MASTER_NAME
+        try:
+            # Exactly the file that was validated: S3 refuses the read if another replaced it since.
+            deps.uploads.download(film.upload_key, source_path, film.upload_etag or "")
+            regions = _face_regions(film, source_path, budget_s * DETECTION_SHARE) if wanted["faces"] else []
+            detected = time.monotonic()
+            with subsegment("ffmpeg"):
+                make_protected_master(
+                    source_path,
+                    master_path,
+                    regions,
+                    width=film.picture_width,
+                    height=film.picture_height,
+                    voice=wanted["voice"],
+                    audio=bool(film.has_audio),
+                    timeout_s=max(budget_s - (time.monotonic() - started), 1.0),
+                )
+        except (ObjectReplacedError, MediaError) as error:
+            _not_protected(deps, video_id, error)
+            return
+        key = protected_master_key(video_id)
+        deps.uploads.upload(str(master_path), key, MASTER_CONTENT_TYPE)
+    stored = deps.uploads.current(key)
+    if stored is None:  # taken down while it was uploaded
+        logger.info("the protected master is gone right after its upload (taken down?)")
+        return
+    master = {"key": key, "etag": stored.etag, **wanted}
+    if not _to_transcode(deps, film, {"protected_master": master}):
+        return
+    elapsed = time.monotonic() - started
+    count("FilmsProtected")
+    measure("ProtectSeconds", elapsed, MetricUnit.Seconds)
+    measure("FaceDetectionSeconds", detected - started, MetricUnit.Seconds)
+    logger.info(
+        "protected master made",
+        extra={"faces": wanted["faces"], "voice": wanted["voice"], "regions": len(regions), "seconds": elapsed},
+    )
+
+
+def _face_regions(film: Film, source_path: str, timeout_s: float) -> list[BlurRegion]:
+    # Imported here: numpy and onnxruntime are in the protection function's layer only, and app.py
+    # (so every function) imports this module.
+    from chalicelib.services.face_regions import find_blur_regions
+
+    assert film.picture_width and film.picture_height and film.duration_s
+    with subsegment("face_detection"):
+        return find_blur_regions(
+            source_path,
+            _detector(),
+            width=film.picture_width,
+            height=film.picture_height,
+            duration_s=film.duration_s,
+            timeout_s=timeout_s,
+        )
+
+
+@functools.cache
+def _detector() -> Any:
+    """One model session per warm container: loading it takes longer than detecting a frame."""
+    from chalicelib.faces.centerface import CenterFaceDetector
+
+    return CenterFaceDetector()
+
+
+def _to_transcode(deps: Dependencies, film: Film, fields: Mapping[str, Any], remove: tuple[str, ...] = ()) -> bool:
+    """PROTECTING -> TRANSCODING, and the transcode told; False when the film moved on meanwhile."""
+    try:
+        moved = deps.catalog.transition(
+            film.video_id, Status.TRANSCODING, now_iso(), fields, remove, expect=frozenset({Status.PROTECTING})
+        )
+    except StaleTransitionError:
+        logger.info("film left PROTECTING while it was protected (taken down?)")
+        return False
+    deps.transcode_queue.send(transcode_message(moved))
+    return True
+
+
+def _not_protected(deps: Dependencies, video_id: str, error: ObjectReplacedError | MediaError) -> None:
+    """As the transcode decides: a replaced upload is validated anew, our limits FAIL, the file REJECTs."""
+    if isinstance(error, ObjectReplacedError):
+        follow_replaced_upload(deps, video_id, Status.PROTECTING)
+    elif isinstance(error, MediaTimeoutError):
+        fail(deps, video_id, f"Identity protection took too long: {error.message}")
+    elif isinstance(error, ToolFailedError) and error.killed:
+        fail(deps, video_id, "ffmpeg was stopped before the protected version was made (out of memory or disk?).")
+    else:
+        reject(deps, video_id, error.code, error.message)
