@@ -31,7 +31,7 @@ from local.console import pump, say
 from local.demo import run_demo
 from local.media_cdn import serve_media
 from local.resources import ROOT, LocalResources
-from local.toolchain import use_layer_ffmpeg
+from local.toolchain import use_face_model, use_layer_ffmpeg
 from local.web_server import serve_web
 
 STAGE = "local"
@@ -229,6 +229,7 @@ def main() -> None:
     )
     verbose = parser.parse_args().verbose or os.environ.get("VERBOSE", "") not in ("", "0")
     use_layer_ffmpeg()
+    use_face_model()
     stack = LocalStack(int(os.environ.get("PORT") or 8000), verbose)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # Ctrl-C works even when a script started the stack in the background (which ignores SIGINT).
