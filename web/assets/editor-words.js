@@ -33,6 +33,7 @@ export const STATUS_WORDS = {
   AWAITING_UPLOAD: "not uploaded yet",
   UPLOADED: "being checked",
   VALIDATING: "being checked",
+  PROTECTING: "faces or voice being hidden",
   TRANSCODING: "being prepared",
   REJECTED: "rejected",
   FAILED: "failed",

@@ -6,7 +6,7 @@ import { explainError, FINAL, outcome } from "./upload-words.js";
 
 const PAGE = 20;
 const POLL_MS = 3000;
-const MOVING = new Set(["UPLOADED", "VALIDATING", "TRANSCODING"]);
+const MOVING = new Set(["UPLOADED", "VALIDATING", "PROTECTING", "TRANSCODING"]);
 
 export function uploadsList({ list, more, status, currentKey, onFilm }) {
   let films = new Map(); // video_id -> film, newest first

@@ -32,6 +32,7 @@ const STATUS = {
   AWAITING_UPLOAD: ["Waiting for the film to be sent", "info"],
   UPLOADED: ["Arrived; waiting to be checked", "info"],
   VALIDATING: ["Arrived; being checked", "info"],
+  PROTECTING: ["Accepted; faces or voice being hidden as asked", "info"],
   TRANSCODING: ["Accepted; being prepared for the website", "info"],
   READY: ["Ready: an editor will review it before it is published", "success"],
   PUBLISHED: ["Published on the website", "success"],
