@@ -461,6 +461,8 @@ def test_the_home_page_reads_like_the_programme_s(browser, web_stack, published_
         expect(tab.get_by_role("heading", name="OneMinutesJr on HIV and AIDS")).to_be_visible()
         expect(tab.get_by_role("heading", name="OneMinutesJr on Violence")).to_be_visible()
         expect(tab.get_by_role("link", name="Kyrgyzstan (2)")).to_be_visible()
+        expect(tab.get_by_role("link", name="All 2 films on Violence")).to_be_visible()
+        expect(tab.get_by_role("link", name="The one film on HIV and AIDS")).to_be_visible()
         expect(tab.locator("main")).not_to_contain_text("hiv-aids")
         expect(tab.locator("footer")).to_contain_text("first name and age only")
         filters = tab.locator("details.filters")
@@ -474,6 +476,8 @@ def test_a_bad_link_or_a_lost_connection_gets_a_friendly_message(browser, web_st
     tab = open_page(browser, web_stack, "index.html?country=ZZ")
     expect(tab.get_by_role("status")).to_have_text("We could not find these films: the link may be old or mistyped.")
     expect(tab.locator("main")).not_to_contain_text("ISO")
+    expect(tab.get_by_role("heading", level=1)).to_contain_text("ZZ")  # the code as typed, not "Unknown Region"
+    expect(tab.locator("body")).not_to_contain_text("Unknown Region")
     tab.goto(f"{web_stack.info['web_url']}/film.html?id=not-a-film")
     expect(tab.get_by_role("status")).to_have_text("We could not find this film: the link may be old or mistyped.")
     expect(tab.get_by_role("link", name="See the latest films")).to_be_visible()

@@ -108,7 +108,7 @@ async function showHome(choicesLoading) {
   const rest = published.map((topic, index) => section(`OneMinutesJr on ${topicName(topic.topic)}`,
     `topic-${topic.topic}`, byTopic[index].items,
     el("a", { href: `index.html?topic=${encodeURIComponent(topic.topic)}` },
-      `All ${topic.films} film${topic.films === 1 ? "" : "s"} on ${topicName(topic.topic)}`)));
+      topic.films === 1 ? `The one film on ${topicName(topic.topic)}` : `All ${topic.films} films on ${topicName(topic.topic)}`)));
   if (choices.countries.length) {
     rest.push(el("section", { "aria-labelledby": "countries-title" },
       el("h2", { id: "countries-title" }, "Films by country"),
