@@ -237,6 +237,21 @@ def test_the_film_page_plays_the_film_with_subtitles_and_storyboard(page: Page, 
     assert video.evaluate("v => v.currentTime") > 0
 
 
+def test_the_scenes_are_one_tab_stop_walked_with_the_arrow_keys(page: Page, web_stack, published_film):
+    page.goto(f"{web_stack.info['web_url']}/film.html?id={published_film['video_id']}")
+    scenes = page.get_by_role("button", name="Play from")
+    expect(scenes.nth(1)).to_be_visible()
+    scenes.first.focus()
+    page.keyboard.press("ArrowRight")
+    expect(scenes.nth(1)).to_be_focused()
+    page.keyboard.press("End")
+    expect(scenes.last).to_be_focused()
+    page.keyboard.press("Tab")  # out of the strip at once, whichever scene had the focus
+    assert page.evaluate("() => !document.activeElement.closest('.storyboard')")
+    page.keyboard.press("Shift+Tab")  # and back to the scene last chosen
+    expect(scenes.last).to_be_focused()
+
+
 def test_the_public_pages_call_only_public_routes(page: Page, web_stack, published_film):
     api_url = web_stack.info["api_url"]
     calls = []
@@ -493,6 +508,17 @@ def test_a_bad_link_or_a_lost_connection_gets_a_friendly_message(browser, web_st
     tab.get_by_role("button", name="Try again").click()
     expect(tab.locator(".card", has_text=METADATA["title"])).to_be_visible()
     screenshot(tab, "friendly-retry")
+    for path, shown in (
+        (f"film.html?id={published_film['video_id']}", tab.get_by_role("heading", level=1, name=METADATA["title"])),
+        ("workshop.html?id=bishkek-2014", tab.locator(".card", has_text=METADATA["title"])),
+    ):
+        tab.route(f"{web_stack.info['api_url']}/**", lambda route: route.abort())
+        tab.goto(f"{web_stack.info['web_url']}/{path}")
+        expect(tab.get_by_role("status")).to_contain_text("Check your connection and try again.")
+        tab.unroute(f"{web_stack.info['api_url']}/**")
+        tab.get_by_role("button", name="Try again").click()
+        expect(shown).to_be_visible()
+        expect(tab.get_by_role("button", name="Try again")).to_have_count(0)
     tab.context.close()
 
 
