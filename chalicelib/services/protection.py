@@ -78,7 +78,11 @@ def _raise(error: Exception) -> None:
 def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
     film = deps.catalog.get_film(video_id)
     if film is None or film.status is not Status.PROTECTING:
-        logger.info("ignoring a protection request for a film not in PROTECTING")
+        if film is not None and film.status is Status.DELETED:
+            # A run killed after storing its master, then a takedown: this retry is the last to know of it.
+            _left_while_protecting(deps, video_id)
+        else:
+            logger.info("ignoring a protection request for a film not in PROTECTING")
         return
     wanted = requested(film.protect_identity)
     if wanted is None:
@@ -169,10 +173,21 @@ def _to_transcode(deps: Dependencies, film: Film, fields: Mapping[str, Any], rem
             film.video_id, Status.TRANSCODING, now_iso(), fields, remove, expect=frozenset({Status.PROTECTING})
         )
     except StaleTransitionError:
-        logger.info("film left PROTECTING while it was protected (taken down?)")
+        _left_while_protecting(deps, film.video_id)
         return False
     deps.transcode_queue.send(transcode_message(moved))
     return True
+
+
+def _left_while_protecting(deps: Dependencies, video_id: str) -> None:
+    """The film moved on while it was protected. A takedown wins: a master stored after it deleted the
+    film's uploads goes too (a child's face, blurred or not, is not kept for a film that is gone)."""
+    film = deps.catalog.get_film(video_id)
+    if film is not None and film.status is Status.DELETED:
+        deps.uploads.delete(protected_master_key(video_id))
+        logger.info("film was taken down while it was protected; its master was removed")
+    else:
+        logger.info("film left PROTECTING while it was protected", extra={"status": film and film.status.value})
 
 
 def _not_protected(deps: Dependencies, video_id: str, error: ObjectReplacedError | MediaError) -> None:

@@ -82,11 +82,6 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
     if film is None or film.status is not Status.TRANSCODING:
         logger.info("ignoring a transcode request for a film not in TRANSCODING")
         return
-    try:
-        source = transcode_input(film)
-    except ProtectionMissingError as error:
-        fail(deps, video_id, error.message)
-        return
     started = time.monotonic()
     # A private directory per invocation, removed whatever happens: a warm container never shows
     # one film's files to the next invocation.
@@ -95,21 +90,14 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         out_dir = os.path.join(workdir, "out")
         os.mkdir(out_dir)
         try:
-            try:
-                # Exactly the file that was validated (or the master made from it): S3 refuses the read if
-                # another replaced it since.
-                deps.uploads.download(source.key, source_path, source.etag)
-            except ObjectReplacedError:
-                if source.applied is None:
-                    raise
-                fail(deps, video_id, MASTER_GONE)
-                return
+            source = transcode_input(film)
+            _download(deps, source, source_path)
             plan = plan_transcode(source_path, deps.settings.limits, timeout_s=deadline_s / 4)
             with subsegment("ffmpeg"):
                 outputs = transcode(source_path, out_dir, plan, timeout_s=deadline_s - min(RESERVE_S, deadline_s / 4))
             top = next(iter(outputs.renditions.values()))
             decoded = probe(top, os.path.getsize(top)).source.duration_s
-        except (ObjectReplacedError, MediaError) as error:
+        except (ObjectReplacedError, MediaError, ProtectionMissingError) as error:
             _not_transcoded(deps, video_id, error)
             return
         rejection = check_duration(decoded, deps.settings.limits)
@@ -174,6 +162,17 @@ def transcode_input(film: Film) -> TranscodeInput:
     return TranscodeInput(str(master["key"]), str(master["etag"]), applied)
 
 
+def _download(deps: Dependencies, source: TranscodeInput, path: str) -> None:
+    """Exactly the file that was validated, or the master made from it: S3 refuses the read if another
+    replaced it since. A master that is gone is never made up for with the source."""
+    try:
+        deps.uploads.download(source.key, path, source.etag)
+    except ObjectReplacedError:
+        if source.applied is None:
+            raise
+        raise ProtectionMissingError(MASTER_GONE) from None
+
+
 def _forget_old_renditions(deps: Dependencies, film: Film, renditions: list[dict[str, Any]]) -> None:
     """A film rendered again (an editor changed its protection) keeps its keys; a rung it no longer has
     would still hold the earlier picture: it goes."""
@@ -183,9 +182,14 @@ def _forget_old_renditions(deps: Dependencies, film: Film, renditions: list[dict
             deps.media.delete(old.key)
 
 
-def _not_transcoded(deps: Dependencies, video_id: str, error: ObjectReplacedError | MediaError) -> None:
-    """Whose fault it is decides the outcome: a replaced upload is validated anew, our limits FAIL, the file REJECTs."""
-    if isinstance(error, ObjectReplacedError):
+def _not_transcoded(
+    deps: Dependencies, video_id: str, error: ObjectReplacedError | MediaError | ProtectionMissingError
+) -> None:
+    """Whose fault it is decides the outcome: a replaced upload is validated anew, our limits FAIL (and a missing
+    protection: never the source instead), the file REJECTs."""
+    if isinstance(error, ProtectionMissingError):
+        fail(deps, video_id, error.message)
+    elif isinstance(error, ObjectReplacedError):
         follow_replaced_upload(deps, video_id, Status.TRANSCODING)
     elif isinstance(error, MediaTimeoutError):
         fail(deps, video_id, error.message)

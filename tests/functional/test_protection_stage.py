@@ -336,3 +336,19 @@ def test_a_film_stuck_in_protecting_is_queued_again_then_failed(api, stack, clip
     drain(stack, "ProtectQueue")
     assert recovery.sweep(deps, deps.settings.sweep, now=later + timedelta(days=1))["fail"] == 1
     assert film(video_id).status is Status.FAILED
+
+
+def test_a_master_stored_by_a_run_that_a_takedown_overtook_is_removed_by_the_retry(api, stack, clips):
+    video_id = post_json(api, "/uploads", upload_body(protect_identity=FACES), stack.keys["office"]).json_body[
+        "video_id"
+    ]
+    stack.put_upload(video_id, clips["valid"])
+    stack.deliver("UploadsQueue", "validate_upload")
+    [message] = waiting(stack, "ProtectQueue")
+    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200
+    # The run that was killed after storing its master (and so never moved the film on) left it behind.
+    s3, uploads = stack.client("s3"), stack.name("UploadsBucket")
+    s3.put_object(Bucket=uploads, Key=protected_master_key(video_id), Body=b"a master with blurred faces")
+    stack.deliver("ProtectQueue", "protect_film")
+    assert s3.list_objects_v2(Bucket=uploads, Prefix=f"uploads/{video_id}/").get("KeyCount", 0) == 0
+    assert film(video_id).status is Status.DELETED and message["video_id"] == video_id

@@ -209,6 +209,7 @@ ALLOWED = {
         "dynamodb:DeleteItem",
         "s3:GetObject",
         "s3:PutObject",
+        "s3:DeleteObject",
         "s3:ListBucket",
         "xray:PutTraceSegments",
         "xray:PutTelemetryRecords",
@@ -247,7 +248,7 @@ def statements_of(role: str) -> list[dict]:
 
 
 def test_the_protection_function_writes_only_its_master_and_reads_only_uploads():
-    writes = [s for s in statements_of("ProtectFilmRole") if "s3:PutObject" in s["Action"]]
+    writes = [s for s in statements_of("ProtectFilmRole") if {"s3:PutObject", "s3:DeleteObject"} & set(s["Action"])]
     assert [w["Resource"] for w in writes] == [{"Fn::Sub": "${UploadsBucket.Arn}/uploads/*/protected.mkv"}]
     reads = [s for s in statements_of("ProtectFilmRole") if "s3:GetObject" in s["Action"]]
     assert [r["Resource"] for r in reads] == [{"Fn::Sub": "${UploadsBucket.Arn}/uploads/*"}]
