@@ -20,6 +20,10 @@ function protectionSummary(film) {
   const asked = film.protect_identity || {};
   const kinds = [asked.faces ? "faces blurred" : null, asked.voice ? "voice disguised" : null].filter(Boolean);
   if (!kinds.length) return "Identity protection: none asked.";
+  if (film.status === "PROTECTING" || film.status === "TRANSCODING") {
+    return `Identity protection: ${kinds.join(", ")}. The protected version is being made from the upload; `
+      + "this preview is not protected yet. Refresh in a few minutes.";
+  }
   const ready = film.preview ? film.preview.protected : false;
   return `Identity protection: ${kinds.join(", ")}. ` + (ready
     ? "The protected version is ready."
