@@ -1,3 +1,6 @@
+from fractions import Fraction
+
+from chalicelib.domain.source import VideoStream
 from chalicelib.media.probe import parse_probe
 
 
@@ -134,3 +137,10 @@ def test_shape_interlacing_and_colours_are_read():
         1,
     ).video
     assert profile_5.dolby_vision_only and not iphone.dolby_vision_only and not untagged_dv.dolby_vision_only
+
+
+def test_the_decoded_picture_is_rotated_but_keeps_its_stored_pixels():
+    dv = VideoStream(0, "dvvideo", 720, 576, 25.0, sample_aspect_ratio=Fraction(16, 15))
+    assert (dv.decoded_size, dv.display_size) == ((720, 576), (768, 576))
+    phone = VideoStream(0, "h264", 1920, 1080, 30.0, rotation=90)
+    assert (phone.decoded_size, phone.display_size) == ((1080, 1920), (1080, 1920))
