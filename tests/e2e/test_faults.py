@@ -173,5 +173,5 @@ def test_a_poison_message_ends_in_the_dead_letter_queue_and_can_be_redriven(stac
     status = ops(stack, "status")
     assert status["dead_letter_queues"]["transcode"] == 1
     assert set(status) == {"films", "dead_letter_queues", "oldest_in_processing", "failed"}
-    assert ops(stack, "redrive") == {"uploads": 0, "transcode": 1}
+    assert ops(stack, "redrive") == {"uploads": 0, "transcode": 1, "protect": 0}
     assert ops(stack, "status")["dead_letter_queues"]["transcode"] == 0
