@@ -146,6 +146,10 @@ class Film:
     # outputs carry, written only by the protection stage. Never public.
     protect_identity: Mapping[str, bool] | None = None
     protection_applied: Mapping[str, bool] | None = None
+    # The raw upload's retention (domain/retention.py): when it is due for deletion, and when it
+    # went. Once it has gone, only the protected master (if any) and the outputs remain.
+    source_delete_after: str | None = None
+    source_deleted_at: str | None = None
     history: tuple[HistoryStep, ...] = ()
     # Moves on with every editor's change: two editors acting at once cannot both win.
     version: int = 0

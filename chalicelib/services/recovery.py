@@ -12,6 +12,7 @@ from typing import Any
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import ConflictError, NotFoundError, StaleTransitionError
 from chalicelib.domain.film import Film, Status
+from chalicelib.domain.retention import check_source_kept
 from chalicelib.domain.sweep import (
     SWEPT_STATUSES,
     SweepAction,
@@ -37,6 +38,7 @@ def retry_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
         raise NotFoundError(f"No film {video_id!r}.")
     if film.status is not Status.FAILED:
         raise ConflictError(f"Film {video_id} is {film.status}; only a FAILED film can be retried.")
+    check_source_kept(film, "retried")
     attempt = film.attempt + 1
     try:
         film = deps.catalog.transition(
@@ -44,7 +46,8 @@ def retry_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
             Status.UPLOADED,
             now_iso(),
             {"attempt": attempt, "requeued": 0},
-            remove_fields=("reason_code", "reason"),
+            # Processing again: its source is kept until it ends anew (domain/retention.py).
+            remove_fields=("reason_code", "reason", "source_delete_after"),
             expect=frozenset({Status.FAILED}),
         )
     except StaleTransitionError:
