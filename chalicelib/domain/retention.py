@@ -30,8 +30,9 @@ from chalicelib.domain.protection import requested
 KEPT_AFTER_PUBLICATION = timedelta(days=30)
 KEPT_AFTER_REFUSAL = timedelta(days=14)
 # Statuses in which a due source is deleted. Not while the film is being processed: a stage reading
-# the source must not lose it halfway (the sweep comes back once the film has settled).
-DELETABLE_IN = frozenset({Status.PUBLISHED, Status.UNPUBLISHED, Status.REJECTED, Status.FAILED})
+# the source must not lose it halfway (the sweep comes back once the film has settled). A READY film
+# is dated only when it was published before (processed again since, its 30 days run on).
+DELETABLE_IN = frozenset({Status.READY, Status.PUBLISHED, Status.UNPUBLISHED, Status.REJECTED, Status.FAILED})
 
 
 class DeletionReason(StrEnum):
@@ -62,6 +63,13 @@ def due_on_publication(film: Film, at: str) -> str | None:
         return None
     due = at if requested(film.protect_identity) else iso(parse_iso(at) + KEPT_AFTER_PUBLICATION)
     return min(due, film.source_delete_after) if film.source_delete_after else due
+
+
+def due_after_first_publication(film: Film) -> str | None:
+    """`KEPT_AFTER_PUBLICATION` after the film was first published (its history), or None if never.
+    What a retried film that had been published keeps: processing again does not restart the clock."""
+    first = next((step.at for step in film.history if step.status is Status.PUBLISHED), None)
+    return iso(parse_iso(first) + KEPT_AFTER_PUBLICATION) if first else None
 
 
 def due_on_refusal(at: str) -> str:
