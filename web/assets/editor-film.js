@@ -19,11 +19,22 @@ let panels = 0; // the same film may be shown twice (awaiting review, and found 
 function protectionSummary(film) {
   const asked = film.protect_identity || {};
   const kinds = [asked.faces ? "faces blurred" : null, asked.voice ? "voice disguised" : null].filter(Boolean);
-  if (!kinds.length) return "Identity protection: none asked.";
+  if (!kinds.length) return "Identity protection: none asked." + sourceSummary(film);
   const ready = film.preview ? film.preview.protected : false;
   return `Identity protection: ${kinds.join(", ")}. ` + (ready
     ? "The protected version is ready."
-    : "The protected version is not ready yet: this preview is not protected, and the film cannot be published.");
+    : "The protected version is not ready yet: this preview is not protected, and the film cannot be published.")
+    + sourceSummary(film);
+}
+
+// How long the original upload is kept (docs/PROTECTION.md): protection is made from it.
+function sourceSummary(film) {
+  if (film.source_deleted_at) {
+    const on = film.source_deleted_at.slice(0, 10);
+    return ` The original upload was deleted on ${on}: protection can no longer change.`;
+  }
+  if (!film.source_delete_after) return "";
+  return ` The original upload will be deleted on ${film.source_delete_after.slice(0, 10)}.`;
 }
 
 // options: {topics: the vocabulary, selectable: a checkbox to choose the film for a workshop's consent,
