@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import requests
 
-from cli.corrections import changed_fields, describe
+from cli.corrections import KEPT, UPDATED, Corrector, changed_fields, describe
 from cli.manifest import ManifestError, Row, RowChecker, details_of, read_rows
+from cli.resume import UploadState
 
 TOPICS = frozenset({"violence", "hiv-aids", "juvenile-justice"})
 HEADER = ["file", "title", "first_name", "age", "topics", "country"]
@@ -127,3 +129,48 @@ def test_topics_are_taken_as_the_upload_page_shows_them_or_with_underscores(tmp_
     assert checker.mistakes({**cells, "topics": "hiv_aids"}) == []
     assert checker.film(Row(2, cells)).details["topics"] == ["hiv-aids", "juvenile-justice", "violence"]
     assert checker.mistakes({**cells, "topics": "cooking"})[0].startswith("topics: 'cooking' is not among")
+
+
+def test_yes_no_columns_ask_for_identity_protection():
+    cells = {"title": "T", "first_name": "Ali", "age": "14", "topics": "violence", "country": "AZ"}
+    assert "protect_identity" not in details_of({**cells, "blur_faces": "no", "disguise_voice": ""})
+    assert details_of({**cells, "blur_faces": "TRUE", "disguise_voice": "0"})["protect_identity"] == {
+        "faces": True,
+        "voice": False,
+    }
+    checker = RowChecker(TOPICS, frozenset({"AZ"}), Path(__file__).parent)
+    mistakes = checker.mistakes({**cells, "file": "x.mp4", "blur_faces": "si", "disguise_voice": "yes please"})
+    assert [mistake.split(":", 1)[0] for mistake in mistakes] == ["file", "blur_faces", "disguise_voice"]
+    assert "(the film then takes longer to prepare)" in mistakes[1]
+
+
+class FakeApi:
+    """Answers every correction with 200; keeps what each asked."""
+
+    def __init__(self) -> None:
+        self.corrections: list[dict] = []
+
+    def request(self, method: str, path: str, json: dict) -> requests.Response:
+        self.corrections.append(json)
+        answer = requests.Response()
+        answer.status_code, answer._content = 200, b'{"sent_back_to_review": false}'
+        return answer
+
+
+def test_a_list_that_drops_protection_corrects_the_rest_and_leaves_protection_on(tmp_path):
+    film = tmp_path / "film.mp4"
+    film.write_bytes(b"a film")
+    state, api, said = UploadState(tmp_path, "http://api"), FakeApi(), []
+    sent = {"title": "Our yard", "protect_identity": {"faces": True, "voice": False}}
+    state.remember(film, "v1", sent)
+    corrector = Corrector(api, state, said.append, confirm=lambda _: True)
+
+    now = {"title": "Our big yard", "protect_identity": {"faces": False, "voice": True}}
+    assert corrector.reconcile("film.mp4", film, "v1", now) == UPDATED
+    assert api.corrections == [{"title": "Our big yard", "protect_identity": {"faces": True, "voice": True}}]
+    assert "identity protection stays on (blur faces): only the project's editors can turn it off" in said[0]
+    assert state.details(film) == {**now, "protect_identity": {"faces": True, "voice": True}}
+
+    api.corrections.clear()
+    assert corrector.reconcile("film.mp4", film, "v1", {"title": "Our big yard"}) == KEPT  # turned off in the list
+    assert api.corrections == []
