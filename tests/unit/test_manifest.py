@@ -174,3 +174,18 @@ def test_a_list_that_drops_protection_corrects_the_rest_and_leaves_protection_on
     api.corrections.clear()
     assert corrector.reconcile("film.mp4", film, "v1", {"title": "Our big yard"}) == KEPT  # turned off in the list
     assert api.corrections == []
+
+
+def test_the_example_list_in_the_docs_is_read_without_a_mistake(tmp_path):
+    docs = (Path(__file__).parents[2] / "docs" / "UPLOADING.md").read_text()
+    example = docs.split("```csv\n", 1)[1].split("```", 1)[0]
+    manifest = tmp_path / "workshop.csv"
+    manifest.write_text(example)
+    rows, unread = read_rows(manifest)
+    assert unread == [] and len(rows) == 3
+    for row in rows:
+        (tmp_path / row.cells["file"]).write_bytes(b"a film")
+    checker = RowChecker(frozenset({"violence", "juvenile-justice", "roma-children"}), frozenset({"AZ"}), tmp_path)
+    assert [checker.mistakes(row.cells) for row in rows] == [[], [], []]
+    asked = [checker.film(row).details.get("protect_identity") for row in rows]
+    assert asked == [None, {"faces": True, "voice": True}, None]
