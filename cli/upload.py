@@ -10,7 +10,8 @@ identity; the film then takes longer to prepare). The films are found next to th
 
 Before a byte is sent, every row is checked as the API would check it and every film's length and size
 are measured with ffprobe against the stage's rules: all the mistakes of all the rows are told at once,
-naming the column to fix. Then each film goes to storage with its progress (speed, time left), retried
+naming the column to fix. A film whose file would be refused (too long, too large) is left out and told,
+and the others are sent. Then each film goes to storage with its progress (speed, time left), retried
 with backoff if the connection drops: in one piece, or from --multipart-from-mb (16 MiB) on in parts. A run
 that was stopped (a dead connection, Ctrl-C, a flat battery) continues when the same command is run
 again: films sent before are not sent again, a film in parts goes on from the parts that arrived
