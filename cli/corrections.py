@@ -34,6 +34,14 @@ def dropped_protection(before: dict[str, Any], now: dict[str, Any]) -> list[str]
     return [kind for kind in KINDS if old.get(kind) and not new.get(kind)]
 
 
+def with_protection_kept(before: dict[str, Any] | None, now: dict[str, Any]) -> dict[str, Any]:
+    """`now`, still asking every kind of identity protection the film was sent with (`before`)."""
+    old, new = (before or {}).get("protect_identity") or {}, now.get("protect_identity") or {}
+    if not any(old.values()):
+        return now
+    return {**now, "protect_identity": {kind: bool(old.get(kind) or new.get(kind)) for kind in KINDS}}
+
+
 def describe(field: str, before: dict[str, Any], now: dict[str, Any]) -> str:
     if field == "protect_identity":
         old, new = before.get(field), now.get(field)
@@ -63,8 +71,7 @@ class Corrector:
                 f"  {name}: identity protection stays on ({protection_words(before.get('protect_identity'))}): "
                 "only the project's editors can turn it off; ask them if this child does not need it.\n"
             )
-            old, new = before.get("protect_identity") or {}, details.get("protect_identity") or {}
-            details = {**details, "protect_identity": {kind: bool(old.get(kind) or new.get(kind)) for kind in KINDS}}
+            details = with_protection_kept(before, details)
             if before == details:
                 return KEPT
         changed = changed_fields(before, details)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.client import IngestClient, post_file
-from cli.corrections import RESEND, Corrector
+from cli.corrections import RESEND, Corrector, with_protection_kept
 from cli.parts import api_error, api_json, send_in_parts
 from cli.progress import Batch, FileProgress
 from cli.resume import UploadState
@@ -61,6 +61,8 @@ class FilmSender:
         earlier = self._earlier_run(path.name, video_id) if video_id else NEW
         if video_id and earlier != NEW and self.corrector.reconcile(path.name, path, video_id, metadata) == RESEND:
             earlier = NEW
+            # Sent again as a new film (another country): it still hides what the first one hid.
+            metadata = with_protection_kept(self.state.details(path), metadata)
         if video_id and earlier == SENT:
             out(f"  {path.name}: sent by an earlier run, not sent again\n")
             if batch is not None:

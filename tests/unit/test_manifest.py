@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from cli.corrections import KEPT, UPDATED, Corrector, changed_fields, describe
+from cli.corrections import KEPT, UPDATED, Corrector, changed_fields, describe, with_protection_kept
 from cli.manifest import ManifestError, Row, RowChecker, details_of, read_rows
 from cli.resume import UploadState
 
@@ -189,3 +189,13 @@ def test_the_example_list_in_the_docs_is_read_without_a_mistake(tmp_path):
     assert [checker.mistakes(row.cells) for row in rows] == [[], [], []]
     asked = [checker.film(row).details.get("protect_identity") for row in rows]
     assert asked == [None, {"faces": True, "voice": True}, None]
+
+
+def test_a_film_sent_again_as_a_new_upload_still_hides_what_the_first_one_hid():
+    before = {"country": "AZ", "protect_identity": {"faces": True, "voice": False}}
+    assert with_protection_kept(before, {"country": "KG"}) == {
+        "country": "KG",
+        "protect_identity": before["protect_identity"],
+    }
+    assert with_protection_kept({"country": "AZ"}, {"country": "KG"}) == {"country": "KG"}
+    assert with_protection_kept(None, {"country": "KG"}) == {"country": "KG"}
