@@ -22,6 +22,7 @@ from chalicelib.domain.film import Film, Status
 from chalicelib.domain.metadata import parse_correction, parse_upload_request
 from chalicelib.domain.multipart import PartPlan, parse_multipart_flag
 from chalicelib.domain.object_keys import upload_key
+from chalicelib.domain.protection import voice_disguise_for
 from chalicelib.domain.upload_rules import published_rules
 from chalicelib.observability import count, logger
 from chalicelib.services.access import Caller
@@ -66,6 +67,8 @@ def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, An
         language=request.language,
         author=request.author,
         protect_identity=request.protect_identity,
+        # Drawn now when the voice is to be disguised, kept private on the film (domain/protection.py).
+        voice_disguise=voice_disguise_for(request.protect_identity, None),
     )
     if multipart:
         plan = PartPlan.for_size(request.size_bytes)
