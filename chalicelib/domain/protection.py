@@ -108,3 +108,20 @@ def check_protected(asked: Mapping[str, Any] | None, applied: Mapping[str, Any] 
             "it can be published once the protection stage has made it (the editor's view shows when).",
             "protection_pending",
         )
+
+
+def voice_to_disguise(asked: Mapping[str, Any] | None, stored: VoiceDisguise | None) -> VoiceDisguise | None:
+    """What the protection stage passes as `make_protected_master(voice=...)`: the film's stored
+    disguise when its voice is asked, None (the sound untouched) when not, even if values are kept
+    from an earlier request. A film asking for its voice to be disguised always has values (drawn
+    when it was asked); one without them is refused rather than given a voice left as it was, or a
+    new draw that a later run would not repeat."""
+    if not (asked or {}).get("voice"):
+        return None
+    if stored is None:
+        raise ConflictError(
+            "This film asks for a disguised voice but has no disguise recorded: ask for the voice again "
+            "(PUT /videos/{id}/protection) to draw one.",
+            "voice_disguise_missing",
+        )
+    return stored

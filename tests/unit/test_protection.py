@@ -16,6 +16,7 @@ from chalicelib.domain.protection import (
     outputs_protected,
     parse_protection,
     voice_disguise_for,
+    voice_to_disguise,
 )
 
 
@@ -66,3 +67,13 @@ def test_a_stored_disguise_is_kept_and_a_new_one_is_drawn_only_when_the_voice_is
 
 def test_a_disguise_does_not_show_its_values_when_printed() -> None:
     assert "0.83" not in repr(VoiceDisguise(0.83, 71.5)) and "71.5" not in str(VoiceDisguise(0.83, 71.5))
+
+
+def test_the_protection_stage_disguises_the_voice_only_when_it_is_asked_and_never_without_values() -> None:
+    stored = VoiceDisguise(0.83, 71.5)
+    assert voice_to_disguise({"faces": True, "voice": True}, stored) is stored
+    assert voice_to_disguise({"faces": True, "voice": False}, stored) is None  # kept, but not asked now
+    assert voice_to_disguise(None, None) is None
+    with pytest.raises(ConflictError) as refused:
+        voice_to_disguise({"faces": False, "voice": True}, None)
+    assert refused.value.code == "voice_disguise_missing"
