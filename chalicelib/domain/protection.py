@@ -26,9 +26,9 @@ KINDS = ("faces", "voice")
 
 # The bounds a film's voice disguise is drawn within, measured on an adult's and a child's voice
 # (bench/voice_disguise.py, docs/PROTECTION.md): the pitch moves down or up by 10 to 20-25 %, never
-# less (it would barely change the voice) nor more (the words blur); the frequency shift stays
-# below the children's fundamental after the pitch step, so it lands the harmonics between their
-# places instead of on the neighbouring ones.
+# less (it would barely change the voice) nor more (the formants would leave the range of natural
+# speakers, and the words would blur); the frequency shift stays well below a child's fundamental
+# after the pitch step, so it lands the harmonics between their places, not on their neighbours'.
 VOICE_PITCH_RANGES = ((0.80, 0.90), (1.12, 1.25))
 VOICE_SHIFT_HZ_RANGE = (60.0, 100.0)
 
