@@ -121,3 +121,20 @@ def test_an_editor_asking_for_a_disguised_voice_draws_it_once_and_it_is_kept_and
         assert_not_shown(json.dumps(response.json_body), drawn)
     assert_not_shown("\n".join(logged), drawn)
     assert any('"request"' in line for line in logged)
+
+
+def test_an_office_turning_the_voice_on_in_a_correction_draws_its_disguise_and_never_sees_it(
+    api, stack, logged: list[str]
+):
+    office, editor = stack.keys["office"], stack.keys["editor"]
+    video_id = post_json(api, "/uploads", upload_body(), office).json_body["video_id"]
+    assert stored_film(stack, video_id).voice_disguise is None
+    turned_on = call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": {"voice": True}})
+    assert turned_on.status_code == 200
+    drawn = stored_film(stack, video_id).voice_disguise
+    assert drawn is not None and within_bounds(drawn)
+    again = call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": {"faces": True}})
+    assert stored_film(stack, video_id).voice_disguise == drawn
+    for response in (turned_on, again, get(api, f"/videos/{video_id}/audit", editor)):
+        assert_not_shown(json.dumps(response.json_body), drawn)
+    assert_not_shown("\n".join(logged), drawn)
