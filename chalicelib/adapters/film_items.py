@@ -14,6 +14,7 @@ from typing import Any
 
 from chalicelib.domain.film import FILM_FIELDS, Film, FilmRendition, HistoryStep, Status, SubtitleTrack
 from chalicelib.domain.metadata import Author
+from chalicelib.domain.protection import VoiceDisguise
 
 FILM_SK = "FILM"
 OFFICE_INDEX = "gsi2"
@@ -97,5 +98,6 @@ _READERS: dict[str, Any] = {
         FilmRendition(name=v["name"], key=v["key"], width=int(v["width"]), height=int(v["height"])) for v in values
     ),
     "subtitles": lambda values: tuple(SubtitleTrack(language=v["language"], key=v["key"]) for v in values),
+    "voice_disguise": lambda value: VoiceDisguise(pitch=float(value["pitch"]), shift_hz=float(value["shift_hz"])),
     "history": lambda values: tuple(HistoryStep(status=Status(v["status"]), at=v["at"]) for v in values),
 }

@@ -49,7 +49,7 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.film import Film, Status, SubtitleTrack, is_video_id
 from chalicelib.domain.object_keys import media_of, media_paths, staging_of, subtitles_key, uploads_of
-from chalicelib.domain.protection import outputs_protected, parse_protection
+from chalicelib.domain.protection import outputs_protected, parse_protection, voice_disguise_for
 from chalicelib.domain.retention import check_source_kept, due_on_publication, reason_for
 from chalicelib.domain.subtitles import parse_language, parse_subtitles, to_webvtt
 from chalicelib.observability import count, logger
@@ -134,7 +134,13 @@ def set_protection(deps: Dependencies, editor: str, video_id: str, body: Any) ->
         # Whatever the change, new outputs are made from the source: without it, none can be.
         check_source_kept(film, "protected anew or unprotected")
     details = {"faces": bool(asked and asked["faces"]), "voice": bool(asked and asked["voice"])}
-    return _edit(deps, editor, video_id, {"protect_identity": asked}, action="protection_changed", details=details)
+    changes: dict[str, Any] = {"protect_identity": asked}
+    disguise = voice_disguise_for(asked, film.voice_disguise)
+    if disguise is not film.voice_disguise:
+        # Drawn the first time the voice is to be disguised, then kept whatever is turned off and on
+        # again: the protected sound stays the same. The audit says only that the voice is asked.
+        changes["voice_disguise"] = disguise
+    return _edit(deps, editor, video_id, changes, action="protection_changed", details=details, film=film)
 
 
 def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
