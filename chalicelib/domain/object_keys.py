@@ -17,9 +17,8 @@ STAGING_PREFIX = "staging/"
 POSTER_NAME = "poster.jpg"
 SPRITE_NAME = "sprite.jpg"
 STORYBOARD_NAME = "storyboard.vtt"
-# The protected master (services/protection.py) lies beside the source: a takedown's delete of the
-# film's uploads prefix removes it with the source.
-PROTECTED_MASTER_NAME = "protected.mkv"
+# The protection stage's output beside the source: faces blurred, voice disguised when asked.
+MASTER_NAME = "protected.mkv"
 
 
 def upload_key(video_id: str, extension: str) -> str:
@@ -35,18 +34,20 @@ def video_id_from_upload_key(key: str) -> str | None:
     return parts[1] if is_video_id(parts[1]) else None
 
 
+def master_key(video_id: str) -> str:
+    """The protected master: what the transcode renders a protected film from, and all that remains
+    of the film's picture in the uploads bucket once its source is deleted (domain/retention.py)."""
+    return f"{uploads_of(video_id)}{MASTER_NAME}"
+
+
 def uploads_of(video_id: str) -> str:
     """The prefix of everything a film's upload put in the uploads bucket."""
     return f"{UPLOADS_PREFIX}{video_id}/"
 
 
-def protected_master_key(video_id: str) -> str:
-    return f"{uploads_of(video_id)}{PROTECTED_MASTER_NAME}"
-
-
 def is_protected_master_key(key: str) -> bool:
     parts = key.split("/")
-    return len(parts) == 3 and parts[0] + "/" == UPLOADS_PREFIX and parts[2] == PROTECTED_MASTER_NAME
+    return len(parts) == 3 and parts[0] + "/" == UPLOADS_PREFIX and parts[2] == MASTER_NAME
 
 
 def media_of(video_id: str) -> str:

@@ -55,11 +55,14 @@ from chalicelib.domain.protection import (
     parse_protection,
     requested,
     still_applied,
+    voice_disguise_for,
 )
+from chalicelib.domain.retention import check_source_kept, due_on_publication, reason_for
 from chalicelib.domain.subtitles import parse_language, parse_subtitles, to_webvtt
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.messages import protect_message, transcode_message
+from chalicelib.services.retention import delete_source
 
 REVIEW_PAGE = 100
 # Long enough to watch a film and decide; the links are made anew each time the page asks.
@@ -144,28 +147,37 @@ def set_protection(deps: Dependencies, editor: str, video_id: str, body: Any) ->
             f"Film {video_id} is being processed ({film.status}); change its identity protection once it is READY.",
             "film_processing",
         )
+    if (asked or None) != (film.protect_identity or None):
+        # Whatever the change, new outputs are made from the source: without it, none can be.
+        check_source_kept(film, "protected anew or unprotected")
     details = {"faces": bool(asked and asked["faces"]), "voice": bool(asked and asked["voice"])}
+    changes: dict[str, Any] = {"protect_identity": asked}
+    disguise = voice_disguise_for(asked, film.voice_disguise)
+    if disguise is not film.voice_disguise:
+        # Drawn the first time the voice is to be disguised, then kept whatever is turned off and on
+        # again: the protected sound stays the same. The audit says only that the voice is asked.
+        changes["voice_disguise"] = disguise
     if film.status in RENDERED_STATUSES and must_render_again(asked, film.protection_applied):
-        return _render_again(deps, editor, film, asked, details)
-    return _edit(deps, editor, video_id, {"protect_identity": asked}, action="protection_changed", details=details)
+        return _render_again(deps, editor, film, changes, details)
+    return _edit(deps, editor, video_id, changes, action="protection_changed", details=details, film=film)
 
 
 def _render_again(
-    deps: Dependencies, editor: str, film: Film, asked: dict[str, bool] | None, details: dict[str, Any]
+    deps: Dependencies, editor: str, film: Film, changes: dict[str, Any], details: dict[str, Any]
 ) -> dict[str, Any]:
     """A READY or UNPUBLISHED film whose outputs do not carry exactly the protection now asked is made again
     from its upload, with no new upload: PROTECTING (then TRANSCODING) when protection is asked, TRANSCODING
     from the source when it was turned off. The new outputs replace the old ones at the same keys."""
+    asked = changes["protect_identity"]
     target = Status.PROTECTING if requested(asked) is not None else Status.TRANSCODING
     at = now_iso()
     fields: dict[str, Any] = {"attempt": film.attempt + 1, "requeued": 0}  # a new attempt: not the old run's key
-    if asked is not None:
-        fields["protect_identity"] = asked
+    fields |= {name: value for name, value in changes.items() if value is not None}
     # True of the old outputs and of the new ones alike, so true at every moment in between.
     still = still_applied(asked, film.protection_applied)
     if still is not None:
         fields["protection_applied"] = still
-    removed = [name for name, value in (("protect_identity", asked), ("protection_applied", still)) if value is None]
+    removed = [name for name, value in {**changes, "protection_applied": still}.items() if value is None]
     moved = replace(film, status=target, status_changed_at=at)
     _change(deps, film, at, target=target, set_fields=fields, remove_fields=removed, listing=listing_of(deps, moved))
     _audit(deps, editor, film.video_id, at, action="protection_changed", details={**details, "rendered_again": True})
@@ -187,6 +199,9 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
     at = now_iso()
     published = replace(film, published_at=at)
     fields: dict[str, Any] = {"published_at": at}
+    source_due = due_on_publication(film, at)
+    if source_due is not None:
+        fields["source_delete_after"] = source_due
     if confirmed:
         fields["safeguarding"] = {"confirmed_by": editor, "confirmed_at": at}
     listing = listing_of(deps, replace(published, status=Status.PUBLISHED))
@@ -198,7 +213,23 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
         raise
     count("FilmsPublished")
     _audit(deps, editor, video_id, at, action="published", details={})
+    if source_due is not None and source_due <= at:
+        _delete_source_now(deps, video_id)
     return for_editor(deps, _film(deps, video_id))
+
+
+def _delete_source_now(deps: Dependencies, video_id: str) -> None:
+    """A protected film's raw upload goes as soon as the film is public (domain/retention.py). When
+    S3 fails now, the film stays dated for deletion and the next sweep, minutes later, deletes it."""
+    film = deps.catalog.get_film(video_id)
+    if film is None or film.source_deleted_at is not None:
+        return
+    try:
+        delete_source(deps, film, reason_for(film))
+    except UnavailableError as error:
+        count("SourceDeletionsFailed")
+        extra = {"video_id": video_id, "error": str(error)}
+        logger.warning("source not deleted at publication; the sweep will", extra=extra)
 
 
 def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:

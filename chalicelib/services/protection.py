@@ -28,11 +28,11 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.clock import now_iso
-from chalicelib.domain.errors import MediaError, ObjectReplacedError, StaleTransitionError
+from chalicelib.domain.errors import ConflictError, MediaError, ObjectReplacedError, StaleTransitionError
 from chalicelib.domain.film import Film, Status
-from chalicelib.domain.object_keys import protected_master_key
-from chalicelib.domain.protection import requested
-from chalicelib.media.protect import MASTER_NAME, make_protected_master
+from chalicelib.domain.object_keys import MASTER_NAME, master_key
+from chalicelib.domain.protection import requested, voice_to_disguise
+from chalicelib.media.protect import make_protected_master
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.delivery import deliver
@@ -49,6 +49,10 @@ RESERVE_S = 30.0
 # Of the time left, the share that face detection may take; the master's encode has the rest.
 DETECTION_SHARE = 0.6
 MASTER_CONTENT_TYPE = "video/x-matroska"
+NOT_MEASURED = (
+    "This film was validated before identity protection existed and its picture size is not recorded; "
+    "an operator can retry it (python -m cli ops retry) to validate it again and protect it."
+)
 
 
 def handle_record(deps: Dependencies, record: SQSRecord, context: Any) -> None:
@@ -90,13 +94,12 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
         # carry a film whose protection was turned off): the transcode reads the source.
         _to_transcode(deps, film, {}, remove=("protected_master",))
         return
-    if film.picture_width is None or film.picture_height is None or film.duration_s is None:
-        fail(
-            deps,
-            video_id,
-            "This film was validated before identity protection existed and its picture size is not recorded; "
-            "an operator can retry it (python -m cli ops retry) to validate it again and protect it.",
-        )
+    try:
+        voice = voice_to_disguise(film.protect_identity, film.voice_disguise)
+        if film.picture_width is None or film.picture_height is None or film.duration_s is None:
+            raise ConflictError(NOT_MEASURED)
+    except ConflictError as error:  # nothing a retry of the same message would change
+        fail(deps, video_id, error.message)
         return
     started = time.monotonic()
     budget_s = max(deadline_s - min(RESERVE_S, deadline_s / 4), 1.0)
@@ -115,14 +118,14 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
                     regions,
                     width=film.picture_width,
                     height=film.picture_height,
-                    voice=wanted["voice"],
+                    voice=voice,
                     audio=bool(film.has_audio),
                     timeout_s=max(budget_s - (time.monotonic() - started), 1.0),
                 )
         except (ObjectReplacedError, MediaError) as error:
             _not_protected(deps, video_id, error)
             return
-        key = protected_master_key(video_id)
+        key = master_key(video_id)
         deps.uploads.upload(str(master_path), key, MASTER_CONTENT_TYPE)
     stored = deps.uploads.current(key)
     if stored is None:  # taken down while it was uploaded
@@ -184,7 +187,7 @@ def _left_while_protecting(deps: Dependencies, video_id: str) -> None:
     film's uploads goes too (a child's face, blurred or not, is not kept for a film that is gone)."""
     film = deps.catalog.get_film(video_id)
     if film is not None and film.status is Status.DELETED:
-        deps.uploads.delete(protected_master_key(video_id))
+        deps.uploads.delete(master_key(video_id))
         logger.info("film was taken down while it was protected; its master was removed")
     else:
         logger.info("film left PROTECTING while it was protected", extra={"status": film and film.status.value})

@@ -23,7 +23,7 @@ from skimage.transform import resize
 from chalicelib import wiring
 from chalicelib.clock import now_iso
 from chalicelib.domain.film import Film, Status
-from chalicelib.domain.object_keys import protected_master_key
+from chalicelib.domain.object_keys import master_key
 from chalicelib.services import recovery
 from tests.functional.conftest import CONSENT, get, post_json, upload_body
 from tests.functional.face_clips import HEIGHT, WIDTH, FaceClip, decode, make_face_clip
@@ -151,14 +151,14 @@ def test_a_film_protected_at_upload_is_protected_before_it_is_transcoded_and_sho
     protected = film(video_id)
     assert protected.status is Status.TRANSCODING
     assert protected.protected_master == {
-        "key": protected_master_key(video_id),
+        "key": master_key(video_id),
         "etag": protected.protected_master["etag"],
         "faces": True,
         "voice": False,
     }
     assert protected.protection_applied is None, "no output carries it yet"
     uploads = stack.client("s3").list_objects_v2(Bucket=stack.name("UploadsBucket"), Prefix=f"uploads/{video_id}/")
-    assert sorted(o["Key"] for o in uploads["Contents"]) == [protected_master_key(video_id), protected.upload_key]
+    assert sorted(o["Key"] for o in uploads["Contents"]) == [master_key(video_id), protected.upload_key]
 
     stack.deliver("TranscodeQueue", "transcode_film")
     ready = film(video_id)
@@ -310,7 +310,7 @@ def test_a_film_whose_master_is_gone_fails_with_a_reason_instead_of_using_its_so
     stack.put_upload(video_id, clips["valid"])
     stack.deliver("UploadsQueue", "validate_upload")
     stack.deliver("ProtectQueue", "protect_film")
-    stack.client("s3").delete_object(Bucket=stack.name("UploadsBucket"), Key=protected_master_key(video_id))
+    stack.client("s3").delete_object(Bucket=stack.name("UploadsBucket"), Key=master_key(video_id))
     stack.deliver("TranscodeQueue", "transcode_film")
     failed = film(video_id)
     assert failed.status is Status.FAILED and "protected version of this film is gone" in (failed.reason or "")
@@ -348,7 +348,7 @@ def test_a_master_stored_by_a_run_that_a_takedown_overtook_is_removed_by_the_ret
     assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200
     # The run that was killed after storing its master (and so never moved the film on) left it behind.
     s3, uploads = stack.client("s3"), stack.name("UploadsBucket")
-    s3.put_object(Bucket=uploads, Key=protected_master_key(video_id), Body=b"a master with blurred faces")
+    s3.put_object(Bucket=uploads, Key=master_key(video_id), Body=b"a master with blurred faces")
     stack.deliver("ProtectQueue", "protect_film")
     assert s3.list_objects_v2(Bucket=uploads, Prefix=f"uploads/{video_id}/").get("KeyCount", 0) == 0
     assert film(video_id).status is Status.DELETED and message["video_id"] == video_id
