@@ -155,12 +155,15 @@ def test_a_film_protected_after_its_first_publication_loses_its_source_when_publ
     video_id = write_ready_film(stack)
     assert publish(api, stack, video_id).status_code == 200
     assert call(api, "post", f"/videos/{video_id}/unpublish", editor).status_code == 200
-    assert call(api, "put", f"/videos/{video_id}/protection", editor, FACES).status_code == 200
+    protecting = call(api, "put", f"/videos/{video_id}/protection", editor, FACES)
+    assert protecting.json_body["status"] == "PROTECTING"
     assert source_exists(stack, video_id), "the protection stage makes the master from it"
-    # What the protection stage records once the protected outputs exist.
-    deps = wiring.dependencies()
-    film = deps.catalog.get_film(video_id)
-    deps.catalog.change(video_id, now_iso(), expect=frozenset({film.status}), set_fields={"protection_applied": FACES})
+    # What the protection stage and the transcode record once the protected outputs exist (the stages
+    # themselves: tests/functional/test_protection_stage.py).
+    catalog = wiring.dependencies().catalog
+    master = {"key": master_key(video_id), "etag": "e", **FACES}
+    catalog.transition(video_id, Status.TRANSCODING, now_iso(), {"protected_master": master})
+    catalog.transition(video_id, Status.READY, now_iso(), {"protection_applied": FACES})
 
     assert call(api, "post", f"/videos/{video_id}/publish", editor, {}).status_code == 200
     assert not source_exists(stack, video_id)
