@@ -5,6 +5,10 @@ The stack runs with shorter timeouts than production (whose would make these tes
 what the work needs on a slow, busy machine: the faults here are injected (a kill, duplicates, a poison message),
 never produced by a deadline. As in production, a queue's visibility timeout exceeds its function's timeout: a
 killed run holds its idempotency record until its function's deadline, so its message must not come back sooner.
+That visibility is what the killed transcode and the poison message wait for (a message that failed its last
+delivery comes back, to be moved to the dead-letter queue, only when it is visible again): the function timeout
+is sized on the films these tests make (the largest, 60 s of 640x360 at 10 fps, takes about 3 s of CPU to transcode,
+6 s of wall time under a load of 16 on two cores), and the visibility just above it.
 """
 
 from __future__ import annotations
@@ -29,9 +33,13 @@ from local.clips import make_clip
 from local.resources import ROOT
 from tests.e2e.conftest import RunningStack
 
+FUNCTION_TIMEOUT_S = 60
 SHORT = {
-    "resources": {"UploadsQueue": {"VisibilityTimeout": 75}, "TranscodeQueue": {"VisibilityTimeout": 200}},
-    "function_timeouts": {"validate_upload": 60, "transcode_film": 180},
+    "resources": {
+        "UploadsQueue": {"VisibilityTimeout": FUNCTION_TIMEOUT_S + 15},
+        "TranscodeQueue": {"VisibilityTimeout": FUNCTION_TIMEOUT_S + 15},
+    },
+    "function_timeouts": {"validate_upload": FUNCTION_TIMEOUT_S, "transcode_film": FUNCTION_TIMEOUT_S},
     "schedule_interval_s": 3600,
 }
 METADATA = {"title": "Faults", "country": "AZ", "topics": ["violence"], "author": {"first_name": "Ali", "age": 15}}
@@ -114,8 +122,9 @@ def queue_is_empty(stack: RunningStack, queue: str) -> bool:
 
 @pytest.mark.timeout(900)
 def test_a_worker_killed_mid_transcode_is_retried_and_the_film_completes_once(stack, tmp_path):
-    # A transcode of a few seconds on an idle machine (longer on a busy one), far below its 120 s function timeout.
-    clip = make_clip(tmp_path / "slow.mp4", 60, width=854, height=480, fps=15)
+    # A transcode of about 3 s of CPU (6 s under a load of 16 on two cores), far below its 60 s function timeout;
+    # long enough for looks every 50 ms to find its ffprobe or ffmpeg running.
+    clip = make_clip(tmp_path / "slow.mp4", 60, width=640, height=360, fps=10)
     office = stack.client("field_office")
     video_id = office.upload(clip, METADATA)
     # Only pgrep in the loop, every 50 ms: the transcode's ffmpeg cannot run unseen between two looks.
