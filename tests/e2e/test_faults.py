@@ -19,19 +19,15 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
-import boto3
 import pytest
 
-from chalicelib.adapters.dynamodb_items import from_item, to_item
-from chalicelib.adapters.film_items import film_key
 from chalicelib.domain.film import Film, Status
 from chalicelib.services.messages import upload_notification
 from local.clips import make_clip
 from local.resources import ROOT
-from tests.e2e.conftest import RunningStack
+from tests.e2e.conftest import RunningStack, aws, film, queue_is_empty, wait_for
 
 FUNCTION_TIMEOUT_S = 60
 SHORT = {
@@ -52,31 +48,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     running.stop()
 
 
-def aws(stack: RunningStack, service: str):
-    return boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
-    ).client(service, endpoint_url=stack.info["aws_endpoint_url"])
-
-
-def film(stack: RunningStack, video_id: str) -> dict:
-    """The film's item as the table stores it."""
-    table = stack.info["resources"]["CatalogTable"]
-    response = aws(stack, "dynamodb").get_item(TableName=table, Key=to_item(film_key(video_id)), ConsistentRead=True)
-    return from_item(response["Item"])
-
-
 def journey(stack: RunningStack, video_id: str) -> list[str]:
     return [step["status"] for step in film(stack, video_id)["history"]]
-
-
-def wait_for(condition, timeout_s: float, what: str, every_s: float = 0.3):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every_s)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def media_keys(stack: RunningStack, video_id: str) -> list[str]:
@@ -110,14 +83,6 @@ def transcoding_worker(stack: RunningStack) -> int | None:
         if children:
             return int(pid)
     return None
-
-
-def queue_is_empty(stack: RunningStack, queue: str) -> bool:
-    attributes = aws(stack, "sqs").get_queue_attributes(
-        QueueUrl=stack.info["resources"][queue],
-        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    )["Attributes"]
-    return all(int(count) == 0 for count in attributes.values())
 
 
 @pytest.mark.timeout(900)
