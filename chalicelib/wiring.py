@@ -29,8 +29,9 @@ def _client(service: str) -> Any:
     # some with the legacy SigV2 that newer regions refuse).
     config = Config(signature_version="s3v4") if service == "s3" else None
     with _session_lock:
-        session = _session.setdefault("session", boto3.session.Session())
-        return session.client(service, config=config)
+        if "session" not in _session:
+            _session["session"] = boto3.session.Session()
+        return _session["session"].client(service, config=config)
 
 
 @functools.cache

@@ -8,7 +8,7 @@ import json
 import logging
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +43,13 @@ class Stack:
     resources: LocalResources
     env: dict[str, str]
     keys: dict[str, str]
+    clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
-        return self.session.client(service)
+        """The test's own client of `service` (one per case: making a client takes tens of milliseconds)."""
+        if service not in self.clients:
+            self.clients[service] = self.session.client(service)
+        return self.clients[service]
 
     def name(self, logical_id: str) -> str:
         return str(self.resources.resolve({"Ref": logical_id}))
