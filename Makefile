@@ -17,13 +17,13 @@ run: $(BIN)/.installed ffmpeg-check  ## the local stack with demo films (PORT, S
 
 # The template is packaged and cfn-linted before the tests: a broken template fails in seconds.
 test: lint typecheck package ffmpeg-check $(CHROMIUM)  ## everything CI runs: lint, types, package, unit, functional, e2e, browser
-	$(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder tests
+	$(BIN)/pytest -n 2 --dist loadfile tests
 
 unit: $(BIN)/.installed
 	$(BIN)/pytest tests/unit
 
 functional: $(BIN)/.installed ffmpeg-check
-	$(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder tests/functional
+	$(BIN)/pytest -n 2 --dist loadfile tests/functional
 
 e2e: $(BIN)/.installed ffmpeg-check
 	$(BIN)/pytest tests/e2e
