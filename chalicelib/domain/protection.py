@@ -62,3 +62,27 @@ def check_protected(asked: Mapping[str, Any] | None, applied: Mapping[str, Any] 
             "it can be published once the protection stage has made it (the editor's view shows when).",
             "protection_pending",
         )
+
+
+def parse_protection_correction(value: Any, current: Mapping[str, Any] | None) -> dict[str, bool] | None:
+    """What a field office's correction (`PATCH /uploads/{id}`) makes of the protection: the kinds it names
+    are set, the others kept. An office may turn protection on, never off: a facilitator who asked for it
+    knew the child, and a child left recognisable cannot be made safe again, so turning it off is the
+    editors' decision (`PUT /videos/{id}/protection`, audited); when in doubt, it stays private."""
+    parse_protection(value)  # its shape, as POST /uploads checks it
+    if not isinstance(value, Mapping):  # null: parse_protection lets it through for an upload that asks nothing
+        raise InvalidRequestError(
+            'protect_identity must be an object such as {"faces": true, "voice": false}; got null.',
+            "invalid_protect_identity",
+        )
+    before = requested(current) or {}
+    after = {kind: bool(value[kind]) if kind in value else bool(before.get(kind)) for kind in KINDS}
+    dropped = [kind for kind in KINDS if before.get(kind) and not after[kind]]
+    if dropped:
+        names = {"faces": "the blurred faces", "voice": "the disguised voice"}
+        raise ConflictError(
+            f"Identity protection, once asked, is turned off only by the project's editors: ask them to remove "
+            f"{' and '.join(names[kind] for kind in dropped)} if this child does not need it. Nothing was changed.",
+            "protection_kept",
+        )
+    return after if any(after.values()) else None

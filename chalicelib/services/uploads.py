@@ -127,7 +127,7 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
     for _attempt in range(CORRECTION_ATTEMPTS):
         film = office_film(deps, caller, video_id)
         current = upload_view(film)  # the film's details as plain JSON values, as a correction names them
-        changes = parse_correction(body, current.get("author"), deps.settings.topics)
+        changes = parse_correction(body, current.get("author"), deps.settings.topics, film.protect_identity)
         if film.status not in CORRECTABLE_STATUSES:
             raise ConflictError(_why_not_correctable(film.status), "not_correctable")
         changed = {field: value for field, value in changes.items() if current.get(field) != value}
@@ -149,7 +149,9 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
             )
         except StaleTransitionError:
             continue  # an editor acted, or the film moved on, meanwhile: read it again and decide anew
-        details = {"fields": sorted(changed), "sent_back_to_review": review_again}
+        details: dict[str, Any] = {"fields": sorted(changed), "sent_back_to_review": review_again}
+        if "protect_identity" in changed:  # what was asked, as the editors' protection_changed records it
+            details["protect_identity"] = changed["protect_identity"]
         deps.catalog.record_audit(
             video_id, at, {"actor": caller.actor, "action": "corrected_by_office", "details": details}
         )
