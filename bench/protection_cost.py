@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from chalicelib.domain.protection import draw_voice_disguise
 from chalicelib.domain.rules import ValidationLimits
 from chalicelib.faces.centerface import CenterFaceDetector
 from chalicelib.media.protect import make_protected_master
@@ -72,7 +73,7 @@ def main() -> None:
             regions,
             width=WIDTH,
             height=HEIGHT,
-            voice=True,
+            voice=draw_voice_disguise(),
             audio=True,
             timeout_s=3600,
         )

@@ -34,13 +34,25 @@ function asFilmed(film) {
 function protectionSummary(film) {
   const { faces, voice } = asProtected(film);
   const kinds = [faces ? "faces blurred" : null, voice ? "voice disguised" : null].filter(Boolean);
-  if (!kinds.length) return "Identity protection: none asked.";
+  if (!kinds.length) return "Identity protection: none asked." + sourceSummary(film);
   const asked = `Identity protection: ${kinds.join(" and ")}.`;
   if (film.summary) return `${asked} Open the film to see whether its protected version is ready.`;
-  if (film.preview?.protected) return `${asked} The protected version is ready: the preview shows what visitors will see.`;
+  if (film.preview?.protected) {
+    return `${asked} The protected version is ready: the preview shows what visitors will see.` + sourceSummary(film);
+  }
   return `${asked} The protected version is not ready yet: until it is, the preview shows ${asFilmed(film)} `
     + "(only editors can see it) and the film cannot be published. It is made from the original upload; "
-    + "open the film again later: this line says when it is ready.";
+    + "open the film again later: this line says when it is ready." + sourceSummary(film);
+}
+
+// How long the original upload is kept (docs/PROTECTION.md): protection is made from it.
+function sourceSummary(film) {
+  if (film.source_deleted_at) {
+    const on = film.source_deleted_at.slice(0, 10);
+    return ` The original upload was deleted on ${on}: protection can no longer change.`;
+  }
+  if (!film.source_delete_after) return "";
+  return ` The original upload will be deleted on ${film.source_delete_after.slice(0, 10)}.`;
 }
 
 // options: {topics: the vocabulary, selectable: a checkbox to choose the film for a workshop's consent,
