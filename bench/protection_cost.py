@@ -12,7 +12,6 @@ here; ffmpeg's own is in its child processes, reported separately).
 from __future__ import annotations
 
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +24,7 @@ from chalicelib.media.protect import make_protected_master
 from chalicelib.media.transcode import transcode
 from chalicelib.services.face_regions import find_blur_regions
 from chalicelib.services.transcode import plan_transcode
+from local.clips import generate
 
 WIDTH, HEIGHT, FPS = 1280, 720, 30
 
@@ -35,44 +35,14 @@ def make_film(path: Path, seconds: int) -> Path:
 
     photo = path.with_name("astronaut.png")
     imsave(photo, astronaut())
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-nostdin",
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            f"color=c=0x405060:s={WIDTH}x{HEIGHT}:r={FPS}:d={seconds}",
-            "-loop",
-            "1",
-            "-framerate",
-            str(FPS),
-            "-i",
-            str(photo),
-            "-f",
-            "lavfi",
-            "-i",
-            f"sine=frequency=220:duration={seconds}",
-            "-filter_complex",
-            f"[1:v]scale=300:300[p];[0:v][p]overlay=x='100+t*{800 / seconds:.4f}':y=150:shortest=1",
-            "-map",
-            "2:a",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-b:v",
-            "4M",
-            "-c:a",
-            "aac",
-            "-t",
-            str(seconds),
-            str(path),
-        ],
-        check=True,
+    overlay = f"[1:v]scale=300:300[p];[0:v][p]overlay=x='100+t*{800 / seconds:.4f}':y=150:shortest=1"
+    generate(
+        path,
+        *("-f", "lavfi", "-i", f"color=c=0x405060:s={WIDTH}x{HEIGHT}:r={FPS}:d={seconds}"),
+        *("-loop", "1", "-framerate", str(FPS), "-i", str(photo)),
+        *("-f", "lavfi", "-i", f"sine=frequency=220:duration={seconds}"),
+        *("-filter_complex", overlay, "-map", "2:a"),
+        *("-c:v", "libx264", "-preset", "veryfast", "-b:v", "4M", "-c:a", "aac", "-t", str(seconds)),
     )
     return path
 
