@@ -24,6 +24,8 @@ from chalicelib.media.faceblur import blur_filter, filtered_input_args, write_fi
 from chalicelib.media.runner import run
 
 MASTER_NAME = "protected.mkv"
+# The master's encoder speed: see docs/BENCHMARKS.md ("Identity protection") for the alternatives measured.
+MASTER_PRESET = "veryfast"
 VOICE_PITCH = 0.86
 VOICE_SHIFT_HZ = 90
 VOICE_FILTER = f"rubberband=pitch={VOICE_PITCH},afreqshift=shift={VOICE_SHIFT_HZ}"
@@ -52,7 +54,7 @@ def protect_args(
         "-c:v",
         "libx264",
         "-preset",
-        "veryfast",
+        MASTER_PRESET,
         "-crf",
         "14",
         "-map_metadata",
