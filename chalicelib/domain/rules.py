@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.domain.source import SourceDescription
+from chalicelib.domain.source import SourceDescription, VideoStream
 
 # ffprobe's names for the containers we accept (its `format_name`).
 ALLOWED_CONTAINERS = frozenset({"mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi"})
@@ -53,7 +53,12 @@ def check_source(source: SourceDescription, limits: ValidationLimits) -> Rejecti
         )
     if source.video is None:
         return Rejection("no_video_stream", "The file holds no video stream.")
-    width, height = source.video.display_size
+    return _check_picture(source.video, limits) or _check_picture_duration(source, limits)
+
+
+def _check_picture(video: VideoStream, limits: ValidationLimits) -> Rejection | None:
+    """The picture's size, colours and frame rate."""
+    width, height = video.display_size
     short_side, long_side = sorted((width, height))
     if short_side < limits.min_short_side or long_side > limits.max_long_side or short_side > limits.max_short_side:
         return Rejection(
@@ -61,13 +66,19 @@ def check_source(source: SourceDescription, limits: ValidationLimits) -> Rejecti
             f"The video is {width}x{height}; the shorter side must be {limits.min_short_side} to "
             f"{limits.max_short_side} pixels and the longer side at most {limits.max_long_side}.",
         )
-    fps = source.video.frame_rate
+    if video.dolby_vision_only:
+        return Rejection(
+            "unsupported_dolby_vision",
+            "The video is Dolby Vision profile 5, whose colours only a Dolby Vision screen can show. Export it "
+            "again as HDR10, HLG or standard (SDR) video; on a phone, turn off Dolby Vision or HDR recording.",
+        )
+    fps = video.frame_rate
     if fps is not None and not 0 < fps <= limits.max_frame_rate:
         return Rejection(
             "frame_rate_out_of_range",
             f"The video has {fps:g} frames per second; at most {limits.max_frame_rate:g} are accepted.",
         )
-    return _check_picture_duration(source, limits)
+    return None
 
 
 def _check_picture_duration(source: SourceDescription, limits: ValidationLimits) -> Rejection | None:

@@ -15,6 +15,9 @@ UNTAGGED = frozenset({None, "", "unknown", "unspecified", "reserved"})
 INTERLACED_FIELD_ORDERS = frozenset({"tt", "bb", "tb", "bt"})
 # Dolby Vision's compatible base layer (`dv_bl_signal_compatibility_id`): 1 is HDR10 (PQ), 4 is HLG.
 DOLBY_VISION_BASE = {1: PQ_TRANSFER, 4: HLG_TRANSFER}
+# 0: no compatible base layer (profile 5). Its picture is in Dolby's own IPT colour space, which only a Dolby
+# Vision decoder can turn into colours: any other decoder shows it green and purple.
+DOLBY_VISION_NO_BASE = 0
 
 
 class DynamicRange(Enum):
@@ -60,6 +63,11 @@ class VideoStream:
     @property
     def interlaced(self) -> bool:
         return self.field_order in INTERLACED_FIELD_ORDERS
+
+    @property
+    def dolby_vision_only(self) -> bool:
+        """Dolby Vision with no picture any other decoder can show (profile 5)."""
+        return self.dolby_vision_base == DOLBY_VISION_NO_BASE
 
     @property
     def dynamic_range(self) -> DynamicRange:

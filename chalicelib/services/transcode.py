@@ -26,6 +26,7 @@ from chalicelib.domain.object_keys import (
     media_key,
     media_of,
     rendition_key,
+    staging_of,
     staging_run,
 )
 from chalicelib.domain.rules import ValidationLimits, check_duration
@@ -72,6 +73,10 @@ def _raise(error: Exception) -> None:
 
 def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
     film = deps.catalog.get_film(video_id)
+    if film is not None and film.status is Status.DELETED:
+        # A run killed after promoting its outputs, then a takedown: this retry is the last to know of them.
+        _left_while_transcoding(deps, video_id)
+        return
     if film is None or film.status is not Status.TRANSCODING:
         logger.info("ignoring a transcode request for a film not in TRANSCODING")
         return
@@ -155,6 +160,7 @@ def _left_while_transcoding(deps: Dependencies, video_id: str) -> None:
     film = deps.catalog.get_film(video_id)
     if film is not None and film.status is Status.DELETED:
         deps.media.delete_prefix(media_of(video_id))
+        deps.media.delete_prefix(staging_of(video_id))
         logger.info("film was taken down while it was transcoded; its outputs were removed")
     else:
         logger.info("film left TRANSCODING while it was transcoded", extra={"status": film and film.status.value})

@@ -237,6 +237,21 @@ def test_the_film_page_plays_the_film_with_subtitles_and_storyboard(page: Page, 
     assert video.evaluate("v => v.currentTime") > 0
 
 
+def test_the_scenes_are_one_tab_stop_walked_with_the_arrow_keys(page: Page, web_stack, published_film):
+    page.goto(f"{web_stack.info['web_url']}/film.html?id={published_film['video_id']}")
+    scenes = page.get_by_role("button", name="Play from")
+    expect(scenes.nth(1)).to_be_visible()
+    scenes.first.focus()
+    page.keyboard.press("ArrowRight")
+    expect(scenes.nth(1)).to_be_focused()
+    page.keyboard.press("End")
+    expect(scenes.last).to_be_focused()
+    page.keyboard.press("Tab")  # out of the strip at once, whichever scene had the focus
+    assert page.evaluate("() => !document.activeElement.closest('.storyboard')")
+    page.keyboard.press("Shift+Tab")  # and back to the scene last chosen
+    expect(scenes.last).to_be_focused()
+
+
 def test_the_public_pages_call_only_public_routes(page: Page, web_stack, published_film):
     api_url = web_stack.info["api_url"]
     calls = []
@@ -461,6 +476,8 @@ def test_the_home_page_reads_like_the_programme_s(browser, web_stack, published_
         expect(tab.get_by_role("heading", name="OneMinutesJr on HIV and AIDS")).to_be_visible()
         expect(tab.get_by_role("heading", name="OneMinutesJr on Violence")).to_be_visible()
         expect(tab.get_by_role("link", name="Kyrgyzstan (2)")).to_be_visible()
+        expect(tab.get_by_role("link", name="All 2 films on Violence")).to_be_visible()
+        expect(tab.get_by_role("link", name="The one film on HIV and AIDS")).to_be_visible()
         expect(tab.locator("main")).not_to_contain_text("hiv-aids")
         expect(tab.locator("footer")).to_contain_text("first name and age only")
         filters = tab.locator("details.filters")
@@ -474,6 +491,8 @@ def test_a_bad_link_or_a_lost_connection_gets_a_friendly_message(browser, web_st
     tab = open_page(browser, web_stack, "index.html?country=ZZ")
     expect(tab.get_by_role("status")).to_have_text("We could not find these films: the link may be old or mistyped.")
     expect(tab.locator("main")).not_to_contain_text("ISO")
+    expect(tab.get_by_role("heading", level=1)).to_contain_text("ZZ")  # the code as typed, not "Unknown Region"
+    expect(tab.locator("body")).not_to_contain_text("Unknown Region")
     tab.goto(f"{web_stack.info['web_url']}/film.html?id=not-a-film")
     expect(tab.get_by_role("status")).to_have_text("We could not find this film: the link may be old or mistyped.")
     expect(tab.get_by_role("link", name="See the latest films")).to_be_visible()
@@ -489,6 +508,17 @@ def test_a_bad_link_or_a_lost_connection_gets_a_friendly_message(browser, web_st
     tab.get_by_role("button", name="Try again").click()
     expect(tab.locator(".card", has_text=METADATA["title"])).to_be_visible()
     screenshot(tab, "friendly-retry")
+    for path, shown in (
+        (f"film.html?id={published_film['video_id']}", tab.get_by_role("heading", level=1, name=METADATA["title"])),
+        ("workshop.html?id=bishkek-2014", tab.locator(".card", has_text=METADATA["title"])),
+    ):
+        tab.route(f"{web_stack.info['api_url']}/**", lambda route: route.abort())
+        tab.goto(f"{web_stack.info['web_url']}/{path}")
+        expect(tab.get_by_role("status")).to_contain_text("Check your connection and try again.")
+        tab.unroute(f"{web_stack.info['api_url']}/**")
+        tab.get_by_role("button", name="Try again").click()
+        expect(shown).to_be_visible()
+        expect(tab.get_by_role("button", name="Try again")).to_have_count(0)
     tab.context.close()
 
 

@@ -3,6 +3,7 @@ another editor's change re-exposes the published film's media never leaves them 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from typing import Any
 
@@ -116,3 +117,36 @@ def test_subtitles_sent_again_while_the_film_is_taken_down_leave_nothing_behind(
 
     listed = stack.client("s3").list_objects_v2(Bucket=stack.name("MediaBucket"), Prefix=f"films/{video_id}/")
     assert [item["Key"] for item in listed.get("Contents", [])] == [], "no subtitles text outlives a takedown"
+
+
+class SameSubtitlesLandFirst:
+    """The real media store, except that another editor's upload of the very same subtitles goes through
+    (upload, commit, made public) just before this editor's upload writes the same object again."""
+
+    def __init__(self, media: Any, rival: Any) -> None:
+        self._media = media
+        self._rival = rival
+
+    def upload(self, *args: Any, **kwargs: Any) -> None:
+        if self._rival is not None:
+            rival, self._rival = self._rival, None
+            rival()
+        self._media.upload(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._media, name)
+
+
+def test_the_same_subtitles_sent_twice_at_once_stay_public_on_a_published_film(api, stack):
+    video_id = write_ready_film(stack)
+    assert publish(api, stack, video_id).status_code == 200
+    deps = wiring.dependencies()
+    racing = SameSubtitlesLandFirst(deps.media, lambda: editorial.add_subtitles(deps, "editor B", video_id, "en", SRT))
+
+    # A may lose the race to B's identical change: either answer is fine, a private track is not.
+    with contextlib.suppress(DomainError):
+        editorial.add_subtitles(dataclasses.replace(deps, media=racing), "editor A", video_id, "en", SRT)
+
+    film = deps.catalog.get_film(video_id)
+    assert [track.language for track in film.subtitles] == ["en"]
+    assert set(public_objects(video_id)) == set(media_keys(film)), "every listed file is public, the track too"

@@ -90,6 +90,22 @@ def test_a_takedown_that_keeps_losing_says_to_send_it_again_and_never_409(api, s
     assert get(api, f"/uploads/{video_id}", stack.keys["office"]).status_code == 404
 
 
+def test_outputs_a_killed_transcode_promoted_after_a_takedown_go_when_its_message_comes_back(api, stack, clips):
+    video_id = post_json(api, "/uploads", upload_body(), stack.keys["office"]).json_body["video_id"]
+    stack.put_upload(video_id, clips["valid"])
+    stack.deliver("UploadsQueue", "validate_upload")  # TRANSCODING, its message waiting
+    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200
+    # The run that was transcoding it finished copying staging -> films/ after the takedown's delete, then died.
+    s3, bucket = stack.client("s3"), stack.name("MediaBucket")
+    for key in (f"films/{video_id}/360p.mp4", f"films/{video_id}/poster.jpg", f"staging/{video_id}/run/720p.mp4"):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"a child's film")
+
+    assert stack.deliver("TranscodeQueue", "transcode_film") == 1  # the message comes back after the crash
+
+    assert media_objects(stack, video_id) == []
+    assert s3.list_objects_v2(Bucket=bucket, Prefix=f"staging/{video_id}/").get("KeyCount") == 0
+
+
 def test_a_takedown_aborts_the_films_multipart_upload(api, stack):
     data = b"p" * (2 * PART + 10)
     video_id = start(api, stack, len(data))["video_id"]

@@ -115,3 +115,22 @@ def test_shape_interlacing_and_colours_are_read():
         1,
     ).video
     assert untagged_dv.dynamic_range.value == "pq"
+    profile_5 = parse_probe(
+        {
+            "format": {},
+            "streams": [
+                stream(
+                    codec_name="hevc",
+                    side_data_list=[
+                        {
+                            "side_data_type": "DOVI configuration record",
+                            "dv_profile": 5,
+                            "dv_bl_signal_compatibility_id": 0,
+                        }
+                    ],
+                )
+            ],
+        },
+        1,
+    ).video
+    assert profile_5.dolby_vision_only and not iphone.dolby_vision_only and not untagged_dv.dolby_vision_only

@@ -7,8 +7,12 @@ LIMITS = ValidationLimits()
 MP4 = "mov,mp4,m4a,3gp,3g2,mj2"
 
 
-def source(duration_s=60.0, container=MP4, width=1280, height=720, fps=30.0, video=True, size=10_000_000):
-    stream = VideoStream(index=0, codec="h264", width=width, height=height, frame_rate=fps) if video else None
+def source(duration_s=60.0, container=MP4, width=1280, height=720, fps=30.0, video=True, size=10_000_000, dv_base=None):
+    stream = (
+        VideoStream(index=0, codec="h264", width=width, height=height, frame_rate=fps, dolby_vision_base=dv_base)
+        if video
+        else None
+    )
     return SourceDescription(
         container=container, size_bytes=size, duration_s=duration_s, video=stream, audio_codec="aac"
     )
@@ -60,6 +64,17 @@ def test_resolution_out_of_range(width, height):
 
 def test_portrait_4k_is_accepted():
     assert check_source(source(width=2160, height=3840), LIMITS) is None
+
+
+def test_dolby_vision_without_a_base_layer_is_refused_with_what_to_do():
+    rejection = check_source(source(dv_base=0), LIMITS)
+    assert rejection.code == "unsupported_dolby_vision"
+    assert "HDR10, HLG or standard" in rejection.reason
+
+
+@pytest.mark.parametrize("base", [1, 2, 4])
+def test_dolby_vision_with_a_base_layer_is_accepted(base):
+    assert check_source(source(dv_base=base), LIMITS) is None
 
 
 def test_frame_rate_out_of_range():

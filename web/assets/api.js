@@ -46,11 +46,12 @@ export const publicGet = (path) => request("GET", path);
 // What a visitor reads when a public page cannot load what it asked for: never the API's own words
 // (they are for programs). Here rather than in a module of its own: one file less for a slow phone.
 export function visitorMessage(error, what = "these films") {
+  if (isNotFound(error)) return `We could not find ${what}: the link may be old or mistyped.`;
   if (error instanceof ApiError && error.status === 0) {
     return `We could not load ${what} just now. Check your connection and try again.`;
   }
-  if (error instanceof ApiError && (error.status === 400 || error.status === 404)) {
-    return `We could not find ${what}: the link may be old or mistyped.`;
-  }
   return `Something went wrong on our side while loading ${what}. Please try again in a moment.`;
 }
+
+// A link that is wrong stays wrong: trying again only helps when the connection or the API failed.
+export const isNotFound = (error) => error instanceof ApiError && (error.status === 400 || error.status === 404);

@@ -43,10 +43,12 @@ export function topicName(slug) {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-// "KG" -> "Kyrgyzstan", by the browser's own names (no list to keep up to date).
+// "KG" -> "Kyrgyzstan", by the browser's own names (no list to keep up to date). A code the browser does not
+// know (a typed `?country=ZZ`) is shown as written, never as "Unknown Region".
 export function countryName(code) {
   try {
-    return new Intl.DisplayNames(["en"], { type: "region" }).of(code) || code;
+    const name = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" }).of(code);
+    return name && name !== "Unknown Region" ? name : code;
   } catch {
     return code;
   }

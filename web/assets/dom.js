@@ -20,3 +20,10 @@ export function say(region, message, kind = "info") {
 }
 
 export const query = (name) => new URLSearchParams(location.search).get(name);
+
+// A "Try again" button that removes itself and runs `run` again: for a page whose load failed on the way.
+export function retryButton(run) {
+  const button = el("button", { type: "button" }, "Try again");
+  button.addEventListener("click", () => { button.remove(); run(); });
+  return button;
+}

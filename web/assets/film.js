@@ -1,8 +1,8 @@
 // A film's page (film.html?id=...): the player with its renditions, poster and subtitles, the
 // storyboard, share links, the next film of its workshop (or the latest films) and related films.
-import { publicGet, visitorMessage } from "./api.js";
+import { isNotFound, publicGet, visitorMessage } from "./api.js";
 import { countryName, duration, filmCard, languageName, topicName, workshopName } from "./cards.js";
-import { el, query, say } from "./dom.js";
+import { el, query, retryButton, say } from "./dom.js";
 import { parseStoryboard, storyboardStrip } from "./storyboard.js";
 
 const main = document.getElementById("film");
@@ -142,7 +142,9 @@ async function show() {
     await Promise.all([addStoryboard(film, video), addNextAndRelated(film)]);
   } catch (error) {
     say(status, visitorMessage(error, "this film"), "error");
-    status.after(el("p", {}, el("a", { href: "index.html" }, "See the latest films")));
+    const latest = el("p", {}, el("a", { href: "index.html" }, "See the latest films"));
+    status.after(latest);
+    if (!isNotFound(error)) latest.prepend(retryButton(() => { latest.remove(); show(); }), " ");
   }
 }
 

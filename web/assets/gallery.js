@@ -3,7 +3,7 @@
 // combination) it becomes the list of the films that match all of them, page by page.
 import { publicGet, visitorMessage } from "./api.js";
 import { countryName, filmCard, topicName, workshopName } from "./cards.js";
-import { el, say } from "./dom.js";
+import { el, retryButton, say } from "./dom.js";
 
 const FILTERS = ["country", "topic", "workshop", "highlight"];
 const HOME_LATEST = 8;
@@ -108,7 +108,7 @@ async function showHome(choicesLoading) {
   const rest = published.map((topic, index) => section(`OneMinutesJr on ${topicName(topic.topic)}`,
     `topic-${topic.topic}`, byTopic[index].items,
     el("a", { href: `index.html?topic=${encodeURIComponent(topic.topic)}` },
-      `All ${topic.films} film${topic.films === 1 ? "" : "s"} on ${topicName(topic.topic)}`)));
+      topic.films === 1 ? `The one film on ${topicName(topic.topic)}` : `All ${topic.films} films on ${topicName(topic.topic)}`)));
   if (choices.countries.length) {
     rest.push(el("section", { "aria-labelledby": "countries-title" },
       el("h2", { id: "countries-title" }, "Films by country"),
@@ -131,12 +131,6 @@ async function showFiltered(picked, cursor) {
   const count = list.children.length;
   say(status, count ? `${count} film${count === 1 ? "" : "s"} shown.`
     : "No published films match all of these filters yet. Remove one to see more.");
-}
-
-function retryButton(run) {
-  const button = el("button", { type: "button" }, "Try again");
-  button.addEventListener("click", () => { button.remove(); run(); });
-  return button;
 }
 
 async function start() {

@@ -1,5 +1,7 @@
 // The storyboard: a WebVTT file whose cues point at regions of a sprite (`sprite.jpg#xywh=x,y,w,h`).
-// Shown as a strip of scene buttons under the player; a button seeks the film to its scene.
+// Shown as a strip of scene buttons under the player; a button seeks the film to its scene. The strip is one
+// stop for the Tab key (the arrow keys, Home and End move between scenes), so thirty scenes never stand
+// between a keyboard user and the rest of the page.
 import { el } from "./dom.js";
 
 export function parseStoryboard(text, baseUrl) {
@@ -45,6 +47,20 @@ export function storyboardStrip(cues, video) {
     });
     return button;
   });
+  buttons.forEach((button, index) => { button.tabIndex = index === 0 ? 0 : -1; });
+  const strip = el("ol", { class: "storyboard", "aria-label": "Scenes: use the arrow keys to move between them" },
+    buttons.map((button) => el("li", {}, button)));
+  strip.addEventListener("keydown", (event) => {
+    const from = buttons.indexOf(document.activeElement);
+    const to = { ArrowRight: from + 1, ArrowDown: from + 1, ArrowLeft: from - 1, ArrowUp: from - 1, Home: 0,
+      End: buttons.length - 1 }[event.key];
+    if (from < 0 || to === undefined) return;
+    event.preventDefault();
+    const target = buttons[Math.max(0, Math.min(buttons.length - 1, to))];
+    buttons[from].tabIndex = -1;
+    target.tabIndex = 0;
+    target.focus();
+  });
   video.addEventListener("timeupdate", () => {
     cues.forEach((cue, index) => {
       const current = video.currentTime >= cue.start && video.currentTime < cue.end;
@@ -52,5 +68,5 @@ export function storyboardStrip(cues, video) {
       else buttons[index].removeAttribute("aria-current");
     });
   });
-  return el("ol", { class: "storyboard" }, buttons.map((button) => el("li", {}, button)));
+  return strip;
 }

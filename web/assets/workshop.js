@@ -1,8 +1,8 @@
 // A workshop's page (workshop.html?id=...): its story as an editor wrote it (a title, the city,
 // the dates, the partners, a few paragraphs) and the films the young people made there.
-import { publicGet, visitorMessage } from "./api.js";
+import { isNotFound, publicGet, visitorMessage } from "./api.js";
 import { countryName, filmCard, workshopName } from "./cards.js";
-import { el, query, say } from "./dom.js";
+import { el, query, retryButton, say } from "./dom.js";
 
 const story = document.getElementById("story");
 const status = document.getElementById("status");
@@ -59,7 +59,9 @@ async function show() {
     say(status, "");
   } catch (error) {
     say(status, visitorMessage(error, "this workshop"), "error");
-    status.after(el("p", {}, el("a", { href: "index.html" }, "See the latest films")));
+    const latest = el("p", {}, el("a", { href: "index.html" }, "See the latest films"));
+    status.after(latest);
+    if (!isNotFound(error)) latest.prepend(retryButton(() => { latest.remove(); show(); }), " ");
   }
 }
 
