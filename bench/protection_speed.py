@@ -122,7 +122,33 @@ def coverage(faces: list[list[Box]], times: list[float], regions: list[Any]) -> 
     return covered, total
 
 
+def lfw_rows() -> None:
+    """Real faces (Labeled Faces in the Wild, tight crops) at each size in a 720p picture, found at each width."""
+    from skimage.transform import resize
+
+    from bench.face_detection import recall, small_faces_canvas
+
+    detector = CenterFaceDetector()
+    sizes = (16, 20, 25, 32, 48)
+    print("\n## Recall: 100 real faces (LFW crops) of each size in a 1280-wide picture, by detection width\n")
+    print("| detection width | " + " | ".join(f"{size} px" for size in sizes) + " |")
+    print("| --- " * (len(sizes) + 1) + "|")
+    for width in WIDTHS:
+        cells = []
+        for size in sizes:
+            canvas, truth = small_faces_canvas(size)
+            k = width / canvas.shape[1]
+            if k < 1:
+                canvas = (resize(canvas, (round(canvas.shape[0] * k), width), anti_aliasing=True) * 255).astype(
+                    np.uint8
+                )
+            truth = [Box(b.x1 * k, b.y1 * k, b.x2 * k, b.y2 * k) for b in truth] if k < 1 else truth
+            cells.append(f"{recall(detector.detect, canvas, truth):.0%}")
+        print(f"| {width} | " + " | ".join(cells) + " |", flush=True)
+
+
 def recall_rows(work: Path) -> None:
+    lfw_rows()
     detector = CenterFaceDetector()
     clips = {name: make_clip_720p(name, work) for name in sorted(LAYOUTS_720P)}
     print("\n## Recall: faces covered on every frame, 1280x720 30 fps clips (3 s each)\n")
@@ -409,7 +435,7 @@ def main() -> None:
     parser.add_argument("--code", type=Path, default=Path("build/dev/deployment.zip"))
     parser.add_argument("--layer", action="store_true", help="build the detection layer (pip downloads) to size it")
     parser.add_argument("--presets", default="veryfast", help="master presets to compare, comma-separated")
-    parser.add_argument("--skip", default="", help="sections to skip: fps,recall,cost,package")
+    parser.add_argument("--skip", default="", help="sections to skip: fps,recall (lfw runs on its own when recall is skipped),cost,package")
     parser.add_argument("--child", choices=["fps", "cost"], help=argparse.SUPPRESS)
     parser.add_argument("--film", help=argparse.SUPPRESS)
     parser.add_argument("--preset", default="veryfast", help=argparse.SUPPRESS)
@@ -427,6 +453,8 @@ def main() -> None:
             speed_rows(film)
         if "recall" not in skip:
             recall_rows(work)
+        elif "lfw" not in skip:
+            lfw_rows()
         if "cost" not in skip:
             cost_rows(film, args.seconds, args.presets.split(","))
         if "package" not in skip:
