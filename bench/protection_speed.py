@@ -313,14 +313,22 @@ def detection_fps(film: Path, cores: int) -> dict[str, float]:
     return rates
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of the ffmpeg runs it has waited for: the work, whatever the load."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def cost(film: Path, seconds: int, work: Path, preset: str) -> dict[str, Any]:
-    """Times of the unprotected and protected paths on the cores this process may use."""
+    """Times (wall and CPU) of the unprotected and protected paths on the cores this process may use."""
     limits = ValidationLimits(min_duration_s=0.5, max_duration_s=seconds + 2.0)
     result: dict[str, Any] = {"load_before": os.getloadavg()[0]}
     (work / "plain").mkdir()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     transcode(str(film), str(work / "plain"), plan_transcode(str(film), limits), timeout_s=7200)
     result["unprotected"] = time.perf_counter() - started
+    result["unprotected_cpu"] = cpu_seconds() - cpu
+    cpu = cpu_seconds()
 
     started = time.perf_counter()
     regions = find_blur_regions(
@@ -340,6 +348,7 @@ def cost(film: Path, seconds: int, work: Path, preset: str) -> dict[str, Any]:
     started = time.perf_counter()
     transcode(str(master), str(work / "protected"), plan_transcode(str(master), limits), timeout_s=7200)
     result["transcode_of_master"] = time.perf_counter() - started
+    result["protected_cpu"] = cpu_seconds() - cpu
     result["largest_ffmpeg_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     result["load_after"] = os.getloadavg()[0]
     times, faces = film_faces(seconds)
@@ -381,20 +390,23 @@ def speed_rows(film: Path) -> None:
         print(f"| {cores} | " + " | ".join(cells) + f" | {fps['load']:.1f} |", flush=True)
 
 
-def cost_rows(film: Path, seconds: int, presets: list[str]) -> None:
+def cost_rows(film: Path, seconds: int, presets: list[str], core_counts: list[int]) -> None:
     print(f"\n## A {seconds} s 1280x720 30 fps film, protected vs unprotected\n")
     print(
         "| cores | master preset | unprotected s | detection s | master s | transcode of master s | ratio | "
-        "peak MiB (python / largest ffmpeg) | master MiB | faces covered | load before / after |"
+        "CPU s unprotected / protected | peak MiB (python / largest ffmpeg) | master MiB | faces covered | "
+        "load before / after |"
     )
-    print("| --- " * 11 + "|")
-    for cores in (2, 1):
-        for preset in presets if cores == 2 else presets[:1]:
+    print("| --- " * 12 + "|")
+    for cores in core_counts:
+        for preset in presets if cores == core_counts[0] else presets[:1]:
             r = pinned(film, seconds, cores, "cost", preset)
             protected = r["detection"] + r["master"] + r["transcode_of_master"]
             print(
                 f"| {cores} | {preset} | {r['unprotected']:.1f} | {r['detection']:.1f} | {r['master']:.1f} | "
                 f"{r['transcode_of_master']:.1f} | {protected / r['unprotected']:.2f} | "
+                f"{r['unprotected_cpu']:.0f} / {r['protected_cpu']:.0f} "
+                f"({r['protected_cpu'] / r['unprotected_cpu']:.2f}) | "
                 f"{r['detection_peak_mib']:.0f} / {r['largest_ffmpeg_mib']:.0f} | {r['master_mib']:.0f} | "
                 f"{r['faces_covered']:.2%} | {r['load_before']:.1f} / {r['load_after']:.1f} |",
                 flush=True,
@@ -434,8 +446,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--code", type=Path, default=Path("build/dev/deployment.zip"))
     parser.add_argument("--layer", action="store_true", help="build the detection layer (pip downloads) to size it")
-    parser.add_argument("--presets", default="veryfast", help="master presets to compare, comma-separated")
-    parser.add_argument("--skip", default="", help="sections to skip: fps,recall (lfw runs on its own when recall is skipped),cost,package")
+    parser.add_argument("--presets", default=protect.MASTER_PRESET, help="master presets to compare, comma-separated")
+    parser.add_argument("--cores", default="2,1", help="core counts for the film's cost, comma-separated")
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="sections to skip: fps,recall (lfw runs on its own when recall is skipped),cost,package",
+    )
     parser.add_argument("--child", choices=["fps", "cost"], help=argparse.SUPPRESS)
     parser.add_argument("--film", help=argparse.SUPPRESS)
     parser.add_argument("--preset", default="veryfast", help=argparse.SUPPRESS)
@@ -456,7 +473,7 @@ def main() -> None:
         elif "lfw" not in skip:
             lfw_rows()
         if "cost" not in skip:
-            cost_rows(film, args.seconds, args.presets.split(","))
+            cost_rows(film, args.seconds, args.presets.split(","), [int(c) for c in args.cores.split(",")])
         if "package" not in skip:
             package_rows(args.code, args.layer, work)
     print(f"\n(done, {load()})")

@@ -24,8 +24,10 @@ from chalicelib.media.faceblur import blur_filter, filtered_input_args, write_fi
 from chalicelib.media.runner import run
 
 MASTER_NAME = "protected.mkv"
-# The master's encoder speed: see docs/BENCHMARKS.md ("Identity protection") for the alternatives measured.
-MASTER_PRESET = "veryfast"
+# The master's encoder speed. At CRF 14 superfast encodes in about 0.4x veryfast's time, for a file
+# about twice as large (docs/BENCHMARKS.md, "Identity protection"): the master is an intermediate,
+# read once by the transcode, and its encode was as long as the whole unprotected transcode.
+MASTER_PRESET = "superfast"
 VOICE_PITCH = 0.86
 VOICE_SHIFT_HZ = 90
 VOICE_FILTER = f"rubberband=pitch={VOICE_PITCH},afreqshift=shift={VOICE_SHIFT_HZ}"
