@@ -25,6 +25,7 @@ from chalicelib.domain.rules import ValidationLimits, check_source
 from chalicelib.media.probe import probe
 from chalicelib.media.transcode import TranscodePlan, images_args, rendition_args, transcode, transcode_args
 from chalicelib.services.transcode import plan_transcode
+from local.clips import generate
 
 LIMITS = ValidationLimits()
 ROUNDS = 3
@@ -34,41 +35,14 @@ def make_clip(path: Path, video_bitrate: str, noise: bool = False, preset: str =
     """60 s of 1280x720 30 fps video with audio; `noise` makes it incompressible (large uploads). Only a
     preset that uses CABAC and 8x8 transforms (veryfast, not ultrafast) makes H.264 High, which a remux needs."""
     filters = ["-vf", "noise=alls=40:allf=t"] if noise else []
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-nostdin",
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=1280x720:rate=30:duration=60",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:duration=60",
-            *filters,
-            "-c:v",
-            "libx264",
-            "-preset",
-            preset,
-            "-b:v",
-            video_bitrate,
-            "-maxrate",
-            video_bitrate,
-            "-bufsize",
-            video_bitrate,
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            str(path),
-        ],
-        check=True,
+    rate = ["-b:v", video_bitrate, "-maxrate", video_bitrate, "-bufsize", video_bitrate]
+    return generate(
+        path,
+        *("-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=60"),
+        *("-f", "lavfi", "-i", "sine=frequency=440:duration=60"),
+        *filters,
+        *("-c:v", "libx264", "-preset", preset, *rate, "-pix_fmt", "yuv420p", "-c:a", "aac"),
     )
-    return path
 
 
 def side_by_side(actions: dict[str, Callable[[], object]], rounds: int = ROUNDS) -> dict[str, float]:

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from chalicelib.domain.faces import Box, Sample, blur_regions
+from chalicelib.domain.protection import draw_voice_disguise
 from chalicelib.domain.rules import ValidationLimits
 from chalicelib.faces.centerface import CenterFaceDetector
 from chalicelib.media import protect
@@ -340,7 +341,7 @@ def cost(film: Path, seconds: int, work: Path, preset: str) -> dict[str, Any]:
     master = work / "protected.mkv"
     protect.MASTER_PRESET = preset
     make_protected_master(
-        str(film), master, regions, width=WIDTH, height=HEIGHT, voice=True, audio=True, timeout_s=7200
+        str(film), master, regions, width=WIDTH, height=HEIGHT, voice=draw_voice_disguise(), audio=True, timeout_s=7200
     )
     result["master"] = time.perf_counter() - started
     result["master_mib"] = master.stat().st_size / 2**20

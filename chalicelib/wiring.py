@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import Settings
@@ -10,6 +11,13 @@ from chalicelib.services.dependencies import Dependencies
 
 if TYPE_CHECKING:
     from chalicelib.adapters.sqs_queue import SQSQueue
+
+
+# The boto3 session every client comes from: one, because each new session reads botocore's data files
+# (endpoints, service models) again. Made with the first client; the lock because a session is not
+# safe to make clients from in two threads at once.
+_session: dict[str, Any] = {}
+_session_lock = threading.Lock()
 
 
 @functools.cache
@@ -20,7 +28,10 @@ def _client(service: str) -> Any:
     # Presigned S3 URLs signed with SigV4, which every region accepts (botocore may otherwise sign
     # some with the legacy SigV2 that newer regions refuse).
     config = Config(signature_version="s3v4") if service == "s3" else None
-    return boto3.session.Session().client(service, config=config)
+    with _session_lock:
+        if "session" not in _session:
+            _session["session"] = boto3.session.Session()
+        return _session["session"].client(service, config=config)
 
 
 @functools.cache
@@ -53,7 +64,12 @@ def queue(url: str) -> SQSQueue:
     return SQSQueue(_client("sqs"), url)
 
 
-def reset() -> None:
-    """Forget cached clients (tests that start a fresh moto between cases)."""
+def reset(session: Any | None = None) -> None:
+    """Forget cached clients and their session (tests that start a fresh moto between cases). A test may give
+    the session the next clients come from: one kept across cases makes each case's clients in milliseconds."""
     _client.cache_clear()
     dependencies.cache_clear()
+    with _session_lock:
+        _session.clear()
+        if session is not None:
+            _session["session"] = session

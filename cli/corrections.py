@@ -14,8 +14,9 @@ from cli.resume import UploadState
 from cli.retry import api_request
 
 # What `PATCH /uploads/{id}` corrects (docs/FIELD_OFFICE_API.md); the optional ones are removed with "".
-CORRECTABLE = ("title", "author", "topics", "language", "workshop", "description")
+CORRECTABLE = ("title", "author", "topics", "language", "workshop", "description", "protect_identity")
 OPTIONAL = ("language", "workshop", "description")
+KINDS = {"faces": "blur faces", "voice": "disguise voice"}
 KEPT, UPDATED, RESEND = "kept", "updated", "resend"
 
 
@@ -23,7 +24,28 @@ def changed_fields(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
     return [field for field in ("country", *CORRECTABLE) if before.get(field) != now.get(field)]
 
 
+def protection_words(asked: dict[str, Any] | None) -> str:
+    return " and ".join(words for kind, words in KINDS.items() if (asked or {}).get(kind)) or "none"
+
+
+def dropped_protection(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """The kinds of identity protection the film was sent with that the list no longer asks for."""
+    old, new = before.get("protect_identity") or {}, now.get("protect_identity") or {}
+    return [kind for kind in KINDS if old.get(kind) and not new.get(kind)]
+
+
+def with_protection_kept(before: dict[str, Any] | None, now: dict[str, Any]) -> dict[str, Any]:
+    """`now`, still asking every kind of identity protection the film was sent with (`before`)."""
+    old, new = (before or {}).get("protect_identity") or {}, now.get("protect_identity") or {}
+    if not any(old.values()):
+        return now
+    return {**now, "protect_identity": {kind: bool(old.get(kind) or new.get(kind)) for kind in KINDS}}
+
+
 def describe(field: str, before: dict[str, Any], now: dict[str, Any]) -> str:
+    if field == "protect_identity":
+        old, new = before.get(field), now.get(field)
+        return f"identity protection {protection_words(old)!r} -> {protection_words(new)!r}"
     if field == "author":
         old, new = before.get("author") or {}, now.get("author") or {}
         names = [name for name in ("first_name", "age") if old.get(name) != new.get(name)]
@@ -42,6 +64,16 @@ class Corrector:
         before = self.state.details(path)
         if before is None or before == details:
             return KEPT
+        dropped = dropped_protection(before, details)
+        if dropped:
+            # Turned off in the list: never by a correction (the API refuses it too); the editors decide.
+            self.out(
+                f"  {name}: identity protection stays on ({protection_words(before.get('protect_identity'))}): "
+                "only the project's editors can turn it off; ask them if this child does not need it.\n"
+            )
+            details = with_protection_kept(before, details)
+            if before == details:
+                return KEPT
         changed = changed_fields(before, details)
         if "country" in changed:
             question = (

@@ -32,7 +32,15 @@ from chalicelib.domain.metadata import (
 
 REQUIRED = ("file", "title", "first_name", "age", "topics", "country")
 OPTIONAL = ("language", "workshop", "description")
-COLUMNS = REQUIRED + OPTIONAL
+# Identity protection for the child of a row (docs/PROTECTION.md): each column to `protect_identity`'s kind.
+PROTECTION = {"blur_faces": "faces", "disguise_voice": "voice"}
+COLUMNS = REQUIRED + OPTIONAL + tuple(PROTECTION)
+# How a spreadsheet says yes or no (an empty cell is no).
+YES, NO = frozenset({"yes", "y", "true", "1"}), frozenset({"no", "n", "false", "0", ""})
+PROTECTION_WORDS = {
+    "blur_faces": "blur the faces of the film, so that the child cannot be recognised",
+    "disguise_voice": "disguise the child's voice",
+}
 DELIMITERS = (",", ";", "\t")
 NO_SIZE_LIMIT = 2**62  # the size is checked against the stage's rules with the film's length (cli/precheck.py)
 KINDS = "MP4, MOV, 3GP, MKV, WebM or AVI"
@@ -85,7 +93,8 @@ def read_rows(path: Path) -> tuple[list[Row], list[str]]:
     if missing:
         raise ManifestError(
             f"{path.name} has no column {', '.join(repr(c) for c in missing)}: its first row must name the columns "
-            f"{', '.join(REQUIRED)} (and, if you like, {', '.join(OPTIONAL)}); it names {', '.join(header)}."
+            f"{', '.join(REQUIRED)} (and, if you like, {', '.join(OPTIONAL + tuple(PROTECTION))}); "
+            f"it names {', '.join(header)}."
         )
     rows = []
     for number, cells in enumerate(reader, start=2):
@@ -123,6 +132,9 @@ def details_of(cells: Mapping[str, str], topics: frozenset[str] = frozenset()) -
     for optional in OPTIONAL:
         if cells.get(optional):
             details[optional] = cells[optional]
+    asked = {kind: cells.get(column, "").casefold() in YES for column, kind in PROTECTION.items()}
+    if any(asked.values()):
+        details["protect_identity"] = asked
     return details
 
 
@@ -147,6 +159,7 @@ class RowChecker:
             *self._language(cells.get("language", "")),
             *self._workshop(cells.get("workshop", "")),
             *self._description(cells.get("description", "")),
+            *[mistake for column in PROTECTION for mistake in self._yes_or_no(column, cells.get(column, ""))],
         ]
 
     def file_usable(self, name: str) -> bool:
@@ -288,6 +301,17 @@ class RowChecker:
         if description and not self._accepted(description=description):
             return [self._says("description", f"{len(description)} characters long; at most {DESCRIPTION_MAX_CHARS}.")]
         return []
+
+    def _yes_or_no(self, column: str, value: str) -> list[str]:
+        if value.casefold() in YES | NO:
+            return []
+        return [
+            self._says(
+                column,
+                f"{value!r}: write yes to {PROTECTION_WORDS[column]} (the film then takes longer to prepare), "
+                "or no, or leave it empty.",
+            )
+        ]
 
 
 def country_hint(text: str) -> str:

@@ -3,7 +3,7 @@
     python -m cli ops status                 # films per status, dead-letter depths, oldest stuck films
     python -m cli ops retry VIDEO_ID         # a FAILED film starts again from its upload
     python -m cli ops redrive                # dead-letter messages go back to their queues
-    python -m cli ops sweep                  # run the scheduled sweep now
+    python -m cli ops sweep                  # run the scheduled sweep now (sources past retention too)
     python -m cli ops sync-media             # media public exactly for published films (after a deploy):
                                              # only what each film's record lists, nothing else under it
     python -m cli ops relist                 # listings written anew from the films (after a deploy)
@@ -20,7 +20,7 @@ from typing import Any
 
 from chalicelib import wiring
 from chalicelib.domain.film import PROCESSING, Status
-from chalicelib.services import editorial, recovery
+from chalicelib.services import editorial, recovery, retention
 from cli.target import Target
 
 STUCK_SHOWN = 10
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, target: Target) -> None:
         result = editorial.relist_all(target.dependencies())
     else:
         deps = target.dependencies()
-        result = recovery.sweep(deps, deps.settings.sweep)
+        result = {**recovery.sweep(deps, deps.settings.sweep), "sources": retention.delete_due_sources(deps)}
     print(json.dumps(result, indent=2))
 
 
@@ -79,6 +79,6 @@ def add_parser(commands: Any) -> None:
     verbs.add_parser("status", help="films per status, dead-letter depths, the oldest stuck films")
     verbs.add_parser("retry", help="start a FAILED film again").add_argument("video_id")
     verbs.add_parser("redrive", help="move dead-letter messages back to their queues")
-    verbs.add_parser("sweep", help="expire unused uploads, requeue or fail stuck films, now")
+    verbs.add_parser("sweep", help="expire unused uploads, requeue or fail stuck films, delete expired sources, now")
     verbs.add_parser("sync-media", help="make media public exactly for published films (once after a deploy)")
     verbs.add_parser("relist", help="write every published and unpublished film's listings anew (after a deploy)")

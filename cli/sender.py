@@ -8,13 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from cli.client import IngestClient, post_file
-from cli.corrections import RESEND, Corrector
+from cli.corrections import RESEND, Corrector, with_protection_kept
 from cli.parts import api_error, api_json, send_in_parts
 from cli.progress import Batch, FileProgress
 from cli.resume import UploadState
 from cli.retry import api_request, with_retries
 
 NEW, SENT, PARTS = "new", "sent", "parts"
+
+
+class FilmRefusedError(Exception):
+    """This film cannot be sent as it is (the API refused its details, or storage its file): the others go on."""
 
 
 class FilmSender:
@@ -57,6 +61,8 @@ class FilmSender:
         earlier = self._earlier_run(path.name, video_id) if video_id else NEW
         if video_id and earlier != NEW and self.corrector.reconcile(path.name, path, video_id, metadata) == RESEND:
             earlier = NEW
+            # Sent again as a new film (another country): it still hides what the first one hid.
+            metadata = with_protection_kept(self.state.details(path), metadata)
         if video_id and earlier == SENT:
             out(f"  {path.name}: sent by an earlier run, not sent again\n")
             if batch is not None:
@@ -76,7 +82,10 @@ class FilmSender:
             "content_type": content_type,
             "multipart": multipart,
         }
-        upload = api_json(client.request("POST", "/uploads", json=request), f"{path.name}: the API refused it")
+        created = client.request("POST", "/uploads", json=request)
+        if 400 <= created.status_code < 500 and created.status_code not in (401, 403):  # the film's, not the key's
+            raise FilmRefusedError(f"the upload service refused it: {api_error(created).get('message')}")
+        upload = api_json(created, f"{path.name}: the API refused it")
         video_id = str(upload["video_id"])
         self.state.remember(path, video_id, metadata)
         if multipart:
@@ -86,9 +95,8 @@ class FilmSender:
                 lambda: post_file(upload["upload"], path, content_type, progress.at), path.name, out
             )
             if response.status_code >= 400:
-                raise SystemExit(
-                    f"\n{path.name}: storage refused the file ({response.status_code}); "
-                    "run the same command again to start it anew."
+                raise FilmRefusedError(
+                    f"storage refused the file ({response.status_code}); run the same command again to start it anew."
                 )
         progress.finished()
         return video_id

@@ -5,11 +5,13 @@
 
 The list (a CSV as Excel or LibreOffice saves it, with commas or semicolons, UTF-8) has a first row naming
 the columns and one row per film: file, title, first_name, age, topics (separated by ";" or ","), country,
-and if you like language, workshop, description. The films are found next to the list.
+and if you like language, workshop, description, and blur_faces, disguise_voice (yes or no: hide this child's
+identity; the film then takes longer to prepare). The films are found next to the list.
 
 Before a byte is sent, every row is checked as the API would check it and every film's length and size
 are measured with ffprobe against the stage's rules: all the mistakes of all the rows are told at once,
-naming the column to fix. Then each film goes to storage with its progress (speed, time left), retried
+naming the column to fix. A film whose file would be refused (too long, too large) is left out and told,
+and the others are sent. Then each film goes to storage with its progress (speed, time left), retried
 with backoff if the connection drops: in one piece, or from --multipart-from-mb (16 MiB) on in parts. A run
 that was stopped (a dead connection, Ctrl-C, a flat battery) continues when the same command is run
 again: films sent before are not sent again, a film in parts goes on from the parts that arrived
@@ -35,7 +37,7 @@ from cli.manifest import Film, ManifestError, Row, RowChecker, read_rows
 from cli.precheck import INSTALL_FFPROBE, ffprobe_available, film_problem, limits_from
 from cli.progress import Batch, parse_rate, say
 from cli.resume import UploadState
-from cli.sender import FilmSender
+from cli.sender import FilmRefusedError, FilmSender
 
 # The flags that stand for a list's columns when films are named on the command line.
 FLAG_LABELS = {
@@ -46,6 +48,8 @@ FLAG_LABELS = {
     "country": "--country",
     "language": "--language",
     "workshop": "--workshop",
+    "blur_faces": "--blur-faces",
+    "disguise_voice": "--disguise-voice",
 }
 
 
@@ -95,40 +99,57 @@ def rows_of(args: argparse.Namespace) -> tuple[list[Row], Path, dict[str, str]]:
         "age": "" if args.age is None else str(args.age),
         "language": args.language or "",
         "workshop": args.workshop or "",
+        "blur_faces": "yes" if args.blur_faces else "",
+        "disguise_voice": "yes" if args.disguise_voice else "",
     }
     rows = [Row(0, {**cells, "file": file, "title": cells["title"] or Path(file).stem}) for file in args.files]
     return rows, Path.cwd(), FLAG_LABELS
 
 
-def checked_films(args: argparse.Namespace, rules: dict[str, Any]) -> list[Film]:
-    """Every row's every mistake, and every film's length and size, before anything is sent."""
+def checked_films(args: argparse.Namespace, rules: dict[str, Any]) -> tuple[list[Film], list[str]]:
+    """Every row's every mistake, and every film's length and size, before anything is sent.
+
+    A mistake in the list (a column to fix) stops everything: it is fixed in a minute, and the whole
+    workshop then goes in one run. A film whose file the stage would refuse (too long, too large, not a
+    film) needs editing, which can take a day: it is left out, said, and the others go (the films to
+    send, and what was left out)."""
     rows, folder, labels = rows_of(args)
     checker = RowChecker(frozenset(rules["topics"]), frozenset(rules.get("countries") or ()), folder, labels)
     precheck = not args.no_precheck and ffprobe_available()
     if not args.no_precheck and not precheck:
         say(INSTALL_FFPROBE)
     limits = limits_from(rules)
-    films, problems = [], []
+    films: list[Film] = []
+    mistakes_found: list[str] = []
+    left_out: list[str] = []
     for row in rows:
-        mistakes = checker.mistakes(row.cells)
-        path = folder / row.cells.get("file", "")
+        name = row.cells.get("file") or "no file"
+        where = f"row {row.number} ({name})" if args.manifest else Path(name).name
+        mistakes = [f"{where}: {mistake}" for mistake in checker.mistakes(row.cells)]
+        problem = None
         if precheck and checker.file_usable(row.cells.get("file", "")):
-            problem = film_problem(path, limits)
-            mistakes += [f"{labels.get('file', 'file')}: {problem}"] if problem else []
-        where = f"row {row.number} ({row.cells.get('file') or 'no file'})" if args.manifest else path.name
-        problems += [f"{where}: {mistake}" for mistake in mistakes]
-        if not mistakes:
+            problem = film_problem(folder / row.cells["file"], limits)
+        if problem:
+            (mistakes if mistakes else left_out).append(f"{where}: {labels.get('file', 'file')}: {problem}")
+        mistakes_found += mistakes
+        if not mistakes and not problem:
             films.append(checker.film(row))
-    if problems or not films:
+    if mistakes_found:
         where = f" in {args.manifest.name} (rows numbered as in a spreadsheet)" if args.manifest else ""
-        print(
-            f"Nothing was uploaded. Fix these{where} first:" if problems else "No films to upload.",
-            file=sys.stderr,
-        )
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
+        tell(f"Nothing was uploaded. Fix these{where} first:", mistakes_found + left_out)
         raise SystemExit(2)
-    return films
+    if not films:
+        tell("No film can be sent:" if left_out else "No films to upload.", left_out)
+        raise SystemExit(2)
+    if left_out:
+        tell(f"Not sent, the file needs fixing (the other {len(films)} film(s) are sent):", left_out)
+    return films, left_out
+
+
+def tell(heading: str, lines: list[str]) -> None:
+    print(heading, file=sys.stderr)
+    for line in lines:
+        print(f"  {line}", file=sys.stderr)
 
 
 def confirmer(assume_yes: bool) -> Callable[[str], bool]:
@@ -146,7 +167,7 @@ def confirmer(assume_yes: bool) -> Callable[[str], bool]:
 
 def send_all(args: argparse.Namespace, api_url: str, api_key: str) -> None:
     client, rules = connect(api_url, api_key)
-    films = checked_films(args, rules)
+    films, left_out = checked_films(args, rules)
     out = say
     state_folder = args.manifest.parent if args.manifest else films[0].path.parent  # beside the films
     sender = FilmSender(
@@ -161,12 +182,26 @@ def send_all(args: argparse.Namespace, api_url: str, api_key: str) -> None:
     uploaded = []
     for number, film in enumerate(films, start=1):
         out(f"[{number}/{len(films)}] {film.path.name}")
-        uploaded.append((film.path.name, sender.send(film.path, film.details, batch)))
-    if args.no_wait:
-        return
-    out("Waiting for each film to be checked and transcoded...")
-    for name, video_id in uploaded:
-        print(outcome_line(name, client.wait_for_terminal(video_id, timeout_s=args.wait_s)), flush=True)
+        try:
+            uploaded.append((film.path.name, sender.send(film.path, film.details, batch)))
+        except FilmRefusedError as refused:
+            out(f"\n  {film.path.name}: not sent: {refused}\n")
+            left_out.append(f"{row_name(args, film)}: {refused}")
+    if not args.no_wait and uploaded:
+        out("Waiting for each film to be checked and transcoded...")
+        for name, video_id in uploaded:
+            print(outcome_line(name, client.wait_for_terminal(video_id, timeout_s=args.wait_s)), flush=True)
+    if left_out:  # said again at the end, where it is seen after a long run
+        tell(
+            f"{len(left_out)} film(s) not sent: fix them, then run the same command again "
+            "(the films that arrived are not sent again):",
+            left_out,
+        )
+        raise SystemExit(2)
+
+
+def row_name(args: argparse.Namespace, film: Film) -> str:
+    return f"row {film.row} ({film.path.name})" if args.manifest else film.path.name
 
 
 def run(args: argparse.Namespace) -> None:
@@ -196,6 +231,16 @@ def add_parser(commands: Any) -> None:
     for flag in ("title", "country", "topics", "first-name", "language", "workshop"):
         upload.add_argument(f"--{flag}")
     upload.add_argument("--age", type=int)
+    upload.add_argument(
+        "--blur-faces",
+        action="store_true",
+        help="hide this child's identity: blur every face in the film (it then takes longer to prepare)",
+    )
+    upload.add_argument(
+        "--disguise-voice",
+        action="store_true",
+        help="hide this child's identity: disguise the voice, which stays understandable",
+    )
     upload.add_argument(
         "--max-rate",
         type=parse_rate,

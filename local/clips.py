@@ -6,6 +6,13 @@ import subprocess
 from pathlib import Path
 
 
+def generate(path: Path, *args: str) -> Path:
+    """`path` made by ffmpeg from `args` (inputs, filters, codecs): quietly, never reading stdin, overwriting."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *args, str(path)], check=True)
+    return path
+
+
 def make_clip(
     path: Path,
     duration_s: float,
@@ -17,26 +24,13 @@ def make_clip(
     extra_args: tuple[str, ...] = (),
 ) -> Path:
     """An H.264 (+ AAC) clip of a moving test pattern with a tone; encoded fast, decoded fast."""
-    args = [
-        "ffmpeg",
-        "-nostdin",
-        "-v",
-        "error",
-        "-y",
-        "-f",
-        "lavfi",
-        "-i",
-        f"testsrc=size={width}x{height}:rate={fps}:duration={duration_s}",
-    ]
+    args = ["-f", "lavfi", "-i", f"testsrc=size={width}x{height}:rate={fps}:duration={duration_s}"]
     if audio:
         args += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=22050:duration={duration_s}"]
     args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
     if audio:
         args += ["-c:a", "aac", "-b:a", "48k"]
-    args += [*extra_args, str(path)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(args, check=True)
-    return path
+    return generate(path, *args, *extra_args)
 
 
 # Footage as workshops bring it (issue 13), each standing for a kind of camera; small, made in seconds.
@@ -68,7 +62,4 @@ FOOTAGE = {
 
 def make_footage_clip(path: Path, kind: str, duration_s: float) -> Path:
     """A film of one of the FOOTAGE kinds, `duration_s` long (its sound, for `picture_shorter`)."""
-    args = FOOTAGE[kind].format(d=duration_s, short=duration_s - 15).split()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *args, str(path)], check=True)
-    return path
+    return generate(path, *FOOTAGE[kind].format(d=duration_s, short=duration_s - 15).split())

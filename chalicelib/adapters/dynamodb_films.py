@@ -16,6 +16,9 @@ from botocore.exceptions import ClientError
 from chalicelib.adapters.dynamodb_items import Update, from_item, is_condition_failure, to_item
 from chalicelib.adapters.film_items import (
     OFFICE_INDEX,
+    SOURCE_DUE_INDEX,
+    SOURCE_DUE_KEYS,
+    SOURCE_DUE_PK,
     STATUS_INDEX,
     TOMBSTONE_REMOVES,
     check_field_names,
@@ -24,6 +27,7 @@ from chalicelib.adapters.film_items import (
     film_of,
     film_pk,
     office_pk,
+    source_due_keys,
     status_keys,
     video_id_of,
 )
@@ -152,6 +156,18 @@ class DynamoDBFilms:
         for page in self._client.get_paginator("query").paginate(**self._in_status(status, changed_before)):
             yield from (video_id_of(from_item(item)) for item in page.get("Items", []))
 
+    def sources_due(self, before: str) -> Iterator[str]:
+        """Ids of films whose source is due for deletion before `before`, earliest first (the sparse
+        source index: a film leaves it when `source_delete_after` is removed)."""
+        query = {
+            "TableName": self.table_name,
+            "IndexName": SOURCE_DUE_INDEX,
+            "KeyConditionExpression": "gsi4pk = :due AND gsi4sk <= :before",
+            "ExpressionAttributeValues": to_item({":due": SOURCE_DUE_PK, ":before": before}),
+        }
+        for page in self._client.get_paginator("query").paginate(**query):
+            yield from (video_id_of(from_item(item)) for item in page.get("Items", []))
+
     def count_by_status(self, status: Status) -> int:
         """How many films are in `status` (an index Query with Select=COUNT, for operators)."""
         total, start = 0, None
@@ -260,11 +276,12 @@ class DynamoDBFilms:
         removals = TOMBSTONE_REMOVES if target is Status.DELETED else tuple(remove_fields)
         check_field_names([*set_fields, *(() if target is Status.DELETED else removals)])
         update = Update(self.table_name, film_key(video_id))
-        update.set({**set_fields, "status": target.value, "status_changed_at": at, **status_keys(target, at)})
+        moved = {"status": target.value, "status_changed_at": at, **status_keys(target, at)}
+        update.set({**set_fields, **_index_keys(set_fields), **moved})
         # The film's journey, one entry per transition: what ops and the tests read to see that
         # no state was entered twice.
         update.append("history", [HistoryStep(target, at)])
-        update.remove(removals)
+        update.remove(_with_index_keys(removals))
         return update.require_one_of("status", [status.value for status in sources])
 
     def _edit(
@@ -272,7 +289,8 @@ class DynamoDBFilms:
     ) -> Update:
         removals = list(remove_fields)
         check_field_names([*set_fields, *removals])
-        update = Update(self.table_name, film_key(video_id)).set(set_fields).remove(removals)
+        update = Update(self.table_name, film_key(video_id)).set({**set_fields, **_index_keys(set_fields)})
+        update.remove(_with_index_keys(removals))
         return update.require_one_of("status", [status.value for status in expect])
 
     def _listing_writes(self, video_id: str, listing: Listing) -> list[dict[str, Any]]:
@@ -308,3 +326,17 @@ class DynamoDBFilms:
             "KeyConditionExpression": "gsi3pk = :status AND gsi3sk < :before",
             "ExpressionAttributeValues": to_item({":status": status.value, ":before": changed_before}),
         }
+
+
+def _index_keys(set_fields: Mapping[str, Any]) -> dict[str, str]:
+    """The sparse index entries that follow a film's fields: a source due for deletion is findable."""
+    due = set_fields.get("source_delete_after")
+    return source_due_keys(due) if due else {}
+
+
+def _with_index_keys(removals: Iterable[str]) -> tuple[str, ...]:
+    """Removing `source_delete_after` takes the film out of the source index with it."""
+    names = tuple(removals)
+    if "source_delete_after" not in names:
+        return names
+    return (*names, *(key for key in SOURCE_DUE_KEYS if key not in names))

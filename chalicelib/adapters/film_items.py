@@ -1,8 +1,9 @@
 """How a film is stored: its item's keys, the indexes it stands in, and the typed `Film` it reads as.
 
 A film is `pk=FILM#{id}, sk=FILM`; index `gsi2` lists an office's uploads (`OFFICE#{office}`, by
-creation time), `gsi3` films by status (by the time they entered it). Only this module and the
-catalog adapter know these names; the use cases see `Film`.
+creation time), `gsi3` films by status (by the time they entered it), `gsi4` the films whose source
+is still to be deleted (by when: a sparse index, the film stands in it while `source_delete_after`
+is set). Only this module and the catalog adapter know these names; the use cases see `Film`.
 """
 
 from __future__ import annotations
@@ -13,15 +14,19 @@ from typing import Any
 
 from chalicelib.domain.film import FILM_FIELDS, Film, FilmRendition, HistoryStep, Status, SubtitleTrack
 from chalicelib.domain.metadata import Author
+from chalicelib.domain.protection import VoiceDisguise
 
 FILM_SK = "FILM"
 OFFICE_INDEX = "gsi2"
 STATUS_INDEX = "gsi3"
+SOURCE_DUE_INDEX = "gsi4"
+SOURCE_DUE_PK = "SOURCE_DUE"
+SOURCE_DUE_KEYS = ("gsi4pk", "gsi4sk")
 # What a takedown keeps: a tombstone (id, status, times, history), so a late event can never bring
 # the film back, with the keys that find it by id and by status. Everything else about the film
 # and the child goes, its place in the office's listing too.
 TOMBSTONE_KEEPS = frozenset({"video_id", "status", "status_changed_at", "created_at", "history", "version"})
-TOMBSTONE_REMOVES = (*sorted(FILM_FIELDS - TOMBSTONE_KEEPS), "gsi2pk", "gsi2sk")
+TOMBSTONE_REMOVES = (*sorted(FILM_FIELDS - TOMBSTONE_KEEPS), "gsi2pk", "gsi2sk", *SOURCE_DUE_KEYS)
 
 
 def film_pk(video_id: str) -> str:
@@ -45,6 +50,11 @@ def status_keys(status: Status, at: str) -> dict[str, str]:
     return {"gsi3pk": status.value, "gsi3sk": at}
 
 
+def source_due_keys(due: str) -> dict[str, str]:
+    """Where a film whose source is to be deleted at `due` stands in the source index."""
+    return {"gsi4pk": SOURCE_DUE_PK, "gsi4sk": due}
+
+
 def film_item(film: Film) -> dict[str, Any]:
     """A new film as the table stores it (plain values), with the keys of the indexes it belongs to.
     Fields at their default are left out: the item holds what is known of the film."""
@@ -56,6 +66,7 @@ def film_item(film: Film) -> dict[str, Any]:
         "gsi2pk": office_pk(film.office_id),
         "gsi2sk": film.created_at,
         **status_keys(film.status, film.status_changed_at),
+        **(source_due_keys(film.source_delete_after) if film.source_delete_after else {}),
         "history": [HistoryStep(film.status, film.status_changed_at)],
     }
 
@@ -87,5 +98,6 @@ _READERS: dict[str, Any] = {
         FilmRendition(name=v["name"], key=v["key"], width=int(v["width"]), height=int(v["height"])) for v in values
     ),
     "subtitles": lambda values: tuple(SubtitleTrack(language=v["language"], key=v["key"]) for v in values),
+    "voice_disguise": lambda value: VoiceDisguise(pitch=float(value["pitch"]), shift_hz=float(value["shift_hz"])),
     "history": lambda values: tuple(HistoryStep(status=Status(v["status"]), at=v["at"]) for v in values),
 }

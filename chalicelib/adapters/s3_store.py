@@ -8,7 +8,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.domain.errors import ConflictError, ObjectReplacedError
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.domain.errors import ConflictError, ObjectReplacedError, UnavailableError
 from chalicelib.domain.multipart import ArrivedPart
 
 # Films stream between S3 and /tmp in bounded pieces: a few 8 MB parts in flight, never a whole file
@@ -24,6 +26,9 @@ _REPLACED_CODES = frozenset({"PreconditionFailed", "412", "NoSuchKey", "404"})
 # The media bucket's policy lets CloudFront read an object only while it carries this tag: media are
 # public while their film is published, and not before or after (the local media server checks it too).
 PUBLIC_TAG = {"Key": "published", "Value": "true"}
+# An object marked for the bucket's expiry rule (infra/resources.yaml, `expire-discarded`): S3 deletes
+# it within days even if the delete that follows the mark fails and nothing ever tries again.
+DISCARD_TAG = {"Key": "retention", "Value": "discard"}
 
 
 def content_type(key: str) -> str:
@@ -216,6 +221,23 @@ class S3Store:
     def delete(self, key: str) -> None:
         """Delete one object; no error when it is already gone."""
         self._client.delete_object(Bucket=self.bucket, Key=key)
+
+    def discard(self, key: str) -> None:
+        """Delete one object for good, marking it first for the bucket's expiry rule: a delete that
+        fails after the mark is finished by S3 itself. No error when the object is already gone;
+        UnavailableError when S3 kept it (the caller tries again later)."""
+        try:
+            self._client.put_object_tagging(Bucket=self.bucket, Key=key, Tagging={"TagSet": [DISCARD_TAG]})
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return
+            raise UnavailableError(f"S3 could not mark {key} for deletion: {error}") from error
+        except BotoCoreError as error:
+            raise UnavailableError(f"S3 could not be reached to delete {key}: {error}") from error
+        try:
+            self._client.delete_object(Bucket=self.bucket, Key=key)
+        except (ClientError, BotoCoreError) as error:
+            raise UnavailableError(f"S3 could not delete {key} (marked: its expiry rule will): {error}") from error
 
     def is_public(self, key: str) -> bool:
         """Whether the bucket policy lets CloudFront read `key`; False for no such object."""

@@ -169,6 +169,8 @@ EDITOR_FIELDS = (
     "published_at",
     "office_id",
     "protection_applied",
+    "source_delete_after",
+    "source_deleted_at",
 )
 
 

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain.metadata import Author
+from chalicelib.domain.protection import VoiceDisguise
 
 
 class Status(StrEnum):
@@ -146,6 +147,13 @@ class Film:
     # outputs carry, written only by the protection stage. Never public.
     protect_identity: Mapping[str, bool] | None = None
     protection_applied: Mapping[str, bool] | None = None
+    # The raw upload's retention (domain/retention.py): when it is due for deletion, and when it
+    # went. Once it has gone, only the protected master (if any) and the outputs remain.
+    source_delete_after: str | None = None
+    source_deleted_at: str | None = None
+    # The values that disguise this film's voice, drawn when voice protection is first asked and
+    # kept (a re-run makes the same sound): the key to undoing it, so never in any view, log or audit.
+    voice_disguise: VoiceDisguise | None = None
     history: tuple[HistoryStep, ...] = ()
     # Moves on with every editor's change: two editors acting at once cannot both win.
     version: int = 0

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from chalicelib.domain.errors import InvalidRequestError
-from chalicelib.domain.protection import parse_protection
+from chalicelib.domain.protection import parse_protection, parse_protection_correction
 
 TITLE_MAX_CHARS = 120
 DESCRIPTION_MAX_CHARS = 2000
@@ -216,14 +216,20 @@ def _content_type(value: Any, extension: str) -> str:
 
 
 # What a field office may correct in its own film before it is published (`PATCH /uploads/{id}`).
-CORRECTABLE = ("title", "author", "topics", "language", "workshop", "description")
+CORRECTABLE = ("title", "author", "topics", "language", "workshop", "description", "protect_identity")
 _OPTIONAL = ("language", "workshop", "description")
 
 
-def parse_correction(body: Any, current_author: Mapping[str, Any] | None, topics: frozenset[str]) -> dict[str, Any]:
+def parse_correction(
+    body: Any,
+    current_author: Mapping[str, Any] | None,
+    topics: frozenset[str],
+    current_protection: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The fields a correction changes, each checked as `POST /uploads` checks it; `None` for an optional
     field (language, workshop, description) sent empty or null removes it. `author` may name only the
-    first name or only the age: the other is kept from `current_author`."""
+    first name or only the age: the other is kept from `current_author`; `protect_identity` likewise keeps
+    the kind it does not name from `current_protection`, and may turn protection on, never off."""
     if not isinstance(body, Mapping) or not body:
         raise InvalidRequestError(f"Send a JSON object with any of: {', '.join(CORRECTABLE)}.", "invalid_json")
     unknown = set(body) - set(CORRECTABLE)
@@ -248,4 +254,6 @@ def parse_correction(body: Any, current_author: Mapping[str, Any] | None, topics
         changes["workshop"] = _optional_pattern(body, "workshop", _WORKSHOP, "a lowercase slug such as 'baku-2012'")
     if "description" in body:
         changes["description"] = _optional_text(body, "description", DESCRIPTION_MAX_CHARS)
+    if "protect_identity" in body:
+        changes["protect_identity"] = parse_protection_correction(body["protect_identity"], current_protection)
     return changes

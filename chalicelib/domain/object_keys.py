@@ -17,6 +17,8 @@ STAGING_PREFIX = "staging/"
 POSTER_NAME = "poster.jpg"
 SPRITE_NAME = "sprite.jpg"
 STORYBOARD_NAME = "storyboard.vtt"
+# The protection stage's output beside the source: faces blurred, voice disguised when asked.
+MASTER_NAME = "protected.mkv"
 
 
 def upload_key(video_id: str, extension: str) -> str:
@@ -30,6 +32,12 @@ def video_id_from_upload_key(key: str) -> str | None:
     if len(parts) != 3 or parts[0] + "/" != UPLOADS_PREFIX or not parts[2].startswith("source."):
         return None
     return parts[1] if is_video_id(parts[1]) else None
+
+
+def master_key(video_id: str) -> str:
+    """The protected master: what the transcode renders a protected film from, and all that remains
+    of the film's picture in the uploads bucket once its source is deleted (domain/retention.py)."""
+    return f"{uploads_of(video_id)}{MASTER_NAME}"
 
 
 def uploads_of(video_id: str) -> str:

@@ -6,12 +6,15 @@ the picture, it cannot show a face the master does not. Matroska with H.264 at a
 FLAC: one generation of loss before the renditions' own. Only the chosen picture and the first
 sound are kept, with no metadata or chapters, like every output.
 
-The voice: a pitch shift (rubberband, VOICE_PITCH, which moves pitch and formants together), then a
-frequency shift (afreqshift, VOICE_SHIFT_HZ) that adds the same number of hertz to every component.
-A pitch shift multiplies frequencies, so no pitch shift back, by any factor, brings the harmonics
-back where they were: the voice stays inharmonic, slightly metallic, and the words intelligible.
-Same duration (tempo 1). rubberband's own formant preservation was measured first and moved the
-formants too little on our test voice to be relied on (docs/PROTECTION.md).
+The voice, when a film's `VoiceDisguise` is given: a pitch shift (rubberband, which moves pitch and
+formants together), then a frequency shift (afreqshift) that adds the same number of hertz to every
+component. A pitch shift multiplies frequencies, so no pitch shift back, by any factor, brings the
+harmonics back where they were: the voice stays inharmonic, slightly metallic, and the words
+intelligible. Same duration (tempo 1). The two values are drawn per film (domain/protection.py) and
+are the film's secret: they go into the filter script beside the output, never onto the command
+line, so a process listing or a logged command does not show them.
+rubberband's own formant preservation was measured first and moved the formants too little on our
+test voice to be relied on (docs/PROTECTION.md).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from chalicelib.domain.faces import BlurRegion
+from chalicelib.domain.protection import VoiceDisguise
 from chalicelib.media.faceblur import blur_filter, filtered_input_args, write_filter_script
 from chalicelib.media.runner import run
 
@@ -28,9 +32,13 @@ MASTER_NAME = "protected.mkv"
 # about twice as large (docs/BENCHMARKS.md, "Identity protection"): the master is an intermediate,
 # read once by the transcode, and its encode was as long as the whole unprotected transcode.
 MASTER_PRESET = "superfast"
-VOICE_PITCH = 0.86
-VOICE_SHIFT_HZ = 90
-VOICE_FILTER = f"rubberband=pitch={VOICE_PITCH},afreqshift=shift={VOICE_SHIFT_HZ}"
+
+
+def voice_filter(voice: VoiceDisguise | None) -> str:
+    """The sound's filter: the film's disguise, or the sound untouched (None)."""
+    if voice is None:
+        return "anull"
+    return f"rubberband=pitch={voice.pitch:.4f},afreqshift=shift={voice.shift_hz:.1f}"
 
 
 def protect_args(
@@ -40,12 +48,12 @@ def protect_args(
     *,
     width: int,
     height: int,
-    voice: bool,
+    voice: VoiceDisguise | None,
     audio: bool,
 ) -> list[str]:
     graph = blur_filter(regions, width, height, "0:v:0", "picture")
     if audio:
-        graph += f";\n[0:a:0]{VOICE_FILTER if voice else 'anull'}[sound]"
+        graph += f";\n[0:a:0]{voice_filter(voice)}[sound]"
     script = write_filter_script(graph, output.parent)
     sound = ["-map", "[sound]", "-c:a", "flac"] if audio else []
     return [
@@ -80,7 +88,7 @@ def make_protected_master(
     *,
     width: int,
     height: int,
-    voice: bool,
+    voice: VoiceDisguise | None,
     audio: bool,
     timeout_s: float,
 ) -> Path:

@@ -49,10 +49,12 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.film import Film, Status, SubtitleTrack, is_video_id
 from chalicelib.domain.object_keys import media_of, media_paths, staging_of, subtitles_key, uploads_of
-from chalicelib.domain.protection import outputs_protected, parse_protection
+from chalicelib.domain.protection import outputs_protected, parse_protection, voice_disguise_for
+from chalicelib.domain.retention import check_source_kept, due_on_publication, reason_for
 from chalicelib.domain.subtitles import parse_language, parse_subtitles, to_webvtt
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.retention import delete_source
 
 REVIEW_PAGE = 100
 # Long enough to watch a film and decide; the links are made anew each time the page asks.
@@ -128,8 +130,17 @@ def set_protection(deps: Dependencies, editor: str, video_id: str, body: Any) ->
             "that is not the one chosen.",
             "unpublish_first",
         )
+    if (asked or None) != (film.protect_identity or None):
+        # Whatever the change, new outputs are made from the source: without it, none can be.
+        check_source_kept(film, "protected anew or unprotected")
     details = {"faces": bool(asked and asked["faces"]), "voice": bool(asked and asked["voice"])}
-    return _edit(deps, editor, video_id, {"protect_identity": asked}, action="protection_changed", details=details)
+    changes: dict[str, Any] = {"protect_identity": asked}
+    disguise = voice_disguise_for(asked, film.voice_disguise)
+    if disguise is not film.voice_disguise:
+        # Drawn the first time the voice is to be disguised, then kept whatever is turned off and on
+        # again: the protected sound stays the same. The audit says only that the voice is asked.
+        changes["voice_disguise"] = disguise
+    return _edit(deps, editor, video_id, changes, action="protection_changed", details=details, film=film)
 
 
 def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
@@ -141,6 +152,9 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
     at = now_iso()
     published = replace(film, published_at=at)
     fields: dict[str, Any] = {"published_at": at}
+    source_due = due_on_publication(film, at)
+    if source_due is not None:
+        fields["source_delete_after"] = source_due
     if confirmed:
         fields["safeguarding"] = {"confirmed_by": editor, "confirmed_at": at}
     listing = listing_of(deps, replace(published, status=Status.PUBLISHED))
@@ -152,7 +166,23 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
         raise
     count("FilmsPublished")
     _audit(deps, editor, video_id, at, action="published", details={})
+    if source_due is not None and source_due <= at:
+        _delete_source_now(deps, video_id)
     return for_editor(deps, _film(deps, video_id))
+
+
+def _delete_source_now(deps: Dependencies, video_id: str) -> None:
+    """A protected film's raw upload goes as soon as the film is public (domain/retention.py). When
+    S3 fails now, the film stays dated for deletion and the next sweep, minutes later, deletes it."""
+    film = deps.catalog.get_film(video_id)
+    if film is None or film.source_deleted_at is not None:
+        return
+    try:
+        delete_source(deps, film, reason_for(film))
+    except UnavailableError as error:
+        count("SourceDeletionsFailed")
+        extra = {"video_id": video_id, "error": str(error)}
+        logger.warning("source not deleted at publication; the sweep will", extra=extra)
 
 
 def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:

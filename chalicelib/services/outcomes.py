@@ -7,14 +7,17 @@ from typing import Any
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import StaleTransitionError
 from chalicelib.domain.film import Status
+from chalicelib.domain.retention import due_on_refusal
 from chalicelib.observability import count, logger, record_rejection
 from chalicelib.services.dependencies import Dependencies
 
 
 def reject(deps: Dependencies, video_id: str, code: str, reason: str) -> None:
     """The film's own fault: REJECTED with a reason the field office can act on."""
+    at = now_iso()
+    fields = {"reason_code": code, "reason": reason, "source_delete_after": due_on_refusal(at)}
     try:
-        deps.catalog.transition(video_id, Status.REJECTED, now_iso(), {"reason_code": code, "reason": reason})
+        deps.catalog.transition(video_id, Status.REJECTED, at, fields)
     except StaleTransitionError:
         logger.info("film left processing before it could be rejected")
         return
@@ -24,10 +27,10 @@ def reject(deps: Dependencies, video_id: str, code: str, reason: str) -> None:
 
 def fail(deps: Dependencies, video_id: str, reason: str) -> None:
     """Not the film's fault (a time limit, an outage): FAILED with a reason, and it can be retried."""
+    at = now_iso()
+    fields = {"reason_code": "processing_failed", "reason": reason, "source_delete_after": due_on_refusal(at)}
     try:
-        deps.catalog.transition(
-            video_id, Status.FAILED, now_iso(), {"reason_code": "processing_failed", "reason": reason}
-        )
+        deps.catalog.transition(video_id, Status.FAILED, at, fields)
     except StaleTransitionError:
         return
     count("FilmsFailed")

@@ -12,6 +12,7 @@ from typing import Any
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import ConflictError, NotFoundError, StaleTransitionError
 from chalicelib.domain.film import Film, Status
+from chalicelib.domain.retention import check_source_kept, due_after_first_publication
 from chalicelib.domain.sweep import (
     SWEPT_STATUSES,
     SweepAction,
@@ -37,14 +38,18 @@ def retry_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
         raise NotFoundError(f"No film {video_id!r}.")
     if film.status is not Status.FAILED:
         raise ConflictError(f"Film {video_id} is {film.status}; only a FAILED film can be retried.")
+    check_source_kept(film, "retried")
     attempt = film.attempt + 1
+    # Processing again: the refusal's date goes; a film published before keeps its first one.
+    due = due_after_first_publication(film)
+    fields: dict[str, Any] = {"attempt": attempt, "requeued": 0, **({"source_delete_after": due} if due else {})}
     try:
         film = deps.catalog.transition(
             video_id,
             Status.UPLOADED,
             now_iso(),
-            {"attempt": attempt, "requeued": 0},
-            remove_fields=("reason_code", "reason"),
+            fields,
+            remove_fields=("reason_code", "reason", *(() if due else ("source_delete_after",))),
             expect=frozenset({Status.FAILED}),
         )
     except StaleTransitionError:

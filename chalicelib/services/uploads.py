@@ -22,6 +22,7 @@ from chalicelib.domain.film import Film, Status
 from chalicelib.domain.metadata import parse_correction, parse_upload_request
 from chalicelib.domain.multipart import PartPlan, parse_multipart_flag
 from chalicelib.domain.object_keys import upload_key
+from chalicelib.domain.protection import voice_disguise_for
 from chalicelib.domain.upload_rules import published_rules
 from chalicelib.observability import count, logger
 from chalicelib.services.access import Caller
@@ -66,6 +67,8 @@ def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, An
         language=request.language,
         author=request.author,
         protect_identity=request.protect_identity,
+        # Drawn now when the voice is to be disguised, kept private on the film (domain/protection.py).
+        voice_disguise=voice_disguise_for(request.protect_identity, None),
     )
     if multipart:
         plan = PartPlan.for_size(request.size_bytes)
@@ -127,7 +130,7 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
     for _attempt in range(CORRECTION_ATTEMPTS):
         film = office_film(deps, caller, video_id)
         current = upload_view(film)  # the film's details as plain JSON values, as a correction names them
-        changes = parse_correction(body, current.get("author"), deps.settings.topics)
+        changes = parse_correction(body, current.get("author"), deps.settings.topics, film.protect_identity)
         if film.status not in CORRECTABLE_STATUSES:
             raise ConflictError(_why_not_correctable(film.status), "not_correctable")
         changed = {field: value for field, value in changes.items() if current.get(field) != value}
@@ -143,19 +146,33 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
                 video_id,
                 at,
                 expect=CORRECTABLE_STATUSES,
-                set_fields={field: value for field, value in changed.items() if value is not None},
+                set_fields={
+                    **{field: value for field, value in changed.items() if value is not None},
+                    **_voice_disguise_drawn(film, changed),
+                },
                 remove_fields=removed,
                 version=film.version,
             )
         except StaleTransitionError:
             continue  # an editor acted, or the film moved on, meanwhile: read it again and decide anew
-        details = {"fields": sorted(changed), "sent_back_to_review": review_again}
+        details: dict[str, Any] = {"fields": sorted(changed), "sent_back_to_review": review_again}
+        if "protect_identity" in changed:  # what was asked, as the editors' protection_changed records it
+            details["protect_identity"] = changed["protect_identity"]
         deps.catalog.record_audit(
             video_id, at, {"actor": caller.actor, "action": "corrected_by_office", "details": details}
         )
         logger.info("upload corrected", extra={"video_id": video_id, **details})
         return {**upload_view(office_film(deps, caller, video_id)), "sent_back_to_review": review_again}
     raise ConflictError(f"Film {video_id} changed while it was being corrected; try again.", "conflict")
+
+
+def _voice_disguise_drawn(film: Film, changed: Mapping[str, Any]) -> dict[str, Any]:
+    """The film's voice disguise, drawn when this correction is the first to ask for the voice (kept
+    private: not among the changed fields the audit and the log name)."""
+    if "protect_identity" not in changed:
+        return {}
+    disguise = voice_disguise_for(changed["protect_identity"], film.voice_disguise)
+    return {} if disguise is film.voice_disguise else {"voice_disguise": disguise}
 
 
 def _why_not_correctable(status: Status) -> str:

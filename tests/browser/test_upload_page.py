@@ -4,6 +4,7 @@ Screenshots go to test-artifacts/browser/."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 import requests
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, Request, Route, expect
 
 from local.clips import make_clip
@@ -406,3 +408,100 @@ def test_a_lost_connection_stops_the_sending_with_a_plain_sentence_and_send_cont
     assert len(created) == 2
     titles = sorted(item["title"] for item in office_uploads(web_stack) if item["title"].startswith("Offline film"))
     assert titles == ["Offline film 1", "Offline film 2"]
+
+
+# axe-core's rules for WCAG 2.0, 2.1 and 2.2 at levels A and AA (as tests/browser/test_pages.py runs them).
+WCAG_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+HIDDEN_FACES_NOTE = "This child's identity will be hidden: faces blurred. The film takes longer to be ready."
+
+
+def assert_axe_finds_nothing(tab: Page, where: str) -> None:
+    results = Axe().run(tab, options=WCAG_AA)
+    assert results.violations_count == 0, f"{where}: {results.generate_report()}"
+
+
+def test_a_facilitator_hides_one_childs_identity_and_it_is_kept_sent_shown_and_added_to(
+    office, web_stack, workshop_films
+):
+    hidden, plain = workshop_films["film-1"], workshop_films["film-2"]
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(office)
+    office.get_by_label("Choose the films").set_input_files([str(hidden), str(plain)])
+    fill_film(office, hidden, "Hidden child's film", CHILDREN[0])
+    fill_film(office, plain, "Plain film", CHILDREN[1])
+    row = film_row(office, hidden)
+    faces = row.get_by_role("checkbox", name="Blur faces")
+    expect(row.get_by_role("group", name="Hide this child's identity")).to_be_visible()
+    expect(faces).to_have_accessible_description(re.compile("must not be recognised.*takes longer to be ready"))
+    faces.check()
+    expect(row.locator(".film-protect-note")).to_have_text(HIDDEN_FACES_NOTE)
+    expect(film_row(office, plain).locator(".film-protect-note")).to_be_hidden()
+    assert_axe_finds_nothing(office, "upload page with rows")
+
+    office.reload()  # the choice is kept for the tab like the other details of the row
+    expect(office.locator("#key-status")).to_contain_text("Key accepted")
+    expect(film_row(office, hidden).get_by_role("checkbox", name="Blur faces")).to_be_checked()
+    expect(film_row(office, hidden).get_by_role("checkbox", name="Disguise voice")).not_to_be_checked()
+    expect(film_row(office, plain).get_by_role("checkbox", name="Blur faces")).not_to_be_checked()
+    office.get_by_label("Choose the films").set_input_files([str(hidden), str(plain)])
+    created = api_posts(office, web_stack)
+    office.get_by_role("button", name="Send the films").click()
+    expect(office.locator("#send-status")).to_contain_text("2 films sent", timeout=PROCESSING_TIMEOUT_MS)
+    asked = {json.loads(r.post_data)["title"]: json.loads(r.post_data).get("protect_identity") for r in created}
+    assert asked == {"Hidden child's film": {"faces": True, "voice": False}, "Plain film": None}
+
+    # After sending: the row and the office's list say what was asked.
+    expect(row.locator(".film-protect-note")).to_have_text(HIDDEN_FACES_NOTE)
+    expect(row.get_by_role("checkbox", name="Blur faces")).to_be_disabled()
+    listed = office.locator(".upload-item", has_text="Hidden child's film")
+    expect(listed.locator(".upload-protect")).to_have_text("Identity hidden: faces blurred")
+    expect(office.locator(".upload-item", has_text="Plain film").locator(".upload-protect")).to_have_count(0)
+
+    # A correction may add to the protection, never take it back (only the editors turn it off).
+    row.get_by_role("button", name="Correct the details").click()
+    expect(row.get_by_role("checkbox", name="Blur faces")).to_be_disabled()
+    row.get_by_role("checkbox", name="Disguise voice").check()
+    row.get_by_role("button", name="Save the corrections").click()
+    expect(row.locator(".film-check")).to_have_text("Corrected.")
+    expect(listed.locator(".upload-protect")).to_have_text("Identity hidden: faces blurred and voice disguised")
+    expect(row.locator(".film-protect-note")).to_contain_text("faces blurred and voice disguised")
+    mine = next(item for item in office_uploads(web_stack) if item["title"] == "Hidden child's film")
+    assert mine["protect_identity"] == {"faces": True, "voice": True}
+    screenshot(office, "upload-identity-hidden-desktop")
+
+
+def test_hiding_a_childs_identity_is_reached_with_the_keyboard_and_fits_a_phone(browser, web_stack, workshop_films):
+    tab = browser.new_context(**PHONE).new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(f"{web_stack.info['web_url']}/upload.html")
+    use_office_key(tab, web_stack.info["api_keys"]["field_office"])
+    film = workshop_films["film-3"]
+    tab.get_by_label("Choose the films").set_input_files(str(film))
+    row = film_row(tab, film)
+    expect(row.get_by_label("Title (in")).to_be_focused()
+    last_topic = row.locator("input[name=topics]").last
+    expect(last_topic).to_be_visible()
+    last_topic.focus()
+    tab.keyboard.press("Tab")  # from the topics straight to the choice
+    faces = row.get_by_role("checkbox", name="Blur faces")
+    expect(faces).to_be_focused()
+    tab.keyboard.press("Space")
+    tab.keyboard.press("Tab")
+    expect(row.get_by_role("checkbox", name="Disguise voice")).to_be_focused()
+    tab.keyboard.press("Space")
+    expect(faces).to_be_checked()
+    expect(row.locator(".film-protect-note")).to_contain_text("faces blurred and voice disguised")
+    widths = tab.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    box = row.locator(".film-protect label.check").first.bounding_box()
+    row_width = (row.bounding_box() or {"width": 0})["width"]
+    screenshot(tab, "upload-identity-hidden-phone")
+    assert_axe_finds_nothing(tab, "upload page on a phone")
+    tab.context.close()
+    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide on a {widths[1]} px screen"
+    assert box and box["height"] >= 24, f"the choice is {box} on a phone: too small to touch"
+    assert row_width >= 0.85 * widths[1], f"a film's row is {row_width} px wide on a {widths[1]} px screen"
+    assert not errors, errors

@@ -9,12 +9,15 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
+from chalicelib.adapters.dynamodb_items import from_item, to_item
+from chalicelib.adapters.film_items import film_key
 from local.client import IngestClient
 from local.resources import ROOT
 
@@ -70,6 +73,40 @@ class RunningStack:
         code = self.process.wait(timeout=30)
         self.log.close()
         return code
+
+
+def aws(stack: RunningStack, service: str) -> Any:
+    """A boto3 client of the stack's own AWS (moto's server)."""
+    session = boto3.session.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    )
+    return session.client(service, endpoint_url=stack.info["aws_endpoint_url"])
+
+
+def film(stack: RunningStack, video_id: str) -> dict[str, Any]:
+    """The film's item as the table stores it."""
+    table = stack.info["resources"]["CatalogTable"]
+    response = aws(stack, "dynamodb").get_item(TableName=table, Key=to_item(film_key(video_id)), ConsistentRead=True)
+    item: dict[str, Any] = from_item(response["Item"])
+    return item
+
+
+def queue_is_empty(stack: RunningStack, queue_logical_id: str) -> bool:
+    attributes = aws(stack, "sqs").get_queue_attributes(
+        QueueUrl=stack.info["resources"][queue_logical_id],
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return all(int(count) == 0 for count in attributes.values())
+
+
+def wait_for(condition: Callable[[], Any], timeout_s: float, what: str, every_s: float = 0.3) -> Any:
+    """`condition()`'s first true value, looked at every `every_s` until `timeout_s` has passed."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(every_s)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="session")

@@ -10,17 +10,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 
-import boto3
 import pytest
 
-from chalicelib.adapters.dynamodb_items import from_item, to_item
-from chalicelib.adapters.film_items import film_key
 from local.client import post_file
 from local.clips import make_clip
-from tests.e2e.conftest import RunningStack
+from tests.e2e.conftest import RunningStack, aws, film, queue_is_empty, wait_for
 
 SHORT = {
     "resources": {"UploadsQueue": {"VisibilityTimeout": 10}, "TranscodeQueue": {"VisibilityTimeout": 20}},
@@ -37,40 +33,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     running.stop()
 
 
-def aws(stack: RunningStack, service: str):
-    credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
-    session = boto3.session.Session(**credentials)
-    return session.client(service, endpoint_url=stack.info["aws_endpoint_url"])
-
-
-def film(stack: RunningStack, video_id: str) -> dict:
-    """The film's item as the table stores it."""
-    table = stack.info["resources"]["CatalogTable"]
-    response = aws(stack, "dynamodb").get_item(TableName=table, Key=to_item(film_key(video_id)), ConsistentRead=True)
-    return from_item(response["Item"])
-
-
-def wait_for(condition, timeout_s: float, what: str):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def workers_of(stack: RunningStack, queue_logical_id: str) -> list[int]:
     queue = stack.info["resources"][queue_logical_id]
     found = subprocess.run(["pgrep", "-f", f"local.worker {queue} "], capture_output=True, text=True, check=False)
     return [int(pid) for pid in found.stdout.split()]
-
-
-def queue_is_empty(stack: RunningStack, queue_logical_id: str) -> bool:
-    attributes = aws(stack, "sqs").get_queue_attributes(
-        QueueUrl=stack.info["resources"][queue_logical_id],
-        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    )["Attributes"]
-    return all(int(count) == 0 for count in attributes.values())
 
 
 def test_a_second_post_to_the_same_url_is_validated_before_anything_is_made_of_it(stack, tmp_path):

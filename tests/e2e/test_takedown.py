@@ -7,11 +7,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-import boto3
 import pytest
 import requests
 
-from tests.e2e.conftest import RunningStack
+from tests.e2e.conftest import RunningStack, aws
 
 SRT = b"1\n00:00:01,000 --> 00:00:04,000\nLeyla Mammadova walks home.\n"
 CORRECTED = b"1\n00:00:01,000 --> 00:00:04,000\nLeyla walks home.\n"
@@ -19,16 +18,6 @@ CONSENT = {"guardian_consent": True, "child_assent": True, "reference": "forms, 
 ROUNDS = 2
 # What lands at the same moment as the takedown: each kind of editor's change that bumps the film.
 RIVALS = ("publish", "patch", "subtitles")
-
-
-def aws(stack: RunningStack, service: str):
-    return boto3.client(
-        service,
-        endpoint_url=stack.info["aws_endpoint_url"],
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 def leftovers(stack: RunningStack, video_id: str) -> dict[str, list]:

@@ -3,11 +3,12 @@ moto's server in a thread as AWS, real ffmpeg on tiny generated clips."""
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from chalicelib.adapters.dynamodb_items import from_item, to_item
 from chalicelib.adapters.film_items import film_key
 from chalicelib.domain.object_keys import upload_key
 from chalicelib.services.access import EDITOR, FIELD_OFFICE, create_key
+from infra.template import load_template
 from local import chalice_config
 from local.lambda_context import LocalLambdaContext
 from local.resources import ROOT, LocalResources
@@ -41,9 +43,13 @@ class Stack:
     resources: LocalResources
     env: dict[str, str]
     keys: dict[str, str]
+    clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
-        return self.session.client(service)
+        """The test's own client of `service` (one per case: making a client takes tens of milliseconds)."""
+        if service not in self.clients:
+            self.clients[service] = self.session.client(service)
+        return self.clients[service]
 
     def name(self, logical_id: str) -> str:
         return str(self.resources.resolve({"Ref": logical_id}))
@@ -92,8 +98,38 @@ def moto_endpoint() -> Iterator[str]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def template() -> dict[str, Any]:
+    """infra/resources.yaml, read once: PyYAML in pure Python takes a good part of a second to read it."""
+    return load_template()
+
+
+def moto_session() -> Any:
+    """A boto3 session for moto's server (whose endpoint each client reads from AWS_ENDPOINT_URL)."""
+    return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+
+
+@pytest.fixture(scope="session")
+def aws_session(moto_endpoint: str) -> Any:
+    """One boto3 session for the tests' own clients, kept across tests: a new session reads botocore's data files
+    (endpoints, service models) anew, most of the second that making a client takes."""
+    return moto_session()
+
+
+@pytest.fixture(scope="session")
+def functions_session(moto_endpoint: str) -> Any:
+    """The same, for the clients the functions make (chalicelib.wiring): their own, as in a Lambda container."""
+    return moto_session()
+
+
 @pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str) -> Iterator[Stack]:
+def stack(
+    monkeypatch: pytest.MonkeyPatch,
+    moto_endpoint: str,
+    template: dict[str, Any],
+    aws_session: Any,
+    functions_session: Any,
+) -> Iterator[Stack]:
     requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10).raise_for_status()
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -102,13 +138,13 @@ def stack(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str) -> Iterator[Stack
         "AWS_ENDPOINT_URL": moto_endpoint,
     }.items():
         monkeypatch.setenv(name, value)
-    session = boto3.session.Session()
-    resources = LocalResources(session, moto_endpoint, "omjr-test")
+    session = aws_session
+    resources = LocalResources(session, moto_endpoint, "omjr-test", copy.deepcopy(template))
     resources.create_all()
     env = {**chalice_config.environment("local"), **resources.function_environment({"MEDIA_BASE_URL": MEDIA_BASE_URL})}
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    wiring.reset()
+    wiring.reset(functions_session)
     catalog = DynamoDBCatalog(session.client("dynamodb"), env["CATALOG_TABLE"])
     keys = {
         "office": create_key(catalog, FIELD_OFFICE, office_id="office-caucasus", countries=frozenset({"AZ", "AM"})),

@@ -92,3 +92,37 @@ def test_the_protection_asked_in_post_uploads_is_stored_with_the_film(api, stack
         "faces": False,
         "voice": True,
     }
+
+
+def test_an_office_turns_protection_on_by_correcting_a_film_but_only_an_editor_turns_it_off(api, stack):
+    office, editor = stack.keys["office"], stack.keys["editor"]
+    video_id = post_json(api, "/uploads", upload_body(), office).json_body["video_id"]
+
+    def patch(body):
+        return call(api, "patch", f"/uploads/{video_id}", office, body)
+
+    turned_on = patch({"protect_identity": {"faces": True}})
+    assert turned_on.status_code == 200, turned_on.json_body
+    assert turned_on.json_body["protect_identity"] == FACES
+    assert patch({"protect_identity": {"voice": True}}).json_body["protect_identity"] == {"faces": True, "voice": True}
+    assert patch({"protect_identity": {"faces": True}}).json_body["protect_identity"] == {"faces": True, "voice": True}
+
+    for off in ({"faces": False}, {"faces": False, "voice": False}, {"voice": False, "faces": True}):
+        refused = patch({"protect_identity": off, "title": "Renamed meanwhile"})
+        assert error_of(refused) == (409, "protection_kept"), off
+        assert "editors" in refused.json_body["message"]
+    for wrong in (None, {"faces": "yes"}, {"face": True}, True):
+        assert error_of(patch({"protect_identity": wrong})) == (400, "invalid_protect_identity"), wrong
+    film = get(api, f"/uploads/{video_id}", office).json_body
+    assert film["protect_identity"] == {"faces": True, "voice": True} and film["title"] != "Renamed meanwhile"
+
+    trail = get(api, f"/videos/{video_id}/audit", editor).json_body["items"]
+    corrections = [entry["details"] for entry in trail if entry["action"] == "corrected_by_office"]
+    assert [entry["protect_identity"] for entry in corrections] == [FACES, {"faces": True, "voice": True}]
+    assert len(corrections) == 2  # the correction that changed nothing left no entry
+
+    # The editors may turn it off.
+    assert (
+        call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": False, "voice": False}).status_code == 200
+    )
+    assert "protect_identity" not in get(api, f"/uploads/{video_id}", office).json_body

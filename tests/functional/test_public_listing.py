@@ -1,21 +1,27 @@
 """GET /videos: newest first, paginated with a cursor that cannot be turned to another listing."""
 
+import time
+
 import pytest
 
 from chalicelib import wiring
-from tests.functional.conftest import get, post_json, publish, upload_body
+from chalicelib.clock import now_iso
+from tests.functional.conftest import get, publish
+from tests.functional.factories import write_ready_film
 
 
 @pytest.fixture
-def published(api, stack, clips):
+def published(api, stack):
+    """Three READY films (from the factory: the listing never reads their media; the pipeline's own tests list a
+    transcoded film), published one after the other."""
     ids = []
     for number, country in enumerate(["AZ", "AM", "AZ"]):
-        body = upload_body(title=f"Film {number}", country=country)
-        video_id = post_json(api, "/uploads", body, stack.keys["office"]).json_body["video_id"]
-        stack.put_upload(video_id, clips["valid"])
-        stack.run_pipeline()
+        video_id = write_ready_film(stack, title=f"Film {number}", country=country)
         assert publish(api, stack, video_id).status_code == 200
         ids.append(video_id)
+        published_by = now_iso()
+        while now_iso() == published_by:  # the next film is published at a later millisecond: it is newer
+            time.sleep(0.001)
     return ids
 
 

@@ -20,6 +20,7 @@ from local.clips import make_clip
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "office-key"
+REFUSED_TITLE = "Refused by the server"
 RULES = {
     "duration_s": {"min": 2.0, "max": 4.0},
     "max_bytes": 5 * 2**20,
@@ -33,23 +34,41 @@ RULES = {
 
 
 class FakeApi:
-    """Answers the upload rules to the right key; records every request, answers nothing else."""
+    """Answers the upload rules to the right key; records every request. With `accepting`, it also takes
+    films (`POST /uploads`, refusing a film titled REFUSED_TITLE as the API refuses bad details, and the
+    file's POST to storage) and keeps what each `POST /uploads` asked in `created`."""
 
-    def __init__(self, page: bytes | None = None) -> None:
+    def __init__(self, page: bytes | None = None, accepting: bool = False) -> None:
         self.requests: list[str] = []
+        self.created: list[dict] = []
         api = self
 
         class Handler(BaseHTTPRequestHandler):
             def _answer(self) -> None:
                 api.requests.append(f"{self.command} {self.path}")
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if page is not None:
                     self._send(200, "text/html", page)
+                elif accepting and (self.command, self.path) == ("POST", "/uploads"):
+                    self._create(json.loads(body))
+                elif accepting and (self.command, self.path) == ("POST", "/storage"):
+                    self._send(204, "text/plain", b"")
                 elif self.path != "/uploads/rules":
                     self._send(500, "application/json", b'{"error": "unexpected", "message": "not in this test"}')
                 elif self.headers.get("x-api-key") != KEY:
                     self._send(403, "application/json", b'{"error": "forbidden", "message": "Unknown API key."}')
                 else:
                     self._send(200, "application/json", json.dumps(RULES).encode())
+
+            def _create(self, details: dict) -> None:
+                if details["title"] == REFUSED_TITLE:
+                    refusal = {"error": "invalid_title", "message": "This title is refused in this test."}
+                    self._send(400, "application/json", json.dumps(refusal).encode())
+                    return
+                api.created.append(details)
+                upload = {"method": "post", "url": f"{api.url}/storage", "fields": {"key": "k"}}
+                answer = {"video_id": f"film-{len(api.created)}", "status": "AWAITING_UPLOAD", "upload": upload}
+                self._send(201, "application/json", json.dumps(answer).encode())
 
             def _send(self, status: int, content_type: str, body: bytes) -> None:
                 self.send_response(status)
@@ -79,6 +98,13 @@ def api() -> Iterator[FakeApi]:
     fake.close()
 
 
+@pytest.fixture
+def accepting_api() -> Iterator[FakeApi]:
+    fake = FakeApi(accepting=True)
+    yield fake
+    fake.close()
+
+
 def upload(*args: str, api_url: str, key: str = KEY, cwd: Path = ROOT, path: str | None = None):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if path is not None:
@@ -99,6 +125,7 @@ def films(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("workshop")
     make_clip(folder / "right.mp4", 3, width=160, height=120, fps=2)
     make_clip(folder / "too-long.mp4", 8, width=160, height=120, fps=2)
+    shutil.copy(folder / "right.mp4", folder / "also-right.mp4")
     return folder
 
 
@@ -215,3 +242,58 @@ def test_an_address_without_a_scheme_is_one_line(films):
     result = upload("--manifest", str(films / "any.csv"), api_url="api.example.org")
     [line] = result.stderr.strip().splitlines()
     assert "is not a web address: it starts with https://" in line
+
+
+def test_a_too_long_film_is_left_out_and_said_while_the_rest_of_the_workshop_is_sent(accepting_api, films, tmp_path):
+    for name in ("right.mp4", "too-long.mp4", "also-right.mp4"):
+        shutil.copy(films / name, tmp_path / name)
+    manifest = tmp_path / "workshop.csv"
+    manifest.write_text(
+        "file,title,first_name,age,topics,country\n"
+        "right.mp4,Our yard,Nigar,13,violence,AZ\n"
+        "too-long.mp4,Long one,Ali,15,violence,AZ\n"
+        f"also-right.mp4,{REFUSED_TITLE},Samir,12,violence,AZ\n"
+    )
+    result = upload("--manifest", str(manifest), api_url=accepting_api.url)
+    assert "Traceback" not in result.stderr
+    assert [film["title"] for film in accepting_api.created] == ["Our yard"]  # the good film went
+    assert "right.mp4: uploaded" in result.stdout
+    # Each film left out says why, by its row, at once and again at the end of the run; the run says it
+    # did not all go (exit 2), so a script notices.
+    assert result.returncode == 2, result.stdout + result.stderr
+    too_long = "row 3 (too-long.mp4): file: The film lasts 8.0 s"
+    refused = "row 4 (also-right.mp4): the upload service refused it: This title is refused in this test."
+    ending = result.stderr[result.stderr.index("2 film(s) not sent") :]
+    assert too_long in ending and refused in ending
+    assert result.stderr.index(too_long) < result.stderr.index("2 film(s) not sent")  # said before sending too
+    assert "also-right.mp4: not sent: the upload service refused it" in result.stdout
+
+
+def test_protection_columns_are_sent_as_protect_identity_and_every_wrong_value_is_told(accepting_api, films, tmp_path):
+    for name in ("right.mp4", "also-right.mp4"):
+        shutil.copy(films / name, tmp_path / name)
+    manifest = tmp_path / "workshop.csv"
+    header = "file;title;first_name;age;topics;country;Blur faces;Disguise voice\n"
+    manifest.write_text(
+        header + "right.mp4;Our yard;Nigar;13;violence;AZ;maybe;oui\nalso-right.mp4;Hers;Ali;15;violence;AZ;yes;\n"
+    )
+    wrong = upload("--manifest", str(manifest), api_url=accepting_api.url)
+    assert wrong.returncode == 2 and "Nothing was uploaded" in wrong.stderr
+    assert "row 2 (right.mp4): blur_faces: 'maybe': write yes to blur the faces" in wrong.stderr
+    assert "row 2 (right.mp4): disguise_voice: 'oui': write yes to disguise the child's voice" in wrong.stderr
+    assert "row 3" not in wrong.stderr and accepting_api.created == []
+
+    manifest.write_text(
+        header + "right.mp4;Our yard;Nigar;13;violence;AZ;Yes;1\nalso-right.mp4;Hers;Ali;15;violence;AZ;no;\n"
+    )
+    sent = upload("--manifest", str(manifest), api_url=accepting_api.url)
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    asked = {film["title"]: film.get("protect_identity") for film in accepting_api.created}
+    assert asked == {"Our yard": {"faces": True, "voice": True}, "Hers": None}
+
+
+def test_a_single_film_asks_for_protection_with_a_flag(accepting_api, films):
+    args = ("right.mp4", "--country", "AZ", "--topics", "violence", "--first-name", "Ali", "--age", "15")
+    result = upload(*args, "--blur-faces", api_url=accepting_api.url, cwd=films)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert accepting_api.created[0]["protect_identity"] == {"faces": True, "voice": False}

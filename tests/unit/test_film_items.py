@@ -6,6 +6,7 @@ from chalicelib.adapters.dynamodb_items import Update, from_item, to_item
 from chalicelib.adapters.film_items import check_field_names, film_item, film_of
 from chalicelib.domain.film import Film, FilmRendition, HistoryStep, Status, SubtitleTrack
 from chalicelib.domain.metadata import Author
+from chalicelib.domain.protection import VoiceDisguise
 
 FILM = Film(
     video_id="0b8f6a52-8a0e-4f1e-9a53-2a4f7d3e2c11",
@@ -22,6 +23,8 @@ FILM = Film(
     renditions=(FilmRendition("720p", "films/x/720p.mp4", 1280, 720),),
     subtitles=(SubtitleTrack("en", "films/x/subtitles/en-0123456789ab.vtt"),),
     consent={"guardian_consent": True, "child_assent": True, "reference": "box 3"},
+    # A whole number of hertz comes back from the table as an int: it must read back as the same value.
+    voice_disguise=VoiceDisguise(pitch=0.8123, shift_hz=60.0),
 )
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import requests
 
-from cli.corrections import changed_fields, describe
+from cli.corrections import KEPT, UPDATED, Corrector, changed_fields, describe, with_protection_kept
 from cli.manifest import ManifestError, Row, RowChecker, details_of, read_rows
+from cli.resume import UploadState
 
 TOPICS = frozenset({"violence", "hiv-aids", "juvenile-justice"})
 HEADER = ["file", "title", "first_name", "age", "topics", "country"]
@@ -127,3 +129,73 @@ def test_topics_are_taken_as_the_upload_page_shows_them_or_with_underscores(tmp_
     assert checker.mistakes({**cells, "topics": "hiv_aids"}) == []
     assert checker.film(Row(2, cells)).details["topics"] == ["hiv-aids", "juvenile-justice", "violence"]
     assert checker.mistakes({**cells, "topics": "cooking"})[0].startswith("topics: 'cooking' is not among")
+
+
+def test_yes_no_columns_ask_for_identity_protection():
+    cells = {"title": "T", "first_name": "Ali", "age": "14", "topics": "violence", "country": "AZ"}
+    assert "protect_identity" not in details_of({**cells, "blur_faces": "no", "disguise_voice": ""})
+    assert details_of({**cells, "blur_faces": "TRUE", "disguise_voice": "0"})["protect_identity"] == {
+        "faces": True,
+        "voice": False,
+    }
+    checker = RowChecker(TOPICS, frozenset({"AZ"}), Path(__file__).parent)
+    mistakes = checker.mistakes({**cells, "file": "x.mp4", "blur_faces": "si", "disguise_voice": "yes please"})
+    assert [mistake.split(":", 1)[0] for mistake in mistakes] == ["file", "blur_faces", "disguise_voice"]
+    assert "(the film then takes longer to prepare)" in mistakes[1]
+
+
+class FakeApi:
+    """Answers every correction with 200; keeps what each asked."""
+
+    def __init__(self) -> None:
+        self.corrections: list[dict] = []
+
+    def request(self, method: str, path: str, json: dict) -> requests.Response:
+        self.corrections.append(json)
+        answer = requests.Response()
+        answer.status_code, answer._content = 200, b'{"sent_back_to_review": false}'
+        return answer
+
+
+def test_a_list_that_drops_protection_corrects_the_rest_and_leaves_protection_on(tmp_path):
+    film = tmp_path / "film.mp4"
+    film.write_bytes(b"a film")
+    state, api, said = UploadState(tmp_path, "http://api"), FakeApi(), []
+    sent = {"title": "Our yard", "protect_identity": {"faces": True, "voice": False}}
+    state.remember(film, "v1", sent)
+    corrector = Corrector(api, state, said.append, confirm=lambda _: True)
+
+    now = {"title": "Our big yard", "protect_identity": {"faces": False, "voice": True}}
+    assert corrector.reconcile("film.mp4", film, "v1", now) == UPDATED
+    assert api.corrections == [{"title": "Our big yard", "protect_identity": {"faces": True, "voice": True}}]
+    assert "identity protection stays on (blur faces): only the project's editors can turn it off" in said[0]
+    assert state.details(film) == {**now, "protect_identity": {"faces": True, "voice": True}}
+
+    api.corrections.clear()
+    assert corrector.reconcile("film.mp4", film, "v1", {"title": "Our big yard"}) == KEPT  # turned off in the list
+    assert api.corrections == []
+
+
+def test_the_example_list_in_the_docs_is_read_without_a_mistake(tmp_path):
+    docs = (Path(__file__).parents[2] / "docs" / "UPLOADING.md").read_text()
+    example = docs.split("```csv\n", 1)[1].split("```", 1)[0]
+    manifest = tmp_path / "workshop.csv"
+    manifest.write_text(example)
+    rows, unread = read_rows(manifest)
+    assert unread == [] and len(rows) == 3
+    for row in rows:
+        (tmp_path / row.cells["file"]).write_bytes(b"a film")
+    checker = RowChecker(frozenset({"violence", "juvenile-justice", "roma-children"}), frozenset({"AZ"}), tmp_path)
+    assert [checker.mistakes(row.cells) for row in rows] == [[], [], []]
+    asked = [checker.film(row).details.get("protect_identity") for row in rows]
+    assert asked == [None, {"faces": True, "voice": True}, None]
+
+
+def test_a_film_sent_again_as_a_new_upload_still_hides_what_the_first_one_hid():
+    before = {"country": "AZ", "protect_identity": {"faces": True, "voice": False}}
+    assert with_protection_kept(before, {"country": "KG"}) == {
+        "country": "KG",
+        "protect_identity": before["protect_identity"],
+    }
+    assert with_protection_kept({"country": "AZ"}, {"country": "KG"}) == {"country": "KG"}
+    assert with_protection_kept(None, {"country": "KG"}) == {"country": "KG"}

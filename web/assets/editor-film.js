@@ -16,14 +16,43 @@ const PUBLISHABLE = new Set(["READY", "UNPUBLISHED"]);
 const TRANSCODED = new Set(["READY", "PUBLISHED", "UNPUBLISHED"]);
 let panels = 0; // the same film may be shown twice (awaiting review, and found by its id): ids stay unique
 
-function protectionSummary(film) {
+// Identity protection as an editor reads it (docs/PROTECTION.md): what was asked, and whether the
+// preview already shows the protected version. Until it does, the preview shows the child as filmed.
+const asProtected = (film) => {
   const asked = film.protect_identity || {};
-  const kinds = [asked.faces ? "faces blurred" : null, asked.voice ? "voice disguised" : null].filter(Boolean);
-  if (!kinds.length) return "Identity protection: none asked.";
-  const ready = film.preview ? film.preview.protected : false;
-  return `Identity protection: ${kinds.join(", ")}. ` + (ready
-    ? "The protected version is ready."
-    : "The protected version is not ready yet: this preview is not protected, and the film cannot be published.");
+  return { faces: Boolean(asked.faces), voice: Boolean(asked.voice) };
+};
+export const protectionPending = (film) => {
+  const { faces, voice } = asProtected(film);
+  return (faces || voice) && !film.summary && !film.preview?.protected;
+};
+function asFilmed(film) {
+  const { faces, voice } = asProtected(film);
+  return faces && voice ? "the faces and the voice as filmed" : faces ? "the faces as filmed" : "the voice as recorded";
+}
+
+function protectionSummary(film) {
+  const { faces, voice } = asProtected(film);
+  const kinds = [faces ? "faces blurred" : null, voice ? "voice disguised" : null].filter(Boolean);
+  if (!kinds.length) return "Identity protection: none asked." + sourceSummary(film);
+  const asked = `Identity protection: ${kinds.join(" and ")}.`;
+  if (film.summary) return `${asked} Open the film to see whether its protected version is ready.`;
+  if (film.preview?.protected) {
+    return `${asked} The protected version is ready: the preview shows what visitors will see.` + sourceSummary(film);
+  }
+  return `${asked} The protected version is not ready yet: until it is, the preview shows ${asFilmed(film)} `
+    + "(only editors can see it) and the film cannot be published. It is made from the original upload; "
+    + "open the film again later: this line says when it is ready." + sourceSummary(film);
+}
+
+// How long the original upload is kept (docs/PROTECTION.md): protection is made from it.
+function sourceSummary(film) {
+  if (film.source_deleted_at) {
+    const on = film.source_deleted_at.slice(0, 10);
+    return ` The original upload was deleted on ${on}: protection can no longer change.`;
+  }
+  if (!film.source_delete_after) return "";
+  return ` The original upload will be deleted on ${film.source_delete_after.slice(0, 10)}.`;
 }
 
 // options: {topics: the vocabulary, selectable: a checkbox to choose the film for a workshop's consent,
@@ -116,7 +145,14 @@ export function filmPanel(initial, key, options = {}) {
       if (preview.getAttribute("src") !== src) preview.src = src; // fresh links (they expire)
       if (still) preview.poster = still;
     }
-    return preview;
+    if (!protectionPending(film)) {
+      preview.removeAttribute("aria-describedby");
+      return preview;
+    }
+    const warning = el("p", { class: "preview-unprotected", id: `${uid}-unprotected` },
+      `Not protected yet: this preview shows ${asFilmed(film)}. Visitors will only ever see the protected version.`);
+    preview.setAttribute("aria-describedby", warning.id);
+    return [warning, preview];
   }
 
   function watchButton() {
@@ -163,12 +199,14 @@ export function filmPanel(initial, key, options = {}) {
     const button = el("button", { type: "button", class: "primary", "data-action": "publish",
       "aria-describedby": why.id }, "Publish…");
     const update = () => {
-      const blocked = !film.consent || (film.sensitive && !safeguarding.querySelector("input").checked);
+      const pending = protectionPending(film);
+      const blocked = !film.consent || pending || (film.sensitive && !safeguarding.querySelector("input").checked);
       button.disabled = blocked;
       button.dataset.blocked = String(blocked);
       why.textContent = !film.consent
         ? "Publishing needs the guardian's consent and the child's assent: record them first."
-        : blocked ? "This film is flagged sensitive: tick “Safeguarding checked” once the check is done." : "";
+        : pending ? "Publishing waits for the protected version: identity protection was asked for this film."
+          : blocked ? "This film is flagged sensitive: tick “Safeguarding checked” once the check is done." : "";
     };
     safeguarding?.querySelector("input").addEventListener("change", update);
     update();

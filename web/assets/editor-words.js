@@ -8,6 +8,10 @@ const BY_CODE = {
   safeguarding_required: "This film is flagged sensitive: tick “Safeguarding checked” first.",
   unpublish_first: "Unpublish the film first: a film flagged sensitive can be published again only after a "
     + "safeguarding check.",
+  protection_pending: "Not published: identity protection was asked for this film and its protected version is not "
+    + "ready yet. It can be published once it is: open the film again later, its identity-protection line says when.",
+  source_deleted: "The original upload of this film has been deleted (it is kept only for a while after "
+    + "publication): its identity protection can no longer change. Take it down and upload it again if needed.",
   change_too_large: "That changes too many lists at once: save the topics and the workshop one after the other.",
   conflict: "This film changed since the page showed it (someone else may be working on it): refresh and try again.",
   not_found: "This film is no longer there: it may have been taken down.",

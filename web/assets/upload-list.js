@@ -2,11 +2,11 @@
 // films are on their way, so each film's outcome shows without reloading the page.
 import { request } from "./api.js";
 import { el, say } from "./dom.js";
-import { explainError, FINAL, outcome } from "./upload-words.js";
+import { explainError, FINAL, outcome, protectionText } from "./upload-words.js";
 
 const PAGE = 20;
 const POLL_MS = 3000;
-const MOVING = new Set(["UPLOADED", "VALIDATING", "TRANSCODING"]);
+const MOVING = new Set(["UPLOADED", "VALIDATING", "PROTECTING", "TRANSCODING"]);
 
 export function uploadsList({ list, more, status, currentKey, onFilm }) {
   let films = new Map(); // video_id -> film, newest first
@@ -18,9 +18,11 @@ export function uploadsList({ list, more, status, currentKey, onFilm }) {
     const { text, kind } = outcome(film);
     const child = film.author ? ` · ${film.author.first_name}, ${film.author.age}` : "";
     const sent = new Date(film.created_at).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+    const hidden = protectionText(film.protect_identity);
     return el("li", { class: "upload-item", "data-video-id": film.video_id, "data-status": film.status },
       el("strong", {}, film.title), child,
       el("span", { class: "upload-when" }, ` · ${sent}`),
+      hidden ? el("span", { class: "upload-protect" }, `Identity hidden: ${hidden}`) : null,
       el("span", { class: "upload-outcome", "data-kind": kind }, text));
   }
 

@@ -1,12 +1,28 @@
 // One row per film on the upload page: the file, the film's own details (title, the child's first name
 // and age, topics), what the checks before sending found, its progress and its outcome.
 import { el, say } from "./dom.js";
-import { topicName } from "./upload-words.js";
+import { protectionText, topicName } from "./upload-words.js";
 
 let rows = 0;
 
 function field(id, label, input) {
   return el("div", { class: "film-field" }, el("label", { for: id }, label), input);
+}
+
+// Hiding a child's identity (docs/PROTECTION.md): the facilitator knows which child needs it, so it is
+// asked per film. The words match the editor page's toggles ("Blur faces", "Disguise voice").
+function protectionChoice(n) {
+  const hint = el("p", { id: `protect-hint-${n}`, class: "hint" },
+    "For a child who must not be recognised: a victim of violence, a young offender, a child at risk if seen. "
+    + "“Blur faces” blurs every face in the film; “Disguise voice” changes the voice, which stays understandable. "
+    + "The film then takes longer to be ready, and an editor watches the hidden version before publishing it.");
+  const box = (kind, label) => el("label", { class: "check" },
+    el("input", { type: "checkbox", name: "protect", value: kind, id: `protect-${kind}-${n}`,
+      "aria-describedby": hint.id }),
+    ` ${label}`);
+  const node = el("fieldset", { class: "film-protect" }, el("legend", {}, "Hide this child's identity"), hint,
+    el("div", { class: "checks" }, box("faces", "Blur faces"), box("voice", "Disguise voice")));
+  return { node, boxes: [...node.querySelectorAll("input")] };
 }
 
 export function filmRow(entry, { onRemove, onChange, onCorrect }) {
@@ -17,6 +33,8 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
   const age = el("input", { id: `age-${n}`, name: "age", type: "number", required: true, min: 5, max: 25, step: 1,
     inputmode: "numeric" });
   const topics = el("div", { class: "checks" }, el("p", { class: "hint" }, "The topics appear once your key is accepted."));
+  const protect = protectionChoice(n);
+  const protectNote = el("p", { class: "film-protect-note", hidden: true });
   const check = el("p", { class: "film-check" });
   const bar = el("progress", { max: 1, value: 0, "aria-label": `Sending ${entry.name}`, hidden: true });
   const progress = el("p", { class: "film-progress" });
@@ -28,11 +46,12 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
   const fields = el("div", { class: "film-fields" },
     field(title.id, "Title (in the film's language)", title),
     el("div", { class: "film-child" }, field(firstName.id, "Child's first name", firstName), field(age.id, "Age", age)),
-    el("fieldset", { class: "film-topics" }, el("legend", {}, "Topics (one to five)"), topics));
+    el("fieldset", { class: "film-topics" }, el("legend", {}, "Topics (one to five)"), topics),
+    protect.node);
   const node = el("li", { class: "film-row", "data-file": entry.name },
     el("fieldset", {},
       el("legend", {}, el("span", { class: "film-name" }, entry.name)),
-      check, fields, el("div", { class: "film-send" }, bar, progress), result,
+      check, fields, protectNote, el("div", { class: "film-send" }, bar, progress), result,
       el("div", { class: "row" }, correct, remove)));
   node.addEventListener("input", () => onChange(entry));
   node.addEventListener("change", (event) => {
@@ -41,6 +60,18 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
   });
 
   const chosenTopics = () => [...topics.querySelectorAll("input:checked")].map((box) => box.value);
+  const protection = () => Object.fromEntries(protect.boxes.map((box) => [box.value, box.checked]));
+  // What the film asks once sent: an office may add to it, never take it back (the editors decide).
+  let askedWhenSent = {};
+  const showProtection = () => {
+    const what = protectionText(protection());
+    protectNote.hidden = !what;
+    protectNote.textContent = what ? `This child's identity will be hidden: ${what}. `
+      + "The film takes longer to be ready." : "";
+  };
+  node.addEventListener("change", (event) => {
+    if (event.target.name === "protect") showProtection();
+  });
   return {
     node,
     fill(values) {
@@ -49,11 +80,19 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
       age.value = values.age ?? "";
       for (const box of topics.querySelectorAll("input")) box.checked = (values.topics || []).includes(box.value);
       this.pendingTopics = values.topics || [];
+      for (const box of protect.boxes) box.checked = Boolean(values.protect_identity?.[box.value]);
+      showProtection();
     },
     read() {
       const topicsNow = topics.querySelector("input") ? chosenTopics() : this.pendingTopics || [];
       return { title: title.value.trim(), first_name: firstName.value.trim(),
-        age: age.value === "" ? "" : Number(age.value), topics: topicsNow };
+        age: age.value === "" ? "" : Number(age.value), topics: topicsNow, protect_identity: protection() };
+    },
+    // What the film asks, as the office's list reports it (an editor may have changed it meanwhile).
+    showSent(asked) {
+      askedWhenSent = asked || {};
+      if (!this.correcting) for (const box of protect.boxes) box.checked = Boolean(askedWhenSent[box.value]);
+      showProtection();
     },
     setRules(rules) {
       const wanted = this.read().topics;
@@ -105,6 +144,8 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
     setCorrecting(on) {
       this.correcting = on;
       this.lock(!on);
+      // Protection already asked is not taken back here: only the editors turn it off.
+      for (const box of protect.boxes) if (on && askedWhenSent[box.value]) box.disabled = true;
       correct.textContent = on ? "Save the corrections" : "Correct the details";
       if (on) title.focus();
     },

@@ -25,6 +25,12 @@ export function progressText({ done, total, speed, left }) {
   return parts.join(" · ");
 }
 
+// Identity protection (docs/PROTECTION.md) as the page says it: "faces blurred and voice disguised".
+export function protectionText(asked) {
+  const kinds = [asked?.faces ? "faces blurred" : null, asked?.voice ? "voice disguised" : null].filter(Boolean);
+  return kinds.length ? kinds.join(" and ") : "";
+}
+
 export const listText = (items) =>
   items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 
@@ -32,6 +38,7 @@ const STATUS = {
   AWAITING_UPLOAD: ["Waiting for the film to be sent", "info"],
   UPLOADED: ["Arrived; waiting to be checked", "info"],
   VALIDATING: ["Arrived; being checked", "info"],
+  PROTECTING: ["Accepted; the child's identity is being hidden (this takes longer)", "info"],
   TRANSCODING: ["Accepted; being prepared for the website", "info"],
   READY: ["Ready: an editor will review it before it is published", "success"],
   PUBLISHED: ["Published on the website", "success"],
@@ -70,6 +77,8 @@ export function explainError(error) {
       return "The workshop name may hold only small letters, digits and dashes, such as baku-2012.";
     case "invalid_country":
       return "Choose the country of the workshop.";
+    case "invalid_protect_identity":
+      return "Check the choice to hide the child's identity.";
     default:
       return error.message || "Something went wrong; try again.";
   }

@@ -195,6 +195,7 @@ function showOutcome(film) {
   const { text, kind } = film.status === "AWAITING_UPLOAD"
     ? { text: "Sent; waiting for the upload service to receive it.", kind: "info" } : outcome(film);
   entry.row.showOutcome(text, kind, film.status);
+  entry.row.showSent(film.protect_identity);
   entry.row.offerCorrection(!UNCORRECTABLE.has(film.status));
   if (FINAL.has(film.status)) entry.row.showProgress("", 1);
 }
@@ -213,10 +214,13 @@ async function correctEntry(entry) {
     invalid.reportValidity();
     return;
   }
-  const { title, first_name: firstName, age, topics } = row.read();
+  const { title, first_name: firstName, age, topics, protect_identity: protection } = row.read();
+  const body = { title, author: { first_name: firstName, age }, topics };
+  if (protection.faces || protection.voice) body.protect_identity = protection; // added to, never taken back
   try {
     const film = await request("PATCH", `/uploads/${encodeURIComponent(entry.videoId)}`,
-      { key: currentKey(), body: { title, author: { first_name: firstName, age }, topics } });
+      { key: currentKey(), body });
+    row.showSent(film.protect_identity);
     row.setCorrecting(false);
     row.showCheck(film.sent_back_to_review
       ? "Corrected. The editors will check the film again before publishing it." : "Corrected.", "success");
@@ -230,10 +234,11 @@ async function correctEntry(entry) {
 // Sending ------------------------------------------------------------------------------------------
 
 function metadataOf(entry) {
-  const { title, first_name: firstName, age, topics } = entry.row.read();
+  const { title, first_name: firstName, age, topics, protect_identity: protection } = entry.row.read();
   const body = { title, country: country.value, topics, author: { first_name: firstName, age },
     filename: entry.file.name, size_bytes: entry.file.size, content_type: contentType(entry.file, rules),
     multipart: true };
+  if (protection.faces || protection.voice) body.protect_identity = protection;
   const shared = workshop();
   for (const name of ["language", "workshop"]) if (shared[name]) body[name] = shared[name];
   return body;
@@ -241,6 +246,7 @@ function metadataOf(entry) {
 
 function markSent(entry, videoId, text) {
   Object.assign(entry, { videoId, sent: true });
+  entry.row.showSent(entry.row.read().protect_identity);
   entry.row.lock(true);
   entry.row.showOutcome(text, "info", "SENT");
   save();

@@ -1,0 +1,92 @@
+"""Deleting raw uploads once they are no longer needed (the policy is domain/retention.py).
+
+A film's `source_delete_after` is set when its retention starts (publication, a refusal); the film
+then stands in the catalog's source index until its source is gone. Publishing a protected film
+deletes its source at once; the scheduled sweep deletes every source whose date has passed, and
+finishes what a publication could not (an S3 outage): a failed deletion leaves the film in the index,
+so the next run tries again. Each deletion is in the film's audit trail (`source_deleted`, with why).
+
+The object is marked for the uploads bucket's expiry rule before it is deleted (S3Store.discard), and
+only then does the catalog record it: a crash between the two leaves a film that says its source is
+due (tried again) rather than one that says it is gone while it is not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, datetime
+
+from chalicelib.clock import now_iso
+from chalicelib.domain.errors import StaleTransitionError, UnavailableError
+from chalicelib.domain.film import Film, Status
+from chalicelib.domain.retention import DELETABLE_IN, DeletionReason, is_due, iso, reason_for
+from chalicelib.observability import count, logger
+from chalicelib.services.dependencies import Dependencies
+
+# The sweep's actor in the audit trail: no editor asked for this, the retention policy did.
+ACTOR = "retention-policy"
+# At most this many sources deleted per run; the next run, minutes later, takes the rest.
+BATCH = 100
+
+
+def delete_source(deps: Dependencies, film: Film, reason: DeletionReason) -> bool:
+    """The film's raw upload deleted for good, and recorded on the film and in its audit trail.
+
+    False when the film moved on meanwhile (a takedown, a retry): its next reading decides. Raises
+    UnavailableError when S3 could not delete it: the film still says its source is due."""
+    deps.uploads.discard(film.upload_key)
+    at = now_iso()
+    try:
+        deps.catalog.change(
+            film.video_id,
+            at,
+            expect=DELETABLE_IN,
+            set_fields={"source_deleted_at": at},
+            remove_fields=("source_delete_after",),
+        )
+    except StaleTransitionError:
+        return False
+    details = {"reason": reason.value, "due": film.source_delete_after}
+    deps.catalog.record_audit(film.video_id, at, {"actor": ACTOR, "action": "source_deleted", "details": details})
+    count("SourcesDeleted")
+    logger.info("source deleted", extra={"video_id": film.video_id, "reason": reason.value})
+    return True
+
+
+def delete_due_sources(deps: Dependencies, now: datetime | None = None) -> dict[str, int]:
+    """Every source whose date has passed, deleted (at most BATCH). Returns counts: deleted, failed
+    (tried again on the next run), waiting (the film is being processed: after it settles)."""
+    at = iso(now or datetime.now(UTC))
+    done = {"deleted": 0, "failed": 0, "waiting": 0}
+    for video_id in deps.catalog.sources_due(at):
+        if done["deleted"] + done["failed"] == BATCH:
+            break
+        film = deps.catalog.get_film(video_id)
+        if film is None or film.status is Status.DELETED:
+            continue  # a tombstone is out of the index; this reading came before it
+        if film.source_deleted_at is not None:
+            _forget_due(deps, film)  # dated again by a publication that read the film before the deletion
+            continue
+        if not is_due(film, at):
+            done["waiting"] += 1
+            continue
+        try:
+            deleted = delete_source(deps, film, reason_for(film))
+        except UnavailableError as error:
+            count("SourceDeletionsFailed")
+            extra = {"video_id": video_id, "error": str(error)}
+            logger.warning("source not deleted; the next sweep tries again", extra=extra)
+            done["failed"] += 1
+            continue
+        done["deleted"] += deleted
+    if any(done.values()):
+        logger.info("sources swept", extra=done)
+    return done
+
+
+def _forget_due(deps: Dependencies, film: Film) -> None:
+    # When it moved on meanwhile, the next run reads it again.
+    with contextlib.suppress(StaleTransitionError):
+        deps.catalog.change(
+            film.video_id, now_iso(), expect=frozenset({film.status}), remove_fields=("source_delete_after",)
+        )
