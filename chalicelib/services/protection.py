@@ -16,7 +16,6 @@ is ours retries with backoff and ends FAILED with a reason at the queue's last d
 from __future__ import annotations
 
 import functools
-import json
 import os
 import tempfile
 import time
@@ -35,11 +34,11 @@ from chalicelib.domain.protection import requested, voice_to_disguise
 from chalicelib.media.protect import make_protected_master
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.observability import count, logger, measure, subsegment
-from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.messages import transcode_message
-from chalicelib.services.outcomes import fail, reject, seconds_left
+from chalicelib.services.outcomes import fail, reject
 from chalicelib.services.replaced_uploads import follow_replaced_upload
+from chalicelib.services.stage_messages import handle_stage_record
 
 if TYPE_CHECKING:
     from chalicelib.domain.faces import BlurRegion
@@ -57,26 +56,7 @@ NOT_MEASURED = (
 
 def handle_record(deps: Dependencies, record: SQSRecord, context: Any) -> None:
     """One SQS message from validation, an editor's change or the sweep: protect that film, once per attempt."""
-    try:
-        message = json.loads(record.body)
-        video_id, etag, attempt = str(message["video_id"]), str(message["etag"]), int(message.get("attempt", 0))
-    except (ValueError, KeyError, TypeError):
-        # Retried like any failure, so it soon rests in the dead-letter queue, where operators see it.
-        unreadable = ValueError(f"unreadable protection message: {record.body[:200]!r}")
-        deliver(record, deps.protect_queue, work=functools.partial(_raise, unreadable))
-        return
-    logger.append_keys(video_id=video_id)
-    key = {"video_id": video_id, "etag": etag, "attempt": attempt}
-    deliver(
-        record,
-        deps.protect_queue,
-        work=lambda: deps.idempotency.run_once(protect_film, key, context, deps, video_id, seconds_left(context)),
-        give_up=lambda reason: fail(deps, video_id, reason),
-    )
-
-
-def _raise(error: Exception) -> None:
-    raise error
+    handle_stage_record(deps, record, context, queue=deps.protect_queue, stage=protect_film, what="protection")
 
 
 def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import json
 import os
 import tempfile
 import time
@@ -37,10 +35,10 @@ from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.media.transcode import Outputs, TranscodePlan, transcode
 from chalicelib.observability import count, logger, measure, subsegment
-from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.outcomes import fail, reject, seconds_left
+from chalicelib.services.outcomes import fail, reject
 from chalicelib.services.replaced_uploads import follow_replaced_upload
+from chalicelib.services.stage_messages import handle_stage_record
 
 # Time kept back from the Lambda's deadline to upload outputs and record the outcome:
 # 20 s, or a quarter of the time there is when that is less.
@@ -51,26 +49,7 @@ DECODE_MARGIN_S = 1.0
 
 def handle_record(deps: Dependencies, record: SQSRecord, context: Any) -> None:
     """One SQS message from validation (or the sweep): transcode that film, once per attempt."""
-    try:
-        message = json.loads(record.body)
-        video_id, etag, attempt = str(message["video_id"]), str(message["etag"]), int(message.get("attempt", 0))
-    except (ValueError, KeyError, TypeError):
-        # Retried with backoff like any failure, so it soon rests in the dead-letter queue, where operators see it.
-        unreadable = ValueError(f"unreadable transcode message: {record.body[:200]!r}")
-        deliver(record, deps.transcode_queue, work=functools.partial(_raise, unreadable))
-        return
-    logger.append_keys(video_id=video_id)
-    key = {"video_id": video_id, "etag": etag, "attempt": attempt}
-    deliver(
-        record,
-        deps.transcode_queue,
-        work=lambda: deps.idempotency.run_once(transcode_film, key, context, deps, video_id, seconds_left(context)),
-        give_up=lambda reason: fail(deps, video_id, reason),
-    )
-
-
-def _raise(error: Exception) -> None:
-    raise error
+    handle_stage_record(deps, record, context, queue=deps.transcode_queue, stage=transcode_film, what="transcode")
 
 
 def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
