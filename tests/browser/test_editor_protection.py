@@ -76,6 +76,14 @@ def test_an_editor_turns_protection_on_is_told_publishing_waits_and_sees_the_fil
     expect(panel.locator(".badges")).to_contain_text("Status: faces or voice being hidden")
     expect(panel.locator(".badges")).to_contain_text("Identity protection not ready yet")
     expect(panel.get_by_role("button", name="Publish…")).to_have_count(0)  # nothing to publish while it is made
+    listed = page.locator(f"#review .panel[data-video-id='{films['mine']}']")  # the same film, awaiting review
+    expect(listed.locator(".protection")).to_have_text(BEING_MADE)
+    expect(listed.get_by_role("button", name="Publish…")).to_have_count(0)
+    for toggle in ("Blur faces", "Disguise voice"):  # the API would refuse a change now: said, not refused
+        expect(panel.get_by_role("button", name=toggle)).to_be_disabled()
+        expect(panel.get_by_role("button", name=toggle)).to_have_accessible_description(
+            "Identity protection can be changed again once the film is awaiting review."
+        )
     screenshot(page, "editor-protection-pending")
 
     audit = web_stack.client("editor").request("GET", f"/videos/{films['mine']}/audit").json()["items"]
@@ -93,6 +101,18 @@ def test_an_editor_turns_protection_on_is_told_publishing_waits_and_sees_the_fil
     panel.get_by_role("button", name="Watch the film").click()
     expect(panel.locator("video")).not_to_have_accessible_description(re.compile("Not protected yet"))
     screenshot(page, "editor-protection-ready")
+    expect(panel.get_by_role("button", name="Disguise voice")).to_be_enabled()
+
+    # Published, its upload is deleted at once (docs/PROTECTION.md); unpublished, its protection cannot change.
+    panel.get_by_role("button", name="Publish…").click()
+    panel.get_by_role("group", name="Confirm publishing").get_by_role("button", name="Yes, publish it").click()
+    expect(panel.get_by_role("status")).to_have_text("Published: visitors can watch it now.")
+    panel.get_by_role("button", name="Unpublish").click()
+    expect(panel.get_by_role("status")).to_contain_text("Unpublishing: done.")
+    expect(panel.get_by_role("button", name="Blur faces")).to_be_disabled()
+    expect(panel.get_by_role("button", name="Blur faces")).to_have_accessible_description(
+        "The original upload has been deleted: identity protection can no longer change."
+    )
 
 
 def test_a_page_that_missed_the_change_gets_the_refusal_in_words_and_does_not_crash(page: Page, web_stack, films):

@@ -125,13 +125,19 @@ export function filmPanel(initial, key, options = {}) {
     (next && !next.disabled ? next : panel.querySelector("[role=status]"))?.focus();
   }
 
-  function show(next) {
+  // `echoed`: the change came from another panel of the same film (awaiting review, and found by its id),
+  // which shows it too, so that neither offers what the other's change made impossible.
+  function show(next, echoed = false) {
     film = { ...next, summary: false };
     if (select) select.checked = select.checked && !film.consent;
     confirming = false;
     render();
     options.onChange?.(film);
     refreshWhileProcessing();
+    if (echoed) return;
+    for (const other of document.querySelectorAll(`.panel[data-video-id="${CSS.escape(film.video_id)}"]`)) {
+      if (other !== panel && other.show) other.show(next, true);
+    }
   }
 
   // The full film (with its links to watch it), for a film listed only by its summary.
@@ -274,15 +280,23 @@ export function filmPanel(initial, key, options = {}) {
   }
 
   // Identity protection (docs/PROTECTION.md): on or off before publishing, one toggle per kind.
+  // Refused by the API while the film is being made (film_processing) or once its upload is deleted
+  // (source_deleted): the toggles are disabled then, with the reason beside them, rather than refused.
   function protectionToggles() {
     const asked = film.protect_identity || {};
+    const why = PROCESSING.has(film.status)
+      ? "Identity protection can be changed again once the film is awaiting review."
+      : film.source_deleted_at ? "The original upload has been deleted: identity protection can no longer change."
+        : "";
+    const note = why ? el("p", { class: "why", id: `${uid}-protection-why` }, why) : null;
     const toggle = (kind, label) => el("button", { type: "button", class: "toggle", "aria-pressed": String(Boolean(asked[kind])),
-      "data-action": `protect-${kind}`,
+      "data-action": `protect-${kind}`, disabled: Boolean(why), "data-blocked": String(Boolean(why)),
+      "aria-describedby": note ? note.id : null,
       onclick: () => act("Changing the identity protection", "PUT", "/protection", {
         body: { faces: Boolean(asked.faces), voice: Boolean(asked.voice), [kind]: !asked[kind] },
         done: protectionSummary,
       }) }, label);
-    return [toggle("faces", "Blur faces"), toggle("voice", "Disguise voice")];
+    return [toggle("faces", "Blur faces"), toggle("voice", "Disguise voice"), note];
   }
 
   function takeDownControls() {
