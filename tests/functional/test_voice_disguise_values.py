@@ -16,6 +16,7 @@ from chalicelib.domain.film import Film
 from chalicelib.domain.protection import VOICE_PITCH_RANGES, VOICE_SHIFT_HZ_RANGE, VoiceDisguise
 from chalicelib.observability import logger
 from tests.functional.conftest import get, post_json, upload_body
+from tests.functional.factories import finish_rendering
 from tests.functional.test_editorial import call, ready_film
 
 VOICE = {"faces": False, "voice": True}
@@ -102,11 +103,14 @@ def test_an_editor_asking_for_a_disguised_voice_draws_it_once_and_it_is_kept_and
     assert faces.status_code == 200
     assert stored_film(stack, video_id).voice_disguise is None
 
+    finish_rendering(video_id)  # each change renders the film again; the next one waits for READY
     responses = [call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": True, "voice": True})]
     drawn = stored_film(stack, video_id).voice_disguise
     assert drawn is not None and within_bounds(drawn)
+    finish_rendering(video_id)
     # Off and on again: the same values, so the protection stage's new run makes the same sound.
     responses.append(call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": False, "voice": False}))
+    finish_rendering(video_id)
     responses.append(call(api, "put", f"/videos/{video_id}/protection", editor, VOICE))
     assert stored_film(stack, video_id).voice_disguise == drawn
     assert all(response.status_code == 200 for response in responses)
