@@ -2,8 +2,9 @@
 in words, that the protected version is being made and that the preview still shows the child as filmed;
 publishing waits, and once the protection stage has made it (for real, on the local stack) the panel
 comes back protected and publishable by itself, without opening the film again; published, then
-unpublished, its protection can no longer change (the upload is deleted) and the page says so; a page that did not know (another editor turned it on meanwhile) gets the API's refusal in the
-same words, and nothing crashes. Screenshots go to test-artifacts/browser/."""
+unpublished, its protection can no longer change (the upload is deleted) and the page says so. A page
+that did not know (another editor turned it on meanwhile) gets the API's refusal in the same words, and
+nothing crashes. Screenshots go to test-artifacts/browser/."""
 
 from __future__ import annotations
 
