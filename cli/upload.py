@@ -53,9 +53,17 @@ FLAG_LABELS = {
 }
 
 
+def protection_words(upload: dict[str, Any]) -> str:
+    """What the office asked to hide, in the upload page's words, so the facilitator sees it was taken."""
+    asked = upload.get("protect_identity") or {}
+    kinds = [words for kind, words in (("faces", "faces blurred"), ("voice", "voice disguised")) if asked.get(kind)]
+    return f", identity hidden: {' and '.join(kinds)}" if kinds else ""
+
+
 def outcome_line(name: str, upload: dict[str, Any]) -> str:
     if upload["status"] in ("READY", "PUBLISHED"):
-        return f"{name}: {upload['status']} ({upload.get('duration_s', '?')} s), waiting for an editor"
+        duration = upload.get("duration_s", "?")
+        return f"{name}: {upload['status']} ({duration} s){protection_words(upload)}, waiting for an editor"
     if upload["status"] == "REJECTED":
         return f"{name}: REJECTED: {upload.get('reason')} [{upload.get('reason_code')}]"
     return f"{name}: {upload['status']}: {upload.get('reason', 'still processing')}"

@@ -1,14 +1,16 @@
 """Identity protection on the editor page: an editor turns it on for a film awaiting review and is told,
 in words, that the protected version is being made and that the preview still shows the child as filmed;
-publishing waits, and once the protection stage has made it (for real, on the local stack) the film opens
-again protected and can be published. A page that did not know (another editor turned it on meanwhile)
-gets the API's refusal in the same words, and nothing crashes. Screenshots go to test-artifacts/browser/."""
+publishing waits, and once the protection stage has made it (for real, on the local stack) the panel
+comes back protected and publishable by itself, without opening the film again; published, then
+unpublished, its protection can no longer change (the upload is deleted) and the page says so. A page
+that did not know (another editor turned it on meanwhile) gets the API's refusal in the same words, and
+nothing crashes. Screenshots go to test-artifacts/browser/."""
 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +23,13 @@ from tests.browser.conftest import screenshot
 from tests.e2e.conftest import RunningStack
 
 PROCESSING_TIMEOUT_S = 240
+
 BEING_MADE = (
-    "Identity protection: faces blurred. The protected version is being made from the original upload: until it "
-    "is, the preview shows the faces as filmed (only editors can see it). Open the film again in a few minutes."
+    "Identity protection: faces blurred. The protected version is being made from the original upload: until it is, "
+    "the preview shows the faces as filmed (only editors can see it). This takes a few minutes; this line says when "
+    "it is ready."
 )
-READY = re.compile(
-    r"Identity protection: faces blurred\. The protected version is ready: the preview shows what visitors will see\."
-)
+READY = "Identity protection: faces blurred. The protected version is ready: the preview shows what visitors will see."
 
 
 def ready_film(stack: RunningStack, folder: Path, title: str) -> str:
@@ -50,18 +52,6 @@ def films(web_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> 
     }
 
 
-def wait_until_ready(editor: Any, video_id: str) -> None:
-    """The protection stage and the transcode run on the local stack's workers: wait for READY."""
-    deadline = time.monotonic() + PROCESSING_TIMEOUT_S
-    while time.monotonic() < deadline:
-        status = editor.request("GET", f"/videos/{video_id}/editorial").json()["status"]
-        if status == "READY":
-            return
-        assert status in ("PROTECTING", "TRANSCODING"), status
-        time.sleep(0.5)
-    raise AssertionError(f"film {video_id} was not READY within {PROCESSING_TIMEOUT_S} s")
-
-
 def open_film(page: Page, stack: RunningStack, video_id: str):
     page.goto(f"{stack.info['web_url']}/editor.html")
     page.get_by_label("key").fill(stack.info["api_keys"]["editor"])
@@ -73,35 +63,59 @@ def open_film(page: Page, stack: RunningStack, video_id: str):
     return panel
 
 
-def test_an_editor_turns_protection_on_and_is_told_the_preview_shows_faces_and_publishing_waits(
+def test_an_editor_turns_protection_on_is_told_publishing_waits_and_sees_the_film_come_back_protected(
     page: Page, web_stack, films
 ):
+    page.clock.install()  # the page's own timers wait for the test: its first look is checked before any refresh
     panel = open_film(page, web_stack, films["mine"])
     expect(panel.locator(".protection")).to_have_text("Identity protection: none asked.")
+    page.clock.pause_at(datetime.now(UTC) + timedelta(minutes=1))
     blur = panel.get_by_role("button", name="Blur faces")
     expect(blur).to_have_attribute("aria-pressed", "false")
     blur.click()
     expect(blur).to_have_attribute("aria-pressed", "true")
     expect(panel.get_by_role("status")).to_have_text(BEING_MADE)
     expect(panel.locator(".protection")).to_have_text(BEING_MADE)
-    expect(panel.locator(".badges")).to_contain_text("Identity protected")
+    expect(panel.locator(".badges")).to_contain_text("Status: faces or voice being hidden")
+    expect(panel.locator(".badges")).to_contain_text("Identity protection not ready yet")
     expect(panel.get_by_role("button", name="Publish…")).to_have_count(0)  # nothing to publish while it is made
+    listed = page.locator(f"#review .panel[data-video-id='{films['mine']}']")  # the same film, awaiting review
+    expect(listed.locator(".protection")).to_have_text(BEING_MADE)
+    expect(listed.get_by_role("button", name="Publish…")).to_have_count(0)
+    for toggle in ("Blur faces", "Disguise voice"):  # the API would refuse a change now: said, not refused
+        expect(panel.get_by_role("button", name=toggle)).to_be_disabled()
+        expect(panel.get_by_role("button", name=toggle)).to_have_accessible_description(
+            "Identity protection can be changed again once the film is awaiting review."
+        )
     screenshot(page, "editor-protection-pending")
 
-    editor = web_stack.client("editor")
-    wait_until_ready(editor, films["mine"])
-    page.get_by_role("button", name="Find").click()  # opened again once the stage is done
-    panel = page.locator("#found .panel")
-    expect(panel.locator(".protection")).to_have_text(READY)
-    publish = panel.get_by_role("button", name="Publish…")
-    expect(publish).to_be_enabled()
-    panel.get_by_role("button", name="Watch the film").click()
-    expect(panel.locator(".preview-unprotected")).to_have_count(0)
-    screenshot(page, "editor-protection-ready")
-
-    audit = editor.request("GET", f"/videos/{films['mine']}/audit").json()["items"]
+    audit = web_stack.client("editor").request("GET", f"/videos/{films['mine']}/audit").json()["items"]
     assert any(entry["action"] == "protection_changed" for entry in audit)
-    assert editor.request("GET", f"/videos/{films['mine']}").status_code == 404  # not published
+    public = web_stack.client("editor").request("GET", f"/videos/{films['mine']}")
+    assert public.status_code == 404  # not published
+
+    # The editor waits on the page: the panel asks again while the film is made, and says when it is ready.
+    page.clock.resume()
+    expect(panel.locator(".protection")).to_have_text(READY, timeout=PROCESSING_TIMEOUT_S * 1000)
+    expect(panel.get_by_role("status")).to_have_text(READY)
+    expect(panel.locator(".badges")).to_contain_text("Identity protected")
+    expect(panel.locator(".badges")).to_contain_text("Status: awaiting review")
+    expect(panel.get_by_role("button", name="Publish…")).to_be_enabled()
+    panel.get_by_role("button", name="Watch the film").click()
+    expect(panel.locator("video")).not_to_have_accessible_description(re.compile("Not protected yet"))
+    screenshot(page, "editor-protection-ready")
+    expect(panel.get_by_role("button", name="Disguise voice")).to_be_enabled()
+
+    # Published, its upload is deleted at once (docs/PROTECTION.md); unpublished, its protection cannot change.
+    panel.get_by_role("button", name="Publish…").click()
+    panel.get_by_role("group", name="Confirm publishing").get_by_role("button", name="Yes, publish it").click()
+    expect(panel.get_by_role("status")).to_have_text("Published: visitors can watch it now.")
+    panel.get_by_role("button", name="Unpublish").click()
+    expect(panel.get_by_role("status")).to_contain_text("Unpublishing: done.")
+    expect(panel.get_by_role("button", name="Blur faces")).to_be_disabled()
+    expect(panel.get_by_role("button", name="Blur faces")).to_have_accessible_description(
+        "The original upload has been deleted: identity protection can no longer change."
+    )
 
 
 def test_a_page_that_missed_the_change_gets_the_refusal_in_words_and_does_not_crash(page: Page, web_stack, films):
@@ -121,5 +135,5 @@ def test_a_page_that_missed_the_change_gets_the_refusal_in_words_and_does_not_cr
     assert editor.request("GET", f"/videos/{films['stale']}/editorial").json()["status"] != "PUBLISHED"
     page.get_by_role("button", name="Find").click()  # opened again: the page now knows, and says so
     expect(page.locator("#found .panel .protection")).to_have_text(
-        re.compile(f"{re.escape(BEING_MADE)}|{READY.pattern}")
+        re.compile(f"{re.escape(BEING_MADE)}|{re.escape(READY)}")
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.upload import outcome_line
 from local.clips import make_clip
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -297,3 +298,17 @@ def test_a_single_film_asks_for_protection_with_a_flag(accepting_api, films):
     result = upload(*args, "--blur-faces", api_url=accepting_api.url, cwd=films)
     assert result.returncode == 0, result.stdout + result.stderr
     assert accepting_api.created[0]["protect_identity"] == {"faces": True, "voice": False}
+
+
+def test_the_outcome_of_a_film_says_which_identity_protection_it_carries():
+    protected = {"status": "READY", "duration_s": 60.0, "protect_identity": {"faces": True, "voice": True}}
+    assert outcome_line("yard.mp4", protected) == (
+        "yard.mp4: READY (60.0 s), identity hidden: faces blurred and voice disguised, waiting for an editor"
+    )
+    voice_only = {**protected, "protect_identity": {"faces": False, "voice": True}}
+    assert outcome_line("yard.mp4", voice_only) == (
+        "yard.mp4: READY (60.0 s), identity hidden: voice disguised, waiting for an editor"
+    )
+    assert outcome_line("yard.mp4", {"status": "READY", "duration_s": 60.0}) == (
+        "yard.mp4: READY (60.0 s), waiting for an editor"
+    )

@@ -14,6 +14,10 @@ import { STATUS_WORDS, editorWords } from "./editor-words.js";
 
 const PUBLISHABLE = new Set(["READY", "UNPUBLISHED"]);
 const TRANSCODED = new Set(["READY", "PUBLISHED", "UNPUBLISHED"]);
+// A film in one of these is being made: its panel asks again every few seconds, so an editor who
+// waits sees it come back (protected) without opening it again.
+const PROCESSING = new Set(["UPLOADED", "VALIDATING", "PROTECTING", "TRANSCODING"]);
+const REFRESH_MS = 5000;
 let panels = 0; // the same film may be shown twice (awaiting review, and found by its id): ids stay unique
 
 // Identity protection as an editor reads it (docs/PROTECTION.md): what was asked, and whether the
@@ -31,6 +35,14 @@ function asFilmed(film) {
   return faces && voice ? "the faces and the voice as filmed" : faces ? "the faces as filmed" : "the voice as recorded";
 }
 
+// The badge: "protected" only once the outputs are; asked and not made yet says so (its thumbnail and
+// preview still show the child as filmed). Protection turned off ({faces: false, voice: false}) shows none.
+function protectionBadge(film) {
+  const { faces, voice } = asProtected(film);
+  if (!faces && !voice) return null;
+  return protectionPending(film) ? "Identity protection not ready yet" : "Identity protected";
+}
+
 function protectionSummary(film) {
   const { faces, voice } = asProtected(film);
   const kinds = [faces ? "faces blurred" : null, voice ? "voice disguised" : null].filter(Boolean);
@@ -39,7 +51,8 @@ function protectionSummary(film) {
   if (film.summary) return `${asked} Open the film to see whether its protected version is ready.`;
   if (film.status === "PROTECTING" || film.status === "TRANSCODING") {
     return `${asked} The protected version is being made from the original upload: until it is, the preview `
-      + `shows ${asFilmed(film)} (only editors can see it). Open the film again in a few minutes.`;
+      + `shows ${asFilmed(film)} (only editors can see it). This takes a few minutes; this line says when it is `
+      + "ready.";
   }
   if (film.preview?.protected) {
     return `${asked} The protected version is ready: the preview shows what visitors will see.` + sourceSummary(film);
@@ -112,12 +125,19 @@ export function filmPanel(initial, key, options = {}) {
     (next && !next.disabled ? next : panel.querySelector("[role=status]"))?.focus();
   }
 
-  function show(next) {
+  // `echoed`: the change came from another panel of the same film (awaiting review, and found by its id),
+  // which shows it too, so that neither offers what the other's change made impossible.
+  function show(next, echoed = false) {
     film = { ...next, summary: false };
     if (select) select.checked = select.checked && !film.consent;
     confirming = false;
     render();
     options.onChange?.(film);
+    refreshWhileProcessing();
+    if (echoed) return;
+    for (const other of document.querySelectorAll(`.panel[data-video-id="${CSS.escape(film.video_id)}"]`)) {
+      if (other !== panel && other.show) other.show(next, true);
+    }
   }
 
   // The full film (with its links to watch it), for a film listed only by its summary.
@@ -260,15 +280,23 @@ export function filmPanel(initial, key, options = {}) {
   }
 
   // Identity protection (docs/PROTECTION.md): on or off before publishing, one toggle per kind.
+  // Refused by the API while the film is being made (film_processing) or once its upload is deleted
+  // (source_deleted): the toggles are disabled then, with the reason beside them, rather than refused.
   function protectionToggles() {
     const asked = film.protect_identity || {};
+    const why = PROCESSING.has(film.status)
+      ? "Identity protection can be changed again once the film is awaiting review."
+      : film.source_deleted_at ? "The original upload has been deleted: identity protection can no longer change."
+        : "";
+    const note = why ? el("p", { class: "why", id: `${uid}-protection-why` }, why) : null;
     const toggle = (kind, label) => el("button", { type: "button", class: "toggle", "aria-pressed": String(Boolean(asked[kind])),
-      "data-action": `protect-${kind}`,
+      "data-action": `protect-${kind}`, disabled: Boolean(why), "data-blocked": String(Boolean(why)),
+      "aria-describedby": note ? note.id : null,
       onclick: () => act("Changing the identity protection", "PUT", "/protection", {
         body: { faces: Boolean(asked.faces), voice: Boolean(asked.voice), [kind]: !asked[kind] },
         done: protectionSummary,
       }) }, label);
-    return [toggle("faces", "Blur faces"), toggle("voice", "Disguise voice")];
+    return [toggle("faces", "Blur faces"), toggle("voice", "Disguise voice"), note];
   }
 
   function takeDownControls() {
@@ -305,7 +333,7 @@ export function filmPanel(initial, key, options = {}) {
       [STATUS_WORDS[film.status] ? `Status: ${STATUS_WORDS[film.status]}` : null, ""],
       film.summary ? [null] : film.consent ? ["Consent recorded", "ok"] : ["No consent yet", "warn"],
       [film.sensitive ? "Sensitive" : null, "warn"],
-      [film.protect_identity ? "Identity protected" : null, "warn"],
+      [protectionBadge(film), "warn"],
       [film.highlighted ? "Highlighted" : null, ""],
       [languages.length ? `Subtitles: ${languages.join(", ")}` : null, ""],
     ];
@@ -362,10 +390,37 @@ export function filmPanel(initial, key, options = {}) {
     panel.replaceChildren(...parts.flat().filter(Boolean));
   }
 
+  // While the film is being made (identity protection, a re-render), ask for it again until it settles,
+  // and say what it became. Stops when the panel leaves the page; an action in progress goes first.
+  let refreshTimer = null;
+  function refreshWhileProcessing() {
+    clearTimeout(refreshTimer);
+    if (film.summary || !PROCESSING.has(film.status)) return;
+    refreshTimer = setTimeout(async () => {
+      if (!panel.isConnected) return;
+      if (panel.hasAttribute("aria-busy")) { refreshWhileProcessing(); return; }
+      let next;
+      try {
+        next = await request("GET", `/videos/${encodeURIComponent(film.video_id)}/editorial`, { key: key() });
+      } catch {
+        refreshWhileProcessing(); // a network blip: ask again later
+        return;
+      }
+      if (!panel.isConnected || panel.hasAttribute("aria-busy")) return refreshWhileProcessing();
+      if (next.status === film.status) return refreshWhileProcessing();
+      show(next);
+      if (PROCESSING.has(film.status)) return;
+      say(status, TRANSCODED.has(film.status) ? protectionSummary(film)
+        : `The film is now ${STATUS_WORDS[film.status] || film.status}.${film.reason ? ` ${film.reason}` : ""}`,
+      TRANSCODED.has(film.status) ? "success" : "error");
+    }, REFRESH_MS);
+  }
+
   panel.film = () => film;
   panel.show = show;
   panel.selected = () => Boolean(select?.checked);
   panel.say = (message, kind) => say(status, message, kind);
   render();
+  refreshWhileProcessing();
   return panel;
 }
