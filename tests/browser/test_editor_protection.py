@@ -8,7 +8,9 @@ nothing crashes. Screenshots go to test-artifacts/browser/."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +22,7 @@ from playwright.sync_api import Page, expect
 from cli.client import DEMO_CONSENT
 from local.clips import make_clip
 from tests.browser.conftest import screenshot
-from tests.e2e.conftest import RunningStack
+from tests.e2e.conftest import RunningStack, workers_of
 
 PROCESSING_TIMEOUT_S = 240
 
@@ -121,17 +123,27 @@ def test_an_editor_turns_protection_on_is_told_publishing_waits_and_sees_the_fil
 def test_a_page_that_missed_the_change_gets_the_refusal_in_words_and_does_not_crash(page: Page, web_stack, films):
     panel = open_film(page, web_stack, films["stale"])
     editor = web_stack.client("editor")  # another editor turns protection on meanwhile
-    turned_on = editor.request("PUT", f"/videos/{films['stale']}/protection", json={"faces": True, "voice": False})
-    assert turned_on.status_code == 200, turned_on.text
-    panel.get_by_role("button", name="Publish…").click()
-    panel.get_by_role("group", name="Confirm publishing").get_by_role("button", name="Yes, publish it").click()
-    status = panel.get_by_role("status")
-    expect(status).to_have_text(
-        "Publishing: not done. Not published: identity protection was asked for this film and its protected "
-        "version is not ready yet. It can be published once it is: open the film again later, its "
-        "identity-protection line says when."
-    )
-    expect(status).to_have_attribute("data-kind", "error")
+    # The protection workers wait meanwhile: the click must land while the protected version is being made,
+    # however fast the machine makes it.
+    protectors = workers_of(web_stack, "ProtectQueue")
+    assert protectors, "the stack runs protection workers"
+    for pid in protectors:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        turned_on = editor.request("PUT", f"/videos/{films['stale']}/protection", json={"faces": True, "voice": False})
+        assert turned_on.status_code == 200, turned_on.text
+        panel.get_by_role("button", name="Publish…").click()
+        panel.get_by_role("group", name="Confirm publishing").get_by_role("button", name="Yes, publish it").click()
+        status = panel.get_by_role("status")
+        expect(status).to_have_text(
+            "Publishing: not done. Not published: identity protection was asked for this film and its protected "
+            "version is not ready yet. It can be published once it is: open the film again later, its "
+            "identity-protection line says when."
+        )
+        expect(status).to_have_attribute("data-kind", "error")
+    finally:
+        for pid in protectors:
+            os.kill(pid, signal.SIGCONT)
     assert editor.request("GET", f"/videos/{films['stale']}/editorial").json()["status"] != "PUBLISHED"
     page.get_by_role("button", name="Find").click()  # opened again: the page now knows, and says so
     expect(page.locator("#found .panel .protection")).to_have_text(

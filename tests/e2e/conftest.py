@@ -83,6 +83,13 @@ def aws(stack: RunningStack, service: str) -> Any:
     return session.client(service, endpoint_url=stack.info["aws_endpoint_url"])
 
 
+def workers_of(stack: RunningStack, queue_logical_id: str) -> list[int]:
+    """The process ids of the stack's workers on a queue (to pause them with SIGSTOP, say)."""
+    queue = stack.info["resources"][queue_logical_id]
+    found = subprocess.run(["pgrep", "-f", f"local.worker {queue} "], capture_output=True, text=True, check=False)
+    return [int(pid) for pid in found.stdout.split()]
+
+
 def film(stack: RunningStack, video_id: str) -> dict[str, Any]:
     """The film's item as the table stores it."""
     table = stack.info["resources"]["CatalogTable"]

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 
 from local.client import post_file
 from local.clips import make_clip
-from tests.e2e.conftest import RunningStack, aws, film, queue_is_empty, wait_for
+from tests.e2e.conftest import RunningStack, aws, film, queue_is_empty, wait_for, workers_of
 
 SHORT = {
     "resources": {"UploadsQueue": {"VisibilityTimeout": 10}, "TranscodeQueue": {"VisibilityTimeout": 20}},
@@ -31,12 +30,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     running = RunningStack(tmp_path_factory.mktemp("replaced-stack"), samples=False, overrides=SHORT)
     yield running
     running.stop()
-
-
-def workers_of(stack: RunningStack, queue_logical_id: str) -> list[int]:
-    queue = stack.info["resources"][queue_logical_id]
-    found = subprocess.run(["pgrep", "-f", f"local.worker {queue} "], capture_output=True, text=True, check=False)
-    return [int(pid) for pid in found.stdout.split()]
 
 
 def test_a_second_post_to_the_same_url_is_validated_before_anything_is_made_of_it(stack, tmp_path):
