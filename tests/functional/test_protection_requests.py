@@ -3,8 +3,11 @@ or off by an editor, never public, and a film with it asked is not published bef
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from chalicelib.domain.film import Status
 from tests.functional.conftest import CONSENT, get, post_json, upload_body
 from tests.functional.test_editorial import call, error_of, ready_film
 
@@ -142,3 +145,37 @@ def test_an_office_turns_protection_on_by_correcting_a_film_but_only_an_editor_t
         call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": False, "voice": False}).status_code == 200
     )
     assert "protect_identity" not in get(api, f"/uploads/{video_id}", office).json_body
+
+
+def test_an_office_asking_protection_for_a_ready_film_has_it_made_not_left_waiting_for_ever(api, stack, clips):
+    # A READY film (its renditions unprotected) whose office then asks for its faces to be blurred: the
+    # protected version must be made, as when an editor asks; otherwise nothing ever makes it and the film
+    # can never be published (409 protection_pending) unless an editor happens to ask again for the same.
+    office, editor = stack.keys["office"], stack.keys["editor"]
+    video_id = ready_film(api, stack, clips)
+
+    corrected = call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": {"faces": True}})
+
+    assert corrected.status_code == 200, corrected.json_body
+    assert corrected.json_body["status"] == "PROTECTING"
+    view = get(api, f"/videos/{video_id}/editorial", editor).json_body
+    assert view["status"] == "PROTECTING" and "protection_applied" not in view
+    sqs = stack.client("sqs")
+    [message] = sqs.receive_message(QueueUrl=stack.name("ProtectQueue"), MaxNumberOfMessages=10)["Messages"]
+    assert json.loads(message["Body"])["video_id"] == video_id
+    assert error_of(call(api, "post", f"/videos/{video_id}/publish", editor, {}))[0] == 409
+
+
+@pytest.mark.parametrize("status", [Status.PROTECTING, Status.TRANSCODING])
+def test_an_office_cannot_change_protection_while_a_stage_that_read_it_runs(api, stack, clips, status):
+    # The stage read the protection when it started: a change now would be lost (a transcode from the source
+    # labels nothing) or fail the film (a master without the voice now asked). The editors' rule: once READY.
+    office = stack.keys["office"]
+    video_id = ready_film(api, stack, clips, status=status)
+
+    refused = call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": {"faces": True}})
+
+    assert error_of(refused) == (409, "film_processing")
+    assert "protect_identity" not in get(api, f"/uploads/{video_id}", office).json_body
+    # Its other details may still be corrected meanwhile.
+    assert call(api, "patch", f"/uploads/{video_id}", office, {"title": "Our street"}).status_code == 200
