@@ -56,7 +56,7 @@ def validate_once(deps: Dependencies, video_id: str, created: ObjectCreated, con
     if film is None or film.status in (Status.DELETED, Status.EXPIRED):
         # A file that arrives for no film, after a takedown or after its upload expired, is a child's raw
         # video with no owner: delete it.
-        deps.uploads.delete_prefix(created.key)
+        deps.uploads.delete(created.key)  # its exact key: all the function's role may delete
         logger.warning("deleted an upload no film expects", extra={"key": created.key})
         return
     if film.upload_key != created.key:

@@ -172,6 +172,7 @@ ALLOWED = {
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
         "s3:GetObject",
+        "s3:DeleteObject",
         "xray:PutTraceSegments",
         "xray:PutTelemetryRecords",
     },
