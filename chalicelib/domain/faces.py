@@ -87,12 +87,21 @@ def _nearest(face: Box, candidates: Sequence[Box]) -> Box | None:
     return min(matches, key=lambda other: (other.centre[0] - fx) ** 2 + (other.centre[1] - fy) ** 2)
 
 
+def _moved(face: Box, previous: Box, share: float) -> Box:
+    """`face` moved on by `share` of the way it came from `previous` (the other way round for share < 0)."""
+    return Box(*(now + (now - was) * share for now, was in zip(_edges(face), _edges(previous), strict=True)))
+
+
+def _edges(box: Box) -> tuple[float, float, float, float]:
+    return box.x1, box.y1, box.x2, box.y2
+
+
 def blur_regions(samples: Sequence[Sample], duration_s: float, width: int, height: int) -> list[BlurRegion]:
     """Regions that cover every face of every sample and every frame between samples.
 
     `samples` are in time order; the first region starts at 0 when a face is on the first sample and
     the last ends at `duration_s` when one is on the last, since a face there may have been in view
-    all along.
+    all along (following the face's last movement between samples up to there).
     """
     ordered = sorted(samples, key=lambda sample: sample.time_s)
     regions = []
@@ -103,14 +112,20 @@ def blur_regions(samples: Sequence[Sample], duration_s: float, width: int, heigh
         end = after.time_s if after else duration_s
         for face in sample.faces:
             box, matched = face, True
-            for neighbour in (before, after):
+            for neighbour, far_side in ((before, after), (after, before)):
                 if neighbour is None:  # the film's first or last sample: nowhere else to have been
                     continue
                 other = _nearest(face, neighbour.faces)
                 if other is None:
                     matched = False
-                else:
-                    box = box.union(other)
+                    continue
+                box = box.union(other)
+                if far_side is None:
+                    # Held past the film's first or last sample, up to its start or end: the face goes on
+                    # moving as it moved from that neighbour, so the box follows it there.
+                    edge = end if neighbour is before else start
+                    share = abs(edge - sample.time_s) / max(abs(sample.time_s - neighbour.time_s), 1e-6)
+                    box = box.union(_moved(face, other, share))
             grown = box.grown(MARGIN if matched else MARGIN_UNMATCHED).clipped(width, height)
             if grown.width > 0 and grown.height > 0:
                 regions.append(BlurRegion(start, end, grown))

@@ -28,6 +28,10 @@ from chalicelib.media.faceblur import blur_filter, filtered_input_args, write_fi
 from chalicelib.media.runner import run
 
 MASTER_NAME = "protected.mkv"
+# The master's encoder speed. At CRF 14 superfast encodes in about 0.4x veryfast's time, for a file
+# about twice as large (docs/BENCHMARKS.md, "Identity protection"): the master is an intermediate,
+# read once by the transcode, and its encode was as long as the whole unprotected transcode.
+MASTER_PRESET = "superfast"
 
 
 def voice_filter(voice: VoiceDisguise | None) -> str:
@@ -60,7 +64,7 @@ def protect_args(
         "-c:v",
         "libx264",
         "-preset",
-        "veryfast",
+        MASTER_PRESET,
         "-crf",
         "14",
         "-map_metadata",

@@ -58,3 +58,26 @@ def test_no_face_no_region() -> None:
 def test_sample_times_cover_every_nth_frame_and_the_last() -> None:
     assert sample_times(1.0, 10, 3) == [0.0, 0.3, 0.6, 0.9]
     assert sample_times(1.0, 10, 4)[-1] == 0.9
+
+
+def test_a_face_still_moving_after_the_last_sample_stays_covered_to_the_end_of_the_film() -> None:
+    # A small face drifting 60 px/s, sampled every 0.25 s; the film goes on 0.2 s after the last sample.
+    def face_at(t: float) -> Box:
+        return Box(300 + 60 * t, 200, 312 + 60 * t, 216)
+
+    samples = [Sample(t, (face_at(t),)) for t in (0.0, 0.25, 0.5)]
+    regions = blur_regions(samples, 0.7, W, H)
+    for step in range(8):
+        t = round(0.1 * step, 6)
+        assert covering(regions, t, face_at(t)), f"bare at {t:.1f} s"
+
+
+def test_a_face_moving_before_the_first_sample_stays_covered_from_the_start_of_the_film() -> None:
+    def face_at(t: float) -> Box:
+        return Box(300, 200 + 60 * t, 312, 216 + 60 * t)
+
+    samples = [Sample(t, (face_at(t),)) for t in (0.2, 0.45)]
+    regions = blur_regions(samples, 0.5, W, H)
+    for step in range(5):
+        t = round(0.1 * step, 6)
+        assert covering(regions, t, face_at(t)), f"bare at {t:.1f} s"

@@ -1,0 +1,108 @@
+"""Frames sampled for face detection (media/frames.py, services/face_regions.py): by time, in order, all of them."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from chalicelib.domain.faces import Box
+from chalicelib.media.frames import SampledFrames
+from chalicelib.services.face_regions import DETECTION_INTERVAL_S, detect_all, find_blur_regions
+
+
+def film(folder: Path, rate: float, seconds: float = 3) -> Path:
+    path = folder / f"film-{rate}.mp4"
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc=size=160x90:rate={rate}:duration={seconds}",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            str(path),
+        ],
+        check=True,
+    )
+    return path
+
+
+@pytest.mark.parametrize("rate", [12, 25, 30, 60])
+def test_frames_are_sampled_by_time_whatever_the_frame_rate(tmp_path: Path, rate: float) -> None:
+    frames = SampledFrames(
+        str(film(tmp_path, rate)), width=160, height=90, max_width=1280, timeout_s=60, interval_s=DETECTION_INTERVAL_S
+    )
+    assert all(frame.shape == (90, 160, 3) for frame in frames)
+    gaps = np.diff(frames.times_s)
+    assert frames.times_s[0] == 0
+    # Never further apart than the interval (the holds depend on it), and not much closer either.
+    assert gaps.max() <= DETECTION_INTERVAL_S + 1e-3
+    assert gaps.min() >= DETECTION_INTERVAL_S - 1 / rate - 1e-3
+    assert frames.times_s[-1] >= 3 - DETECTION_INTERVAL_S - 1 / rate
+
+
+def test_frames_can_still_be_sampled_by_count(tmp_path: Path) -> None:
+    frames = SampledFrames(
+        str(film(tmp_path, 30)), width=160, height=90, max_width=1280, timeout_s=60, every_n_frames=5
+    )
+    assert len(list(frames)) == 18
+    assert np.allclose(np.diff(frames.times_s), 5 / 30, atol=1e-3)
+
+
+class SlowOddDetector:
+    """Finds a 'face' whose position encodes the frame's index; odd frames take longer, to shuffle finishing order."""
+
+    def __init__(self) -> None:
+        self.running = 0
+        self.most_at_once = 0
+        self._lock = threading.Lock()
+
+    def detect(self, frame: int) -> list[Box]:
+        with self._lock:
+            self.running += 1
+            self.most_at_once = max(self.most_at_once, self.running)
+        time.sleep(0.02 if frame % 2 else 0.001)
+        with self._lock:
+            self.running -= 1
+        return [Box(frame, 0, frame + 1, 1)]
+
+
+def test_frames_detected_several_at_once_come_back_in_order_and_few_are_held() -> None:
+    detector = SlowOddDetector()
+    read = []
+
+    def frames():
+        for index in range(40):
+            read.append(index)
+            # Never more than the workers' frames plus the one being read are ahead of the results.
+            yield index
+
+    results = []
+    for boxes in detect_all(detector, frames(), workers=3):
+        results.append(boxes[0].x1)
+        assert len(read) - len(results) <= 3
+    assert results == list(range(40))
+    assert detector.most_at_once > 1
+
+
+def test_a_detector_failure_stops_detection_with_that_error(tmp_path: Path) -> None:
+    class Broken:
+        def detect(self, frame: object) -> list[Box]:
+            raise RuntimeError("model failed")
+
+    with pytest.raises(RuntimeError, match="model failed"):
+        find_blur_regions(
+            str(film(tmp_path, 12)), Broken(), width=160, height=90, duration_s=3, timeout_s=60, workers=2
+        )
