@@ -164,7 +164,10 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
             deps.catalog.change(
                 video_id,
                 at,
-                expect=CORRECTABLE_STATUSES,
+                # A stage that started meanwhile read the protection before this change: then refused, as above.
+                expect=CORRECTABLE_STATUSES - STAGES_READING_PROTECTION
+                if "protect_identity" in changed
+                else CORRECTABLE_STATUSES,
                 set_fields={
                     **{field: value for field, value in changed.items() if value is not None},
                     **_voice_disguise_drawn(film, changed),

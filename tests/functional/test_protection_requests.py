@@ -4,11 +4,18 @@ or off by an editor, never public, and a film with it asked is not published bef
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
+from chalicelib import wiring
+from chalicelib.clock import now_iso
+from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Status
+from chalicelib.services import uploads
+from chalicelib.services.access import Caller
 from tests.functional.conftest import CONSENT, get, post_json, upload_body
+from tests.functional.factories import OFFICE_ID, ReadBefore
 from tests.functional.test_editorial import call, error_of, ready_film
 
 FACES = {"faces": True, "voice": False}
@@ -179,3 +186,26 @@ def test_an_office_cannot_change_protection_while_a_stage_that_read_it_runs(api,
     assert "protect_identity" not in get(api, f"/uploads/{video_id}", office).json_body
     # Its other details may still be corrected meanwhile.
     assert call(api, "patch", f"/uploads/{video_id}", office, {"title": "Our street"}).status_code == 200
+
+
+def test_an_office_asking_protection_loses_to_a_stage_that_started_after_it_read_the_film(api, stack, clips):
+    # The office read the film while it was validated; validation then sent it to the transcode from its source
+    # (no protection asked then). Landing now, the request would be lost: the film would end READY, asking
+    # protection it does not carry, with nothing to make it. Refused instead, like a request made now.
+    office = stack.keys["office"]
+    video_id = ready_film(api, stack, clips, status=Status.VALIDATING)
+    deps = wiring.dependencies()
+    read_by_office = deps.catalog.get_film(video_id)
+    deps.catalog.transition(video_id, Status.TRANSCODING, now_iso())
+    caller = Caller(role="office", office_id=OFFICE_ID, countries=frozenset({"AZ"}), actor="office test")
+
+    with pytest.raises(ConflictError) as refused:
+        uploads.correct_upload(
+            replace(deps, catalog=ReadBefore(deps.catalog, read_by_office)),
+            caller,
+            video_id,
+            {"protect_identity": {"faces": True}},
+        )
+
+    assert refused.value.code == "film_processing"
+    assert "protect_identity" not in get(api, f"/uploads/{video_id}", office).json_body
