@@ -50,6 +50,7 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.film import PROCESSING, Film, Status, SubtitleTrack, is_video_id
 from chalicelib.domain.object_keys import media_of, media_paths, staging_of, subtitles_key, uploads_of
 from chalicelib.domain.protection import (
+    check_protected,
     must_render_again,
     outputs_protected,
     parse_protection,
@@ -209,6 +210,8 @@ def _render_again(
 
 def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
     film = _film(deps, video_id)
+    if film.status in PROCESSING and requested(film.protect_identity) is not None:
+        check_protected(film.protect_identity, None)  # its protected version is being made: say so
     if film.status not in (Status.READY, Status.UNPUBLISHED):
         raise ConflictError(f"Film {video_id} is {film.status}; only a READY or UNPUBLISHED film can be published.")
     confirmed = isinstance(body, Mapping) and body.get("safeguarding_confirmed") is True

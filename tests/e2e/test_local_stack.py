@@ -283,11 +283,18 @@ def test_a_large_film_cut_off_midway_continues_where_it_stopped(running_stack, t
     state_file = tmp_path / ".omjr-uploads.json"
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # run from the workshop's folder, as an office would
+    # At 512 kB/s a part takes 16 s: the moment between its first and second parts is that wide, however
+    # slowly a busy machine answers the look at the parts below.
     first = subprocess.Popen(
-        [*command, "--max-rate", "1M"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*command, "--max-rate", "512K"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     arrived: list = []
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while not arrived and time.monotonic() < deadline and first.poll() is None:
         if state_file.exists():
             [entry] = json.loads(state_file.read_text()).values()

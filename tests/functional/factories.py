@@ -15,10 +15,12 @@ from chalicelib.domain.object_keys import (
     POSTER_NAME,
     SPRITE_NAME,
     STORYBOARD_NAME,
+    master_key,
     media_key,
     rendition_key,
     upload_key,
 )
+from chalicelib.domain.protection import requested
 from chalicelib.services.ports import FilmCatalog
 
 # What a field office's upload says (as tests.functional.conftest.upload_body), for the office of
@@ -68,6 +70,23 @@ def write_ready_film(stack: Any, **changes: Any) -> str:
         s3.put_object(Bucket=stack.name("MediaBucket"), Key=key, Body=body, ContentType=content_type)
     wiring.dependencies().catalog.create_film(film)
     return video_id
+
+
+def finish_rendering(video_id: str) -> Film:
+    """What the protection stage and the transcode record once an editor's change of protection has been
+    rendered (the stages themselves: tests/functional/test_protection_stage.py): back to READY, its
+    outputs carrying exactly what is asked."""
+    catalog = wiring.dependencies().catalog
+    film = catalog.get_film(video_id)
+    assert film is not None and film.status in (Status.PROTECTING, Status.TRANSCODING), film
+    asked = requested(film.protect_identity)
+    if film.status is Status.PROTECTING:
+        assert asked is not None
+        master = {"key": master_key(video_id), "etag": "placeholder", **asked}
+        catalog.transition(video_id, Status.TRANSCODING, now_iso(), {"protected_master": master})
+    if asked is None:
+        return catalog.transition(video_id, Status.READY, now_iso(), {}, ("protection_applied",))
+    return catalog.transition(video_id, Status.READY, now_iso(), {"protection_applied": asked})
 
 
 def _typed(name: str, value: Any) -> Any:

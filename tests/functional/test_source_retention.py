@@ -14,13 +14,12 @@ from botocore.stub import Stubber
 
 from chalicelib import wiring
 from chalicelib.adapters.s3_store import DISCARD_TAG, S3Store
-from chalicelib.clock import now_iso
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Status
 from chalicelib.domain.object_keys import master_key, upload_key
 from chalicelib.services import editorial, outcomes, recovery, retention
 from tests.functional.conftest import CONSENT, get, post_json, publish
-from tests.functional.factories import write_ready_film
+from tests.functional.factories import finish_rendering, write_ready_film
 from tests.functional.test_editorial import call, error_of
 
 FACES = {"faces": True, "voice": False}
@@ -158,12 +157,7 @@ def test_a_film_protected_after_its_first_publication_loses_its_source_when_publ
     protecting = call(api, "put", f"/videos/{video_id}/protection", editor, FACES)
     assert protecting.json_body["status"] == "PROTECTING"
     assert source_exists(stack, video_id), "the protection stage makes the master from it"
-    # What the protection stage and the transcode record once the protected outputs exist (the stages
-    # themselves: tests/functional/test_protection_stage.py).
-    catalog = wiring.dependencies().catalog
-    master = {"key": master_key(video_id), "etag": "e", **FACES}
-    catalog.transition(video_id, Status.TRANSCODING, now_iso(), {"protected_master": master})
-    catalog.transition(video_id, Status.READY, now_iso(), {"protection_applied": FACES})
+    finish_rendering(video_id)
 
     assert call(api, "post", f"/videos/{video_id}/publish", editor, {}).status_code == 200
     assert not source_exists(stack, video_id)

@@ -11,13 +11,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from chalicelib import wiring
 from chalicelib.adapters.film_items import film_of
-from chalicelib.clock import now_iso
-from chalicelib.domain.film import Film, Status
+from chalicelib.domain.film import Film
 from chalicelib.domain.protection import VOICE_PITCH_RANGES, VOICE_SHIFT_HZ_RANGE, VoiceDisguise
 from chalicelib.observability import logger
 from tests.functional.conftest import get, post_json, upload_body
+from tests.functional.factories import finish_rendering
 from tests.functional.test_editorial import call, ready_film
 
 VOICE = {"faces": False, "voice": True}
@@ -47,17 +46,6 @@ def stored_film(stack, video_id: str) -> Film:
     item = stack.catalog_item(video_id)
     assert item is not None
     return film_of(item)
-
-
-def made_again(stack, video_id: str) -> None:
-    """What the protection stage and the transcode do with a film an editor's change sent back: READY, its
-    outputs carrying what is asked (an editor changes the protection of a film only once it is READY)."""
-    catalog = wiring.dependencies().catalog
-    film = stored_film(stack, video_id)
-    if film.status is Status.PROTECTING:
-        film = catalog.transition(video_id, Status.TRANSCODING, now_iso())
-    asked = {"protection_applied": dict(film.protect_identity)} if film.protect_identity else {}
-    catalog.transition(video_id, Status.READY, now_iso(), asked, () if asked else ("protection_applied",))
 
 
 def within_bounds(disguise: VoiceDisguise) -> bool:
@@ -114,15 +102,15 @@ def test_an_editor_asking_for_a_disguised_voice_draws_it_once_and_it_is_kept_and
     faces = call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": True, "voice": False})
     assert faces.status_code == 200
     assert stored_film(stack, video_id).voice_disguise is None
-    made_again(stack, video_id)
 
+    finish_rendering(video_id)  # each change renders the film again; the next one waits for READY
     responses = [call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": True, "voice": True})]
     drawn = stored_film(stack, video_id).voice_disguise
     assert drawn is not None and within_bounds(drawn)
-    made_again(stack, video_id)
+    finish_rendering(video_id)
     # Off and on again: the same values, so the protection stage's new run makes the same sound.
     responses.append(call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": False, "voice": False}))
-    made_again(stack, video_id)
+    finish_rendering(video_id)
     responses.append(call(api, "put", f"/videos/{video_id}/protection", editor, VOICE))
     assert stored_film(stack, video_id).voice_disguise == drawn
     assert all(response.status_code == 200 for response in responses)
