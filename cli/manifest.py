@@ -35,6 +35,9 @@ OPTIONAL = ("language", "workshop", "description")
 # Identity protection for the child of a row (docs/PROTECTION.md): each column to `protect_identity`'s kind.
 PROTECTION = {"blur_faces": "faces", "disguise_voice": "voice"}
 COLUMNS = REQUIRED + OPTIONAL + tuple(PROTECTION)
+# A column name that seems to ask for identity protection without being one of PROTECTION's ("Blur face",
+# "Hide faces", "protect_identity"): the list is refused rather than the request dropped.
+PROTECTION_LIKE = re.compile(r"blur|face|voice|disguise|protect|hide|hidden|anonym|identity|pixel")
 # How a spreadsheet says yes or no (an empty cell is no).
 YES, NO = frozenset({"yes", "y", "true", "1"}), frozenset({"no", "n", "false", "0", ""})
 PROTECTION_WORDS = {
@@ -95,6 +98,14 @@ def read_rows(path: Path) -> tuple[list[Row], list[str]]:
             f"{path.name} has no column {', '.join(repr(c) for c in missing)}: its first row must name the columns "
             f"{', '.join(REQUIRED)} (and, if you like, {', '.join(OPTIONAL + tuple(PROTECTION))}); "
             f"it names {', '.join(header)}."
+        )
+    looks_like_protection = [name for name in header if name not in COLUMNS and PROTECTION_LIKE.search(name)]
+    if looks_like_protection:
+        # Read as an unknown column, a child's protection would be dropped with only a note: when in doubt, stop.
+        raise ManifestError(
+            f"{path.name} has the column {', '.join(repr(c) for c in looks_like_protection)}, which this command "
+            f"does not read: to hide a child's identity, name the columns exactly {' and '.join(PROTECTION)} "
+            "(yes or no in each row). Nothing was sent."
         )
     rows = []
     for number, cells in enumerate(reader, start=2):

@@ -25,6 +25,11 @@ PTS_TIME = re.compile(r"Parsed_showinfo.*?\bpts_time:\s*(-?[\d.]+)")
 
 # Timestamps are rounded to the stream's time base: a gap of exactly `interval_s` may read a little over.
 PICK_TOLERANCE_S = 0.001
+# Sampled by time, the picture is first made a steady frame rate: a frame held on screen for seconds (a
+# variable-frame-rate phone film of a still scene, a still shot in an edited film) is repeated, so the
+# selection, which cannot see how long a frame will stay, still looks at it every `interval_s`. Each
+# repeat is timed at its slot, within 1/HELD_FRAME_RATE of the frame it shows (its region holds past that).
+HELD_FRAME_RATE = 60
 
 
 def pick_expression(*, every_n_frames: int | None, interval_s: float | None) -> str:
@@ -72,6 +77,8 @@ class SampledFrames:
         self._shape = (out_h, out_w, 3)
         pick = pick_expression(every_n_frames=every_n_frames, interval_s=interval_s)
         picked = f"select='{pick}',showinfo,scale={out_w}:{out_h}:flags=area"
+        if interval_s is not None:
+            picked = f"fps=fps={HELD_FRAME_RATE}:round=down,{picked}"
         args = [
             "ffmpeg",
             "-nostdin",

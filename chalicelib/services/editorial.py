@@ -163,6 +163,23 @@ def set_protection(deps: Dependencies, editor: str, video_id: str, body: Any) ->
     return _edit(deps, editor, video_id, changes, action="protection_changed", details=details, film=film)
 
 
+def render_office_protection(deps: Dependencies, actor: str, video_id: str) -> None:
+    """A field office's correction asked for protection on a READY film: its protected version is made as
+    when an editor asks, or nothing would ever make it and the film could never be published. When the film
+    moved on meanwhile (an editor acted), it stays as it is: publishing still waits for the protection."""
+    film = deps.catalog.get_film(video_id)
+    if film is None or film.status not in RENDERED_STATUSES or film.source_deleted_at is not None:
+        return
+    if not must_render_again(film.protect_identity, film.protection_applied):
+        return
+    asked = requested(film.protect_identity) or {}
+    details = {"faces": bool(asked.get("faces")), "voice": bool(asked.get("voice"))}
+    try:
+        _render_again(deps, actor, film, {"protect_identity": asked or None}, details)
+    except ConflictError:
+        logger.info("film changed before its office's protection could be made; it waits for an editor")
+
+
 def _render_again(
     deps: Dependencies, editor: str, film: Film, changes: dict[str, Any], details: dict[str, Any]
 ) -> dict[str, Any]:

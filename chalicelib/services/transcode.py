@@ -83,7 +83,11 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         if rejection is not None:  # the header said one minute; the frames say otherwise
             reject(deps, video_id, rejection.code, rejection.reason)
             return
-        fields = _store_outputs(deps, video_id, plan, outputs)
+        stored = _store_outputs(deps, film, plan, outputs)
+    if stored is None:
+        _left_while_transcoding(deps, video_id)
+        return
+    fields = stored
     elapsed = time.monotonic() - started
     fields["duration_s"] = round(float(decoded or 0), 3)
     # What the outputs just made carry, and nothing more: from the master, what it was made with.
@@ -212,8 +216,13 @@ def _left_while_transcoding(deps: Dependencies, video_id: str) -> None:
         logger.info("film left TRANSCODING while it was transcoded", extra={"status": film and film.status.value})
 
 
-def _store_outputs(deps: Dependencies, video_id: str, plan: TranscodePlan, outputs: Outputs) -> dict[str, Any]:
-    """Upload under a private staging prefix, then promote: a killed run never leaves half a film in films/."""
+def _store_outputs(deps: Dependencies, film: Film, plan: TranscodePlan, outputs: Outputs) -> dict[str, Any] | None:
+    """Upload under a private staging prefix, then promote: a killed run never leaves half a film in films/.
+
+    None, with nothing promoted, when the film moved on while this run made its outputs (another run made
+    it READY, say, with protection since, and an editor published it): outputs made from what the film was
+    then must not replace the ones it has now, such as a protected poster by one made from the source."""
+    video_id = film.video_id
     staging = staging_run(video_id, uuid.uuid4().hex)
     renditions = []
     for rendition in plan.renditions:
@@ -226,6 +235,10 @@ def _store_outputs(deps: Dependencies, video_id: str, plan: TranscodePlan, outpu
         file.write(storyboard_vtt(plan.sprite, SPRITE_NAME))
     deps.media.upload(storyboard, f"{staging}{STORYBOARD_NAME}", "text/vtt")
     deps.media.upload(outputs.poster, f"{staging}{POSTER_NAME}", "image/jpeg")
+    now = deps.catalog.get_film(video_id)
+    if now is None or now.status is not Status.TRANSCODING or now.attempt != film.attempt:
+        deps.media.delete_prefix(staging)
+        return None
     # The poster last: its presence says the set is complete.
     deps.media.promote(staging, media_of(video_id), last=POSTER_NAME)
     return {

@@ -27,6 +27,7 @@ from chalicelib.domain.upload_rules import published_rules
 from chalicelib.observability import count, logger
 from chalicelib.services.access import Caller
 from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.editorial import render_office_protection
 
 MAX_LISTED_UPLOADS = 100
 # A film's details may be corrected until it is published (and not once it was rejected, expired or
@@ -43,6 +44,8 @@ CORRECTABLE_STATUSES = frozenset(
     }
 )
 CORRECTION_ATTEMPTS = 3
+# Statuses in which a stage is running that read the film's protection when it started.
+STAGES_READING_PROTECTION = frozenset({Status.PROTECTING, Status.TRANSCODING})
 
 
 def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, Any]:
@@ -144,6 +147,14 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
         changed = {field: value for field, value in changes.items() if current.get(field) != value}
         if not changed:
             return {**current, "sent_back_to_review": False}
+        if "protect_identity" in changed and film.status in STAGES_READING_PROTECTION:
+            # The running stage read the protection when it started: a change now would be lost (a transcode
+            # from the source) or fail the film (a master without what is now asked). As for the editors.
+            raise ConflictError(
+                f"Film {video_id} is being processed ({film.status}); ask for identity protection again once "
+                "it is ready. Nothing was changed.",
+                "film_processing",
+            )
         review_again = bool(film.consent)
         removed = [field for field, value in changed.items() if value is None]
         if review_again:
@@ -153,7 +164,10 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
             deps.catalog.change(
                 video_id,
                 at,
-                expect=CORRECTABLE_STATUSES,
+                # A stage that started meanwhile read the protection before this change: then refused, as above.
+                expect=CORRECTABLE_STATUSES - STAGES_READING_PROTECTION
+                if "protect_identity" in changed
+                else CORRECTABLE_STATUSES,
                 set_fields={
                     **{field: value for field, value in changed.items() if value is not None},
                     **_voice_disguise_drawn(film, changed),
@@ -170,6 +184,8 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
             video_id, at, {"actor": caller.actor, "action": "corrected_by_office", "details": details}
         )
         logger.info("upload corrected", extra={"video_id": video_id, **details})
+        if "protect_identity" in changed:
+            render_office_protection(deps, caller.actor, video_id)
         return {**upload_view(office_film(deps, caller, video_id)), "sent_back_to_review": review_again}
     raise ConflictError(f"Film {video_id} changed while it was being corrected; try again.", "conflict")
 

@@ -56,11 +56,17 @@ def validate_once(deps: Dependencies, video_id: str, created: ObjectCreated, con
     if film is None or film.status in (Status.DELETED, Status.EXPIRED):
         # A file that arrives for no film, after a takedown or after its upload expired, is a child's raw
         # video with no owner: delete it.
-        deps.uploads.delete_prefix(created.key)
+        deps.uploads.delete(created.key)  # its exact key: all the function's role may delete
         logger.warning("deleted an upload no film expects", extra={"key": created.key})
         return
     if film.upload_key != created.key:
         logger.warning("ignoring an object at a key this film does not use", extra={"key": created.key})
+        return
+    if film.source_deleted_at is not None:
+        # The film's source went under the retention policy; a file arriving at its key now (a second POST
+        # to a presigned URL still in its window) is a raw upload that nothing would ever date or delete.
+        deps.uploads.delete(created.key)
+        logger.warning("deleted an upload that arrived after its film's source was deleted", extra={"key": created.key})
         return
     key = {"bucket": created.bucket, "key": created.key, "etag": created.etag, "attempt": film.attempt}
     deps.idempotency.run_once(validate_upload, key, context, deps, video_id, created, seconds_left(context))

@@ -460,7 +460,10 @@ def test_a_facilitator_hides_one_childs_identity_and_it_is_kept_sent_shown_and_a
     expect(listed.locator(".upload-protect")).to_have_text("Identity hidden: faces blurred")
     expect(office.locator(".upload-item", has_text="Plain film").locator(".upload-protect")).to_have_count(0)
 
-    # A correction may add to the protection, never take it back (only the editors turn it off).
+    # A correction may add to the protection, never take it back (only the editors turn it off). Asked once
+    # the film is ready (while a stage that read the protection runs, it is refused: 409 film_processing),
+    # it has the film made again with it.
+    expect(film_row(office, hidden)).to_have_attribute("data-status", "READY", timeout=PROCESSING_TIMEOUT_MS)
     row.get_by_role("button", name="Correct the details").click()
     expect(row.get_by_role("checkbox", name="Blur faces")).to_be_disabled()
     row.get_by_role("checkbox", name="Disguise voice").check()

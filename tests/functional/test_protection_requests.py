@@ -3,9 +3,19 @@ or off by an editor, never public, and a film with it asked is not published bef
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+
 import pytest
 
+from chalicelib import wiring
+from chalicelib.clock import now_iso
+from chalicelib.domain.errors import ConflictError
+from chalicelib.domain.film import Status
+from chalicelib.services import uploads
+from chalicelib.services.access import Caller
 from tests.functional.conftest import CONSENT, get, post_json, upload_body
+from tests.functional.factories import OFFICE_ID, ReadBefore
 from tests.functional.test_editorial import call, error_of, ready_film
 
 FACES = {"faces": True, "voice": False}
@@ -141,4 +151,61 @@ def test_an_office_turns_protection_on_by_correcting_a_film_but_only_an_editor_t
     assert (
         call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": False, "voice": False}).status_code == 200
     )
+    assert "protect_identity" not in get(api, f"/uploads/{video_id}", office).json_body
+
+
+def test_an_office_asking_protection_for_a_ready_film_has_it_made_not_left_waiting_for_ever(api, stack, clips):
+    # A READY film (its renditions unprotected) whose office then asks for its faces to be blurred: the
+    # protected version must be made, as when an editor asks; otherwise nothing ever makes it and the film
+    # can never be published (409 protection_pending) unless an editor happens to ask again for the same.
+    office, editor = stack.keys["office"], stack.keys["editor"]
+    video_id = ready_film(api, stack, clips)
+
+    corrected = call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": {"faces": True}})
+
+    assert corrected.status_code == 200, corrected.json_body
+    assert corrected.json_body["status"] == "PROTECTING"
+    view = get(api, f"/videos/{video_id}/editorial", editor).json_body
+    assert view["status"] == "PROTECTING" and "protection_applied" not in view
+    sqs = stack.client("sqs")
+    [message] = sqs.receive_message(QueueUrl=stack.name("ProtectQueue"), MaxNumberOfMessages=10)["Messages"]
+    assert json.loads(message["Body"])["video_id"] == video_id
+    assert error_of(call(api, "post", f"/videos/{video_id}/publish", editor, {}))[0] == 409
+
+
+@pytest.mark.parametrize("status", [Status.PROTECTING, Status.TRANSCODING])
+def test_an_office_cannot_change_protection_while_a_stage_that_read_it_runs(api, stack, clips, status):
+    # The stage read the protection when it started: a change now would be lost (a transcode from the source
+    # labels nothing) or fail the film (a master without the voice now asked). The editors' rule: once READY.
+    office = stack.keys["office"]
+    video_id = ready_film(api, stack, clips, status=status)
+
+    refused = call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": {"faces": True}})
+
+    assert error_of(refused) == (409, "film_processing")
+    assert "protect_identity" not in get(api, f"/uploads/{video_id}", office).json_body
+    # Its other details may still be corrected meanwhile.
+    assert call(api, "patch", f"/uploads/{video_id}", office, {"title": "Our street"}).status_code == 200
+
+
+def test_an_office_asking_protection_loses_to_a_stage_that_started_after_it_read_the_film(api, stack, clips):
+    # The office read the film while it was validated; validation then sent it to the transcode from its source
+    # (no protection asked then). Landing now, the request would be lost: the film would end READY, asking
+    # protection it does not carry, with nothing to make it. Refused instead, like a request made now.
+    office = stack.keys["office"]
+    video_id = ready_film(api, stack, clips, status=Status.VALIDATING)
+    deps = wiring.dependencies()
+    read_by_office = deps.catalog.get_film(video_id)
+    deps.catalog.transition(video_id, Status.TRANSCODING, now_iso())
+    caller = Caller(role="office", office_id=OFFICE_ID, countries=frozenset({"AZ"}), actor="office test")
+
+    with pytest.raises(ConflictError) as refused:
+        uploads.correct_upload(
+            replace(deps, catalog=ReadBefore(deps.catalog, read_by_office)),
+            caller,
+            video_id,
+            {"protect_identity": {"faces": True}},
+        )
+
+    assert refused.value.code == "film_processing"
     assert "protect_identity" not in get(api, f"/uploads/{video_id}", office).json_body

@@ -53,6 +53,43 @@ def test_frames_are_sampled_by_time_whatever_the_frame_rate(tmp_path: Path, rate
     assert frames.times_s[-1] >= 3 - DETECTION_INTERVAL_S - 1 / rate
 
 
+def test_a_frame_held_on_screen_for_seconds_is_sampled(tmp_path: Path) -> None:
+    # Variable frame rate: a phone filming a still scene, or an edited film with a still shot, shows one frame
+    # for seconds. Here frames every 0.08 s up to 0.88 s, that one held to 3.0 s, then every 0.08 s again.
+    # Sampled by the frames' own spacing, the held frame was skipped (its successor is 2 s away, which the
+    # selection cannot see coming): a face on it was shown unblurred for two seconds.
+    path = tmp_path / "held.mkv"
+    held = "if(lte(N\\,11)\\,N*0.08\\,3.0+(N-12)*0.08)/TB"
+    subprocess.run(
+        [
+            *(
+                "ffmpeg",
+                "-nostdin",
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=160x90:rate=12.5:duration=2",
+            ),
+            *("-vf", f"setpts='{held}'", "-fps_mode", "passthrough", "-c:v", "libx264", "-pix_fmt", "yuv420p"),
+            str(path),
+        ],
+        check=True,
+    )
+    frames = SampledFrames(
+        str(path), width=160, height=90, max_width=1280, timeout_s=60, interval_s=DETECTION_INTERVAL_S
+    )
+    pictures = list(frames)
+    times = np.array(frames.times_s)
+    assert len(pictures) == len(times) and times.max() >= 3.5, "the film runs to about 3.9 s"
+    assert np.diff(times).max() <= DETECTION_INTERVAL_S + 1e-3, (
+        "no moment of the film is further than that from a sample"
+    )
+    assert ((times > 0.88) & (times < 2.9)).sum() >= 8, "the held frame is looked at while it is on screen"
+
+
 def test_frames_can_still_be_sampled_by_count(tmp_path: Path) -> None:
     frames = SampledFrames(
         str(film(tmp_path, 30)), width=160, height=90, max_width=1280, timeout_s=60, every_n_frames=5

@@ -233,3 +233,21 @@ def test_a_taken_down_film_leaves_nothing_for_the_sweep(api, stack):
         "failed": 0,
         "waiting": 0,
     }
+
+
+def test_a_file_sent_again_to_the_upload_url_after_the_source_was_deleted_is_not_kept(api, stack):
+    # The presigned POST stays valid for its whole window (15 minutes): a short protected film can be
+    # validated, protected, transcoded and published within it. A second POST then puts a raw file at the
+    # source's key again; nothing dates it any more, so unless it goes now it is kept for ever.
+    video_id = protected_ready_film(stack)
+    assert publish(api, stack, video_id).status_code == 200
+    assert not source_exists(stack, video_id)
+    stack.client("s3").put_object(
+        Bucket=stack.name("UploadsBucket"), Key=upload_key(video_id, ".mp4"), Body=b"the child as filmed, again"
+    )
+
+    stack.deliver("UploadsQueue", "validate_upload")
+
+    assert not source_exists(stack, video_id), "a raw upload arriving after its film's source was deleted goes"
+    assert get(api, f"/videos/{video_id}").status_code == 200, "the published film is untouched"
+    assert stack.catalog_item(video_id)["status"] == "PUBLISHED"

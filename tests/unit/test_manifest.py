@@ -199,3 +199,13 @@ def test_a_film_sent_again_as_a_new_upload_still_hides_what_the_first_one_hid():
     }
     assert with_protection_kept({"country": "AZ"}, {"country": "KG"}) == {"country": "KG"}
     assert with_protection_kept(None, {"country": "KG"}) == {"country": "KG"}
+
+
+@pytest.mark.parametrize("column", ["Blur face", "blur", "Hide faces", "protect_identity", "Disguise voices", "faces"])
+def test_a_column_that_looks_like_asking_protection_but_is_not_one_stops_the_list(tmp_path, column):
+    # A facilitator who writes "Blur face" (or "Hide faces") and yes for a child means it: read as an unknown
+    # column, the film was uploaded unprotected with only a note. When in doubt, nothing is sent.
+    manifest = tmp_path / "workshop.csv"
+    manifest.write_text(f"file;title;first_name;age;topics;country;{column}\nf.mp4;T;Ali;14;violence;AZ;yes\n")
+    with pytest.raises(ManifestError, match=r"blur_faces.*disguise_voice"):
+        read_rows(manifest)

@@ -155,6 +155,7 @@ ALLOWED = {
         "s3:PutObjectTagging",
         "s3:DeleteObjectTagging",
         "cloudfront:CreateInvalidation",
+        "sqs:SendMessage",
         "xray:PutTraceSegments",
         "xray:PutTelemetryRecords",
     },
@@ -172,6 +173,7 @@ ALLOWED = {
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
         "s3:GetObject",
+        "s3:DeleteObject",
         "xray:PutTraceSegments",
         "xray:PutTelemetryRecords",
     },
@@ -289,3 +291,13 @@ def test_make_package_builds_every_layer_the_template_names():
             assert f"build/$(STAGE)/{built}" in package, f"make package does not build {built}"
     # The protection function's size check counts the ffmpeg-only layer it really gets.
     assert "--ffmpeg-layer build/$(STAGE)/ffmpeg-only-layer.zip" in package
+
+
+def test_the_api_function_may_queue_a_film_it_has_made_again():
+    # PUT /videos/{id}/protection on a READY film (and an office's PATCH asking protection for one) moves it
+    # to PROTECTING or TRANSCODING and sends it to that stage's queue (services/editorial.py). Without the
+    # grant SQS refuses in production (moto does not check IAM): the editor gets a 500 and the film sits in
+    # PROTECTING until the sweep's requeue hours later.
+    sends = [s for s in statements_of("ApiHandlerRole") if "sqs:SendMessage" in s["Action"]]
+    granted = [queue for statement in sends for queue in statement["Resource"]]
+    assert sorted(q["Fn::GetAtt"][0] for q in granted) == ["ProtectQueue", "TranscodeQueue"]

@@ -60,3 +60,13 @@ def test_the_sweep_deletes_and_marks_only_uploads_and_reads_the_index():
     assert {"Fn::Sub": "${CatalogTable.Arn}/index/gsi4"} in _grants("SweepStuckFilmsRole", "dynamodb:Query")
     # Publishing a protected film marks its source before deleting it.
     assert uploads in _grants("ApiHandlerRole", "s3:PutObjectTagging")
+
+
+def test_the_validation_function_may_delete_the_uploads_no_film_keeps():
+    # services/validate.py deletes a raw file that arrives for a taken-down or expired film, or after its
+    # film's source was deleted (a second POST to a presigned URL still in its window). Without the grant
+    # S3 refuses in production (moto does not check IAM), the message ends in the dead-letter queue and
+    # the child's raw video stays in the bucket with nothing to delete it.
+    assert _grants("ValidateUploadRole", "s3:DeleteObject") == [{"Fn::Sub": "${UploadsBucket.Arn}/uploads/*"}]
+    # It deletes exactly the key its event named: no listing needed.
+    assert _grants("ValidateUploadRole", "s3:ListBucket") == []
