@@ -14,6 +14,8 @@ from tqdm import tqdm
 
 RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)(?:i?B)?(?:/s)?\s*$")
 MULTIPLIERS = {"": 1, "k": 2**10, "m": 2**20}
+# The most a pause may let a transfer run ahead of its rate, in seconds of that rate.
+BURST_S = 1.0
 
 
 def parse_rate(text: str) -> float:
@@ -54,6 +56,7 @@ class FileProgress:
         self._batch = batch or Batch(size)
         self._stream = stream or sys.stdout
         self._started = time.monotonic()
+        self._pace_start: float | None = None
         self._done = self._paced = 0
         bars: dict[str, Any] = {
             "unit": "B",
@@ -69,14 +72,25 @@ class FileProgress:
 
     def at(self, done: int, paced: bool = True) -> None:
         if paced and self._max_rate:
-            self._paced += max(done - self._done, 0)
-            ahead = self._paced / self._max_rate - (time.monotonic() - self._started)
-            if ahead > 0:
-                time.sleep(ahead)
+            self._pace(max(done - self._done, 0), self._max_rate)
         step = done - self._done  # negative when a retry starts the file or part again
         self._done = done
         self._film.update(step)
         self._all.update(step)
+
+    def _pace(self, sent: int, max_rate: float) -> None:
+        """Sleep as long as the bytes sent so far are ahead of the rate. The clock starts at the first byte,
+        and a pause (signing a part, a retry's wait) earns at most BURST_S of credit: the time spent
+        before or between sending is never made up by a burst on the workshop's shared connection."""
+        now = time.monotonic()
+        if self._pace_start is None:
+            self._pace_start = now
+        if self._paced / max_rate - (now - self._pace_start) < -BURST_S:  # behind after a pause: forget most of it
+            self._pace_start = now - self._paced / max_rate - BURST_S
+        self._paced += sent
+        ahead = self._paced / max_rate - (now - self._pace_start)
+        if ahead > 0:
+            time.sleep(ahead)
 
     def finished(self) -> None:
         self._film.close()
