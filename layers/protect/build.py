@@ -96,10 +96,19 @@ def prepare_model(target: Path) -> Path:
     outputs = {name: ["B", channels, "h", "w"] for name, channels in OUTPUT_DIMS.items()}
     dynamic = update_inputs_outputs_dims(model, {INPUT_NAME: ["B", 3, "H", "W"]}, outputs)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
-    onnx.save(dynamic, str(partial))
-    target.with_name("CENTERFACE-LICENSE.txt").write_bytes(licence)
-    partial.replace(target)
+    # A name of its own: two stacks starting at once (the test workers) each prepare the model, and each
+    # rename puts a whole file in place; whichever lands last, the model is the same.
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix="centerface-", suffix=".partial", delete=False) as file:
+        partial = Path(file.name)
+    try:
+        onnx.save(dynamic, str(partial))
+        licence_path = target.with_name("CENTERFACE-LICENSE.txt")
+        licence_partial = partial.with_suffix(".licence")
+        licence_partial.write_bytes(licence)
+        licence_partial.replace(licence_path)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
     return target
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import requests
@@ -248,9 +249,9 @@ def test_a_workshop_uploads_from_its_manifest_and_each_outcome_is_told(running_s
     assert "short.mp4: REJECTED: The film lasts 20.0 s" in result.stdout and "[duration_out_of_range]" in result.stdout
 
 
-def parts_stored(stack: RunningStack, video_id: str) -> list[dict]:
+def parts_stored(s3: Any, stack: RunningStack, video_id: str) -> list[dict]:
     """The parts of the film's unfinished multipart upload that S3 holds."""
-    s3, bucket = aws(stack, "s3"), stack.info["resources"]["UploadsBucket"]
+    bucket = stack.info["resources"]["UploadsBucket"]
     uploads = s3.list_multipart_uploads(Bucket=bucket, Prefix=f"uploads/{video_id}/").get("Uploads", [])
     parts: list[dict] = []
     for upload in uploads:
@@ -293,10 +294,10 @@ def test_a_large_film_cut_off_midway_continues_where_it_stopped(running_stack, t
     state_file = tmp_path / ".omjr-uploads.json"
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # run from the workshop's folder, as an office would
-    # At 512 kB/s a part takes 16 s: the moment between its first and second parts is that wide, however
+    # At 128 kB/s a part takes 64 s: the moment between its first and second parts is that wide, however
     # slowly a busy machine answers the look at the parts below.
     first = subprocess.Popen(
-        [*command, "--max-rate", "512K"],
+        [*command, "--max-rate", "128K"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
@@ -306,11 +307,12 @@ def test_a_large_film_cut_off_midway_continues_where_it_stopped(running_stack, t
     # The parts are looked at in S3 itself, not through the API, whose answers queue behind the stack's
     # own work on a busy machine.
     arrived: list = []
-    deadline = time.monotonic() + 120
+    s3 = aws(running_stack, "s3")
+    deadline = time.monotonic() + 200
     while not arrived and time.monotonic() < deadline and first.poll() is None:
         if state_file.exists():
             [entry] = json.loads(state_file.read_text()).values()
-            arrived = parts_stored(running_stack, entry["video_id"])
+            arrived = parts_stored(s3, running_stack, entry["video_id"])
         time.sleep(0.1)
     first.send_signal(signal.SIGINT)  # Ctrl-C mid-film
     said, stopped = first.communicate(timeout=30)
