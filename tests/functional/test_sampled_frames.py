@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -13,30 +12,15 @@ import pytest
 from chalicelib.domain.faces import Box
 from chalicelib.media.frames import SampledFrames
 from chalicelib.services.face_regions import DETECTION_INTERVAL_S, detect_all, find_blur_regions
+from local.clips import generate
 
 
 def film(folder: Path, rate: float, seconds: float = 3) -> Path:
-    path = folder / f"film-{rate}.mp4"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-nostdin",
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            f"testsrc=size=160x90:rate={rate}:duration={seconds}",
-            "-c:v",
-            "libx264",
-            "-pix_fmt",
-            "yuv420p",
-            str(path),
-        ],
-        check=True,
+    return generate(
+        folder / f"film-{rate}.mp4",
+        *("-f", "lavfi", "-i", f"testsrc=size=160x90:rate={rate}:duration={seconds}"),
+        *("-c:v", "libx264", "-pix_fmt", "yuv420p"),
     )
-    return path
 
 
 @pytest.mark.parametrize("rate", [12, 25, 30, 60])
@@ -58,25 +42,11 @@ def test_a_frame_held_on_screen_for_seconds_is_sampled(tmp_path: Path) -> None:
     # for seconds. Here frames every 0.08 s up to 0.88 s, that one held to 3.0 s, then every 0.08 s again.
     # Sampled by the frames' own spacing, the held frame was skipped (its successor is 2 s away, which the
     # selection cannot see coming): a face on it was shown unblurred for two seconds.
-    path = tmp_path / "held.mkv"
     held = "if(lte(N\\,11)\\,N*0.08\\,3.0+(N-12)*0.08)/TB"
-    subprocess.run(
-        [
-            *(
-                "ffmpeg",
-                "-nostdin",
-                "-v",
-                "error",
-                "-y",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc=size=160x90:rate=12.5:duration=2",
-            ),
-            *("-vf", f"setpts='{held}'", "-fps_mode", "passthrough", "-c:v", "libx264", "-pix_fmt", "yuv420p"),
-            str(path),
-        ],
-        check=True,
+    path = generate(
+        tmp_path / "held.mkv",
+        *("-f", "lavfi", "-i", "testsrc=size=160x90:rate=12.5:duration=2"),
+        *("-vf", f"setpts='{held}'", "-fps_mode", "passthrough", "-c:v", "libx264", "-pix_fmt", "yuv420p"),
     )
     frames = SampledFrames(
         str(path), width=160, height=90, max_width=1280, timeout_s=60, interval_s=DETECTION_INTERVAL_S
