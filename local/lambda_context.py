@@ -1,4 +1,4 @@
-"""The context object Lambda passes to a handler, for handlers invoked by the local workers."""
+"""The context object Lambda passes to a handler, for handlers invoked by the local workers and the tests."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import uuid
 
 
 class LocalLambdaContext:
-    def __init__(self, function_name: str, timeout_s: int, memory_mb: int = 1024) -> None:
+    def __init__(self, function_name: str, timeout_s: float, memory_mb: int = 1024) -> None:
         self.function_name = function_name
         self.function_version = "$LATEST"
         self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"
@@ -19,3 +19,10 @@ class LocalLambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def function_context(function_name: str) -> LocalLambdaContext:
+    """The context of one invocation of `function_name`, with its own time limit (the template's, as on AWS)."""
+    from local import chalice_config
+
+    return LocalLambdaContext(function_name, chalice_config.timeout_s("local", function_name))

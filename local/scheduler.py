@@ -13,7 +13,7 @@ import time
 import traceback
 
 from local import chalice_config
-from local.lambda_context import LocalLambdaContext
+from local.lambda_context import function_context
 from local.resources import local_overrides
 
 STAGE = "local"
@@ -46,9 +46,7 @@ def main() -> None:
         time.sleep(interval)
         for name in names:
             try:
-                getattr(app, name)(
-                    scheduled_event(name), LocalLambdaContext(name, chalice_config.timeout_s(STAGE, name))
-                )
+                getattr(app, name)(scheduled_event(name), function_context(name))
             except Exception:  # as Lambda does: the next run comes at its time
                 traceback.print_exc()
 

@@ -1,8 +1,13 @@
 """A local stand-in for Lambda's SQS event source: polls one queue and calls the Chalice handler.
 
-The handler receives the event shape Lambda gives it. Success deletes the message; an exception
-leaves it to come back after the visibility timeout, and the queue's redrive policy moves it to the
-dead-letter queue after its maximum receive count, as in AWS.
+The handler receives the event shape Lambda gives it, and the function's own timeout (the template's, as on
+AWS). Success deletes the message; an exception leaves it to come back after the visibility timeout, and the
+queue's redrive policy moves it to the dead-letter queue after its maximum receive count, as in AWS.
+
+AWS needs a queue's visibility timeout to be at least six times its function's timeout; locally that would keep
+a film whose worker died mid-run waiting for an hour and a half. So the local queues keep a short visibility
+(`infra/local-overrides.json`), and while the handler works a heartbeat extends its message's visibility
+(`heartbeat_s`): a worker that dies stops the heartbeat, and the message comes back within that short visibility.
 
     python -m local.worker QUEUE_URL HANDLER_NAME
 """
@@ -14,13 +19,17 @@ import hashlib
 import os
 import signal
 import sys
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
 
 from local import chalice_config
-from local.lambda_context import LocalLambdaContext
+from local.lambda_context import function_context
+from local.resources import local_overrides
 
 POLL_WAIT_S = 1
 STAGE = "local"
@@ -44,6 +53,29 @@ def lambda_event(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
     }
 
 
+@contextmanager
+def heartbeat(sqs: Any, queue_url: str, receipt_handle: str, visibility_s: int, every_s: float) -> Iterator[None]:
+    """While the block runs, keep the message invisible: every `every_s`, `visibility_s` more from now."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(every_s):
+            try:
+                sqs.change_message_visibility(
+                    QueueUrl=queue_url, ReceiptHandle=receipt_handle, VisibilityTimeout=visibility_s
+                )
+            except Exception:  # a missed beat is retried at the next one; the message comes back at worst
+                traceback.print_exc()
+
+    beating = threading.Thread(target=beat, name="visibility-heartbeat", daemon=True)
+    beating.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        beating.join()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("queue_url")
@@ -56,16 +88,19 @@ def main() -> None:
     import app  # imported as Lambda would: after the environment is set
 
     handler = getattr(app, args.handler)
-    timeout_s = chalice_config.timeout_s(STAGE, args.handler)
     sqs = boto3.session.Session().client("sqs")
-    queue_arn = sqs.get_queue_attributes(QueueUrl=args.queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    attributes = sqs.get_queue_attributes(QueueUrl=args.queue_url, AttributeNames=["QueueArn", "VisibilityTimeout"])
+    queue_arn = attributes["Attributes"]["QueueArn"]
+    visibility_s = int(attributes["Attributes"]["VisibilityTimeout"])
+    every_s = float(local_overrides()["heartbeat_s"])
     while True:
         response = sqs.receive_message(
             QueueUrl=args.queue_url, MaxNumberOfMessages=1, WaitTimeSeconds=POLL_WAIT_S, AttributeNames=["All"]
         )
         for message in response.get("Messages", []):
             try:
-                handler(lambda_event(message, queue_arn), LocalLambdaContext(args.handler, timeout_s))
+                with heartbeat(sqs, args.queue_url, message["ReceiptHandle"], visibility_s, every_s):
+                    handler(lambda_event(message, queue_arn), function_context(args.handler))
             except Exception:  # as Lambda does: the message stays and comes back after its visibility timeout
                 traceback.print_exc()
                 continue

@@ -1,8 +1,9 @@
 """Powertools' idempotency utility with its DynamoDB store: a piece of work runs once per key.
 
-A second delivery of the same key while the first runs gets `AlreadyRunningError` (and is retried
-later); after the first completes, it returns at once without running the work again. The Lambda
-context is registered, so a run that timed out stops blocking its retry when its time is up.
+A second delivery of the same key while the first runs gets `AlreadyRunningError` (and is retried once the
+first run's time limit has passed); after the first completes, it returns at once without running the work
+again. The Lambda context is registered, so a run that timed out or died (its Lambda environment, or a local
+worker, killed) stops blocking its retry when its time is up.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ class IdempotencyGuard:
         try:
             guarded(*args, idempotency_key=dict(key))
         except IdempotencyAlreadyInProgressError as error:
-            raise AlreadyRunningError(f"{work.__name__} is already running for {dict(key)}") from error
+            # The running attempt was given the same time limit as this one, and has used some of it already.
+            limit_s = context.get_remaining_time_in_millis() / 1000
+            raise AlreadyRunningError(f"{work.__name__} is already running for {dict(key)}", limit_s) from error
 
     def _guard(self, work: Callable[..., None]) -> Callable[..., None]:
         """`work` made idempotent once, under its own module and name (Powertools' record key)."""

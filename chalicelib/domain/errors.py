@@ -67,7 +67,12 @@ class MediaError(DomainError):
 
 
 class AlreadyRunningError(Exception):
-    """The same piece of work is running elsewhere right now (its message is retried later)."""
+    """The same piece of work is running elsewhere right now. `ends_within_s`: the longest that run may still take
+    (its function's time limit), after which it has finished or died: its message is retried then, not sooner."""
+
+    def __init__(self, message: str, ends_within_s: float) -> None:
+        super().__init__(message)
+        self.ends_within_s = ends_within_s
 
 
 class ObjectReplacedError(DomainError):

@@ -38,8 +38,10 @@ def is_required_version(version: str | None) -> bool:
     )
 
 
-def check() -> None:
-    """Raise WrongFfmpegError, saying what to do, unless the ffmpeg and ffprobe on PATH are the layer's build."""
+def check() -> dict[str, str]:
+    """The versions of the ffmpeg and ffprobe on PATH, when they are the layer's build; otherwise raise
+    WrongFfmpegError, saying what to do."""
+    versions: dict[str, str] = {}
     for tool in TOOLS:
         version = reported_version(tool)
         if not is_required_version(version):
@@ -50,11 +52,13 @@ def check() -> None:
                 "and put .venv/bin first on PATH; to run without make, do that yourself: "
                 "`python layers/ffmpeg/build.py --bin-dir .venv/bin && export PATH=$PWD/.venv/bin:$PATH`."
             )
+        versions[tool] = str(version)
+    return versions
 
 
 if __name__ == "__main__":  # `python -m chalicelib.media.toolchain`: what make runs before the stack or the tests
     try:
-        check()
+        found = check()
     except WrongFfmpegError as error:
         raise SystemExit(str(error)) from None
-    print(f"ffmpeg {reported_version('ffmpeg')} (the Lambda layer's build)")
+    print(f"ffmpeg {found['ffmpeg']} (the Lambda layer's build)")

@@ -1,13 +1,15 @@
 """At-least-once delivery: what happens to an SQS message when the work it carries raises.
 
-Transient failures (throttling, 5xx, timeouts, a duplicate still running) come back with an
-exponential backoff set on the message's visibility. At the queue's last delivery the film is marked
-FAILED with the reason before the message moves to the dead-letter queue, so no film waits forever.
-Permanent problems with a film never get here: they end REJECTED or FAILED inside the work itself.
+Transient failures (throttling, 5xx, timeouts) come back with an exponential backoff set on the message's
+visibility; a duplicate of work still running comes back once that run's time limit has passed (by then it has
+finished, and the duplicate returns at once, or it died, and the duplicate runs it again). At the queue's last
+delivery the film is marked FAILED with the reason before the message moves to the dead-letter queue, so no film
+waits forever. Permanent problems with a film never get here: they end REJECTED or FAILED inside the work itself.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -35,9 +37,10 @@ def deliver(
     receive_count = int(record.attributes.get("ApproximateReceiveCount") or 1)
     try:
         work()
-    except AlreadyRunningError:
-        logger.info("the same work is running elsewhere; trying again later")
-        queue.delay(record.receipt_handle, backoff_s(receive_count))
+    except AlreadyRunningError as running:
+        wait_s = max(backoff_s(receive_count), math.ceil(running.ends_within_s))
+        logger.info("the same work is running elsewhere; trying again once its time is up", extra={"wait_s": wait_s})
+        queue.delay(record.receipt_handle, wait_s)
         raise
     except Exception as error:
         last = queue.max_receive_count is not None and receive_count >= queue.max_receive_count

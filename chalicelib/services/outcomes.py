@@ -25,16 +25,27 @@ def reject(deps: Dependencies, video_id: str, code: str, reason: str) -> None:
     logger.info("upload rejected", extra={"reason_code": code, "reason": reason})
 
 
-def fail(deps: Dependencies, video_id: str, reason: str) -> None:
+def fail(deps: Dependencies, video_id: str, reason: str, code: str = "processing_failed") -> None:
     """Not the film's fault (a time limit, an outage): FAILED with a reason, and it can be retried."""
     at = now_iso()
-    fields = {"reason_code": "processing_failed", "reason": reason, "source_delete_after": due_on_refusal(at)}
+    fields = {"reason_code": code, "reason": reason, "source_delete_after": due_on_refusal(at)}
     try:
         deps.catalog.transition(video_id, Status.FAILED, at, fields)
     except StaleTransitionError:
         return
     count("FilmsFailed")
     logger.error("processing failed", extra={"reason": reason})
+
+
+def fail_on_time(deps: Dependencies, video_id: str, stage: str, limit_s: float) -> None:
+    """FAILED at the stage's time limit: the reason names the limit and how the film is tried again."""
+    fail(
+        deps,
+        video_id,
+        f"{stage} did not finish within its time limit ({limit_s:.0f} s) and was stopped. "
+        "Operators can retry the film: omjr ops retry VIDEO_ID.",
+        code="processing_timeout",
+    )
 
 
 def seconds_left(context: Any) -> float:

@@ -36,7 +36,7 @@ from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.messages import transcode_message
-from chalicelib.services.outcomes import fail, reject
+from chalicelib.services.outcomes import fail, fail_on_time, reject
 from chalicelib.services.replaced_uploads import follow_replaced_upload
 from chalicelib.services.stage_messages import handle_stage_record
 
@@ -103,7 +103,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
                     timeout_s=max(budget_s - (time.monotonic() - started), 1.0),
                 )
         except (ObjectReplacedError, MediaError) as error:
-            _not_protected(deps, video_id, error)
+            _not_protected(deps, video_id, error, deadline_s)
             return
         key = master_key(video_id)
         deps.uploads.upload(str(master_path), key, MASTER_CONTENT_TYPE)
@@ -173,12 +173,12 @@ def _left_while_protecting(deps: Dependencies, video_id: str) -> None:
         logger.info("film left PROTECTING while it was protected", extra={"status": film and film.status.value})
 
 
-def _not_protected(deps: Dependencies, video_id: str, error: ObjectReplacedError | MediaError) -> None:
+def _not_protected(deps: Dependencies, video_id: str, error: ObjectReplacedError | MediaError, limit_s: float) -> None:
     """As the transcode decides: a replaced upload is validated anew, our limits FAIL, the file REJECTs."""
     if isinstance(error, ObjectReplacedError):
         follow_replaced_upload(deps, video_id, Status.PROTECTING)
     elif isinstance(error, MediaTimeoutError):
-        fail(deps, video_id, f"Identity protection took too long: {error.message}")
+        fail_on_time(deps, video_id, "Identity protection", limit_s)
     elif isinstance(error, ToolFailedError) and error.killed:
         fail(deps, video_id, "ffmpeg was stopped before the protected version was made (out of memory or disk?).")
     else:

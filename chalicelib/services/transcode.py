@@ -36,7 +36,7 @@ from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.media.transcode import Outputs, TranscodePlan, transcode
 from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.outcomes import fail, reject
+from chalicelib.services.outcomes import fail, fail_on_time, reject
 from chalicelib.services.replaced_uploads import follow_replaced_upload
 from chalicelib.services.stage_messages import handle_stage_record
 
@@ -77,7 +77,7 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
             top = next(iter(outputs.renditions.values()))
             decoded = probe(top, os.path.getsize(top)).source.duration_s
         except (ObjectReplacedError, MediaError, ProtectionMissingError) as error:
-            _not_transcoded(deps, video_id, error)
+            _not_transcoded(deps, video_id, error, deadline_s)
             return
         rejection = check_duration(decoded, deps.settings.limits)
         if rejection is not None:  # the header said one minute; the frames say otherwise
@@ -166,7 +166,10 @@ def _forget_old_renditions(deps: Dependencies, film: Film, renditions: list[dict
 
 
 def _not_transcoded(
-    deps: Dependencies, video_id: str, error: ObjectReplacedError | MediaError | ProtectionMissingError
+    deps: Dependencies,
+    video_id: str,
+    error: ObjectReplacedError | MediaError | ProtectionMissingError,
+    limit_s: float,
 ) -> None:
     """Whose fault it is decides the outcome: a replaced upload is validated anew, our limits FAIL (and a missing
     protection: never the source instead), the file REJECTs."""
@@ -175,7 +178,7 @@ def _not_transcoded(
     elif isinstance(error, ObjectReplacedError):
         follow_replaced_upload(deps, video_id, Status.TRANSCODING)
     elif isinstance(error, MediaTimeoutError):
-        fail(deps, video_id, error.message)
+        fail_on_time(deps, video_id, "Transcoding", limit_s)
     elif isinstance(error, ToolFailedError) and error.killed:
         fail(deps, video_id, "ffmpeg was stopped before it finished (out of memory or disk?); it can be retried.")
     else:

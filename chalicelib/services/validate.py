@@ -22,7 +22,7 @@ from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.messages import protect_message, transcode_message
-from chalicelib.services.outcomes import fail, reject, seconds_left
+from chalicelib.services.outcomes import fail, fail_on_time, reject, seconds_left
 from chalicelib.services.replaced_uploads import follow_replaced_upload
 
 # Long enough for a slow probe, short enough that a leaked URL is soon worthless.
@@ -121,8 +121,8 @@ def _decide(deps: Dependencies, video_id: str, created: ObjectCreated, deadline_
     try:
         with subsegment("ffprobe"):
             probed = probe(presigned.url, created.size_bytes, timeout_s=deadline_s, headers=presigned.headers)
-    except MediaTimeoutError as error:
-        fail(deps, video_id, error.message)
+    except MediaTimeoutError:
+        fail_on_time(deps, video_id, "Validation", deadline_s)
         return
     except MediaError as error:
         current = deps.uploads.current(created.key)

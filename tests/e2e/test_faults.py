@@ -1,14 +1,14 @@
 """Fault injection on the local stack: a worker killed mid-transcode, one event delivered many times
 at once, a poison message; and the operator's commands that see and redrive what failed.
 
-The stack runs with shorter timeouts than production (whose would make these tests wait hours), yet far above
-what the work needs on a slow, busy machine: the faults here are injected (a kill, duplicates, a poison message),
-never produced by a deadline. As in production, a queue's visibility timeout exceeds its function's timeout: a
-killed run holds its idempotency record until its function's deadline, so its message must not come back sooner.
-That visibility is what the killed transcode and the poison message wait for (a message that failed its last
-delivery comes back, to be moved to the dead-letter queue, only when it is visible again): the function timeout
-is sized on the films these tests make (the largest, 60 s of 640x360 at 10 fps, takes about 3 s of CPU to transcode,
-6 s of wall time under a load of 16 on two cores), and the visibility just above it.
+The stack runs with shorter function timeouts than production (whose 900 s would make the killed transcode's
+retry wait a quarter of an hour), yet far above what the work needs on a slow, busy machine: the faults here are
+injected (a kill, duplicates, a poison message), never produced by a deadline. As on `make run`, a worker's
+heartbeat keeps its message invisible while it works, under a short visibility: a killed worker's message comes
+back within it, finds its attempt still recorded as running, and waits out that attempt's time limit (the
+function timeout) before it runs again. The function timeout is sized on the films these tests make (the
+largest, 60 s of 640x360 at 10 fps, takes about 3 s of CPU to transcode, 6 s of wall time under a load of 16 on
+two cores).
 """
 
 from __future__ import annotations
@@ -31,10 +31,8 @@ from tests.e2e.conftest import RunningStack, aws, film, queue_is_empty, wait_for
 
 FUNCTION_TIMEOUT_S = 60
 SHORT = {
-    "resources": {
-        "UploadsQueue": {"VisibilityTimeout": FUNCTION_TIMEOUT_S + 15},
-        "TranscodeQueue": {"VisibilityTimeout": FUNCTION_TIMEOUT_S + 15},
-    },
+    "resources": {"UploadsQueue": {"VisibilityTimeout": 15}, "TranscodeQueue": {"VisibilityTimeout": 15}},
+    "heartbeat_s": 3,
     "function_timeouts": {"validate_upload": FUNCTION_TIMEOUT_S, "transcode_film": FUNCTION_TIMEOUT_S},
     "schedule_interval_s": 3600,
 }

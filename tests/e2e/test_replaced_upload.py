@@ -19,6 +19,7 @@ from tests.e2e.conftest import RunningStack, aws, film, queue_is_empty, wait_for
 
 SHORT = {
     "resources": {"UploadsQueue": {"VisibilityTimeout": 10}, "TranscodeQueue": {"VisibilityTimeout": 20}},
+    "heartbeat_s": 3,
     "function_timeouts": {"validate_upload": 20, "transcode_film": 60},
     "schedule_interval_s": 3600,
 }

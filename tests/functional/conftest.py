@@ -27,7 +27,7 @@ from chalicelib.domain.object_keys import upload_key
 from chalicelib.services.access import EDITOR, FIELD_OFFICE, create_key
 from infra.template import load_template
 from local import chalice_config
-from local.lambda_context import LocalLambdaContext
+from local.lambda_context import LocalLambdaContext, function_context
 from local.resources import ROOT, LocalResources
 from local.worker import lambda_event
 from tests.functional.media_samples import make_samples
@@ -62,8 +62,9 @@ class Stack:
         )
         return from_item(response["Item"]) if "Item" in response else None
 
-    def deliver(self, queue_logical_id: str, handler_name: str) -> int:
-        """Hand every message waiting on a queue to its handler, as Lambda's event source would."""
+    def deliver(self, queue_logical_id: str, handler_name: str, time_limit_s: float | None = None) -> int:
+        """Hand every message waiting on a queue to its handler, as Lambda's event source would, with the
+        function's own time limit (the template's) unless a test about time limits gives one."""
         sqs = self.client("sqs")
         url = self.name(queue_logical_id)
         handler = getattr(app_module, handler_name)
@@ -72,7 +73,9 @@ class Stack:
             for message in messages:
                 handler(
                     lambda_event(message, f"arn:aws:sqs:us-east-1:123456789012:{handler_name}"),
-                    LocalLambdaContext(handler_name, 60),
+                    function_context(handler_name)
+                    if time_limit_s is None
+                    else LocalLambdaContext(handler_name, time_limit_s),
                 )
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
                 delivered += 1

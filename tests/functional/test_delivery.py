@@ -14,7 +14,7 @@ from chalicelib import wiring
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Status
 from chalicelib.services import recovery
-from local.lambda_context import LocalLambdaContext
+from local.lambda_context import function_context
 from local.worker import lambda_event
 from tests.functional.conftest import post_json, upload_body
 
@@ -41,7 +41,7 @@ def notifications(stack, video_id):
 
 def invoke(handler_name, message, receive_count=1):
     message = {**message, "Attributes": {"ApproximateReceiveCount": str(receive_count)}}
-    getattr(app_module, handler_name)(lambda_event(message, handler_name), LocalLambdaContext(handler_name, 60))
+    getattr(app_module, handler_name)(lambda_event(message, handler_name), function_context(handler_name))
 
 
 def lose_messages(stack, queue):
@@ -143,9 +143,22 @@ def test_the_last_delivery_fails_the_film_with_its_reason(api, stack, clips):
 
 
 def test_a_poison_message_is_retried_then_left_for_the_dead_letter_queue(stack):
-    message = {"MessageId": "poison", "ReceiptHandle": "x", "Body": "{not json"}
-    with pytest.raises(ValueError, match="unreadable transcode message"):
-        invoke("transcode_film", message)
+    sqs = stack.client("sqs")
+    queue, dead_letters = stack.name("TranscodeQueue"), stack.name("TranscodeDeadLetterQueue")
+    sqs.send_message(QueueUrl=queue, MessageBody="{not json")
+    deliveries = 0
+    while messages := sqs.receive_message(QueueUrl=queue, AttributeNames=["All"]).get("Messages"):
+        [message] = messages
+        deliveries += 1
+        with pytest.raises(ValueError, match="unreadable transcode message"):
+            invoke("transcode_film", message, receive_count=int(message["Attributes"]["ApproximateReceiveCount"]))
+        # Not deleted: held back by its backoff, then (time passing) visible again for the next delivery.
+        waiting = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
+        assert (waiting["ApproximateNumberOfMessages"], waiting["ApproximateNumberOfMessagesNotVisible"]) == ("0", "1")
+        sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+    assert deliveries == 3  # the queue's maxReceiveCount
+    [dead] = sqs.receive_message(QueueUrl=dead_letters)["Messages"]
+    assert dead["Body"] == "{not json"
 
 
 def test_a_takedown_during_a_transcode_wins(api, stack, clips):
@@ -187,3 +200,18 @@ def test_only_a_failed_film_can_be_retried(api, stack, clips):
     with pytest.raises(ConflictError):
         recovery.retry_film(wiring.dependencies(), video_id)
     assert stack.catalog_item(video_id)["status"] == "AWAITING_UPLOAD"
+
+
+def test_a_transcode_stopped_at_its_time_limit_fails_naming_the_limit_and_the_retry_then_completes(api, stack, clips):
+    video_id = new_upload(api, stack, clips["hd"])
+    stack.deliver("UploadsQueue", "validate_upload")
+    # Its time is up before it starts: ffmpeg is stopped at once, however fast the machine.
+    stack.deliver("TranscodeQueue", "transcode_film", time_limit_s=0)
+    film = stack.catalog_item(video_id)
+    assert (film["status"], film["reason_code"]) == ("FAILED", "processing_timeout")
+    assert film["reason"].startswith("Transcoding did not finish within its time limit (0 s)")
+    assert "omjr ops retry" in film["reason"]
+
+    recovery.retry_film(wiring.dependencies(), video_id)
+    stack.run_pipeline()  # with the function's own limit
+    assert stack.catalog_item(video_id)["status"] == "READY"

@@ -29,9 +29,10 @@ def test_a_source_marked_for_discarding_expires_even_if_its_delete_failed():
 def test_no_rule_expires_an_untagged_upload():
     # The protected master and the source of a film awaiting an editor live beside the discarded
     # ones: only the tag the code writes may expire anything.
-    for rule in rules().values():
-        if "ExpirationInDays" in rule or "Expiration" in rule:
-            assert rule.get("TagFilters"), rule["Id"]
+    expiring = [rule for rule in rules().values() if "ExpirationInDays" in rule or "Expiration" in rule]
+    assert [rule["Id"] for rule in expiring] == ["expire-discarded"]
+    for rule in expiring:
+        assert rule.get("TagFilters"), rule["Id"]
 
 
 def test_the_catalog_has_the_sparse_index_of_sources_due():

@@ -43,4 +43,4 @@ def test_a_missing_ffmpeg_is_refused(tmp_path, monkeypatch):
 def test_the_layers_build_passes(tmp_path, monkeypatch):
     fake_tools(tmp_path, "6.0-static")
     monkeypatch.setenv("PATH", str(tmp_path))
-    toolchain.check()
+    assert toolchain.check() == {"ffmpeg": "6.0-static", "ffprobe": "6.0-static"}

@@ -1,0 +1,30 @@
+"""The local stand-in for Lambda's SQS event source (local/worker.py): a message stays hidden from the other
+workers while its function works, however long the work takes, and comes back soon once its worker is gone."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from local.worker import heartbeat
+
+VISIBILITY_S = 3
+
+
+def test_a_message_stays_hidden_while_its_worker_works_and_returns_soon_after_the_work_stops(
+    aws_session, moto_endpoint
+):
+    sqs = aws_session.client("sqs", endpoint_url=moto_endpoint)
+    queue = sqs.create_queue(
+        QueueName=f"heartbeat-{uuid.uuid4().hex}", Attributes={"VisibilityTimeout": str(VISIBILITY_S)}
+    )["QueueUrl"]
+    sqs.send_message(QueueUrl=queue, MessageBody="transcode film 1")
+    [message] = sqs.receive_message(QueueUrl=queue)["Messages"]
+    with heartbeat(sqs, queue, message["ReceiptHandle"], VISIBILITY_S, every_s=0.5):
+        # Work that outlasts the visibility several times over: no other worker may receive the message meanwhile.
+        ends = time.monotonic() + 2 * VISIBILITY_S
+        while time.monotonic() < ends:
+            assert sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages", []) == []
+    # The worker died (its heartbeat stopped): the message comes back within one visibility timeout.
+    [again] = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=VISIBILITY_S + 5)["Messages"]
+    assert again["Body"] == "transcode film 1"
