@@ -74,3 +74,9 @@ def reset(session: Any | None = None) -> None:
         _session.clear()
         if session is not None:
             _session["session"] = session
+
+
+def forget_settings() -> None:
+    """Build the adapters anew from the environment on next use, on the clients already made (tests that keep one
+    moto across cases and change only the names and settings the functions read)."""
+    dependencies.cache_clear()

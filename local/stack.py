@@ -2,7 +2,7 @@
 
 Starts moto on loopback, creates the resources from `infra/resources.yaml`, serves the API with
 `chalice local` (`local/api_server.py`), serves media as CloudFront would (`local/media_cdn.py`) and the website's pages
-(`local/web_server.py`, on WEB_PORT or a free port), runs one worker per SQS event source of `app.py`,
+(`local/web_server.py`, on WEB_PORT, 8080 by default), runs one worker per SQS event source of `app.py`,
 writes `.local/stack.json`, and ingests the demo films unless SAMPLES=0.
 Ctrl-C stops every process it started.
 """
@@ -40,6 +40,7 @@ STACK_NAME = "omjr-local"
 STATE_DIR = Path(os.environ.get("LOCAL_STATE_DIR") or ROOT / ".local")
 STACK_FILE = STATE_DIR / "stack.json"
 WORKERS_PER_QUEUE = 2
+DEFAULT_WEB_PORT = 8080  # the address a newcomer opens (README); the API is on PORT, 8000 by default
 AWS_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
@@ -114,8 +115,11 @@ class LocalStack:
                 self._spawn([sys.executable, "-m", "local.worker", queue_url, handler], env=app_env, restart=True)
         self._spawn([sys.executable, "-m", "local.scheduler"], env=app_env, restart=True)
         wait_until(lambda: requests.get(f"{api_url}/videos", timeout=CHECK_TIMEOUT_S).ok, "the API")
-        web_port = int(os.environ.get("WEB_PORT") or free_port())
-        self.web_server = serve_web(api_url, web_port)
+        web_port = int(os.environ.get("WEB_PORT") or DEFAULT_WEB_PORT)
+        try:
+            self.web_server = serve_web(api_url, web_port)
+        except OSError as error:
+            raise SystemExit(f"the website cannot use port {web_port} ({error.strerror}): set WEB_PORT") from None
 
         stack = {
             "api_url": api_url,
@@ -208,8 +212,11 @@ def banner(info: dict[str, Any]) -> str:
     keys = info["api_keys"]
     return "\n".join(
         [
-            f"OneMinutesJr ingest is running: {info['api_url']}  (local AWS: {info['aws_endpoint_url']})",
-            f"  website:          {info['web_url']}  (upload.html: field offices, editor.html: editors)",
+            "OneMinutesJr ingest is running.",
+            f"  website:          {info['web_url']}  (open this: the gallery; upload.html for field offices, "
+            "editor.html for editors)",
+            f"  API:              {info['api_url']}  (JSON for programs: GET /videos; docs/API.md)",
+            f"  local AWS:        {info['aws_endpoint_url']}  (moto: S3, SQS, DynamoDB)",
             f"  field-office key: {keys['field_office']}",
             f"  editor key:       {keys['editor']}",
             f"  stack details:    {STACK_FILE}",

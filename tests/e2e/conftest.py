@@ -36,6 +36,7 @@ class RunningStack:
         env = {
             **os.environ,
             "PORT": str(free_port()),
+            "WEB_PORT": str(free_port()),
             "SAMPLES": "1" if samples else "0",
             "LOCAL_STATE_DIR": str(state_dir),
             "FIELD_OFFICE_API_KEY": "office-key-e2e",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -260,10 +261,7 @@ def parts_stored(s3: Any, stack: RunningStack, video_id: str) -> list[dict]:
     return parts
 
 
-# Passes alone and in a full run on a warm checkout, but in every full run on a fresh clone this stop the first
-# run of the command finished before its first part was seen in S3; the cause is not found yet. Until it is,
-# resuming a film cut off midway is not checked by CI: run this test alone (pytest -k cut_off) to check it.
-@pytest.mark.skip(reason="misses its first part in full runs on a fresh clone; cause not yet found (stop 12 note)")
+@pytest.mark.timeout(900)
 def test_a_large_film_cut_off_midway_continues_where_it_stopped(running_stack, tmp_path):
     film = make_clip(
         tmp_path / "long-take.mp4",
@@ -308,12 +306,15 @@ def test_a_large_film_cut_off_midway_continues_where_it_stopped(running_stack, t
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as at a terminal, wherever the tests run: a process started in the background (CI, `make test &`)
+        # inherits SIGINT ignored, and Python then never raises KeyboardInterrupt (why this test once failed).
+        preexec_fn=functools.partial(signal.signal, signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 (no threads here)
     )
     # The parts are looked at in S3 itself, not through the API, whose answers queue behind the stack's
     # own work on a busy machine.
     arrived: list = []
     s3 = aws(running_stack, "s3")
-    deadline = time.monotonic() + 200
+    deadline = time.monotonic() + 600  # only a safety net: the first part arrives whenever the machine lets it
     while not arrived and time.monotonic() < deadline and first.poll() is None:
         if state_file.exists():
             [entry] = json.loads(state_file.read_text()).values()

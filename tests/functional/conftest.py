@@ -8,7 +8,7 @@ import json
 import logging
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,18 +38,30 @@ logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 @dataclass
+class KeptClients:
+    """The clients of a boto3 session for moto's one server, made once per service and kept in `kept`."""
+
+    session: Any
+    kept: dict[str, Any]
+
+    def client(self, service: str, endpoint_url: str | None = None) -> Any:
+        if service not in self.kept:
+            self.kept[service] = self.session.client(service, endpoint_url=endpoint_url)
+        return self.kept[service]
+
+
+@dataclass
 class Stack:
     session: Any
     resources: LocalResources
     env: dict[str, str]
     keys: dict[str, str]
-    clients: dict[str, Any] = field(default_factory=dict)
+    clients: dict[str, Any]
 
     def client(self, service: str) -> Any:
-        """The test's own client of `service` (one per case: making a client takes tens of milliseconds)."""
-        if service not in self.clients:
-            self.clients[service] = self.session.client(service)
-        return self.clients[service]
+        """The test's own client of `service` (kept across cases: making a client takes tens of milliseconds).
+        A test that stubs a client makes its own from `session`."""
+        return KeptClients(self.session, self.clients).client(service)
 
     def name(self, logical_id: str) -> str:
         return str(self.resources.resolve({"Ref": logical_id}))
@@ -121,9 +133,19 @@ def aws_session(moto_endpoint: str) -> Any:
 
 
 @pytest.fixture(scope="session")
-def functions_session(moto_endpoint: str) -> Any:
-    """The same, for the clients the functions make (chalicelib.wiring): their own, as in a Lambda container."""
-    return moto_session()
+def test_clients(aws_session: Any) -> dict[str, Any]:
+    """The tests' own clients, by service, made on first use and kept across cases."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def functions_session(moto_endpoint: str) -> Iterator[Any]:
+    """The same, for the clients the functions make (chalicelib.wiring): their own, as in a Lambda container,
+    and kept across cases as a warm container keeps them (each case only changes the names the functions read)."""
+    session = moto_session()
+    wiring.reset(session)
+    yield session
+    wiring.reset()
 
 
 @pytest.fixture
@@ -133,6 +155,7 @@ def stack(
     template: dict[str, Any],
     aws_session: Any,
     functions_session: Any,
+    test_clients: dict[str, Any],
 ) -> Iterator[Stack]:
     requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10).raise_for_status()
     for name, value in {
@@ -143,13 +166,14 @@ def stack(
     }.items():
         monkeypatch.setenv(name, value)
     session = aws_session
-    resources = LocalResources(session, moto_endpoint, "omjr-test", copy.deepcopy(template))
+    resources = LocalResources(KeptClients(session, test_clients), moto_endpoint, "omjr-test", copy.deepcopy(template))
     resources.create_all()
     env = {**chalice_config.environment("local"), **resources.function_environment({"MEDIA_BASE_URL": MEDIA_BASE_URL})}
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    wiring.reset(functions_session)
-    catalog = DynamoDBCatalog(session.client("dynamodb"), env["CATALOG_TABLE"])
+    wiring.forget_settings()
+    stack = Stack(session, resources, env, {}, test_clients)
+    catalog = DynamoDBCatalog(stack.client("dynamodb"), env["CATALOG_TABLE"])
     keys = {
         "office": create_key(catalog, FIELD_OFFICE, office_id="office-caucasus", countries=frozenset({"AZ", "AM"})),
         "other_office": create_key(
@@ -157,8 +181,9 @@ def stack(
         ),
         "editor": create_key(catalog, EDITOR, label="editor Anna"),
     }
-    yield Stack(session, resources, env, keys)
-    wiring.reset()
+    stack.keys.update(keys)
+    yield stack
+    wiring.forget_settings()
 
 
 @pytest.fixture

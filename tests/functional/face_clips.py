@@ -107,7 +107,8 @@ def make_face_clip(name: str, folder: Path, seconds: int = SECONDS, fps: int = F
     pipeline's tests, at a low `fps` to stay small); `audio` adds a tone, as a film's sound."""
     layout = LAYOUTS[name]
     times = [(index / fps) % SECONDS for index in range(fps * seconds)]
-    frames = b"".join(draw(layout(t)).tobytes() for t in times)
+    drawn = {t: draw(layout(t)).tobytes() for t in set(times)}  # a film longer than its layout repeats frames
+    frames = b"".join(drawn[t] for t in times)
     sound = ["-f", "lavfi", "-i", f"sine=frequency=220:duration={seconds}"] if audio else []
     sound_codec = ["-c:a", "aac", "-shortest"] if audio else []
     path = folder / f"{name}.mp4"

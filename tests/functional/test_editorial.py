@@ -249,7 +249,7 @@ def media_distribution(stack, monkeypatch):
     }
     distribution_id = stack.client("cloudfront").create_distribution(DistributionConfig=config)["Distribution"]["Id"]
     monkeypatch.setenv("MEDIA_DISTRIBUTION_ID", distribution_id)
-    wiring.reset()
+    wiring.forget_settings()
     return distribution_id
 
 

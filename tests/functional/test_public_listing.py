@@ -44,10 +44,16 @@ def test_filters_combine_and_each_combination_is_one_query(api, published):
     assert ids("country=AZ&topic=violence") == []
     assert ids("topic=leave-no-child-out&workshop=other-workshop") == []
     calls = []
-    wiring.dependencies().catalog._client.meta.events.register(
-        "before-call.dynamodb.*", lambda model, **_: calls.append(model.name)
-    )
-    assert ids("country=AZ&topic=leave-no-child-out&workshop=baku-2012&limit=1") == [published[2]]
+    events = wiring.dependencies().catalog._client.meta.events
+
+    def record(model, **_):
+        calls.append(model.name)
+
+    events.register("before-call.dynamodb.*", record)
+    try:
+        assert ids("country=AZ&topic=leave-no-child-out&workshop=baku-2012&limit=1") == [published[2]]
+    finally:
+        events.unregister("before-call.dynamodb.*", record)  # the functions' clients are kept across cases
     assert calls == ["Query"], "one Query, never a Scan"
 
 
