@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench.footage import ffmpeg, photo_pan
 from local.resources import ROOT
+from local.toolchain import use_layer_ffmpeg
 from tests.functional.face_clips import make_face_clip
 
 SECONDS = 60
@@ -100,6 +101,7 @@ def main() -> None:
     parser.add_argument("--stack-file", type=Path, default=ROOT / ".local" / "stack.json")
     parser.add_argument("--busy", type=int, default=2, help="CPU-bound processes to run beside the stack")
     args = parser.parse_args()
+    use_layer_ffmpeg()
     work = Path(tempfile.mkdtemp(prefix="phone-films-"))
     print(f"making the films in {work} ...", flush=True)
     sdr = photo_pan(work / "pan-1080p.mp4", SECONDS)

@@ -30,10 +30,12 @@ from local.resources import ROOT
 from tests.e2e.conftest import RunningStack, aws, film, queue_is_empty, wait_for
 
 FUNCTION_TIMEOUT_S = 60
+# Validation is one ffprobe of a tiny clip (well under a second): a duplicate waits this long for its first run.
+VALIDATE_TIMEOUT_S = 20
 SHORT = {
     "resources": {"UploadsQueue": {"VisibilityTimeout": 15}, "TranscodeQueue": {"VisibilityTimeout": 15}},
     "heartbeat_s": 3,
-    "function_timeouts": {"validate_upload": FUNCTION_TIMEOUT_S, "transcode_film": FUNCTION_TIMEOUT_S},
+    "function_timeouts": {"validate_upload": VALIDATE_TIMEOUT_S, "transcode_film": FUNCTION_TIMEOUT_S},
     "schedule_interval_s": 3600,
 }
 METADATA = {"title": "Faults", "country": "AZ", "topics": ["violence"], "author": {"first_name": "Ali", "age": 15}}
