@@ -18,9 +18,12 @@ proves IAM, KMS key policies, CloudFront behaviour or quotas: moto accepts what 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import hashlib
+import io
 import json
+import logging
 import os
 import re
 import sys
@@ -468,7 +471,11 @@ def rehearse(build_dir: Path, stage: str, stack_name: str) -> Outcome:
         for logical_id in sorted(set(kept["Resources"]) - set(outcome.created)):
             outcome.left_out[logical_id] = "moto's CloudFormation skipped it without an error"
         apply_removed(session, removed, resolve, outcome)
-        apply_dropped(session, kept, resolve, outcome)
+        # The uploads bucket's notification sends S3's test event to its queue, and moto then runs the validation
+        # function on it in a Docker container there is none of: its complaints say nothing about the template.
+        with contextlib.redirect_stdout(io.StringIO()):
+            logging.getLogger("moto.awslambda").setLevel(logging.CRITICAL)
+            apply_dropped(session, kept, resolve, outcome)
         outcome.phases["apply through the APIs"] = time.monotonic()
     return outcome
 
