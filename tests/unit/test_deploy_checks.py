@@ -4,12 +4,13 @@ and passes on one that has none. `make deploy-check` runs them on the packaged t
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from infra import deploy_checks
+from infra import deploy_checks, rehearsal
 from infra.alarms import resources as generated_resources
 from infra.template import load_template
 
@@ -176,3 +177,15 @@ def test_an_over_size_template_without_a_bucket_fails():
 def test_the_documented_deploy_goes_through_a_bucket():
     commands = deploy_checks.deploy_commands((ROOT / "docs" / "DEPLOY.md").read_text())
     assert commands and deploy_checks.check_deploy_route(120_000, commands) == []
+
+
+def test_make_deploy_check_stops_naming_the_faults_before_creating_anything(tmp_path, capsys):
+    # What `make deploy-check` runs, on a build whose template has two faults and a deploy doc with no bucket.
+    template = with_change(lambda r: r["AlarmTopic"]["Properties"].update(KmsMasterKeyId="alias/aws/sns"))
+    template["Description"] = "x" * 60_000  # over CloudFormation's 51,200 bytes for a template body
+    (tmp_path / "sam.yaml").write_text(json.dumps(template))
+    doc = tmp_path / "DEPLOY.md"
+    doc.write_text("```sh\naws cloudformation deploy --template-file packaged.yaml --stack-name omjr-prod\n```\n")
+    assert rehearsal.main([str(tmp_path), "--stage", "prod", "--deploy-doc", str(doc)]) == 1
+    printed = capsys.readouterr().err
+    assert "2 fault(s)" in printed and "alias/aws/sns" in printed and "has no --s3-bucket" in printed
