@@ -71,6 +71,14 @@ def test_each_custom_metric_alarmed_on_is_one_the_code_emits(metric):
     assert metric in emitted_metric_names()
 
 
+@pytest.fixture(autouse=True)
+def _no_stage_left_behind():
+    """Powertools' Metrics keep their default dimensions process-wide: each test starts and ends without one."""
+    yield
+    observability.metrics.clear_default_dimensions()
+    observability.metrics.clear_metrics()
+
+
 def emitted(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, stage: str, metric: str) -> dict:
     """The dimensions `count(metric)` is published with by a function of `stage`, read from its EMF log line."""
     monkeypatch.setenv("STAGE", stage)
