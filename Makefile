@@ -10,7 +10,7 @@ STAGE ?= dev
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test unit functional e2e browser chromium lint typecheck package bench bench-protection clean ffmpeg-check
+.PHONY: run test unit functional e2e browser chromium lint typecheck package deploy-check bench bench-protection clean ffmpeg-check
 
 run: $(BIN)/.installed ffmpeg-check  ## the local stack with demo films (PORT, SAMPLES=0, *_API_KEY, VERBOSE=1)
 	exec $(BIN)/python -m local $(if $(filter-out 0,$(VERBOSE)),--verbose)
@@ -56,6 +56,11 @@ package: $(BIN)/.installed  ## build/$(STAGE): sam.yaml, deployment.zip, the lay
 	$(BIN)/python layers/protect/build.py --layer build/$(STAGE)/protect-layer.zip --code build/$(STAGE)/deployment.zip \
 	  --ffmpeg-layer build/$(STAGE)/ffmpeg-only-layer.zip --cache build/cache
 	$(BIN)/cfn-lint build/$(STAGE)/sam.yaml
+
+# What CloudFormation and CloudWatch would refuse (infra/deploy_checks.py), then the stack created offline on moto's
+# CloudFormation through an S3 bucket (infra/rehearsal.py): about a minute after the package. CI runs it for prod.
+deploy-check: package  ## the deploy rehearsal of build/$(STAGE): checks, package, SAM transform, moto's CloudFormation
+	$(BIN)/python -m infra.rehearsal build/$(STAGE) --stage $(STAGE)
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt requirements-protect-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11)' 2>/dev/null || \

@@ -10,7 +10,7 @@ from chalicelib.api.editor import editor
 from chalicelib.api.field_office import field_office
 from chalicelib.api.public import public
 from chalicelib.api.request_logging import log_request
-from chalicelib.observability import observe_every_function
+from chalicelib.observability import count, observe_every_function
 from chalicelib.services import protection, recovery, retention, transcode, validate
 
 app = Chalice(app_name="oneminutesjr-ingest")
@@ -30,14 +30,17 @@ def validate_upload(event: SQSEvent) -> None:
         validate.handle_record(wiring.dependencies(), record, event.context)
 
 
-@app.on_sqs_message(queue=config.TRANSCODE_QUEUE_NAME, batch_size=1, name="transcode_film")
+# At most as many runs as the function's reserved concurrency (.chalice/config.json): with reserved concurrency
+# alone, Lambda's pollers take more messages than it may run and throttle them back to the queue, where they
+# count as receives and land in the dead-letter queue without ever running (make deploy-check holds the two).
+@app.on_sqs_message(queue=config.TRANSCODE_QUEUE_NAME, batch_size=1, name="transcode_film", maximum_concurrency=10)
 def transcode_film(event: SQSEvent) -> None:
     for record in SQSRecords(event.to_dict()).records:
         transcode.handle_record(wiring.dependencies(), record, event.context)
 
 
 # Identity protection (docs/PROTECTION.md): its own function, with the detection layer and ffmpeg only.
-@app.on_sqs_message(queue=config.PROTECT_QUEUE_NAME, batch_size=1, name="protect_film")
+@app.on_sqs_message(queue=config.PROTECT_QUEUE_NAME, batch_size=1, name="protect_film", maximum_concurrency=5)
 def protect_film(event: SQSEvent) -> None:
     for record in SQSRecords(event.to_dict()).records:
         protection.handle_record(wiring.dependencies(), record, event.context)
@@ -50,3 +53,5 @@ def sweep_stuck_films(event: CloudWatchEvent) -> None:
     deps = wiring.dependencies()
     recovery.sweep(deps, deps.settings.sweep)
     retention.delete_due_sources(deps)
+    # The heartbeat: its alarm fires when it goes missing (a sweep that stopped, or fails every run).
+    count("SweepsCompleted")

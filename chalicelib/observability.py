@@ -2,6 +2,8 @@
 
 Service name and metrics namespace are constants (an explicit argument wins over the environment);
 tracing is switched per stage with POWERTOOLS_TRACE_DISABLED (the X-Ray SDK costs cold-start time).
+Every metric carries the dimensions `service` and `stage` (STAGE, .chalice/config.json), so a dev
+stack's failures never show on, or page through, prod's alarms (infra/alarms.py alarms on exactly these).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from chalice.app import ConvertToMiddleware
 
-from chalicelib.config import METRICS_NAMESPACE, SERVICE_NAME, TRACE_DISABLED
+from chalicelib.config import METRICS_NAMESPACE, SERVICE_NAME, STAGE, TRACE_DISABLED
 
 # An invocation that records no metric (a duplicate event, say) is normal here, not worth a warning.
 warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
@@ -39,8 +41,22 @@ def observed(handler: Handler) -> Handler:
     """JSON logs with the Lambda context and cold start, metrics flushed as EMF, an X-Ray segment."""
     traced = tracer.capture_lambda_handler(handler) if tracer else handler
     with_metrics = metrics.log_metrics(traced, capture_cold_start_metric=True)
-    wrapped = logger.inject_lambda_context(with_metrics, clear_state=True)
+
+    @functools.wraps(handler)
+    def staged(event: dict[str, Any], context: Any) -> Any:
+        # Read per invocation, where a missing STAGE fails loudly, rather than at import (tests, the CLI).
+        stage = stage_dimension()
+        if metrics.default_dimensions != stage:  # set again, Powertools would warn on every invocation
+            metrics.set_default_dimensions(**stage)
+        return with_metrics(event, context)
+
+    wrapped = logger.inject_lambda_context(staged, clear_state=True)
     return functools.wraps(handler)(wrapped)  # type: ignore[return-value]
+
+
+def stage_dimension() -> dict[str, str]:
+    """The `stage` dimension every metric carries: the function's STAGE (dev, prod, local)."""
+    return {"stage": os.environ[STAGE]}
 
 
 # Every function, HTTP or not, observed the same way: Chalice's documented way to attach Powertools'
@@ -60,11 +76,18 @@ def subsegment(name: str) -> Iterator[None]:
 
 def record_rejection(reason_code: str) -> None:
     """FilmsRejected with the reason code as a dimension, so each reason has its own series."""
-    with single_metric(name="FilmsRejected", unit=MetricUnit.Count, value=1, namespace=METRICS_NAMESPACE) as metric:
+    with single_metric(
+        name="FilmsRejected",
+        unit=MetricUnit.Count,
+        value=1,
+        namespace=METRICS_NAMESPACE,
+        default_dimensions=stage_dimension(),
+    ) as metric:
         metric.add_dimension(name="reason_code", value=reason_code)
 
 
 def count(name: str) -> None:
+    """One more of `name` (dimensions `service` and `stage`): the metrics infra/alarms.py pages on are counts."""
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
 
 

@@ -32,6 +32,7 @@ SKIPPED_TYPES = {
     "AWS::Serverless::LayerVersion": "ffmpeg and ffprobe are on the local PATH",
     "AWS::SNS::Topic": "alarms have no local twin: the console shows the same log lines and metrics",
     "AWS::SNS::Subscription": "no alarms locally",
+    "AWS::KMS::Key": "it only encrypts the alarm topic: no alarms locally",
     "AWS::CloudWatch::Alarm": "no CloudWatch locally",
     "AWS::CloudWatch::Dashboard": "no CloudWatch locally",
     "AWS::Logs::LogGroup": "the local stack logs to its console",

@@ -94,37 +94,11 @@ def alarms() -> dict[str, dict]:
     return {name: r["Properties"] for name, r in RESOURCES.items() if r.get("Type") == "AWS::CloudWatch::Alarm"}
 
 
-def test_every_failure_alarms_someone():
-    metrics = {
-        (a["Namespace"], a["MetricName"], json.dumps(a["Dimensions"], sort_keys=True)) for a in alarms().values()
-    }
-    for queue in ("UploadsDeadLetterQueue", "TranscodeDeadLetterQueue", "ProtectDeadLetterQueue"):
-        dims = json.dumps([{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}], sort_keys=True)
-        assert ("AWS/SQS", "ApproximateNumberOfMessagesVisible", dims) in metrics
-    for queue in ("UploadsQueue", "TranscodeQueue", "ProtectQueue"):
-        dims = json.dumps([{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}], sort_keys=True)
-        assert ("AWS/SQS", "ApproximateAgeOfOldestMessage", dims) in metrics
-    for function in ("APIHandler", "ValidateUpload", "TranscodeFilm", "ProtectFilm", "SweepStuckFilms"):
-        dims = json.dumps([{"Name": "FunctionName", "Value": {"Ref": function}}], sort_keys=True)
-        assert {("AWS/Lambda", "Errors", dims), ("AWS/Lambda", "Throttles", dims)} <= metrics
-    duration = alarms()["TranscodeDurationAlarm"]
-    assert duration["Threshold"] == 0.8 * 1000 * timeout("transcode_film", "prod")
+# What pages, and why nothing pages for a retry: tests/unit/test_alarms.py.
+def test_long_runs_alarm_before_the_timeout_cuts_them():
+    assert alarms()["TranscodeDurationAlarm"]["Threshold"] == 0.8 * 1000 * timeout("transcode_film", "prod")
     assert alarms()["ProtectDurationAlarm"]["Threshold"] == 0.8 * 1000 * timeout("protect_film", "prod")
-    assert any(a["MetricName"] == "5XXError" for a in alarms().values())
-    assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms().values())
     assert RESOURCES["AlarmEmailSubscription"]["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
-
-
-def test_the_dashboard_shows_the_funnel_rejections_latency_queues_and_errors():
-    body = RESOURCES["OperationsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
-    titles = [widget["properties"]["title"] for widget in json.loads(body)["widgets"]]
-    assert titles[:5] == [
-        "Funnel: uploads to published",
-        "Rejections by reason",
-        "Stage latency (p90)",
-        "Queue depths",
-        "Errors",
-    ]
 
 
 @pytest.mark.parametrize(
