@@ -16,7 +16,7 @@ from cli.target import DEAD_LETTER_QUEUES, RESOURCE_VARIABLES
 from tests.functional.conftest import get, publish
 from tests.functional.factories import write_ready_film
 from tests.functional.faults import denying_session, emitted
-from tests.functional.test_editorial import call, error_of
+from tests.functional.test_editorial import call
 
 # What a role without `s3:DeleteObject` and `s3:ListBucketMultipartUploads` is refused (issue 20).
 DENIED = ("DeleteObjects", "ListMultipartUploads")
