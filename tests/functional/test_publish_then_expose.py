@@ -110,3 +110,16 @@ def test_sync_media_makes_every_film_that_is_not_published_private_whatever_its_
     media_exposure.sync_all_media(deps)
 
     assert tags(stack, video_id) and not any(tags(stack, video_id).values())
+
+
+def test_a_rendition_made_again_carries_no_tag_of_the_one_it_replaces(stack):
+    media = wiring.dependencies().media
+    s3, bucket = stack.client("s3"), stack.name("MediaBucket")
+    s3.put_object(Bucket=bucket, Key="films/f/360p.mp4", Body=b"unprotected")
+    media.set_public("films/f/", True)  # the old rendition, public once
+    s3.put_object(Bucket=bucket, Key="staging/f/run/360p.mp4", Body=b"protected")
+
+    media.promote("staging/f/run/", "films/f/", "360p.mp4")
+
+    assert s3.get_object(Bucket=bucket, Key="films/f/360p.mp4")["Body"].read() == b"protected"
+    assert s3.get_object_tagging(Bucket=bucket, Key="films/f/360p.mp4")["TagSet"] == []
