@@ -182,6 +182,12 @@ class Film:
         """The file arrives as a multipart upload rather than one presigned POST."""
         return self.multipart_upload_id is not None
 
+    @property
+    def ever_published(self) -> bool:
+        """Whether the film was ever public, whatever it is now (unpublished, rendered again with protection):
+        its history keeps every transition for good, a takedown's tombstone included."""
+        return self.entered(Status.PUBLISHED) is not None
+
     def entered(self, status: Status) -> str | None:
         """When the film last entered `status`, from its history."""
         return next((step.at for step in reversed(self.history) if step.status is status), None)
