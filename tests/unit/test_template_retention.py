@@ -53,10 +53,13 @@ def _grants(role: str, action: str) -> list:
     return found
 
 
-def test_the_sweep_deletes_and_marks_only_uploads_and_reads_the_index():
+def test_the_sweep_deletes_only_films_objects_and_marks_only_uploads_and_films_and_reads_the_index():
     uploads = {"Fn::Sub": "${UploadsBucket.Arn}/uploads/*"}
-    assert _grants("SweepStuckFilmsRole", "s3:DeleteObject") == [uploads]
-    assert _grants("SweepStuckFilmsRole", "s3:PutObjectTagging") == [uploads]
+    films, staging = {"Fn::Sub": "${MediaBucket.Arn}/films/*"}, {"Fn::Sub": "${MediaBucket.Arn}/staging/*"}
+    # Sources past retention, and what an unfinished takedown left (services/takedown.py).
+    assert _grants("SweepStuckFilmsRole", "s3:DeleteObject") == [uploads, films, staging]
+    # Sources marked for the expiry rule; the media of a film whose tagging failed after its publish.
+    assert _grants("SweepStuckFilmsRole", "s3:PutObjectTagging") == [uploads, films]
     assert {"Fn::Sub": "${CatalogTable.Arn}/index/gsi4"} in _grants("SweepStuckFilmsRole", "dynamodb:Query")
     # Publishing a protected film marks its source before deleting it.
     assert uploads in _grants("ApiHandlerRole", "s3:PutObjectTagging")
