@@ -76,8 +76,12 @@ def for_editor(deps: Dependencies, film: Film) -> dict[str, Any]:
         view["preview"] = {
             "video_url": deps.media.presign_get(video_key, PREVIEW_TTL_S),
             "poster_url": deps.media.presign_get(poster_key, PREVIEW_TTL_S) if poster_key else None,
-            # False while protection is asked and not yet applied: this preview still shows faces.
-            "protected": outputs_protected(film.protect_identity, film.protection_applied),
+            # True only once every protection asked is applied: false while this preview still shows faces,
+            # and false for a film that asked for none (nothing hides the child's identity).
+            "protected": requested(film.protect_identity) is not None
+            and outputs_protected(film.protect_identity, film.protection_applied),
+            # What the outputs carry, whatever was asked.
+            "applied": {kind: bool((film.protection_applied or {}).get(kind)) for kind in ("faces", "voice")},
         }
     return view
 
