@@ -1,5 +1,5 @@
 """Editor routes: review, lists of published and unpublished films, consent, publish, unpublish,
-highlight, edit, subtitles (add, remove), takedown, audit, workshop stories."""
+highlight, edit, subtitles (add, remove), takedown, audit, workshop stories (read, write, delete)."""
 
 from __future__ import annotations
 
@@ -50,6 +50,12 @@ def workshop_story(workshop_id: str) -> dict[str, Any]:
 @answers_errors
 def write_workshop_story(workshop_id: str) -> dict[str, Any]:
     return workshop_stories.write_story(wiring.dependencies(), _editor(), workshop_id, _body())
+
+
+@editor.route("/workshops/{workshop_id}/story", methods=["DELETE"], cors=ANY_ORIGIN)
+@answers_errors
+def delete_workshop_story(workshop_id: str) -> dict[str, Any]:
+    return workshop_stories.delete_story(wiring.dependencies(), _editor(), workshop_id)
 
 
 @editor.route("/videos/{video_id}/editorial", methods=["GET"], cors=ANY_ORIGIN)
