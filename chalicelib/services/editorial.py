@@ -301,9 +301,8 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
         current = deps.catalog.get_film(video_id)
         if current is None or current.status is Status.DELETED or all(s.key != key for s in current.subtitles):
             deps.media.delete_prefix(key)
-        elif current.status is Status.PUBLISHED:
-            # Another editor's identical text won and made it public; this upload wrote it again, untagged.
-            expose_after_commit(deps, video_id, mark)
+        # Another editor's identical text may have won and made it public; this upload wrote it again, untagged.
+        expose_after_commit(deps, video_id, mark)
         raise
     replaced = [s.key for s in film.subtitles if s.language == language and s.key != key]
     _forget(deps, replaced)  # the old text (a surname the first file had, say) is gone, not just unlisted

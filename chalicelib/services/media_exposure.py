@@ -45,10 +45,16 @@ def mark_before_commit(deps: Dependencies, video_id: str) -> str:
 
 
 def expose_after_commit(deps: Dependencies, video_id: str, mark: str) -> bool:
-    """After a commit that left the film PUBLISHED: its media follow what the catalog says now. True when
-    done; False when S3 failed (counted and logged): the mark stays and the sweep finishes it."""
+    """After a commit that may have left the film PUBLISHED: its media follow what the catalog says now.
+    True when done; False when S3 failed (counted and logged): the mark stays and the sweep finishes it.
+    A film that is not PUBLISHED now was made private by whatever moved it: nothing to do but the mark."""
+    film = deps.catalog.get_film(video_id)
+    if film is None or film.status is not Status.PUBLISHED:
+        deps.catalog.clear_media_due(video_id, mark)
+        return True
     try:
-        sync_media(deps, video_id)
+        # No cache to empty for media becoming public; one that stopped being so meanwhile empties it.
+        sync_media(deps, video_id, empty_cache=False)
     # Any failure leaves the film published and its media private: safe, and finished later.
     except Exception:
         count("MediaExposureUnfinished")
