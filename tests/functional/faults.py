@@ -5,6 +5,7 @@ leaves. Nothing is patched: the code under test is handed this session as it wou
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -13,9 +14,11 @@ from botocore.awsrequest import AWSResponse
 from tests.functional.conftest import moto_session
 
 
+@functools.cache
 def denying_session(service: str, *operations: str) -> Any:
     """A boto3 session for moto whose `service` clients are refused `operations` (S3 names, such as
-    `DeleteObjects` or `ListMultipartUploads`) with 403 AccessDenied."""
+    `DeleteObjects` or `ListMultipartUploads`) with 403 AccessDenied. One per set of denials, kept across
+    tests: a new session reads botocore's data files anew, most of a second."""
     session = moto_session()
 
     def deny(**_: Any) -> tuple[AWSResponse, dict[str, Any]]:
