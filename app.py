@@ -11,7 +11,7 @@ from chalicelib.api.field_office import field_office
 from chalicelib.api.public import public
 from chalicelib.api.request_logging import log_request
 from chalicelib.observability import count, observe_every_function
-from chalicelib.services import protection, recovery, retention, transcode, validate
+from chalicelib.services import media_exposure, protection, recovery, retention, takedown, transcode, validate
 
 app = Chalice(app_name="oneminutesjr-ingest")
 # First registered, outermost: the request's own log line carries the Lambda context too.
@@ -46,12 +46,15 @@ def protect_film(event: SQSEvent) -> None:
         protection.handle_record(wiring.dependencies(), record, event.context)
 
 
-# Expires unused uploads, catches films whose processing stopped without an outcome, and deletes
-# the raw uploads whose retention has ended (docs/PROTECTION.md, what is kept).
+# Expires unused uploads, catches films whose processing stopped without an outcome, deletes the raw
+# uploads whose retention has ended (docs/PROTECTION.md, what is kept), finishes takedowns that left
+# something behind and the making public of media whose tagging failed after a publish.
 @app.schedule("rate(10 minutes)", name="sweep_stuck_films")
 def sweep_stuck_films(event: CloudWatchEvent) -> None:
     deps = wiring.dependencies()
     recovery.sweep(deps, deps.settings.sweep)
     retention.delete_due_sources(deps)
+    takedown.finish_unfinished(deps)
+    media_exposure.finish_due(deps)
     # The heartbeat: its alarm fires when it goes missing (a sweep that stopped, or fails every run).
     count("SweepsCompleted")

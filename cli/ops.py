@@ -3,9 +3,12 @@
     python -m cli ops status                 # films per status, dead-letter depths, oldest stuck films
     python -m cli ops retry VIDEO_ID         # a FAILED film starts again from its upload
     python -m cli ops redrive                # dead-letter messages go back to their queues
-    python -m cli ops sweep                  # run the scheduled sweep now (sources past retention too)
-    python -m cli ops sync-media             # media public exactly for published films (after a deploy):
-                                             # only what each film's record lists, nothing else under it
+    python -m cli ops sweep                  # run the scheduled sweep now (sources past retention,
+                                             # unfinished takedowns and media exposure too)
+    python -m cli ops takedown VIDEO_ID      # take a film down now, or finish a takedown that left
+                                             # something behind (it says what is left, if anything)
+    python -m cli ops sync-media             # media public exactly for published films, private for every
+                                             # other film (after a deploy, or when a publish's tagging failed)
     python -m cli ops relist                 # listings written anew from the films (after a deploy)
 
 Against the local stack by default; `--stack NAME --stage dev|prod` acts on a deployed stack.
@@ -20,10 +23,12 @@ from typing import Any
 
 from chalicelib import wiring
 from chalicelib.domain.film import PROCESSING, Status
-from chalicelib.services import editorial, recovery, retention
+from chalicelib.services import editorial, media_exposure, recovery, retention, takedown
 from cli.target import Target
 
 STUCK_SHOWN = 10
+# Who the audit trail says took a film down from the command line.
+OPERATOR = "operator (omjr ops takedown)"
 
 
 def status(target: Target) -> dict[str, Any]:
@@ -61,14 +66,23 @@ def run(args: argparse.Namespace, target: Target) -> None:
         result = recovery.retry_film(target.dependencies(), args.video_id)
     elif args.ops_command == "redrive":
         result = redrive(target)
+    elif args.ops_command == "takedown":
+        result = takedown.take_down(target.dependencies(), OPERATOR, args.video_id)
     elif args.ops_command == "sync-media":
-        result = editorial.sync_all_media(target.dependencies())
+        result = media_exposure.sync_all_media(target.dependencies())
     elif args.ops_command == "relist":
         result = editorial.relist_all(target.dependencies())
     else:
         deps = target.dependencies()
-        result = {**recovery.sweep(deps, deps.settings.sweep), "sources": retention.delete_due_sources(deps)}
+        result = {
+            **recovery.sweep(deps, deps.settings.sweep),
+            "sources": retention.delete_due_sources(deps),
+            "takedowns": takedown.finish_unfinished(deps),
+            "media": media_exposure.finish_due(deps),
+        }
     print(json.dumps(result, indent=2))
+    if args.ops_command == "takedown" and "left" in result:
+        raise SystemExit("The film is DELETED but something is left behind (above): run the same command again.")
 
 
 def add_parser(commands: Any) -> None:
@@ -80,5 +94,8 @@ def add_parser(commands: Any) -> None:
     verbs.add_parser("retry", help="start a FAILED film again").add_argument("video_id")
     verbs.add_parser("redrive", help="move dead-letter messages back to their queues")
     verbs.add_parser("sweep", help="expire unused uploads, requeue or fail stuck films, delete expired sources, now")
-    verbs.add_parser("sync-media", help="make media public exactly for published films (once after a deploy)")
+    verbs.add_parser(
+        "takedown", help="take a film down now, or finish a takedown that left something behind"
+    ).add_argument("video_id")
+    verbs.add_parser("sync-media", help="make media public exactly for published films, private for all others")
     verbs.add_parser("relist", help="write every published and unpublished film's listings anew (after a deploy)")

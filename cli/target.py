@@ -47,16 +47,28 @@ class WebsiteTarget:
 
 class Target:
     def __init__(
-        self, stage: str, names: dict[str, str], dead_letter_queues: dict[str, str], website: WebsiteTarget
+        self,
+        stage: str,
+        names: dict[str, str],
+        dead_letter_queues: dict[str, str],
+        website: WebsiteTarget,
+        media_distribution_id: str = "",
     ) -> None:
         self.stage = stage
         self.names = names
         self.dead_letter_queues = dead_letter_queues
         self.website = website
+        # The CDN in front of the media (none locally): a takedown from the command line empties its cache.
+        self.media_distribution_id = media_distribution_id
 
     def dependencies(self) -> Dependencies:
         os.environ.update(
-            {**chalice_config.environment(self.stage), **self.names, "MEDIA_BASE_URL": "-", "MEDIA_DISTRIBUTION_ID": ""}
+            {
+                **chalice_config.environment(self.stage),
+                **self.names,
+                "MEDIA_BASE_URL": "-",
+                "MEDIA_DISTRIBUTION_ID": self.media_distribution_id,
+            }
         )
         wiring.reset()
         return wiring.dependencies()
@@ -87,4 +99,5 @@ def deployed_target(stack_name: str, stage: str) -> Target:
     queues = {name: outputs[output] for name, (output, _) in DEAD_LETTER_QUEUES.items()}
     # EndpointURL is Chalice's output; a stack deployed before the website bucket has none (`web publish` says so).
     website = WebsiteTarget(outputs.get("WebsiteBucketName", ""), outputs["EndpointURL"])
-    return Target(stage, names, queues, website)
+    # A stack deployed before the output existed has none: its takedowns then wait for the cache's five minutes.
+    return Target(stage, names, queues, website, outputs.get("MediaDistributionId", ""))

@@ -8,6 +8,7 @@ live under `pk=COUNTS` and change in the same transactions as the listings.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -15,20 +16,27 @@ from botocore.exceptions import ClientError
 
 from chalicelib.adapters.dynamodb_items import Update, from_item, is_condition_failure, to_item
 from chalicelib.adapters.film_items import (
+    DUE_FIELDS,
+    DUE_INDEX,
+    DUE_KEYS,
+    MEDIA_DUE_PK,
     OFFICE_INDEX,
-    SOURCE_DUE_INDEX,
-    SOURCE_DUE_KEYS,
     SOURCE_DUE_PK,
     STATUS_INDEX,
+    TAKEDOWN_UNFINISHED_PK,
     TOMBSTONE_REMOVES,
     check_field_names,
     film_item,
     film_key,
     film_of,
     film_pk,
+    media_due_item,
+    media_due_key,
+    media_due_of,
     office_pk,
     source_due_keys,
     status_keys,
+    takedown_unfinished_keys,
     video_id_of,
 )
 from chalicelib.adapters.listing_cursor import (
@@ -159,14 +167,41 @@ class DynamoDBFilms:
     def sources_due(self, before: str) -> Iterator[str]:
         """Ids of films whose source is due for deletion before `before`, earliest first (the sparse
         source index: a film leaves it when `source_delete_after` is removed)."""
-        query = {
-            "TableName": self.table_name,
-            "IndexName": SOURCE_DUE_INDEX,
-            "KeyConditionExpression": "gsi4pk = :due AND gsi4sk <= :before",
-            "ExpressionAttributeValues": to_item({":due": SOURCE_DUE_PK, ":before": before}),
-        }
-        for page in self._client.get_paginator("query").paginate(**query):
+        yield from self._due_ids(SOURCE_DUE_PK, before)
+
+    def unfinished_takedowns(self, before: str) -> Iterator[str]:
+        """Ids of tombstones whose takedown began before `before` and left something behind, oldest first
+        (the same sparse index: a tombstone leaves it when `takedown_unfinished_since` is removed)."""
+        yield from self._due_ids(TAKEDOWN_UNFINISHED_PK, before)
+
+    def mark_media_due(self, video_id: str, at: str) -> str:
+        """Marks that the film's media are to be brought in line with its status (before a commit that may
+        change what is public; cleared once the tags follow it). Each request has a mark of its own:
+        clearing it never clears another's that is still needed."""
+        mark = uuid.uuid4().hex
+        self._client.put_item(TableName=self.table_name, Item=to_item(media_due_item(video_id, mark, at)))
+        return mark
+
+    def clear_media_due(self, video_id: str, mark: str) -> None:
+        self._client.delete_item(TableName=self.table_name, Key=to_item(media_due_key(video_id, mark)))
+
+    def media_due(self, before: str) -> Iterator[tuple[str, str]]:
+        """(film, mark) of each mark made before `before` whose film's media are still to follow its
+        status, oldest first."""
+        for page in self._client.get_paginator("query").paginate(**self._due(MEDIA_DUE_PK, before)):
+            yield from (media_due_of(from_item(item)) for item in page.get("Items", []))
+
+    def _due_ids(self, kind: str, before: str) -> Iterator[str]:
+        for page in self._client.get_paginator("query").paginate(**self._due(kind, before)):
             yield from (video_id_of(from_item(item)) for item in page.get("Items", []))
+
+    def _due(self, kind: str, before: str) -> dict[str, Any]:
+        return {
+            "TableName": self.table_name,
+            "IndexName": DUE_INDEX,
+            "KeyConditionExpression": "gsi4pk = :due AND gsi4sk <= :before",
+            "ExpressionAttributeValues": to_item({":due": kind, ":before": before}),
+        }
 
     def count_by_status(self, status: Status) -> int:
         """How many films are in `status` (an index Query with Select=COUNT, for operators)."""
@@ -277,11 +312,13 @@ class DynamoDBFilms:
         check_field_names([*set_fields, *(() if target is Status.DELETED else removals)])
         update = Update(self.table_name, film_key(video_id))
         moved = {"status": target.value, "status_changed_at": at, **status_keys(target, at)}
-        update.set({**set_fields, **_index_keys(set_fields), **moved})
+        written = {**set_fields, **_index_keys(set_fields), **moved}
+        update.set(written)
         # The film's journey, one entry per transition: what ops and the tests read to see that
         # no state was entered twice.
         update.append("history", [HistoryStep(target, at)])
-        update.remove(_with_index_keys(removals))
+        # A tombstone may stand in the due index anew (an unfinished takedown) while its source's place goes.
+        update.remove(tuple(name for name in _with_index_keys(removals) if name not in written))
         return update.require_one_of("status", [status.value for status in sources])
 
     def _edit(
@@ -329,14 +366,17 @@ class DynamoDBFilms:
 
 
 def _index_keys(set_fields: Mapping[str, Any]) -> dict[str, str]:
-    """The sparse index entries that follow a film's fields: a source due for deletion is findable."""
+    """The sparse index entries that follow a film's fields: a source due for deletion, or a takedown
+    that left something behind, is findable."""
+    if set_fields.get("takedown_unfinished_since"):
+        return takedown_unfinished_keys(set_fields["takedown_unfinished_since"])
     due = set_fields.get("source_delete_after")
     return source_due_keys(due) if due else {}
 
 
 def _with_index_keys(removals: Iterable[str]) -> tuple[str, ...]:
-    """Removing `source_delete_after` takes the film out of the source index with it."""
+    """Removing `source_delete_after` or `takedown_unfinished_since` takes the film out of the index with it."""
     names = tuple(removals)
-    if "source_delete_after" not in names:
+    if not any(name in names for name in DUE_FIELDS):
         return names
-    return (*names, *(key for key in SOURCE_DUE_KEYS if key not in names))
+    return (*names, *(key for key in DUE_KEYS if key not in names))

@@ -27,3 +27,10 @@ class DynamoDBWorkshopStories:
     def get_workshop_story(self, workshop: str) -> dict[str, Any] | None:
         response = self._client.get_item(TableName=self.table_name, Key=to_item(_key(workshop)))
         return dict(from_item(response["Item"])["story"]) if "Item" in response else None
+
+    def delete_workshop_story(self, workshop: str) -> bool:
+        """Deletes the workshop's story; False when it had none."""
+        response = self._client.delete_item(
+            TableName=self.table_name, Key=to_item(_key(workshop)), ReturnValues="ALL_OLD"
+        )
+        return "Attributes" in response

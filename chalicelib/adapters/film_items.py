@@ -1,9 +1,15 @@
 """How a film is stored: its item's keys, the indexes it stands in, and the typed `Film` it reads as.
 
 A film is `pk=FILM#{id}, sk=FILM`; index `gsi2` lists an office's uploads (`OFFICE#{office}`, by
-creation time), `gsi3` films by status (by the time they entered it), `gsi4` the films whose source
-is still to be deleted (by when: a sparse index, the film stands in it while `source_delete_after`
-is set). Only this module and the catalog adapter know these names; the use cases see `Film`.
+creation time), `gsi3` films by status (by the time they entered it), `gsi4` work that is due (a
+sparse index): films whose source is still to be deleted (`SOURCE_DUE`, by when, while
+`source_delete_after` is set) and tombstones whose takedown left something behind
+(`TAKEDOWN_UNFINISHED`, by when it began, while `takedown_unfinished_since` is set), and films whose
+media are to be brought in line with their status after a commit (`MEDIA_DUE`: one item per request
+that marked it, `sk=MEDIA_DUE#{mark}`, beside the film's, since a published film may stand in the index
+for its source too).
+Only this module
+and the catalog adapter know these names; the use cases see `Film`.
 """
 
 from __future__ import annotations
@@ -19,14 +25,22 @@ from chalicelib.domain.protection import VoiceDisguise
 FILM_SK = "FILM"
 OFFICE_INDEX = "gsi2"
 STATUS_INDEX = "gsi3"
-SOURCE_DUE_INDEX = "gsi4"
+DUE_INDEX = "gsi4"
 SOURCE_DUE_PK = "SOURCE_DUE"
-SOURCE_DUE_KEYS = ("gsi4pk", "gsi4sk")
+TAKEDOWN_UNFINISHED_PK = "TAKEDOWN_UNFINISHED"
+MEDIA_DUE_PK = "MEDIA_DUE"
+MEDIA_DUE_SK = "MEDIA_DUE#"
+DUE_KEYS = ("gsi4pk", "gsi4sk")
+# The fields that place a film in the work-due index (gsi4): a tombstone has no source left to delete,
+# so a film stands there for one of them at most.
+DUE_FIELDS = ("source_delete_after", "takedown_unfinished_since")
 # What a takedown keeps: a tombstone (id, status, times, history), so a late event can never bring
 # the film back, with the keys that find it by id and by status. Everything else about the film
 # and the child goes, its place in the office's listing too.
-TOMBSTONE_KEEPS = frozenset({"video_id", "status", "status_changed_at", "created_at", "history", "version"})
-TOMBSTONE_REMOVES = (*sorted(FILM_FIELDS - TOMBSTONE_KEEPS), "gsi2pk", "gsi2sk", *SOURCE_DUE_KEYS)
+TOMBSTONE_KEEPS = frozenset(
+    {"video_id", "status", "status_changed_at", "created_at", "history", "version", "takedown_unfinished_since"}
+)
+TOMBSTONE_REMOVES = (*sorted(FILM_FIELDS - TOMBSTONE_KEEPS), "gsi2pk", "gsi2sk", *DUE_KEYS)
 
 
 def film_pk(video_id: str) -> str:
@@ -53,6 +67,25 @@ def status_keys(status: Status, at: str) -> dict[str, str]:
 def source_due_keys(due: str) -> dict[str, str]:
     """Where a film whose source is to be deleted at `due` stands in the source index."""
     return {"gsi4pk": SOURCE_DUE_PK, "gsi4sk": due}
+
+
+def takedown_unfinished_keys(since: str) -> dict[str, str]:
+    """Where a tombstone whose takedown began at `since` and left something behind stands in the index."""
+    return {"gsi4pk": TAKEDOWN_UNFINISHED_PK, "gsi4sk": since}
+
+
+def media_due_key(video_id: str, mark: str) -> dict[str, str]:
+    return {"pk": film_pk(video_id), "sk": f"{MEDIA_DUE_SK}{mark}"}
+
+
+def media_due_item(video_id: str, mark: str, at: str) -> dict[str, str]:
+    """One request's mark, made at `at`, that a film's media are to follow its status."""
+    return {**media_due_key(video_id, mark), "gsi4pk": MEDIA_DUE_PK, "gsi4sk": at}
+
+
+def media_due_of(item: Mapping[str, Any]) -> tuple[str, str]:
+    """The film and the mark an index entry of `MEDIA_DUE` names."""
+    return video_id_of(item), str(item["sk"]).removeprefix(MEDIA_DUE_SK)
 
 
 def film_item(film: Film) -> dict[str, Any]:

@@ -250,8 +250,15 @@ class S3Store:
     def promote(self, staging_prefix: str, final_prefix: str, last: str) -> None:
         """Copy every object from `staging_prefix` to `final_prefix` (`last` last), then remove the staging copies."""
         for key in sorted(self._keys(staging_prefix), key=lambda k: k.endswith(last)):
-            # The headers are given again: an older s3transfer drops them on a multipart copy.
-            extra = {"ContentType": content_type(key), "CacheControl": CACHE_CONTROL, "MetadataDirective": "REPLACE"}
+            # The headers are given again: an older s3transfer drops them on a multipart copy. No tags: a
+            # re-rendered object is private until the catalog says otherwise (S3 would copy the source's
+            # tags, moto keep the destination's; with REPLACE and none given, both leave it untagged).
+            extra = {
+                "ContentType": content_type(key),
+                "CacheControl": CACHE_CONTROL,
+                "MetadataDirective": "REPLACE",
+                "TaggingDirective": "REPLACE",
+            }
             self._client.copy(
                 {"Bucket": self.bucket, "Key": key},
                 self.bucket,

@@ -1,16 +1,16 @@
 """Editor routes: review, lists of published and unpublished films, consent, publish, unpublish,
-highlight, edit, subtitles (add, remove), takedown, audit, workshop stories."""
+highlight, edit, subtitles (add, remove), takedown, audit, workshop stories (read, write, delete)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import Blueprint
+from chalice.app import Blueprint, Response
 
 from chalicelib import wiring
 from chalicelib.api.cors import ANY_ORIGIN
 from chalicelib.api.errors import answers_errors, json_body
-from chalicelib.services import editor_lists, editorial, workshop_stories
+from chalicelib.services import editor_lists, editorial, takedown, workshop_stories
 from chalicelib.services.access import EDITOR, authenticate
 
 editor = Blueprint(__name__)
@@ -50,6 +50,12 @@ def workshop_story(workshop_id: str) -> dict[str, Any]:
 @answers_errors
 def write_workshop_story(workshop_id: str) -> dict[str, Any]:
     return workshop_stories.write_story(wiring.dependencies(), _editor(), workshop_id, _body())
+
+
+@editor.route("/workshops/{workshop_id}/story", methods=["DELETE"], cors=ANY_ORIGIN)
+@answers_errors
+def delete_workshop_story(workshop_id: str) -> dict[str, Any]:
+    return workshop_stories.delete_story(wiring.dependencies(), _editor(), workshop_id)
 
 
 @editor.route("/videos/{video_id}/editorial", methods=["GET"], cors=ANY_ORIGIN)
@@ -117,8 +123,10 @@ def remove_subtitles(video_id: str, language: str) -> dict[str, Any]:
 
 @editor.route("/videos/{video_id}", methods=["DELETE"], cors=ANY_ORIGIN)
 @answers_errors
-def take_down(video_id: str) -> dict[str, Any]:
-    return editorial.take_down(wiring.dependencies(), _editor(), video_id)
+def take_down(video_id: str) -> Response:
+    answer = takedown.take_down(wiring.dependencies(), _editor(), video_id)
+    # 202 when something is left behind: the film is DELETED, and a retry or the sweep finishes the rest.
+    return Response(body=answer, status_code=202 if "left" in answer else 200)
 
 
 @editor.route("/videos/{video_id}/audit", methods=["GET"], cors=ANY_ORIGIN)

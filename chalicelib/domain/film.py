@@ -105,7 +105,8 @@ class HistoryStep:
 @dataclass(frozen=True)
 class Film:
     """Everything the catalog knows of one film. A tombstone (DELETED) keeps only its id, status,
-    times, history and version: every other field is at its default."""
+    times, history and version (and, while its takedown is unfinished, since when): every other field
+    is at its default."""
 
     video_id: str
     status: Status
@@ -169,6 +170,9 @@ class Film:
     # The values that disguise this film's voice, drawn when voice protection is first asked and
     # kept (a re-run makes the same sound): the key to undoing it, so never in any view, log or audit.
     voice_disguise: VoiceDisguise | None = None
+    # Set in the takedown's own transaction and removed once every object is gone (services/takedown.py):
+    # a tombstone that still carries it has something left behind, which a retry or the sweep finishes.
+    takedown_unfinished_since: str | None = None
     history: tuple[HistoryStep, ...] = ()
     # Moves on with every editor's change: two editors acting at once cannot both win.
     version: int = 0
@@ -177,6 +181,12 @@ class Film:
     def in_parts(self) -> bool:
         """The file arrives as a multipart upload rather than one presigned POST."""
         return self.multipart_upload_id is not None
+
+    @property
+    def ever_published(self) -> bool:
+        """Whether the film was ever public, whatever it is now (unpublished, rendered again with protection):
+        its history keeps every transition for good, a takedown's tombstone included."""
+        return self.entered(Status.PUBLISHED) is not None
 
     def entered(self, status: Status) -> str | None:
         """When the film last entered `status`, from its history."""

@@ -10,10 +10,11 @@ camera wrote into the file (place, device, time). It is kept only while someone 
   (a re-render, protection asked after all, which needs the source);
 - a film that ended REJECTED or FAILED: `KEPT_AFTER_REFUSAL` after it ended so, for the operator who
   looks into a refusal or retries a failure (as long as the dead-letter queues keep a failed
-  message); the office fixes a refused film by sending a new file, not from our copy.
+  message); the office fixes a refused film by sending a new file, not from our copy. Its protected
+  master, if any, goes with it.
 
 A film waiting for an editor's first decision (READY, never published) keeps its source: an editor
-may still ask for protection, which is made from it. A takedown deletes everything at once (services/editorial.py).
+may still ask for protection, which is made from it. A takedown deletes everything at once (services/takedown.py).
 The film records when its source is due (`source_delete_after`) and, once it is gone, when it went
 (`source_deleted_at`); services/retention.py does the deleting, on publication and in the sweep.
 """

@@ -27,6 +27,24 @@ class ValidationLimits:
 
 
 @dataclass(frozen=True)
+class DecodeCaps:
+    """How much of a source any stage decodes, whatever its header claims: no more pixels per frame than
+    the largest valid picture, no further than the longest valid film plus a margin."""
+
+    max_pixels: int
+    max_duration_s: float
+
+
+# Read no more than this far past the longest valid film, whatever the header claims.
+DECODE_MARGIN_S = 1.0
+
+
+def decode_caps(limits: ValidationLimits) -> DecodeCaps:
+    """The caps every stage that decodes a source applies (the transcode and the protection stage alike)."""
+    return DecodeCaps(limits.max_long_side * limits.max_short_side, limits.max_duration_s + DECODE_MARGIN_S)
+
+
+@dataclass(frozen=True)
 class Rejection:
     code: str
     reason: str

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from chalicelib.domain.faces import BlurRegion
-from chalicelib.media.runner import INPUT_FORMATS, input_protocols, run
+from chalicelib.domain.rules import DecodeCaps
+from chalicelib.media.runner import INPUT_FORMATS, input_caps, input_protocols, run
 
 # The blurred copy is this many pixels across (before its own blur): a face filling the whole frame
 # becomes a few smooth blobs, a small one a smear.
@@ -65,8 +66,9 @@ def write_filter_script(graph: str, folder: Path) -> Path:
     return path
 
 
-def filtered_input_args(source: str, script: Path) -> list[str]:
-    """ffmpeg reading `source` through the allowlists every input gets, with the graph in `script`."""
+def filtered_input_args(source: str, script: Path, caps: DecodeCaps | None = None) -> list[str]:
+    """ffmpeg reading `source` through the allowlists every input gets (and within `caps`), with the graph
+    in `script`."""
     return [
         "ffmpeg",
         "-nostdin",
@@ -77,6 +79,7 @@ def filtered_input_args(source: str, script: Path) -> list[str]:
         input_protocols(source),
         "-format_whitelist",
         INPUT_FORMATS,
+        *input_caps(caps),
         "-i",
         source,
         "-filter_complex_script",

@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from chalicelib.media.runner import INPUT_FORMATS, FrameStream, input_protocols
+from chalicelib.domain.rules import DecodeCaps
+from chalicelib.media.runner import INPUT_FORMATS, FrameStream, input_caps, input_protocols
 
 PTS_TIME = re.compile(r"Parsed_showinfo.*?\bpts_time:\s*(-?[\d.]+)")
 
@@ -71,6 +72,7 @@ class SampledFrames:
         timeout_s: float,
         every_n_frames: int | None = None,
         interval_s: float | None = None,
+        caps: DecodeCaps | None = None,
     ) -> None:
         out_w, out_h = detection_size(width, height, max_width)
         self.scale = width / out_w
@@ -91,6 +93,7 @@ class SampledFrames:
             input_protocols(source),
             "-format_whitelist",
             INPUT_FORMATS,
+            *input_caps(caps),
             "-i",
             source,
             "-map",

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from chalicelib.domain.faces import BlurRegion
 from chalicelib.domain.protection import VoiceDisguise
+from chalicelib.domain.rules import DecodeCaps
 from chalicelib.media.faceblur import blur_filter, filtered_input_args, write_filter_script
 from chalicelib.media.runner import run
 
@@ -50,6 +51,7 @@ def protect_args(
     height: int,
     voice: VoiceDisguise | None,
     audio: bool,
+    caps: DecodeCaps | None = None,
 ) -> list[str]:
     graph = blur_filter(regions, width, height, "0:v:0", "picture")
     if audio:
@@ -57,7 +59,7 @@ def protect_args(
     script = write_filter_script(graph, output.parent)
     sound = ["-map", "[sound]", "-c:a", "flac"] if audio else []
     return [
-        *filtered_input_args(source, script),
+        *filtered_input_args(source, script, caps),
         "-map",
         "[picture]",
         *sound,
@@ -91,6 +93,9 @@ def make_protected_master(
     voice: VoiceDisguise | None,
     audio: bool,
     timeout_s: float,
+    caps: DecodeCaps | None = None,
 ) -> Path:
-    run(protect_args(source, output, regions, width=width, height=height, voice=voice, audio=audio), timeout_s)
+    """The master, decoding no more of the source than `caps` allow (the transcode's own caps)."""
+    args = protect_args(source, output, regions, width=width, height=height, voice=voice, audio=audio, caps=caps)
+    run(args, timeout_s)
     return output

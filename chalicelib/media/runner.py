@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from chalicelib.domain.errors import MediaError
+from chalicelib.domain.rules import DecodeCaps
 
 # Formats ffmpeg may open on input. Anything else (HLS playlists, concat scripts, image sequences,
 # raw streams...) is refused before it can make ffmpeg open another file or URL.
@@ -58,6 +59,14 @@ def input_protocols(source: str) -> str:
     if source.startswith("http://"):
         return "http,tcp"
     return "file"
+
+
+def input_caps(caps: DecodeCaps | None) -> list[str]:
+    """Input options (before `-i`) that stop ffmpeg decoding past `caps`: a frame of more pixels is refused,
+    and nothing after `max_duration_s` is read. None: no caps (tests and benchmarks on clips they made)."""
+    if caps is None:
+        return []
+    return ["-max_pixels", str(caps.max_pixels), "-t", f"{caps.max_duration_s:.3f}"]
 
 
 def run(args: Sequence[str], timeout_s: float) -> Completed:

@@ -1,28 +1,20 @@
-"""Editors' actions: consent, publish, unpublish, highlight, edits, subtitles, takedown; each audited.
+"""Editors' actions: consent, publish, unpublish, highlight, edits, subtitles; each audited.
 
 Every change to a published film rewrites its listing entries and counters in the same transaction,
 so the public listings never disagree with the film.
 
-Public means exactly what the catalog lists: publishing (and `sync_all_media`) tags public the
-objects the film's record names (renditions, poster, sprite, storyboard, subtitles) and nothing
-else under `films/{id}/`; unpublishing untags the whole prefix (the safe direction). Replacing or
-removing a language's subtitles deletes the old object and empties the CDN's cache for it.
-An unpublish always wins over a change that read the film as PUBLISHED and tags its media after
-(subtitles added, `ops sync-media`): it untags before and again after its commit, and whoever tags
-public reads the film again afterwards and untags if it is no longer PUBLISHED.
-
-A takedown always wins: it retries on a fresh read of the film until its transaction goes through,
-each time with the version check (never an unconditional write: a concurrent publish's listing
-entries must not outlive the film).
+Which media are public follows the catalog (services/media_exposure.py): publishing commits first, then
+makes the media public; unpublishing makes them private first, then commits, and untags again after
+its commit (another editor's change that read the film as PUBLISHED may have tagged them meanwhile).
+Replacing or removing a language's subtitles deletes the old object and empties the CDN's cache for it.
+A takedown is services/takedown.py.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import tempfile
-import time
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -33,7 +25,6 @@ from chalicelib.domain.catalog import (
     Listing,
     editor_view,
     listing_facets,
-    media_keys,
     preview_keys,
     public_record,
     search_text,
@@ -48,7 +39,7 @@ from chalicelib.domain.errors import (
     UnavailableError,
 )
 from chalicelib.domain.film import PROCESSING, Film, Status, SubtitleTrack, is_video_id
-from chalicelib.domain.object_keys import media_of, media_paths, staging_of, subtitles_key, uploads_of
+from chalicelib.domain.object_keys import subtitles_key
 from chalicelib.domain.protection import (
     check_protected,
     must_render_again,
@@ -62,17 +53,13 @@ from chalicelib.domain.retention import check_source_kept, due_on_publication, r
 from chalicelib.domain.subtitles import parse_language, parse_subtitles, to_webvtt
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.media_exposure import expose_after_commit, mark_before_commit, set_media_public, sync_media
 from chalicelib.services.messages import protect_message, transcode_message
 from chalicelib.services.retention import delete_source
 
 REVIEW_PAGE = 100
 # Long enough to watch a film and decide; the links are made anew each time the page asks.
 PREVIEW_TTL_S = 3600
-# A takedown that loses a race to another editor's change reads the film again and retries, this
-# many times at most, waiting a little longer each time (with jitter, so two racers part ways).
-TAKEDOWN_ATTEMPTS = 8
-TAKEDOWN_BACKOFF_S = 0.05
-TAKEDOWN_BACKOFF_MAX_S = 1.0
 # Statuses in which a film has its media and so can carry subtitles.
 SUBTITLED_STATUSES = (Status.READY, Status.PUBLISHED, Status.UNPUBLISHED)
 # Statuses in which a change of identity protection renders the film again (a published one is unpublished first).
@@ -89,8 +76,12 @@ def for_editor(deps: Dependencies, film: Film) -> dict[str, Any]:
         view["preview"] = {
             "video_url": deps.media.presign_get(video_key, PREVIEW_TTL_S),
             "poster_url": deps.media.presign_get(poster_key, PREVIEW_TTL_S) if poster_key else None,
-            # False while protection is asked and not yet applied: this preview still shows faces.
-            "protected": outputs_protected(film.protect_identity, film.protection_applied),
+            # True only once every protection asked is applied: false while this preview still shows faces,
+            # and false for a film that asked for none (nothing hides the child's identity).
+            "protected": requested(film.protect_identity) is not None
+            and outputs_protected(film.protect_identity, film.protection_applied),
+            # What the outputs carry, whatever was asked.
+            "applied": {kind: bool((film.protection_applied or {}).get(kind)) for kind in ("faces", "voice")},
         }
     return view
 
@@ -225,17 +216,22 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
     if confirmed:
         fields["safeguarding"] = {"confirmed_by": editor, "confirmed_at": at}
     listing = listing_of(deps, replace(published, status=Status.PUBLISHED))
-    _set_media_public(deps, film, public=True)  # before it is listed: no listed film without media
-    try:
-        _change(deps, film, at, target=Status.PUBLISHED, set_fields=fields, listing=listing)
-    except Exception:
-        _sync_media(deps, video_id)  # lost a race: the media follow the status the catalog holds, not ours
-        raise
+    # Commit first, then tag: nothing is public that the catalog does not say is (a protection turned on
+    # meanwhile wins, and its unprotected version is never tagged). A lost race tagged nothing.
+    mark = mark_before_commit(deps, video_id)
+    _change(deps, film, at, target=Status.PUBLISHED, set_fields=fields, listing=listing)
     count("FilmsPublished")
     _audit(deps, editor, video_id, at, action="published", details={})
+    exposed = expose_after_commit(deps, video_id, mark)
     if source_due is not None and source_due <= at:
         _delete_source_now(deps, video_id)
-    return for_editor(deps, _film(deps, video_id))
+    view = for_editor(deps, _film(deps, video_id))
+    if not exposed:
+        view["media"] = {
+            "public": False,
+            "message": "The film is published; its media are being made public and play within minutes.",
+        }
+    return view
 
 
 def _delete_source_now(deps: Dependencies, video_id: str) -> None:
@@ -260,15 +256,15 @@ def unpublish(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
     unpublished = replace(film, status=Status.UNPUBLISHED, status_changed_at=at, published_at=None)
     listing = listing_of(deps, unpublished)
     # First: if anything fails after, it fails private. The CDN's cache is emptied once, after the commit.
-    _set_media_public(deps, film, public=False, empty_cache=False)
+    set_media_public(deps, film, public=False, empty_cache=False)
     try:
         _change(deps, film, at, target=Status.UNPUBLISHED, remove_fields=("published_at",), listing=listing)
     except Exception:
-        _sync_media(deps, video_id)
+        sync_media(deps, video_id)
         raise
     # And again once the catalog says UNPUBLISHED: another editor's change that read the film as
     # PUBLISHED before this commit may have tagged its media public since the first untagging.
-    _set_media_public(deps, film, public=False)
+    set_media_public(deps, film, public=False)
     _audit(deps, editor, video_id, at, action="unpublished", details={})
     return for_editor(deps, _film(deps, video_id))
 
@@ -287,6 +283,7 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
         deps.media.upload(path, key, "text/vtt")  # private until the catalog knows of it
     others = [s for s in film.subtitles if s.language != language]
     subtitles = tuple(sorted([*others, SubtitleTrack(language, key)], key=lambda s: s.language))
+    mark = mark_before_commit(deps, video_id)  # a published film's new track is made public after the commit
     try:
         edited = _edit(
             deps,
@@ -304,14 +301,13 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
         current = deps.catalog.get_film(video_id)
         if current is None or current.status is Status.DELETED or all(s.key != key for s in current.subtitles):
             deps.media.delete_prefix(key)
-        elif current.status is Status.PUBLISHED:
-            # Another editor's identical text won and made it public; this upload wrote it again, untagged.
-            _sync_media(deps, video_id)
+        # Another editor's identical text may have won and made it public; this upload wrote it again, untagged.
+        expose_after_commit(deps, video_id, mark)
         raise
     replaced = [s.key for s in film.subtitles if s.language == language and s.key != key]
     _forget(deps, replaced)  # the old text (a surname the first file had, say) is gone, not just unlisted
-    if edited["status"] == Status.PUBLISHED:
-        _sync_media(deps, video_id)  # public with the rest; private with the rest if unpublished meanwhile
+    # Public with the rest; private with the rest if unpublished meanwhile (and the mark goes either way).
+    expose_after_commit(deps, video_id, mark)
     return edited
 
 
@@ -346,70 +342,6 @@ def _forget(deps: Dependencies, keys: list[str]) -> None:
         deps.media_cache.invalidate(f"/{key}")
 
 
-def take_down(deps: Dependencies, editor: str, video_id: str) -> dict[str, Any]:
-    """Every object and every public or personal datum goes; a tombstone stays. Safe to repeat.
-
-    It always wins a race: when another editor's change (a publish, an edit, subtitles) lands between
-    its read and its write, it reads the film again and retries. Every attempt keeps the version
-    check, so the listing entries it removes are exactly the ones standing when it commits.
-    """
-    for attempt in range(TAKEDOWN_ATTEMPTS):
-        if attempt:
-            backoff_s = min(TAKEDOWN_BACKOFF_MAX_S, TAKEDOWN_BACKOFF_S * 2 ** (attempt - 1))
-            time.sleep(backoff_s * secrets.SystemRandom().uniform(0.5, 1.5))
-        film = deps.catalog.get_film(video_id)
-        if film is None:
-            raise NotFoundError(f"No film {video_id!r}.")
-        if film.status is Status.DELETED or _delete_record(deps, editor, film):
-            break
-        logger.info("takedown lost a race; reading the film again", extra={"video_id": video_id, "attempt": attempt})
-    else:
-        logger.error("takedown kept losing races", extra={"video_id": video_id, "attempts": TAKEDOWN_ATTEMPTS})
-        raise UnavailableError(f"Film {video_id} kept changing while it was being taken down; send the takedown again.")
-    # Objects go after the catalog says DELETED: a transcode finishing now sees it and cleans up too.
-    # An unfinished multipart upload first: its parts are discarded and its part URLs store nothing more.
-    aborted = deps.uploads.abort_multipart_under(uploads_of(video_id))
-    removed = deps.uploads.delete_prefix(uploads_of(video_id))
-    removed += deps.media.delete_prefix(media_of(video_id))
-    removed += deps.media.delete_prefix(staging_of(video_id))
-    deps.media_cache.invalidate(media_paths(video_id))
-    logger.info(
-        "film taken down",
-        extra={"video_id": video_id, "objects_removed": removed, "multipart_uploads_aborted": aborted},
-    )
-    return {"video_id": video_id, "status": Status.DELETED.value}
-
-
-def _delete_record(deps: Dependencies, editor: str, film: Film) -> bool:
-    """The film becomes a tombstone, if it is still the version read; False when it changed meanwhile.
-    The catalog keeps the tombstone: nothing else of the film or the child."""
-    video_id = film.video_id
-    at = now_iso()
-    # Whatever listings the film stands in, whatever anyone believed its status to be.
-    listing = Listing(deps.catalog.listed_facets(video_id), [], {})
-    try:
-        deps.catalog.change(video_id, at, version=film.version, target=Status.DELETED, listing=listing)
-    except StaleTransitionError:
-        return False
-    count("FilmsTakenDown")
-    _audit(deps, editor, video_id, at, action="taken_down", details={"was": film.status.value})
-    return True
-
-
-def sync_all_media(deps: Dependencies) -> dict[str, int]:
-    """Every transcoded film's media made public or private as its status says: once after the deploy
-    that brought the published tag (films published before it have none), or as a repair. For a
-    published film, public is exactly what its record lists; any other object under its prefix (a
-    subtitles file replaced before replacing deleted the old one) loses the tag."""
-    done = {"public": 0, "private": 0}
-    for status in (Status.PUBLISHED, Status.UNPUBLISHED, Status.READY):
-        for video_id in deps.catalog.every_in_status(status):
-            _sync_media(deps, video_id, empty_cache=False)  # the cache ages out in minutes; no invalidation storm
-            done["public" if status is Status.PUBLISHED else "private"] += 1
-    logger.info("media synchronised with the catalog", extra=done)
-    return done
-
-
 def relist_all(deps: Dependencies) -> dict[str, int]:
     """Every published and unpublished film's listing entries written anew from the film (once after the
     deploy that brought combined filters and the editors' lists, or as a repair)."""
@@ -426,36 +358,6 @@ def relist_all(deps: Dependencies) -> dict[str, int]:
             done[status] += 1
     logger.info("listings written anew", extra=done)
     return done
-
-
-def _sync_media(deps: Dependencies, video_id: str, *, empty_cache: bool = True) -> None:
-    """After a race, or as a repair: a film's media are public exactly when the catalog, read now,
-    says PUBLISHED."""
-    film = deps.catalog.get_film(video_id)
-    if film is None or film.status is Status.DELETED:
-        return
-    public = film.status is Status.PUBLISHED
-    _set_media_public(deps, film, public=public, empty_cache=empty_cache)
-    if public:
-        # An unpublish may have committed between that read and the tagging: then its own untagging
-        # may have come before ours, and the media must not stay public.
-        now = deps.catalog.get_film(video_id)
-        if now is not None and now.status is not Status.PUBLISHED and now.status is not Status.DELETED:
-            _set_media_public(deps, now, public=False)
-
-
-def _set_media_public(deps: Dependencies, film: Film, *, public: bool, empty_cache: bool = True) -> None:
-    """A film's media become readable through the CDN, or stop being so at once (its cache emptied).
-
-    Public is exactly the objects the film's record lists, never "everything under films/{id}/";
-    private is the whole prefix."""
-    prefix = media_of(film.video_id)
-    if public:
-        deps.media.expose_exactly(prefix, media_keys(film))
-        return
-    deps.media.set_public(prefix, False)
-    if empty_cache:
-        deps.media_cache.invalidate(media_paths(film.video_id))
 
 
 def audit_trail(deps: Dependencies, video_id: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from chalicelib.domain.errors import MediaError
 from chalicelib.domain.faces import BlurRegion, Box, Sample, blur_regions
+from chalicelib.domain.rules import DecodeCaps
 from chalicelib.media.frames import SampledFrames
 
 # One sample every quarter second of film at most: every 3rd frame at 12 fps (what the tests prove), every 7th
@@ -66,6 +67,7 @@ def find_blur_regions(
     every_n_frames: int | None = None,
     max_width: int = MAX_DETECTION_WIDTH,
     workers: int | None = None,
+    caps: DecodeCaps | None = None,
 ) -> list[BlurRegion]:
     """`width` and `height` are the decoded picture's (after rotation), as media/faceblur.py sees it.
 
@@ -80,6 +82,7 @@ def find_blur_regions(
         timeout_s=timeout_s,
         every_n_frames=every_n_frames,
         interval_s=None if every_n_frames else interval_s,
+        caps=caps,
     )
     k = frames.scale
     found = [

@@ -31,6 +31,7 @@ from chalicelib.domain.errors import ConflictError, MediaError, ObjectReplacedEr
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.object_keys import MASTER_NAME, master_key
 from chalicelib.domain.protection import requested, voice_to_disguise
+from chalicelib.domain.rules import DecodeCaps, decode_caps
 from chalicelib.media.protect import make_protected_master
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.observability import count, logger, measure, subsegment
@@ -89,7 +90,9 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
         try:
             # Exactly the file that was validated: S3 refuses the read if another replaced it since.
             deps.uploads.download(film.upload_key, source_path, film.upload_etag or "")
-            regions = _face_regions(film, source_path, budget_s * DETECTION_SHARE) if wanted["faces"] else []
+            # The transcode's own caps: a header that lied about the size or the length decodes no further here.
+            caps = decode_caps(deps.settings.limits)
+            regions = _face_regions(film, source_path, budget_s * DETECTION_SHARE, caps) if wanted["faces"] else []
             detected = time.monotonic()
             with subsegment("ffmpeg"):
                 make_protected_master(
@@ -101,6 +104,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
                     voice=voice,
                     audio=bool(film.has_audio),
                     timeout_s=max(budget_s - (time.monotonic() - started), 1.0),
+                    caps=caps,
                 )
         except (ObjectReplacedError, MediaError) as error:
             _not_protected(deps, video_id, error, deadline_s)
@@ -124,7 +128,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
     )
 
 
-def _face_regions(film: Film, source_path: str, timeout_s: float) -> list[BlurRegion]:
+def _face_regions(film: Film, source_path: str, timeout_s: float, caps: DecodeCaps) -> list[BlurRegion]:
     # Imported here: numpy and onnxruntime are in the protection function's layer only, and app.py
     # (so every function) imports this module.
     from chalicelib.services.face_regions import find_blur_regions
@@ -138,6 +142,7 @@ def _face_regions(film: Film, source_path: str, timeout_s: float) -> list[BlurRe
             height=film.picture_height,
             duration_s=film.duration_s,
             timeout_s=timeout_s,
+            caps=caps,
         )
 
 

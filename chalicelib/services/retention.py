@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import StaleTransitionError, UnavailableError
 from chalicelib.domain.film import Film, Status
+from chalicelib.domain.object_keys import master_key
 from chalicelib.domain.retention import DELETABLE_IN, DeletionReason, is_due, iso, reason_for
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
@@ -30,11 +31,17 @@ BATCH = 100
 
 
 def delete_source(deps: Dependencies, film: Film, reason: DeletionReason) -> bool:
-    """The film's raw upload deleted for good, and recorded on the film and in its audit trail.
+    """The film's raw upload deleted for good (a refused or failed film's protected master with it), and
+    recorded on the film and in its audit trail.
 
     False when the film moved on meanwhile (a takedown, a retry): its next reading decides. Raises
     UnavailableError when S3 could not delete it: the film still says its source is due."""
     deps.uploads.discard(film.upload_key)
+    # A refused or failed film is never rendered again (a retry needs the source): its protected master,
+    # the child as filmed but for what was blurred, goes with the source. A published film keeps its own.
+    master = reason is DeletionReason.KEPT_AFTER_REFUSAL
+    if master:
+        deps.uploads.discard(master_key(film.video_id))
     at = now_iso()
     try:
         deps.catalog.change(
@@ -42,7 +49,7 @@ def delete_source(deps: Dependencies, film: Film, reason: DeletionReason) -> boo
             at,
             expect=DELETABLE_IN,
             set_fields={"source_deleted_at": at},
-            remove_fields=("source_delete_after",),
+            remove_fields=("source_delete_after", *(("protected_master",) if master else ())),
         )
     except StaleTransitionError:
         return False

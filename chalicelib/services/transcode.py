@@ -29,7 +29,7 @@ from chalicelib.domain.object_keys import (
     staging_run,
 )
 from chalicelib.domain.protection import KINDS, outputs_protected, requested
-from chalicelib.domain.rules import ValidationLimits, check_duration
+from chalicelib.domain.rules import ValidationLimits, check_duration, decode_caps
 from chalicelib.media.loudness import measure_loudness
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
@@ -43,8 +43,6 @@ from chalicelib.services.stage_messages import handle_stage_record
 # Time kept back from the Lambda's deadline to upload outputs and record the outcome:
 # 20 s, or a quarter of the time there is when that is less.
 RESERVE_S = 20.0
-# Read no more than this far past the longest valid film, whatever the header claims.
-DECODE_MARGIN_S = 1.0
 
 
 def handle_record(deps: Dependencies, record: SQSRecord, context: Any) -> None:
@@ -191,7 +189,8 @@ def plan_transcode(source_path: str, limits: ValidationLimits, timeout_s: float 
     source = probe(source_path, os.path.getsize(source_path)).source
     if source.video is None or source.duration_s is None:
         raise MediaError("The file changed after it was validated and can no longer be read.")
-    max_duration_s = limits.max_duration_s + DECODE_MARGIN_S
+    caps = decode_caps(limits)
+    max_duration_s = caps.max_duration_s
     gain = 0.0
     if source.audio_index is not None:
         with subsegment("loudness"):
@@ -202,7 +201,7 @@ def plan_transcode(source_path: str, limits: ValidationLimits, timeout_s: float 
         sprite=plan_sprite(source.video, min(source.duration_s, limits.max_duration_s)),
         max_duration_s=max_duration_s,
         max_frame_rate=limits.max_frame_rate,
-        max_pixels=limits.max_long_side * limits.max_short_side,
+        max_pixels=caps.max_pixels,
         picture_duration_s=min(source.duration_s, max_duration_s),
         audio_gain_db=gain,
     )

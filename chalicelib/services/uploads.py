@@ -30,8 +30,8 @@ from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.editorial import render_office_protection
 
 MAX_LISTED_UPLOADS = 100
-# A film's details may be corrected until it is published (and not once it was rejected, expired or
-# taken down: such an upload is sent again).
+# A film's details may be corrected until it is first published, and never after (whatever it became
+# since), nor once it was rejected, expired or taken down: such an upload is sent again.
 CORRECTABLE_STATUSES = frozenset(
     {
         Status.AWAITING_UPLOAD,
@@ -142,8 +142,9 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
         film = office_film(deps, caller, video_id)
         current = upload_view(film)  # the film's details as plain JSON values, as a correction names them
         changes = parse_correction(body, current.get("author"), deps.settings.topics, film.protect_identity)
-        if film.status not in CORRECTABLE_STATUSES:
-            raise ConflictError(_why_not_correctable(film.status), "not_correctable")
+        if film.status not in CORRECTABLE_STATUSES or film.ever_published:
+            # Once public, always the editors' film: what the public saw is not the office's to change.
+            raise ConflictError(_why_not_correctable(film), "not_correctable")
         changed = {field: value for field, value in changes.items() if current.get(field) != value}
         if not changed:
             return {**current, "sent_back_to_review": False}
@@ -199,10 +200,10 @@ def _voice_disguise_drawn(film: Film, changed: Mapping[str, Any]) -> dict[str, A
     return {} if disguise is film.voice_disguise else {"voice_disguise": disguise}
 
 
-def _why_not_correctable(status: Status) -> str:
-    if status in (Status.PUBLISHED, Status.UNPUBLISHED):
+def _why_not_correctable(film: Film) -> str:
+    if film.ever_published:
         return "This film has already been published: ask the project's editors to change its details."
     return (
-        f"This upload is {status.value.lower()}: its details can no longer be corrected. "
+        f"This upload is {film.status.value.lower()}: its details can no longer be corrected. "
         "Upload the film again with the right details."
     )

@@ -1,4 +1,5 @@
-"""Workshop stories: an editor writes one; the public workshop page shows it with the workshop's films."""
+"""Workshop stories: an editor writes one, or deletes it; the public workshop page shows it with the
+workshop's films. Each write and deletion is in the workshop's audit trail (`workshop-{slug}`)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,15 @@ def write_story(deps: Dependencies, editor: str, workshop_id: str, body: Any) ->
     deps.catalog.put_workshop_story(slug, {**story, "updated_by": editor, "updated_at": now_iso()})
     deps.catalog.record_audit(f"workshop-{slug}", now_iso(), {"actor": editor, "action": "story_written"})
     return {"workshop": slug, "story": story, "warnings": warnings + safety_warnings(_films_of(deps, slug))}
+
+
+def delete_story(deps: Dependencies, editor: str, workshop_id: str) -> dict[str, Any]:
+    """The story goes from the catalog, and with it from the public workshop page at once."""
+    slug = _slug(workshop_id)
+    if not deps.catalog.delete_workshop_story(slug):
+        raise NotFoundError(f"Workshop {slug} has no story to delete.", "story_not_found")
+    deps.catalog.record_audit(f"workshop-{slug}", now_iso(), {"actor": editor, "action": "story_deleted"})
+    return {"workshop": slug, "story": None}
 
 
 def story_for_editor(deps: Dependencies, workshop_id: str) -> dict[str, Any]:

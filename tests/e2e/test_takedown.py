@@ -4,13 +4,19 @@ answering at their old URL."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 
 import pytest
 import requests
 
+from local.resources import ROOT
 from tests.e2e.conftest import RunningStack, aws
+
+OMJR = [sys.executable, "-m", "cli"]
 
 SRT = b"1\n00:00:01,000 --> 00:00:04,000\nLeyla Mammadova walks home.\n"
 CORRECTED = b"1\n00:00:01,000 --> 00:00:04,000\nLeyla walks home.\n"
@@ -130,6 +136,38 @@ def test_a_takedown_discards_the_parts_of_an_unfinished_upload(running_stack: Ru
     assert not late.ok
     assert leftovers(running_stack, video_id) == {}
     assert office.request("GET", f"/uploads/{video_id}/parts").status_code == 404
+
+
+def test_an_operator_takes_a_film_down_from_the_command_line_parts_and_all(running_stack: RunningStack):
+    office, editor = running_stack.client("field_office"), running_stack.client("editor")
+    part_size = 8 * 2**20
+    body = {
+        "title": "Taken down at 3 am",
+        "country": "AZ",
+        "topics": ["violence"],
+        "author": {"first_name": "Ali", "age": 12},
+        "filename": "night.mp4",
+        "size_bytes": 2 * part_size + 100,
+        "content_type": "video/mp4",
+        "multipart": True,
+    }
+    video_id = office.request("POST", "/uploads", json=body).json()["video_id"]
+    [part] = office.request("POST", f"/uploads/{video_id}/parts", json={"part_numbers": [1]}).json()["parts"]
+    requests.put(part["url"], data=b"a" * part_size, timeout=60).raise_for_status()
+
+    done = subprocess.run(
+        [*OMJR, "--stack-file", str(running_stack.state_dir / "stack.json"), "ops", "takedown", video_id],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert json.loads(done.stdout[done.stdout.rindex("{\n") :]) == {"video_id": video_id, "status": "DELETED"}
+    assert leftovers(running_stack, video_id) == {}
+    trail = editor.request("GET", f"/videos/{video_id}/audit").json()["items"]
+    assert trail[-1]["action"] == "taken_down" and trail[-1]["actor"].startswith("operator")
+    assert office.request("GET", f"/uploads/{video_id}").status_code == 404
 
 
 def test_replaced_and_removed_subtitles_stop_answering(running_stack: RunningStack, ready_films):

@@ -13,7 +13,7 @@ import requests
 from chalicelib import wiring
 from chalicelib.domain.errors import ConflictError, StaleTransitionError
 from chalicelib.domain.film import Status
-from chalicelib.services import editorial
+from chalicelib.services import editorial, media_exposure
 from tests.functional.conftest import CONSENT, get, post_json, publish, upload_body
 from tests.functional.factories import ReadBefore, write_ready_film
 
@@ -331,7 +331,7 @@ def test_media_can_be_brought_in_line_with_the_catalog_after_a_deploy(api, stack
     deps.media.set_public(f"films/{published}/", False)  # published before the tag rule existed
     deps.media.set_public(f"films/{ready}/", True)  # wrongly public
 
-    assert editorial.sync_all_media(deps) == {"public": 1, "private": 1}
+    assert media_exposure.sync_all_media(deps) == {"public": 1, "private": 1}
     s3, bucket = stack.client("s3"), stack.name("MediaBucket")
     for video_id, public in ((published, True), (ready, False)):
         keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix=f"films/{video_id}/")["Contents"]]

@@ -10,9 +10,12 @@ import pytest
 
 from chalicelib import wiring
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+from chalicelib.clock import now_iso
+from chalicelib.domain.film import Status
 from chalicelib.services import editorial, uploads
 from chalicelib.services.access import FIELD_OFFICE, authenticate
-from tests.functional.conftest import CONSENT, get, post_json, upload_body
+from tests.functional.conftest import CONSENT, get, post_json, publish, upload_body
+from tests.functional.factories import write_ready_film
 
 
 def patch(api, path, body, key):
@@ -198,6 +201,27 @@ def test_a_correction_after_consent_sends_the_film_back_to_review_and_none_once_
     assert error_of(refused) == (409, "not_correctable")
     assert "published" in refused.json_body["message"]
     assert get(api, f"/videos/{video_id}").json_body["title"] == "My street at night"
+
+
+def test_a_film_once_published_is_never_corrected_by_its_office_whatever_it_became_since(api, stack):
+    office, editor = stack.keys["office"], stack.keys["editor"]
+    video_id = write_ready_film(stack)
+    assert publish(api, stack, video_id).status_code == 200
+    assert post_json(api, f"/videos/{video_id}/unpublish", {}, editor).status_code == 200
+    headers = {"content-type": "application/json", "x-api-key": editor}
+    body = json.dumps({"faces": True, "voice": False})
+    protect = api.http.request("PUT", f"/videos/{video_id}/protection", headers=headers, body=body)
+    assert protect.json_body["status"] == "PROTECTING"
+
+    refused = patch(api, f"/uploads/{video_id}", {"title": "Another title"}, office)
+
+    assert error_of(refused) == (409, "not_correctable")
+    assert "published" in refused.json_body["message"]
+    catalog = wiring.dependencies().catalog
+    for status in (Status.TRANSCODING, Status.READY):  # its protected version made, as the pipeline does
+        catalog.transition(video_id, status, now_iso())
+    assert error_of(patch(api, f"/uploads/{video_id}", {"title": "Another title"}, office)) == (409, "not_correctable")
+    assert get(api, f"/videos/{video_id}/editorial", editor).json_body["title"] == "My street"
 
 
 class EditorActsMeanwhile(DynamoDBCatalog):

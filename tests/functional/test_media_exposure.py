@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib import wiring
 from chalicelib.domain.errors import ConflictError
-from chalicelib.services import editorial
+from chalicelib.services import editorial, media_exposure
 from tests.functional.conftest import post_json, publish, upload_body
 from tests.functional.test_editorial import call, error_of, media_distribution, ready_film
 
@@ -88,7 +88,7 @@ def test_publishing_exposes_only_what_the_catalog_lists(api, stack, clips):
     # The repair after a deploy follows the same rule, also for an object wrongly tagged public.
     deps = wiring.dependencies()
     deps.media.set_public(f"films/{video_id}/", True)
-    assert editorial.sync_all_media(deps) == {"public": 1, "private": 0}
+    assert media_exposure.sync_all_media(deps) == {"public": 1, "private": 0}
     assert media_state(stack, video_id) == {**dict.fromkeys(listed, True), stray: False}
 
 

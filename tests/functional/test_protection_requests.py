@@ -30,6 +30,15 @@ def test_an_office_asks_for_protection_at_upload_and_sees_it_but_the_public_neve
     assert view["preview"]["protected"] is False  # the preview still shows faces: the editor is told
 
 
+def test_the_preview_of_a_film_that_asked_for_no_protection_does_not_say_protected(api, stack, clips):
+    video_id = ready_film(api, stack, clips)
+
+    preview = get(api, f"/videos/{video_id}/editorial", stack.keys["editor"]).json_body["preview"]
+
+    assert preview["protected"] is False, "nothing hides this child's identity: the editor must not read otherwise"
+    assert preview["applied"] == {"faces": False, "voice": False}
+
+
 @pytest.mark.parametrize(
     ("value", "why"),
     [

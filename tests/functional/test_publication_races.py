@@ -12,7 +12,7 @@ import pytest
 from chalicelib import wiring
 from chalicelib.domain.catalog import media_keys
 from chalicelib.domain.errors import DomainError
-from chalicelib.services import editorial
+from chalicelib.services import editorial, media_exposure, takedown
 from tests.functional.conftest import get, publish
 from tests.functional.factories import write_ready_film
 from tests.functional.test_editorial import SRT
@@ -81,7 +81,7 @@ def test_an_unpublish_wins_over_a_media_sync_that_read_the_film_as_published(api
     video_id = write_ready_film(stack)
     assert publish(api, stack, video_id).status_code == 200
     deps = wiring.dependencies()
-    racing = SyncedAfterUntagging(deps.media, lambda: editorial.sync_all_media(deps))
+    racing = SyncedAfterUntagging(deps.media, lambda: media_exposure.sync_all_media(deps))
 
     editorial.unpublish(dataclasses.replace(deps, media=racing), "editor A", video_id)
 
@@ -110,7 +110,7 @@ def test_subtitles_sent_again_while_the_film_is_taken_down_leave_nothing_behind(
     video_id = write_ready_film(stack)
     deps = wiring.dependencies()
     editorial.add_subtitles(deps, "editor A", video_id, "en", SRT)  # the same file is sent again below
-    racing = TakenDownBeforeUploading(deps.media, lambda: editorial.take_down(deps, "editor B", video_id))
+    racing = TakenDownBeforeUploading(deps.media, lambda: takedown.take_down(deps, "editor B", video_id))
 
     with pytest.raises(DomainError):
         editorial.add_subtitles(dataclasses.replace(deps, media=racing), "editor A", video_id, "en", SRT)

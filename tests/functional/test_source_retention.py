@@ -100,6 +100,36 @@ def test_a_film_awaiting_its_editor_keeps_its_source(api, stack):
     assert source_exists(stack, video_id)
 
 
+def master_exists(stack: Any, video_id: str) -> bool:
+    listed = stack.client("s3").list_objects_v2(Bucket=stack.name("UploadsBucket"), Prefix=master_key(video_id))
+    return listed.get("KeyCount", 0) == 1
+
+
+@pytest.mark.parametrize("outcome", ["rejected", "failed"])
+def test_a_refused_or_failed_protected_films_master_goes_with_its_source(api, stack, outcome):
+    video_id = write_ready_film(stack, status=Status.TRANSCODING, protect_identity=FACES)
+    stack.client("s3").put_object(Bucket=stack.name("UploadsBucket"), Key=master_key(video_id), Body=b"master")
+    deps = wiring.dependencies()
+    deps.catalog.touch(
+        video_id,
+        Status.TRANSCODING,
+        stack.catalog_item(video_id)["status_changed_at"],
+        {"protected_master": {"key": master_key(video_id), "etag": "placeholder", **FACES}},
+    )
+    if outcome == "rejected":
+        outcomes.reject(deps, video_id, "duration_out_of_range", "The film lasts 75.0 s; 58.0 to 62.0 s is allowed.")
+    else:
+        outcomes.fail(deps, video_id, "Processing stopped.")
+    assert retention.delete_due_sources(deps, now=days_later(13))["deleted"] == 0
+    assert master_exists(stack, video_id), "kept while the source is, for the operator who looks into it"
+
+    assert retention.delete_due_sources(deps, now=days_later(15))["deleted"] == 1
+
+    assert not source_exists(stack, video_id)
+    assert not master_exists(stack, video_id), "the child as filmed, but for the blur, is not kept for ever"
+    assert "protected_master" not in stack.catalog_item(video_id)
+
+
 @pytest.mark.parametrize("outcome", ["rejected", "failed"])
 def test_a_refused_or_failed_film_keeps_its_source_14_days_then_a_retry_is_refused(api, stack, outcome):
     video_id = write_ready_film(stack, status=Status.TRANSCODING)

@@ -11,7 +11,7 @@ import requests
 from chalicelib import wiring
 from chalicelib.domain.errors import UnavailableError
 from chalicelib.domain.film import Status
-from chalicelib.services import editorial, recovery
+from chalicelib.services import editorial, recovery, takedown
 from tests.functional.conftest import CONSENT, get, post_json, upload_body
 from tests.functional.test_editorial import SRT, call, error_of, ready_film
 from tests.functional.test_multipart_upload import PART, send_parts, start, stored_size
@@ -59,7 +59,7 @@ def test_a_takedown_wins_over_a_publish_an_edit_and_subtitles_landing_meanwhile(
     ]
     racing = RacingCatalog(deps.catalog, rivals)
 
-    result = editorial.take_down(dataclasses.replace(deps, catalog=racing), "editor A", video_id)
+    result = takedown.take_down(dataclasses.replace(deps, catalog=racing), "editor A", video_id)
 
     assert result == {"video_id": video_id, "status": "DELETED"}
     assert racing.takedown_writes == 4, "three writes lost a race, the fourth went through"
@@ -80,12 +80,12 @@ def test_a_takedown_that_keeps_losing_says_to_send_it_again_and_never_409(api, s
     rival = lambda: editorial.edit(deps, "editor B", video_id, {"title": f"Edit {next(titles)}"})  # noqa: E731
     racing = RacingCatalog(deps.catalog, [rival], forever=True)
     try:
-        editorial.take_down(dataclasses.replace(deps, catalog=racing), "editor A", video_id)
+        takedown.take_down(dataclasses.replace(deps, catalog=racing), "editor A", video_id)
     except UnavailableError as error:
         assert error.code == "unavailable"
     else:
         raise AssertionError("a takedown that never got through must not claim it did")
-    assert racing.takedown_writes == editorial.TAKEDOWN_ATTEMPTS
+    assert racing.takedown_writes == takedown.ATTEMPTS
     assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200  # sent again
     assert get(api, f"/uploads/{video_id}", stack.keys["office"]).status_code == 404
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chalicelib import wiring
 from tests.functional.conftest import get, publish
 from tests.functional.test_editorial import call, error_of, ready_film
 
@@ -27,6 +28,27 @@ def test_a_workshop_page_tells_its_story_with_its_films(api, stack, clips):
     assert page["story"] == STORY and [item["video_id"] for item in page["items"]] == [video_id]
     assert "updated_by" not in page["story"]
     assert get(api, "/workshops/baku-2012/story", editor).json_body["story"] == STORY
+
+
+def test_an_editor_deletes_a_workshops_story_and_the_public_page_no_longer_tells_it(api, stack, clips):
+    editor = stack.keys["editor"]
+    video_id = ready_film(api, stack, clips)
+    publish(api, stack, video_id)
+    assert call(api, "put", "/workshops/baku-2012/story", editor, STORY).status_code == 200
+    assert call(api, "delete", "/workshops/baku-2012/story", stack.keys["office"]).status_code == 403
+
+    deleted = call(api, "delete", "/workshops/baku-2012/story", editor)
+
+    assert (deleted.status_code, deleted.json_body) == (200, {"workshop": "baku-2012", "story": None})
+    page = get(api, "/workshops/baku-2012").json_body
+    assert page["story"] is None and [item["video_id"] for item in page["items"]] == [video_id]
+    assert get(api, "/workshops/baku-2012/story", editor).json_body["story"] is None
+    trail = wiring.dependencies().catalog.audit_trail("workshop-baku-2012")
+    assert [(entry["action"], entry["actor"]) for entry in trail] == [
+        ("story_written", "editor Anna"),
+        ("story_deleted", "editor Anna"),
+    ]
+    assert error_of(call(api, "delete", "/workshops/baku-2012/story", editor)) == (404, "story_not_found")
 
 
 def test_a_story_never_gives_a_place_finer_than_the_city(api, stack):

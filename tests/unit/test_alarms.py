@@ -22,7 +22,6 @@ RESOURCES = load_template()["Resources"]
 ALARMS = {name: r["Properties"] for name, r in RESOURCES.items() if r.get("Type") == "AWS::CloudWatch::Alarm"}
 CUSTOM = {name: a for name, a in ALARMS.items() if a["Namespace"] == METRICS_NAMESPACE}
 # Emitted by the `order` branch of this round (issue 20 item 3, issue 22): strict, so the marker goes once merged.
-EMITTED_BY_ORDER = {"TakedownsUnfinished", "MediaExposureUnfinished"}
 
 
 def emitted_metric_names() -> set[str]:
@@ -53,20 +52,7 @@ def test_each_alarm_is_written_once_and_pages_the_topic():
         assert "Runbook: docs/OPERATIONS.md" in alarm["AlarmDescription"]
 
 
-@pytest.mark.parametrize(
-    "metric",
-    [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                strict=True, reason="emitted by the order branch (count(...)); remove this marker once merged"
-            ),
-        )
-        if name in EMITTED_BY_ORDER
-        else name
-        for name in sorted({a["MetricName"] for a in CUSTOM.values()})
-    ],
-)
+@pytest.mark.parametrize("metric", sorted({a["MetricName"] for a in CUSTOM.values()}))
 def test_each_custom_metric_alarmed_on_is_one_the_code_emits(metric):
     assert metric in emitted_metric_names()
 

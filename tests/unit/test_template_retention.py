@@ -3,7 +3,7 @@ expiry rule that finishes a deletion S3 failed, the index the sweep reads, and w
 
 from __future__ import annotations
 
-from chalicelib.adapters.film_items import SOURCE_DUE_INDEX, SOURCE_DUE_KEYS
+from chalicelib.adapters.film_items import DUE_INDEX, DUE_KEYS
 from chalicelib.adapters.s3_store import DISCARD_TAG
 from chalicelib.domain.object_keys import UPLOADS_PREFIX
 from infra.template import load_template
@@ -37,11 +37,11 @@ def test_no_rule_expires_an_untagged_upload():
 
 def test_the_catalog_has_the_sparse_index_of_sources_due():
     table = RESOURCES["CatalogTable"]["Properties"]
-    [index] = [i for i in table["GlobalSecondaryIndexes"] if i["IndexName"] == SOURCE_DUE_INDEX]
-    assert [key["AttributeName"] for key in index["KeySchema"]] == list(SOURCE_DUE_KEYS)
+    [index] = [i for i in table["GlobalSecondaryIndexes"] if i["IndexName"] == DUE_INDEX]
+    assert [key["AttributeName"] for key in index["KeySchema"]] == list(DUE_KEYS)
     assert index["Projection"] == {"ProjectionType": "KEYS_ONLY"}
     defined = {a["AttributeName"] for a in table["AttributeDefinitions"]}
-    assert set(SOURCE_DUE_KEYS) <= defined
+    assert set(DUE_KEYS) <= defined
 
 
 def _grants(role: str, action: str) -> list:
@@ -54,10 +54,13 @@ def _grants(role: str, action: str) -> list:
     return found
 
 
-def test_the_sweep_deletes_and_marks_only_uploads_and_reads_the_index():
+def test_the_sweep_deletes_only_films_objects_and_marks_only_uploads_and_films_and_reads_the_index():
     uploads = {"Fn::Sub": "${UploadsBucket.Arn}/uploads/*"}
-    assert _grants("SweepStuckFilmsRole", "s3:DeleteObject") == [uploads]
-    assert _grants("SweepStuckFilmsRole", "s3:PutObjectTagging") == [uploads]
+    films, staging = {"Fn::Sub": "${MediaBucket.Arn}/films/*"}, {"Fn::Sub": "${MediaBucket.Arn}/staging/*"}
+    # Sources past retention, and what an unfinished takedown left (services/takedown.py).
+    assert _grants("SweepStuckFilmsRole", "s3:DeleteObject") == [uploads, films, staging]
+    # Sources marked for the expiry rule; the media of a film whose tagging failed after its publish.
+    assert _grants("SweepStuckFilmsRole", "s3:PutObjectTagging") == [uploads, films]
     assert {"Fn::Sub": "${CatalogTable.Arn}/index/gsi4"} in _grants("SweepStuckFilmsRole", "dynamodb:Query")
     # Publishing a protected film marks its source before deleting it.
     assert uploads in _grants("ApiHandlerRole", "s3:PutObjectTagging")

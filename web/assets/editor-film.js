@@ -97,14 +97,20 @@ export function filmPanel(initial, key, options = {}) {
       const result = await request(method, `/videos/${encodeURIComponent(film.video_id)}${path}`,
         { key: key(), body, contentType });
       if (result.status === "DELETED") {
-        panel.replaceChildren(el("p", { class: "status", role: "status", "data-kind": "success", tabindex: -1 },
-          `“${film.title}” was taken down: its files and personal data are gone.`));
+        // 202 with `left`: the film is gone from every list, some files are not yet (the message says so).
+        const text = result.left
+          ? `“${film.title}” was taken down, but not everything is deleted yet. ${result.message}`
+          : `“${film.title}” was taken down: its files and personal data are gone.`;
+        panel.replaceChildren(el("p", { class: "status", role: "status",
+          "data-kind": result.left ? "error" : "success", tabindex: -1 }, text));
         options.onChange?.(result);
         return true;
       }
       show(result);
-      say(status, done ? done(film) : `${label}: done. The film is now ${STATUS_WORDS[film.status] || film.status}.`,
-        "success");
+      // A publish whose media could not be made public yet: published all the same, and said so.
+      const media = result.media && result.media.public === false ? ` ${result.media.message}` : "";
+      say(status, (done ? done(film) : `${label}: done. The film is now ${STATUS_WORDS[film.status] || film.status}.`)
+        + media, "success");
       return true;
     } catch (error) {
       say(status, `${label}: not done. ${editorWords(error)}`, "error");

@@ -1,0 +1,165 @@
+"""A takedown: the film becomes a tombstone, its media stop being public, then every object goes.
+
+1. The tombstone, in one transaction with the film's listing entries: from then on nothing lists or
+   plays the film and a late event cannot bring it back. It always wins a race: when another editor's
+   change lands between its read and its write, it reads the film again and retries, each time with the
+   version check (never an unconditional write: a concurrent publish's listing entries must not outlive
+   the film). The tombstone is marked unfinished (`takedown_unfinished_since`) in the same write.
+2. The media stop being public: untagged, and the CDN's cache emptied.
+3. The deletions: outputs, unfinished transcodes, the upload and any protected master.
+4. Unfinished multipart uploads aborted, last and best effort: their parts are no object anyone can
+   read and can no longer be completed into one (the film is DELETED); the bucket's lifecycle rule
+   discards them within two days in any case.
+
+Every step runs whatever happened to the one before. When one fails, the film is still DELETED, the
+answer names what is left, `TakedownsUnfinished` is counted (an alarm watches it) and the tombstone
+keeps its mark: sending the takedown again (`DELETE /videos/{id}`, `omjr ops takedown ID`) or the
+sweep on its own (`finish_unfinished`) finishes it. The mark goes once every step has gone through,
+so a function that dies half-way is finished by the sweep too.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.clock import now_iso
+from chalicelib.domain.catalog import Listing
+from chalicelib.domain.errors import NotFoundError, StaleTransitionError, UnavailableError
+from chalicelib.domain.film import Film, Status
+from chalicelib.domain.object_keys import media_of, media_paths, staging_of, uploads_of
+from chalicelib.observability import count, logger
+from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.media_exposure import settled_before
+
+# A takedown that loses a race to another editor's change reads the film again and retries, this
+# many times at most, waiting a little longer each time (with jitter, so two racers part ways).
+ATTEMPTS = 8
+BACKOFF_S = 0.05
+BACKOFF_MAX_S = 1.0
+# At most this many tombstones finished per sweep; the next run, minutes later, takes the rest.
+SWEEP_BATCH = 100
+# The steps after the tombstone, in order, by the name the answer gives what is left.
+MEDIA_PUBLIC = "media_public"
+CDN_CACHE = "cdn_cache"
+MEDIA_OBJECTS = "media_objects"
+STAGING_OBJECTS = "staging_objects"
+UPLOADED_OBJECTS = "uploaded_objects"
+MULTIPART_UPLOADS = "multipart_uploads"
+
+
+def take_down(deps: Dependencies, actor: str, video_id: str) -> dict[str, Any]:
+    """Every object and every public or personal datum goes; a tombstone stays. Safe to repeat: sent
+    again for a tombstone, it finishes what an earlier takedown left."""
+    for attempt in range(ATTEMPTS):
+        if attempt:
+            backoff_s = min(BACKOFF_MAX_S, BACKOFF_S * 2 ** (attempt - 1))
+            time.sleep(backoff_s * secrets.SystemRandom().uniform(0.5, 1.5))
+        film = deps.catalog.get_film(video_id)
+        if film is None:
+            raise NotFoundError(f"No film {video_id!r}.")
+        if film.status is Status.DELETED:
+            return finish(deps, film)
+        tombstone = _delete_record(deps, actor, film)
+        if tombstone is not None:
+            return finish(deps, tombstone)
+        logger.info("takedown lost a race; reading the film again", extra={"video_id": video_id, "attempt": attempt})
+    logger.error("takedown kept losing races", extra={"video_id": video_id, "attempts": ATTEMPTS})
+    raise UnavailableError(f"Film {video_id} kept changing while it was being taken down; send the takedown again.")
+
+
+def finish(deps: Dependencies, tombstone: Film) -> dict[str, Any]:
+    """Every step after the tombstone, each whatever the others did; the answer names what is left."""
+    video_id = tombstone.video_id
+    steps: list[tuple[str, Callable[[], object]]] = [
+        (MEDIA_PUBLIC, lambda: deps.media.set_public(media_of(video_id), False)),
+        (CDN_CACHE, lambda: deps.media_cache.invalidate(media_paths(video_id))),
+        (MEDIA_OBJECTS, lambda: deps.media.delete_prefix(media_of(video_id))),
+        (STAGING_OBJECTS, lambda: deps.media.delete_prefix(staging_of(video_id))),
+        (UPLOADED_OBJECTS, lambda: deps.uploads.delete_prefix(uploads_of(video_id))),
+        (MULTIPART_UPLOADS, lambda: deps.uploads.abort_multipart_under(uploads_of(video_id))),
+    ]
+    left = [name for name, step in steps if not _ran(video_id, name, step)]
+    if left:
+        count("TakedownsUnfinished")
+        if tombstone.takedown_unfinished_since is None:  # an older tombstone, finished once, sent again
+            _mark(deps, video_id, unfinished=True)
+        logger.error("takedown unfinished", extra={"video_id": video_id, "left": left})
+        return {
+            "video_id": video_id,
+            "status": Status.DELETED.value,
+            "left": left,
+            "message": (
+                f"Film {video_id} is taken down: nothing lists or plays it any more. Not yet done: {', '.join(left)}. "
+                "Send the takedown again, or the sweep finishes it within minutes."
+            ),
+        }
+    if tombstone.takedown_unfinished_since is not None:
+        _mark(deps, video_id, unfinished=False)
+    logger.info("film taken down", extra={"video_id": video_id})
+    return {"video_id": video_id, "status": Status.DELETED.value}
+
+
+def finish_unfinished(deps: Dependencies, now: datetime | None = None) -> dict[str, int]:
+    """The sweep's part: every tombstone whose takedown left something behind, finished. Returns counts:
+    finished, and still unfinished (tried again on the next run)."""
+    done = {"finished": 0, "unfinished": 0}
+    for video_id in deps.catalog.unfinished_takedowns(settled_before(now or datetime.now(UTC))):
+        if sum(done.values()) == SWEEP_BATCH:
+            break
+        tombstone = deps.catalog.get_film(video_id)
+        if tombstone is None or tombstone.status is not Status.DELETED:
+            continue
+        done["unfinished" if "left" in finish(deps, tombstone) else "finished"] += 1
+    if any(done.values()):
+        logger.info("unfinished takedowns swept", extra=done)
+    return done
+
+
+def _ran(video_id: str, name: str, step: Callable[[], object]) -> bool:
+    try:
+        step()
+    # Whatever stops one step (a denied action, S3 down), the next still runs; the failure is logged and named.
+    except Exception:
+        logger.exception("a takedown step failed", extra={"video_id": video_id, "step": name})
+        return False
+    return True
+
+
+def _mark(deps: Dependencies, video_id: str, *, unfinished: bool) -> None:
+    """The tombstone says whether its takedown left something behind (the sweep finds it by that)."""
+    try:
+        if unfinished:
+            changes: dict[str, Any] = {"set_fields": {"takedown_unfinished_since": now_iso()}}
+        else:
+            changes = {"remove_fields": ("takedown_unfinished_since",)}
+        deps.catalog.change(video_id, now_iso(), expect=frozenset({Status.DELETED}), **changes)
+    except StaleTransitionError:  # pragma: no cover - a tombstone stays a tombstone
+        logger.error("tombstone not found to mark", extra={"video_id": video_id})
+
+
+def _delete_record(deps: Dependencies, actor: str, film: Film) -> Film | None:
+    """The film becomes a tombstone marked unfinished, if it is still the version read; None when it
+    changed meanwhile. The catalog keeps the tombstone: nothing else of the film or the child."""
+    video_id = film.video_id
+    at = now_iso()
+    # Whatever listings the film stands in, whatever anyone believed its status to be.
+    listing = Listing(deps.catalog.listed_facets(video_id), [], {})
+    try:
+        deps.catalog.change(
+            video_id,
+            at,
+            version=film.version,
+            target=Status.DELETED,
+            set_fields={"takedown_unfinished_since": at},
+            listing=listing,
+        )
+    except StaleTransitionError:
+        return None
+    count("FilmsTakenDown")
+    details = {"was": film.status.value}
+    deps.catalog.record_audit(video_id, at, {"actor": actor, "action": "taken_down", "details": details})
+    return Film(video_id, Status.DELETED, film.created_at, at, takedown_unfinished_since=at)

@@ -1,0 +1,135 @@
+"""The order of a takedown's steps, in memory against fakes of the ports: the catalog first (the
+tombstone), then the media stop being public (untagged, the cache emptied), then the deletions, the
+multipart aborts last; a failing step stops none of the others."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from chalicelib.domain.film import Film, Status
+from chalicelib.services import takedown
+from chalicelib.services.dependencies import Dependencies
+
+VIDEO_ID = "6f1c1c3e-2f0e-4a55-9d7a-5b7f0c2a9e11"
+
+
+class Journal:
+    """Every call the takedown makes, in order, as `port.method`."""
+
+    def __init__(self, failing: frozenset[str] = frozenset()) -> None:
+        self.calls: list[str] = []
+        self.failing = failing
+
+    def record(self, name: str) -> None:
+        self.calls.append(name)
+        if name in self.failing:
+            raise RuntimeError(f"{name} refused")
+
+
+class FakeCatalog:
+    """One film; `change` applies what a takedown writes."""
+
+    def __init__(self, journal: Journal, film: Film) -> None:
+        self.journal = journal
+        self.film = film
+
+    def get_film(self, video_id: str) -> Film | None:
+        return self.film if video_id == self.film.video_id else None
+
+    def listed_facets(self, video_id: str) -> list[str]:
+        return ["country#AZ", "status#PUBLISHED"]
+
+    def change(self, video_id: str, at: str, **change: Any) -> None:
+        self.journal.record("catalog.change")
+        if change.get("target") is Status.DELETED:
+            self.film = Film(video_id, Status.DELETED, self.film.created_at, at)
+        fields = change.get("set_fields") or {}
+        removed = change.get("remove_fields") or ()
+        unfinished = fields.get("takedown_unfinished_since", self.film.takedown_unfinished_since)
+        self.film = replace(self.film, takedown_unfinished_since=None if removed else unfinished)
+
+    def record_audit(self, video_id: str, at: str, entry: Any) -> None:
+        self.journal.record("catalog.record_audit")
+
+
+class FakeStore:
+    def __init__(self, journal: Journal, name: str) -> None:
+        self.journal = journal
+        self.name = name
+
+    def set_public(self, prefix: str, public: bool) -> int:
+        assert public is False
+        self.journal.record(f"{self.name}.untag {prefix}")
+        return 0
+
+    def delete_prefix(self, prefix: str) -> int:
+        self.journal.record(f"{self.name}.delete {prefix}")
+        return 0
+
+    def abort_multipart_under(self, prefix: str) -> int:
+        self.journal.record(f"{self.name}.abort {prefix}")
+        return 0
+
+
+class FakeCache:
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+
+    def invalidate(self, path_pattern: str) -> None:
+        self.journal.record(f"cdn.invalidate {path_pattern}")
+
+
+def deps_for(journal: Journal) -> tuple[Any, FakeCatalog]:
+    film = Film(VIDEO_ID, Status.PUBLISHED, "2026-01-01T00:00:00.000Z", "2026-01-02T00:00:00.000Z")
+    catalog = FakeCatalog(journal, film)
+    fakes: dict[str, Any] = {
+        "settings": None,
+        "catalog": catalog,
+        "uploads": FakeStore(journal, "uploads"),
+        "media": FakeStore(journal, "media"),
+        "media_cache": FakeCache(journal),
+        "transcode_queue": None,
+        "protect_queue": None,
+        "uploads_queue": None,
+        "idempotency": None,
+    }
+    return Dependencies(**fakes), catalog
+
+
+EXPECTED = [
+    "catalog.change",  # the tombstone, marked unfinished
+    "catalog.record_audit",
+    f"media.untag films/{VIDEO_ID}/",
+    f"cdn.invalidate /films/{VIDEO_ID}/*",
+    f"media.delete films/{VIDEO_ID}/",
+    f"media.delete staging/{VIDEO_ID}/",
+    f"uploads.delete uploads/{VIDEO_ID}/",
+    f"uploads.abort uploads/{VIDEO_ID}/",
+    "catalog.change",  # the mark goes: nothing left
+]
+
+
+def test_the_media_stop_being_public_before_anything_is_deleted_and_aborts_come_last() -> None:
+    journal = Journal()
+    deps, catalog = deps_for(journal)
+
+    answer = takedown.take_down(deps, "editor Anna", VIDEO_ID)
+
+    assert answer == {"video_id": VIDEO_ID, "status": "DELETED"}
+    assert journal.calls == EXPECTED
+    assert catalog.film.status is Status.DELETED and catalog.film.takedown_unfinished_since is None
+
+
+@pytest.mark.parametrize("failing", EXPECTED[2:-1])
+def test_a_failing_step_stops_no_other_and_the_tombstone_keeps_its_mark(failing: str) -> None:
+    journal = Journal(frozenset({failing}))
+    deps, catalog = deps_for(journal)
+
+    answer = takedown.take_down(deps, "editor Anna", VIDEO_ID)
+
+    assert journal.calls == EXPECTED[:-1], "every step ran; the mark stayed"
+    assert answer["status"] == "DELETED" and len(answer["left"]) == 1
+    assert catalog.film.status is Status.DELETED and catalog.film.takedown_unfinished_since is not None
