@@ -76,7 +76,13 @@ def reset(session: Any | None = None) -> None:
             _session["session"] = session
 
 
-def forget_settings() -> None:
-    """Build the adapters anew from the environment on next use, on the clients already made (tests that keep one
-    moto across cases and change only the names and settings the functions read)."""
-    dependencies.cache_clear()
+def use_session(session: Any) -> None:
+    """Build the adapters anew from the environment on next use, on the clients of `session`: those already made
+    are kept when it is the session in use (tests that keep one moto across cases and change only the names and
+    settings the functions read), made afresh when another session was put in its place."""
+    with _session_lock:
+        same = _session.get("session") is session
+    if same:
+        dependencies.cache_clear()
+    else:
+        reset(session)

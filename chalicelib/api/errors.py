@@ -13,6 +13,7 @@ from chalicelib.domain.errors import (
     ConflictError,
     DomainError,
     ForbiddenError,
+    GoneError,
     InvalidRequestError,
     NotFoundError,
     UnauthenticatedError,
@@ -25,6 +26,7 @@ STATUS_CODES: dict[type[DomainError], int] = {
     UnauthenticatedError: 401,
     ForbiddenError: 403,
     NotFoundError: 404,
+    GoneError: 410,
     ConflictError: 409,
     UnavailableError: 503,
 }

@@ -30,6 +30,12 @@ class NotFoundError(DomainError):
     code = "not_found"
 
 
+class GoneError(DomainError):
+    """Was public and no longer is (unpublished or taken down): nothing else about it is said."""
+
+    code = "no_longer_available"
+
+
 class ConflictError(DomainError):
     """The film is not in a state that allows the action (HTTP 409)."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.catalog import facet_of, public_record, public_view
-from chalicelib.domain.errors import InvalidRequestError, NotFoundError
+from chalicelib.domain.errors import GoneError, InvalidRequestError, NotFoundError
 from chalicelib.domain.film import Status
 from chalicelib.domain.metadata import parse_country, parse_topic, parse_workshop
 from chalicelib.domain.workshops import public_story
@@ -20,6 +20,9 @@ MAX_PAGE = 100
 
 def public_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
     film = deps.catalog.get_film(video_id)
+    if film is not None and film.status is not Status.PUBLISHED and film.ever_published:
+        # Unpublished or taken down: the website says it is gone, and nothing else about it.
+        raise GoneError("This film is no longer available.")
     if film is None or film.status is not Status.PUBLISHED:
         raise NotFoundError(f"No published film {video_id!r}.")
     return public_view(public_record(film), deps.settings.media_base_url)

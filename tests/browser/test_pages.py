@@ -735,4 +735,10 @@ def test_the_editor_takes_a_film_down_after_a_confirmation(browser, web_stack, p
     screenshot(editor, "editor-taken-down")
     editor.context.close()
     gone = requests.get(f"{published_film['api_url']}/videos/{published_film['video_id']}", timeout=10)
-    assert gone.status_code == 404
+    assert (gone.status_code, gone.json()) == (
+        410,
+        {"error": "no_longer_available", "message": "This film is no longer available."},
+    )
+    visitor = open_page(browser, web_stack, f"film.html?id={published_film['video_id']}")
+    expect(visitor.get_by_role("status")).to_have_text("Sorry, this film is no longer available.")
+    visitor.context.close()

@@ -57,6 +57,11 @@ class Stack:
     env: dict[str, str]
     keys: dict[str, str]
     clients: dict[str, Any]
+    functions_session: Any  # where chalicelib.wiring makes the functions' clients
+
+    def settings_changed(self) -> None:
+        """The functions read their settings anew (a test changed one), on the clients they already have."""
+        wiring.use_session(self.functions_session)
 
     def client(self, service: str) -> Any:
         """The test's own client of `service` (kept across cases: making a client takes tens of milliseconds).
@@ -171,8 +176,8 @@ def stack(
     env = {**chalice_config.environment("local"), **resources.function_environment({"MEDIA_BASE_URL": MEDIA_BASE_URL})}
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    wiring.forget_settings()
-    stack = Stack(session, resources, env, {}, test_clients)
+    wiring.use_session(functions_session)  # as left by the last case, unless it put another session in place
+    stack = Stack(session, resources, env, {}, test_clients, functions_session)
     catalog = DynamoDBCatalog(stack.client("dynamodb"), env["CATALOG_TABLE"])
     keys = {
         "office": create_key(catalog, FIELD_OFFICE, office_id="office-caucasus", countries=frozenset({"AZ", "AM"})),
@@ -183,7 +188,7 @@ def stack(
     }
     stack.keys.update(keys)
     yield stack
-    wiring.forget_settings()
+    wiring.use_session(functions_session)
 
 
 @pytest.fixture
@@ -216,6 +221,15 @@ def post_json(api: Client, path: str, body: Any, key: str | None) -> Any:
 
 def get(api: Client, path: str, key: str | None = None) -> Any:
     return api.http.get(path, headers={"x-api-key": key} if key else {})
+
+
+def is_gone(api: Client, video_id: str) -> bool:
+    """What the public API says of a film that was published and no longer is: 410, and nothing else about it."""
+    response = get(api, f"/videos/{video_id}")
+    return response.status_code == 410 and response.json_body == {
+        "error": "no_longer_available",
+        "message": "This film is no longer available.",
+    }
 
 
 @pytest.fixture(scope="session")

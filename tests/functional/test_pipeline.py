@@ -2,7 +2,7 @@
 
 import subprocess
 
-from tests.functional.conftest import MEDIA_BASE_URL, get, post_json, publish, upload_body
+from tests.functional.conftest import MEDIA_BASE_URL, get, is_gone, post_json, publish, upload_body
 
 
 def create_upload(api, stack, **changes):
@@ -124,6 +124,6 @@ def test_unpublishing_removes_a_film_from_every_listing(api, stack, clips):
     stack.run_pipeline()
     publish(api, stack, video_id)
     assert post_json(api, f"/videos/{video_id}/unpublish", {}, stack.keys["editor"]).status_code == 200
-    assert get(api, f"/videos/{video_id}").status_code == 404
+    assert is_gone(api, video_id)
     for query in ("", "?country=AZ", "?topic=leave-no-child-out", "?workshop=baku-2012"):
         assert get(api, f"/videos{query}").json_body["items"] == [], query

@@ -14,7 +14,7 @@ from chalicelib import wiring
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Status
 from chalicelib.services import editorial, media_exposure
-from tests.functional.conftest import CONSENT, get, post_json, publish
+from tests.functional.conftest import CONSENT, get, is_gone, post_json, publish
 from tests.functional.factories import write_ready_film
 from tests.functional.faults import denying_session, emitted
 
@@ -68,7 +68,7 @@ def test_protection_turned_on_while_another_editor_publishes_never_leaves_the_un
     assert not any(racing.seen.values()), "the unprotected rendition was never tagged public"
     assert not any(tags(stack, video_id).values())
     assert deps.catalog.get_film(video_id).status is Status.PROTECTING
-    assert get(api, f"/videos/{video_id}").status_code == 404
+    assert is_gone(api, video_id)
 
 
 def test_a_tagging_that_fails_after_the_commit_leaves_the_film_published_and_the_sweep_finishes_it(

@@ -12,7 +12,7 @@ from chalicelib import wiring
 from chalicelib.domain.errors import UnavailableError
 from chalicelib.domain.film import Status
 from chalicelib.services import editorial, recovery, takedown
-from tests.functional.conftest import CONSENT, get, post_json, upload_body
+from tests.functional.conftest import CONSENT, get, is_gone, post_json, upload_body
 from tests.functional.test_editorial import SRT, call, error_of, ready_film
 from tests.functional.test_multipart_upload import PART, send_parts, start, stored_size
 
@@ -63,7 +63,7 @@ def test_a_takedown_wins_over_a_publish_an_edit_and_subtitles_landing_meanwhile(
 
     assert result == {"video_id": video_id, "status": "DELETED"}
     assert racing.takedown_writes == 4, "three writes lost a race, the fourth went through"
-    assert get(api, f"/videos/{video_id}").status_code == 404
+    assert is_gone(api, video_id), "the rival publish went through before the takedown"
     assert listing_entries(stack, video_id) == [], "the rival publish's entries did not outlive the film"
     assert get(api, "/videos").json_body["items"] == [] and get(api, "/countries").json_body["items"] == []
     assert media_objects(stack, video_id) == []

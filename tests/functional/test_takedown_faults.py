@@ -13,7 +13,7 @@ from chalicelib import wiring
 from chalicelib.services import takedown
 from cli.__main__ import main as omjr
 from cli.target import DEAD_LETTER_QUEUES, RESOURCE_VARIABLES
-from tests.functional.conftest import get, publish
+from tests.functional.conftest import get, is_gone, publish
 from tests.functional.factories import write_ready_film
 from tests.functional.faults import denying_session, emitted
 from tests.functional.test_editorial import call
@@ -62,7 +62,7 @@ def test_a_takedown_refused_half_way_leaves_the_film_deleted_private_and_says_wh
     assert "send the takedown again" in response.json_body["message"].lower()
     assert emitted(output, "TakedownsUnfinished") == 1
     normal()
-    assert get(api, f"/videos/{video_id}").status_code == 404
+    assert is_gone(api, video_id)
     assert get(api, "/videos").json_body["items"] == []
     left = objects(stack, video_id)
     assert left and not any(left.values()), "what S3 kept is private: the media stopped being public first"
@@ -128,6 +128,6 @@ def test_an_operator_finishes_a_takedown_and_takes_a_film_down_from_the_command_
     omjr(["--stack-file", path, "ops", "takedown", other])
     assert printed(capsys) == {"video_id": other, "status": "DELETED"}
     assert objects(stack, other) == {}
-    assert get(api, f"/videos/{other}").status_code == 404
+    assert is_gone(api, other)
     trail = get(api, f"/videos/{other}/audit", stack.keys["editor"]).json_body["items"]
     assert trail[-1]["action"] == "taken_down" and trail[-1]["actor"].startswith("operator")

@@ -46,6 +46,7 @@ export const publicGet = (path) => request("GET", path);
 // What a visitor reads when a public page cannot load what it asked for: never the API's own words
 // (they are for programs). Here rather than in a module of its own: one file less for a slow phone.
 export function visitorMessage(error, what = "these films") {
+  if (error instanceof ApiError && error.status === 410) return `Sorry, ${what} is no longer available.`;
   if (isNotFound(error)) return `We could not find ${what}: the link may be old or mistyped.`;
   if (error instanceof ApiError && error.status === 0) {
     return `We could not load ${what} just now. Check your connection and try again.`;
@@ -54,4 +55,5 @@ export function visitorMessage(error, what = "these films") {
 }
 
 // A link that is wrong stays wrong: trying again only helps when the connection or the API failed.
-export const isNotFound = (error) => error instanceof ApiError && (error.status === 400 || error.status === 404);
+export const isNotFound = (error) =>
+  error instanceof ApiError && (error.status === 400 || error.status === 404 || error.status === 410);
