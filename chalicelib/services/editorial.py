@@ -58,8 +58,9 @@ from chalicelib.domain.protection import (
     still_applied,
     voice_disguise_for,
 )
+from chalicelib.domain.public_text import film_texts, venue_warnings
 from chalicelib.domain.retention import check_source_kept, due_on_publication, reason_for
-from chalicelib.domain.subtitles import parse_language, parse_subtitles, to_webvtt
+from chalicelib.domain.subtitles import parse_language, parse_subtitles, subtitle_warnings, to_webvtt
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.messages import protect_message, transcode_message
@@ -113,7 +114,8 @@ def record_consent(deps: Dependencies, editor: str, video_id: str, body: Any) ->
 
 def edit(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
     changes = parse_edit(body, deps.settings.topics)
-    return _edit(deps, editor, video_id, changes, action="edited", details={"fields": sorted(changes)})
+    edited = _edit(deps, editor, video_id, changes, action="edited", details={"fields": sorted(changes)})
+    return {**edited, "warnings": venue_warnings(film_texts(changes))}
 
 
 def highlight(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
@@ -278,7 +280,8 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
     film = _film(deps, video_id)
     if not film.duration_s or film.status not in SUBTITLED_STATUSES:
         raise ConflictError(f"Film {video_id} is {film.status}; subtitles are added once it is READY.")
-    vtt = to_webvtt(parse_subtitles(data, film.duration_s))
+    cues = parse_subtitles(data, film.duration_s)
+    vtt = to_webvtt(cues)
     key = subtitles_key(video_id, language, hashlib.sha256(vtt.encode("utf-8")).hexdigest()[:12])
     with tempfile.TemporaryDirectory(prefix="omjr-subtitles-") as folder:
         path = os.path.join(folder, f"{language}.vtt")
@@ -312,7 +315,7 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
     _forget(deps, replaced)  # the old text (a surname the first file had, say) is gone, not just unlisted
     if edited["status"] == Status.PUBLISHED:
         _sync_media(deps, video_id)  # public with the rest; private with the rest if unpublished meanwhile
-    return edited
+    return {**edited, "warnings": subtitle_warnings(cues)}
 
 
 def remove_subtitles(deps: Dependencies, editor: str, video_id: str, language: str) -> dict[str, Any]:
