@@ -55,8 +55,16 @@ class Target:
         self.website = website
 
     def dependencies(self) -> Dependencies:
+        # The tools page no public listing, so they never need the cursor signing key (nor may read it).
+        no_cursor_key = {"CURSOR_SIGNING_KEY_ARN": ""}
         os.environ.update(
-            {**chalice_config.environment(self.stage), **self.names, "MEDIA_BASE_URL": "-", "MEDIA_DISTRIBUTION_ID": ""}
+            {
+                **chalice_config.environment(self.stage),
+                **self.names,
+                "MEDIA_BASE_URL": "-",
+                "MEDIA_DISTRIBUTION_ID": "",
+                **no_cursor_key,
+            }
         )
         wiring.reset()
         return wiring.dependencies()
