@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.adapters.listing_cursor import MAX_CURSOR_CHARS, ListingCursors
+from chalicelib.domain.catalog import facet_of
 from chalicelib.domain.errors import InvalidRequestError
 
 FACET = "workshop#baku-2012"
@@ -40,3 +41,17 @@ def test_a_cursor_longer_than_any_the_api_makes_is_refused_before_it_is_read():
     with pytest.raises(InvalidRequestError):
         cursors.decode("A" * (MAX_CURSOR_CHARS + 1), FACET)
     assert asked == [], "not even the key was needed"
+
+
+def test_the_longest_listing_s_cursor_fits_under_the_limit():
+    facet = facet_of({"country": "AZ", "topic": "leave-no-child-out", "workshop": "w" * 64, "highlight": "true"})
+    video_id = "5f0c3c1e-2f7b-4a53-9d55-0d3c1a4b6e21"
+    key = {
+        "pk": f"FILM#{video_id}",
+        "sk": f"LIST#{facet}",
+        "gsi1pk": f"LIST#{facet}",
+        "gsi1sk": f"2026-12-06T20:43:48.123456+00:00#{video_id}",
+    }
+    cursors = ListingCursors(lambda: b"key")
+    assert len(cursors.encode(key)) < MAX_CURSOR_CHARS / 1.5
+    assert cursors.decode(cursors.encode(key), facet) == key
