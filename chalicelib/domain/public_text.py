@@ -131,13 +131,14 @@ _POSTCODE = re.compile(
 
 # --- Map coordinates, links and codes --------------------------------------------------------------
 _DECIMAL = r"-?\d{1,3}[.,]\d{3,}"
+_DEGREES = r"(?:°|deg(?:rees?)?(?![a-z])\.?)"  # "degrees" is never "degree" and a hemisphere "s"
 _COORDINATES = re.compile(
     rf"{_DECIMAL}\s*°?\s*[nsew]?\s*[,;/\s]\s*[nsew]?\s*{_DECIMAL}"  # 40.4093, 49.8671 / 40,4093 49,8671
     r"|-?\d{1,3}\.\d{2,}\s*,\s*-?\d{1,3}\.\d{2,}"  # 40.41, 49.87
     r"|(?<![a-z])[ns]\s*-?\d{1,3}\.\d+\s*°?[\s,;]*[ew]\s*-?\d{1,3}\.\d+"  # N40.4093 E49.8671
     r"|\d{1,3}\.\d+\s*°?\s*[ns][\s,;]*\d{1,3}\.\d+\s*°?\s*[ew](?![a-z])"  # 40.4093N49.8671E
-    r"|\d{1,3}\s*(?:°|deg(?:rees?)?(?![a-z])\.?|град\w*|dərəcə)\s*\d{1,2}\s*(?:'|min\w*|мин\w*|dəq\w*)"  # 40°24'33", 40 deg 24 min
-    r"|\d{1,3}(?:\.\d+)?\s*(?:°|deg(?:rees?)?(?![a-z])\.?)\s*[nsew](?![a-z])"  # 40.4° N
+    rf"|\d{{1,3}}\s*(?:{_DEGREES}|град\w*|dərəcə)\s*\d{{1,2}}\s*(?:'|min\w*|мин\w*|dəq\w*)"  # 40°24'33", 40 deg 24 min
+    rf"|\d{{1,3}}(?:\.\d+)?\s*{_DEGREES}\s*[nsew](?![a-z])"  # 40.4° N
     r"|(?<![a-z])geo:\s*-?\d"  # a geo: URI
     r"|(?<![a-z])(?:lat|latitude|lon|lng|long|longitude|ll)\s*[=:]\s*-?\d",  # lat=40.4093&lon=49.8671
 )
