@@ -6,6 +6,7 @@ from __future__ import annotations
 from tests.functional.conftest import get, post_json, upload_body
 from tests.functional.factories import write_ready_film
 from tests.functional.test_editorial import call, error_of
+from tests.functional.test_workshop_stories import STORY
 
 LEYLA = "Leyla at 12 Nizami street, +994501234567"
 
@@ -59,5 +60,8 @@ def test_an_editor_s_edit_or_subtitles_with_an_address_are_refused_and_change_no
     subtitles = f"films/{video_id}/subtitles/"
     listed = stack.client("s3").list_objects_v2(Bucket=stack.name("MediaBucket"), Prefix=subtitles)
     assert listed.get("KeyCount") == 0, "no subtitle file was stored"
+    story = call(api, "put", "/workshops/nizami-kucesi-12-apt-5-baku/story", editor, STORY)
+    assert error_of(story) == (400, "place_too_precise") and story.json_body["message"].startswith("The workshop ")
+    assert get(api, "/workshops/nizami-kucesi-12-apt-5-baku/story", editor).json_body["story"] is None
     named = call(api, "patch", f"/videos/{video_id}", editor, {"description": "Filmed at школа №5."})
     assert named.status_code == 200 and [w["code"] for w in named.json_body["warnings"]] == ["venue_named"]
