@@ -62,7 +62,7 @@ def parse_subtitles(data: bytes, duration_s: float) -> list[Cue]:
     if len(cues) > MAX_CUES:
         raise InvalidRequestError(f"at most {MAX_CUES} cues are accepted; got {len(cues)}.", "invalid_subtitles")
     for number, cue in enumerate(cues, 1):
-        check_public_text(f"subtitles' cue {number} ({webvtt_time(cue.start_s)})", cue.text)
+        check_public_text(f"text of cue {number} ({webvtt_time(cue.start_s)})", cue.text)
         if cue.end_s > duration_s + END_TOLERANCE_S:
             raise InvalidRequestError(
                 f"a cue ends at {webvtt_time(cue.end_s)}, after the film's end at {webvtt_time(duration_s)}: "
@@ -70,7 +70,7 @@ def parse_subtitles(data: bytes, duration_s: float) -> list[Cue]:
                 "invalid_subtitles",
             )
     # An address or a phone number split over two cues is read by the viewer as one.
-    check_public_text("subtitles, read from cue to cue,", " ".join(cue.text for cue in cues))
+    check_public_text("text of the subtitles read from cue to cue", " ".join(cue.text for cue in cues))
     return cues
 
 

@@ -98,8 +98,8 @@ def _films(number: int) -> str:
 def _texts_of(story: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Each public text of the story, with its place in the user's words."""
     texts = [("story's title", story["title"]), ("city", story["city"])]
-    texts += [(f"partner {number}", partner) for number, partner in enumerate(story["partners"], 1)]
-    texts += [(f"paragraph {number}", paragraph) for number, paragraph in enumerate(story["paragraphs"], 1)]
+    texts += [(f"name of partner {number}", partner) for number, partner in enumerate(story["partners"], 1)]
+    texts += [(f"text of paragraph {n}", paragraph) for n, paragraph in enumerate(story["paragraphs"], 1)]
     return texts
 
 
