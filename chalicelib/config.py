@@ -38,6 +38,8 @@ MAX_UPLOAD_BYTES = "MAX_UPLOAD_BYTES"
 UPLOAD_URL_TTL_S = "UPLOAD_URL_TTL_S"
 MULTIPART_WINDOW_S = "MULTIPART_WINDOW_S"
 TOPICS = "TOPICS"
+# The Secrets Manager secret (its ARN) that signs listing cursors; only the API function's role may read it.
+CURSOR_SIGNING_KEY_ARN = "CURSOR_SIGNING_KEY_ARN"
 
 # Queue names as the packaged template knows them: Chalice puts the name into an `Fn::Sub`, so
 # the stack name makes them unique per deployed stage. Handlers never read these at run time.
@@ -58,6 +60,7 @@ class Settings:
     idempotency_table: str
     media_base_url: str
     media_distribution_id: str  # empty: no CDN cache in front of the media (the local stack)
+    cursor_signing_key_arn: str
     limits: ValidationLimits
     upload_url_ttl_s: int
     topics: frozenset[str]
@@ -78,6 +81,7 @@ class Settings:
             idempotency_table=env[IDEMPOTENCY_TABLE],
             media_base_url=env[MEDIA_BASE_URL].rstrip("/"),
             media_distribution_id=env[MEDIA_DISTRIBUTION_ID],
+            cursor_signing_key_arn=env[CURSOR_SIGNING_KEY_ARN],
             limits=ValidationLimits(
                 min_duration_s=float(env[MIN_DURATION_S]),
                 max_duration_s=float(env[MAX_DURATION_S]),

@@ -39,13 +39,16 @@ def dependencies() -> Dependencies:
     from chalicelib.adapters.cdn_cache import CdnCache
     from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
     from chalicelib.adapters.idempotency import IdempotencyGuard
+    from chalicelib.adapters.listing_cursor import ListingCursors
     from chalicelib.adapters.s3_store import S3Store
     from chalicelib.adapters.sqs_queue import SQSQueue
 
     settings = Settings.from_env()
+    # The secret is read when a listing first pages, once per container; a worker never reads it.
+    cursors = ListingCursors(lambda: _secret(settings.cursor_signing_key_arn).encode())
     return Dependencies(
         settings=settings,
-        catalog=DynamoDBCatalog(_client("dynamodb"), settings.catalog_table),
+        catalog=DynamoDBCatalog(_client("dynamodb"), settings.catalog_table, cursors),
         uploads=S3Store(_client("s3"), settings.uploads_bucket),
         media=S3Store(_client("s3"), settings.media_bucket),
         media_cache=CdnCache(
@@ -56,6 +59,11 @@ def dependencies() -> Dependencies:
         uploads_queue=SQSQueue(_client("sqs"), settings.uploads_queue_url),
         idempotency=IdempotencyGuard(_client("dynamodb"), settings.idempotency_table),
     )
+
+
+def _secret(secret_id: str) -> str:
+    value: str = _client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
+    return value
 
 
 def queue(url: str) -> SQSQueue:

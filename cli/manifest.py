@@ -29,6 +29,7 @@ from chalicelib.domain.metadata import (
     TITLE_MAX_CHARS,
     parse_upload_request,
 )
+from chalicelib.domain.public_text import check_film_texts
 
 REQUIRED = ("file", "title", "first_name", "age", "topics", "country")
 OPTIONAL = ("language", "workshop", "description")
@@ -219,9 +220,19 @@ class RowChecker:
             return [self._says("file", f"{name!r} is not a kind of video the project takes: use {KINDS}.")]
         return []
 
+    def _public_text(self, field: str, text: str) -> list[str]:
+        """An address, phone or map point in a text that becomes public, told as the API tells it."""
+        try:
+            check_film_texts({field: text})
+        except InvalidRequestError as refused:
+            return [self._says(field, refused.message)]
+        return []
+
     def _title(self, title: str) -> list[str]:
         if not title:
             return [self._says("title", "empty: write the film's title.")]
+        if refused := self._public_text("title", title):
+            return refused
         if not self._accepted(title=title):
             return [self._says("title", f"{len(title)} characters long; a title has at most {TITLE_MAX_CHARS}.")]
         return []
@@ -297,6 +308,8 @@ class RowChecker:
         return []
 
     def _workshop(self, workshop: str) -> list[str]:
+        if workshop and (refused := self._public_text("workshop", workshop)):
+            return refused
         if workshop and not self._accepted(workshop=workshop):
             slug = re.sub(r"[^a-z0-9]+", "-", workshop.lower()).strip("-") or "baku-2012"
             return [
@@ -309,6 +322,8 @@ class RowChecker:
         return []
 
     def _description(self, description: str) -> list[str]:
+        if description and (refused := self._public_text("description", description)):
+            return refused
         if description and not self._accepted(description=description):
             return [self._says("description", f"{len(description)} characters long; at most {DESCRIPTION_MAX_CHARS}.")]
         return []

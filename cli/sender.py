@@ -87,6 +87,8 @@ class FilmSender:
             raise FilmRefusedError(f"the upload service refused it: {api_error(created).get('message')}")
         upload = api_json(created, f"{path.name}: the API refused it")
         video_id = str(upload["video_id"])
+        for warning in upload.get("warnings", []):  # a school or a centre named: the office's call, so said
+            out(f"{path.name}: {warning['message']}")
         self.state.remember(path, video_id, metadata)
         if multipart:
             send_in_parts(client, video_id, path, progress, out)

@@ -62,12 +62,15 @@ class Target:
         self.media_distribution_id = media_distribution_id
 
     def dependencies(self) -> Dependencies:
+        # The tools page no public listing, so they never need the cursor signing key (nor may read it).
+        no_cursor_key = {"CURSOR_SIGNING_KEY_ARN": ""}
         os.environ.update(
             {
                 **chalice_config.environment(self.stage),
                 **self.names,
                 "MEDIA_BASE_URL": "-",
                 "MEDIA_DISTRIBUTION_ID": self.media_distribution_id,
+                **no_cursor_key,
             }
         )
         wiring.reset()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
+import string
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +46,10 @@ class LocalResources:
     """Creates each resource once, on first reference, so dependencies come first whatever the order."""
 
     def __init__(self, session: Any, endpoint_url: str | None, stack_name: str, template: dict[str, Any] | None = None):
-        self._clients = {name: session.client(name, endpoint_url=endpoint_url) for name in ("s3", "sqs", "dynamodb")}
+        self._clients = {
+            name: session.client(name, endpoint_url=endpoint_url)
+            for name in ("s3", "sqs", "dynamodb", "secretsmanager")
+        }
         self._stack_name = stack_name
         self._template = template or load_template()
         self._created: dict[str, dict[str, str]] = {}
@@ -113,9 +118,12 @@ class LocalResources:
             "AWS::SQS::Queue": self._queue,
             "AWS::S3::Bucket": self._bucket,
             "AWS::DynamoDB::Table": self._table,
+            "AWS::SecretsManager::Secret": self._secret,
         }
         if kind not in creators:
             raise ValueError(f"{logical_id}: the local stack cannot create a {kind}; add it to local/resources.py")
+        if kind == "AWS::SecretsManager::Secret":  # CloudFormation names it after the stack and the logical id
+            properties = {"Name": f"{self._stack_name}-{logical_id}", **properties}
         self._created[logical_id] = creators[kind](properties)
         return self._created[logical_id]
 
@@ -169,6 +177,15 @@ class LocalResources:
             **optional,
         )
         return {"Ref": name, "Arn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{name}"}
+
+    def _secret(self, properties: dict[str, Any]) -> dict[str, str]:
+        """A secret generated here, as Secrets Manager generates one for the deployed stack: in no file."""
+        length = int(properties["GenerateSecretString"]["PasswordLength"])
+        value = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(length))
+        created = self._clients["secretsmanager"].create_secret(
+            Name=self.resolve(properties["Name"]), SecretString=value
+        )
+        return {"Ref": created["ARN"], "Id": created["ARN"]}
 
 
 def s3_cors_rule(rule: dict[str, Any]) -> dict[str, Any]:

@@ -39,13 +39,7 @@ from chalicelib.adapters.film_items import (
     takedown_unfinished_keys,
     video_id_of,
 )
-from chalicelib.adapters.listing_cursor import (
-    LISTING_INDEX,
-    decode_cursor,
-    decode_office_cursor,
-    encode_cursor,
-    listing_pk,
-)
+from chalicelib.adapters.listing_cursor import LISTING_INDEX, ListingCursors, listing_pk
 from chalicelib.domain.catalog import Listing, is_counted
 from chalicelib.domain.errors import ConflictError, StaleTransitionError
 from chalicelib.domain.film import Film, HistoryStep, Status, allowed_sources, is_video_id
@@ -56,11 +50,14 @@ TRANSACTION_MAX_ITEMS = 100
 
 
 class DynamoDBFilms:
-    """Receives a boto3 DynamoDB client and the table name; never creates a client."""
+    """Receives a boto3 DynamoDB client and the table name; never creates a client. Listings that page
+    take `cursors` (made with the stack's signing key); a catalog made without them (a tool that never
+    pages) refuses to page."""
 
-    def __init__(self, client: Any, table_name: str) -> None:
+    def __init__(self, client: Any, table_name: str, cursors: ListingCursors | None = None) -> None:
         self._client = client
         self.table_name = table_name
+        self._cursors = cursors
 
     def create_film(self, film: Film) -> None:
         self._client.put_item(
@@ -234,11 +231,11 @@ class DynamoDBFilms:
             "Limit": limit,
         }
         if cursor:
-            query["ExclusiveStartKey"] = to_item(decode_office_cursor(cursor, office_pk(office_id)))
+            query["ExclusiveStartKey"] = to_item(self._paging().decode_office(cursor, office_pk(office_id)))
         response = self._client.query(**query)
         last = response.get("LastEvaluatedKey")
         films = [film_of(from_item(item)) for item in response.get("Items", [])]
-        return films, (encode_cursor(from_item(last)) if last else None)
+        return films, (self._paging().encode(from_item(last)) if last else None)
 
     # Listings and counters ------------------------------------------------------------------
 
@@ -272,11 +269,11 @@ class DynamoDBFilms:
             values[":text"] = containing
         query["ExpressionAttributeValues"] = to_item(values)
         if cursor:
-            query["ExclusiveStartKey"] = to_item(decode_cursor(cursor, facet))
+            query["ExclusiveStartKey"] = to_item(self._paging().decode(cursor, facet))
         response = self._client.query(**query)
         items = [from_item(item)["film"] for item in response.get("Items", [])]
         last = response.get("LastEvaluatedKey")
-        return items, (encode_cursor(from_item(last)) if last else None)
+        return items, (self._paging().encode(from_item(last)) if last else None)
 
     def list_counts(self, kind: str) -> dict[str, int]:
         """Published films per country, topic or workshop: counters kept as films are (un)published."""
@@ -293,6 +290,11 @@ class DynamoDBFilms:
         return int(from_item(response["Item"])["films"]) if "Item" in response else 0
 
     # Helpers --------------------------------------------------------------------------------
+
+    def _paging(self) -> ListingCursors:
+        if self._cursors is None:
+            raise RuntimeError("this catalog was made without the cursor signing key: it cannot page a listing")
+        return self._cursors
 
     def _transition(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any, ParamSpec
 
 from chalice.app import Request, Response
@@ -33,8 +34,11 @@ STATUS_CODES: dict[type[DomainError], int] = {
 
 
 # Chalice answers some requests itself, before any view runs, with `{"Code", "Message"}` bodies.
-CHALICE_ANSWERS = {400: "bad_request", 405: "method_not_allowed", 415: "unsupported_media_type", 500: "internal_error"}
+CHALICE_ANSWERS = {400: "bad_request", 415: "unsupported_media_type", 500: "internal_error"}
 INTERNAL_ERROR_MESSAGE = "Something went wrong on our side; try again shortly."
+# What the deployed API answers for a path or a method no route has: API Gateway answers it itself
+# (MISSING_AUTHENTICATION_TOKEN, shaped in infra/resources.yaml, which tests/unit keep equal to this).
+NO_ROUTE_MESSAGE = "No such route; the API's routes are listed in its OpenAPI document."
 
 
 def error_response(status_code: int, code: str, message: str) -> Response:
@@ -42,12 +46,17 @@ def error_response(status_code: int, code: str, message: str) -> Response:
 
 
 def in_error_shape(response: Response) -> Response:
-    """Chalice's own answers (415 for a content type a route does not take, 405 for a method it does not
-    have, ...) in the API's shape; any other response as it is. Called by the HTTP middleware."""
+    """Chalice's own answers (415 for a content type a route does not take, ...) in the API's shape; any
+    other response as it is. Called by the HTTP middleware. Chalice's 405 for a method a route does not
+    have is the deployed API's 404 `not_found`: there, API Gateway answers before the function runs."""
     body = response.body
     if not (isinstance(body, dict) and set(body) == {"Code", "Message"}):
         return response
     status = response.status_code
+    if status == HTTPStatus.METHOD_NOT_ALLOWED:
+        response.headers.pop("Allow", None)
+        response.status_code, response.body = 404, {"error": "not_found", "message": NO_ROUTE_MESSAGE}
+        return response
     code = CHALICE_ANSWERS.get(status, "internal_error" if status >= 500 else "bad_request")
     response.body = {"error": code, "message": INTERNAL_ERROR_MESSAGE if status >= 500 else str(body["Message"])}
     return response

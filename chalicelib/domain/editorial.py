@@ -22,6 +22,7 @@ from chalicelib.domain.metadata import (
     parse_workshop,
 )
 from chalicelib.domain.protection import check_protected
+from chalicelib.domain.public_text import check_film_texts
 
 EDITABLE = ("title", "title_en", "description", "topics", "workshop", "sensitive")
 REFERENCE_MAX_CHARS = 200
@@ -72,6 +73,7 @@ def parse_edit(body: Any, vocabulary: frozenset[str]) -> dict[str, Any]:
         if not isinstance(body["sensitive"], bool):
             raise InvalidRequestError("sensitive must be true or false.", "invalid_field")
         changes["sensitive"] = body["sensitive"]
+    check_film_texts(changes)
     return changes
 
 

@@ -1,6 +1,7 @@
 """Validation of the metadata a field office sends with an upload (docs/API.md, "What a field office sends").
 
-Only what may become public about a child is accepted: a first name and an age.
+Only what may become public about a child is accepted: a first name and an age; the public texts
+(title, description, workshop) are checked by `domain/public_text.py`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any, TypeGuard
 
 from chalicelib.domain.errors import InvalidRequestError
 from chalicelib.domain.protection import parse_protection, parse_protection_correction
+from chalicelib.domain.public_text import check_film_texts
 
 TITLE_MAX_CHARS = 120
 DESCRIPTION_MAX_CHARS = 2000
@@ -68,7 +70,7 @@ def parse_upload_request(body: Any, topics: frozenset[str], max_upload_bytes: in
         raise InvalidRequestError("The request body must be a JSON object.", "invalid_json")
     extension = _extension(_required_text(body, "filename", 255))
     size_bytes = _size(body.get("size_bytes"), max_upload_bytes)
-    return UploadRequest(
+    request = UploadRequest(
         title=_required_text(body, "title", TITLE_MAX_CHARS),
         country=parse_country(body.get("country")),
         topics=_topics(body.get("topics"), topics),
@@ -82,6 +84,8 @@ def parse_upload_request(body: Any, topics: frozenset[str], max_upload_bytes: in
         description=_optional_text(body, "description", DESCRIPTION_MAX_CHARS),
         protect_identity=parse_protection(body.get("protect_identity")),
     )
+    check_film_texts({"title": request.title, "description": request.description, "workshop": request.workshop})
+    return request
 
 
 def parse_country(value: Any) -> str:
@@ -256,4 +260,5 @@ def parse_correction(
         changes["description"] = _optional_text(body, "description", DESCRIPTION_MAX_CHARS)
     if "protect_identity" in body:
         changes["protect_identity"] = parse_protection_correction(body["protect_identity"], current_protection)
+    check_film_texts(changes)
     return changes

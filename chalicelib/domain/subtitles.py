@@ -1,7 +1,8 @@
 """Subtitles an editor uploads (SRT or WebVTT), checked and normalised to WebVTT for the website.
 
 Cues carry text only: styling, positioning, notes and metadata blocks are dropped, and markup is
-reduced to plain text, so nothing but the translation reaches the player.
+reduced to plain text, so nothing but the translation reaches the player. Each cue's text is public
+text, checked as every other (`domain/public_text.py`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from chalicelib.domain.errors import InvalidRequestError
+from chalicelib.domain.public_text import check_public_text, venue_warnings
 
 MAX_BYTES = 256 * 1024
 MAX_CUES = 2000
@@ -59,14 +61,22 @@ def parse_subtitles(data: bytes, duration_s: float) -> list[Cue]:
         raise InvalidRequestError("the file holds no subtitle cues; upload an SRT or WebVTT file.", "invalid_subtitles")
     if len(cues) > MAX_CUES:
         raise InvalidRequestError(f"at most {MAX_CUES} cues are accepted; got {len(cues)}.", "invalid_subtitles")
-    for cue in cues:
+    for number, cue in enumerate(cues, 1):
+        check_public_text(f"text of cue {number} ({webvtt_time(cue.start_s)})", cue.text)
         if cue.end_s > duration_s + END_TOLERANCE_S:
             raise InvalidRequestError(
                 f"a cue ends at {webvtt_time(cue.end_s)}, after the film's end at {webvtt_time(duration_s)}: "
                 "check the timing (is this the right film?).",
                 "invalid_subtitles",
             )
+    # An address or a phone number split over two cues is read by the viewer as one.
+    check_public_text("text of the subtitles read from cue to cue", " ".join(cue.text for cue in cues))
     return cues
+
+
+def subtitle_warnings(cues: list[Cue]) -> list[dict[str, str]]:
+    """The editor's warnings about the cues' text (a school or a centre named)."""
+    return venue_warnings([(f"cue {number}", cue.text) for number, cue in enumerate(cues, 1)])
 
 
 def to_webvtt(cues: list[Cue]) -> str:

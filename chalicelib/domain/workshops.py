@@ -1,20 +1,20 @@
 """A workshop's story, as an editor writes it for the public workshop page.
 
 The story says where and when young people met and what they made, like the programme's own
-articles, but it must never make a child locatable: the place is a city, nothing finer. Street
-addresses are refused; names of centres, schools or shelters cannot be told apart from harmless
-words by a rule, so they are the editor's call, and the editor is warned when the text seems to name one.
+articles, but it must never make a child locatable: the place is a city, nothing finer. Every text of
+it is checked as all public text is (`domain/public_text.py`): addresses, phones and map points are
+refused, a named school, shelter or centre brings a warning.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from chalicelib.domain.errors import InvalidRequestError
 from chalicelib.domain.metadata import is_unicode_text, parse_country
+from chalicelib.domain.public_text import check_public_text, venue_warnings
 
 STORY_FIELDS = ("title", "city", "country", "starts_on", "ends_on", "partners", "paragraphs")
 TITLE_MAX_CHARS = 160
@@ -23,30 +23,6 @@ PARTNER_MAX_CHARS = 120
 MAX_PARTNERS = 12
 PARAGRAPH_MAX_CHARS = 2000
 MAX_PARAGRAPHS = 12
-
-# A house number beside a street word, in the languages of the programme's region (English,
-# Russian and Azerbaijani transliterations among them), or a postcode: what makes a place a venue.
-_STREET_WORDS = (
-    r"street|str\.|st\.|road|rd\.|avenue|ave\.|boulevard|blvd\.|prospekt|prospect|pr\.|ulitsa|ul\.|"
-    r"k[uü]ç[əe]si|kuchasi|k[uü]ç\.|rue|stra(?:ss|ß)e|apartment|apt\."
-)
-_STREET = re.compile(
-    rf"\b\d+[a-z]?[\s,]+(?:\w+[\s,]+){{0,2}}(?:{_STREET_WORDS})(?!\w)"
-    rf"|(?<!\w)(?:{_STREET_WORDS})[\s,]+(?:\w+[\s,]+){{0,2}}\d+[a-z]?\b",
-    re.IGNORECASE,
-)
-_POSTCODE = re.compile(r"\b[A-Z]{2}-?\d{4}\b|\b\d{5,6}\b")
-# GPS coordinates, decimal ("40.4093, 49.8671") or in degrees and minutes ("40°24'N"): a point on a map.
-_COORDINATES = re.compile(
-    r"-?\d{1,3}\.\d{3,}\s*°?\s*[NSns]?\s*[,;/\s]\s*-?\d{1,3}\.\d{3,}"  # 40.4093, 49.8671
-    r"|\d{1,3}\s*°\s*\d{1,2}\s*[\'\u2032]"  # 40°24'N (the minutes' mark: an apostrophe or a prime)
-)
-# Words that name a place children go to be helped, held or taught: the editor decides, warned.
-_VENUE_WORDS = re.compile(
-    r"\b(cent(er|re)s?|shelters?|rehabilitation|orphanages?|schools?|detention|prisons?|colony|colonies|"
-    r"hospitals?|clinics?|institutions?|boarding|camps?|gymnasium|lyceum|internat)\b",
-    re.IGNORECASE,
-)
 
 
 def parse_story(body: Any) -> tuple[dict[str, Any], list[dict[str, str]]]:
@@ -72,25 +48,10 @@ def parse_story(body: Any) -> tuple[dict[str, Any], list[dict[str, str]]]:
         raise InvalidRequestError("The workshop cannot end before it starts.", "invalid_dates")
     if any(character.isdigit() for character in story["city"]) or "," in story["city"]:
         raise InvalidRequestError("Write only the city's name: no street, number or district.", "place_too_precise")
-    for name, text in _texts_of(story):
-        if _STREET.search(text) or _POSTCODE.search(text) or _COORDINATES.search(text):
-            raise InvalidRequestError(
-                f"The {name} seems to hold a street address, postcode or map coordinates: a story names the city, "
-                "nothing finer, "
-                "so that no child can be found from it.",
-                "place_too_precise",
-            )
-    warnings = []
-    named = sorted({match.group(0).lower() for _, text in _texts_of(story) for match in _VENUE_WORDS.finditer(text)})
-    if named:
-        warnings.append(
-            {
-                "code": "venue_named",
-                "message": f"The story mentions {', '.join(repr(word) for word in named)}: make sure it names no "
-                "centre, school or shelter where the children can be found.",
-            }
-        )
-    return story, warnings
+    texts = _texts_of(story)
+    for name, text in texts:
+        check_public_text(name, text)
+    return story, venue_warnings(texts)
 
 
 def public_story(story: Mapping[str, Any]) -> dict[str, Any]:
@@ -135,9 +96,10 @@ def _films(number: int) -> str:
 
 
 def _texts_of(story: Mapping[str, Any]) -> list[tuple[str, str]]:
-    texts = [("title", story["title"]), ("city", story["city"])]
-    texts += [("list of partners", partner) for partner in story["partners"]]
-    texts += [("text", paragraph) for paragraph in story["paragraphs"]]
+    """Each public text of the story, with its place in the user's words."""
+    texts = [("story's title", story["title"]), ("city", story["city"])]
+    texts += [(f"name of partner {number}", partner) for number, partner in enumerate(story["partners"], 1)]
+    texts += [(f"text of paragraph {n}", paragraph) for n, paragraph in enumerate(story["paragraphs"], 1)]
     return texts
 
 

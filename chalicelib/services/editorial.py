@@ -49,8 +49,9 @@ from chalicelib.domain.protection import (
     still_applied,
     voice_disguise_for,
 )
+from chalicelib.domain.public_text import film_texts, venue_warnings
 from chalicelib.domain.retention import check_source_kept, due_on_publication, reason_for
-from chalicelib.domain.subtitles import parse_language, parse_subtitles, to_webvtt
+from chalicelib.domain.subtitles import parse_language, parse_subtitles, subtitle_warnings, to_webvtt
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.media_exposure import expose_after_commit, mark_before_commit, set_media_public, sync_media
@@ -104,7 +105,8 @@ def record_consent(deps: Dependencies, editor: str, video_id: str, body: Any) ->
 
 def edit(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
     changes = parse_edit(body, deps.settings.topics)
-    return _edit(deps, editor, video_id, changes, action="edited", details={"fields": sorted(changes)})
+    edited = _edit(deps, editor, video_id, changes, action="edited", details={"fields": sorted(changes)})
+    return {**edited, "warnings": venue_warnings(film_texts(changes))}
 
 
 def highlight(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
@@ -274,7 +276,8 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
     film = _film(deps, video_id)
     if not film.duration_s or film.status not in SUBTITLED_STATUSES:
         raise ConflictError(f"Film {video_id} is {film.status}; subtitles are added once it is READY.")
-    vtt = to_webvtt(parse_subtitles(data, film.duration_s))
+    cues = parse_subtitles(data, film.duration_s)
+    vtt = to_webvtt(cues)
     key = subtitles_key(video_id, language, hashlib.sha256(vtt.encode("utf-8")).hexdigest()[:12])
     with tempfile.TemporaryDirectory(prefix="omjr-subtitles-") as folder:
         path = os.path.join(folder, f"{language}.vtt")
@@ -308,7 +311,7 @@ def add_subtitles(deps: Dependencies, editor: str, video_id: str, language: str,
     _forget(deps, replaced)  # the old text (a surname the first file had, say) is gone, not just unlisted
     # Public with the rest; private with the rest if unpublished meanwhile (and the mark goes either way).
     expose_after_commit(deps, video_id, mark)
-    return edited
+    return {**edited, "warnings": subtitle_warnings(cues)}
 
 
 def remove_subtitles(deps: Dependencies, editor: str, video_id: str, language: str) -> dict[str, Any]:

@@ -88,14 +88,16 @@ def workshop(deps: Dependencies, workshop_id: str, params: dict[str, str]) -> di
         slug = parse_workshop(workshop_id)
     except InvalidRequestError:
         raise NotFoundError(f"No workshop {workshop_id!r}.") from None
-    films = list_films(deps, {**params, "workshop": slug})
-    if not films["items"] and not params.get("cursor"):
+    # The story shows only beside published films: a workshop without any stays private, story and all,
+    # whatever the cursor (the count is kept in the same transactions as the listings).
+    published = deps.catalog.count_of(f"workshop#{slug}")
+    if not published:
         raise NotFoundError(f"No published films from workshop {workshop_id!r}.")
-    # The story shows only beside published films: a workshop without any stays private, story and all.
+    films = list_films(deps, {**params, "workshop": slug})
     story = deps.catalog.get_workshop_story(slug)
     return {
         "workshop": slug,
-        "films": deps.catalog.count_of(f"workshop#{slug}"),
+        "films": published,
         "story": public_story(story) if story else None,
         **films,
     }

@@ -23,6 +23,7 @@ from chalicelib.domain.metadata import parse_correction, parse_upload_request
 from chalicelib.domain.multipart import PartPlan, parse_multipart_flag
 from chalicelib.domain.object_keys import upload_key
 from chalicelib.domain.protection import voice_disguise_for
+from chalicelib.domain.public_text import film_texts, venue_warnings
 from chalicelib.domain.upload_rules import published_rules
 from chalicelib.observability import count, logger
 from chalicelib.services.access import Caller
@@ -91,7 +92,8 @@ def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, An
         upload = {"method": "post", "url": post.url, "fields": post.fields, "expires_at": expires_at(settings)}
     deps.catalog.create_film(film)
     count("UploadsRequested")
-    return {"video_id": video_id, "status": Status.AWAITING_UPLOAD.value, "upload": upload}
+    warnings = venue_warnings(film_texts(upload_view(film)))
+    return {"video_id": video_id, "status": Status.AWAITING_UPLOAD.value, "upload": upload, "warnings": warnings}
 
 
 def expires_at(settings: Settings) -> str:
@@ -147,7 +149,7 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
             raise ConflictError(_why_not_correctable(film), "not_correctable")
         changed = {field: value for field, value in changes.items() if current.get(field) != value}
         if not changed:
-            return {**current, "sent_back_to_review": False}
+            return {**current, "sent_back_to_review": False, "warnings": venue_warnings(film_texts(changes))}
         if "protect_identity" in changed and film.status in STAGES_READING_PROTECTION:
             # The running stage read the protection when it started: a change now would be lost (a transcode
             # from the source) or fail the film (a master without what is now asked). As for the editors.
@@ -187,7 +189,11 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
         logger.info("upload corrected", extra={"video_id": video_id, **details})
         if "protect_identity" in changed:
             render_office_protection(deps, caller.actor, video_id)
-        return {**upload_view(office_film(deps, caller, video_id)), "sent_back_to_review": review_again}
+        return {
+            **upload_view(office_film(deps, caller, video_id)),
+            "sent_back_to_review": review_again,
+            "warnings": venue_warnings(film_texts(changes)),
+        }
     raise ConflictError(f"Film {video_id} changed while it was being corrected; try again.", "conflict")
 
 

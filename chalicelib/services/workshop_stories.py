@@ -9,6 +9,7 @@ from chalicelib.clock import now_iso
 from chalicelib.domain.errors import InvalidRequestError, NotFoundError
 from chalicelib.domain.film import Status
 from chalicelib.domain.metadata import parse_workshop
+from chalicelib.domain.public_text import check_film_texts
 from chalicelib.domain.workshops import parse_story, public_story, safety_warnings
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.editorial import REVIEW_PAGE
@@ -19,6 +20,7 @@ WORKSHOP_FILMS_READ = 100
 
 def write_story(deps: Dependencies, editor: str, workshop_id: str, body: Any) -> dict[str, Any]:
     slug = _slug(workshop_id)
+    check_film_texts({"workshop": slug})  # the slug is public with the story
     story, warnings = parse_story(body)
     deps.catalog.put_workshop_story(slug, {**story, "updated_by": editor, "updated_at": now_iso()})
     deps.catalog.record_audit(f"workshop-{slug}", now_iso(), {"actor": editor, "action": "story_written"})

@@ -591,7 +591,9 @@ def test_an_editor_writes_a_workshop_story_that_visitors_read(browser, web_stack
     form.get_by_label("Partners").fill("One Minutes Foundation")
     form.get_by_label("The story").fill("Twelve young people met for five days at 14 Chui avenue.")
     form.get_by_role("button", name="Save the story").click()
-    expect(form.get_by_role("status")).to_contain_text("The story was not saved. The text seems to hold a street")
+    expect(form.get_by_role("status")).to_contain_text(
+        "The story was not saved. The text of paragraph 1 seems to hold a street"
+    )
     form.get_by_label("The story").fill("Twelve young people met for five days.\n\nThey made twelve films.")
     form.get_by_role("button", name="Save the story").click()
     expect(form.get_by_role("status")).to_contain_text("Story saved.")

@@ -22,6 +22,7 @@ from local.clips import make_clip
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "office-key"
 REFUSED_TITLE = "Refused by the server"
+VENUE_WARNING = "The text mentions 'school': make sure it names no school where the children can be found."
 RULES = {
     "duration_s": {"min": 2.0, "max": 4.0},
     "max_bytes": 5 * 2**20,
@@ -69,6 +70,8 @@ class FakeApi:
                 api.created.append(details)
                 upload = {"method": "post", "url": f"{api.url}/storage", "fields": {"key": "k"}}
                 answer = {"video_id": f"film-{len(api.created)}", "status": "AWAITING_UPLOAD", "upload": upload}
+                if "School" in details["title"]:
+                    answer["warnings"] = [{"code": "venue_named", "message": VENUE_WARNING}]
                 self._send(201, "application/json", json.dumps(answer).encode())
 
             def _send(self, status: int, content_type: str, body: bytes) -> None:
@@ -268,6 +271,22 @@ def test_a_too_long_film_is_left_out_and_said_while_the_rest_of_the_workshop_is_
     assert too_long in ending and refused in ending
     assert result.stderr.index(too_long) < result.stderr.index("2 film(s) not sent")  # said before sending too
     assert "also-right.mp4: not sent: the upload service refused it" in result.stdout
+
+
+def test_an_address_is_refused_by_its_row_before_sending_and_a_named_school_is_told(accepting_api, films, tmp_path):
+    for name in ("right.mp4", "also-right.mp4"):
+        shutil.copy(films / name, tmp_path / name)
+    manifest = tmp_path / "workshop.csv"
+    rows = "right.mp4,School No. 5 in Baku,Nigar,13,violence,AZ\nalso-right.mp4,{title},Samir,12,violence,AZ\n"
+    header = "file,title,first_name,age,topics,country\n"
+    manifest.write_text(header + rows.format(title="Leyla at 12 Nizami street"))
+    refused = upload("--manifest", str(manifest), api_url=accepting_api.url)
+    assert refused.returncode == 2 and accepting_api.created == [], refused.stdout + refused.stderr
+    assert "row 3 (also-right.mp4): title: The title seems to hold a street address" in refused.stderr
+    manifest.write_text(header + rows.format(title="Our yard"))
+    sent = upload("--manifest", str(manifest), api_url=accepting_api.url)
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    assert f"right.mp4: {VENUE_WARNING}" in sent.stdout
 
 
 def test_protection_columns_are_sent_as_protect_identity_and_every_wrong_value_is_told(accepting_api, films, tmp_path):

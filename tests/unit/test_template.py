@@ -138,6 +138,7 @@ ALLOWED = {
         "s3:DeleteObjectTagging",
         "cloudfront:CreateInvalidation",
         "sqs:SendMessage",
+        "secretsmanager:GetSecretValue",
         "xray:PutTraceSegments",
         "xray:PutTelemetryRecords",
     },
@@ -288,3 +289,16 @@ def test_the_api_function_may_queue_a_film_it_has_made_again():
     sends = [s for s in statements_of("ApiHandlerRole") if "sqs:SendMessage" in s["Action"]]
     granted = [queue for statement in sends for queue in statement["Resource"]]
     assert sorted(q["Fn::GetAtt"][0] for q in granted) == ["ProtectQueue", "TranscodeQueue"]
+
+
+def test_only_the_api_function_reads_the_cursor_signing_key_and_only_that_secret():
+    readers = {
+        role: [s["Resource"] for s in statements_of(role) if "secretsmanager:GetSecretValue" in s["Action"]]
+        for role in ALLOWED
+    }
+    assert {role: resources for role, resources in readers.items() if resources} == {
+        "ApiHandlerRole": [{"Ref": "CursorSigningKey"}]
+    }
+    secret = RESOURCES["CursorSigningKey"]
+    assert secret["Type"] == "AWS::SecretsManager::Secret" and "SecretString" not in secret["Properties"]
+    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32

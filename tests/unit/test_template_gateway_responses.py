@@ -14,6 +14,7 @@ from chalice.deploy.swagger import CFNSwaggerGenerator
 from chalice.package import TemplateDeepMerger
 
 import app as app_module
+from chalicelib.api.errors import NO_ROUTE_MESSAGE
 from infra.template import load_template
 
 MERGE_TEMPLATE = load_template()  # infra/resources.yaml, read by the loader chalice package uses
@@ -80,3 +81,11 @@ def test_no_template_leaks_more_than_the_gateways_own_message():
     responses = packaged_rest_api()["Properties"]["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
     variables = {var for r in responses.values() for var in re.findall(r"\$[\w.]+", json.dumps(r["responseTemplates"]))}
     assert variables <= {"$context.error.messageString"}
+
+
+def test_the_app_answers_a_method_no_route_has_with_the_gateway_s_own_not_found():
+    """API Gateway answers a method a resource lacks as an unknown path; the app (and so `chalice local`
+    and the test client) answers Chalice's 405 with the same body (chalicelib/api/errors.py)."""
+    responses = packaged_rest_api()["Properties"]["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+    body = json.loads(responses["MISSING_AUTHENTICATION_TOKEN"]["responseTemplates"]["application/json"])
+    assert body == {"error": "not_found", "message": NO_ROUTE_MESSAGE}
