@@ -67,6 +67,10 @@ class Credentials:
         return env
 
 
+class ClientGoneError(Exception):
+    """The request's body stopped before its end: nothing is sent on, and no answer can be given."""
+
+
 class S3Error(Exception):
     """A refusal in S3's shape."""
 
@@ -311,6 +315,8 @@ class S3Front:
                 raise access_denied("Access Denied")
         except S3Error as error:
             _answer(request, error.status, {"Content-Type": "application/xml"}, error.xml())
+        except ClientGoneError:
+            request.close_connection = True
 
     def _post(self, request: BaseHTTPRequestHandler, raw_path: str, headers: dict[str, str], body: bytes) -> None:
         bucket = unquote(raw_path.strip("/"))
@@ -377,14 +383,27 @@ class S3Front:
 def _read_body(request: BaseHTTPRequestHandler) -> bytes:
     if request.headers.get("Transfer-Encoding", "").lower() == "chunked":
         chunks = []
-        while size := int(request.rfile.readline().split(b";")[0].strip() or b"0", 16):
-            chunks.append(request.rfile.read(size))
+        while True:
+            line = request.rfile.readline()
+            if not line:
+                raise ClientGoneError("the chunked body stopped before its last chunk")
+            size = int(line.split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                break
+            chunk = request.rfile.read(size)
+            if len(chunk) < size:
+                raise ClientGoneError("a chunk stopped before its end")
+            chunks.append(chunk)
             request.rfile.readline()
         while request.rfile.readline() not in (b"\r\n", b"\n", b""):
             pass  # trailers
         return b"".join(chunks)
     length = int(request.headers.get("Content-Length") or 0)
-    return request.rfile.read(length) if length else b""
+    body = request.rfile.read(length) if length else b""
+    if len(body) < length:
+        # The client went away mid-body (a page reloaded during an upload): S3 stores nothing of it.
+        raise ClientGoneError(f"{len(body)} of {length} bytes arrived")
+    return body
 
 
 def _passed_headers(response: http.client.HTTPResponse) -> dict[str, str]:
