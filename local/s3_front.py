@@ -39,7 +39,7 @@ from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotoCredentials
 
-from local.console import QuietHTTPServer
+from local.console import QuietHTTPServer, say
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 UNSIGNED = "UNSIGNED-PAYLOAD"  # what a presigned URL's signature says of the body
@@ -314,6 +314,8 @@ class S3Front:
             else:
                 raise access_denied("Access Denied")
         except S3Error as error:
+            # In the console, as S3's server access log would have it: why a presigned request was refused.
+            say(f"s3: {request.command} {request.path.partition('?')[0]} {error.status} {error.code}: {error.message}")
             _answer(request, error.status, {"Content-Type": "application/xml"}, error.xml())
         except ClientGoneError:
             request.close_connection = True
