@@ -67,8 +67,11 @@ def main() -> None:
             time.sleep(0.5)
         elapsed = max(at for _, at in done.values()) - started
         latencies = sorted(done[video_id][1] - at for video_id, at in uploaded if video_id in done)
+        admin: dict[str, str] = stack["admin_credentials"]  # type: ignore[assignment]
         session = boto3.session.Session(
-            aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+            aws_access_key_id=admin["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=admin["AWS_SECRET_ACCESS_KEY"],
+            region_name="us-east-1",
         )
         catalog = DynamoDBCatalog(
             session.client("dynamodb", endpoint_url=str(stack["aws_endpoint_url"])),

@@ -81,13 +81,9 @@ def local_target(stack_file: Path) -> Target:
     if not stack_file.exists():
         raise SystemExit(f"{stack_file} does not exist: start the local stack with `make run`, or pass --stack")
     stack: dict[str, Any] = json.loads(stack_file.read_text())
+    # The stack's admin user: moto checks IAM once the stack is up (local/iam.py).
     os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_ENDPOINT_URL": stack["aws_endpoint_url"],
-        }
+        {**stack["admin_credentials"], "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": stack["aws_endpoint_url"]}
     )
     resources = stack["resources"]
     names = {variable: resources[logical] for variable, (_, logical) in RESOURCE_VARIABLES.items()}

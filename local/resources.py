@@ -60,6 +60,10 @@ class LocalResources:
                 self._create(logical_id)
         return dict(self._created)
 
+    @property
+    def template(self) -> dict[str, Any]:
+        return self._template
+
     def function_environment(self, local_values: dict[str, str]) -> dict[str, str]:
         """The environment the template gives every function, with `local_values` for what has no local twin."""
         variables = self._template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})

@@ -1,9 +1,11 @@
 """`make run`: the whole system on this machine, with moto's server as the local AWS.
 
-Starts moto on loopback, creates the resources from `infra/resources.yaml`, serves the API with
-`chalice local` (`local/api_server.py`), serves media as CloudFront would (`local/media_cdn.py`) and the website's pages
-(`local/web_server.py`, on WEB_PORT, 8080 by default), runs one worker per SQS event source of `app.py`,
-writes `.local/stack.json`, and ingests the demo films unless SAMPLES=0.
+Starts moto on loopback, creates the resources from `infra/resources.yaml` and each function's role
+(`local/iam.py`), switches moto's IAM enforcement on, puts the S3 front before it (`local/s3_front.py`), serves the
+API with `chalice local` (`local/api_server.py`), serves media as CloudFront would (`local/media_cdn.py`) and the
+website's pages (`local/web_server.py`, on WEB_PORT, 8080 by default), runs one worker per SQS event source of
+`app.py`, each process with the credentials of its own function's role, writes `.local/stack.json`, and ingests the
+demo films unless SAMPLES=0.
 Ctrl-C stops every process it started.
 """
 
@@ -24,13 +26,14 @@ from typing import Any
 
 import boto3
 import requests
-from chalice.app import SQSEventConfig
+from chalice.app import ScheduledEventConfig, SQSEventConfig
 
-from local import chalice_config
+from local import chalice_config, iam
 from local.console import pump, say
 from local.demo import run_demo
 from local.media_cdn import serve_media
-from local.resources import ROOT, LocalResources
+from local.resources import ACCOUNT_ID, ROOT, LocalResources
+from local.s3_front import Credentials, S3Front
 from local.toolchain import use_face_model, use_layer_ffmpeg
 from local.web_server import serve_web
 
@@ -41,6 +44,7 @@ STATE_DIR = Path(os.environ.get("LOCAL_STATE_DIR") or ROOT / ".local")
 STACK_FILE = STATE_DIR / "stack.json"
 WORKERS_PER_QUEUE = 2
 DEFAULT_WEB_PORT = 8080  # the address a newcomer opens (README); the API is on PORT, 8000 by default
+API_FUNCTION = "api_handler"  # the name Chalice gives the API's function (its role: ApiHandlerRole)
 AWS_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
@@ -76,6 +80,7 @@ class LocalStack:
         self.restartable: dict[int, tuple[list[str], dict[str, str] | None]] = {}
         self.media_server: ThreadingHTTPServer | None = None
         self.web_server: ThreadingHTTPServer | None = None
+        self.s3_front: ThreadingHTTPServer | None = None
 
     def start(self) -> dict[str, Any]:
         moto_port = free_port()
@@ -88,12 +93,29 @@ class LocalStack:
 
         resources = LocalResources(session, endpoint, STACK_NAME)
         created = resources.create_all()
+        admin, roles = self._roles(session, resources)
+        iam.enforce(endpoint)
+        # From here on the stack acts as its admin user, and each function as its own role.
+        os.environ.update(admin.as_environment())
+        session = boto3.session.Session()
+        sts = session.client("sts")
+        credentials = {function: iam.assume(sts, arn, function) for function, arn in roles.items()}
+        s3_port = free_port()
+        known = {found.access_key_id: found for found in (admin, *credentials.values())}
+        self.s3_front = S3Front(endpoint, known, admin).serve(s3_port)
+        s3_url = f"http://127.0.0.1:{s3_port}"
+
         media_port = free_port()
         self.media_server = serve_media(session.client("s3"), resources.resolve({"Ref": "MediaBucket"}), media_port)
         function_env = resources.function_environment({"MEDIA_BASE_URL": f"http://127.0.0.1:{media_port}"})
         keys = self._api_keys(session, function_env["CATALOG_TABLE"])
 
-        app_env = {**os.environ, **chalice_config.environment(STAGE), **function_env}
+        # Presigned URLs the functions make point at the front, which checks them as S3 does.
+        app_env = {**os.environ, **chalice_config.environment(STAGE), **function_env, "AWS_ENDPOINT_URL_S3": s3_url}
+
+        def env_of(function: str) -> dict[str, str]:
+            return {**app_env, **credentials[function].as_environment()}
+
         api_url = f"http://127.0.0.1:{self.api_port}"
         # `chalice local`, answering unknown routes in the API's error shape (local/api_server.py).
         self._spawn(
@@ -108,12 +130,15 @@ class LocalStack:
                 "--stage",
                 STAGE,
             ],
-            env=app_env,
+            env=env_of(API_FUNCTION),
         )
         for queue_url, handler in self._event_sources(session, resources):
             for _ in range(WORKERS_PER_QUEUE):
-                self._spawn([sys.executable, "-m", "local.worker", queue_url, handler], env=app_env, restart=True)
-        self._spawn([sys.executable, "-m", "local.scheduler"], env=app_env, restart=True)
+                worker = [sys.executable, "-m", "local.worker", queue_url, handler]
+                self._spawn(worker, env=env_of(handler), restart=True)
+        # One scheduler process runs every schedule: one schedule, so one role (a second would need its own process).
+        [schedule] = self._functions(ScheduledEventConfig)
+        self._spawn([sys.executable, "-m", "local.scheduler"], env=env_of(schedule), restart=True)
         wait_until(lambda: requests.get(f"{api_url}/videos", timeout=CHECK_TIMEOUT_S).ok, "the API")
         web_port = int(os.environ.get("WEB_PORT") or DEFAULT_WEB_PORT)
         try:
@@ -126,12 +151,32 @@ class LocalStack:
             "aws_endpoint_url": endpoint,
             "media_base_url": function_env["MEDIA_BASE_URL"],
             "web_url": f"http://127.0.0.1:{web_port}",
+            "s3_endpoint_url": s3_url,
             "resources": {logical_id: values["Ref"] for logical_id, values in created.items()},
+            # What the tests and `omjr ops` act as; each function's role by name (moto's IAM holds its policy).
+            "admin_credentials": admin.as_environment(),
+            "roles": {function: iam.role_logical_id(function) for function in roles},
             "api_keys": keys,
         }
         STATE_DIR.mkdir(parents=True, exist_ok=True)
         STACK_FILE.write_text(json.dumps(stack, indent=2) + "\n")
         return stack
+
+    def _functions(self, kind: type) -> list[str]:
+        import app
+
+        return [source.name for source in app.app.event_sources if isinstance(source, kind)]
+
+    def _roles(self, session: Any, resources: LocalResources) -> tuple[Credentials, dict[str, str]]:
+        """The admin user, and each function's role (its ARN) with the template's policy as moto reads it."""
+        client = session.client("iam")
+        admin = iam.create_admin(client)
+        functions = [API_FUNCTION, *self._functions(SQSEventConfig), *self._functions(ScheduledEventConfig)]
+        roles = {}
+        for function in iam.functions_of(resources.template, functions):
+            policy = iam.moto_policy(resources.resolve(iam.template_policy(resources.template, function)))
+            roles[function] = iam.create_role(client, iam.role_logical_id(function), policy, ACCOUNT_ID)
+        return admin, roles
 
     def _api_keys(self, session: Any, table: str) -> dict[str, str]:
         import pycountry
@@ -179,7 +224,7 @@ class LocalStack:
             self.restartable[process.pid] = (args, env)
 
     def stop(self) -> None:
-        for server in (self.media_server, self.web_server):
+        for server in (self.media_server, self.web_server, self.s3_front):
             if server is not None:
                 server.shutdown()
         for process in self.processes:

@@ -77,9 +77,12 @@ class RunningStack:
 
 
 def aws(stack: RunningStack, service: str) -> Any:
-    """A boto3 client of the stack's own AWS (moto's server)."""
+    """A boto3 client of the stack's own AWS (moto's server), as its admin user: moto checks IAM."""
+    credentials = stack.info["admin_credentials"]
     session = boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+        aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
+        region_name="us-east-1",
     )
     return session.client(service, endpoint_url=stack.info["aws_endpoint_url"])
 

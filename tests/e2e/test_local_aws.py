@@ -6,10 +6,9 @@ from __future__ import annotations
 import threading
 import uuid
 
-import boto3
 from botocore.exceptions import ClientError
 
-from tests.e2e.conftest import RunningStack
+from tests.e2e.conftest import RunningStack, aws
 
 RACERS = 8
 ROUNDS = 12
@@ -17,13 +16,7 @@ ROUNDS = 12
 
 def test_racing_conditional_transactions_let_exactly_one_commit(running_stack: RunningStack):
     def client():
-        return boto3.client(
-            "dynamodb",
-            endpoint_url=running_stack.info["aws_endpoint_url"],
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        return aws(running_stack, "dynamodb")
 
     table = f"isolation-{uuid.uuid4().hex[:8]}"
     client().create_table(

@@ -72,5 +72,6 @@ def test_the_validation_function_may_delete_the_uploads_no_film_keeps():
     # S3 refuses in production (moto does not check IAM), the message ends in the dead-letter queue and
     # the child's raw video stays in the bucket with nothing to delete it.
     assert _grants("ValidateUploadRole", "s3:DeleteObject") == [{"Fn::Sub": "${UploadsBucket.Arn}/uploads/*"}]
-    # It deletes exactly the key its event named: no listing needed.
-    assert _grants("ValidateUploadRole", "s3:ListBucket") == []
+    # It looks for the upload a file replaced (a missing key is its case to handle): S3 answers such a look 404,
+    # not 403, only to a role that may list the bucket.
+    assert _grants("ValidateUploadRole", "s3:ListBucket") == [{"Fn::GetAtt": ["UploadsBucket", "Arn"]}]
