@@ -259,7 +259,10 @@ def main() -> None:
     use_layer_ffmpeg()
     use_face_model()
     stack = LocalStack(int(os.environ.get("PORT") or 8000), verbose)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Closing the terminal (SIGHUP) stops everything as Ctrl-C does: its default would end this process alone,
+    # and the servers and workers, each in a session of its own, would keep the ports and the stack file.
+    for ending in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(ending, lambda *_: sys.exit(0))
     # Ctrl-C works even when a script started the stack in the background (which ignores SIGINT).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
