@@ -64,15 +64,35 @@ def main(argv: list[str] | None = None) -> None:
         return
     if not isinstance(modules, dict):
         raise SystemExit(f"omjr {args.command} needs {modules.name}, which is not installed: {OPERATOR_EXTRA_HINT}")
+    from botocore.exceptions import EndpointConnectionError, NoCredentialsError
+
     from chalicelib.domain.errors import DomainError
     from cli.target import deployed_target, local_target
 
-    target = deployed_target(args.stack, args.stage) if args.stack else local_target(args.stack_file)
     run: Any = modules[args.command].run
     try:
+        target = deployed_target(args.stack, args.stage) if args.stack else local_target(args.stack_file)
         run(args, target)
     except DomainError as error:
         raise SystemExit(f"{error.code}: {error.message}") from None
+    except EndpointConnectionError as error:
+        raise SystemExit(unreachable(args, str(error.kwargs.get("endpoint_url", "")))) from None
+    except NoCredentialsError:
+        raise SystemExit(
+            f"omjr {args.command} --stack {args.stack} needs AWS credentials for the stack's account "
+            "(aws configure, or AWS_PROFILE)"
+        ) from None
+
+
+def unreachable(args: argparse.Namespace, endpoint: str) -> str:
+    """What to do when the stack's AWS does not answer: a local stack that stopped leaves its file behind."""
+    if args.stack:
+        return f"Could not reach {endpoint}: check the network and the region (AWS_DEFAULT_REGION)"
+    return (
+        f"Could not reach the local stack's AWS ({endpoint}): is `make run` still running? "
+        f"{args.stack_file} is from a stack that is no longer there (one that was killed leaves it behind): "
+        "start the stack again with `make run`"
+    )
 
 
 if __name__ == "__main__":

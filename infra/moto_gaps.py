@@ -22,7 +22,10 @@ GAPS: dict[str, tuple[str, bool]] = {
     "AWS::SNS::Subscription": ("moto's CloudFormation has no SNS subscriptions; made with Subscribe", True),
     # moto ignores a RestApi's Body and imports no Swagger 2.0 (Chalice writes 2.0): its API has no method,
     # and moto refuses to deploy an API without one. Routes and gateway responses are unit-tested instead.
-    "AWS::ApiGateway::Deployment": ("moto's API has no methods (Body ignored), and moto deploys none without", False),
+    "AWS::ApiGateway::Deployment": (
+        "moto's API has no methods (Body ignored), and moto deploys no API without one",
+        False,
+    ),
     "AWS::ApiGateway::Stage": ("moto's CloudFormation has no API stage, and there is no deployment to stage", False),
 }
 # Properties moto's CloudFormation accepts and drops without a word, and what the rehearsal does about them.

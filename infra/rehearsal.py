@@ -168,7 +168,8 @@ def rehearse(build_dir: Path, stage: str, stack_name: str) -> Outcome:
     return outcome
 
 
-def report(outcome: Outcome, started: float) -> str:
+def report(outcome: Outcome, started: float, stack: str) -> str:
+    """What became of each resource, what moto could not check, and, last, the verdict a reader looks for."""
     ends = list(outcome.phases.values())
     spans = [
         f"{name} {end - start:.1f} s"
@@ -187,6 +188,8 @@ def report(outcome: Outcome, started: float) -> str:
         "not checked by moto at all (AWS may still refuse): IAM policies, the KMS key policy, quotas (reserved",
         "  concurrency), CloudFront behaviour, the API's routes: see docs/DEPLOY.md, pre-flight",
         f"rehearsal took {time.monotonic() - started:.1f} s: " + ", ".join(spans),
+        f"the deploy rehearsal passed: {stack} was created offline, with the gaps above; next, the deploy itself "
+        "(docs/DEPLOY.md, deploy to AWS)",
     ]
     return "\n".join(lines)
 
@@ -211,8 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         os.environ[variable] = "testing"  # moto's; never a real account's
-    outcome = rehearse(args.build_dir, args.stage, f"omjr-{args.stage}")
-    print(report(outcome, started))
+    stack = f"omjr-{args.stage}"
+    outcome = rehearse(args.build_dir, args.stage, stack)
+    print(report(outcome, started, stack))
     return 0
 
 

@@ -54,6 +54,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def claim_port(port: int, what: str, variable: str) -> None:
+    """Stop at once when another program listens on `port`. Checked before anything starts: the API's start-up
+    check would otherwise be answered by that program (another `make run`, say), and the console would print
+    keys and addresses that are not this stack's before the API server failed with a traceback."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind: TIME_WAIT is no owner
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise SystemExit(
+                f"{what} cannot use port {port} ({error.strerror}: another program, perhaps another `make run`, "
+                f"listens there): stop it, or set {variable} to a free port"
+            ) from None
+
+
 # A start-up check waits this long for each answer: one that gives up sooner makes the server write a
 # broken-pipe traceback when it answers (the first request imports the whole app).
 CHECK_TIMEOUT_S = 10
@@ -81,8 +96,13 @@ class LocalStack:
         self.media_server: ThreadingHTTPServer | None = None
         self.web_server: ThreadingHTTPServer | None = None
         self.s3_front: ThreadingHTTPServer | None = None
+        # Only the stack that wrote .local/stack.json removes it: one that could not start leaves another's alone.
+        self.wrote_stack_file = False
 
     def start(self) -> dict[str, Any]:
+        web_port = int(os.environ.get("WEB_PORT") or DEFAULT_WEB_PORT)
+        claim_port(self.api_port, "the API", "PORT")
+        claim_port(web_port, "the website", "WEB_PORT")
         moto_port = free_port()
         endpoint = f"http://127.0.0.1:{moto_port}"
         # moto's server, its DynamoDB writes isolated as on AWS (see local/moto_server.py).
@@ -140,11 +160,7 @@ class LocalStack:
         [schedule] = self._functions(ScheduledEventConfig)
         self._spawn([sys.executable, "-m", "local.scheduler"], env=env_of(schedule), restart=True)
         wait_until(lambda: requests.get(f"{api_url}/videos", timeout=CHECK_TIMEOUT_S).ok, "the API")
-        web_port = int(os.environ.get("WEB_PORT") or DEFAULT_WEB_PORT)
-        try:
-            self.web_server = serve_web(api_url, web_port)
-        except OSError as error:
-            raise SystemExit(f"the website cannot use port {web_port} ({error.strerror}): set WEB_PORT") from None
+        self.web_server = serve_web(api_url, web_port)  # its port was claimed above
 
         stack = {
             "api_url": api_url,
@@ -160,6 +176,7 @@ class LocalStack:
         }
         STATE_DIR.mkdir(parents=True, exist_ok=True)
         STACK_FILE.write_text(json.dumps(stack, indent=2) + "\n")
+        self.wrote_stack_file = True
         return stack
 
     def _functions(self, kind: type) -> list[str]:
@@ -235,7 +252,8 @@ class LocalStack:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-        STACK_FILE.unlink(missing_ok=True)
+        if self.wrote_stack_file:
+            STACK_FILE.unlink(missing_ok=True)
 
     def watch(self) -> None:
         """Block until Ctrl-C or until moto or the API dies; restart a worker that dies."""
@@ -283,7 +301,10 @@ def main() -> None:
     use_layer_ffmpeg()
     use_face_model()
     stack = LocalStack(int(os.environ.get("PORT") or 8000), verbose)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Closing the terminal (SIGHUP) stops everything as Ctrl-C does: its default would end this process alone,
+    # and the servers and workers, each in a session of its own, would keep the ports and the stack file.
+    for ending in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(ending, lambda *_: sys.exit(0))
     # Ctrl-C works even when a script started the stack in the background (which ignores SIGINT).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
@@ -299,7 +320,7 @@ def main() -> None:
 
 
 def _demo(info: dict[str, Any]) -> None:
-    say("demo: generating and uploading three films (one is too short)...")
+    say("demo: generating and uploading six films (four to publish, two that break the one-minute rule)...")
     try:
         lines = run_demo(
             info["api_url"], info["api_keys"]["field_office"], info["api_keys"]["editor"], STATE_DIR / "demo"

@@ -184,7 +184,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="keep the built layer here and reuse it while nothing changed")
     args = parser.parse_args()
     if args.model:
-        print(f"model: {prepare_model(args.model)}")
+        print(f"face-detection model for identity protection (prepared once): {prepare_model(args.model)}")
     if args.layer:
         cached_layer(args.layer, args.cache)
         parts = {"protection layer": args.layer, "code": args.code, "ffmpeg layer": args.ffmpeg_layer}

@@ -67,10 +67,10 @@ class RunningStack:
     def client(self, role: str) -> IngestClient:
         return IngestClient(self.info["api_url"], self.info["api_keys"][role])
 
-    def stop(self) -> int:
-        """What Ctrl-C does."""
+    def stop(self, ending: signal.Signals = signal.SIGINT) -> int:
+        """What Ctrl-C does (or, with `ending=signal.SIGHUP`, closing the terminal)."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(ending)
         code = self.process.wait(timeout=30)
         self.log.close()
         return code

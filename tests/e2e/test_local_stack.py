@@ -146,12 +146,14 @@ def test_wrong_keys_and_bad_input_get_json_errors(running_stack):
     assert (response.status_code, response.json()["error"]) == (400, "invalid_json")
 
 
-def test_ctrl_c_stops_every_process(tmp_path):
+# Ctrl-C, and closing the terminal the stack runs in (SIGHUP), which once left every server and worker running.
+@pytest.mark.parametrize("ending", [signal.SIGINT, signal.SIGHUP], ids=["ctrl-c", "terminal-closed"])
+def test_ctrl_c_stops_every_process(tmp_path, ending):
     stack = RunningStack(tmp_path, samples=False)
     api_url, endpoint = stack.info["api_url"], stack.info["aws_endpoint_url"]
     assert port_is_open(api_url) and port_is_open(endpoint)
     assert requests.get(f"{api_url}/videos", timeout=10).json() == {"items": [], "next_cursor": None}
-    assert stack.stop() == 0
+    assert stack.stop(ending) == 0
     time.sleep(0.5)
     assert not port_is_open(api_url) and not port_is_open(endpoint)
     assert not (tmp_path / "stack.json").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -189,3 +190,11 @@ def test_make_deploy_check_stops_naming_the_faults_before_creating_anything(tmp_
     assert rehearsal.main([str(tmp_path), "--stage", "prod", "--deploy-doc", str(doc)]) == 1
     printed = capsys.readouterr().err
     assert "2 fault(s)" in printed and "alias/aws/sns" in printed and "has no --s3-bucket" in printed
+
+
+def test_the_rehearsals_report_ends_with_its_verdict_and_what_comes_next():
+    # The report is long (every resource, every gap): its last line is the one a reader looks for.
+    outcome = rehearsal.Outcome(created=["CatalogTable"], left_out={"RestAPIapiStage": "no stage in moto"})
+    last = rehearsal.report(outcome, time.monotonic(), "omjr-prod").splitlines()[-1]
+    assert last.startswith("the deploy rehearsal passed: omjr-prod was created offline")
+    assert "docs/DEPLOY.md" in last
