@@ -38,7 +38,7 @@ CHALICE_ANSWERS = {400: "bad_request", 415: "unsupported_media_type", 500: "inte
 INTERNAL_ERROR_MESSAGE = "Something went wrong on our side; try again shortly."
 # What the deployed API answers for a path or a method no route has: API Gateway answers it itself
 # (MISSING_AUTHENTICATION_TOKEN, shaped in infra/resources.yaml, which tests/unit keep equal to this).
-NO_ROUTE_MESSAGE = "No such route; the API's routes are listed in its OpenAPI document."
+NO_ROUTE_MESSAGE = "No such route; the API's routes are listed in its OpenAPI document, GET /openapi.json."
 
 
 def error_response(status_code: int, code: str, message: str) -> Response:
