@@ -1,0 +1,227 @@
+"""Listings without a ceiling: one entry per filter value, combined filters read from the rarest value's
+listing page by page, any edit an editor makes goes through, and `ops relist` moves a catalog from the
+combined form (one entry per combination of filters) to this one."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from chalicelib import wiring
+from chalicelib.domain.catalog import Listing, combined_facets, public_record, search_text, status_facet
+from chalicelib.domain.film import Film, FilmRendition, Status
+from chalicelib.domain.metadata import Author
+from chalicelib.domain.object_keys import rendition_key
+from chalicelib.services import editorial
+from tests.functional.conftest import get, publish
+from tests.functional.factories import OFFICE_ID, write_ready_film
+from tests.functional.test_editor_lists import call
+
+TEN_TOPICS = [
+    "juvenile-justice",
+    "hiv-aids",
+    "roma-children",
+    "violence",
+    "leave-no-child-out",
+    "education",
+    "health",
+    "disability",
+    "migration",
+    "environment",
+]
+COUNTRIES = ["AZ", "AM", "KG"]
+WORKSHOPS = ["baku-2012", "yerevan-2013"]
+# A page of a combined filter reads at most this many entries here (100 in production), so that the
+# catalog below, small to stay fast, has pages that end their read before they are full.
+PAGE_READ = 4
+LIMIT = 3
+
+
+@pytest.fixture
+def ten_topics(stack: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.setenv("TOPICS", ",".join(TEN_TOPICS))
+    wiring.forget_settings()
+    return TEN_TOPICS
+
+
+@pytest.fixture
+def small_pages(stack: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wiring.dependencies().catalog, "page_read", PAGE_READ)
+
+
+def catalog_films() -> list[Film]:
+    """26 published films and one unpublished. Most come from AZ; KG is rare (3 films) and so is
+    `migration` (3 films), and the two meet in one film only; a few are highlighted."""
+    films = []
+    for number in range(26):
+        country = "KG" if number in (5, 13, 21) else COUNTRIES[number % 2]
+        topics = [TEN_TOPICS[number % 5], TEN_TOPICS[5 + number % 3]]
+        if number in (13, 17, 24):
+            topics.append("migration")
+        workshop = WORKSHOPS[number % 3] if number % 3 < 2 else None
+        if number == 8:  # five topics, a workshop, a highlight: 49 entries in the combined form
+            topics, workshop = TEN_TOPICS[:5], "baku-2012"
+        films.append(
+            film(number, country=country, topics=tuple(topics), workshop=workshop, highlighted=number % 4 == 0)
+        )
+    films.append(film(26, status=Status.UNPUBLISHED, country="KG", topics=("migration",), workshop="baku-2012"))
+    return films
+
+
+def film(number: int, status: Status = Status.PUBLISHED, **fields: Any) -> Film:
+    """A film published at second `number` of a day (a later number is newer)."""
+    video_id = str(uuid.UUID(int=number + 1, version=4))
+    at = f"2026-11-01T10:00:{number:02d}.000Z"
+    return Film(
+        video_id=video_id,
+        status=status,
+        created_at=at,
+        status_changed_at=at,
+        office_id=OFFICE_ID,
+        title=f"Film {number}",
+        author=Author("Leyla", 14),
+        duration_s=60.0,
+        renditions=(FilmRendition("360p", rendition_key(video_id, "360p"), 640, 360),),
+        published_at=at,
+        **fields,
+    )
+
+
+def seed(films: list[Film], *, combined: bool = False) -> None:
+    """Films written through the catalog adapter, listed as the editorial service lists them, or, with
+    `combined`, as the release before this one did (every combination, no highlight counter)."""
+    deps = wiring.dependencies()
+    for each in films:
+        deps.catalog.create_film(each)
+        if combined:
+            record = {**public_record(each), "search": search_text(each)}
+            published = each.status is Status.PUBLISHED
+            facets = [*combined_facets(each)] if published else []
+            listing = Listing([], [*facets, status_facet(each.status.value)], record, each.status_changed_at)
+        else:
+            listing = editorial.listing_of(deps, each)
+        at, expect = each.status_changed_at, frozenset({each.status})
+        deps.catalog.change(each.video_id, at, expect=expect, set_fields={"title": each.title}, listing=listing)
+    if combined:
+        counters = deps.catalog._client  # the release before kept no highlight counter
+        counters.delete_item(TableName=deps.catalog.table_name, Key={"pk": {"S": "COUNTS"}, "sk": {"S": "highlight"}})
+
+
+def every_filter_combination() -> Iterator[dict[str, str]]:
+    topics = [*sorted({topic for each in catalog_films() for topic in each.topics}), "disability"]
+    for country, topic, workshop, highlight in itertools.product(
+        [None, *COUNTRIES], [None, *topics], [None, *WORKSHOPS], [None, "true"]
+    ):
+        picked = {"country": country, "topic": topic, "workshop": workshop, "highlight": highlight}
+        yield {name: value for name, value in picked.items() if value}
+
+
+def matching(films: list[Film], filters: dict[str, str]) -> list[str]:
+    """What a visitor must get: the published films that meet every filter, newest first."""
+    found = [
+        each
+        for each in films
+        if each.status is Status.PUBLISHED
+        and filters.get("country", each.country) == each.country
+        and filters.get("topic", each.topics[0]) in each.topics
+        and filters.get("workshop", each.workshop) == each.workshop
+        and (each.highlighted or "highlight" not in filters)
+    ]
+    return [each.video_id for each in sorted(found, key=lambda each: each.published_at or "", reverse=True)]
+
+
+def read_to_the_end(api: Any, filters: dict[str, str], scanned: list[int]) -> tuple[list[str], int]:
+    """Every page of a listing, following next_cursor to its end; and how many pages were short of
+    `limit` while a cursor followed. Each page's read stays within its bound."""
+    ids: list[str] = []
+    short = 0
+    cursor = None
+    for _ in range(100):
+        query = "&".join(f"{name}={value}" for name, value in {**filters, "limit": LIMIT}.items())
+        scanned.clear()
+        page = get(api, f"/videos?{query}" + (f"&cursor={cursor}" if cursor else "")).json_body
+        assert sum(scanned) <= max(LIMIT, PAGE_READ), (filters, scanned)
+        ids += [item["video_id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return ids, short
+        short += len(page["items"]) < LIMIT
+    raise AssertionError(f"{filters}: no end after 100 pages")
+
+
+@pytest.fixture
+def scanned(stack: Any) -> Iterator[list[int]]:
+    """Entries read by each Query of the functions' catalog client, as DynamoDB reports them."""
+    counts: list[int] = []
+
+    def after(parsed: dict[str, Any], **_: Any) -> None:
+        counts.append(int(parsed.get("ScannedCount", 0)))
+
+    events = wiring.dependencies().catalog._client.meta.events
+    events.register("after-call.dynamodb.Query", after)
+    yield counts
+    events.unregister("after-call.dynamodb.Query", after)  # the functions' clients are kept across cases
+
+
+def check_every_listing(api: Any, films: list[Film], scanned: list[int]) -> int:
+    short = 0
+    for filters in every_filter_combination():
+        ids, short_pages = read_to_the_end(api, filters, scanned)
+        assert ids == matching(films, filters), filters
+        short += short_pages
+    return short
+
+
+def test_a_ten_topic_edit_that_the_combined_form_refused_goes_through(api, stack, ten_topics):
+    editor = stack.keys["editor"]
+    video_id = write_ready_film(stack, topics=tuple(TEN_TOPICS[:5]), workshop="baku-2012")
+    assert publish(api, stack, video_id).status_code == 200
+    assert call(api, "post", f"/videos/{video_id}/highlight", editor, {"highlighted": True}).status_code == 200
+    edit = call(api, "patch", f"/videos/{video_id}", editor, {"topics": TEN_TOPICS[5:], "workshop": "ganja-2013"})
+    assert edit.status_code == 200, edit.json_body
+    ids = lambda query: [item["video_id"] for item in get(api, f"/videos?{query}").json_body["items"]]  # noqa: E731
+    assert ids("topic=environment&workshop=ganja-2013&highlight=true&country=AZ") == [video_id]
+    assert ids("topic=hiv-aids") == [] and ids("workshop=baku-2012") == []
+    counts = {item["topic"]: item["films"] for item in get(api, "/topics").json_body["items"]}
+    assert counts == {topic: int(topic in TEN_TOPICS[5:]) for topic in TEN_TOPICS}
+    assert len(wiring.dependencies().catalog.listed_facets(video_id)) == 1 + 1 + 5 + 1 + 1 + 1, (
+        "all, country, five topics, workshop, highlight, the editors' list"
+    )
+
+
+def test_every_combination_pages_to_its_end_each_film_once_newest_first(api, stack, ten_topics, small_pages, scanned):
+    films = catalog_films()
+    seed(films)
+    rare = matching(films, {"country": "KG", "topic": "migration"})
+    assert len(rare) == 1 and len(matching(films, {"country": "KG"})) == len(matching(films, {"topic": "migration"}))
+    for published in films[:26]:
+        facets = wiring.dependencies().catalog.listed_facets(published.video_id)
+        assert len(facets) == 2 + len(published.topics) + bool(published.workshop) + published.highlighted + 1
+    assert check_every_listing(api, films, scanned) > 0, "some pages end their read before they are full"
+
+
+def test_relist_moves_a_combined_catalog_to_one_entry_per_value(api, stack, ten_topics, small_pages, scanned):
+    films = catalog_films()
+    seed(films, combined=True)
+    catalog = wiring.dependencies().catalog
+    assert len(catalog.listed_facets(films[8].video_id)) == 2 * 6 * 2 * 2 + 1, "the combined form: every combination"
+    topics = get(api, "/topics").json_body
+
+    assert editorial.relist_all(wiring.dependencies()) == {"PUBLISHED": 26, "UNPUBLISHED": 1}
+
+    for each in films:
+        facets = catalog.listed_facets(each.video_id)
+        assert not any("&" in facet for facet in facets), "no entry of the combined form is left"
+    assert catalog.listed_facets(films[26].video_id) == [status_facet("UNPUBLISHED")]
+    assert get(api, "/topics").json_body == topics, "counters unchanged"
+    assert catalog.count_of("highlight") == len(matching(films, {"highlight": "true"})), "highlights now counted"
+    check_every_listing(api, films, scanned)
+    editor = stack.keys["editor"]
+    listed = get(api, "/editorial/films?status=published&limit=100", editor).json_body["items"]
+    assert [item["video_id"] for item in listed] == matching(films, {})
+    assert editorial.relist_all(wiring.dependencies()) == {"PUBLISHED": 26, "UNPUBLISHED": 1}, "and again, as a repair"
+    assert catalog.count_of("highlight") == len(matching(films, {"highlight": "true"}))
