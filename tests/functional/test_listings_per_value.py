@@ -53,7 +53,7 @@ def ten_topics(stack: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.fixture
 def small_pages(stack: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(wiring.dependencies().catalog, "page_read", PAGE_READ)
+    monkeypatch.setattr(wiring.dependencies().catalog, "page_read", PAGE_READ, raising=False)
 
 
 # Each film of the seeded catalog: country, topics, workshop, highlighted (film 12 is unpublished).
