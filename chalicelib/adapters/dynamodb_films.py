@@ -46,8 +46,8 @@ from chalicelib.domain.catalog import (
     counted_already,
     filter_facets,
     is_counted,
-    most_selective,
     left_to_test,
+    most_selective,
 )
 from chalicelib.domain.errors import ConflictError, InvalidRequestError, StaleTransitionError
 from chalicelib.domain.film import Film, HistoryStep, Status, allowed_sources, is_video_id

@@ -5,13 +5,13 @@ from chalicelib.domain.catalog import (
     counted_already,
     counted_facets,
     filter_facets,
+    left_to_test,
     listing_facets,
     media_keys,
     most_selective,
     public_record,
     public_view,
     search_text,
-    left_to_test,
     upload_view,
 )
 from chalicelib.domain.film import Film, FilmRendition, Status, SubtitleTrack
