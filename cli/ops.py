@@ -6,7 +6,8 @@
     python -m cli ops sweep                  # run the scheduled sweep now (sources past retention too)
     python -m cli ops sync-media             # media public exactly for published films (after a deploy):
                                              # only what each film's record lists, nothing else under it
-    python -m cli ops relist                 # listings written anew from the films (after a deploy)
+    python -m cli ops relist                 # listings written anew from the films, old forms removed
+                                             # (after a deploy that changes how films are listed)
 
 Against the local stack by default; `--stack NAME --stage dev|prod` acts on a deployed stack.
 """
@@ -81,4 +82,6 @@ def add_parser(commands: Any) -> None:
     verbs.add_parser("redrive", help="move dead-letter messages back to their queues")
     verbs.add_parser("sweep", help="expire unused uploads, requeue or fail stuck films, delete expired sources, now")
     verbs.add_parser("sync-media", help="make media public exactly for published films (once after a deploy)")
-    verbs.add_parser("relist", help="write every published and unpublished film's listings anew (after a deploy)")
+    verbs.add_parser(
+        "relist", help="write every published and unpublished film's listings anew, removing old forms (after a deploy)"
+    )
