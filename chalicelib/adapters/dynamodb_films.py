@@ -10,6 +10,7 @@ same transactions as the listings.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -282,11 +283,13 @@ class DynamoDBFilms:
             query["FilterExpression"] = " AND ".join(test.parts)
             query["ExpressionAttributeNames"] = test.names
         found: list[dict[str, Any]] = []
-        read = 0
+        read, ask = 0, limit
         while True:
             if start:
                 query["ExclusiveStartKey"] = to_item(start)
-            response = self._client.query(**query, Limit=budget - read)
+            # DynamoDB's Limit counts entries read, not matches: ask first for a page's worth, then for
+            # what the matches so far say is missing (the rest of the budget when none matched yet).
+            response = self._client.query(**query, Limit=min(ask, budget - read))
             read += int(response["ScannedCount"])
             last = response.get("LastEvaluatedKey")
             for number, item in enumerate(response.get("Items", []), 1):
@@ -296,6 +299,7 @@ class DynamoDBFilms:
                     ended = number == len(response["Items"]) and not last
                     return _records(found), (None if ended else encode_cursor(_entry_key(item)))
             start = from_item(last) if last else None
+            ask = math.ceil((limit - len(found)) * read / len(found)) + 1 if found else budget
             if start is None or read >= budget:
                 return _records(found), (encode_cursor(start) if start else None)
 
