@@ -9,7 +9,8 @@
                                              # something behind (it says what is left, if anything)
     python -m cli ops sync-media             # media public exactly for published films, private for every
                                              # other film (after a deploy, or when a publish's tagging failed)
-    python -m cli ops relist                 # listings written anew from the films (after a deploy)
+    python -m cli ops relist                 # listings written anew from the films, old forms removed
+                                             # (after a deploy that changes how films are listed)
 
 Against the local stack by default; `--stack NAME --stage dev|prod` acts on a deployed stack.
 """
@@ -98,4 +99,6 @@ def add_parser(commands: Any) -> None:
         "takedown", help="take a film down now, or finish a takedown that left something behind"
     ).add_argument("video_id")
     verbs.add_parser("sync-media", help="make media public exactly for published films, private for all others")
-    verbs.add_parser("relist", help="write every published and unpublished film's listings anew (after a deploy)")
+    verbs.add_parser(
+        "relist", help="write every published and unpublished film's listings anew, removing old forms (after a deploy)"
+    )

@@ -1,13 +1,16 @@
 """DynamoDB: films, their conditional status changes, the public listings and their counters.
 
 A film's item and indexes are described in `film_items.py`. Publishing adds one listing entry per
-facet (`sk=LIST#{facet}`) carrying the film's public record; index `gsi1` serves every public
-listing newest first with a Query. Counters of published films per country, topic and workshop
-live under `pk=COUNTS` and change in the same transactions as the listings.
+filter value (`sk=LIST#{facet}`: all, its country, each topic, its workshop, the highlights) carrying
+the film's public record; index `gsi1` serves every listing newest first with a Query, and a combined
+filter reads its most selective value's listing, testing the others on the record. Counters of
+published films per country, topic, workshop and highlight live under `pk=COUNTS` and change in the
+same transactions as the listings.
 """
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -40,8 +43,16 @@ from chalicelib.adapters.film_items import (
     video_id_of,
 )
 from chalicelib.adapters.listing_cursor import LISTING_INDEX, ListingCursors, listing_pk
-from chalicelib.domain.catalog import Listing, is_counted
-from chalicelib.domain.errors import ConflictError, StaleTransitionError
+from chalicelib.domain.catalog import (
+    FILTERS,
+    Listing,
+    counted_already,
+    filter_facets,
+    is_counted,
+    left_to_test,
+    most_selective,
+)
+from chalicelib.domain.errors import ConflictError, InvalidRequestError, StaleTransitionError
 from chalicelib.domain.film import Film, HistoryStep, Status, allowed_sources, is_video_id
 
 COUNTS_PK = "COUNTS"
@@ -53,6 +64,10 @@ class DynamoDBFilms:
     """Receives a boto3 DynamoDB client and the table name; never creates a client. Listings that page
     take `cursors` (made with the stack's signing key); a catalog made without them (a tool that never
     pages) refuses to page."""
+
+    # The most listing entries one page of a combined filter reads: its cost stays bounded however
+    # seldom the filters meet (the page then holds fewer films, and a cursor to go on).
+    page_read = 100
 
     def __init__(self, client: Any, table_name: str, cursors: ListingCursors | None = None) -> None:
         self._client = client
@@ -255,25 +270,70 @@ class DynamoDBFilms:
         """Records in `facet`, newest first, and the cursor of the next page (or None). With
         `containing`, only entries whose search text contains it (among the `limit` entries read).
         A cursor that this listing did not return is refused (InvalidRequestError)."""
-        values = {":facet": listing_pk(facet)}
+        test = _Test()
+        if containing:
+            test.add("contains({}, {})", "search", containing)
+        start = self._paging().decode(cursor, facet) if cursor else None
+        return self._read_listing(facet, test, limit, limit, start)
+
+    def list_matching(
+        self, filters: Mapping[str, str], limit: int, cursor: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """Published records matching every filter (country, topic, workshop, highlight), newest first,
+        and the cursor of the next page (or None). The most selective filter's listing is read, the
+        others tested on each entry, at most `page_read` entries per page: a page may hold fewer than
+        `limit` records (none, even) while a cursor says more may follow. A cursor continues the
+        listing it was read from, and is refused unless that is one of these filters' listings."""
+        facets = filter_facets(filters)
+        if cursor:
+            facet, start = _continued(self._paging(), cursor, facets)
+        else:
+            facet, start = (most_selective(facets, self._counts(facets)) if len(facets) > 1 else facets[0]), None
+        test = _Test()
+        for name, value in left_to_test(filters, facet).items():
+            field_name = FILTERS[name]
+            if name == "topic":
+                test.add("contains({}, {})", field_name, value)
+            else:
+                test.add("{} = {}", field_name, True if name == "highlight" else value)
+        budget = max(limit, self.page_read) if test.parts else limit
+        return self._read_listing(facet, test, limit, budget, start)
+
+    def _read_listing(
+        self, facet: str, test: _Test, limit: int, budget: int, start: dict[str, Any] | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """Up to `limit` entries of `facet` that pass `test`, reading at most `budget` entries, from
+        `start`; and where the next page starts (None at the listing's end)."""
         query: dict[str, Any] = {
             "TableName": self.table_name,
             "IndexName": LISTING_INDEX,
             "KeyConditionExpression": "gsi1pk = :facet",
+            "ExpressionAttributeValues": to_item({":facet": listing_pk(facet), **test.values}),
             "ScanIndexForward": False,
-            "Limit": limit,
         }
-        if containing:
-            query["FilterExpression"] = "contains(#film.#search, :text)"
-            query["ExpressionAttributeNames"] = {"#film": "film", "#search": "search"}
-            values[":text"] = containing
-        query["ExpressionAttributeValues"] = to_item(values)
-        if cursor:
-            query["ExclusiveStartKey"] = to_item(self._paging().decode(cursor, facet))
-        response = self._client.query(**query)
-        items = [from_item(item)["film"] for item in response.get("Items", [])]
-        last = response.get("LastEvaluatedKey")
-        return items, (self._paging().encode(from_item(last)) if last else None)
+        if test.parts:
+            query["FilterExpression"] = " AND ".join(test.parts)
+            query["ExpressionAttributeNames"] = test.names
+        found: list[dict[str, Any]] = []
+        read, ask = 0, limit
+        while True:
+            if start:
+                query["ExclusiveStartKey"] = to_item(start)
+            # DynamoDB's Limit counts entries read, not matches: ask first for a page's worth, then for
+            # what the matches so far say is missing (the rest of the budget when none matched yet).
+            response = self._client.query(**query, Limit=min(ask, budget - read))
+            read += int(response["ScannedCount"])
+            last = response.get("LastEvaluatedKey")
+            for number, item in enumerate(response.get("Items", []), 1):
+                found.append(item)
+                if len(found) == limit:
+                    # Full: the next page starts after this entry, unless it was the listing's last.
+                    ended = number == len(response["Items"]) and not last
+                    return _records(found), (None if ended else self._paging().encode(_entry_key(item)))
+            start = from_item(last) if last else None
+            ask = math.ceil((limit - len(found)) * read / len(found)) + 1 if found else budget
+            if start is None or read >= budget:
+                return _records(found), (self._paging().encode(start) if start else None)
 
     def list_counts(self, kind: str) -> dict[str, int]:
         """Published films per country, topic or workshop: counters kept as films are (un)published."""
@@ -284,6 +344,16 @@ class DynamoDBFilms:
         )
         counts = (from_item(item) for item in response.get("Items", []))
         return {item["sk"].split("#", 1)[1]: int(item["films"]) for item in counts if int(item["films"]) > 0}
+
+    def _counts(self, facets: list[str]) -> dict[str, int]:
+        """The counters of these listings, in one call (a listing without a counter holds no film)."""
+        keys = [to_item({"pk": COUNTS_PK, "sk": facet}) for facet in facets if is_counted(facet)]
+        if not keys:
+            return {}
+        response = self._client.batch_get_item(RequestItems={self.table_name: {"Keys": keys}})
+        items = (from_item(item) for item in response["Responses"].get(self.table_name, []))
+        # A counter left unprocessed (throttled) reads as 0: that listing is read, still every match found.
+        return {item["sk"]: int(item["films"]) for item in items}
 
     def count_of(self, facet: str) -> int:
         response = self._client.get_item(TableName=self.table_name, Key=to_item({"pk": COUNTS_PK, "sk": facet}))
@@ -334,11 +404,12 @@ class DynamoDBFilms:
 
     def _listing_writes(self, video_id: str, listing: Listing) -> list[dict[str, Any]]:
         writes: list[dict[str, Any]] = []
+        counted = counted_already(listing.old_facets)
         for facet in listing.old_facets:
             if facet not in listing.new_facets:
                 key = {"pk": film_pk(video_id), "sk": listing_pk(facet)}
                 writes.append({"Delete": {"TableName": self.table_name, "Key": to_item(key)}})
-                writes += self._count(facet, -1)
+                writes += self._count(facet, -1) if facet in counted else []
         sort_at = listing.sort_at or listing.record.get("published_at")
         for facet in listing.new_facets:
             entry = {
@@ -349,7 +420,7 @@ class DynamoDBFilms:
                 "film": dict(listing.record),
             }
             writes.append({"Put": {"TableName": self.table_name, "Item": to_item(entry)}})
-            if facet not in listing.old_facets:
+            if facet not in counted:
                 writes += self._count(facet, +1)
         return writes
 
@@ -365,6 +436,41 @@ class DynamoDBFilms:
             "KeyConditionExpression": "gsi3pk = :status AND gsi3sk < :before",
             "ExpressionAttributeValues": to_item({":status": status.value, ":before": changed_before}),
         }
+
+
+class _Test:
+    """A FilterExpression on an entry's record, built part by part, each part with its own placeholders."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.names: dict[str, str] = {}
+        self.values: dict[str, Any] = {}
+
+    def add(self, template: str, field_name: str, value: Any) -> None:
+        number = len(self.parts)
+        self.names |= {"#film": "film", f"#field{number}": field_name}
+        self.values[f":value{number}"] = value
+        self.parts.append(template.format(f"#film.#field{number}", f":value{number}"))
+
+
+def _continued(cursors: ListingCursors, cursor: str, facets: list[str]) -> tuple[str, dict[str, Any]]:
+    """The listing a cursor was read from, among these filters' listings, and its position there."""
+    for facet in facets:
+        try:
+            return facet, cursors.decode(cursor, facet)
+        except InvalidRequestError:
+            continue
+    raise InvalidRequestError("cursor is not one this listing returned; start again without it.", "invalid_cursor")
+
+
+def _entry_key(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A listing entry's position in the listing index: what a cursor continues after."""
+    entry = from_item(dict(item))
+    return {name: entry[name] for name in ("pk", "sk", "gsi1pk", "gsi1sk")}
+
+
+def _records(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [from_item(item)["film"] for item in items]
 
 
 def _index_keys(set_fields: Mapping[str, Any]) -> dict[str, str]:

@@ -27,8 +27,9 @@ PUBLIC_FIELDS = (
     "published_at",
     "highlighted",
 )
-# Listings whose published films are counted (GET /countries, /topics, /workshops).
-COUNTED = ("country", "topic", "workshop")
+# Listings whose published films are counted (GET /countries, /topics, /workshops; the highlights'
+# count only chooses the listing a combined filter reads).
+COUNTED = ("country", "topic", "workshop", "highlight")
 # Images and the storyboard, stored as keys: `poster_key` becomes `poster_url` in a response.
 MEDIA_KEYS = ("poster_key", "sprite_key", "storyboard_key")
 # What a field office sees of its own upload.
@@ -64,33 +65,53 @@ class Listing:
     sort_at: str | None = None
 
 
-# The filters a visitor combines, in the order their parts are joined into one facet name.
-FILTERS = ("country", "topic", "workshop", "highlight")
-# Joins the parts of a combined facet: slugs and country codes never contain it.
-FACET_JOINER = "&"
+# The filters a visitor combines, each with the field of the public record it tests. Each value has
+# its own listing (`country#AZ`, `topic#hiv-aids`, `workshop#baku-2012`, `highlight`): a combination
+# is read from its most selective value's listing, the other filters tested on each entry's record.
+FILTERS = {"country": "country", "topic": "topics", "workshop": "workshop", "highlight": "highlighted"}
 # Editors' lists of published and unpublished films: listing entries too, never reachable from a
 # public route (no public filter builds a `status#` facet).
 STATUS_LISTED = ("PUBLISHED", "UNPUBLISHED")
+# Joined the parts of a combined facet in the form before one entry per filter value (one entry per
+# combination): `ops relist` recognises and replaces such entries.
+FACET_JOINER = "&"
 
 
-def facet_of(filters: Mapping[str, str]) -> str:
-    """The one listing that answers a combination of filters (already validated): `all`, `country#AZ`,
-    `country#AZ&topic#hiv-aids&highlight`, ..."""
-    parts = [_part(name, filters[name]) for name in FILTERS if filters.get(name)]
-    return FACET_JOINER.join(parts) or "all"
+def filter_facets(filters: Mapping[str, str]) -> list[str]:
+    """The listing of each filter's value (already validated), in FILTERS order: `["all"]` without
+    filters, `["country#AZ", "topic#hiv-aids", "highlight"]`, ..."""
+    return [_part(name, filters[name]) for name in FILTERS if filters.get(name)] or ["all"]
+
+
+def most_selective(facets: list[str], counts: Mapping[str, int]) -> str:
+    """The listing holding the fewest films (first in FILTERS order on a tie): a combined filter reads
+    it and tests the others on its entries, so it reads as few entries as it can."""
+    return min(facets, key=lambda facet: (counts.get(facet, 0), facets.index(facet)))
+
+
+def left_to_test(filters: Mapping[str, str], facet: str) -> dict[str, str]:
+    """The filters that the listing `facet` does not answer by itself: each is tested on an entry's record."""
+    return {name: value for name, value in filters.items() if value and name in FILTERS and _part(name, value) != facet}
 
 
 def listing_facets(film: Film) -> list[str]:
-    """Every listing a published film appears in: one for each combination of its country, each of its
-    topics, its workshop and its highlight, so that any combination of filters is one Query."""
+    """Every public listing a published film appears in: all films, its country, each of its topics, its
+    workshop, the highlights. One more filter adds one entry, whatever the others hold."""
+    facets = ["all", _part("country", film.country), *(_part("topic", topic) for topic in film.topics)]
+    facets += [_part("workshop", film.workshop)] if film.workshop else []
+    return facets + (["highlight"] if film.highlighted else [])
+
+
+def combined_facets(film: Film) -> list[str]:
+    """The listings of the form before one entry per filter value: one for each combination of its
+    country, each topic, its workshop and its highlight (57 for a highlighted film with five topics and
+    a workshop). Nothing writes them any more; the migration's test and the benchmark write them to
+    show what `ops relist` replaces."""
     choices: list[list[str | None]] = [[None, _part("country", film.country)]]
     choices.append([None, *(_part("topic", topic) for topic in film.topics)])
     choices.append([None, _part("workshop", film.workshop)] if film.workshop else [None])
     choices.append([None, "highlight"] if film.highlighted else [None])
-    facets = [
-        FACET_JOINER.join(part for part in combination if part) or "all" for combination in itertools.product(*choices)
-    ]
-    return sorted(facets, key=lambda facet: (facet != "all", facet.count(FACET_JOINER)))
+    return [FACET_JOINER.join(part for part in combo if part) or "all" for combo in itertools.product(*choices)]
 
 
 def status_facet(status: str) -> str:
@@ -102,8 +123,18 @@ def counted_facets(facets: list[str]) -> list[str]:
 
 
 def is_counted(facet: str) -> bool:
-    """Counters exist for single listings (a country, a topic, a workshop), not for combinations."""
+    """Counters exist for single listings (a country, a topic, a workshop, the highlights), the ones that
+    a combined filter chooses among."""
     return FACET_JOINER not in facet and facet.split("#", 1)[0] in COUNTED
+
+
+def counted_already(listed: list[str]) -> set[str]:
+    """The counters that a film's entries, as they stand, are counted in. The combined form kept no
+    highlight counter: a film still listed in that form is counted there when it is relisted."""
+    counted = set(counted_facets(listed))
+    if any(FACET_JOINER in facet for facet in listed):
+        counted.discard("highlight")
+    return counted
 
 
 def search_text(film: Film) -> str:

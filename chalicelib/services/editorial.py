@@ -346,8 +346,9 @@ def _forget(deps: Dependencies, keys: list[str]) -> None:
 
 
 def relist_all(deps: Dependencies) -> dict[str, int]:
-    """Every published and unpublished film's listing entries written anew from the film (once after the
-    deploy that brought combined filters and the editors' lists, or as a repair)."""
+    """Every published and unpublished film's listing entries written anew from the film, and every entry
+    it no longer belongs in removed: once after the deploy that brought one entry per filter value (the
+    entries per combination of filters go, highlights are counted), or as a repair."""
     done = dict.fromkeys(STATUS_LISTED, 0)
     for status in STATUS_LISTED:
         for video_id in deps.catalog.every_in_status(Status(status)):

@@ -1,13 +1,14 @@
 """The public catalog the website reads: listings, one film, counts per country, topic and workshop.
 
-Every request is a GetItem or a Query on a key or index made for it; nothing reads the whole catalog.
+Every request is a GetItem or a Query on a key or index made for it (a combined filter reads its most
+selective value's listing, a bounded number of entries per page); nothing reads the whole catalog.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.catalog import facet_of, public_record, public_view
+from chalicelib.domain.catalog import public_record, public_view
 from chalicelib.domain.errors import GoneError, InvalidRequestError, NotFoundError
 from chalicelib.domain.film import Status
 from chalicelib.domain.metadata import parse_country, parse_topic, parse_workshop
@@ -29,16 +30,18 @@ def public_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
 
 
 def list_films(deps: Dependencies, params: dict[str, str]) -> dict[str, Any]:
-    facet = _facet(deps, params)
+    filters = _filters(deps, params)
     limit = _limit(params.get("limit"))
-    # The cursor is the catalog's: it refuses one that this listing did not return.
-    records, next_cursor = deps.catalog.list_published(facet, limit, params.get("cursor") or None)
+    # The cursor is the catalog's: it refuses one that these filters' listings did not return. A page
+    # may hold fewer than `limit` films while a cursor says more may follow (a combined filter's read
+    # is bounded per page).
+    records, next_cursor = deps.catalog.list_matching(filters, limit, params.get("cursor") or None)
     base = deps.settings.media_base_url
     return {"items": [public_view(r, base) for r in records], "next_cursor": next_cursor}
 
 
-def _facet(deps: Dependencies, params: dict[str, str]) -> str:
-    """The listing for any combination of country, topic, workshop and highlight (all of them hold)."""
+def _filters(deps: Dependencies, params: dict[str, str]) -> dict[str, str]:
+    """Any combination of country, topic, workshop and highlight (all of them hold), validated."""
     filters: dict[str, str] = {}
     if params.get("highlight"):
         if params["highlight"] != "true":
@@ -50,7 +53,7 @@ def _facet(deps: Dependencies, params: dict[str, str]) -> str:
         filters["topic"] = parse_topic(params["topic"], deps.settings.topics)
     if params.get("workshop"):
         filters["workshop"] = parse_workshop(params["workshop"])
-    return facet_of(filters)
+    return filters
 
 
 def _limit(value: str | None) -> int:

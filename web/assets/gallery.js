@@ -8,6 +8,8 @@ import { el, retryButton, say } from "./dom.js";
 const FILTERS = ["country", "topic", "workshop", "highlight"];
 const HOME_LATEST = 8;
 const HOME_SECTION = 4;
+// Films shown before a filtered list waits for "More": the API's default page.
+const SCREENFUL = 20;
 const WIDE_SCREEN = "(min-width: 40rem)";
 
 const list = document.getElementById("films");
@@ -121,12 +123,22 @@ async function showHome(choicesLoading) {
 
 let nextPage = null;
 
+// A combined filter's page may hold fewer films than asked for, none even, while next_cursor says
+// more may follow (the API bounds what one page reads): read on until a screenful has come or the
+// listing ends, so a visitor never sees an empty list with a "More" button.
 async function showFiltered(picked, cursor) {
   say(status, "Loading films…");
   more.hidden = true;
-  const page = await publicGet(apiPath(picked, cursor ? { cursor } : {}));
-  list.append(...page.items.map((film, index) => filmCard(film, { lazy: cursor || index >= HOME_SECTION })));
-  nextPage = page.next_cursor;
+  let after = cursor;
+  let added = 0;
+  do {
+    const page = await publicGet(apiPath(picked, after ? { cursor: after } : {}));
+    list.append(...page.items.map((film, index) =>
+      filmCard(film, { lazy: Boolean(cursor) || added + index >= HOME_SECTION })));
+    added += page.items.length;
+    after = page.next_cursor;
+  } while (after && added < SCREENFUL);
+  nextPage = after;
   more.hidden = !nextPage;
   const count = list.children.length;
   say(status, count ? `${count} film${count === 1 ? "" : "s"} shown.`
