@@ -93,19 +93,28 @@ def upload(stack_file: Path, film: Path, *extra: str) -> subprocess.Popen[str]:
         "1800",
         *extra,
     ]
-    return subprocess.Popen(command, cwd=film.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # run from the films' folder, as a facilitator would
+    return subprocess.Popen(
+        command, cwd=film.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stack-file", type=Path, default=ROOT / ".local" / "stack.json")
     parser.add_argument("--busy", type=int, default=2, help="CPU-bound processes to run beside the stack")
+    parser.add_argument("--films", type=Path, help="a folder where an earlier run made the films (else made anew)")
     args = parser.parse_args()
     use_layer_ffmpeg()
-    work = Path(tempfile.mkdtemp(prefix="phone-films-"))
-    print(f"making the films in {work} ...", flush=True)
-    sdr = photo_pan(work / "pan-1080p.mp4", SECONDS)
-    films = [(hdr_film(sdr, "hlg"), ()), (hdr_film(sdr, "pq"), ()), (face_film(work), ("--blur-faces",))]
+    work = args.films or Path(tempfile.mkdtemp(prefix="phone-films-"))
+    names = ("phone-1080p-hlg.mov", "phone-1080p-pq.mov", "phone-720p-faces.mp4")
+    if not all((work / name).exists() for name in names):
+        print(f"making the films in {work} ...", flush=True)
+        sdr = photo_pan(work / "pan-1080p.mp4", SECONDS)
+        hdr_film(sdr, "hlg")
+        hdr_film(sdr, "pq")
+        face_film(work)
+    films = [(work / names[0], ()), (work / names[1], ()), (work / names[2], ("--blur-faces",))]
     busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)]
     try:
         started = time.monotonic()
