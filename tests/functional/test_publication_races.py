@@ -13,7 +13,7 @@ from chalicelib import wiring
 from chalicelib.domain.catalog import media_keys
 from chalicelib.domain.errors import DomainError
 from chalicelib.services import editorial, media_exposure, takedown
-from tests.functional.conftest import get, publish
+from tests.functional.conftest import is_gone, publish
 from tests.functional.factories import write_ready_film
 from tests.functional.test_editorial import SRT
 
@@ -54,7 +54,7 @@ def test_an_unpublish_landing_while_subtitles_are_added_leaves_no_media_public(a
     editorial.add_subtitles(dataclasses.replace(deps, media=racing), "editor A", video_id, "en", SRT)
 
     assert deps.catalog.get_film(video_id).status.value == "UNPUBLISHED"
-    assert get(api, f"/videos/{video_id}").status_code == 404
+    assert is_gone(api, video_id)
     assert public_objects(video_id) == [], "an unpublished film's media are never public"
 
 
@@ -85,7 +85,7 @@ def test_an_unpublish_wins_over_a_media_sync_that_read_the_film_as_published(api
 
     editorial.unpublish(dataclasses.replace(deps, media=racing), "editor A", video_id)
 
-    assert get(api, f"/videos/{video_id}").status_code == 404
+    assert is_gone(api, video_id)
     assert public_objects(video_id) == [], "an unpublished film's media are never public"
 
 
