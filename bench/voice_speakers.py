@@ -55,9 +55,9 @@ ESPEAK_VOICES = ("en-us+m1", "en-us+f2", "en-us+m7", "en-029+f5", "en-gb-scotlan
 # The disguised films' word error rate may be at most this much above the originals' (absolute).
 WER_BOUND = 0.20
 # The attacker's grids: a steady tract factor back, a shift back, the robot's pitch moved (formants kept).
-TRACT_BACK = tuple(round(1 / factor, 4) for factor in np.linspace(0.76, 1.3, 9))
+TRACT_BACK = tuple(round(1 / factor, 4) for factor in np.linspace(0.76, 1.3, 7))
 SHIFT_BACK = (0.0, -60.0, -80.0, -100.0)
-PITCH_BACK = (1.0, 0.55, 0.7, 0.85, 1.2, 1.45)
+PITCH_BACK = (1.0, 0.6, 0.8, 1.25)
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,10 @@ class Verdict:
         return self.rank > 1 and self.own <= self.nearest_other
 
     def __str__(self) -> str:
-        return f"{self.rank} / {self.own:.2f} / {self.nearest_other:.2f} {'ok' if self.passes else 'FAIL'}"
+        return f"{self.plain()} {'ok' if self.passes else 'FAIL'}"
+
+    def plain(self) -> str:
+        return f"{self.rank} / {self.own:.2f} / {self.nearest_other:.2f}"
 
 
 def verdict(name: str, cosines: dict[str, float]) -> Verdict:
@@ -244,8 +247,8 @@ def transcribe(decoder: Decoder, sound: np.ndarray) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--draws", type=int, default=4, help="disguises drawn per speaker, as published")
-    parser.add_argument("--inversion-draws", type=int, default=2, help="of those, how many are attacked")
+    parser.add_argument("--draws", type=int, default=3, help="disguises drawn per speaker, as published")
+    parser.add_argument("--inversion-draws", type=int, default=1, help="of those, how many are attacked")
     options = parser.parse_args(argv)
     disguises = draws(options.draws)
     with tempfile.TemporaryDirectory(prefix="omjr-voice-") as name:
@@ -279,7 +282,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             totals["inverted"][0] += sum(v.passes for v, _ in attacked)
             totals["inverted"][1] += len(attacked)
             print(
-                f"| {speaker.name} | {control} | {sum(v.passes for v in out)} of {len(out)} | {min(out, key=worst)} | "
+                f"| {speaker.name} | {control.plain()} | {sum(v.passes for v in out)} of {len(out)} | "
+                f"{min(out, key=worst)} | "
                 f"{sum(v.passes for v, _ in attacked)} of {len(attacked)} | "
                 f"{f'{worst_attack[0]} ({worst_attack[1]})' if worst_attack else '-'} |",
                 flush=True,

@@ -8,17 +8,17 @@ sound are kept, with no metadata or chapters, like every output.
 
 The voice, when a film's `VoiceDisguise` is given, is made into another speaker's that no search for
 one inverse brings back (docs/PROTECTION.md, "The voice"; bench/voice_speakers.py measures it):
-- its vocal tract moves along the film's path of steps (rubberband, whose pitch factor moves the formants
-  and the whole spectrum; `asendcmd` changes it at each step's start), a shorter or a longer tract by an
-  amount that changes every 0.3 to 0.8 s;
-- its own pitch is dropped: every analysis frame's phases are set to zero (afftfilt), so what sounds is a
-  steady 187.5 Hz buzz (one pulse per hop of 256 samples at 48 kHz) shaped by the moved formants. The
-  child's pitch and intonation are not in the output at all, so nothing can restore them;
-- then a frequency shift (afreqshift, also changed per step) adds hertz to every component, so the
-  buzz's harmonics are not harmonic any more.
+- its vocal tract moves along the film's path of steps, shorter or longer, changing every 0.3 to 0.8 s:
+  one rubberband per tract factor of the film (its pitch factor moves the formants and the whole
+  spectrum), each heard only during its own steps;
+- its own pitch is dropped: every analysis frame's phases are set to zero and its magnitudes smeared
+  (afftfilt), so what sounds is a steady 187.5 Hz buzz (one pulse per hop of 256 samples at 48 kHz)
+  shaped by the moved formants. The child's pitch and intonation are not in the output at all;
+- then a frequency shift (afreqshift, changed at each step's start by asendcmd) adds hertz to every
+  component, so the buzz's harmonics are not harmonic any more.
 The steps are the film's secret: they go into the filter script beside the output, never onto the
-command line, so a process listing or a logged command does not show them. Same duration, within
-rubberband's latency (at most about 30 ms short, measured).
+command line, so a process listing or a logged command does not show them. Same duration, to the sample
+(tests/functional/test_voice_disguise.py).
 """
 
 from __future__ import annotations
