@@ -29,8 +29,8 @@ KINDS = ("faces", "voice")
 # disguise is a path: the film's sound is cut into steps of 0.3 to 0.8 s, each with its own vocal-tract
 # factor (the formants) and frequency shift, over a voice whose own pitch is replaced by a steady one
 # (media/protect.py). Each step's tract is shorter or longer at random, by 12 to 28 %: no one inverse fits
-# both kinds of step, and the best single one, leaving the tract as it is, was measured to bring nothing
-# back. Beyond 0.78 or 1.28 the words blur.
+# both kinds of step (the best single one found still brings part of the voice back: docs/PROTECTION.md).
+# Beyond 0.78 or 1.28 the words blur.
 VOICE_TRACT_RANGES = ((0.78, 0.88), (1.14, 1.28))
 VOICE_SHIFT_HZ_RANGE = (60.0, 100.0)
 VOICE_STEP_S_RANGE = (0.3, 0.8)

@@ -6,8 +6,9 @@ the picture, it cannot show a face the master does not. Matroska with H.264 at a
 FLAC: one generation of loss before the renditions' own. Only the chosen picture and the first
 sound are kept, with no metadata or chapters, like every output.
 
-The voice, when a film's `VoiceDisguise` is given, is made into another speaker's that no search for
-one inverse brings back (docs/PROTECTION.md, "The voice"; bench/voice_speakers.py measures it):
+The voice, when a film's `VoiceDisguise` is given, is made into one with no single exact inverse and
+none of the child's pitch (docs/PROTECTION.md, "The voice", says how far a speaker model still
+recognises it; bench/voice_speakers.py measures it):
 - its vocal tract moves along the film's path of steps, shorter or longer, changing every 0.3 to 0.8 s:
   one rubberband per tract factor of the film (its pitch factor moves the formants and the whole
   spectrum), each heard only during its own steps;
