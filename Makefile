@@ -10,7 +10,7 @@ STAGE ?= dev
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test unit functional e2e browser chromium lint typecheck package deploy-check bench bench-protection clean ffmpeg-check
+.PHONY: run test unit functional e2e browser chromium lint typecheck package deploy-check bench bench-protection bench-voice clean ffmpeg-check
 
 run: $(BIN)/.installed ffmpeg-check  ## the local stack with demo films (PORT, SAMPLES=0, *_API_KEY, VERBOSE=1)
 	exec $(BIN)/python -m local $(if $(filter-out 0,$(VERBOSE)),--verbose)
@@ -89,3 +89,19 @@ bench: $(BIN)/.installed ffmpeg-check  ## media benchmarks (several minutes); fi
 # SECONDS=10 for a quick look; the figures in docs/BENCHMARKS.md are from the 60 s film, with the layer built (--layer).
 bench-protection: $(BIN)/.installed ffmpeg-check  ## identity protection: detection speed, recall, protected vs unprotected cost (tens of minutes)
 	$(BIN)/python -m bench.protection_speed --seconds $(or $(SECONDS),60) $(BENCH_ARGS)
+
+# Its own venv (PyTorch and a speaker model have no place in .venv) and Debian's espeak-ng. BENCH_ARGS=--draws 2
+# for a quick look; the figures in docs/PROTECTION.md are from the defaults.
+VOICE_VENV ?= /work/venvs/voicebench
+bench-voice: ffmpeg-check $(VOICE_VENV)/.installed /usr/bin/espeak-ng  ## voice disguise: speaker identification and word error rate (about 45 minutes on 2 busy cores)
+	PYTHONPATH=$(CURDIR) nice -n 10 $(VOICE_VENV)/bin/python -W ignore -m bench.voice_speakers $(BENCH_ARGS)
+
+$(VOICE_VENV)/.installed: requirements-bench-voice.txt
+	test -x $(VOICE_VENV)/bin/python || $(PYTHON) -m venv $(VOICE_VENV)
+	$(VOICE_VENV)/bin/pip install --disable-pip-version-check -r requirements-bench-voice.txt
+	$(VOICE_VENV)/bin/pip install --disable-pip-version-check --no-deps pyannote.audio==4.0.7
+	touch $@
+
+/usr/bin/espeak-ng:
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y espeak-ng || \
+	  { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y espeak-ng; }

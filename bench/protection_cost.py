@@ -75,6 +75,7 @@ def main() -> None:
             height=HEIGHT,
             voice=draw_voice_disguise(),
             audio=True,
+            duration_s=seconds,
             timeout_s=3600,
         )
         mastered = time.perf_counter() - started

@@ -341,7 +341,15 @@ def cost(film: Path, seconds: int, work: Path, preset: str) -> dict[str, Any]:
     master = work / "protected.mkv"
     protect.MASTER_PRESET = preset
     make_protected_master(
-        str(film), master, regions, width=WIDTH, height=HEIGHT, voice=draw_voice_disguise(), audio=True, timeout_s=7200
+        str(film),
+        master,
+        regions,
+        width=WIDTH,
+        height=HEIGHT,
+        voice=draw_voice_disguise(),
+        audio=True,
+        duration_s=seconds,
+        timeout_s=7200,
     )
     result["master"] = time.perf_counter() - started
     result["master_mib"] = master.stat().st_size / 2**20

@@ -131,6 +131,9 @@ _READERS: dict[str, Any] = {
         FilmRendition(name=v["name"], key=v["key"], width=int(v["width"]), height=int(v["height"])) for v in values
     ),
     "subtitles": lambda values: tuple(SubtitleTrack(language=v["language"], key=v["key"]) for v in values),
-    "voice_disguise": lambda value: VoiceDisguise(pitch=float(value["pitch"]), shift_hz=float(value["shift_hz"])),
+    # A disguise recorded before the disguise became a path (a pitch and a shift, which a search undoes)
+    # reads as none: the protection stage refuses such a film (voice_disguise_missing) until its voice is
+    # asked again, which draws a seed.
+    "voice_disguise": lambda value: VoiceDisguise(seed=int(value["seed"])) if "seed" in value else None,
     "history": lambda values: tuple(HistoryStep(status=Status(v["status"]), at=v["at"]) for v in values),
 }

@@ -7,13 +7,14 @@ or off before publishing (`PUT /videos/{id}/protection`). The film records what 
 least what was asked: until then its renditions are the unprotected ones, which never go public.
 Neither field is ever in the public API (domain/catalog.py's allowlists).
 
-The voice disguise's values are drawn per film, at random, the first time voice protection is asked,
-and kept privately on the film (`voice_disguise`): they are the key to undoing the disguise, so they
-appear in no response, log line or audit entry (docs/PROTECTION.md, "The voice").
+The voice disguise's seed is drawn per film, at random, the first time voice protection is asked, and
+kept privately on the film (`voice_disguise`): it is the key to the disguise's path, so it appears in no
+response, log line or audit entry (docs/PROTECTION.md, "The voice").
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 import secrets
 from collections.abc import Mapping
@@ -24,33 +25,80 @@ from chalicelib.domain.errors import ConflictError, InvalidRequestError
 
 KINDS = ("faces", "voice")
 
-# The bounds a film's voice disguise is drawn within, measured on an adult's and a child's voice
-# (bench/voice_disguise.py, docs/PROTECTION.md): the pitch moves down or up by 10 to 20-25 %, never
-# less (it would barely change the voice) nor more (the formants would leave the range of natural
-# speakers, and the words would blur); the frequency shift stays well below a child's fundamental
-# after the pitch step, so it lands the harmonics between their places, not on their neighbours'.
-VOICE_PITCH_RANGES = ((0.80, 0.90), (1.12, 1.25))
+# The bounds of a film's voice disguise (bench/voice_speakers.py, docs/PROTECTION.md, "The voice"). The
+# disguise is a path: the film's sound is cut into steps of 0.3 to 0.8 s, each with its own vocal-tract
+# factor (the formants) and frequency shift, over a voice whose own pitch is replaced by a steady one
+# (media/protect.py). Each step's tract is shorter or longer at random, by 12 to 28 %: no one inverse fits
+# both kinds of step (the best single one found still brings part of the voice back: docs/PROTECTION.md).
+# Beyond 0.78 or 1.28 the words blur.
+VOICE_TRACT_RANGES = ((0.78, 0.88), (1.14, 1.28))
 VOICE_SHIFT_HZ_RANGE = (60.0, 100.0)
+VOICE_STEP_S_RANGE = (0.3, 0.8)
+# A film's tract factors: this many drawn within each range, and each step takes one of them (the protected
+# master runs one rubberband per factor: a factor changed while it runs would change the duration).
+TRACTS_EACH_WAY = 2
+
+
+@dataclass(frozen=True)
+class VoiceStep:
+    """From `start_s` on (until the next step): the formants and the rest of the spectrum moved by the
+    factor `tract`, then `shift_hz` added to every component."""
+
+    start_s: float
+    tract: float
+    shift_hz: float
 
 
 @dataclass(frozen=True)
 class VoiceDisguise:
-    """One film's voice disguise: a pitch factor (rubberband, pitch and formants together), then a
-    frequency shift in hertz added to every component (afreqshift). Private to the film."""
+    """One film's voice disguise: a secret seed from which its path of steps is drawn. Private to the film:
+    whoever holds the seed can rebuild the path."""
 
-    pitch: float
-    shift_hz: float
+    seed: int
 
     def __repr__(self) -> str:
-        # The values would undo the disguise: a film printed in a log or a traceback must not show them.
+        # The seed is the disguise's key: a film printed in a log or a traceback must not show it.
         return "VoiceDisguise(...)"
+
+    def steps(self, duration_s: float) -> tuple[VoiceStep, ...]:
+        """The path over a sound of `duration_s` (at least one step): the same seed always gives the same
+        path, so a re-run of the protection stage makes the same sound. Changing how it is drawn changes
+        the sound of films made again, never of those already made."""
+        draw = _Stream(self.seed)
+        tracts = [round(draw.uniform(low, high), 4) for low, high in VOICE_TRACT_RANGES for _ in range(TRACTS_EACH_WAY)]
+        steps: list[VoiceStep] = []
+        start = 0.0
+        while start < duration_s or not steps:
+            tract = tracts[draw.below(len(tracts))]
+            shift_hz = round(draw.uniform(*VOICE_SHIFT_HZ_RANGE), 1)
+            steps.append(VoiceStep(start_s=round(start, 3), tract=tract, shift_hz=shift_hz))
+            start += draw.uniform(*VOICE_STEP_S_RANGE)
+        return tuple(steps)
+
+
+class _Stream:
+    """Numbers drawn from a seed by SHA-256 in counter mode: the same on every Python, and nothing about
+    the seed (or the next step) can be worked out from the values it gave, unlike a Mersenne Twister's."""
+
+    def __init__(self, seed: int) -> None:
+        self._seed = seed.to_bytes(16, "big")
+        self._count = 0
+
+    def _next(self) -> int:
+        self._count += 1
+        return int.from_bytes(hashlib.sha256(self._seed + self._count.to_bytes(8, "big")).digest()[:8], "big")
+
+    def uniform(self, low: float, high: float) -> float:
+        return low + (high - low) * (self._next() / 2**64)
+
+    def below(self, count: int) -> int:
+        return self._next() % count
 
 
 def draw_voice_disguise(rng: random.Random | None = None) -> VoiceDisguise:
-    """A disguise drawn uniformly within the bounds, from the system's secure source unless told."""
+    """A new disguise: 96 bits (a DynamoDB number holds 38 digits) from the system's secure source unless told."""
     rng = rng or secrets.SystemRandom()
-    low, high = rng.choice(VOICE_PITCH_RANGES)
-    return VoiceDisguise(pitch=round(rng.uniform(low, high), 4), shift_hz=round(rng.uniform(*VOICE_SHIFT_HZ_RANGE), 1))
+    return VoiceDisguise(seed=rng.getrandbits(96))
 
 
 def voice_disguise_for(

@@ -6,15 +6,20 @@ the picture, it cannot show a face the master does not. Matroska with H.264 at a
 FLAC: one generation of loss before the renditions' own. Only the chosen picture and the first
 sound are kept, with no metadata or chapters, like every output.
 
-The voice, when a film's `VoiceDisguise` is given: a pitch shift (rubberband, which moves pitch and
-formants together), then a frequency shift (afreqshift) that adds the same number of hertz to every
-component. A pitch shift multiplies frequencies, so no pitch shift back, by any factor, brings the
-harmonics back where they were: the voice stays inharmonic, slightly metallic, and the words
-intelligible. Same duration (tempo 1). The two values are drawn per film (domain/protection.py) and
-are the film's secret: they go into the filter script beside the output, never onto the command
-line, so a process listing or a logged command does not show them.
-rubberband's own formant preservation was measured first and moved the formants too little on our
-test voice to be relied on (docs/PROTECTION.md).
+The voice, when a film's `VoiceDisguise` is given, is made into one with no single exact inverse and
+none of the child's pitch (docs/PROTECTION.md, "The voice", says how far a speaker model still
+recognises it; bench/voice_speakers.py measures it):
+- its vocal tract moves along the film's path of steps, shorter or longer, changing every 0.3 to 0.8 s:
+  one rubberband per tract factor of the film (its pitch factor moves the formants and the whole
+  spectrum), each heard only during its own steps;
+- its own pitch is dropped: every analysis frame's phases are set to zero and its magnitudes smeared
+  (afftfilt), so what sounds is a steady 187.5 Hz buzz (one pulse per hop of 256 samples at 48 kHz)
+  shaped by the moved formants. The child's pitch and intonation are not in the output at all;
+- then a frequency shift (afreqshift, changed at each step's start by asendcmd) adds hertz to every
+  component, so the buzz's harmonics are not harmonic any more.
+The steps are the film's secret: they go into the filter script beside the output, never onto the
+command line, so a process listing or a logged command does not show them. Same duration, to the sample
+(tests/functional/test_voice_disguise.py).
 """
 
 from __future__ import annotations
@@ -35,11 +40,45 @@ MASTER_NAME = "protected.mkv"
 MASTER_PRESET = "superfast"
 
 
-def voice_filter(voice: VoiceDisguise | None) -> str:
-    """The sound's filter: the film's disguise, or the sound untouched (None)."""
+# Every sound is taken to 48 kHz first: the steady pitch is the sample rate over the hop.
+VOICE_RATE = 48_000
+# Zero phase in every frame of 1024 samples, a new frame every 256: a monotone voice at 187.5 Hz. Each bin's
+# magnitude is the mean over 13 neighbouring bins (+-280 Hz): the formants keep their place, broadened, and
+# the fine detail of the child's own spectrum that a speaker model recognises is smeared out.
+SMEAR_BINS = 6
+_SMEARED = "+".join(f"hypot(real(b{k:+d},ch),imag(b{k:+d},ch))" for k in range(-SMEAR_BINS, SMEAR_BINS + 1))
+ROBOT = f"afftfilt=real='({_SMEARED})/{2 * SMEAR_BINS + 1}':imag='0':win_size=1024:overlap=0.75"
+
+
+def voice_graph(voice: VoiceDisguise | None, duration_s: float) -> str:
+    """The sound's part of the graph, from the source's first sound to `[sound]`: the film's disguise along
+    its path over `duration_s`, or the sound untouched (None)."""
     if voice is None:
-        return "anull"
-    return f"rubberband=pitch={voice.pitch:.4f},afreqshift=shift={voice.shift_hz:.1f}"
+        return "[0:a:0]anull[sound]"
+    steps = voice.steps(duration_s)
+    tracts = sorted({step.tract for step in steps})
+    # One rubberband per tract factor, each heard only during its own steps (a factor changed while
+    # rubberband runs would lengthen the sound); every frame of 1024 samples hears exactly one of them.
+    branches = []
+    for index, tract in enumerate(tracts):
+        spans = [
+            (step.start_s, following.start_s if following else 1e9)
+            for step, following in zip(steps, [*steps[1:], None], strict=True)
+            if step.tract == tract
+        ]
+        gate = "+".join(f"gte(t,{start:.3f})*lt(t,{end:.3f})" for start, end in spans)
+        branches.append(f"[v{index}]rubberband=pitch={tract:.4f},volume=volume='{gate}':eval=frame[w{index}]")
+    shifts = ";".join(f"{step.start_s:.3f} afreqshift shift {step.shift_hz:.1f}" for step in steps)
+    split = "".join(f"[v{index}]" for index in range(len(tracts)))
+    mixed = "".join(f"[w{index}]" for index in range(len(tracts)))
+    return ";\n".join(
+        [
+            f"[0:a:0]aresample={VOICE_RATE},asplit={len(tracts)}{split}",
+            *branches,
+            f"{mixed}amix=inputs={len(tracts)}:normalize=0,{ROBOT},asendcmd=c='{shifts}',"
+            f"afreqshift=shift={steps[0].shift_hz:.1f}[sound]",
+        ]
+    )
 
 
 def protect_args(
@@ -51,11 +90,12 @@ def protect_args(
     height: int,
     voice: VoiceDisguise | None,
     audio: bool,
+    duration_s: float,
     caps: DecodeCaps | None = None,
 ) -> list[str]:
     graph = blur_filter(regions, width, height, "0:v:0", "picture")
     if audio:
-        graph += f";\n[0:a:0]{voice_filter(voice)}[sound]"
+        graph += f";\n{voice_graph(voice, duration_s)}"
     script = write_filter_script(graph, output.parent)
     sound = ["-map", "[sound]", "-c:a", "flac"] if audio else []
     return [
@@ -92,10 +132,13 @@ def make_protected_master(
     height: int,
     voice: VoiceDisguise | None,
     audio: bool,
+    duration_s: float,
     timeout_s: float,
     caps: DecodeCaps | None = None,
 ) -> Path:
     """The master, decoding no more of the source than `caps` allow (the transcode's own caps)."""
-    args = protect_args(source, output, regions, width=width, height=height, voice=voice, audio=audio, caps=caps)
+    args = protect_args(
+        source, output, regions, width=width, height=height, voice=voice, audio=audio, duration_s=duration_s, caps=caps
+    )
     run(args, timeout_s)
     return output

@@ -103,6 +103,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
                     height=film.picture_height,
                     voice=voice,
                     audio=bool(film.has_audio),
+                    duration_s=film.duration_s,
                     timeout_s=max(budget_s - (time.monotonic() - started), 1.0),
                     caps=caps,
                 )

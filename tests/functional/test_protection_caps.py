@@ -56,6 +56,7 @@ def test_the_master_is_made_with_the_transcodes_pixel_cap_before_its_input(tmp_p
         height=48,
         voice=None,
         audio=False,
+        duration_s=60.0,
         caps=DecodeCaps(max_pixels=4096 * 2160, max_duration_s=63.0),
     )
     before_input = args[: args.index("-i")]

@@ -1,39 +1,28 @@
-"""The voice is disguised: moved off its harmonics so that no plain pitch shift brings it back, and
-the duration stays the same, at every corner of the bounds a film's disguise is drawn within; only
-the film's own values undo it.
+"""The voice is disguised so that no search for one inverse brings it back: the speaker's own pitch is
+gone (a child and an adult come out at the same pitch), the formants move shorter and longer along the
+film, and the duration stays the same.
 
-The voices are synthetic vowels (tests/functional/voice_clips.py: a child's at 280 Hz and an adult's
-at 150 Hz), made here, so that their harmonics are known; real ffmpeg (rubberband, afreqshift) makes
-the disguise. bench/voice_disguise.py searches a whole grid of pitch shifts back; this test tries
-the ones nearest to the exact inverse.
+The voices are synthetic vowels (tests/functional/voice_clips.py: a child's at 280 Hz and an adult's at
+150 Hz), made here, so that their pitch and formants are known; real ffmpeg (rubberband, afftfilt,
+afreqshift, asendcmd) makes the disguise. Whether a speaker model still recognises real voices, and
+whether a recogniser still understands the words, is bench/voice_speakers.py's to measure
+(docs/PROTECTION.md, "The voice").
 """
 
 from __future__ import annotations
 
-import itertools
+import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from chalicelib.domain.protection import VOICE_PITCH_RANGES, VOICE_SHIFT_HZ_RANGE, VoiceDisguise
+from chalicelib.domain.protection import VoiceDisguise
 from chalicelib.media.protect import make_protected_master
-from tests.functional.voice_clips import (
-    ADULT,
-    CHILD,
-    RATE,
-    Voice,
-    audio_of,
-    harmonic_share,
-    make_voice_clip,
-    pitched_back_share,
-)
+from tests.functional.voice_clips import ADULT, CHILD, RATE, SECONDS, Voice, audio_of, make_voice_clip
 
-# Both ends of both pitch ranges, with both ends of the shift: every corner of what may be drawn.
-CORNERS = [
-    VoiceDisguise(pitch, shift)
-    for pitch, shift in itertools.product(itertools.chain(*VOICE_PITCH_RANGES), VOICE_SHIFT_HZ_RANGE)
-]
 VOICES = (CHILD, ADULT)
+DRAWS = [VoiceDisguise(seed=random.Random(n).getrandbits(96)) for n in (1, 2)]
 
 
 @pytest.fixture(scope="module")
@@ -46,44 +35,79 @@ def sources(folder: Path) -> dict[str, Path]:
     return {voice.name: make_voice_clip(voice, folder / f"{voice.name}.mp4") for voice in VOICES}
 
 
-def master_of(folder: Path, source: Path, voice: Voice, disguise: VoiceDisguise) -> Path:
-    output = folder / f"{voice.name}-{disguise.pitch}-{disguise.shift_hz}" / "protected.mkv"
-    output.parent.mkdir(exist_ok=True)
-    return make_protected_master(
-        str(source), output, [], width=160, height=120, voice=disguise, audio=True, timeout_s=120
-    )
+@pytest.fixture(scope="module")
+def masters(folder: Path, sources: dict[str, Path]) -> dict[tuple[str, int], Path]:
+    made = {}
+    for voice in VOICES:
+        for index, disguise in enumerate(DRAWS):
+            output = folder / f"{voice.name}-{index}" / "protected.mkv"
+            output.parent.mkdir()
+            made[voice.name, index] = make_protected_master(
+                str(sources[voice.name]), output, [], width=160, height=120, voice=disguise, audio=True,
+                duration_s=SECONDS, timeout_s=120,
+            )  # fmt: skip
+    return made
 
 
-def undo(disguise: VoiceDisguise) -> str:
-    """The exact inverse of `disguise`: shift back, then pitch back."""
-    return f"afreqshift=shift={-disguise.shift_hz},rubberband=pitch={1 / disguise.pitch:.6f}"
+def harmonic_spacing(signal: np.ndarray) -> float:
+    """The spacing of the middle second's harmonics, in Hz: the first peak of its spectrum's autocorrelation
+    between 100 and 400 Hz (a frequency shift moves every harmonic alike and leaves it as it is), the
+    shortest lag that comes near the highest, so that twice the spacing is not taken for it."""
+    middle = signal[RATE : 2 * RATE].astype(np.float64) * np.hanning(RATE)
+    spectrum = np.abs(np.fft.rfft(middle))[:4000]  # 1 Hz bins, up to 4 kHz
+    spectrum -= spectrum.mean()
+    lags = np.correlate(spectrum, spectrum, mode="full")[len(spectrum) - 1 :]
+    window = lags[100:400]
+    return float(100 + np.argmax(window >= 0.8 * window.max()))
+
+
+def centroids(signal: np.ndarray) -> np.ndarray:
+    """Where the energy below 4 kHz lies (its centroid, Hz) in each 50 ms of the middle two seconds: it
+    follows the formants."""
+    frame = RATE // 20
+    middle = signal[RATE // 2 : RATE // 2 + 2 * RATE]
+    found = []
+    for start in range(0, len(middle) - frame + 1, frame):
+        power = np.abs(np.fft.rfft(middle[start : start + frame] * np.hanning(frame))) ** 2
+        frequencies = np.fft.rfftfreq(frame, 1 / RATE)
+        low = frequencies < 4000
+        found.append(float((power[low] * frequencies[low]).sum() / power[low].sum()))
+    return np.array(found)
 
 
 @pytest.mark.parametrize("voice", VOICES, ids=lambda voice: voice.name)
-@pytest.mark.parametrize("disguise", CORNERS, ids=lambda d: f"pitch{d.pitch}-shift{d.shift_hz:.0f}")
-def test_at_every_corner_of_the_bounds_the_voice_is_disguised_and_no_plain_pitch_shift_undoes_it(
-    folder: Path, sources: dict[str, Path], voice: Voice, disguise: VoiceDisguise
+def test_the_disguised_voice_lasts_as_long_as_the_original(
+    sources: dict[str, Path], masters: dict[tuple[str, int], Path], voice: Voice
 ) -> None:
-    source = sources[voice.name]
-    master = master_of(folder, source, voice, disguise)
-    original, disguised = audio_of(source), audio_of(master)
-    assert abs(len(disguised) - len(original)) < RATE * 0.05  # the same duration
-    assert harmonic_share(original, voice.f0) > 0.9
-    assert harmonic_share(disguised, voice.f0) < 0.35
-    for factor in (1 / disguise.pitch, 0.98 / disguise.pitch, 1.02 / disguise.pitch, disguise.pitch):
-        assert pitched_back_share(master, factor, voice.f0) < 0.55, factor
-    # The film's own values undo it: they are the secret the film's record keeps.
-    assert harmonic_share(audio_of(master, undo(disguise)), voice.f0) > 0.75
+    original = audio_of(sources[voice.name])
+    for index in range(len(DRAWS)):
+        disguised = audio_of(masters[voice.name, index])
+        assert len(disguised) == len(original)  # to the sample
+        level = [np.sqrt(np.mean(sound[RATE // 2 : -RATE // 2] ** 2)) for sound in (original, disguised)]
+        # Still a voice, not silence: quieter (the renditions' loudness normalisation brings it back up).
+        assert level[1] > level[0] / 100
+
+
+def test_the_speakers_own_pitch_is_gone_a_child_and_an_adult_come_out_at_the_same_pitch(
+    sources: dict[str, Path], masters: dict[tuple[str, int], Path]
+) -> None:
+    """Today's disguise multiplied the pitch and shifted it: each voice kept a pitch of its own, which a
+    search brought back. Now the pitch is a steady one that does not depend on the speaker at all."""
+    for voice in VOICES:
+        assert abs(harmonic_spacing(audio_of(sources[voice.name])) - voice.f0) < 3
+    for index in range(len(DRAWS)):
+        spacings = [harmonic_spacing(audio_of(masters[voice.name, index])) for voice in VOICES]
+        assert all(abs(spacing - 187.5) < 4 for spacing in spacings), spacings
 
 
 @pytest.mark.parametrize("voice", VOICES, ids=lambda voice: voice.name)
-def test_the_inverse_of_other_values_than_the_films_does_not_undo_it(
-    folder: Path, sources: dict[str, Path], voice: Voice
+def test_the_formants_move_shorter_and_longer_along_the_film_so_no_one_inverse_fits(
+    sources: dict[str, Path], masters: dict[tuple[str, int], Path], voice: Voice
 ) -> None:
-    """Whoever has the code but not the film's record may try the middle of the bounds, or the values
-    this code once used for every film (0.86, 90 Hz): neither brings the voice back."""
-    (low, high), (low_hz, high_hz) = VOICE_PITCH_RANGES[0], VOICE_SHIFT_HZ_RANGE
-    film = VoiceDisguise(low, low_hz)
-    master = master_of(folder, sources[voice.name], voice, film)
-    for guess in (VoiceDisguise((low + high) / 2, (low_hz + high_hz) / 2), VoiceDisguise(0.86, 90.0)):
-        assert harmonic_share(audio_of(master, undo(guess)), voice.f0) < 0.3, guess.__dict__
+    """A steady vowel keeps its formants where they are; disguised, they move up in some steps and down
+    in others, by 12 to 28 % (a steady move, as today's disguise made, would be undone by one inverse)."""
+    steady = centroids(audio_of(sources[voice.name]))
+    assert steady.max() / steady.min() < 1.03
+    for index in range(len(DRAWS)):
+        moving = centroids(audio_of(masters[voice.name, index])) / np.median(steady)
+        assert moving.min() < 0.93 and moving.max() > 1.07, (moving.min(), moving.max())

@@ -1,6 +1,6 @@
 """Each film's voice disguise is its own, drawn when voice protection is first asked, kept when it is
-asked again, and never shown: not in any response, not in the audit trail, not in the logs. Whoever
-holds the code but not the film's record cannot undo the disguise with the published values."""
+asked again, and never shown: not in any response, not in the audit trail, not in the logs: its seed is the key to the
+path of steps the disguise follows."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib.adapters.film_items import film_of
 from chalicelib.domain.film import Film
-from chalicelib.domain.protection import VOICE_PITCH_RANGES, VOICE_SHIFT_HZ_RANGE, VoiceDisguise
+from chalicelib.domain.protection import VOICE_SHIFT_HZ_RANGE, VOICE_TRACT_RANGES, VoiceDisguise
 from chalicelib.observability import logger
 from tests.functional.conftest import get, post_json, upload_body
 from tests.functional.factories import finish_rendering
@@ -49,16 +49,18 @@ def stored_film(stack, video_id: str) -> Film:
 
 
 def within_bounds(disguise: VoiceDisguise) -> bool:
-    pitch_ok = any(low <= disguise.pitch <= high for low, high in VOICE_PITCH_RANGES)
+    steps = disguise.steps(60.0)
+    tracts_ok = all(any(low <= step.tract <= high for low, high in VOICE_TRACT_RANGES) for step in steps)
     low_hz, high_hz = VOICE_SHIFT_HZ_RANGE
-    return pitch_ok and low_hz <= disguise.shift_hz <= high_hz
+    return tracts_ok and all(low_hz <= step.shift_hz <= high_hz for step in steps)
 
 
 def assert_not_shown(text: str, disguise: VoiceDisguise) -> None:
-    """Neither the field nor either value is anywhere in `text` (a response body, the logs)."""
-    for name in ("voice_disguise", "shift_hz", "rubberband", "afreqshift"):
+    """Neither the field, nor its seed, nor the path drawn from it is anywhere in `text` (a response body, the logs)."""
+    for name in ("voice_disguise", "seed", "rubberband", "afreqshift", "afftfilt"):
         assert name not in text
-    for value in (disguise.pitch, disguise.shift_hz):
+    first = disguise.steps(60.0)[0]
+    for value in (disguise.seed, first.tract, first.shift_hz):
         assert not re.search(rf"(?<![\d.]){re.escape(str(value))}(?!\d)", text), value
 
 

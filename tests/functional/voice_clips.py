@@ -2,9 +2,7 @@
 
 A voice here is a steady vowel: a fundamental (F0) and its harmonics up to 4 kHz, shaped by three
 formants. An adult's (150 Hz) and a child's (280 Hz, formants higher: a shorter vocal tract), made
-with numpy and put in a tiny clip with ffmpeg. `harmonic_share` is the measure the voice disguise
-is judged by (tests/functional/test_voice_disguise.py, bench/voice_disguise.py): the share of the
-middle second's energy that lies within 8 Hz of the original voice's harmonics.
+with numpy and put in a tiny clip with ffmpeg, for tests/functional/test_voice_disguise.py.
 """
 
 from __future__ import annotations
@@ -78,19 +76,3 @@ def audio_of(path: Path, filters: str = "anull") -> np.ndarray:
         "-i", str(path), "-map", "0:a:0", "-af", filters, "-ac", "1", "-ar", str(RATE), "-f", "f32le", "pipe:1"
     )
     return np.frombuffer(raw, dtype=np.float32)
-
-
-def harmonic_share(signal: np.ndarray, f0: float) -> float:
-    """The share of the middle second's energy that lies on the original voice's harmonics (n x f0)."""
-    middle = signal[RATE : 2 * RATE].astype(np.float64) * np.hanning(RATE)
-    spectrum = np.abs(np.fft.rfft(middle)) ** 2
-    frequencies = np.fft.rfftfreq(RATE, 1 / RATE)
-    on_harmonics = np.zeros_like(frequencies, dtype=bool)
-    for harmonic in range(1, int(6000 / f0)):
-        on_harmonics |= np.abs(frequencies - harmonic * f0) < 8
-    return float(spectrum[on_harmonics].sum() / spectrum.sum())
-
-
-def pitched_back_share(path: Path, factor: float, f0: float) -> float:
-    """What is back on the harmonics after a plain pitch shift by `factor`: an attempt to undo a disguise."""
-    return harmonic_share(audio_of(path, f"rubberband=pitch={factor:.6f}"), f0)

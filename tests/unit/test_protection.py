@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
 
 from chalicelib.domain.errors import ConflictError, InvalidRequestError
 from chalicelib.domain.protection import (
-    VOICE_PITCH_RANGES,
     VOICE_SHIFT_HZ_RANGE,
+    VOICE_STEP_S_RANGE,
+    VOICE_TRACT_RANGES,
     VoiceDisguise,
     check_protected,
     draw_voice_disguise,
@@ -67,18 +69,27 @@ def test_while_a_film_is_made_again_only_what_old_and_new_outputs_both_carry_is_
     assert still_applied(both, None) is None
 
 
-def test_a_voice_disguise_is_drawn_within_the_bounds_in_both_directions() -> None:
+def test_a_voice_disguise_is_a_path_of_steps_within_the_bounds_each_drawn_shorter_or_longer() -> None:
     draws = [draw_voice_disguise(random.Random(seed)) for seed in range(200)]
-    (down_low, down_high), (up_low, up_high) = VOICE_PITCH_RANGES
-    assert all(down_low <= d.pitch <= down_high or up_low <= d.pitch <= up_high for d in draws)
-    assert all(VOICE_SHIFT_HZ_RANGE[0] <= d.shift_hz <= VOICE_SHIFT_HZ_RANGE[1] for d in draws)
-    assert any(d.pitch < 1 for d in draws) and any(d.pitch > 1 for d in draws)
+    (down_low, down_high), (up_low, up_high) = VOICE_TRACT_RANGES
+    for disguise in draws:
+        steps = disguise.steps(62.0)
+        assert steps == disguise.steps(62.0)  # the same path every time: a re-run makes the same sound
+        assert steps[0].start_s == 0 and steps[-1].start_s < 62.0
+        gaps = [b.start_s - a.start_s for a, b in itertools.pairwise(steps)]
+        assert all(VOICE_STEP_S_RANGE[0] - 0.002 <= gap <= VOICE_STEP_S_RANGE[1] + 0.002 for gap in gaps)
+        assert all(down_low <= s.tract <= down_high or up_low <= s.tract <= up_high for s in steps)
+        assert all(VOICE_SHIFT_HZ_RANGE[0] <= s.shift_hz <= VOICE_SHIFT_HZ_RANGE[1] for s in steps)
+        shorter = sum(s.tract < 1 for s in steps)
+        assert 0.25 < shorter / len(steps) < 0.75  # both kinds of step in every film: no one inverse fits
     assert len(set(draws)) == len(draws)
+    assert len({d.steps(5.0) for d in draws}) == len(draws)  # each film its own path
     assert draw_voice_disguise() != draw_voice_disguise()  # the system's secure source by default
+    assert len(draw_voice_disguise(random.Random(1)).steps(0.0)) == 1  # an empty sound has one step
 
 
 def test_a_stored_disguise_is_kept_and_a_new_one_is_drawn_only_when_the_voice_is_first_asked() -> None:
-    stored = VoiceDisguise(0.83, 71.5)
+    stored = VoiceDisguise(seed=8371)
     assert voice_disguise_for({"faces": False, "voice": True}, stored) is stored
     assert voice_disguise_for(None, stored) is stored  # turned off: kept for when it is turned on again
     assert voice_disguise_for({"faces": True, "voice": False}, None) is None
@@ -87,11 +98,11 @@ def test_a_stored_disguise_is_kept_and_a_new_one_is_drawn_only_when_the_voice_is
 
 
 def test_a_disguise_does_not_show_its_values_when_printed() -> None:
-    assert "0.83" not in repr(VoiceDisguise(0.83, 71.5)) and "71.5" not in str(VoiceDisguise(0.83, 71.5))
+    assert "8371" not in repr(VoiceDisguise(seed=8371)) and "8371" not in str(VoiceDisguise(seed=8371))
 
 
 def test_the_protection_stage_disguises_the_voice_only_when_it_is_asked_and_never_without_values() -> None:
-    stored = VoiceDisguise(0.83, 71.5)
+    stored = VoiceDisguise(seed=8371)
     assert voice_to_disguise({"faces": True, "voice": True}, stored) is stored
     assert voice_to_disguise({"faces": True, "voice": False}, stored) is None  # kept, but not asked now
     assert voice_to_disguise(None, None) is None
