@@ -97,7 +97,7 @@ def test_frames_detected_several_at_once_come_back_in_order_and_few_are_held() -
             yield index
 
     results = []
-    for boxes in detect_all(detector, frames(), workers=3):
+    for boxes in detect_all(detector.detect, frames(), workers=3):
         results.append(boxes[0].x1)
         assert len(read) - len(results) <= 3
     assert results == list(range(40))
