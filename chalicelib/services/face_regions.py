@@ -53,10 +53,12 @@ class FaceDetector(Protocol):
 
 @dataclass(frozen=True)
 class Look:
-    """One sampled frame to detect: upright, and turned too when `turned`."""
+    """One sampled frame to detect: upright, and turned too when `turned`; a `repeat` of the frame looked
+    at before (a frame held on screen, picked again) is not detected again: it has the same faces."""
 
     frame: np.ndarray[Any, np.dtype[np.uint8]]
     turned: bool
+    repeat: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,11 @@ def detect_all(detect: Callable[[Item], Result], items: Iterable[Item], workers:
             yield pending.popleft().result()
 
 
-def look(detector: FaceDetector, item: Look, quarter_turns: tuple[int, ...] = QUARTER_TURNS) -> Found:
-    """The faces on one frame, upright and, when asked, on the frame turned each of `quarter_turns`."""
+def look(detector: FaceDetector, item: Look, quarter_turns: tuple[int, ...] = QUARTER_TURNS) -> Found | None:
+    """The faces on one frame, upright and, when asked, on the frame turned each of `quarter_turns`;
+    None for a repeat (its faces are those of the look before)."""
+    if item.repeat:
+        return None
     height, width = item.frame.shape[:2]
     upright = detector.detect(item.frame)
     if not item.turned:
@@ -109,6 +114,7 @@ def looks(frames: SampledFrames, interval_s: float, turned: bool) -> Iterator[Lo
     from the last) would be more than `interval_s` after the last turned look: the rule ffmpeg's own
     pick follows, so without cuts every frame of the interval is looked at turned."""
     last_turned = previous = None
+    before: Look | None = None
     for index, frame in enumerate(frames):
         time_s = frames.times_s[index] if index < len(frames.times_s) else None
         turn = turned and (
@@ -120,7 +126,11 @@ def looks(frames: SampledFrames, interval_s: float, turned: bool) -> Iterator[Lo
         if turn:
             last_turned = time_s
         previous = time_s
-        yield Look(frame, turn)
+        # A frame held on screen is picked again every interval (media/frames.py): the same pixels, looked
+        # at the same ways, have the same faces.
+        repeat = before is not None and (before.turned or not turn) and np.array_equal(frame, before.frame)
+        before = Look(frame, turn or (repeat and before is not None and before.turned), repeat)
+        yield before
 
 
 def find_blur_regions(
@@ -154,13 +164,13 @@ def find_blur_regions(
         interval_s=None if every_n_frames else interval_s,
         scene_change=None if every_n_frames else scene_change,
     )
-    found = list(
-        detect_all(
-            lambda item: look(detector, item, quarter_turns),
-            looks(frames, interval_s, turned=bool(quarter_turns)),
-            workers or available_cores(),
-        )
-    )
+    found: list[Found] = []
+    for result in detect_all(
+        lambda item: look(detector, item, quarter_turns),
+        looks(frames, interval_s, turned=bool(quarter_turns)),
+        workers or available_cores(),
+    ):
+        found.append(result if result is not None else found[-1])
     if len(frames.times_s) != len(found):  # every frame read must have its time, or a box could land off its face
         raise MediaError(f"ffmpeg timed {len(frames.times_s)} of the {len(found)} frames sampled for face detection.")
     k = frames.scale

@@ -115,8 +115,9 @@ def make_face_clip(name: str, folder: Path, seconds: int = SECONDS, fps: int = F
 
 
 def encode(pictures: list[np.ndarray], path: Path, fps: int, audio: bool = False) -> Path:
-    """RGB frames of WIDTH x HEIGHT as H.264 at `fps`, with a tone for sound when `audio`."""
+    """RGB frames (all of one size) as H.264 at `fps`, with a tone for sound when `audio`."""
     seconds = len(pictures) / fps
+    height, width = pictures[0].shape[:2]
     frames = b"".join(picture.tobytes() for picture in pictures)
     sound = ["-f", "lavfi", "-i", f"sine=frequency=220:duration={seconds}"] if audio else []
     sound_codec = ["-c:a", "aac", "-shortest"] if audio else []
@@ -132,7 +133,7 @@ def encode(pictures: list[np.ndarray], path: Path, fps: int, audio: bool = False
             "-pix_fmt",
             "rgb24",
             "-s",
-            f"{WIDTH}x{HEIGHT}",
+            f"{width}x{height}",
             "-r",
             str(fps),
             "-i",
