@@ -10,7 +10,7 @@ STAGE ?= dev
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test unit functional e2e browser chromium lint typecheck package bench bench-protection clean ffmpeg-check
+.PHONY: run test unit functional e2e browser chromium lint typecheck package bench bench-protection bench-faces clean ffmpeg-check
 
 run: $(BIN)/.installed ffmpeg-check  ## the local stack with demo films (PORT, SAMPLES=0, *_API_KEY, VERBOSE=1)
 	exec $(BIN)/python -m local $(if $(filter-out 0,$(VERBOSE)),--verbose)
@@ -84,3 +84,7 @@ bench: $(BIN)/.installed ffmpeg-check  ## media benchmarks (several minutes); fi
 # SECONDS=10 for a quick look; the figures in docs/BENCHMARKS.md are from the 60 s film, with the layer built (--layer).
 bench-protection: $(BIN)/.installed ffmpeg-check  ## identity protection: detection speed, recall, protected vs unprotected cost (tens of minutes)
 	$(BIN)/python -m bench.protection_speed --seconds $(or $(SECONDS),60) $(BENCH_ARGS)
+
+# BENCH_ARGS="--skip worst" leaves out the longest part (a 62 s 60 fps film cut every 3 frames).
+bench-faces: $(BIN)/.installed ffmpeg-check  ## faces between samples: flashes, whip pan, lying faces, cost of scene changes and turned looks
+	$(BIN)/python -m bench.face_sampling $(BENCH_ARGS)

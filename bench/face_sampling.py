@@ -118,11 +118,12 @@ FLASH_FPS = 30
 
 def flash_clip(folder: Path, cut: bool) -> tuple[Path, list[list[Box]], dict[int, range]]:
     """The rocket, slowly panned, and the astronaut's face (80 px) for each of FLASH_FRAMES: after a cut
-    (the whole picture changes) or inside the shot (the photograph appears over the rocket). Each flash
-    starts 3 frames after one of today's samples (every 0.25 s: frames 0, 7, 15, 22, 30... at 30 fps)."""
+    (the whole picture changes) or inside the shot (the photograph appears over the rocket). Today's
+    samples (every 0.25 s) fall on frames 0, 7, 15, 22, 30... at 30 fps: the 1, 3 and 6 frame flashes sit
+    between two of them, the 15 frame one starts on the frame after one."""
     wide = background(WIDTH + 60)
     face_photo, face = photo(photo_for_face(80))
-    starts = {frames: 33 + 30 * i for i, frames in enumerate(FLASH_FRAMES)}
+    starts = dict(zip(FLASH_FRAMES, (33, 62, 106, 121), strict=True))
     shown = {frames: range(start, start + frames) for frames, start in starts.items()}
     pictures, faces = [], []
     for index in range(FLASH_FPS * 5):
