@@ -32,7 +32,11 @@ PICK_TOLERANCE_S = 0.001
 # variable-frame-rate phone film of a still scene, a still shot in an edited film) is repeated, so the
 # selection, which cannot see how long a frame will stay, still looks at it every `interval_s`. Each
 # repeat is timed at its slot, within 1/HELD_FRAME_RATE of the frame it shows (its region holds past that).
-HELD_FRAME_RATE = 60
+# Twice 60 fps, so that every new frame of a film up to 60 fps follows a repeat: ffmpeg's scene score,
+# the smaller of the frame's difference from the one before and how much that difference changed, is
+# then the plain difference at any frame rate. A whip pan reads as a change at 60 fps as it does at
+# 30 (at 60 it was one steady difference, so one shot, and a face crossing in 0.2 s went unseen).
+HELD_FRAME_RATE = 120
 
 
 def pick_expression(*, every_n_frames: int | None, interval_s: float | None, scene_change: float | None = None) -> str:
