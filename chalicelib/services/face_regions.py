@@ -8,7 +8,7 @@ shows a face; since every shot starts with a sample, a box holds to its shot's l
 
 Faces lying on their side (a child lying down, a phone held sideways with no rotation tag) are found on
 the picture turned a quarter turn each way (QUARTER_TURNS). Those looks run on the interval's frames
-(one every DETECTION_INTERVAL_S, a little more apart where a cut's every-frame stretch ends), not on
+(one every DETECTION_INTERVAL_S; up to twice that apart where a cut's every-frame stretch ends), not on
 the every-frame stretches after cuts, and their detections are held over their own series of samples.
 
 Frames are detected several at once (one per core, each run single-threaded) while ffmpeg decodes the
@@ -40,7 +40,7 @@ MAX_DETECTION_WIDTH = 1280
 # lets a face through and a false one costs a quarter second of every-frame detection.
 SCENE_CHANGE = 0.1
 # The model finds faces up to about 75 degrees off upright: a quarter turn each way covers a face
-# lying on either side, and the upright look the rest (upside-down faces included).
+# lying on either side, and the upright look the rest.
 QUARTER_TURNS = (1, 3)
 
 Item = TypeVar("Item")
