@@ -168,7 +168,7 @@ def recall_rows(work: Path) -> None:
             chosen_frames = (frame for index, frame in enumerate(frames) if index in wanted)
             boxes = [
                 tuple(Box(b.x1 * k, b.y1 * k, b.x2 * k, b.y2 * k) for b in faces)
-                for faces in detect_all(detector, chosen_frames, workers=2)
+                for faces in detect_all(detector.detect, chosen_frames, workers=2)
             ]
             found[name] = (frames.times_s, dict(zip(wanted, boxes, strict=True)))
         for interval in INTERVALS_S:
@@ -306,10 +306,10 @@ def detection_fps(film: Path, cores: int) -> dict[str, float]:
         now.detect(frames[0])
         before.detect(frames[0])
         started = time.perf_counter()
-        list(detect_all(now, frames, workers=cores))
+        list(detect_all(now.detect, frames, workers=cores))
         rates[f"{width} now"] = len(frames) / (time.perf_counter() - started)
         started = time.perf_counter()
-        list(detect_all(before, frames, workers=1))
+        list(detect_all(before.detect, frames, workers=1))
         rates[f"{width} before"] = len(frames) / (time.perf_counter() - started)
     return rates
 

@@ -73,6 +73,20 @@ class BlurRegion:
     box: Box
 
 
+def unturned(box: Box, quarter_turns: int, width: int, height: int) -> Box:
+    """A box found on the picture turned by `quarter_turns` quarter turns anticlockwise (numpy's `rot90`),
+    given in the pixels of the picture as it was (`width` x `height`, before the turn)."""
+    x1, y1, x2, y2 = _edges(box)
+    turns = quarter_turns % 4
+    if turns == 1:
+        return Box(width - y2, x1, width - y1, x2)
+    if turns == 2:
+        return Box(width - x2, height - y2, width - x1, height - y1)
+    if turns == 3:
+        return Box(y1, height - x2, y2, height - x1)
+    return box
+
+
 def same_face(a: Box, b: Box) -> bool:
     (ax, ay), (bx, by) = a.centre, b.centre
     size = max(a.width, a.height, b.width, b.height)

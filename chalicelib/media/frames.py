@@ -7,7 +7,10 @@ filter's `enable` expressions see. Frames wider than `max_width` are scaled down
 a 60 s film never sits in memory as frames.
 
 Frames are picked by time (one every `interval_s` of film, whatever the frame rate: a 60 fps phone film
-costs no more detection than a 24 fps one) or, for comparisons, by count (every Nth frame).
+costs no more detection than a 24 fps one) or, for comparisons, by count (every Nth frame). Picked by
+time, a scene change (`scene_change`, ffmpeg's scene score, read in the same decode) is picked too, and
+so is every frame for `interval_s` after it: a shot shorter than the interval, a face shown for one
+frame after a cut, is looked at on every frame, where the interval alone could step over it.
 """
 
 from __future__ import annotations
@@ -30,15 +33,23 @@ PICK_TOLERANCE_S = 0.001
 # variable-frame-rate phone film of a still scene, a still shot in an edited film) is repeated, so the
 # selection, which cannot see how long a frame will stay, still looks at it every `interval_s`. Each
 # repeat is timed at its slot, within 1/HELD_FRAME_RATE of the frame it shows (its region holds past that).
-HELD_FRAME_RATE = 60
+# Twice 60 fps, so that every new frame of a film up to 60 fps follows a repeat: ffmpeg's scene score,
+# the smaller of the frame's difference from the one before and how much that difference changed, is
+# then the plain difference at any frame rate. A whip pan reads as a change at 60 fps as it does at
+# 30 (at 60 it was one steady difference, so one shot, and a face crossing in 0.2 s went unseen).
+HELD_FRAME_RATE = 120
 
 
-def pick_expression(*, every_n_frames: int | None, interval_s: float | None) -> str:
+def pick_expression(*, every_n_frames: int | None, interval_s: float | None, scene_change: float | None = None) -> str:
     """ffmpeg `select` expression: every Nth frame, or one frame per `interval_s` (never further apart).
 
     By time: the first frame, then each frame after which the next one (taken as far as the last one
     was) would be more than `interval_s` after the last pick: 0.25 s picks every 3rd frame at 12 fps,
-    every 6th at 25 fps and every 7th at 30 fps.
+    every 6th at 25 fps and every 7th at 30 fps. With `scene_change` (a scene score, 0 to 1), also each
+    frame whose score reaches it (a cut), and every new frame (score above 0: not a repeat made by the
+    steady frame rate) for `interval_s` after the last cut. The time of the last cut is kept in the
+    expression's own variable 0 (`st`/`ld` keep their values from frame to frame), variable 1 says
+    whether there was one.
     """
     if (every_n_frames is None) == (interval_s is None):
         raise ValueError("give exactly one of every_n_frames and interval_s")
@@ -46,7 +57,12 @@ def pick_expression(*, every_n_frames: int | None, interval_s: float | None) -> 
         return f"not(mod(n\\,{every_n_frames}))"
     assert interval_s is not None
     next_gap = "(t-prev_selected_t)+(t-prev_t)"
-    return f"isnan(prev_selected_t)+gt({next_gap}\\,{interval_s + PICK_TOLERANCE_S:.6f})"
+    by_time = f"isnan(prev_selected_t)+gt({next_gap}\\,{interval_s + PICK_TOLERANCE_S:.6f})"
+    if scene_change is None:
+        return by_time
+    cut = f"if(gte(scene\\,{scene_change:.6f})\\,st(1\\,1)+st(0\\,t))"
+    after_cut = f"ld(1)*lt(t-ld(0)\\,{interval_s:.6f})*gt(scene\\,0)"
+    return f"{cut}+{by_time}+{after_cut}"
 
 
 def detection_size(width: int, height: int, max_width: int) -> tuple[int, int]:
@@ -59,7 +75,8 @@ class SampledFrames:
     """RGB frames of the source's picture (every Nth, or one per `interval_s`), read as ffmpeg decodes them.
 
     `width` and `height` are the decoded (rotated) picture's size; `scale` turns a detection pixel
-    back into a source pixel. `times_s` (each frame's time) is known once the iteration has ended.
+    back into a source pixel. `times_s` holds each frame's time: that of a frame just yielded is
+    there, and the whole list is checked again against everything ffmpeg said once the iteration ends.
     """
 
     def __init__(
@@ -73,11 +90,12 @@ class SampledFrames:
         every_n_frames: int | None = None,
         interval_s: float | None = None,
         caps: DecodeCaps | None = None,
+        scene_change: float | None = None,
     ) -> None:
         out_w, out_h = detection_size(width, height, max_width)
         self.scale = width / out_w
         self._shape = (out_h, out_w, 3)
-        pick = pick_expression(every_n_frames=every_n_frames, interval_s=interval_s)
+        pick = pick_expression(every_n_frames=every_n_frames, interval_s=interval_s, scene_change=scene_change)
         picked = f"select='{pick}',showinfo,scale={out_w}:{out_h}:flags=area"
         if interval_s is not None:
             picked = f"fps=fps={HELD_FRAME_RATE}:round=down,{picked}"
@@ -115,6 +133,10 @@ class SampledFrames:
         self.times_s: list[float] = []
 
     def __iter__(self) -> Iterator[np.ndarray[Any, np.dtype[np.uint8]]]:
+        self.times_s = []
         for chunk in self._stream:
+            for line in self._stream.new_stderr_lines():
+                if match := PTS_TIME.search(line):
+                    self.times_s.append(float(match.group(1)))
             yield np.frombuffer(chunk, dtype=np.uint8).reshape(self._shape)
         self.times_s = [float(match.group(1)) for match in PTS_TIME.finditer(self._stream.stderr)]

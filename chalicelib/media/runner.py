@@ -15,6 +15,7 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import IO
 
 from chalicelib.domain.errors import MediaError
 from chalicelib.domain.rules import DecodeCaps
@@ -109,6 +110,8 @@ class FrameStream:
         self._args = list(args)
         self._chunk_bytes = chunk_bytes
         self._timeout_s = timeout_s
+        self._errors: IO[bytes] | None = None
+        self._errors_read = 0
         self.stderr = ""
 
     def __iter__(self) -> Iterator[bytes]:
@@ -126,6 +129,7 @@ class FrameStream:
 
             timer = threading.Timer(self._timeout_s, expire)
             timer.start()
+            self._errors, self._errors_read = errors, 0
             try:
                 assert process.stdout is not None
                 while chunk := process.stdout.read(self._chunk_bytes):
@@ -137,6 +141,7 @@ class FrameStream:
                 if process.poll() is None:  # the consumer stopped early
                     _kill_group(process)
                     process.wait()
+                self._errors = None
             errors.seek(0)
             self.stderr = errors.read().decode("utf-8", "replace")
         if expired.is_set():
@@ -144,6 +149,20 @@ class FrameStream:
         if process.returncode != 0:
             tail = self.stderr[-STDERR_TAIL_CHARS:]
             raise ToolFailedError(f"ffmpeg could not process the file: {_last_line(tail)}", tail, process.returncode)
+
+    def new_stderr_lines(self) -> list[str]:
+        """The whole lines ffmpeg has written to stderr since the last call, while the iteration runs.
+
+        What ffmpeg logs about a frame (showinfo) is written before the frame reaches stdout, so once a
+        chunk has been yielded, the lines about it are here.
+        """
+        if self._errors is None:
+            return []
+        written = os.fstat(self._errors.fileno()).st_size
+        fresh = os.pread(self._errors.fileno(), written - self._errors_read, self._errors_read)
+        whole = fresh[: fresh.rfind(b"\n") + 1]
+        self._errors_read += len(whole)
+        return whole.decode("utf-8", "replace").splitlines()
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

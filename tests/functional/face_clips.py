@@ -7,13 +7,14 @@ whatever the pipeline finds. All tiny: 480x270, 12 fps, 3 s.
 
 from __future__ import annotations
 
+import functools
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from skimage.data import astronaut
+from skimage.data import astronaut, lfw_subset, rocket
 from skimage.transform import resize
 
 from chalicelib.domain.faces import Box
@@ -69,7 +70,9 @@ LAYOUTS: dict[str, Layout] = {
 }
 
 
+@functools.cache
 def _photo(size: int, mirrored: bool) -> np.ndarray:
+    """The photograph at `size`, made once (read only: `draw` copies it)."""
     image = (resize(astronaut(), (size, size), anti_aliasing=True) * 255).astype(np.uint8)
     return image[:, ::-1] if mirrored else image
 
@@ -107,11 +110,18 @@ def make_face_clip(name: str, folder: Path, seconds: int = SECONDS, fps: int = F
     pipeline's tests, at a low `fps` to stay small); `audio` adds a tone, as a film's sound."""
     layout = LAYOUTS[name]
     times = [(index / fps) % SECONDS for index in range(fps * seconds)]
-    drawn = {t: draw(layout(t)).tobytes() for t in set(times)}  # a film longer than its layout repeats frames
-    frames = b"".join(drawn[t] for t in times)
+    drawn = {t: draw(layout(t)) for t in set(times)}  # a film longer than its layout repeats frames
+    path = encode([drawn[t] for t in times], folder / f"{name}.mp4", fps, audio)
+    return FaceClip(path, [visible_faces(layout(t)) for t in times], fps)
+
+
+def encode(pictures: list[np.ndarray], path: Path, fps: int, audio: bool = False) -> Path:
+    """RGB frames (all of one size) as H.264 at `fps`, with a tone for sound when `audio`."""
+    seconds = len(pictures) / fps
+    height, width = pictures[0].shape[:2]
+    frames = b"".join(picture.tobytes() for picture in pictures)
     sound = ["-f", "lavfi", "-i", f"sine=frequency=220:duration={seconds}"] if audio else []
     sound_codec = ["-c:a", "aac", "-shortest"] if audio else []
-    path = folder / f"{name}.mp4"
     subprocess.run(
         [
             "ffmpeg",
@@ -124,7 +134,7 @@ def make_face_clip(name: str, folder: Path, seconds: int = SECONDS, fps: int = F
             "-pix_fmt",
             "rgb24",
             "-s",
-            f"{WIDTH}x{HEIGHT}",
+            f"{width}x{height}",
             "-r",
             str(fps),
             "-i",
@@ -144,7 +154,7 @@ def make_face_clip(name: str, folder: Path, seconds: int = SECONDS, fps: int = F
         input=frames,
         check=True,
     )
-    return FaceClip(path, [visible_faces(layout(t)) for t in times], fps)
+    return path
 
 
 def decode(path: Path) -> list[np.ndarray]:
@@ -159,3 +169,70 @@ def decode(path: Path) -> list[np.ndarray]:
         np.frombuffer(raw[i : i + frame_bytes], np.uint8).reshape(HEIGHT, WIDTH, 3)
         for i in range(0, len(raw), frame_bytes)
     ]
+
+
+@dataclass(frozen=True)
+class Flash:
+    """A shot of a face between two cuts, on frames `first` to `first + frames - 1`."""
+
+    name: str
+    first: int
+    frames: int
+
+    @property
+    def indices(self) -> range:
+        return range(self.first, self.first + self.frames)
+
+
+FLASH_FPS, FLASH_SECONDS = 30, 4
+# One sample every 0.25 s falls on frames 0, 7, 15, 22, 30, 37... at 30 fps: the three short flashes sit
+# between two of them (the test checks it), the 0.5 s one starts on the frame after one.
+FLASHES = (Flash("1 frame", 33, 1), Flash("3 frames", 62, 3), Flash("0.2 s", 76, 6), Flash("0.5 s", 91, 15))
+FLASH_FACE = Placement(105, 0, 270)
+
+
+def make_flash_clip(folder: Path) -> tuple[FaceClip, tuple[Flash, ...]]:
+    """A shot of a rocket on its launch pad (a real photograph with no face), slowly panned, cut to the
+    astronaut's face for each of FLASHES and back."""
+    launch = (resize(rocket(), (320, WIDTH), anti_aliasing=True) * 255).astype(np.uint8)
+    on_face = {index for flash in FLASHES for index in flash.indices}
+    pictures, faces = [], []
+    for index in range(FLASH_FPS * FLASH_SECONDS):
+        if index in on_face:
+            pictures.append(draw([FLASH_FACE]))
+            faces.append(visible_faces([FLASH_FACE]))
+        else:
+            top = round(50 * index / (FLASH_FPS * FLASH_SECONDS))
+            pictures.append(np.ascontiguousarray(launch[top : top + HEIGHT]))
+            faces.append([])
+    return FaceClip(encode(pictures, folder / "flashes.mp4", FLASH_FPS), faces, FLASH_FPS), FLASHES
+
+
+# Six real faces (Labeled Faces in the Wild, tight crops) lying on their side, half one way, half the other:
+# children lying down, or a phone held sideways with no rotation tag. The model finds these upright faces
+# at 25 px, but turned a quarter turn it found 3 to 21 in 100 of them at 48-64 px.
+LYING_SIZES = (40, 48, 64, 40, 48, 64)
+
+
+def lying_at(t: float) -> list[tuple[int, int, int, int]]:
+    """Each lying face at time `t`: left, top, size and quarter turns (drifting 8 px a second)."""
+    return [
+        (20 + 70 * i + round(8 * t), 40 + 110 * (i % 2), size, 1 + 2 * (i % 2)) for i, size in enumerate(LYING_SIZES)
+    ]
+
+
+def make_lying_clip(folder: Path) -> FaceClip:
+    crops = lfw_subset()[: len(LYING_SIZES)]
+    pictures, faces = [], []
+    for index in range(FPS * SECONDS):
+        frame = np.empty((HEIGHT, WIDTH, 3), dtype=np.uint8)
+        frame[:] = BACKGROUND
+        boxes = []
+        for crop, (x, y, size, turns) in zip(crops, lying_at(index / FPS), strict=True):
+            face = np.rot90((resize(crop, (size, size), anti_aliasing=True) * 255).astype(np.uint8), turns)
+            frame[y : y + size, x : x + size] = face[..., None]
+            inset = size / 12  # the crops' outer edge is background, hair and ears, not the face
+            boxes.append(Box(x + inset, y + inset, x + size - inset, y + size - inset))
+        pictures.append(frame)
+        faces.append(boxes)
+    return FaceClip(encode(pictures, folder / "lying.mp4", FPS), faces, FPS)

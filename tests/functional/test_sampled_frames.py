@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib.domain.faces import Box
 from chalicelib.media.frames import SampledFrames
-from chalicelib.services.face_regions import DETECTION_INTERVAL_S, detect_all, find_blur_regions
+from chalicelib.services.face_regions import DETECTION_INTERVAL_S, SCENE_CHANGE, detect_all, find_blur_regions
 from local.clips import generate
 
 
@@ -60,6 +60,38 @@ def test_a_frame_held_on_screen_for_seconds_is_sampled(tmp_path: Path) -> None:
     assert ((times > 0.88) & (times < 2.9)).sum() >= 8, "the held frame is looked at while it is on screen"
 
 
+def test_every_frame_of_a_shot_shorter_than_the_interval_is_sampled_and_the_first_of_every_shot(tmp_path: Path) -> None:
+    # A 3-frame shot (frames 31-33 at 30 fps: 1.033 to 1.1 s) between two samples of the interval (1.0, 1.25).
+    shot = "testsrc{}=size=160x90:rate=30:duration=2,trim=end_frame={}[{}];"
+    shots = shot.format("", 31, "a") + shot.format("2", 3, "b") + shot.format("", 30, "c") + "[a][b][c]concat=n=3"
+    path = generate(tmp_path / "cuts.mp4", "-filter_complex", shots, "-c:v", "libx264", "-pix_fmt", "yuv420p")
+    short_shot = [31 / 30, 32 / 30, 33 / 30]
+
+    def sampled(scene_change: float | None) -> np.ndarray:
+        frames = SampledFrames(
+            str(path),
+            width=160,
+            height=90,
+            max_width=1280,
+            timeout_s=60,
+            interval_s=DETECTION_INTERVAL_S,
+            scene_change=scene_change,
+        )
+        assert len(list(frames)) == len(frames.times_s)
+        return np.array(frames.times_s)
+
+    def seen(times: np.ndarray, time_s: float) -> bool:
+        return bool((np.abs(times - time_s) < 0.01).any())
+
+    by_time = sampled(None)
+    assert not any(seen(by_time, t) for t in short_shot), "the interval alone steps over the short shot"
+    times = sampled(SCENE_CHANGE)
+    assert all(seen(times, t) for t in short_shot), "each of its frames is sampled"
+    assert seen(times, 34 / 30), "the first frame of the shot after it too"
+    assert np.diff(times).max() <= DETECTION_INTERVAL_S + 1e-3
+    assert len(times) <= len(by_time) + 2 * 8, "no more than the frames of a quarter second after each cut"
+
+
 def test_frames_can_still_be_sampled_by_count(tmp_path: Path) -> None:
     frames = SampledFrames(
         str(film(tmp_path, 30)), width=160, height=90, max_width=1280, timeout_s=60, every_n_frames=5
@@ -97,7 +129,7 @@ def test_frames_detected_several_at_once_come_back_in_order_and_few_are_held() -
             yield index
 
     results = []
-    for boxes in detect_all(detector, frames(), workers=3):
+    for boxes in detect_all(detector.detect, frames(), workers=3):
         results.append(boxes[0].x1)
         assert len(read) - len(results) <= 3
     assert results == list(range(40))

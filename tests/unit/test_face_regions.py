@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from chalicelib.domain.faces import MARGIN, Box, Sample, blur_regions, sample_times
+import numpy as np
+
+from chalicelib.domain.faces import MARGIN, Box, Sample, blur_regions, sample_times, unturned
 
 W, H = 640, 360
 
@@ -81,3 +83,13 @@ def test_a_face_moving_before_the_first_sample_stays_covered_from_the_start_of_t
     for step in range(5):
         t = round(0.1 * step, 6)
         assert covering(regions, t, face_at(t)), f"bare at {t:.1f} s"
+
+
+def test_a_box_found_on_the_turned_picture_lands_on_the_same_pixels_of_the_picture() -> None:
+    picture = np.zeros((H, W), dtype=np.uint8)
+    picture[100:150, 300:340] = 1  # a face 40 wide, 50 tall, at x 300-340, y 100-150
+    for turns in range(4):
+        turned = np.rot90(picture, turns)
+        rows, cols = np.nonzero(turned)
+        found = Box(cols.min(), rows.min(), cols.max() + 1, rows.max() + 1)
+        assert unturned(found, turns, W, H) == Box(300, 100, 340, 150)
