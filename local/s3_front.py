@@ -170,6 +170,11 @@ class Verifier:
         signed_names = params["X-Amz-SignedHeaders"].split(";")
         if "host" not in signed_names or any(name not in lowered for name in signed_names):
             raise S3Error(403, "SignatureDoesNotMatch", "A signed header is missing from the request.")
+        # S3 refuses x-amz-* headers a presigned URL did not sign: one such as x-amz-copy-source would turn an
+        # upload of a part into a copy, with the signer's rights, of an object the holder of the URL names.
+        unsigned = sorted(name for name in lowered if name.startswith("x-amz-") and name not in signed_names)
+        if unsigned:
+            raise access_denied(f"There were headers present in the request which were not signed: {unsigned}")
         canonical_headers = "".join(f"{name}:{' '.join(lowered[name].split())}\n" for name in signed_names)
         signed = ";".join(signed_names)
         canonical = "\n".join([method, raw_path, canonical_query(raw_query), canonical_headers, signed, UNSIGNED])

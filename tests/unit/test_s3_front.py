@@ -77,6 +77,15 @@ def test_a_part_url_takes_only_its_own_part():
     )
 
 
+def test_a_part_url_cannot_be_turned_into_a_copy_of_another_object_by_headers_it_did_not_sign():
+    # An office holding its own part URL asked the front to copy another office's film into its upload.
+    params = {"Bucket": BUCKET, "Key": KEY, "UploadId": "upload-1", "PartNumber": 1}
+    url = client().generate_presigned_url("upload_part", Params=params, ExpiresIn=60)
+    copy = {"x-amz-copy-source": "/omjr-local-media-123456789012/films/another-film/720p.mp4"}
+    assert refusal(lambda: check_url(url, method="PUT", headers=copy)) == (403, "AccessDenied")
+    assert refusal(lambda: check_url(url, method="PUT", headers={"X-Amz-Acl": "public-read"})) == (403, "AccessDenied")
+
+
 def test_unknown_keys_and_other_sessions_are_refused():
     stranger = Credentials("ASIASTRANGER", "role-secret", "role-session-token")
     url = client(stranger).generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": KEY}, ExpiresIn=60)
