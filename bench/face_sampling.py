@@ -309,6 +309,7 @@ def worst_rows(work: Path, seconds: int) -> None:
             height=HEIGHT,
             voice=None,
             audio=False,
+            duration_s=seconds,
             timeout_s=3600,
         )
         total = time.perf_counter() - started

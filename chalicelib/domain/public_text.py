@@ -16,6 +16,7 @@ only looks like an address is refused, with a sentence saying what to change.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -48,9 +49,21 @@ _AS_LATIN = str.maketrans(
 _AS_CYRILLIC = str.maketrans("aeopcyxk", "аеорсухк")
 
 
+# Separators a number or an address can be written with that NFKC leaves alone: the ideographic full stop and the
+# low comma, read as the plain ones (dashes, of every kind, are read as a hyphen below).
+_SEPARATORS = str.maketrans({"\u3002": ".", "\uff61": ".", "\u201a": ",", "\u201e": '"'})
+# Characters that change the direction text is shown in: a browser shows "12 \u202eteerts imazin" as
+# "12 nizami street", which no check of the characters' own order would see. Public text may not hold them.
+BIDI_CONTROLS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+HIDDEN_CODE = "hidden_characters"
+
+
 def normalise(text: str) -> str:
-    """The text as the checks read it: NFKC, no format characters, case folded, quotes and degree
-    marks plain, and no combining mark left over after composition (an underline drawn with U+0332)."""
+    """The text as the checks read it: HTML character references decoded (a subtitle player decodes them), NFKC,
+    no format characters, case folded, quotes, degree marks, dashes and separators plain, and no combining mark
+    left over after composition (an underline drawn with U+0332)."""
+    text = html.unescape(text).translate(_SEPARATORS)
+    text = "".join("-" if unicodedata.category(c) == "Pd" else c for c in text)
     text = unicodedata.normalize("NFKC", text.translate(_MARKS))
     text = "".join(c for c in text if unicodedata.category(c) != "Cf").casefold()
     text = unicodedata.normalize("NFKC", text)
@@ -87,7 +100,7 @@ _COUNTED = (
 _STREET_BEFORE = (
     r"улиц\w*|ул\.?|проспект\w*|пр\.|пр-т|переул\w*|пер\.|бульвар\w*|б-р|шоссе|проезд\w*|тупик\w*|"
     r"микрорайон\w*|мкр\.?|күчә\w*|kü[çc]ə\w*|kucesi|kuchasi|kü[çc]\.|prospekt\w*|prospect|pr\.|döngə\w*|"
-    r"dongesi|dalan\w*|şosse\w*|mikrorayon\w*|mkr\.?|ulitsa|ul\.|квартал\w*|kvartal\w*|məhəllə\w*"
+    r"dongesi|dalan\w*|şosse\w*|mikrorayon\w*|mkr\.?|ulitsa|ul\.?|kuc\.?|pr|квартал\w*|kvartal\w*|məhəllə\w*"
 )
 # Street words that the number follows at once ("Nizami Str 12"); in English a word after "street" is
 # no name ("the street where 12 of us live").
@@ -100,7 +113,7 @@ _STREET_AFTER = (
 # Words that number a building or a flat, followed at once by the number ("дом 12", "bina 14").
 _UNIT = (
     r"(?<!детский )(?<!детского )дом|д\.|квартир\w*|кв\.?|корпус|корп\.|строение|bina|mənzil|ev|"
-    r"apartment|apt\.?|flat|building|bldg\.?|block"
+    r"apartment|apt\.?|flat|building|bldg\.?|block|house"
 )
 # Words that never stand in a street's name between a number and "street": "5 friends, one street".
 _NOT_A_NAME = (
@@ -112,7 +125,7 @@ _NAME = r"[^\W\d_][\w'-]*[\s,]+"
 _ADDRESS = re.compile(
     # "ул. Низами 12", "улица Низами, дом 12", "Nizami küçə 12": a street word, a name, a number.
     rf"(?<![\w.])(?:{_STREET_BEFORE})(?!\w)[\s,]*(?:{_NAME})?(?:(?:дом|д\.|no\.?)\s*)?{_NUMBER}{_COUNTED}"
-    rf"|(?<![\w.])(?:{_STREET_THEN_NUMBER})(?!\w)[\s,]*(?:no\.?\s*)?{_NUMBER}{_COUNTED}"
+    rf"|(?<![\w.])(?:{_STREET_THEN_NUMBER})(?!\w)[\s,]*(?:(?:no\.?|nr\.?|number|#)\s*)?{_NUMBER}{_COUNTED}"
     rf"|(?<![\w.])rue\s+(?:{_NAME}){{0,2}}{_NUMBER}"  # "rue de Rivoli 10"
     # "12 Nizami street", "12 Nizami St", "8-ci mikrorayon": a number, a name, a street word.
     rf"|(?<![\w.])\d+(?:-?[^\W\d_]{{1,3}})?[\s,]+(?:{_NOT_A_NAME}{_NAME}){{0,2}}"
@@ -140,7 +153,11 @@ _COORDINATES = re.compile(
     rf"|\d{{1,3}}\s*(?:{_DEGREES}|град\w*|dərəcə)\s*\d{{1,2}}\s*(?:'|min\w*|мин\w*|dəq\w*)"  # 40°24'33", 40 deg 24 min
     rf"|\d{{1,3}}(?:\.\d+)?\s*{_DEGREES}\s*[nsew](?![a-z])"  # 40.4° N
     r"|(?<![a-z])geo:\s*-?\d"  # a geo: URI
-    r"|(?<![a-z])(?:lat|latitude|lon|lng|long|longitude|ll)\s*[=:]\s*-?\d",  # lat=40.4093&lon=49.8671
+    r"|(?<![a-z])(?:lat|latitude|lon|lng|long|longitude|ll)\s*[=:]\s*-?\d"  # lat=40.4093&lon=49.8671
+    r"|(?<![a-z])(?:lat|latitude|lon|lng|longitude)\s+-?\d{1,3}[.,]\d"  # lat 40.4093 lon 49.8671
+    # Two precise decimals in one text: "at 40.4093 and 49.8671" (four places: "1.500 and 2.750" are prices).
+    r"|-?\d{1,3}[.,]\d{4,}\D{1,40}?-?\d{1,3}[.,]\d{4,}"
+    r"|\d{1,3}\s+\d{1,2}\s+\d{1,2}(?:[.,]\d+)?\s*[ns]\W+\d{1,3}\s+\d{1,2}\s+\d{1,2}(?:[.,]\d+)?\s*[ew](?![a-z])",
 )
 _MAP_LINK = re.compile(
     r"maps\.app\.goo\.gl|goo\.gl/maps|google\.[a-z.]+/maps|maps\.google\.|openstreetmap\.org|osm\.org/|"
@@ -153,12 +170,19 @@ _MAP_CODE = re.compile(
 )
 
 # --- Phones and e-mail -----------------------------------------------------------------------------
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    # Spelled out or spaced: "leyla @ gmail.com", "leyla(at)gmail.com", "leyla at gmail dot com".
+    r"|[\w.+-]+\s*(?:@|[(\[]\s*at\s*[)\]]|\sat\s)\s*[\w-]+\s*(?:\.|[(\[]\s*dot\s*[)\]]|\sdot\s)\s*"
+    r"(?:com|ru|az|am|kg|tj|kz|uz|ge|ua|by|net|org|info|mail|io|me|co|uk|de|fr)(?!\w)"
+)
 # A handle or a profile on a social network or a messenger: "@leyla_2012", "instagram.com/leyla".
 _PROFILE = re.compile(
     r"(?<![\w@])@[\w.]{3,}"
     r"|(?:instagram\.com|facebook\.com|fb\.com|vk\.com|ok\.ru|t\.me|tiktok\.com|wa\.me|youtube\.com/@|x\.com|"
-    r"twitter\.com)/\S",
+    r"twitter\.com)/\S"
+    # A messenger named, then a handle (one with a digit, an underscore or a dot): "insta leyla_2012".
+    r"|(?<!\w)(?:insta(?:gram)?|telegram|whatsapp|viber|tiktok|snapchat|skype)\s*[:-]?\s*@?(?=[\w.]*[\d_.])[\w.]{3,}",
 )
 _PHONE = re.compile(
     r"\+\s*\d(?:[\s().-]*\d){6,}"  # +994 50 123 45 67, +994501234567
@@ -168,6 +192,10 @@ _PHONE = re.compile(
 # A run of digits with single spaces or hyphens between them: a phone number once it holds 7 digits
 # or more, unless it is a list of years ("2012-2013", "2012 2013 2014").
 _DIGIT_RUN = re.compile(r"(?<!\d)(?<!\d[.,])\d(?:[ -]?\d)*(?!\d|[.,]\d)")
+# The same with any one separator a number is written with between digits ("050.123.45.67", "050/123/45/67"),
+# unless it is a date ("06.12.2026", "2026-12-06").
+_SEPARATED_RUN = re.compile(r"(?<![\d.])\d(?:[ ./_-]?\d)*(?![\d])")
+_DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
 _YEARS = re.compile(r"(?:1[89]|20)\d\d(?:[ -](?:1[89]|20)\d\d)*")
 PHONE_DIGITS = 7
 
@@ -210,11 +238,18 @@ _KINDS = (
 def check_public_text(field: str, text: str) -> None:
     """Refuse `text` if it seems to hold an address, phone, e-mail, postcode or map point; `field` names
     where it was sent, in the user's words ("title", "subtitles, cue 12")."""
+    if BIDI_CONTROLS & set(text):
+        raise InvalidRequestError(
+            f"The {field} holds characters that change the direction text is shown in: what a reader sees would "
+            "not be what was checked. Remove them and send again.",
+            HIDDEN_CODE,
+        )
     for view in _views(text):
         for kind in _KINDS:
             if kind.pattern.search(view):
                 raise _refusal(field, kind.what, kind.code)
-        if any(_is_phone(run.group(0)) for run in _DIGIT_RUN.finditer(view)):
+        runs = [*_DIGIT_RUN.finditer(view), *_SEPARATED_RUN.finditer(view)]
+        if any(_is_phone(run.group(0)) for run in runs):
             raise _refusal(field, "a phone number", CONTACT_CODE)
 
 
@@ -257,7 +292,7 @@ def venue_warnings(texts: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
 
 def _is_phone(run: str) -> bool:
     digits = sum(c.isdigit() for c in run)
-    return digits >= PHONE_DIGITS and not _YEARS.fullmatch(run)
+    return digits >= PHONE_DIGITS and not _YEARS.fullmatch(run) and not _DATE.fullmatch(run)
 
 
 def _refusal(field: str, what: str, code: str) -> InvalidRequestError:

@@ -69,8 +69,10 @@ def parse_subtitles(data: bytes, duration_s: float) -> list[Cue]:
                 "check the timing (is this the right film?).",
                 "invalid_subtitles",
             )
-    # An address or a phone number split over two cues is read by the viewer as one.
-    check_public_text("text of the subtitles read from cue to cue", " ".join(cue.text for cue in cues))
+    # An address or a phone number split over two cues is read by the viewer as one, in the order the cues are
+    # shown (a file may list them in another).
+    shown = sorted(cues, key=lambda cue: (cue.start_s, cue.end_s))
+    check_public_text("text of the subtitles read from cue to cue", " ".join(cue.text for cue in shown))
     return cues
 
 

@@ -22,7 +22,10 @@ def test_an_operator_command_on_a_stack_that_is_gone_says_to_start_it(tmp_path: 
         **{name.replace("Queue", "DeadLetterQueue"): queue for name in queues},
     }
     stack_file = tmp_path / "stack.json"
-    stack_file.write_text(json.dumps({"api_url": gone, "aws_endpoint_url": gone, "resources": resources}))
+    admin = {"AWS_ACCESS_KEY_ID": "admin-key", "AWS_SECRET_ACCESS_KEY": "admin-secret"}
+    stack_file.write_text(
+        json.dumps({"api_url": gone, "aws_endpoint_url": gone, "resources": resources, "admin_credentials": admin})
+    )
     done = subprocess.run(
         [sys.executable, "-m", "cli", "--stack-file", str(stack_file), "ops", "status"],
         cwd=ROOT,

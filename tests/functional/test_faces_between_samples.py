@@ -44,6 +44,7 @@ def protect(clip: FaceClip, model: CenterFaceDetector, folder: Path) -> tuple[li
         height=HEIGHT,
         voice=None,
         audio=False,
+        duration_s=len(clip.faces) / clip.fps,
         timeout_s=120,
     )
     (folder / "out").mkdir()

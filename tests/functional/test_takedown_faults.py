@@ -98,7 +98,14 @@ def stack_file(stack, tmp_path, moto_endpoint):
     resources = {name: stack.name(name) for name in [*logical, "WebsiteBucket"]}
     path = tmp_path / "stack.json"
     path.write_text(
-        json.dumps({"api_url": "http://127.0.0.1:1", "aws_endpoint_url": moto_endpoint, "resources": resources})
+        json.dumps(
+            {
+                "api_url": "http://127.0.0.1:1",
+                "aws_endpoint_url": moto_endpoint,
+                "resources": resources,
+                "admin_credentials": {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"},
+            }
+        )
     )
     return str(path)
 

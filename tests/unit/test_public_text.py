@@ -82,3 +82,11 @@ def test_disguises_are_undone_before_reading():
     # Full-width digits, a soft hyphen, a zero-width space; an ordinal mark for degrees, curly quotes.
     assert normalise("\uff11\uff12 Ni\u00adzami STR\u200bEET") == "12 nizami street"
     assert normalise("40\u00ba24\u201933\u201d") == "40°24'33\""
+
+
+def test_text_whose_direction_is_turned_is_refused_as_it_would_be_shown_otherwise():
+    # A browser shows "12 \u202eteerts imazin" as "12 nizami street": no check of the characters' order sees that.
+    with pytest.raises(InvalidRequestError) as refused:
+        check_public_text("title", "12 \u202eteerts imazin")
+    assert refused.value.code == "hidden_characters"
+    assert "direction" in refused.value.message

@@ -42,3 +42,11 @@ def test_languages_are_bcp47_tags():
     assert parse_language("az-Latn") == "az-Latn"
     with pytest.raises(InvalidRequestError):
         parse_language("English")
+
+
+def test_a_phone_number_split_over_cues_listed_out_of_time_order_is_read_as_shown():
+    # The file lists the second half first; a player shows "call 050 123" and then "45 67", one number.
+    srt = "1\n00:00:05,000 --> 00:00:06,000\n45 67\n\n2\n00:00:01,000 --> 00:00:02,000\ncall 050 123\n"
+    with pytest.raises(InvalidRequestError) as refused:
+        parse_subtitles(srt.encode(), 60.0)
+    assert refused.value.code == "contact_details"

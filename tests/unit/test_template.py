@@ -122,6 +122,7 @@ ALLOWED = {
         "logs:CreateLogStream",
         "logs:PutLogEvents",
         "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
