@@ -279,6 +279,9 @@ class S3Front:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, and `Expect: 100-continue` as boto3 sends it
+            # A client silent this long (a body shorter than its Content-Length) is dropped, not waited on for ever:
+            # a slow upload keeps sending, a paced one pauses a second at most.
+            timeout = 120
 
             def do_GET(self) -> None:
                 front.handle(self)
@@ -323,6 +326,11 @@ class S3Front:
             say(f"s3: {request.command} {request.path.partition('?')[0]} {error.status} {error.code}: {error.message}")
             _answer(request, error.status, {"Content-Type": "application/xml"}, error.xml())
         except ClientGoneError:
+            request.close_connection = True
+        except ValueError as error:  # UnicodeDecodeError too
+            # A malformed request (a Content-Length that is no number, a form field that is no UTF-8): S3's answer.
+            malformed = S3Error(400, "MalformedPOSTRequest" if request.command == "POST" else "BadRequest", str(error))
+            _answer(request, malformed.status, {"Content-Type": "application/xml"}, malformed.xml())
             request.close_connection = True
 
     def _post(self, request: BaseHTTPRequestHandler, raw_path: str, headers: dict[str, str], body: bytes) -> None:
