@@ -63,6 +63,9 @@ def take_down(deps: Dependencies, actor: str, video_id: str) -> dict[str, Any]:
             raise NotFoundError(f"No film {video_id!r}.")
         if film.status is Status.DELETED:
             return finish(deps, film)
+        # Private before anything else happens, the tombstone included: should the tombstone's write or the untag
+        # after it fail, the media are private already (the untag after it catches a publish that raced this one).
+        _ran(video_id, MEDIA_PUBLIC, lambda: deps.media.set_public(media_of(video_id), False))
         tombstone = _delete_record(deps, actor, film)
         if tombstone is not None:
             return finish(deps, tombstone)
