@@ -144,9 +144,16 @@ def published(sound: np.ndarray, disguise: VoiceDisguise | None, folder: Path) -
         stdin=sound.tobytes(),
     )
     master = make_protected_master(
-        str(clip), folder / "protected.mkv", [], width=64, height=64, voice=disguise, audio=True,
-        duration_s=seconds, timeout_s=300,
-    )  # fmt: skip
+        str(clip),
+        folder / "protected.mkv",
+        [],
+        width=64,
+        height=64,
+        voice=disguise,
+        audio=True,
+        duration_s=seconds,
+        timeout_s=300,
+    )
     ffmpeg(
         "-i", str(master), "-map", "0:a:0", "-c:a", "aac", "-b:a", "128k", "-ar", str(RATE), "-ac", "2", str(rendition)
     )
@@ -236,9 +243,10 @@ def word_error_rate(reference: str, heard: str) -> float:
 
 def transcribe(decoder: Decoder, sound: np.ndarray) -> str:
     raw = ffmpeg(
-        *("-f", "f32le", "-ar", str(RATE), "-ac", "1", "-i", "-"), *("-ar", "16000", "-ac", "1", "-f", "s16le", "-"),
+        *("-f", "f32le", "-ar", str(RATE), "-ac", "1", "-i", "-"),
+        *("-ar", "16000", "-ac", "1", "-f", "s16le", "-"),
         stdin=sound.tobytes(),
-    )  # fmt: skip
+    )
     decoder.start_utt()
     decoder.process_raw(raw, full_utt=True)
     decoder.end_utt()
@@ -256,8 +264,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         speakers = real_speakers() + espeak_speakers(folder)
         judge = Judge(speakers)
         print(f"{len(speakers)} speakers: " + ", ".join(s.name for s in speakers))
-        print("| speaker | control (no disguise) | as published: passed | worst (rank / own / nearest other) |"
-              " after best inversion: passed | worst after inversion (inverse tract/shift/pitch) |")  # fmt: skip
+        print(
+            "| speaker | control (no disguise) | as published: passed | worst (rank / own / nearest other) |"
+            " after best inversion: passed | worst after inversion (inverse tract/shift/pitch) |"
+        )
         print("| --- | --- | --- | --- | --- | --- |")
         decoder = Decoder(samprate=16000)
         errors: dict[str, list[float]] = {"original": [], "disguised": []}
@@ -288,8 +298,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"{f'{worst_attack[0]} ({worst_attack[1]})' if worst_attack else '-'} |",
                 flush=True,
             )
-        print(f"\npassed as published: {totals['published'][0]} of {totals['published'][1]}; "
-              f"after the best inversion: {totals['inverted'][0]} of {totals['inverted'][1]}")  # fmt: skip
+        print(
+            f"\npassed as published: {totals['published'][0]} of {totals['published'][1]}; "
+            f"after the best inversion: {totals['inverted'][0]} of {totals['inverted'][1]}"
+        )
         original, disguised = float(np.mean(errors["original"])), float(np.mean(errors["disguised"]))
         print(
             f"word error rate (pocketsphinx, {len(ESPEAK_VOICES)} espeak-ng voices): original {original:.0%}, "

@@ -33,19 +33,52 @@ VENUE_CODE = "venue_named"
 # `40\u02da`), and the typographic quotes of minutes and seconds, read as the degree sign and plain quotes.
 _MARKS = str.maketrans(
     {
-        "\u00ba": "°", "\u02da": "°", "\u2019": "'", "\u2018": "'", "\u2032": "'", "\u00b4": "'",
-        "\u201d": '"', "\u201c": '"', "\u2033": '"',
+        "\u00ba": "°",
+        "\u02da": "°",
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "\u201d": '"',
+        "\u201c": '"',
+        "\u2033": '"',
     }
-)  # fmt: skip
+)
 # Cyrillic and Greek letters drawn like a Latin letter, in lower case (the text is case folded first).
 _AS_LATIN = str.maketrans(
     {
-        "а": "a", "е": "e", "ё": "ë", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "к": "k",
-        "і": "i", "ї": "ï", "ј": "j", "ѕ": "s", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l",
-        "ә": "ə", "ү": "y", "α": "a", "ο": "o", "ρ": "p", "ν": "v", "ι": "i", "κ": "k", "υ": "u",
-        "χ": "x", "ϲ": "c", "ѵ": "v",
+        "а": "a",
+        "е": "e",
+        "ё": "ë",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "у": "y",
+        "х": "x",
+        "к": "k",
+        "і": "i",
+        "ї": "ï",
+        "ј": "j",
+        "ѕ": "s",
+        "һ": "h",
+        "ԁ": "d",
+        "ԛ": "q",
+        "ԝ": "w",
+        "ӏ": "l",
+        "ә": "ə",
+        "ү": "y",
+        "α": "a",
+        "ο": "o",
+        "ρ": "p",
+        "ν": "v",
+        "ι": "i",
+        "κ": "k",
+        "υ": "u",
+        "χ": "x",
+        "ϲ": "c",
+        "ѵ": "v",
     }
-)  # fmt: skip
+)
 _AS_CYRILLIC = str.maketrans("aeopcyxk", "аеорсухк")
 
 

@@ -43,9 +43,16 @@ def masters(folder: Path, sources: dict[str, Path]) -> dict[tuple[str, int], Pat
             output = folder / f"{voice.name}-{index}" / "protected.mkv"
             output.parent.mkdir()
             made[voice.name, index] = make_protected_master(
-                str(sources[voice.name]), output, [], width=160, height=120, voice=disguise, audio=True,
-                duration_s=SECONDS, timeout_s=120,
-            )  # fmt: skip
+                str(sources[voice.name]),
+                output,
+                [],
+                width=160,
+                height=120,
+                voice=disguise,
+                audio=True,
+                duration_s=SECONDS,
+                timeout_s=120,
+            )
     return made
 
 
