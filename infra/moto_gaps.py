@@ -10,6 +10,10 @@ from __future__ import annotations
 # Resource types moto's CloudFormation cannot create, why, and whether their service's API covers them here;
 # in the order they are applied (what a distribution or a policy names comes first).
 GAPS: dict[str, tuple[str, bool]] = {
+    "AWS::SecretsManager::Secret": (
+        "moto's CloudFormation has no Secrets Manager; made with CreateSecret, its value from GetRandomPassword",
+        True,
+    ),
     "AWS::CloudFront::OriginAccessControl": ("moto's CloudFormation has no CloudFront; CloudFront's API", True),
     "AWS::CloudFront::ResponseHeadersPolicy": (
         "moto has no response headers policies, in CloudFormation or API",

@@ -201,7 +201,22 @@ def _subscription(client: Callable[[str], Any], logical_id: str, p: dict[str, An
     return "sns:Subscribe"
 
 
+def _secret(client: Callable[[str], Any], logical_id: str, p: dict[str, Any], resolve: Resolver) -> str:
+    secrets = client("secretsmanager")
+    generate = p.get("GenerateSecretString", {})
+    value = secrets.get_random_password(
+        PasswordLength=int(generate.get("PasswordLength", 32)),
+        ExcludePunctuation=bool(generate.get("ExcludePunctuation", False)),
+    )["RandomPassword"]
+    made = secrets.create_secret(
+        Name=f"{resolve.stack_name}-{logical_id}", Description=p.get("Description", ""), SecretString=value
+    )
+    resolve.made[logical_id] = {"Ref": made["ARN"], "Id": made["ARN"]}
+    return "secretsmanager:CreateSecret"
+
+
 APPLY: dict[str, Callable[[Callable[[str], Any], str, dict[str, Any], Resolver], str]] = {
+    "AWS::SecretsManager::Secret": _secret,
     "AWS::CloudFront::OriginAccessControl": _oac,
     "AWS::CloudFront::Distribution": _distribution,
     "AWS::CloudWatch::Alarm": _alarm,
