@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import requests
@@ -110,32 +111,37 @@ def test_a_takedown_wins_every_race_and_leaves_nothing(running_stack: RunningSta
     assert listed == []
 
 
-def test_a_takedown_discards_the_parts_of_an_unfinished_upload(running_stack: RunningStack):
-    office, editor = running_stack.client("field_office"), running_stack.client("editor")
-    part_size = 8 * 2**20
-    created = office.request(
-        "POST",
-        "/uploads",
-        json={
-            "title": "Half sent",
-            "country": "AZ",
-            "topics": ["violence"],
-            "author": {"first_name": "Ali", "age": 12},
-            "filename": "half.mp4",
-            "size_bytes": 2 * part_size + 100,
-            "content_type": "video/mp4",
-            "multipart": True,
-        },
-    )
+PART_SIZE = 8 * 2**20
+
+
+def film_in_parts(office: Any, title: str, filename: str) -> tuple[str, list[str]]:
+    """A film sent in parts whose first of its three parts arrived: its id and the URLs of parts 1 and 2."""
+    body = {
+        "title": title,
+        "country": "AZ",
+        "topics": ["violence"],
+        "author": {"first_name": "Ali", "age": 12},
+        "filename": filename,
+        "size_bytes": 2 * PART_SIZE + 100,
+        "content_type": "video/mp4",
+        "multipart": True,
+    }
+    created = office.request("POST", "/uploads", json=body)
     assert created.status_code == 201, created.text
     video_id = created.json()["video_id"]
     parts = office.request("POST", f"/uploads/{video_id}/parts", json={"part_numbers": [1, 2]}).json()["parts"]
-    first, second = (part["url"] for part in parts)
-    requests.put(first, data=b"a" * part_size, timeout=60).raise_for_status()
+    urls = [part["url"] for part in parts]
+    requests.put(urls[0], data=b"a" * PART_SIZE, timeout=60).raise_for_status()
+    return video_id, urls
+
+
+def test_a_takedown_discards_the_parts_of_an_unfinished_upload(running_stack: RunningStack):
+    office, editor = running_stack.client("field_office"), running_stack.client("editor")
+    video_id, (_, second) = film_in_parts(office, "Half sent", "half.mp4")
     assert leftovers(running_stack, video_id)["multipart_uploads"] == [f"uploads/{video_id}/source.mp4"]
 
     assert editor.request("DELETE", f"/videos/{video_id}").status_code == 200
-    late = requests.put(second, data=b"b" * part_size, timeout=60)  # a URL handed out before the takedown
+    late = requests.put(second, data=b"b" * PART_SIZE, timeout=60)  # a URL handed out before the takedown
     assert not late.ok
     assert leftovers(running_stack, video_id) == {}
     assert office.request("GET", f"/uploads/{video_id}/parts").status_code == 404
@@ -143,20 +149,7 @@ def test_a_takedown_discards_the_parts_of_an_unfinished_upload(running_stack: Ru
 
 def test_an_operator_takes_a_film_down_from_the_command_line_parts_and_all(running_stack: RunningStack):
     office, editor = running_stack.client("field_office"), running_stack.client("editor")
-    part_size = 8 * 2**20
-    body = {
-        "title": "Taken down at 3 am",
-        "country": "AZ",
-        "topics": ["violence"],
-        "author": {"first_name": "Ali", "age": 12},
-        "filename": "night.mp4",
-        "size_bytes": 2 * part_size + 100,
-        "content_type": "video/mp4",
-        "multipart": True,
-    }
-    video_id = office.request("POST", "/uploads", json=body).json()["video_id"]
-    [part] = office.request("POST", f"/uploads/{video_id}/parts", json={"part_numbers": [1]}).json()["parts"]
-    requests.put(part["url"], data=b"a" * part_size, timeout=60).raise_for_status()
+    video_id, _ = film_in_parts(office, "Taken down at 3 am", "night.mp4")
 
     done = subprocess.run(
         [*OMJR, "--stack-file", str(running_stack.state_dir / "stack.json"), "ops", "takedown", video_id],
