@@ -195,7 +195,10 @@ def send_all(args: argparse.Namespace, api_url: str, api_key: str) -> None:
         except FilmRefusedError as refused:
             out(f"\n  {film.path.name}: not sent: {refused}\n")
             left_out.append(f"{row_name(args, film)}: {refused}")
-    if not args.no_wait and uploaded:
+    if args.no_wait:
+        for name, video_id in uploaded:  # the id is what an office quotes to find the film again
+            print(f"{name}: sent as {video_id}, not waiting for its outcome (the upload page lists it)", flush=True)
+    elif uploaded:
         out("Waiting for each film to be checked and transcoded...")
         for name, video_id in uploaded:
             print(outcome_line(name, client.wait_for_terminal(video_id, timeout_s=args.wait_s)), flush=True)

@@ -85,8 +85,8 @@ FOOTAGE_FILMS: list[dict[str, Any]] = [
 ]
 
 
-def run_demo(api_url: str, field_office_key: str, editor_key: str, workdir: Path) -> list[str]:
-    """Upload, wait, publish what is READY; return one printable line per film."""
+def run_demo(api_url: str, web_url: str, field_office_key: str, editor_key: str, workdir: Path) -> list[str]:
+    """Upload, wait, publish what is READY; return one printable line per film (a published one with its page)."""
     office = IngestClient(api_url, field_office_key)
     editor = IngestClient(api_url, editor_key)
     uploaded = []
@@ -101,7 +101,7 @@ def run_demo(api_url: str, field_office_key: str, editor_key: str, workdir: Path
         upload = office.wait_for_terminal(video_id)
         if upload["status"] == "READY":
             editor.publish(video_id)
-            lines.append(f"{name}: PUBLISHED  {api_url}/videos/{video_id}")
+            lines.append(f"{name}: PUBLISHED  {web_url}/film.html?id={video_id}")
         else:
             lines.append(f"{name}: {upload['status']} {upload.get('reason_code', '')}: {upload.get('reason', '')}")
     return lines

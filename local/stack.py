@@ -36,6 +36,7 @@ from local.resources import ACCOUNT_ID, ROOT, LocalResources
 from local.s3_front import Credentials, S3Front
 from local.toolchain import use_face_model, use_layer_ffmpeg
 from local.web_server import serve_web
+from local.worker import VERBOSE_ENV
 
 STAGE = "local"
 STACK_NAME = "omjr-local"
@@ -132,6 +133,7 @@ class LocalStack:
 
         # Presigned URLs the functions make point at the front, which checks them as S3 does.
         app_env = {**os.environ, **chalice_config.environment(STAGE), **function_env, "AWS_ENDPOINT_URL_S3": s3_url}
+        app_env[VERBOSE_ENV] = "1" if self.verbose else "0"  # a worker's failed delivery: one line, or its traceback
 
         def env_of(function: str) -> dict[str, str]:
             return {**app_env, **credentials[function].as_environment()}
@@ -323,10 +325,14 @@ def _demo(info: dict[str, Any]) -> None:
     say("demo: generating and uploading six films (four to publish, two that break the one-minute rule)...")
     try:
         lines = run_demo(
-            info["api_url"], info["api_keys"]["field_office"], info["api_keys"]["editor"], STATE_DIR / "demo"
+            info["api_url"],
+            info["web_url"],
+            info["api_keys"]["field_office"],
+            info["api_keys"]["editor"],
+            STATE_DIR / "demo",
         )
     except (requests.RequestException, subprocess.CalledProcessError, OSError) as error:
         say(f"demo: failed: {error} (`make run` puts ffmpeg on PATH; SAMPLES=0 skips the demo)")
         return
     say("\n".join(f"demo: {line}" for line in lines))
-    say(f"demo: the public listing: {info['api_url']}/videos\n\n{banner(info)}\n")
+    say(f"demo: the gallery: {info['web_url']}\n\n{banner(info)}\n")

@@ -32,6 +32,7 @@ from local.lambda_context import function_context
 from local.resources import local_overrides
 
 POLL_WAIT_S = 1
+VERBOSE_ENV = "LOCAL_VERBOSE"  # set by the stack under `make run VERBOSE=1`
 STAGE = "local"
 
 
@@ -76,6 +77,18 @@ def heartbeat(sqs: Any, queue_url: str, receipt_handle: str, visibility_s: int, 
         beating.join()
 
 
+def tell_failure(handler: str, error: Exception) -> None:
+    """One line per failed delivery (the function has logged its own record); the traceback with VERBOSE=1."""
+    if os.environ.get(VERBOSE_ENV) == "1":
+        traceback.print_exc()
+    print(
+        f"{handler}: delivery failed, the message comes back after its visibility timeout: "
+        f"{type(error).__name__}: {error}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("queue_url")
@@ -101,8 +114,8 @@ def main() -> None:
             try:
                 with heartbeat(sqs, args.queue_url, message["ReceiptHandle"], visibility_s, every_s):
                     handler(lambda_event(message, queue_arn), function_context(args.handler))
-            except Exception:  # as Lambda does: the message stays and comes back after its visibility timeout
-                traceback.print_exc()
+            except Exception as error:  # as Lambda does: the message stays and comes back after its visibility timeout
+                tell_failure(args.handler, error)
                 continue
             sqs.delete_message(QueueUrl=args.queue_url, ReceiptHandle=message["ReceiptHandle"])
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 
-from local.worker import heartbeat
+from local.worker import VERBOSE_ENV, heartbeat, tell_failure
 
 VISIBILITY_S = 3
 
@@ -28,3 +28,22 @@ def test_a_message_stays_hidden_while_its_worker_works_and_returns_soon_after_th
     # The worker died (its heartbeat stopped): the message comes back within one visibility timeout.
     [again] = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=VISIBILITY_S + 5)["Messages"]
     assert again["Body"] == "transcode film 1"
+
+
+def failed_delivery_output(capsys, monkeypatch, verbose: str) -> str:
+    monkeypatch.setenv(VERBOSE_ENV, verbose)
+    try:
+        raise RuntimeError("the catalog did not answer")
+    except RuntimeError as error:
+        tell_failure("transcode_video", error)
+    return capsys.readouterr().err
+
+
+def test_a_failed_delivery_is_one_line_in_the_console_and_its_traceback_is_shown_when_asked(capsys, monkeypatch):
+    quiet = failed_delivery_output(capsys, monkeypatch, "0")
+    assert quiet.splitlines() == [
+        "transcode_video: delivery failed, the message comes back after its visibility timeout: "
+        "RuntimeError: the catalog did not answer"
+    ]
+    verbose = failed_delivery_output(capsys, monkeypatch, "1")
+    assert "Traceback (most recent call last)" in verbose and verbose.endswith("the catalog did not answer\n")

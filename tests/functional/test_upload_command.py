@@ -262,6 +262,8 @@ def test_a_too_long_film_is_left_out_and_said_while_the_rest_of_the_workshop_is_
     assert "Traceback" not in result.stderr
     assert [film["title"] for film in accepting_api.created] == ["Our yard"]  # the good film went
     assert "right.mp4: uploaded" in result.stdout
+    # --no-wait: the id the office needs to find the film again is printed
+    assert "right.mp4: sent as film-1, not waiting for its outcome" in result.stdout
     # Each film left out says why, by its row, at once and again at the end of the run; the run says it
     # did not all go (exit 2), so a script notices.
     assert result.returncode == 2, result.stdout + result.stderr
