@@ -38,9 +38,11 @@ $(CHROMIUM):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium || \
 	  { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
+# lint-imports: the layer rules, contracts in pyproject.toml ([tool.importlinter]).
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
@@ -82,7 +84,7 @@ ffmpeg-check: $(BIN)/ffmpeg
 	@$(BIN)/python -m chalicelib.media.toolchain
 
 clean:
-	rm -rf build .local .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf build .local .pytest_cache .mypy_cache .ruff_cache .import_linter_cache test-artifacts
 
 bench: $(BIN)/.installed ffmpeg-check  ## media benchmarks (several minutes); figures go to docs/BENCHMARKS.md
 	$(BIN)/python -m bench.media

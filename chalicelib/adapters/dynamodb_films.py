@@ -17,6 +17,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib.adapters.dynamodb_batch import batch_get
 from chalicelib.adapters.dynamodb_items import Update, from_item, is_condition_failure, to_item
 from chalicelib.adapters.film_items import (
     DUE_FIELDS,
@@ -87,6 +88,14 @@ class DynamoDBFilms:
             TableName=self.table_name, Key=to_item(film_key(video_id)), ConsistentRead=True
         )
         return film_of(from_item(response["Item"])) if "Item" in response else None
+
+    def get_films(self, video_ids: Iterable[str]) -> list[Film]:
+        """The films of those ids that exist, in the order given, each once: BatchGetItem, one call per 100
+        films (a page of the review queue is one), read as consistently as `get_film`."""
+        wanted = [video_id for video_id in dict.fromkeys(video_ids) if is_video_id(video_id)]
+        items = batch_get(self._client, self.table_name, [to_item(film_key(video_id)) for video_id in wanted])
+        found = {film.video_id: film for film in (film_of(from_item(item)) for item in items)}
+        return [found[video_id] for video_id in wanted if video_id in found]
 
     def transition(
         self,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from chalicelib.domain.faces import BlurRegion
 from chalicelib.domain.rules import DecodeCaps
-from chalicelib.media.runner import INPUT_FORMATS, input_caps, input_protocols, run
+from chalicelib.media.runner import input_args, run
 
 # The blurred copy is this many pixels across (before its own blur): a face filling the whole frame
 # becomes a few smooth blobs, a small one a smear.
@@ -75,11 +75,7 @@ def filtered_input_args(source: str, script: Path, caps: DecodeCaps | None = Non
         "-v",
         "error",
         "-y",
-        "-protocol_whitelist",
-        input_protocols(source),
-        "-format_whitelist",
-        INPUT_FORMATS,
-        *input_caps(caps),
+        *input_args(source, caps),
         "-i",
         source,
         "-filter_complex_script",

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from chalicelib.domain.rules import DecodeCaps
-from chalicelib.media.runner import INPUT_FORMATS, FrameStream, input_caps, input_protocols
+from chalicelib.media.runner import FrameStream, input_args
 
 PTS_TIME = re.compile(r"Parsed_showinfo.*?\bpts_time:\s*(-?[\d.]+)")
 
@@ -107,11 +107,7 @@ class SampledFrames:
             "info",
             "-threads",
             "0",
-            "-protocol_whitelist",
-            input_protocols(source),
-            "-format_whitelist",
-            INPUT_FORMATS,
-            *input_caps(caps),
+            *input_args(source, caps),
             "-i",
             source,
             "-map",

@@ -12,7 +12,7 @@ import re
 
 from chalicelib.domain.errors import MediaError
 from chalicelib.domain.loudness import Loudness
-from chalicelib.media.runner import INPUT_FORMATS, input_protocols, run
+from chalicelib.media.runner import input_args, run
 
 # The sound of every output: 48 kHz stereo (5.1 and mono downmixed by ffmpeg's standard matrix).
 SAMPLE_RATE = 48000
@@ -28,10 +28,7 @@ def measure_args(source_path: str, audio_index: int, max_duration_s: float) -> l
         "-nostats",
         "-v",
         "info",
-        "-format_whitelist",
-        INPUT_FORMATS,
-        "-protocol_whitelist",
-        input_protocols(source_path),
+        *input_args(source_path),
         "-t",
         f"{max_duration_s:g}",
         "-i",

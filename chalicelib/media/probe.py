@@ -15,7 +15,7 @@ from typing import Any
 
 from chalicelib.domain.errors import MediaError
 from chalicelib.domain.source import SourceDescription, VideoStream
-from chalicelib.media.runner import INPUT_FORMATS, ToolFailedError, input_protocols, run
+from chalicelib.media.runner import ToolFailedError, input_args, run
 
 PROBE_TIMEOUT_S = 30.0
 # ffmpeg's I/O layer reports, at verbose level, what each input read when it closes.
@@ -41,10 +41,7 @@ def probe_args(source: str, headers: Mapping[str, str] | None = None) -> list[st
         "-v",
         "verbose",
         "-hide_banner",
-        "-format_whitelist",
-        INPUT_FORMATS,
-        "-protocol_whitelist",
-        input_protocols(source),
+        *input_args(source),
         "-print_format",
         "json",
         "-show_format",

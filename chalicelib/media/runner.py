@@ -1,8 +1,8 @@
 """The one place ffmpeg and ffprobe are started.
 
 Argument lists only (never a shell), stdin closed, each child in its own process group so that a
-deadline kills everything it started, in time for the handler to record the failure. The format and
-protocol allowlists that every input gets are defined here too.
+deadline kills everything it started, in time for the handler to record the failure. The options every
+input gets (the format and protocol allowlists, the decoding caps) are built here too, once, for every command.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from typing import IO
 
 from chalicelib.domain.errors import MediaError
-from chalicelib.domain.rules import DecodeCaps
+from chalicelib.domain.rules import ALLOWED_CONTAINERS, DecodeCaps
 
-# Formats ffmpeg may open on input. Anything else (HLS playlists, concat scripts, image sequences,
-# raw streams...) is refused before it can make ffmpeg open another file or URL.
-INPUT_FORMATS = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi"
+# Formats ffmpeg may open on input: the demuxers of the containers the rules accept. Anything else (HLS playlists,
+# concat scripts, image sequences, raw streams...) is refused before it can make ffmpeg open another file or URL.
+INPUT_FORMATS = ",".join(sorted(ALLOWED_CONTAINERS))
 STDERR_TAIL_CHARS = 8000
 TOOLS = ("ffmpeg", "ffprobe")
 
@@ -53,21 +53,29 @@ class MediaTimeoutError(MediaError):
     code = "processing_timeout"
 
 
-def input_protocols(source: str) -> str:
+def input_options(source: str, caps: DecodeCaps | None = None) -> dict[str, str]:
+    """The options (before `-i`) that every input of ffmpeg and ffprobe is opened with, as `{name: value}`
+    (ffmpeg-python's keywords): the container formats and the protocols it may use, and, with `caps`, no
+    frame of more pixels and nothing read past `max_duration_s`. No caps: tests and benchmarks on clips they
+    made, and ffprobe, which reads headers only."""
+    options = {"format_whitelist": INPUT_FORMATS, "protocol_whitelist": _input_protocols(source)}
+    if caps is not None:
+        options |= {"max_pixels": str(caps.max_pixels), "t": f"{caps.max_duration_s:.3f}"}
+    return options
+
+
+def input_args(source: str, caps: DecodeCaps | None = None) -> list[str]:
+    """`input_options` as an argument list, to stand before `-i source`."""
+    return [arg for name, value in input_options(source, caps).items() for arg in (f"-{name}", value)]
+
+
+def _input_protocols(source: str) -> str:
     """The only protocols an input may use: a presigned HTTPS URL, loopback HTTP locally, or a file."""
     if source.startswith("https://"):
         return "https,tls,tcp"
     if source.startswith("http://"):
         return "http,tcp"
     return "file"
-
-
-def input_caps(caps: DecodeCaps | None) -> list[str]:
-    """Input options (before `-i`) that stop ffmpeg decoding past `caps`: a frame of more pixels is refused,
-    and nothing after `max_duration_s` is read. None: no caps (tests and benchmarks on clips they made)."""
-    if caps is None:
-        return []
-    return ["-max_pixels", str(caps.max_pixels), "-t", f"{caps.max_duration_s:.3f}"]
 
 
 def run(args: Sequence[str], timeout_s: float) -> Completed:

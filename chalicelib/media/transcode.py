@@ -22,10 +22,11 @@ import ffmpeg
 from chalicelib.domain.ladder import Rendition, SpritePlan
 from chalicelib.domain.loudness import limiter_ceiling
 from chalicelib.domain.object_keys import POSTER_NAME, SPRITE_NAME
+from chalicelib.domain.rules import DecodeCaps
 from chalicelib.domain.source import SourceDescription, VideoStream
 from chalicelib.media.loudness import SAMPLE_RATE
 from chalicelib.media.picture import BT709_OUTPUT, corrected, scaled
-from chalicelib.media.runner import INPUT_FORMATS, input_protocols, run
+from chalicelib.media.runner import input_options, run
 
 GLOBAL_ARGS = ("-nostdin", "-v", "error")
 # What every output gets: none of the source's container or stream metadata (`-map_metadata -1`
@@ -101,13 +102,8 @@ def transcode(source_path: str, out_dir: str, plan: TranscodePlan, timeout_s: fl
 
 
 def _input(source_path: str, plan: TranscodePlan) -> Any:
-    return ffmpeg.input(
-        source_path,
-        format_whitelist=INPUT_FORMATS,
-        protocol_whitelist=input_protocols(source_path),
-        max_pixels=plan.max_pixels,
-        t=plan.max_duration_s,  # read no further than this, whatever the header claims
-    )
+    # Read no further than the plan's caps, whatever the header claims.
+    return ffmpeg.input(source_path, **input_options(source_path, DecodeCaps(plan.max_pixels, plan.max_duration_s)))
 
 
 def _video(plan: TranscodePlan) -> VideoStream:

@@ -9,6 +9,7 @@ from typing import Any
 from chalicelib.domain.catalog import STATUS_LISTED, editor_list_view, status_facet
 from chalicelib.domain.errors import InvalidRequestError
 from chalicelib.domain.metadata import is_unicode_text
+from chalicelib.domain.paging import parse_limit
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.editorial import PREVIEW_TTL_S
 
@@ -25,7 +26,7 @@ def films_in(deps: Dependencies, params: Mapping[str, str]) -> dict[str, Any]:
     if status not in STATUS_LISTED:
         raise InvalidRequestError("status must be published or unpublished.", "invalid_status")
     facet = status_facet(status)
-    limit = _limit(params.get("limit"))
+    limit = parse_limit(params.get("limit"), DEFAULT_PAGE, MAX_PAGE)
     text = _search(params.get("q"))
     # The cursor is the catalog's: it refuses one that this list did not return.
     cursor = params.get("cursor") or None
@@ -53,11 +54,3 @@ def _search(value: str | None) -> str | None:
     if len(text) > SEARCH_MAX_CHARS or not is_unicode_text(text):
         raise InvalidRequestError(f"search for text of at most {SEARCH_MAX_CHARS} characters.", "invalid_search")
     return text or None
-
-
-def _limit(value: str | None) -> int:
-    if value is None:
-        return DEFAULT_PAGE
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE:
-        raise InvalidRequestError(f"limit must be a whole number from 1 to {MAX_PAGE}.", "invalid_limit")
-    return int(value)

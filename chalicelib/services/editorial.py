@@ -89,9 +89,8 @@ def for_editor(deps: Dependencies, film: Film) -> dict[str, Any]:
 
 def review_queue(deps: Dependencies) -> dict[str, Any]:
     """READY films waiting for an editor's decision, oldest first."""
-    ids = deps.catalog.list_by_status(Status.READY, "9999", REVIEW_PAGE)
-    films = [deps.catalog.get_film(video_id) for video_id in ids]
-    return {"items": [for_editor(deps, film) for film in films if film is not None]}
+    films = deps.catalog.get_films(deps.catalog.list_by_status(Status.READY, "9999", REVIEW_PAGE))
+    return {"items": [for_editor(deps, film) for film in films]}
 
 
 def show(deps: Dependencies, video_id: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from chalicelib.domain.catalog import public_record, public_view
 from chalicelib.domain.errors import GoneError, InvalidRequestError, NotFoundError
 from chalicelib.domain.film import Status
 from chalicelib.domain.metadata import parse_country, parse_topic, parse_workshop
+from chalicelib.domain.paging import parse_limit
 from chalicelib.domain.workshops import public_story
 from chalicelib.services.dependencies import Dependencies
 
@@ -31,7 +32,7 @@ def public_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
 
 def list_films(deps: Dependencies, params: dict[str, str]) -> dict[str, Any]:
     filters = _filters(deps, params)
-    limit = _limit(params.get("limit"))
+    limit = parse_limit(params.get("limit"), DEFAULT_PAGE, MAX_PAGE)
     # The cursor is the catalog's: it refuses one that these filters' listings did not return. A page
     # may hold fewer than `limit` films while a cursor says more may follow (a combined filter's read
     # is bounded per page).
@@ -54,14 +55,6 @@ def _filters(deps: Dependencies, params: dict[str, str]) -> dict[str, str]:
     if params.get("workshop"):
         filters["workshop"] = parse_workshop(params["workshop"])
     return filters
-
-
-def _limit(value: str | None) -> int:
-    if value is None:
-        return DEFAULT_PAGE
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE:
-        raise InvalidRequestError(f"limit must be a whole number from 1 to {MAX_PAGE}; got {value!r}.", "invalid_limit")
-    return int(value)
 
 
 def countries(deps: Dependencies) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from chalicelib.domain.catalog import upload_view
 from chalicelib.domain.errors import (
     ConflictError,
     ForbiddenError,
-    InvalidRequestError,
     NotFoundError,
     StaleTransitionError,
 )
@@ -22,6 +21,7 @@ from chalicelib.domain.film import Film, Status
 from chalicelib.domain.metadata import parse_correction, parse_upload_request
 from chalicelib.domain.multipart import PartPlan, parse_multipart_flag
 from chalicelib.domain.object_keys import upload_key
+from chalicelib.domain.paging import parse_limit
 from chalicelib.domain.protection import voice_disguise_for
 from chalicelib.domain.public_text import film_texts, venue_warnings
 from chalicelib.domain.upload_rules import published_rules
@@ -116,20 +116,10 @@ def get_upload(deps: Dependencies, caller: Caller, video_id: str) -> dict[str, A
 
 def list_uploads(deps: Dependencies, caller: Caller, params: Mapping[str, str]) -> dict[str, Any]:
     """The office's own uploads, newest first, a page at a time (`limit`, `cursor`)."""
-    limit = _page_size(params.get("limit"))
+    limit = parse_limit(params.get("limit"), MAX_LISTED_UPLOADS, MAX_LISTED_UPLOADS)
     films, next_cursor = deps.catalog.list_office_films(str(caller.office_id), limit, params.get("cursor") or None)
     items = [upload_view(film) for film in films if film.status is not Status.DELETED]
     return {"items": items, "next_cursor": next_cursor}
-
-
-def _page_size(value: str | None) -> int:
-    if value is None:
-        return MAX_LISTED_UPLOADS
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_LISTED_UPLOADS:
-        raise InvalidRequestError(
-            f"limit must be a whole number from 1 to {MAX_LISTED_UPLOADS}; got {value!r}.", "invalid_limit"
-        )
-    return int(value)
 
 
 def upload_rules(deps: Dependencies, caller: Caller) -> dict[str, Any]:

@@ -9,13 +9,13 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from chalicelib.adapters.s3_events import ObjectCreated, objects_created
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, StaleTransitionError
 from chalicelib.domain.film import Status
 from chalicelib.domain.object_keys import is_protected_master_key, video_id_from_upload_key
 from chalicelib.domain.protection import requested
 from chalicelib.domain.rules import check_size, check_source
+from chalicelib.domain.upload_events import ObjectCreated, objects_created
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError
 from chalicelib.observability import count, logger, measure, subsegment

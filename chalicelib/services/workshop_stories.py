@@ -53,11 +53,10 @@ def _films_of(deps: Dependencies, slug: str) -> list[dict[str, Any]]:
     records, _ = deps.catalog.list_published(f"workshop#{slug}", WORKSHOP_FILMS_READ, None)
     ids = [record["video_id"] for record in records]
     ids += deps.catalog.list_by_status(Status.READY, "9999", REVIEW_PAGE)
-    films = (deps.catalog.get_film(video_id) for video_id in dict.fromkeys(ids))
     return [
         {"sensitive": film.sensitive, "protect_identity": getattr(film, "protect_identity", None)}
-        for film in films
-        if film is not None and film.workshop == slug
+        for film in deps.catalog.get_films(ids)
+        if film.workshop == slug
     ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import socket
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,6 +17,8 @@ import boto3
 import requests
 
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+from chalicelib.clock import now_iso
+from chalicelib.domain.film import Film, Status
 from chalicelib.services.access import FIELD_OFFICE, create_key
 from local import iam
 from local.client import IngestClient
@@ -127,6 +130,19 @@ def test_a_takedown_whose_role_cannot_find_unfinished_uploads_is_refused_them(ru
     assert unfinished_uploads(running_stack, refused) != []
     assert editor.request("DELETE", f"/videos/{granted}").status_code == 200
     assert unfinished_uploads(running_stack, granted) == []
+
+
+def test_the_review_page_reads_its_films_under_the_apis_role(running_stack: RunningStack):
+    catalog = DynamoDBCatalog(admin(running_stack, "dynamodb"), running_stack.info["resources"]["CatalogTable"])
+    video_id, at = str(uuid.uuid4()), now_iso()
+    catalog.create_film(Film(video_id, Status.READY, at, at, office_id="am-yerevan", title="Waiting for review"))
+    editor = running_stack.client("editor")
+    answer = editor.request("GET", "/review")
+    assert answer.status_code == 200, answer.text
+    assert video_id in [film["video_id"] for film in answer.json()["items"]]
+    # The films of the page are one BatchGetItem: the grant that reads them.
+    with role_without(running_stack, "api_handler", "dynamodb:BatchGetItem"):
+        assert editor.request("GET", "/review").status_code == 500
 
 
 @functools.cache

@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.domain.errors import MediaError
 from chalicelib.media.probe import probe
-from chalicelib.media.runner import MediaTimeoutError, run
+from chalicelib.media.runner import MediaTimeoutError, input_args, run
 from local.clips import make_clip
 from tests.functional.conftest import ffprobe_json, get, post_json, publish, upload_body
 
@@ -101,10 +101,7 @@ def test_an_hls_playlist_disguised_as_mp4_reaches_nothing(api, stack, samples, t
         "-nostdin",
         "-v",
         "error",
-        "-format_whitelist",
-        "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi",
-        "-protocol_whitelist",
-        "file",
+        *input_args(str(samples["hls"])),
         "-i",
         str(samples["hls"]),
         "-c",

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from chalicelib import wiring
 from chalicelib.clock import now_iso
+from tests.functional.calls import dynamodb_calls
 from tests.functional.conftest import get, publish
 from tests.functional.factories import write_ready_film
 
@@ -43,22 +43,13 @@ def test_filters_combine_and_a_page_reads_one_listing(api, published):
     assert ids("country=AM&topic=leave-no-child-out&workshop=baku-2012") == [published[1]]
     assert ids("country=AZ&topic=violence") == []
     assert ids("topic=leave-no-child-out&workshop=other-workshop") == []
-    calls = []
-    events = wiring.dependencies().catalog._client.meta.events
-
-    def record(model, **_):
-        calls.append(model.name)
-
-    events.register("before-call.dynamodb.*", record)
-    try:
+    with dynamodb_calls() as calls:
         first = get(api, "/videos?country=AZ&topic=leave-no-child-out&workshop=baku-2012&limit=1").json_body
         assert calls == ["BatchGetItem", "Query"], "the counters, to choose the rarest value's listing; never a Scan"
         calls.clear()
         cursor = first["next_cursor"]
         rest = get(api, f"/videos?country=AZ&topic=leave-no-child-out&workshop=baku-2012&cursor={cursor}").json_body
         assert calls == ["Query"], "a cursor names its listing: the next page is one Query"
-    finally:
-        events.unregister("before-call.dynamodb.*", record)  # the functions' clients are kept across cases
     assert [item["video_id"] for item in first["items"] + rest["items"]] == [published[2], published[0]]
 
 

@@ -33,3 +33,10 @@ def test_mypy_hook_runs_the_projects_mypy_over_what_pyproject_names() -> None:
     mypy = _hooks()["mypy"]
     assert mypy["entry"] == ".venv/bin/mypy"
     assert mypy["pass_filenames"] is False
+
+
+def test_lint_imports_hook_checks_the_layer_rules_as_make_lint_does() -> None:
+    hook = _hooks()["lint-imports"]
+    assert hook["entry"] == ".venv/bin/lint-imports"
+    assert hook["pass_filenames"] is False
+    assert _pinned("import-linter")

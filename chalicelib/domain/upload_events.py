@@ -1,4 +1,4 @@
-"""S3 notifications as they arrive on SQS: decoded keys, test events and other events dropped."""
+"""An upload's arrival as S3 announces it on the uploads queue: decoded keys; test events and other events dropped."""
 
 from __future__ import annotations
 

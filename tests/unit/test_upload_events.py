@@ -1,7 +1,7 @@
 import json
 
-from chalicelib.adapters.s3_events import objects_created
 from chalicelib.domain.object_keys import video_id_from_upload_key
+from chalicelib.domain.upload_events import objects_created
 
 VIDEO_ID = "0b8f6a52-8a0e-4f1e-9a53-2a4f7d3e2c11"
 
