@@ -14,14 +14,16 @@ import pytest
 from chalice.app import SQSEventConfig
 
 import app as app_module
+from chalicelib.config import Settings
 from chalicelib.domain import stages
-from chalicelib.domain.film import PROCESSING, Film, Status
+from chalicelib.domain.film import PROCESSING, Film, Status, can_transition
 from chalicelib.domain.stages import STAGES, Message, NoStageError, stage_after, stage_for
 from chalicelib.domain.sweep import SweepLimits
 from chalicelib.services import recovery
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.stage_messages import service_of
 from infra.template import load_template
+from local import iam
 from local.resources import ROOT
 from tests.fakes.queue import InMemoryQueue
 
@@ -55,6 +57,13 @@ def test_every_stage_has_its_function_in_app_and_its_settings(stage):
     assert CONFIG["lambda_functions"][stage.function]["lambda_timeout"] > 0, "the stage's time limit"
     assert stage.stuck_after_setting in CONFIG["environment_variables"]
     assert callable(service_of(stage))
+    # Its function's own role (the template's, which the local stack gives it too) may take the queue's messages.
+    takes = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"}
+    statements = iam.template_policy(TEMPLATE, stage.function)["Statement"]
+    assert any(
+        takes <= set(statement["Action"]) and statement["Resource"] == {"Fn::GetAtt": [stage.queue_id, "Arn"]}
+        for statement in statements
+    )
 
 
 def test_app_has_no_queue_handler_the_registry_does_not_list():
@@ -76,6 +85,19 @@ def test_recovery_has_a_stage_for_every_status_a_film_is_processed_in():
         Status.UPLOADED: "validate",
         Status.VALIDATING: "validate",
     }
+
+
+@pytest.mark.parametrize("stage", STAGES, ids=lambda stage: stage.name)
+def test_every_stage_ends_only_where_the_lifecycle_lets_a_film_go(stage):
+    working = stage.runs_in[-1]  # validation's film waits in UPLOADED and is worked on in VALIDATING
+    # A step that keeps the status (its end is its own status) hands the film on to a later stage of it.
+    assert all(end == working or can_transition(working, end) for end in stage.ends_in), sorted(stage.ends_in)
+
+
+@pytest.mark.parametrize("stage", STAGES, ids=lambda stage: stage.name)
+def test_the_sweep_watches_every_status_a_stage_runs_in(stage):
+    assert set(stage.runs_in) <= PROCESSING
+    assert set(stage.runs_in) <= set(config_limits().stuck_after_s)
 
 
 def test_a_status_no_stage_runs_in_is_an_error_not_a_default():
@@ -114,6 +136,13 @@ class FakeCatalog:
 @dataclass(frozen=True)
 class FakeSettings:
     uploads_bucket: str = "uploads-bucket"
+
+
+def config_limits() -> SweepLimits:
+    """The sweep's limits as the functions read them from their settings."""
+    names = [*TEMPLATE["Globals"]["Function"]["Environment"]["Variables"], "STAGE"]
+    environment = {**dict.fromkeys(names, "-"), **CONFIG["environment_variables"]}
+    return Settings.from_env(environment).sweep
 
 
 LIMITS = SweepLimits(
