@@ -31,6 +31,11 @@ class Message(StrEnum):
 
 @dataclass(frozen=True)
 class Stage:
+    """One stage. How it is retried: a failure that is ours comes back on its queue with backoff until the
+    queue's `maxReceiveCount` (the template), then the film is FAILED and the message rests in the dead-letter
+    queue (`ops redrive`); a film stuck in `runs_in` is queued again by the sweep; `ops retry` starts a FAILED
+    film again from validation. Each puts the film on the queue in the stage's `message`."""
+
     name: str
     # The Lambda function that runs it (app.py's handler of the same name, its role and timeout in the template
     # and `.chalice/config.json`: the function's `lambda_timeout` is the stage's time limit).
