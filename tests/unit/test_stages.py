@@ -22,6 +22,7 @@ from chalicelib.domain.sweep import SweepLimits
 from chalicelib.services import recovery
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.stage_messages import service_of
+from infra import alarms
 from infra.template import load_template
 from local import iam
 from local.resources import ROOT
@@ -200,3 +201,12 @@ def test_a_stages_sqs_record_is_handled_in_one_place():
         if isinstance(node, ast.FunctionDef) and "record" in node.name and node.name.startswith("handle")
     ]
     assert defined == ["chalicelib/services/stage_messages.py:handle_record"]
+
+
+def test_every_stage_has_its_queue_alarms():
+    """A new stage's dead letters and waiting messages page like the others' (infra/alarms.py, generated into the
+    template: add the stage there and run `python -m infra.alarms --write`)."""
+    assert {stage.dead_letter_queue_id: stage.queue for stage in STAGES} == alarms.DEAD_LETTER_QUEUES
+    assert {queue: name for queue, (name, _) in alarms.WORK_QUEUES.items()} == {
+        stage.queue_id: stage.queue for stage in STAGES
+    }
