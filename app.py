@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aws_lambda_powertools.utilities.data_classes import SQSEvent as SQSRecords
 from chalice.app import Chalice, CloudWatchEvent, SQSEvent
 
-from chalicelib import config, wiring
+from chalicelib import wiring
 from chalicelib.api.editor import editor
 from chalicelib.api.field_office import field_office
 from chalicelib.api.public import public
 from chalicelib.api.request_logging import log_request
+from chalicelib.domain.stages import STAGES, Stage
 from chalicelib.observability import count, observe_every_function
-from chalicelib.services import media_exposure, protection, recovery, retention, takedown, transcode, validate
+from chalicelib.services import media_exposure, recovery, retention, stage_messages, takedown
 
 app = Chalice(app_name="oneminutesjr-ingest")
 # First registered, outermost: the request's own log line carries the Lambda context too.
@@ -22,28 +25,29 @@ app.register_blueprint(editor)
 app.register_blueprint(public)
 
 
-# One message per invocation: a film is the unit of retry, so one bad upload never sends
-# another back to the queue, and a transcode owns the whole function while it runs.
-@app.on_sqs_message(queue=config.UPLOADS_QUEUE_NAME, batch_size=1, name="validate_upload")
-def validate_upload(event: SQSEvent) -> None:
-    for record in SQSRecords(event.to_dict()).records:
-        validate.handle_record(wiring.dependencies(), record, event.context)
+# One SQS handler per stage of the pipeline (chalicelib/domain/stages.py), named after the stage's function:
+# Lambda calls `app.<function>`, and the local workers and the tests find it here by that name.
+# One message per invocation: a film is the unit of retry, so one bad upload never sends another back to the
+# queue, and a transcode owns the whole function while it runs. A stage's `max_concurrency` caps its runs at
+# its function's reserved concurrency (.chalice/config.json): with reserved concurrency alone, Lambda's pollers
+# take more messages than it may run and throttle them back to the queue, where they count as receives and
+# land in the dead-letter queue without ever running (make deploy-check holds the two).
+def stage_function(stage: Stage) -> Callable[[SQSEvent], None]:
+    """`stage`'s SQS handler, registered on the app as the function `stage.function`."""
+
+    def handler(event: SQSEvent) -> None:
+        for record in SQSRecords(event.to_dict()).records:
+            stage_messages.handle_record(wiring.dependencies(), stage, record, event.context)
+
+    handler.__name__ = handler.__qualname__ = stage.function
+    registered: Callable[[SQSEvent], None] = app.on_sqs_message(
+        queue=stage.queue_name, batch_size=1, name=stage.function, maximum_concurrency=stage.max_concurrency
+    )(handler)
+    return registered
 
 
-# At most as many runs as the function's reserved concurrency (.chalice/config.json): with reserved concurrency
-# alone, Lambda's pollers take more messages than it may run and throttle them back to the queue, where they
-# count as receives and land in the dead-letter queue without ever running (make deploy-check holds the two).
-@app.on_sqs_message(queue=config.TRANSCODE_QUEUE_NAME, batch_size=1, name="transcode_film", maximum_concurrency=10)
-def transcode_film(event: SQSEvent) -> None:
-    for record in SQSRecords(event.to_dict()).records:
-        transcode.handle_record(wiring.dependencies(), record, event.context)
-
-
-# Identity protection (docs/PROTECTION.md): its own function, with the detection layer and ffmpeg only.
-@app.on_sqs_message(queue=config.PROTECT_QUEUE_NAME, batch_size=1, name="protect_film", maximum_concurrency=5)
-def protect_film(event: SQSEvent) -> None:
-    for record in SQSRecords(event.to_dict()).records:
-        protection.handle_record(wiring.dependencies(), record, event.context)
+for _stage in STAGES:
+    globals()[_stage.function] = stage_function(_stage)
 
 
 # Expires unused uploads, catches films whose processing stopped without an outcome, deletes the raw

@@ -19,10 +19,9 @@ from urllib.parse import unquote_plus
 
 import boto3
 
+from chalicelib.domain.stages import stage_named
 from local.lambda_context import LocalLambdaContext
 from local.worker import lambda_event
-
-HANDLERS = {"validate": "validate_upload", "transcode": "transcode_film"}
 
 
 def rss_mb() -> float:
@@ -58,7 +57,7 @@ def main() -> None:
     ranged_get = None
     logs = StringIO()
     for stage in sys.argv[1].split(","):
-        handler_name = HANDLERS[stage]
+        handler_name = stage_named(stage).function
         message = next_message(sqs, queues[stage])
         started = time.perf_counter()
         with redirect_stdout(logs):

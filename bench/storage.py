@@ -24,6 +24,7 @@ import boto3
 import requests
 
 from chalicelib.domain.film import Film, Status
+from chalicelib.domain.stages import TRANSCODE, VALIDATE
 from chalicelib.media.probe import probe
 from local import chalice_config
 from local.clips import make_clip as small_clip
@@ -32,7 +33,7 @@ from local.stack import AWS_ENV, free_port, wait_until
 
 MEMORY_PROBE = "bench.handler_memory"
 BENCH_QUEUES = "BENCH_QUEUES"
-STAGE_QUEUES = {"validate": "UploadsQueue", "transcode": "TranscodeQueue"}
+STAGE_QUEUES = {stage.name: stage.queue_id for stage in (VALIDATE, TRANSCODE)}
 
 
 def start_moto() -> tuple[subprocess.Popen[bytes], str]:

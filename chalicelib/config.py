@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from chalicelib.domain.film import Status
+from chalicelib.domain import stages
 from chalicelib.domain.rules import ValidationLimits
 from chalicelib.domain.sweep import SweepLimits
 
@@ -24,12 +24,8 @@ STAGE = "STAGE"
 UPLOADS_BUCKET = "UPLOADS_BUCKET"
 MEDIA_BUCKET = "MEDIA_BUCKET"
 CATALOG_TABLE = "CATALOG_TABLE"
-TRANSCODE_QUEUE_URL = "TRANSCODE_QUEUE_URL"
-PROTECT_QUEUE_URL = "PROTECT_QUEUE_URL"
-UPLOADS_QUEUE_URL = "UPLOADS_QUEUE_URL"
 IDEMPOTENCY_TABLE = "IDEMPOTENCY_TABLE"
-STUCK_VALIDATING_S = "STUCK_VALIDATING_S"
-STUCK_TRANSCODING_S = "STUCK_TRANSCODING_S"
+# Each stage's queue URL (`<QUEUE>_QUEUE_URL`) and stuck-after setting are named by its entry in domain/stages.py.
 MEDIA_BASE_URL = "MEDIA_BASE_URL"
 MEDIA_DISTRIBUTION_ID = "MEDIA_DISTRIBUTION_ID"
 MIN_DURATION_S = "MIN_DURATION_S"
@@ -41,12 +37,6 @@ TOPICS = "TOPICS"
 # The Secrets Manager secret (its ARN) that signs listing cursors; only the API function's role may read it.
 CURSOR_SIGNING_KEY_ARN = "CURSOR_SIGNING_KEY_ARN"
 
-# Queue names as the packaged template knows them: Chalice puts the name into an `Fn::Sub`, so
-# the stack name makes them unique per deployed stage. Handlers never read these at run time.
-UPLOADS_QUEUE_NAME = "${AWS::StackName}-uploads"
-TRANSCODE_QUEUE_NAME = "${AWS::StackName}-transcode"
-PROTECT_QUEUE_NAME = "${AWS::StackName}-protect"
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -54,9 +44,8 @@ class Settings:
     uploads_bucket: str
     media_bucket: str
     catalog_table: str
-    transcode_queue_url: str
-    protect_queue_url: str
-    uploads_queue_url: str
+    # Each stage's queue URL, by the stage's name.
+    queue_urls: Mapping[str, str]
     idempotency_table: str
     media_base_url: str
     media_distribution_id: str  # empty: no CDN cache in front of the media (the local stack)
@@ -75,9 +64,7 @@ class Settings:
             uploads_bucket=env[UPLOADS_BUCKET],
             media_bucket=env[MEDIA_BUCKET],
             catalog_table=env[CATALOG_TABLE],
-            transcode_queue_url=env[TRANSCODE_QUEUE_URL],
-            protect_queue_url=env[PROTECT_QUEUE_URL],
-            uploads_queue_url=env[UPLOADS_QUEUE_URL],
+            queue_urls={stage.name: env[stage.queue_url_variable] for stage in stages.STAGES},
             idempotency_table=env[IDEMPOTENCY_TABLE],
             media_base_url=env[MEDIA_BASE_URL].rstrip("/"),
             media_distribution_id=env[MEDIA_DISTRIBUTION_ID],
@@ -94,11 +81,7 @@ class Settings:
                 upload_window_s=int(env[UPLOAD_URL_TTL_S]) + 3600,
                 multipart_window_s=int(env[MULTIPART_WINDOW_S]),
                 stuck_after_s={
-                    Status.UPLOADED: int(env[STUCK_VALIDATING_S]),
-                    Status.VALIDATING: int(env[STUCK_VALIDATING_S]),
-                    # Protecting is as long as a transcode (a detection pass and one encode): the same limit.
-                    Status.PROTECTING: int(env[STUCK_TRANSCODING_S]),
-                    Status.TRANSCODING: int(env[STUCK_TRANSCODING_S]),
+                    status: int(env[stage.stuck_after_setting]) for stage in stages.STAGES for status in stage.runs_in
                 },
             ),
         )

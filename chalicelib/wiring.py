@@ -54,9 +54,7 @@ def dependencies() -> Dependencies:
         media_cache=CdnCache(
             _client("cloudfront") if settings.media_distribution_id else None, settings.media_distribution_id
         ),
-        transcode_queue=SQSQueue(_client("sqs"), settings.transcode_queue_url),
-        protect_queue=SQSQueue(_client("sqs"), settings.protect_queue_url),
-        uploads_queue=SQSQueue(_client("sqs"), settings.uploads_queue_url),
+        queues={stage: SQSQueue(_client("sqs"), url) for stage, url in settings.queue_urls.items()},
         idempotency=IdempotencyGuard(_client("dynamodb"), settings.idempotency_table),
     )
 

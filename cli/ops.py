@@ -1,8 +1,9 @@
 """Operator commands: see where films are, retry one, move dead letters back to work.
 
-    python -m cli ops status                 # films per status, dead-letter depths, oldest stuck films
+    python -m cli ops status                 # films per status, dead-letter depths, oldest stuck films (and the
+                                             # stage each waits for)
     python -m cli ops retry VIDEO_ID         # a FAILED film starts again from its upload
-    python -m cli ops redrive                # dead-letter messages go back to their queues
+    python -m cli ops redrive                # dead-letter messages go back to their stages' queues
     python -m cli ops sweep                  # run the scheduled sweep now (sources past retention,
                                              # unfinished takedowns and media exposure too)
     python -m cli ops takedown VIDEO_ID      # take a film down now, or finish a takedown that left
@@ -12,6 +13,7 @@
     python -m cli ops relist                 # listings written anew from the films, old forms removed
                                              # (after a deploy that changes how films are listed)
 
+The stages, their queues and dead-letter queues come from chalicelib/domain/stages.py.
 Against the local stack by default; `--stack NAME --stage dev|prod` acts on a deployed stack.
 """
 
@@ -24,6 +26,7 @@ from typing import Any
 
 from chalicelib import wiring
 from chalicelib.domain.film import PROCESSING, Status
+from chalicelib.domain.stages import STAGES, stage_for
 from chalicelib.services import editorial, media_exposure, recovery, retention, takedown
 from cli.target import Target
 
@@ -42,7 +45,14 @@ def status(target: Target) -> dict[str, Any]:
     for state in sorted(PROCESSING):
         for video_id in catalog.list_by_status(state, now, STUCK_SHOWN):
             film = catalog.get_film(video_id)
-            oldest.append({"video_id": video_id, "status": state.value, "since": film and film.status_changed_at})
+            oldest.append(
+                {
+                    "video_id": video_id,
+                    "status": state.value,
+                    "waits_for": stage_for(state).name,
+                    "since": film and film.status_changed_at,
+                }
+            )
     failed = [catalog.get_film(v) for v in catalog.list_by_status(Status.FAILED, now, STUCK_SHOWN)]
     return {
         "films": {name: number for name, number in films.items() if number},
@@ -53,10 +63,11 @@ def status(target: Target) -> dict[str, Any]:
 
 
 def redrive(target: Target) -> dict[str, int]:
+    """Each stage's dead letters back to that stage's queue, by the queue's short name."""
     deps = target.dependencies()
-    destinations = {"uploads": deps.uploads_queue, "transcode": deps.transcode_queue, "protect": deps.protect_queue}
     return {
-        name: recovery.redrive(wiring.queue(url), destinations[name]) for name, url in target.dead_letter_queues.items()
+        stage.queue: recovery.redrive(wiring.queue(target.dead_letter_queues[stage.queue]), deps.queue(stage))
+        for stage in STAGES
     }
 
 

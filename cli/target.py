@@ -15,26 +15,23 @@ from typing import Any
 import boto3
 
 from chalicelib import wiring
+from chalicelib.domain.stages import STAGES
 from chalicelib.services.dependencies import Dependencies
 from cli import chalice_config
 
-# Function environment variable -> the template's output (deployed) or logical id (local) holding it.
+# Function environment variable -> the template's output (deployed) or logical id (local) holding it; each
+# stage's queue (domain/stages.py) is output as `<logical id>Url`.
 RESOURCE_VARIABLES = {
     "UPLOADS_BUCKET": ("UploadsBucketName", "UploadsBucket"),
     "MEDIA_BUCKET": ("MediaBucketName", "MediaBucket"),
     "CATALOG_TABLE": ("CatalogTableName", "CatalogTable"),
-    "TRANSCODE_QUEUE_URL": ("TranscodeQueueUrl", "TranscodeQueue"),
-    "PROTECT_QUEUE_URL": ("ProtectQueueUrl", "ProtectQueue"),
-    "UPLOADS_QUEUE_URL": ("UploadsQueueUrl", "UploadsQueue"),
     "IDEMPOTENCY_TABLE": ("IdempotencyTableName", "IdempotencyTable"),
+    **{stage.queue_url_variable: (f"{stage.queue_id}Url", stage.queue_id) for stage in STAGES},
 }
 
 
-DEAD_LETTER_QUEUES = {
-    "uploads": ("UploadsDeadLetterQueueUrl", "UploadsDeadLetterQueue"),
-    "transcode": ("TranscodeDeadLetterQueueUrl", "TranscodeDeadLetterQueue"),
-    "protect": ("ProtectDeadLetterQueueUrl", "ProtectDeadLetterQueue"),
-}
+# Each stage's dead-letter queue, by its queue's short name (what `ops status` and `ops redrive` show).
+DEAD_LETTER_QUEUES = {stage.queue: (f"{stage.dead_letter_queue_id}Url", stage.dead_letter_queue_id) for stage in STAGES}
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,7 @@ def check_sqs_concurrency(template: Template) -> list[str]:
                     f"{logical_id} has reserved concurrency {reserved} but its SQS event source no "
                     "ScalingConfig.MaximumConcurrency: Lambda's pollers take more messages than it may run and "
                     "throttle them back, and films reach the dead-letter queue without running "
-                    "(@app.on_sqs_message(maximum_concurrency=...))"
+                    "(its stage's max_concurrency in chalicelib/domain/stages.py)"
                 )
             elif not 2 <= int(maximum) <= int(reserved):
                 faults.append(

@@ -16,6 +16,7 @@ import string
 from pathlib import Path
 from typing import Any
 
+from chalicelib.domain.stages import STAGES
 from infra.template import load_template
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,7 +118,7 @@ class LocalResources:
             return self._created[logical_id]
         resource = self._template["Resources"][logical_id]
         kind = resource.get("Type")
-        properties = {**resource.get("Properties", {}), **local_overrides()["resources"].get(logical_id, {})}
+        properties = local_properties(logical_id, resource.get("Properties", {}))
         creators = {
             "AWS::SQS::Queue": self._queue,
             "AWS::S3::Bucket": self._bucket,
@@ -199,6 +200,20 @@ def s3_cors_rule(rule: dict[str, Any]) -> dict[str, Any]:
 
 
 def local_overrides() -> dict[str, Any]:
-    """`resources`: properties per logical id; `function_timeouts`: seconds per handler; `schedule_interval_s`."""
+    """`resources`: properties per logical id; `stage_queue_visibility_s`: every stage's work queue's visibility;
+    `function_timeouts`: seconds per handler; `heartbeat_s`; `schedule_interval_s`."""
     overrides: dict[str, Any] = json.loads(OVERRIDES.read_text())
     return overrides
+
+
+def local_properties(logical_id: str, properties: dict[str, Any]) -> dict[str, Any]:
+    """A resource's properties as the local stack creates it: each stage's work queue (chalicelib/domain/stages.py)
+    with the short local visibility, then the overrides the resource has of its own."""
+    overrides = local_overrides()
+    visibility = overrides.get("stage_queue_visibility_s")
+    stage_queue = visibility is not None and logical_id in {stage.queue_id for stage in STAGES}
+    return {
+        **properties,
+        **({"VisibilityTimeout": visibility} if stage_queue else {}),
+        **overrides["resources"].get(logical_id, {}),
+    }

@@ -3,9 +3,9 @@
 Starts moto on loopback, creates the resources from `infra/resources.yaml` and each function's role
 (`local/iam.py`), switches moto's IAM enforcement on, puts the S3 front before it (`local/s3_front.py`), serves the
 API with `chalice local` (`local/api_server.py`), serves media as CloudFront would (`local/media_cdn.py`) and the
-website's pages (`local/web_server.py`, on WEB_PORT, 8080 by default), runs one worker per SQS event source of
-`app.py`, each process with the credentials of its own function's role, writes `.local/stack.json`, and ingests the
-demo films unless SAMPLES=0.
+website's pages (`local/web_server.py`, on WEB_PORT, 8080 by default), runs workers for each stage of the pipeline
+(`chalicelib/domain/stages.py`: the SQS event sources of `app.py`), each process with the credentials of its own
+function's role, writes `.local/stack.json`, and ingests the demo films unless SAMPLES=0.
 Ctrl-C stops every process it started.
 """
 
@@ -26,8 +26,9 @@ from typing import Any
 
 import boto3
 import requests
-from chalice.app import ScheduledEventConfig, SQSEventConfig
+from chalice.app import ScheduledEventConfig
 
+from chalicelib.domain.stages import STAGES
 from local import chalice_config, iam
 from local.console import pump, say
 from local.demo import run_demo
@@ -190,7 +191,7 @@ class LocalStack:
         """The admin user, and each function's role (its ARN) with the template's policy as moto reads it."""
         client = session.client("iam")
         admin = iam.create_admin(client)
-        functions = [API_FUNCTION, *self._functions(SQSEventConfig), *self._functions(ScheduledEventConfig)]
+        functions = [API_FUNCTION, *(stage.function for stage in STAGES), *self._functions(ScheduledEventConfig)]
         roles = {}
         for function in iam.functions_of(resources.template, functions):
             policy = iam.moto_policy(resources.resolve(iam.template_policy(resources.template, function)))
@@ -220,14 +221,12 @@ class LocalStack:
         }
 
     def _event_sources(self, session: Any, resources: LocalResources) -> list[tuple[str, str]]:
-        """(queue URL, handler name) for each `@app.on_sqs_message` handler, as Lambda would map them."""
-        import app
-
+        """(queue URL, handler name) for each stage of the pipeline (chalicelib/domain/stages.py), as Lambda maps
+        the SQS event source app.py makes for it."""
         sqs = session.client("sqs")
         return [
-            (sqs.get_queue_url(QueueName=resources.resolve({"Fn::Sub": source.queue}))["QueueUrl"], source.name)
-            for source in app.app.event_sources
-            if isinstance(source, SQSEventConfig)
+            (sqs.get_queue_url(QueueName=resources.resolve({"Fn::Sub": stage.queue_name}))["QueueUrl"], stage.function)
+            for stage in STAGES
         ]
 
     def _spawn(

@@ -54,8 +54,8 @@ from chalicelib.domain.retention import check_source_kept, due_on_publication, r
 from chalicelib.domain.subtitles import parse_language, parse_subtitles, subtitle_warnings, to_webvtt
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.handoff import hand_on
 from chalicelib.services.media_exposure import expose_after_commit, mark_before_commit, set_media_public, sync_media
-from chalicelib.services.messages import protect_message, transcode_message
 from chalicelib.services.retention import delete_source
 
 REVIEW_PAGE = 100
@@ -192,10 +192,7 @@ def _render_again(
     _change(deps, film, at, target=target, set_fields=fields, remove_fields=removed, listing=listing_of(deps, moved))
     _audit(deps, editor, film.video_id, at, action="protection_changed", details={**details, "rendered_again": True})
     current = _film(deps, film.video_id)
-    if target is Status.PROTECTING:
-        deps.protect_queue.send(protect_message(current))
-    else:
-        deps.transcode_queue.send(transcode_message(current))
+    hand_on(deps, current)  # to the stage its new status waits for
     count("FilmsRenderedAgain")
     return for_editor(deps, current)
 

@@ -8,14 +8,9 @@ from typing import Any
 from chalicelib.domain.film import Film
 
 
-def transcode_message(film: Film) -> dict[str, Any]:
-    """Asks the transcoder for one attempt at one film."""
+def film_message(film: Film) -> dict[str, Any]:
+    """Asks a stage that reads film messages (domain/stages.py, Message.FILM) for one attempt at one film."""
     return {"video_id": film.video_id, "key": film.upload_key, "etag": film.upload_etag or "", "attempt": film.attempt}
-
-
-def protect_message(film: Film) -> dict[str, Any]:
-    """Asks the protection stage for one attempt at one film (the same shape: film, upload's ETag, attempt)."""
-    return transcode_message(film)
 
 
 def upload_notification(bucket: str, film: Film) -> str:

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import ConflictError, MediaError, ObjectReplacedError, StaleTransitionError
@@ -32,14 +31,14 @@ from chalicelib.domain.film import Film, Status
 from chalicelib.domain.object_keys import MASTER_NAME, master_key
 from chalicelib.domain.protection import requested, voice_to_disguise
 from chalicelib.domain.rules import DecodeCaps, decode_caps
+from chalicelib.domain.stages import PROTECT
 from chalicelib.media.protect import make_protected_master
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.messages import transcode_message
+from chalicelib.services.handoff import hand_on
 from chalicelib.services.outcomes import fail, fail_on_time, reject
 from chalicelib.services.replaced_uploads import follow_replaced_upload
-from chalicelib.services.stage_messages import handle_stage_record
 
 if TYPE_CHECKING:
     from chalicelib.domain.faces import BlurRegion
@@ -58,12 +57,8 @@ NOT_MEASURED = (
 )
 
 
-def handle_record(deps: Dependencies, record: SQSRecord, context: Any) -> None:
-    """One SQS message from validation, an editor's change or the sweep: protect that film, once per attempt."""
-    handle_stage_record(deps, record, context, queue=deps.protect_queue, stage=protect_film, what="protection")
-
-
 def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
+    """The protect stage's service (domain/stages.py), once per film message and attempt."""
     film = deps.catalog.get_film(video_id)
     if film is None or film.status is not Status.PROTECTING:
         if film is not None and film.status is Status.DELETED:
@@ -159,7 +154,7 @@ def _detector() -> Any:
 
 
 def _to_transcode(deps: Dependencies, film: Film, fields: Mapping[str, Any], remove: tuple[str, ...] = ()) -> bool:
-    """PROTECTING -> TRANSCODING, and the transcode told; False when the film moved on meanwhile."""
+    """PROTECTING -> TRANSCODING, and the next stage told; False when the film moved on meanwhile."""
     try:
         moved = deps.catalog.transition(
             film.video_id, Status.TRANSCODING, now_iso(), fields, remove, expect=frozenset({Status.PROTECTING})
@@ -167,7 +162,7 @@ def _to_transcode(deps: Dependencies, film: Film, fields: Mapping[str, Any], rem
     except StaleTransitionError:
         _left_while_protecting(deps, film.video_id)
         return False
-    deps.transcode_queue.send(transcode_message(moved))
+    hand_on(deps, moved, after=PROTECT)
     return True
 
 

@@ -1,5 +1,8 @@
 """Putting failed and stuck films back on their way: the sweep, a retry by id, a DLQ redrive.
 
+A stuck film goes back to the stage its status waits for (domain/stages.py); a status no stage runs in
+is an error, never a film quietly sent elsewhere.
+
 A retry starts the film again from its upload with a new attempt number, so the idempotency
 records of the attempt that failed do not stop it.
 """
@@ -13,6 +16,7 @@ from chalicelib.clock import now_iso
 from chalicelib.domain.errors import ConflictError, NotFoundError, StaleTransitionError
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.retention import check_source_kept, due_after_first_publication
+from chalicelib.domain.stages import stage_for
 from chalicelib.domain.sweep import (
     SWEPT_STATUSES,
     SweepAction,
@@ -23,7 +27,7 @@ from chalicelib.domain.sweep import (
 )
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.messages import protect_message, transcode_message, upload_notification
+from chalicelib.services.handoff import hand_on, send_to
 from chalicelib.services.outcomes import fail
 from chalicelib.services.ports import Queue
 
@@ -54,7 +58,7 @@ def retry_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
         )
     except StaleTransitionError:
         raise ConflictError(f"Film {video_id} changed while it was retried; look at it again.") from None
-    deps.uploads_queue.send_raw(upload_notification(deps.settings.uploads_bucket, film))
+    hand_on(deps, film)
     logger.info("film retried", extra={"video_id": video_id, "attempt": attempt})
     return {"video_id": video_id, "status": Status.UPLOADED.value, "attempt": attempt}
 
@@ -101,14 +105,12 @@ def _apply(deps: Dependencies, film: Film, status: Status, action: SweepAction) 
             deps.uploads.abort_multipart(film.upload_key, film.multipart_upload_id)
         count("UploadsExpired")
     elif action is SweepAction.REQUEUE:
+        stage = stage_for(status)  # before the touch: a status no stage runs in fails here, loudly, with no change
         deps.catalog.touch(video_id, status, now_iso(), {"requeued": film.requeued + 1})
-        if status is Status.TRANSCODING:
-            deps.transcode_queue.send(transcode_message(film))
-        elif status is Status.PROTECTING:
-            deps.protect_queue.send(protect_message(film))
-        else:
-            deps.uploads_queue.send_raw(upload_notification(deps.settings.uploads_bucket, film))
-        logger.warning("stuck film queued again", extra={"video_id": video_id, "status": status.value})
+        send_to(deps, stage, film)
+        logger.warning(
+            "stuck film queued again", extra={"video_id": video_id, "status": status.value, "stage": stage.name}
+        )
     else:
         fail(
             deps,

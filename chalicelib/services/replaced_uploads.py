@@ -16,7 +16,7 @@ from chalicelib.domain.errors import StaleTransitionError
 from chalicelib.domain.film import Status
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.messages import upload_notification
+from chalicelib.services.handoff import hand_on
 from chalicelib.services.outcomes import fail
 
 
@@ -41,6 +41,6 @@ def follow_replaced_upload(deps: Dependencies, video_id: str, stage: Status) -> 
         film = deps.catalog.transition(video_id, Status.UPLOADED, now_iso(), fields, expect=frozenset({stage}))
     except StaleTransitionError:
         return
-    deps.uploads_queue.send_raw(upload_notification(deps.settings.uploads_bucket, film))
+    hand_on(deps, film)  # UPLOADED: validated from the start
     count("UploadsReplaced")
     logger.warning("upload replaced; validating the file there now", extra={"stage": stage.value, "attempt": attempt})

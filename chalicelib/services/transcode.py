@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, ObjectReplacedError, ProtectionMissingError, StaleTransitionError
@@ -38,19 +37,14 @@ from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.outcomes import fail, fail_on_time, reject
 from chalicelib.services.replaced_uploads import follow_replaced_upload
-from chalicelib.services.stage_messages import handle_stage_record
 
 # Time kept back from the Lambda's deadline to upload outputs and record the outcome:
 # 20 s, or a quarter of the time there is when that is less.
 RESERVE_S = 20.0
 
 
-def handle_record(deps: Dependencies, record: SQSRecord, context: Any) -> None:
-    """One SQS message from validation (or the sweep): transcode that film, once per attempt."""
-    handle_stage_record(deps, record, context, queue=deps.transcode_queue, stage=transcode_film, what="transcode")
-
-
 def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
+    """The transcode stage's service (domain/stages.py), once per film message and attempt."""
     film = deps.catalog.get_film(video_id)
     if film is not None and film.status is Status.DELETED:
         # A run killed after promoting its outputs, then a takedown: this retry is the last to know of them.

@@ -2,56 +2,33 @@
 
 from __future__ import annotations
 
-import functools
 import time
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, StaleTransitionError
-from chalicelib.domain.film import Status
-from chalicelib.domain.object_keys import is_protected_master_key, video_id_from_upload_key
+from chalicelib.domain.film import PROCESSING, Status
 from chalicelib.domain.protection import requested
 from chalicelib.domain.rules import check_size, check_source
-from chalicelib.domain.upload_events import ObjectCreated, objects_created
+from chalicelib.domain.stages import VALIDATE
+from chalicelib.domain.upload_events import ObjectCreated
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError
 from chalicelib.observability import count, logger, measure, subsegment
-from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.messages import protect_message, transcode_message
-from chalicelib.services.outcomes import fail, fail_on_time, reject, seconds_left
+from chalicelib.services.handoff import hand_on
+from chalicelib.services.outcomes import fail_on_time, reject, seconds_left
 from chalicelib.services.replaced_uploads import follow_replaced_upload
 
 # Long enough for a slow probe, short enough that a leaked URL is soon worthless.
 PROBE_URL_TTL_S = 300
 
 
-def handle_record(deps: Dependencies, record: SQSRecord, context: Any) -> None:
-    """One SQS message: an S3 notification (or a retry shaped like one)."""
-    for created in objects_created(record.body):
-        if created.bucket != deps.settings.uploads_bucket:
-            logger.warning("ignoring an event from another bucket", extra={"bucket": created.bucket})
-            continue
-        video_id = video_id_from_upload_key(created.key)
-        if video_id is None and is_protected_master_key(created.key):
-            continue  # the protection stage's own output, beside the source: nothing to validate
-        if video_id is None:
-            logger.warning("ignoring an object outside the upload layout", extra={"key": created.key})
-            continue
-        logger.append_keys(video_id=video_id)
-        deliver(
-            record,
-            deps.uploads_queue,
-            work=functools.partial(validate_once, deps, video_id, created, context),
-            give_up=functools.partial(fail, deps, video_id),
-        )
-
-
 def validate_once(deps: Dependencies, video_id: str, created: ObjectCreated, context: Any) -> None:
-    """Validation runs once per object version and attempt, however often its event arrives."""
+    """The validate stage's service (domain/stages.py): runs once per object version and attempt, however often
+    its event arrives."""
     film = deps.catalog.get_film(video_id)
     if film is None or film.status in (Status.DELETED, Status.EXPIRED):
         # A file that arrives for no film, after a takedown or after its upload expired, is a child's raw
@@ -89,12 +66,9 @@ def validate_upload(deps: Dependencies, video_id: str, created: ObjectCreated, d
     except StaleTransitionError:
         logger.info("a concurrent delivery already took this upload")
         return
-    if status is Status.TRANSCODING and film.upload_etag == created.etag:
-        # A retry after the status moved but before the transcoder heard of it: tell it (again).
-        deps.transcode_queue.send(transcode_message(film))
-        return
-    if status is Status.PROTECTING and film.upload_etag == created.etag:
-        deps.protect_queue.send(protect_message(film))  # the same, for the protection stage
+    if status in VALIDATE.ends_in and status in PROCESSING and film.upload_etag == created.etag:
+        # A retry after the status moved but before the next stage heard of it: tell it (again).
+        hand_on(deps, film)
         return
     if status is not Status.VALIDATING:
         logger.info("ignoring a late or duplicate event", extra={"status": status.value})
@@ -162,9 +136,5 @@ def _decide(deps: Dependencies, video_id: str, created: ObjectCreated, deadline_
     except StaleTransitionError:
         logger.info("film left VALIDATING while it was probed (taken down?)")
         return
-    if protect:
-        deps.protect_queue.send(protect_message(film))
-        logger.info("upload accepted for identity protection", extra={"duration_s": source.duration_s})
-        return
-    deps.transcode_queue.send(transcode_message(film))
-    logger.info("upload accepted for transcoding", extra={"duration_s": source.duration_s})
+    next_stage = hand_on(deps, film, after=VALIDATE)
+    logger.info("upload accepted", extra={"duration_s": source.duration_s, "next_stage": next_stage.name})

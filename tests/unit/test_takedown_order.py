@@ -91,9 +91,7 @@ def deps_for(journal: Journal) -> tuple[Any, FakeCatalog]:
         "uploads": FakeStore(journal, "uploads"),
         "media": FakeStore(journal, "media"),
         "media_cache": FakeCache(journal),
-        "transcode_queue": None,
-        "protect_queue": None,
-        "uploads_queue": None,
+        "queues": {},
         "idempotency": None,
     }
     return Dependencies(**fakes), catalog
