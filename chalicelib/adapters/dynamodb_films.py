@@ -17,6 +17,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib.adapters.dynamodb_audit import audit_item
 from chalicelib.adapters.dynamodb_items import Update, from_item, is_condition_failure, to_item
 from chalicelib.adapters.film_items import (
     DUE_FIELDS,
@@ -54,6 +55,7 @@ from chalicelib.domain.catalog import (
 )
 from chalicelib.domain.errors import ConflictError, InvalidRequestError, StaleTransitionError
 from chalicelib.domain.film import Film, HistoryStep, Status, allowed_sources, is_video_id
+from chalicelib.domain.lifecycle import Change
 
 COUNTS_PK = "COUNTS"
 # DynamoDB's limit on the items of one transaction.
@@ -136,6 +138,32 @@ class DynamoDBFilms:
         writes: list[dict[str, Any]] = [{"Update": update.build()}]
         if listing is not None:
             writes += self._listing_writes(video_id, listing)
+        self._transact(video_id, target, writes)
+
+    def apply(self, change: Change) -> None:
+        """One transaction: a lifecycle command's change (domain/lifecycle.py). The film moves to the change's
+        target (or is edited within its status) if it is still in one of the statuses expected, and at the
+        version read when the change checks it; its listing entries and counts follow it; its audit entry is
+        written with it. A crash leaves all of them or none. StaleTransitionError when the film moved on."""
+        video_id, target = change.video_id, change.target
+        set_fields, removed = change.set_fields(), change.remove_fields()
+        if target is not None:
+            update = self._transition(video_id, target, change.at, set_fields, removed, expect=change.expect)
+        else:
+            update = self._edit(video_id, change.expect, set_fields, removed)
+        if change.checks_version:
+            update.require_version("version", change.before.version)
+        writes: list[dict[str, Any]] = [{"Update": update.build()}]
+        if change.listed is not None:
+            listed = change.listed
+            listing = Listing(self.listed_facets(video_id), list(listed.facets), listed.record, listed.sort_at)
+            writes += self._listing_writes(video_id, listing)
+        if change.audit is not None:
+            entry = audit_item(video_id, change.at, change.audit.as_record())
+            writes.append({"Put": {"TableName": self.table_name, "Item": to_item(entry)}})
+        self._transact(video_id, target, writes)
+
+    def _transact(self, video_id: str, target: Status | None, writes: list[dict[str, Any]]) -> None:
         if len(writes) > TRANSACTION_MAX_ITEMS:
             raise ConflictError(
                 "This change moves the film in too many listings at once: change its topics and its workshop "

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.domain.catalog import STATUS_LISTED, editor_list_view, status_facet
+from chalicelib.domain.catalog import editor_list_view, status_facet
 from chalicelib.domain.errors import InvalidRequestError
+from chalicelib.domain.film import LISTED
 from chalicelib.domain.metadata import is_unicode_text
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.editorial import PREVIEW_TTL_S
@@ -22,7 +23,7 @@ SEARCH_READS = 5
 
 def films_in(deps: Dependencies, params: Mapping[str, str]) -> dict[str, Any]:
     status = (params.get("status") or "").upper()
-    if status not in STATUS_LISTED:
+    if status not in LISTED:
         raise InvalidRequestError("status must be published or unpublished.", "invalid_status")
     facet = status_facet(status)
     limit = _limit(params.get("limit"))

@@ -17,6 +17,7 @@ from chalicelib.adapters.dynamodb_items import to_item
 from chalicelib.adapters.film_items import film_item
 from chalicelib.domain.catalog import Listing, combined_facets, public_record, search_text, status_facet
 from chalicelib.domain.film import Film, FilmRendition, Status
+from chalicelib.domain.lifecycle import listed_as
 from chalicelib.domain.metadata import Author
 from chalicelib.domain.object_keys import rendition_key
 from chalicelib.services import editorial
@@ -105,7 +106,7 @@ def film(number: int, status: Status = Status.PUBLISHED, **fields: Any) -> Film:
 
 def seed(films: list[Film], *, combined: bool = False) -> None:
     """Films and their listing entries and counters as the catalog adapter shapes them: listed as the
-    editorial service lists them, or, with `combined`, as the release before this one did (every
+    lifecycle commands list them (domain/lifecycle.py), or, with `combined`, as the release before this one did (every
     combination, no highlight counter). Batched: a transaction per film would make moto copy the table
     each time."""
     deps = wiring.dependencies()
@@ -118,7 +119,8 @@ def seed(films: list[Film], *, combined: bool = False) -> None:
             facets = combined_facets(each) if each.status is Status.PUBLISHED else []
             listing = Listing([], [*facets, status_facet(each.status.value)], record, each.status_changed_at)
         else:
-            listing = editorial.listing_of(deps, each)
+            listed = listed_as(each)
+            listing = Listing(catalog.listed_facets(each.video_id), list(listed.facets), listed.record, listed.sort_at)
         for write in catalog._listing_writes(each.video_id, listing):
             if "Put" in write:
                 puts.append(write["Put"]["Item"])

@@ -13,6 +13,7 @@ import pytest
 from chalicelib import wiring
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Status
+from chalicelib.domain.lifecycle import Change
 from chalicelib.services import editorial, media_exposure
 from tests.functional.conftest import CONSENT, get, is_gone, post_json, publish
 from tests.functional.factories import write_ready_film
@@ -37,12 +38,12 @@ class ProtectedWhilePublishing:
         self._look = look
         self.seen: dict[str, bool] | None = None
 
-    def change(self, video_id: str, at: str, **change: Any) -> None:
-        if change.get("target") is Status.PUBLISHED and self._protect is not None:
+    def apply(self, change: Change) -> None:
+        if change.target is Status.PUBLISHED and self._protect is not None:
             protect, self._protect = self._protect, None
             protect()
             self.seen = self._look()
-        self._catalog.change(video_id, at, **change)
+        self._catalog.apply(change)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._catalog, name)

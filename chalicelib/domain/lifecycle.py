@@ -1,0 +1,433 @@
+"""A film's lifecycle as commands: each takes the film as read and returns the `Change` it makes, or raises
+the domain error that says why not (the codes of docs/API.md).
+
+A Change says everything a change of a film is: the statuses the film must still be in (and, for an
+editor's change, the version read), the film as it will be (typed: the catalog writes the fields that
+differ), where it is listed afterwards, its audit entry, what happens to which media are public and when,
+and the next stage's message. The catalog adapter writes the film, its listing entries and counters and the
+audit entry in one transaction (so a crash never keeps one without the other); `services/changes.py`
+applies the media side effects around that commit in the order `Media` names.
+
+Which statuses allow what is in domain/film.py (the transitions and the status sets).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from enum import Enum
+from typing import Any
+
+from chalicelib.domain.catalog import listing_facets, public_record, search_text, status_facet
+from chalicelib.domain.editorial import check_publishable
+from chalicelib.domain.errors import ConflictError, NotFoundError
+from chalicelib.domain.film import (
+    CORRECTABLE,
+    LISTED,
+    PROCESSING,
+    PUBLISHABLE,
+    READING_PROTECTION,
+    SOURCE_DELETABLE,
+    SUBTITLED,
+    Film,
+    Status,
+    SubtitleTrack,
+)
+from chalicelib.domain.metadata import Author, UploadRequest
+from chalicelib.domain.protection import (
+    Protection,
+    check_protected,
+    must_render_again,
+    requested,
+    still_applied,
+    voice_disguise_for,
+)
+from chalicelib.domain.retention import DeletionReason, check_source_kept, due_on_publication
+
+# What the catalog keeps itself for every change (the status's clock and history, the version): never a
+# field a command writes.
+BOOKKEEPING = frozenset({"video_id", "status", "status_changed_at", "created_at", "history", "version"})
+_DEFAULTS = {each.name: each.default for each in fields(Film)}
+
+
+class Media(Enum):
+    """What a change does to which of the film's media are public, and in what order around its commit."""
+
+    UNCHANGED = "unchanged"
+    # Public only after the commit: a mark before it (what the sweep finds should the tagging never happen),
+    # the tags after it, following what the catalog says then.
+    EXPOSE = "expose"
+    # Private before anything else, and again after the commit (a change that read the film as PUBLISHED may
+    # have tagged them in between), the CDN's cache emptied then.
+    HIDE = "hide"
+    # Private before anything else, whatever S3 answers (the change goes on); the deletions after the commit
+    # are the takedown's (services/takedown.py).
+    REMOVE = "remove"
+
+
+class NextStage(Enum):
+    """The stage whose queue gets the film's message once the change is committed."""
+
+    PROTECT = "protect"
+    TRANSCODE = "transcode"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """Who did what to the film: written in the change's own transaction."""
+
+    actor: str
+    action: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_record(self) -> dict[str, Any]:
+        return {"actor": self.actor, "action": self.action, "details": dict(self.details)}
+
+
+@dataclass(frozen=True)
+class Listed:
+    """The listing entries a film stands in after a change: one per facet, each carrying `record`, sorted by
+    `sort_at`. The catalog replaces whatever entries the film stood in before."""
+
+    facets: tuple[str, ...]
+    record: Mapping[str, Any]
+    sort_at: str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of one film, as the catalog writes it (see the module's docstring)."""
+
+    before: Film
+    after: Film
+    at: str
+    # The film must still be in one of these (and at `before.version` when `checks_version`).
+    expect: frozenset[Status]
+    audit: AuditEntry | None = None
+    listed: Listed | None = None
+    media: Media = Media.UNCHANGED
+    next_stage: NextStage | None = None
+    # Media objects the catalog no longer lists (old subtitles): deleted, and out of the CDN's cache, after it.
+    forget: tuple[str, ...] = ()
+    # Fields removed whatever `before` held (a change that does not check the version read them maybe earlier).
+    clears: tuple[str, ...] = ()
+    # The raw upload goes as soon as the change is committed (a protected film's, at its publication).
+    deletes_source: bool = False
+    checks_version: bool = True
+
+    @property
+    def video_id(self) -> str:
+        return self.before.video_id
+
+    @property
+    def target(self) -> Status | None:
+        """The status the film moves to; None for a change within its status."""
+        return self.after.status if self.after.status is not self.before.status else None
+
+    def set_fields(self) -> dict[str, Any]:
+        """The fields the change writes: those that differ from the film read, and hold a value."""
+        return {name: value for name, value in self._changed().items() if value != _DEFAULTS[name]}
+
+    def remove_fields(self) -> tuple[str, ...]:
+        """The fields the change removes: those that go back to their default (the film reads the same)."""
+        gone = [name for name, value in self._changed().items() if value == _DEFAULTS[name]]
+        return tuple(dict.fromkeys([*gone, *self.clears]))
+
+    def _changed(self) -> dict[str, Any]:
+        names = (each.name for each in fields(Film) if each.name not in BOOKKEEPING)
+        return {
+            name: getattr(self.after, name) for name in names if getattr(self.after, name) != getattr(self.before, name)
+        }
+
+
+def new_upload(video_id: str, office_id: str, request: UploadRequest, key: str, at: str) -> Film:
+    """The film a field office's upload request makes, AWAITING_UPLOAD its file at `key`."""
+    return Film(
+        video_id=video_id,
+        status=Status.AWAITING_UPLOAD,
+        created_at=at,
+        status_changed_at=at,
+        office_id=office_id,
+        upload_key=key,
+        filename=request.filename,
+        content_type=request.content_type,
+        size_bytes=request.size_bytes,
+        title=request.title,
+        description=request.description,
+        country=request.country,
+        topics=request.topics,
+        workshop=request.workshop,
+        language=request.language,
+        author=request.author,
+        protect_identity=request.protect_identity,
+        # Drawn now when the voice is to be disguised, kept private on the film (domain/protection.py).
+        voice_disguise=voice_disguise_for(request.protect_identity, None),
+    )
+
+
+def listed_as(film: Film) -> Listed:
+    """Where a film in its (new) status is listed: a published film in every public listing it belongs to
+    and in the editors' list of published films; an unpublished one only in the editors' list; any other
+    nowhere."""
+    record = {**public_record(film), "search": search_text(film)}
+    if film.status is Status.PUBLISHED and film.published_at:
+        return Listed((*listing_facets(film), status_facet(Status.PUBLISHED.value)), record, film.published_at)
+    facets = (status_facet(film.status.value),) if film.status in LISTED else ()
+    return Listed(facets, record, film.status_changed_at)
+
+
+# Editors --------------------------------------------------------------------------------------------
+
+
+def record_consent(film: Film, actor: str, consent: Mapping[str, Any], at: str) -> Change:
+    recorded = {**consent, "recorded_by": actor, "recorded_at": at}
+    return _edited(film, replace(film, consent=recorded), at, AuditEntry(actor, "consent_recorded"))
+
+
+def edit(film: Film, actor: str, changes: Mapping[str, Any], at: str) -> Change:
+    """`changes` as domain/editorial.py's `parse_edit` gives them (None removes an optional field)."""
+    audit = AuditEntry(actor, "edited", {"fields": sorted(changes)})
+    return _edited(film, replace(film, **changes), at, audit)
+
+
+def highlight(film: Film, actor: str, highlighted: bool, at: str) -> Change:
+    audit = AuditEntry(actor, "highlighted", {"highlighted": highlighted})
+    return _edited(film, replace(film, highlighted=highlighted), at, audit)
+
+
+def publish(film: Film, actor: str, at: str, *, safeguarding_confirmed: bool) -> Change:
+    """Public only after the commit (`Media.EXPOSE`): a protection turned on meanwhile wins, and its
+    unprotected version is never tagged."""
+    if film.status in PROCESSING and requested(film.protect_identity) is not None:
+        check_protected(film.protect_identity, None)  # its protected version is being made: say so
+    if film.status not in PUBLISHABLE:
+        raise ConflictError(
+            f"Film {film.video_id} is {film.status}; only a READY or UNPUBLISHED film can be published."
+        )
+    check_publishable(film, safeguarding_confirmed)
+    source_due = due_on_publication(film, at)
+    after = replace(
+        film,
+        status=Status.PUBLISHED,
+        status_changed_at=at,
+        published_at=at,
+        source_delete_after=source_due or film.source_delete_after,
+        safeguarding={"confirmed_by": actor, "confirmed_at": at} if safeguarding_confirmed else film.safeguarding,
+    )
+    return Change(
+        film,
+        after,
+        at,
+        frozenset({film.status}),
+        AuditEntry(actor, "published"),
+        listed_as(after),
+        Media.EXPOSE,
+        deletes_source=source_due is not None and source_due <= at,
+    )
+
+
+def unpublish(film: Film, actor: str, at: str) -> Change:
+    """Private before anything else, and again after the commit (`Media.HIDE`)."""
+    if film.status is not Status.PUBLISHED:
+        raise ConflictError(f"Film {film.video_id} is {film.status}; only a PUBLISHED film can be unpublished.")
+    after = replace(film, status=Status.UNPUBLISHED, status_changed_at=at, published_at=None)
+    audit = AuditEntry(actor, "unpublished")
+    return Change(film, after, at, frozenset({film.status}), audit, listed_as(after), Media.HIDE)
+
+
+def request_protection(
+    film: Film, actor: str, asked: Protection | None, at: str, rng: random.Random | None = None
+) -> Change:
+    """An editor turns identity protection on or off for a film that is not public. A film whose outputs do
+    not carry exactly what is now asked is rendered again. `rng` draws the voice disguise when the voice is
+    asked for the first time (the system's secure source unless given)."""
+    if film.status is Status.PUBLISHED:
+        raise ConflictError(
+            "Unpublish the film before changing its identity protection: the public must never see a version "
+            "that is not the one chosen.",
+            "unpublish_first",
+        )
+    if film.status in PROCESSING:
+        # The stages read the protection asked when they start: a change now could leave outputs that do
+        # not carry it. Once the film is READY, a change renders it again.
+        raise ConflictError(
+            f"Film {film.video_id} is being processed ({film.status}); change its identity protection once it "
+            "is READY.",
+            "film_processing",
+        )
+    record = asked.as_record() if asked else None
+    if record != (film.protect_identity or None):
+        # Whatever the change, new outputs are made from the source: without it, none can be.
+        check_source_kept(film, "protected anew or unprotected")
+    details = {"faces": bool(asked and asked.faces), "voice": bool(asked and asked.voice)}
+    # Drawn the first time the voice is to be disguised, then kept whatever is turned off and on again: the
+    # protected sound stays the same. The audit says only that the voice is asked.
+    after = replace(film, protect_identity=record, voice_disguise=voice_disguise_for(record, film.voice_disguise, rng))
+    if film.status in PUBLISHABLE and must_render_again(record, film.protection_applied):
+        return _rendered_again(film, after, actor, at, details)
+    return _edited(film, after, at, AuditEntry(actor, "protection_changed", details))
+
+
+def render_for_office(film: Film, actor: str, at: str) -> Change | None:
+    """A field office's correction asked for protection on a READY (or unpublished) film: its protected
+    version is made as when an editor asks, or nothing would ever make it. None when there is nothing to
+    render (or no source to render it from): publishing then still waits for the protection."""
+    if film.status not in PUBLISHABLE or film.source_deleted_at is not None:
+        return None
+    if not must_render_again(film.protect_identity, film.protection_applied):
+        return None
+    asked = Protection.of(film.protect_identity)
+    details = {"faces": bool(asked and asked.faces), "voice": bool(asked and asked.voice)}
+    after = replace(film, protect_identity=asked.as_record() if asked else None)
+    return _rendered_again(film, after, actor, at, details)
+
+
+def _rendered_again(film: Film, asked: Film, actor: str, at: str, details: Mapping[str, Any]) -> Change:
+    """A film whose outputs do not carry exactly the protection `asked` holds is made again from its upload,
+    with no new upload: PROTECTING (then TRANSCODING) when protection is asked, TRANSCODING from the source
+    when it was turned off. The new outputs replace the old ones at the same keys."""
+    protect = requested(asked.protect_identity) is not None
+    after = replace(
+        asked,
+        status=Status.PROTECTING if protect else Status.TRANSCODING,
+        status_changed_at=at,
+        attempt=film.attempt + 1,  # a new attempt: not the old run's key
+        requeued=0,
+        # True of the old outputs and of the new ones alike, so true at every moment in between.
+        protection_applied=still_applied(asked.protect_identity, film.protection_applied),
+    )
+    audit = AuditEntry(actor, "protection_changed", {**details, "rendered_again": True})
+    stage = NextStage.PROTECT if protect else NextStage.TRANSCODE
+    return Change(film, after, at, frozenset({film.status}), audit, listed_as(after), next_stage=stage)
+
+
+def check_subtitled(film: Film) -> None:
+    """Subtitles are added to a film that has its media (and a duration to check their cues against)."""
+    if not film.duration_s or film.status not in SUBTITLED:
+        raise ConflictError(f"Film {film.video_id} is {film.status}; subtitles are added once it is READY.")
+
+
+def add_subtitles(film: Film, actor: str, track: SubtitleTrack, at: str) -> Change:
+    """A language's subtitles, new or replacing the old (whose object goes after the commit). The new track
+    is public after the commit when the film is published then (`Media.EXPOSE`)."""
+    check_subtitled(film)
+    others = [each for each in film.subtitles if each.language != track.language]
+    subtitles = tuple(sorted([*others, track], key=lambda each: each.language))
+    replaced = tuple(each.key for each in film.subtitles if each.language == track.language and each.key != track.key)
+    audit = AuditEntry(actor, "subtitles_added", {"language": track.language})
+    return _edited(film, replace(film, subtitles=subtitles), at, audit, media=Media.EXPOSE, forget=replaced)
+
+
+def remove_subtitles(film: Film, actor: str, language: str, at: str) -> Change:
+    """A language's subtitles go: out of the catalog and its listings, then the object, and the CDN's cache."""
+    if film.status not in SUBTITLED:
+        raise ConflictError(f"Film {film.video_id} is {film.status}; it has no subtitles to remove.")
+    removed = tuple(each.key for each in film.subtitles if each.language == language)
+    if not removed:
+        raise NotFoundError(f"Film {film.video_id} has no {language} subtitles.", "subtitles_not_found")
+    subtitles = tuple(each for each in film.subtitles if each.language != language)
+    audit = AuditEntry(actor, "subtitles_removed", {"language": language})
+    return _edited(film, replace(film, subtitles=subtitles), at, audit, forget=removed)
+
+
+def relist(film: Film, at: str) -> Change:
+    """The film's listing entries written anew from the film (an operator's repair): nothing else changes."""
+    return Change(film, film, at, frozenset({film.status}), listed=listed_as(film))
+
+
+def _edited(film: Film, after: Film, at: str, audit: AuditEntry, **effects: Any) -> Change:
+    """A change within the film's status, on the version read: any change made meanwhile makes it stale."""
+    if film.status is Status.PUBLISHED and after.sensitive and not film.sensitive:
+        raise ConflictError(
+            "Unpublish the film before flagging it sensitive: it may then be published again "
+            "only with a safeguarding confirmation.",
+            "unpublish_first",
+        )
+    listed = listed_as(after) if film.status in LISTED else None
+    return Change(film, after, at, frozenset({film.status}), audit, listed, **effects)
+
+
+# A takedown -----------------------------------------------------------------------------------------
+
+
+def take_down(film: Film, actor: str, at: str) -> Change:
+    """The film becomes a tombstone, marked unfinished until every object is gone, out of every listing it
+    stands in; its media are made private before anything else (`Media.REMOVE`)."""
+    tombstone = Film(film.video_id, Status.DELETED, film.created_at, at, takedown_unfinished_since=at)
+    audit = AuditEntry(actor, "taken_down", {"was": film.status.value})
+    return Change(film, tombstone, at, frozenset({film.status}), audit, Listed((), {}, None), Media.REMOVE)
+
+
+def takedown_marked(tombstone: Film, at: str, *, unfinished: bool) -> Change:
+    """The tombstone says whether its takedown left something behind (the sweep finds it by that)."""
+    after = replace(tombstone, takedown_unfinished_since=at if unfinished else None)
+    return Change(tombstone, after, at, frozenset({Status.DELETED}), checks_version=False)
+
+
+# Field offices ---------------------------------------------------------------------------------------
+
+
+def check_correctable(film: Film) -> None:
+    """A film's details may be corrected by its office until it is first published, and never after
+    (whatever it became since): once public, always the editors' film."""
+    if film.status in CORRECTABLE and not film.ever_published:
+        return
+    if film.ever_published:
+        why = "This film has already been published: ask the project's editors to change its details."
+    else:
+        why = (
+            f"This upload is {film.status.value.lower()}: its details can no longer be corrected. "
+            "Upload the film again with the right details."
+        )
+    raise ConflictError(why, "not_correctable")
+
+
+def correct(film: Film, actor: str, changed: Mapping[str, Any], at: str, rng: random.Random | None = None) -> Change:
+    """A field office's correction of `changed` (as `parse_correction` gives them, each different from the
+    film's). One made after an editor recorded consent clears that consent: the editor reviews it again."""
+    check_correctable(film)
+    protection = "protect_identity" in changed
+    if protection and film.status in READING_PROTECTION:
+        # The running stage read the protection when it started: a change now would be lost (a transcode
+        # from the source) or fail the film (a master without what is now asked). As for the editors.
+        raise ConflictError(
+            f"Film {film.video_id} is being processed ({film.status}); ask for identity protection again once "
+            "it is ready. Nothing was changed.",
+            "film_processing",
+        )
+    review_again = bool(film.consent)
+    after = replace(film, **{name: _typed(name, value) for name, value in changed.items()})
+    if protection:
+        # Drawn when this correction is the first to ask for the voice (private: the audit names no value).
+        after = replace(after, voice_disguise=voice_disguise_for(after.protect_identity, film.voice_disguise, rng))
+    if review_again:
+        after = replace(after, consent=None, safeguarding=None)
+    details: dict[str, Any] = {"fields": sorted(changed), "sent_back_to_review": review_again}
+    if protection:  # what was asked, as the editors' protection_changed records it
+        details["protect_identity"] = changed["protect_identity"]
+    # A stage that started meanwhile read the protection before this change: then refused, as above.
+    expect = CORRECTABLE - READING_PROTECTION if protection else CORRECTABLE
+    return Change(film, after, at, expect, AuditEntry(actor, "corrected_by_office", details))
+
+
+def _typed(name: str, value: Any) -> Any:
+    """A corrected field's JSON value as the film holds it."""
+    if name == "author" and value is not None:
+        return Author(first_name=value["first_name"], age=int(value["age"]))
+    return tuple(value) if isinstance(value, list) else value
+
+
+# Retention --------------------------------------------------------------------------------------------
+
+
+def source_deleted(film: Film, actor: str, reason: DeletionReason, at: str) -> Change:
+    """The raw upload is gone for good (a refused or failed film's protected master with it): recorded on the
+    film, whatever else happened to it meanwhile, while it is in a status that lets it go."""
+    master = reason is DeletionReason.KEPT_AFTER_REFUSAL
+    after = replace(film, source_deleted_at=at, source_delete_after=None)
+    if master:
+        after = replace(after, protected_master=None)
+    audit = AuditEntry(actor, "source_deleted", {"reason": reason.value, "due": film.source_delete_after})
+    clears = ("source_delete_after", *(("protected_master",) if master else ()))
+    return Change(film, after, at, SOURCE_DELETABLE, audit, clears=clears, checks_version=False)
