@@ -16,13 +16,11 @@ from chalicelib import wiring
 from chalicelib.adapters.dynamodb_items import to_item
 from chalicelib.adapters.film_items import film_item
 from chalicelib.domain.catalog import Listing, combined_facets, public_record, search_text, status_facet
-from chalicelib.domain.film import Film, FilmRendition, Status
+from chalicelib.domain.film import Film, Status
 from chalicelib.domain.lifecycle import listed_as
-from chalicelib.domain.metadata import Author
-from chalicelib.domain.object_keys import rendition_key
 from chalicelib.services import editorial
 from tests.functional.conftest import get, publish
-from tests.functional.factories import OFFICE_ID, write_ready_film
+from tests.functional.factories import ready_film, write_ready_film
 from tests.functional.test_editor_lists import call
 
 TEN_TOPICS = [
@@ -89,19 +87,7 @@ def film(number: int, status: Status = Status.PUBLISHED, **fields: Any) -> Film:
     """A film published at second `number` of a day (a later number is newer)."""
     video_id = str(uuid.UUID(int=number + 1, version=4))
     at = f"2026-11-01T10:00:{number:02d}.000Z"
-    return Film(
-        video_id=video_id,
-        status=status,
-        created_at=at,
-        status_changed_at=at,
-        office_id=OFFICE_ID,
-        title=f"Film {number}",
-        author=Author("Leyla", 14),
-        duration_s=60.0,
-        renditions=(FilmRendition("360p", rendition_key(video_id, "360p"), 640, 360),),
-        published_at=at,
-        **fields,
-    )
+    return ready_film(video_id, at, status=status, title=f"Film {number}", published_at=at, **fields)
 
 
 def seed(films: list[Film], *, combined: bool = False) -> None:
