@@ -111,35 +111,6 @@ class DynamoDBFilms:
             raise
         return film_of(from_item(response["Attributes"]))
 
-    def change(
-        self,
-        video_id: str,
-        at: str,
-        *,
-        target: Status | None = None,
-        expect: frozenset[Status] = frozenset(),
-        set_fields: Mapping[str, Any] | None = None,
-        remove_fields: Iterable[str] = (),
-        listing: Listing | None = None,
-        version: int | None = None,
-    ) -> None:
-        """One transaction: the film moves to `target` (or, without one, is edited while in `expect`),
-        and its listing entries and counts follow it from the old facets to the new ones.
-
-        With `version`, the film must still be the version the caller read (editors' changes): two
-        editors acting at once cannot both rewrite the listings from what each saw.
-        """
-        if target is not None:
-            update = self._transition(video_id, target, at, set_fields or {}, remove_fields)
-        else:
-            update = self._edit(video_id, expect, set_fields or {}, remove_fields)
-        if version is not None:
-            update.require_version("version", version)
-        writes: list[dict[str, Any]] = [{"Update": update.build()}]
-        if listing is not None:
-            writes += self._listing_writes(video_id, listing)
-        self._transact(video_id, target, writes)
-
     def apply(self, change: Change) -> None:
         """One transaction: a lifecycle command's change (domain/lifecycle.py). The film moves to the change's
         target (or is edited within its status) if it is still in one of the statuses expected, and at the

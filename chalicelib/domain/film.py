@@ -63,8 +63,11 @@ CORRECTABLE = frozenset(
 # reading the source must not lose it halfway (the sweep comes back once the film has settled). A READY film
 # is dated only when it was published before (processed again since, its 30 days run on).
 SOURCE_DELETABLE = frozenset({Status.READY, Status.PUBLISHED, Status.UNPUBLISHED, Status.REJECTED, Status.FAILED})
-# Refused for good: a retry needs a new upload.
+# Ended so: the source's retention runs from then (domain/retention.py).
 REFUSED = frozenset({Status.REJECTED, Status.FAILED})
+# Final with no use for a file: one that arrives for such a film (after a takedown, after its upload expired) is
+# a child's raw video with no owner, deleted at once (services/validate.py).
+EXPECTS_NO_UPLOAD = frozenset({Status.DELETED, Status.EXPIRED})
 
 _TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.AWAITING_UPLOAD: frozenset({Status.UPLOADED, Status.EXPIRED, Status.DELETED}),

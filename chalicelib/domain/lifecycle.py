@@ -31,8 +31,10 @@ from chalicelib.domain.film import (
     SOURCE_DELETABLE,
     SUBTITLED,
     Film,
+    FilmRendition,
     Status,
     SubtitleTrack,
+    allowed_sources,
 )
 from chalicelib.domain.metadata import Author, UploadRequest
 from chalicelib.domain.protection import (
@@ -43,7 +45,8 @@ from chalicelib.domain.protection import (
     still_applied,
     voice_disguise_for,
 )
-from chalicelib.domain.retention import DeletionReason, check_source_kept, due_on_publication
+from chalicelib.domain.retention import DeletionReason, check_source_kept, due_on_publication, due_on_refusal
+from chalicelib.domain.source import SourceDescription
 
 # What the catalog keeps itself for every change (the status's clock and history, the version): never a
 # field a command writes.
@@ -110,8 +113,9 @@ class Change:
     next_stage: NextStage | None = None
     # Media objects the catalog no longer lists (old subtitles): deleted, and out of the CDN's cache, after it.
     forget: tuple[str, ...] = ()
-    # Fields removed whatever `before` held (a change that does not check the version read them maybe earlier).
-    clears: tuple[str, ...] = ()
+    # Fields written (or removed, at their default) whatever `before` held: a change that does not check the
+    # version (a stage's completion, the sweep's) may have read the film earlier.
+    writes: tuple[str, ...] = ()
     # The raw upload goes as soon as the change is committed (a protected film's, at its publication).
     deletes_source: bool = False
     checks_version: bool = True
@@ -126,18 +130,19 @@ class Change:
         return self.after.status if self.after.status is not self.before.status else None
 
     def set_fields(self) -> dict[str, Any]:
-        """The fields the change writes: those that differ from the film read, and hold a value."""
+        """The fields the change writes: those that differ from the film read (or it names), with a value."""
         return {name: value for name, value in self._changed().items() if value != _DEFAULTS[name]}
 
     def remove_fields(self) -> tuple[str, ...]:
         """The fields the change removes: those that go back to their default (the film reads the same)."""
-        gone = [name for name, value in self._changed().items() if value == _DEFAULTS[name]]
-        return tuple(dict.fromkeys([*gone, *self.clears]))
+        return tuple(name for name, value in self._changed().items() if value == _DEFAULTS[name])
 
     def _changed(self) -> dict[str, Any]:
         names = (each.name for each in fields(Film) if each.name not in BOOKKEEPING)
         return {
-            name: getattr(self.after, name) for name in names if getattr(self.after, name) != getattr(self.before, name)
+            name: getattr(self.after, name)
+            for name in names
+            if name in self.writes or getattr(self.after, name) != getattr(self.before, name)
         }
 
 
@@ -429,5 +434,113 @@ def source_deleted(film: Film, actor: str, reason: DeletionReason, at: str) -> C
     if master:
         after = replace(after, protected_master=None)
     audit = AuditEntry(actor, "source_deleted", {"reason": reason.value, "due": film.source_delete_after})
-    clears = ("source_delete_after", *(("protected_master",) if master else ()))
-    return Change(film, after, at, SOURCE_DELETABLE, audit, clears=clears, checks_version=False)
+    writes = ("source_deleted_at", "source_delete_after", *(("protected_master",) if master else ()))
+    return Change(film, after, at, SOURCE_DELETABLE, audit, writes=writes, checks_version=False)
+
+
+def source_undated(film: Film, at: str) -> Change:
+    """The film leaves the source index: its source was deleted already (a publication that read the film
+    before the deletion dated it again). In whatever status it is still in."""
+    after = replace(film, source_delete_after=None)
+    return Change(film, after, at, frozenset({film.status}), writes=("source_delete_after",), checks_version=False)
+
+
+# The pipeline's stages ------------------------------------------------------------------------------------
+# A stage's completion does not check the version (an editor cannot change a film being processed, and the
+# sweep's requeue count moves on meanwhile): it names the fields it writes, and the film must still be in
+# the status the stage works in.
+
+
+def validated(film: Film, at: str, source: SourceDescription, *, etag: str, size_bytes: int) -> Change:
+    """VALIDATING -> PROTECTING when identity protection is asked (the protected master first, every public
+    output from it), TRANSCODING otherwise; with what the probe measured of the file at `etag`: what the
+    transcoder, and the protection stage (which has no ffprobe), read."""
+    assert source.video is not None and source.duration_s is not None, "a source the rules accepted"
+    width, height = source.video.display_size
+    picture_width, picture_height = source.video.decoded_size
+    protect = requested(film.protect_identity) is not None
+    after = replace(
+        film,
+        status=Status.PROTECTING if protect else Status.TRANSCODING,
+        status_changed_at=at,
+        duration_s=round(source.duration_s, 3),
+        source_width=width,
+        source_height=height,
+        picture_width=picture_width,
+        picture_height=picture_height,
+        has_audio=source.has_audio,
+        upload_etag=etag,
+        size_bytes=size_bytes,
+    )
+    writes = (
+        "duration_s",
+        "source_width",
+        "source_height",
+        "picture_width",
+        "picture_height",
+        "has_audio",
+        "upload_etag",
+        "size_bytes",
+    )
+    stage = NextStage.PROTECT if protect else NextStage.TRANSCODE
+    return Change(
+        film, after, at, frozenset({Status.VALIDATING}), next_stage=stage, writes=writes, checks_version=False
+    )
+
+
+def protected(film: Film, master: Mapping[str, Any] | None, at: str) -> Change:
+    """PROTECTING -> TRANSCODING: the protected master made (`{key, etag, faces, voice}`), or none when nothing
+    is asked any more (the transcode then reads the source); the transcode is told."""
+    after = replace(film, status=Status.TRANSCODING, status_changed_at=at, protected_master=master)
+    return Change(
+        film,
+        after,
+        at,
+        frozenset({Status.PROTECTING}),
+        next_stage=NextStage.TRANSCODE,
+        writes=("protected_master",),
+        checks_version=False,
+    )
+
+
+def transcoded(
+    film: Film,
+    at: str,
+    *,
+    renditions: tuple[FilmRendition, ...],
+    images: Mapping[str, str],
+    duration_s: float,
+    applied: Mapping[str, bool] | None,
+) -> Change:
+    """TRANSCODING -> READY with what the transcode made: its renditions, images (`poster_key`, `sprite_key`,
+    `storyboard_key`), the decoded duration, and what protection the outputs carry (exactly that, nothing more)."""
+    after = replace(
+        film,
+        status=Status.READY,
+        status_changed_at=at,
+        renditions=renditions,
+        poster_key=images["poster_key"],
+        sprite_key=images["sprite_key"],
+        storyboard_key=images["storyboard_key"],
+        duration_s=duration_s,
+        protection_applied=applied,
+    )
+    writes = ("renditions", "poster_key", "sprite_key", "storyboard_key", "duration_s", "protection_applied")
+    return Change(film, after, at, allowed_sources(Status.READY), writes=writes, checks_version=False)
+
+
+def rejected(film: Film, code: str, reason: str, at: str) -> Change:
+    """The film's own fault: REJECTED with a reason the field office can act on; its source kept a while."""
+    return _ended(film, Status.REJECTED, code, reason, at)
+
+
+def failed(film: Film, code: str, reason: str, at: str) -> Change:
+    """Not the film's fault (a time limit, an outage): FAILED with a reason; it can be retried."""
+    return _ended(film, Status.FAILED, code, reason, at)
+
+
+def _ended(film: Film, target: Status, code: str, reason: str, at: str) -> Change:
+    due = due_on_refusal(at)
+    after = replace(film, status=target, status_changed_at=at, reason_code=code, reason=reason, source_delete_after=due)
+    writes = ("reason_code", "reason", "source_delete_after")
+    return Change(film, after, at, allowed_sources(target), writes=writes, checks_version=False)

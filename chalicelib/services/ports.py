@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
-from chalicelib.domain.catalog import Listing
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.lifecycle import Change
 from chalicelib.domain.multipart import ArrivedPart
@@ -31,18 +30,6 @@ class FilmCatalog(Protocol):
         *,
         expect: frozenset[Status] | None = None,
     ) -> Film: ...
-    def change(
-        self,
-        video_id: str,
-        at: str,
-        *,
-        target: Status | None = None,
-        expect: frozenset[Status] = frozenset(),
-        set_fields: Mapping[str, Any] | None = None,
-        remove_fields: Iterable[str] = (),
-        listing: Listing | None = None,
-        version: int | None = None,
-    ) -> None: ...
     def apply(self, change: Change) -> None: ...
     def touch(self, video_id: str, status: Status, at: str, set_fields: Mapping[str, Any]) -> None: ...
     def list_by_status(self, status: Status, changed_before: str, limit: int) -> list[str]: ...

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import StaleTransitionError, UnavailableError
 from chalicelib.domain.film import Film, Status
-from chalicelib.domain.lifecycle import source_deleted
+from chalicelib.domain.lifecycle import source_deleted, source_undated
 from chalicelib.domain.object_keys import master_key
 from chalicelib.domain.retention import DeletionReason, is_due, iso, reason_for
 from chalicelib.observability import count, logger
@@ -86,6 +86,4 @@ def delete_due_sources(deps: Dependencies, now: datetime | None = None) -> dict[
 def _forget_due(deps: Dependencies, film: Film) -> None:
     # When it moved on meanwhile, the next run reads it again.
     with contextlib.suppress(StaleTransitionError):
-        deps.catalog.change(
-            film.video_id, now_iso(), expect=frozenset({film.status}), remove_fields=("source_delete_after",)
-        )
+        deps.catalog.apply(source_undated(film, now_iso()))

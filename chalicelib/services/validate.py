@@ -11,14 +11,16 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.adapters.s3_events import ObjectCreated, objects_created
 from chalicelib.clock import now_iso
+from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import MediaError, StaleTransitionError
-from chalicelib.domain.film import Status
+from chalicelib.domain.film import EXPECTS_NO_UPLOAD, Status
+from chalicelib.domain.lifecycle import NextStage
 from chalicelib.domain.object_keys import is_protected_master_key, video_id_from_upload_key
-from chalicelib.domain.protection import requested
 from chalicelib.domain.rules import check_size, check_source
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError
 from chalicelib.observability import count, logger, measure, subsegment
+from chalicelib.services import changes
 from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.messages import protect_message, transcode_message
@@ -53,7 +55,7 @@ def handle_record(deps: Dependencies, record: SQSRecord, context: Any) -> None:
 def validate_once(deps: Dependencies, video_id: str, created: ObjectCreated, context: Any) -> None:
     """Validation runs once per object version and attempt, however often its event arrives."""
     film = deps.catalog.get_film(video_id)
-    if film is None or film.status in (Status.DELETED, Status.EXPIRED):
+    if film is None or film.status in EXPECTS_NO_UPLOAD:
         # A file that arrives for no film, after a takedown or after its upload expired, is a child's raw
         # video with no owner: delete it.
         deps.uploads.delete(created.key)  # its exact key: all the function's role may delete
@@ -139,32 +141,19 @@ def _decide(deps: Dependencies, video_id: str, created: ObjectCreated, deadline_
     if rejection is not None:
         reject(deps, video_id, rejection.code, rejection.reason)
         return
-    assert source.video is not None and source.duration_s is not None
-    width, height = source.video.display_size
-    picture_width, picture_height = source.video.decoded_size
-    fields = {
-        "duration_s": round(source.duration_s, 3),
-        "source_width": width,
-        "source_height": height,
-        "picture_width": picture_width,
-        "picture_height": picture_height,
-        "has_audio": source.has_audio,
-        "upload_etag": created.etag,
-        "size_bytes": created.size_bytes,
-    }  # what the transcoder (and the protection stage, which has no ffprobe) may read
     # Identity protection asked: the protected master first, and every public output from it. The editor
-    # cannot change the protection while the film is processed (services/editorial.py), so this reading holds.
-    asked = deps.catalog.get_film(video_id)
-    protect = asked is not None and requested(asked.protect_identity) is not None
-    target = Status.PROTECTING if protect else Status.TRANSCODING
+    # cannot change the protection while the film is processed (domain/lifecycle.py), so this reading holds.
+    film = deps.catalog.get_film(video_id)
+    if film is None:
+        logger.info("film left VALIDATING while it was probed (taken down?)")
+        return
+    accepted = lifecycle.validated(film, now_iso(), source, etag=created.etag, size_bytes=created.size_bytes)
     try:
-        film = deps.catalog.transition(video_id, target, now_iso(), fields, expect=frozenset({Status.VALIDATING}))
+        changes.apply(deps, accepted)
     except StaleTransitionError:
         logger.info("film left VALIDATING while it was probed (taken down?)")
         return
-    if protect:
-        deps.protect_queue.send(protect_message(film))
+    if accepted.next_stage is NextStage.PROTECT:
         logger.info("upload accepted for identity protection", extra={"duration_s": source.duration_s})
-        return
-    deps.transcode_queue.send(transcode_message(film))
-    logger.info("upload accepted for transcoding", extra={"duration_s": source.duration_s})
+    else:
+        logger.info("upload accepted for transcoding", extra={"duration_s": source.duration_s})

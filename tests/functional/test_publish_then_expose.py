@@ -5,6 +5,7 @@ commit leaves the film PUBLISHED, says so, counts `MediaExposureUnfinished`, and
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -105,7 +106,8 @@ def test_sync_media_makes_every_film_that_is_not_published_private_whatever_its_
     deps = wiring.dependencies()
     # Being rendered again (its protection changed after it was public once), with tags left from then.
     film = deps.catalog.get_film(video_id)
-    deps.catalog.change(video_id, film.status_changed_at, target=Status.TRANSCODING)
+    rendering = replace(film, status=Status.TRANSCODING)
+    deps.catalog.apply(Change(film, rendering, film.status_changed_at, frozenset({Status.READY})))
     deps.media.set_public(f"films/{video_id}/", True)
 
     media_exposure.sync_all_media(deps)

@@ -334,3 +334,46 @@ def test_a_film_rendered_again_is_queued_for_its_stage_once_committed() -> None:
 
     assert journal.calls == ["catalog.apply"]
     assert len(deps.protect_queue.sent) == 1 and deps.transcode_queue.sent == []
+
+
+# Each stage's completion ---------------------------------------------------------------------------------------
+
+
+def test_the_protection_stage_hands_its_master_to_the_transcode_and_a_film_asking_nothing_reads_the_source() -> None:
+    protecting = replace(READY, status=Status.PROTECTING, protect_identity={"faces": True, "voice": False})
+    master = {"key": f"uploads/{VIDEO_ID}/master.mkv", "etag": "e", "faces": True, "voice": False}
+
+    change = lifecycle.protected(protecting, master, LATER)
+
+    assert change.target is Status.TRANSCODING and change.next_stage is NextStage.TRANSCODE
+    assert change.expect == frozenset({Status.PROTECTING}) and not change.checks_version
+    assert change.set_fields() == {"protected_master": master}
+    assert lifecycle.protected(protecting, None, LATER).remove_fields() == ("protected_master",)
+
+
+def test_a_transcode_makes_the_film_ready_with_exactly_the_protection_its_outputs_carry() -> None:
+    transcoding = replace(READY, status=Status.TRANSCODING, protection_applied={"faces": True})
+    images = {name: f"{PREFIX}{name}" for name in ("poster_key", "sprite_key", "storyboard_key")}
+
+    change = lifecycle.transcoded(
+        transcoding, LATER, renditions=READY.renditions, images=images, duration_s=60.0, applied=None
+    )
+
+    assert change.target is Status.READY and change.expect == frozenset({Status.TRANSCODING})
+    assert change.set_fields()["renditions"] == READY.renditions and change.remove_fields() == ("protection_applied",)
+
+
+@pytest.mark.parametrize("command", [lifecycle.rejected, lifecycle.failed])
+def test_a_late_rejection_or_failure_never_moves_a_film_backwards(command: Any) -> None:
+    catalog = InMemoryCatalog()
+    catalog.create_film(PUBLISHED)
+
+    with pytest.raises(StaleTransitionError):
+        catalog.apply(command(PUBLISHED, "duration_out_of_range", "too long", LATER))
+
+    validating = replace(READY, video_id="x", status=Status.VALIDATING)
+    catalog.create_film(validating)
+    catalog.apply(command(validating, "duration_out_of_range", "61.5 s is too long", LATER))
+    ended = catalog.get_film("x")
+    assert ended is not None and ended.reason_code == "duration_out_of_range" and ended.source_delete_after
+    assert ended.status is (Status.REJECTED if command is lifecycle.rejected else Status.FAILED)
