@@ -53,9 +53,9 @@ from chalicelib.domain.catalog import (
     left_to_test,
     most_selective,
 )
+from chalicelib.domain.change import Change
 from chalicelib.domain.errors import ConflictError, InvalidRequestError, StaleTransitionError
 from chalicelib.domain.film import Film, HistoryStep, Status, allowed_sources, is_video_id
-from chalicelib.domain.lifecycle import Change
 
 COUNTS_PK = "COUNTS"
 # DynamoDB's limit on the items of one transaction.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from chalicelib.domain.lifecycle import Change, Media, NextStage
+from chalicelib.domain.change import Change, Media, NextStage
 from chalicelib.domain.object_keys import media_of
 from chalicelib.observability import logger
 from chalicelib.services.dependencies import Dependencies

@@ -17,6 +17,7 @@ from typing import Any
 from chalicelib.clock import now_iso
 from chalicelib.domain import lifecycle
 from chalicelib.domain.catalog import editor_view, preview_keys
+from chalicelib.domain.change import Change
 from chalicelib.domain.editorial import parse_consent, parse_edit
 from chalicelib.domain.errors import (
     ConflictError,
@@ -26,7 +27,6 @@ from chalicelib.domain.errors import (
     UnavailableError,
 )
 from chalicelib.domain.film import LISTED, Film, Status, SubtitleTrack, is_video_id
-from chalicelib.domain.lifecycle import Change
 from chalicelib.domain.object_keys import subtitles_key
 from chalicelib.domain.protection import Protection, outputs_protected, parse_protection, requested
 from chalicelib.domain.public_text import film_texts, venue_warnings

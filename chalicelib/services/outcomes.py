@@ -7,9 +7,9 @@ from typing import Any
 
 from chalicelib.clock import now_iso
 from chalicelib.domain import lifecycle
+from chalicelib.domain.change import Change
 from chalicelib.domain.errors import StaleTransitionError
 from chalicelib.domain.film import Film
-from chalicelib.domain.lifecycle import Change
 from chalicelib.observability import count, logger, record_rejection
 from chalicelib.services.dependencies import Dependencies
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
+from chalicelib.domain.change import Change
 from chalicelib.domain.film import Film, Status
-from chalicelib.domain.lifecycle import Change
 from chalicelib.domain.multipart import ArrivedPart
 
 

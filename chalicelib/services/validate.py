@@ -12,9 +12,9 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalicelib.adapters.s3_events import ObjectCreated, objects_created
 from chalicelib.clock import now_iso
 from chalicelib.domain import lifecycle
+from chalicelib.domain.change import NextStage
 from chalicelib.domain.errors import MediaError, StaleTransitionError
 from chalicelib.domain.film import EXPECTS_NO_UPLOAD, Status
-from chalicelib.domain.lifecycle import NextStage
 from chalicelib.domain.object_keys import is_protected_master_key, video_id_from_upload_key
 from chalicelib.domain.rules import check_size, check_source
 from chalicelib.media.probe import probe

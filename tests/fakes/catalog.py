@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from chalicelib.domain.change import Change
 from chalicelib.domain.errors import StaleTransitionError
 from chalicelib.domain.film import Film, HistoryStep, Status, allowed_sources
-from chalicelib.domain.lifecycle import Change
 
 
 @dataclass

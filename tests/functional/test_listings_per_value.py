@@ -16,8 +16,8 @@ from chalicelib import wiring
 from chalicelib.adapters.dynamodb_items import to_item
 from chalicelib.adapters.film_items import film_item
 from chalicelib.domain.catalog import Listing, combined_facets, public_record, search_text, status_facet
+from chalicelib.domain.change import listed_as
 from chalicelib.domain.film import Film, Status
-from chalicelib.domain.lifecycle import listed_as
 from chalicelib.services import editorial
 from tests.functional.conftest import get, publish
 from tests.functional.factories import ready_film, write_ready_film

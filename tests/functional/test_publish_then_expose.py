@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from chalicelib import wiring
+from chalicelib.domain.change import Change
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Status
-from chalicelib.domain.lifecycle import Change
 from chalicelib.services import editorial, media_exposure
 from tests.functional.conftest import CONSENT, get, is_gone, post_json, publish
 from tests.functional.factories import write_ready_film

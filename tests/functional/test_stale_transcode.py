@@ -14,8 +14,8 @@ from typing import Any
 
 from chalicelib import wiring
 from chalicelib.clock import now_iso
+from chalicelib.domain.change import Change
 from chalicelib.domain.film import Status
-from chalicelib.domain.lifecycle import Change
 from chalicelib.domain.object_keys import rendition_key
 from chalicelib.services import transcode
 from tests.functional.factories import write_ready_film

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from chalicelib.domain import lifecycle
+from chalicelib.domain.change import AuditEntry, Change, Listed, Media, NextStage
 from chalicelib.domain.errors import ConflictError, DomainError, NotFoundError, StaleTransitionError
 from chalicelib.domain.film import CORRECTABLE, READING_PROTECTION, Film, FilmRendition, Status, SubtitleTrack
-from chalicelib.domain.lifecycle import Media, NextStage
 from chalicelib.domain.metadata import Author
 from chalicelib.domain.protection import Protection
 from chalicelib.services import changes
@@ -79,7 +79,7 @@ def test_publish_moves_a_consented_film_to_published_lists_it_and_makes_it_publi
     assert change.set_fields() == {"published_at": LATER, "source_delete_after": "2026-12-31T11:00:00.000Z"}
     assert change.listed is not None
     assert set(change.listed.facets) >= {"all", "country#AZ", "topic#violence", "status#PUBLISHED"}
-    assert change.audit == lifecycle.AuditEntry("editor Anna", "published")
+    assert change.audit == AuditEntry("editor Anna", "published")
     assert change.media is Media.EXPOSE and change.checks_version and not change.deletes_source
 
 
@@ -181,8 +181,8 @@ def test_a_takedown_leaves_a_tombstone_out_of_every_listing_and_its_audit_says_w
 
     assert change.target is Status.DELETED and change.media is Media.REMOVE
     assert change.after == Film(VIDEO_ID, Status.DELETED, AT, LATER, takedown_unfinished_since=LATER)
-    assert change.listed == lifecycle.Listed((), {}, None)
-    assert change.audit == lifecycle.AuditEntry("editor Anna", "taken_down", {"was": "PUBLISHED"})
+    assert change.listed == Listed((), {}, None)
+    assert change.audit == AuditEntry("editor Anna", "taken_down", {"was": "PUBLISHED"})
 
 
 def test_an_office_corrects_its_film_until_it_was_published_and_a_correction_after_consent_sends_it_back() -> None:
@@ -260,7 +260,7 @@ class Journaled:
     def __init__(self, catalog: InMemoryCatalog, journal: Journal) -> None:
         self._catalog, self._journal = catalog, journal
 
-    def apply(self, change: lifecycle.Change) -> None:
+    def apply(self, change: Change) -> None:
         self._journal.record("catalog.apply")
         self._catalog.apply(change)
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from chalicelib.domain.change import Change
 from chalicelib.domain.film import Film, Status
-from chalicelib.domain.lifecycle import Change
 from chalicelib.services import takedown
 from chalicelib.services.dependencies import Dependencies
 from tests.fakes.catalog import InMemoryCatalog
