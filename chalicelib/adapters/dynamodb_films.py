@@ -17,6 +17,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib.adapters.dynamodb_audit import audit_item
 from chalicelib.adapters.dynamodb_batch import batch_get
 from chalicelib.adapters.dynamodb_items import Update, from_item, is_condition_failure, to_item
 from chalicelib.adapters.film_items import (
@@ -53,6 +54,7 @@ from chalicelib.domain.catalog import (
     left_to_test,
     most_selective,
 )
+from chalicelib.domain.change import Change
 from chalicelib.domain.errors import ConflictError, InvalidRequestError, StaleTransitionError
 from chalicelib.domain.film import Film, HistoryStep, Status, allowed_sources, is_video_id
 
@@ -118,33 +120,30 @@ class DynamoDBFilms:
             raise
         return film_of(from_item(response["Attributes"]))
 
-    def change(
-        self,
-        video_id: str,
-        at: str,
-        *,
-        target: Status | None = None,
-        expect: frozenset[Status] = frozenset(),
-        set_fields: Mapping[str, Any] | None = None,
-        remove_fields: Iterable[str] = (),
-        listing: Listing | None = None,
-        version: int | None = None,
-    ) -> None:
-        """One transaction: the film moves to `target` (or, without one, is edited while in `expect`),
-        and its listing entries and counts follow it from the old facets to the new ones.
-
-        With `version`, the film must still be the version the caller read (editors' changes): two
-        editors acting at once cannot both rewrite the listings from what each saw.
-        """
+    def apply(self, change: Change) -> None:
+        """One transaction: a lifecycle command's change (domain/lifecycle.py). The film moves to the change's
+        target (or is edited within its status) if it is still in one of the statuses expected, and at the
+        version read when the change checks it; its listing entries and counts follow it; its audit entry is
+        written with it. A crash leaves all of them or none. StaleTransitionError when the film moved on."""
+        video_id, target = change.video_id, change.target
+        set_fields, removed = change.set_fields(), change.remove_fields()
         if target is not None:
-            update = self._transition(video_id, target, at, set_fields or {}, remove_fields)
+            update = self._transition(video_id, target, change.at, set_fields, removed, expect=change.expect)
         else:
-            update = self._edit(video_id, expect, set_fields or {}, remove_fields)
-        if version is not None:
-            update.require_version("version", version)
+            update = self._edit(video_id, change.expect, set_fields, removed)
+        if change.checks_version:
+            update.require_version("version", change.before.version)
         writes: list[dict[str, Any]] = [{"Update": update.build()}]
-        if listing is not None:
+        if change.listed is not None:
+            listed = change.listed
+            listing = Listing(self.listed_facets(video_id), list(listed.facets), listed.record, listed.sort_at)
             writes += self._listing_writes(video_id, listing)
+        if change.audit is not None:
+            entry = audit_item(video_id, change.at, change.audit.as_record())
+            writes.append({"Put": {"TableName": self.table_name, "Item": to_item(entry)}})
+        self._transact(video_id, target, writes)
+
+    def _transact(self, video_id: str, target: Status | None, writes: list[dict[str, Any]]) -> None:
         if len(writes) > TRANSACTION_MAX_ITEMS:
             raise ConflictError(
                 "This change moves the film in too many listings at once: change its topics and its workshop "

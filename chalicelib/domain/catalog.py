@@ -69,9 +69,6 @@ class Listing:
 # its own listing (`country#AZ`, `topic#hiv-aids`, `workshop#baku-2012`, `highlight`): a combination
 # is read from its most selective value's listing, the other filters tested on each entry's record.
 FILTERS = {"country": "country", "topic": "topics", "workshop": "workshop", "highlight": "highlighted"}
-# Editors' lists of published and unpublished films: listing entries too, never reachable from a
-# public route (no public filter builds a `status#` facet).
-STATUS_LISTED = ("PUBLISHED", "UNPUBLISHED")
 # Joined the parts of a combined facet in the form before one entry per filter value (one entry per
 # combination): `ops relist` recognises and replaces such entries.
 FACET_JOINER = "&"

@@ -35,7 +35,39 @@ class Status(StrEnum):
     DELETED = "DELETED"
 
 
+# The sets of statuses the use cases decide by, here and nowhere else (domain/lifecycle.py's commands use them).
+# A stage works on the film: an editor's change of protection waits until it is READY.
 PROCESSING = frozenset({Status.UPLOADED, Status.VALIDATING, Status.PROTECTING, Status.TRANSCODING})
+# The stages that read the film's protection when they start: a change of it while they run would be lost.
+READING_PROTECTION = frozenset({Status.PROTECTING, Status.TRANSCODING})
+# Transcoded and not public: an editor may publish it, and a change of protection renders it again.
+PUBLISHABLE = frozenset({Status.READY, Status.UNPUBLISHED})
+# The film has its media, so it can carry subtitles.
+SUBTITLED = frozenset({Status.READY, Status.PUBLISHED, Status.UNPUBLISHED})
+# Films standing in the editors' lists (listing entries `status#...`), in the order the lists are shown.
+LISTED = (Status.PUBLISHED, Status.UNPUBLISHED)
+# A field office may correct its film's details until it is first published (and never once it was rejected,
+# expired or taken down: such an upload is sent again).
+CORRECTABLE = frozenset(
+    {
+        Status.AWAITING_UPLOAD,
+        Status.UPLOADED,
+        Status.VALIDATING,
+        Status.PROTECTING,
+        Status.TRANSCODING,
+        Status.READY,
+        Status.FAILED,
+    }
+)
+# The raw upload may be deleted in these (domain/retention.py). Not while the film is being processed: a stage
+# reading the source must not lose it halfway (the sweep comes back once the film has settled). A READY film
+# is dated only when it was published before (processed again since, its 30 days run on).
+SOURCE_DELETABLE = frozenset({Status.READY, Status.PUBLISHED, Status.UNPUBLISHED, Status.REJECTED, Status.FAILED})
+# Ended so: the source's retention runs from then (domain/retention.py).
+REFUSED = frozenset({Status.REJECTED, Status.FAILED})
+# Final with no use for a file: one that arrives for such a film (after a takedown, after its upload expired) is
+# a child's raw video with no owner, deleted at once (services/validate.py).
+EXPECTS_NO_UPLOAD = frozenset({Status.DELETED, Status.EXPIRED})
 
 _TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.AWAITING_UPLOAD: frozenset({Status.UPLOADED, Status.EXPIRED, Status.DELETED}),

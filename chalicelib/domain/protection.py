@@ -112,6 +112,25 @@ def voice_disguise_for(
     return draw_voice_disguise(rng) if (asked or {}).get("voice") else None
 
 
+@dataclass(frozen=True)
+class Protection:
+    """What identity protection a film asks for (or its outputs carry): blurred faces, a disguised voice.
+    A film that asks for none has no Protection (None), never one with both off."""
+
+    faces: bool = False
+    voice: bool = False
+
+    @classmethod
+    def of(cls, value: Mapping[str, Any] | None) -> Protection | None:
+        """The protection a stored `{faces, voice}` record (or a parsed request) names; None when it names none."""
+        wanted = requested(value)
+        return cls(**wanted) if wanted else None
+
+    def as_record(self) -> dict[str, bool]:
+        """As the film stores it and the API shows it: `{faces, voice}`."""
+        return {"faces": self.faces, "voice": self.voice}
+
+
 def parse_protection(value: Any, field: str = "protect_identity") -> dict[str, bool] | None:
     """`{faces, voice}` (each true or false, either may be left out); None when nothing is asked."""
     if value is None:

@@ -25,15 +25,11 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from chalicelib.domain.errors import ConflictError
-from chalicelib.domain.film import Film, Status
+from chalicelib.domain.film import REFUSED, SOURCE_DELETABLE, Film, Status
 from chalicelib.domain.protection import requested
 
 KEPT_AFTER_PUBLICATION = timedelta(days=30)
 KEPT_AFTER_REFUSAL = timedelta(days=14)
-# Statuses in which a due source is deleted. Not while the film is being processed: a stage reading
-# the source must not lose it halfway (the sweep comes back once the film has settled). A READY film
-# is dated only when it was published before (processed again since, its 30 days run on).
-DELETABLE_IN = frozenset({Status.READY, Status.PUBLISHED, Status.UNPUBLISHED, Status.REJECTED, Status.FAILED})
 
 
 class DeletionReason(StrEnum):
@@ -79,7 +75,7 @@ def due_on_refusal(at: str) -> str:
 
 
 def reason_for(film: Film) -> DeletionReason:
-    if film.status in (Status.REJECTED, Status.FAILED):
+    if film.status in REFUSED:
         return DeletionReason.KEPT_AFTER_REFUSAL
     if requested(film.protect_identity):
         return DeletionReason.PROTECTED_FILM_PUBLISHED
@@ -92,7 +88,7 @@ def is_due(film: Film, now: str) -> bool:
         film.source_deleted_at is None
         and film.source_delete_after is not None
         and film.source_delete_after <= now
-        and film.status in DELETABLE_IN
+        and film.status in SOURCE_DELETABLE
     )
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.domain.catalog import STATUS_LISTED, editor_list_view, status_facet
+from chalicelib.domain.catalog import editor_list_view, status_facet
 from chalicelib.domain.errors import InvalidRequestError
+from chalicelib.domain.film import LISTED
 from chalicelib.domain.metadata import is_unicode_text
 from chalicelib.domain.paging import parse_limit
 from chalicelib.services.dependencies import Dependencies
@@ -23,7 +24,7 @@ SEARCH_READS = 5
 
 def films_in(deps: Dependencies, params: Mapping[str, str]) -> dict[str, Any]:
     status = (params.get("status") or "").upper()
-    if status not in STATUS_LISTED:
+    if status not in LISTED:
         raise InvalidRequestError("status must be published or unpublished.", "invalid_status")
     facet = status_facet(status)
     limit = parse_limit(params.get("limit"), DEFAULT_PAGE, MAX_PAGE)

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from chalicelib.clock import now_iso
+from chalicelib.domain import lifecycle
+from chalicelib.domain.change import Change
 from chalicelib.domain.errors import StaleTransitionError
-from chalicelib.domain.film import Status
-from chalicelib.domain.retention import due_on_refusal
+from chalicelib.domain.film import Film
 from chalicelib.observability import count, logger, record_rejection
 from chalicelib.services.dependencies import Dependencies
 
 
 def reject(deps: Dependencies, video_id: str, code: str, reason: str) -> None:
     """The film's own fault: REJECTED with a reason the field office can act on."""
-    at = now_iso()
-    fields = {"reason_code": code, "reason": reason, "source_delete_after": due_on_refusal(at)}
-    try:
-        deps.catalog.transition(video_id, Status.REJECTED, at, fields)
-    except StaleTransitionError:
+    if not _ended(deps, video_id, lambda film: lifecycle.rejected(film, code, reason, now_iso())):
         logger.info("film left processing before it could be rejected")
         return
     record_rejection(code)
@@ -27,14 +25,22 @@ def reject(deps: Dependencies, video_id: str, code: str, reason: str) -> None:
 
 def fail(deps: Dependencies, video_id: str, reason: str, code: str = "processing_failed") -> None:
     """Not the film's fault (a time limit, an outage): FAILED with a reason, and it can be retried."""
-    at = now_iso()
-    fields = {"reason_code": code, "reason": reason, "source_delete_after": due_on_refusal(at)}
-    try:
-        deps.catalog.transition(video_id, Status.FAILED, at, fields)
-    except StaleTransitionError:
+    if not _ended(deps, video_id, lambda film: lifecycle.failed(film, code, reason, now_iso())):
         return
     count("FilmsFailed")
     logger.error("processing failed", extra={"reason": reason})
+
+
+def _ended(deps: Dependencies, video_id: str, command: Callable[[Film], Change]) -> bool:
+    """The film's processing ends as `command` says; False when it left processing meanwhile (or is gone)."""
+    film = deps.catalog.get_film(video_id)
+    if film is None:
+        return False
+    try:
+        deps.catalog.apply(command(film))
+    except StaleTransitionError:
+        return False
+    return True
 
 
 def fail_on_time(deps: Dependencies, video_id: str, stage: str, limit_s: float) -> None:

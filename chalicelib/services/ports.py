@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
-from chalicelib.domain.catalog import Listing
+from chalicelib.domain.change import Change
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.multipart import ArrivedPart
 
 
 class FilmCatalog(Protocol):
-    """Films and their conditional status changes, listings and counters, the audit trail."""
+    """Films and their conditional status changes, listings and counters, the audit trail. A lifecycle command's
+    change (`apply`) is one transaction, its audit entry included."""
 
     def create_film(self, film: Film) -> None: ...
     def get_film(self, video_id: str) -> Film | None: ...
@@ -30,18 +31,7 @@ class FilmCatalog(Protocol):
         *,
         expect: frozenset[Status] | None = None,
     ) -> Film: ...
-    def change(
-        self,
-        video_id: str,
-        at: str,
-        *,
-        target: Status | None = None,
-        expect: frozenset[Status] = frozenset(),
-        set_fields: Mapping[str, Any] | None = None,
-        remove_fields: Iterable[str] = (),
-        listing: Listing | None = None,
-        version: int | None = None,
-    ) -> None: ...
+    def apply(self, change: Change) -> None: ...
     def touch(self, video_id: str, status: Status, at: str, set_fields: Mapping[str, Any]) -> None: ...
     def list_by_status(self, status: Status, changed_before: str, limit: int) -> list[str]: ...
     def every_in_status(self, status: Status, changed_before: str = "9999") -> Iterator[str]: ...

@@ -26,17 +26,17 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.clock import now_iso
+from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import ConflictError, MediaError, ObjectReplacedError, StaleTransitionError
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.object_keys import MASTER_NAME, master_key
 from chalicelib.domain.protection import requested, voice_to_disguise
 from chalicelib.domain.rules import DecodeCaps, decode_caps
-from chalicelib.domain.stages import PROTECT
 from chalicelib.media.protect import make_protected_master
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.observability import count, logger, measure, subsegment
+from chalicelib.services import changes
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.handoff import hand_on
 from chalicelib.services.outcomes import fail, fail_on_time, reject
 from chalicelib.services.replaced_uploads import follow_replaced_upload
 
@@ -71,7 +71,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
     if wanted is None:
         # Nothing asked any more (it cannot change while the film is processed, but an old message may
         # carry a film whose protection was turned off): the transcode reads the source.
-        _to_transcode(deps, film, {}, remove=("protected_master",))
+        _to_transcode(deps, film, None)
         return
     try:
         voice = voice_to_disguise(film.protect_identity, film.voice_disguise)
@@ -115,7 +115,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
         logger.info("the protected master is gone right after its upload (taken down?)")
         return
     master = {"key": key, "etag": stored.etag, **wanted}
-    if not _to_transcode(deps, film, {"protected_master": master}):
+    if not _to_transcode(deps, film, master):
         return
     elapsed = time.monotonic() - started
     count("FilmsProtected")
@@ -153,16 +153,13 @@ def _detector() -> Any:
     return CenterFaceDetector()
 
 
-def _to_transcode(deps: Dependencies, film: Film, fields: Mapping[str, Any], remove: tuple[str, ...] = ()) -> bool:
+def _to_transcode(deps: Dependencies, film: Film, master: Mapping[str, Any] | None) -> bool:
     """PROTECTING -> TRANSCODING, and the next stage told; False when the film moved on meanwhile."""
     try:
-        moved = deps.catalog.transition(
-            film.video_id, Status.TRANSCODING, now_iso(), fields, remove, expect=frozenset({Status.PROTECTING})
-        )
+        changes.apply(deps, lifecycle.protected(film, master, now_iso()))
     except StaleTransitionError:
         _left_while_protecting(deps, film.video_id)
         return False
-    hand_on(deps, moved, after=PROTECT)
     return True
 
 

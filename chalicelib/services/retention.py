@@ -19,8 +19,9 @@ from datetime import UTC, datetime
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import StaleTransitionError, UnavailableError
 from chalicelib.domain.film import Film, Status
+from chalicelib.domain.lifecycle import source_deleted, source_undated
 from chalicelib.domain.object_keys import master_key
-from chalicelib.domain.retention import DELETABLE_IN, DeletionReason, is_due, iso, reason_for
+from chalicelib.domain.retention import DeletionReason, is_due, iso, reason_for
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
 
@@ -42,19 +43,10 @@ def delete_source(deps: Dependencies, film: Film, reason: DeletionReason) -> boo
     master = reason is DeletionReason.KEPT_AFTER_REFUSAL
     if master:
         deps.uploads.discard(master_key(film.video_id))
-    at = now_iso()
     try:
-        deps.catalog.change(
-            film.video_id,
-            at,
-            expect=DELETABLE_IN,
-            set_fields={"source_deleted_at": at},
-            remove_fields=("source_delete_after", *(("protected_master",) if master else ())),
-        )
+        deps.catalog.apply(source_deleted(film, ACTOR, reason, now_iso()))  # its audit entry in the same write
     except StaleTransitionError:
         return False
-    details = {"reason": reason.value, "due": film.source_delete_after}
-    deps.catalog.record_audit(film.video_id, at, {"actor": ACTOR, "action": "source_deleted", "details": details})
     count("SourcesDeleted")
     logger.info("source deleted", extra={"video_id": film.video_id, "reason": reason.value})
     return True
@@ -94,6 +86,4 @@ def delete_due_sources(deps: Dependencies, now: datetime | None = None) -> dict[
 def _forget_due(deps: Dependencies, film: Film) -> None:
     # When it moved on meanwhile, the next run reads it again.
     with contextlib.suppress(StaleTransitionError):
-        deps.catalog.change(
-            film.video_id, now_iso(), expect=frozenset({film.status}), remove_fields=("source_delete_after",)
-        )
+        deps.catalog.apply(source_undated(film, now_iso()))

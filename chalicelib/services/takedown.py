@@ -1,6 +1,7 @@
 """A takedown: the film becomes a tombstone, its media stop being public, then every object goes.
 
-1. The tombstone, in one transaction with the film's listing entries: from then on nothing lists or
+0. The media stop being public, before anything else (best effort: the takedown goes on whatever S3 says).
+1. The tombstone, in one transaction with the film's listing entries and its audit entry: from then on nothing lists or
    plays the film and a late event cannot bring it back. It always wins a race: when another editor's
    change lands between its read and its write, it reads the film again and retries, each time with the
    version check (never an unconditional write: a concurrent publish's listing entries must not outlive
@@ -27,11 +28,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.clock import now_iso
-from chalicelib.domain.catalog import Listing
+from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import NotFoundError, StaleTransitionError, UnavailableError
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.object_keys import media_of, media_paths, staging_of, uploads_of
 from chalicelib.observability import count, logger
+from chalicelib.services import changes
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.media_exposure import settled_before
 
@@ -63,13 +65,19 @@ def take_down(deps: Dependencies, actor: str, video_id: str) -> dict[str, Any]:
             raise NotFoundError(f"No film {video_id!r}.")
         if film.status is Status.DELETED:
             return finish(deps, film)
-        # Private before anything else happens, the tombstone included: should the tombstone's write or the untag
-        # after it fail, the media are private already (the untag after it catches a publish that raced this one).
-        _ran(video_id, MEDIA_PUBLIC, lambda: deps.media.set_public(media_of(video_id), False))
-        tombstone = _delete_record(deps, actor, film)
-        if tombstone is not None:
-            return finish(deps, tombstone)
-        logger.info("takedown lost a race; reading the film again", extra={"video_id": video_id, "attempt": attempt})
+        # Private before anything else happens, the tombstone included (`Media.REMOVE`): should the tombstone's
+        # write or the untag after it fail, the media are private already (the untag after it catches a publish
+        # that raced this one). The tombstone, marked unfinished, and its audit entry are one write.
+        change = lifecycle.take_down(film, actor, now_iso())
+        try:
+            changes.apply(deps, change)
+        except StaleTransitionError:
+            logger.info(
+                "takedown lost a race; reading the film again", extra={"video_id": video_id, "attempt": attempt}
+            )
+            continue
+        count("FilmsTakenDown")
+        return finish(deps, change.after)
     logger.error("takedown kept losing races", extra={"video_id": video_id, "attempts": ATTEMPTS})
     raise UnavailableError(f"Film {video_id} kept changing while it was being taken down; send the takedown again.")
 
@@ -89,7 +97,7 @@ def finish(deps: Dependencies, tombstone: Film) -> dict[str, Any]:
     if left:
         count("TakedownsUnfinished")
         if tombstone.takedown_unfinished_since is None:  # an older tombstone, finished once, sent again
-            _mark(deps, video_id, unfinished=True)
+            _mark(deps, tombstone, unfinished=True)
         logger.error("takedown unfinished", extra={"video_id": video_id, "left": left})
         return {
             "video_id": video_id,
@@ -101,7 +109,7 @@ def finish(deps: Dependencies, tombstone: Film) -> dict[str, Any]:
             ),
         }
     if tombstone.takedown_unfinished_since is not None:
-        _mark(deps, video_id, unfinished=False)
+        _mark(deps, tombstone, unfinished=False)
     logger.info("film taken down", extra={"video_id": video_id})
     return {"video_id": video_id, "status": Status.DELETED.value}
 
@@ -132,37 +140,9 @@ def _ran(video_id: str, name: str, step: Callable[[], object]) -> bool:
     return True
 
 
-def _mark(deps: Dependencies, video_id: str, *, unfinished: bool) -> None:
+def _mark(deps: Dependencies, tombstone: Film, *, unfinished: bool) -> None:
     """The tombstone says whether its takedown left something behind (the sweep finds it by that)."""
     try:
-        if unfinished:
-            changes: dict[str, Any] = {"set_fields": {"takedown_unfinished_since": now_iso()}}
-        else:
-            changes = {"remove_fields": ("takedown_unfinished_since",)}
-        deps.catalog.change(video_id, now_iso(), expect=frozenset({Status.DELETED}), **changes)
+        deps.catalog.apply(lifecycle.takedown_marked(tombstone, now_iso(), unfinished=unfinished))
     except StaleTransitionError:  # pragma: no cover - a tombstone stays a tombstone
-        logger.error("tombstone not found to mark", extra={"video_id": video_id})
-
-
-def _delete_record(deps: Dependencies, actor: str, film: Film) -> Film | None:
-    """The film becomes a tombstone marked unfinished, if it is still the version read; None when it
-    changed meanwhile. The catalog keeps the tombstone: nothing else of the film or the child."""
-    video_id = film.video_id
-    at = now_iso()
-    # Whatever listings the film stands in, whatever anyone believed its status to be.
-    listing = Listing(deps.catalog.listed_facets(video_id), [], {})
-    try:
-        deps.catalog.change(
-            video_id,
-            at,
-            version=film.version,
-            target=Status.DELETED,
-            set_fields={"takedown_unfinished_since": at},
-            listing=listing,
-        )
-    except StaleTransitionError:
-        return None
-    count("FilmsTakenDown")
-    details = {"was": film.status.value}
-    deps.catalog.record_audit(video_id, at, {"actor": actor, "action": "taken_down", "details": details})
-    return Film(video_id, Status.DELETED, film.created_at, at, takedown_unfinished_since=at)
+        logger.error("tombstone not found to mark", extra={"video_id": tombstone.video_id})

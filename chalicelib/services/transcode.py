@@ -8,14 +8,14 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, ObjectReplacedError, ProtectionMissingError, StaleTransitionError
-from chalicelib.domain.film import Film, Status
+from chalicelib.domain.film import Film, FilmRendition, Status
 from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
+from chalicelib.domain.lifecycle import transcoded
 from chalicelib.domain.loudness import gain_db
 from chalicelib.domain.object_keys import (
     POSTER_NAME,
@@ -79,21 +79,19 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
     if stored is None:
         _left_while_transcoding(deps, video_id)
         return
-    fields = stored
+    renditions, images = stored
     elapsed = time.monotonic() - started
-    fields["duration_s"] = round(float(decoded or 0), 3)
     # What the outputs just made carry, and nothing more: from the master, what it was made with.
-    removed: tuple[str, ...] = ()
-    if source.applied is not None:
-        fields["protection_applied"] = source.applied
-    else:
-        removed = ("protection_applied",)
+    duration_s = round(float(decoded or 0), 3)
+    ready = transcoded(
+        film, now_iso(), renditions=renditions, images=images, duration_s=duration_s, applied=source.applied
+    )
     try:
-        deps.catalog.transition(video_id, Status.READY, now_iso(), fields, removed)
+        deps.catalog.apply(ready)
     except StaleTransitionError:
         _left_while_transcoding(deps, video_id)
         return
-    _forget_old_renditions(deps, film, fields["renditions"])
+    _forget_old_renditions(deps, film, renditions)
     count("FilmsReady")
     uploaded = film.entered(Status.UPLOADED)
     if uploaded:
@@ -101,7 +99,7 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         measure("UploadToReadySeconds", waited.total_seconds(), MetricUnit.Seconds)
     measure("TranscodeSeconds", elapsed, MetricUnit.Seconds)
     measure("TranscodeSpeed", float(decoded or 0) / max(elapsed, 1e-3), MetricUnit.Count)
-    logger.info("film ready", extra={"renditions": [r["name"] for r in fields["renditions"]], "seconds": elapsed})
+    logger.info("film ready", extra={"renditions": [r.name for r in renditions], "seconds": elapsed})
 
 
 MASTER_GONE = (
@@ -148,10 +146,10 @@ def _download(deps: Dependencies, source: TranscodeInput, path: str) -> None:
         raise ProtectionMissingError(MASTER_GONE) from None
 
 
-def _forget_old_renditions(deps: Dependencies, film: Film, renditions: list[dict[str, Any]]) -> None:
+def _forget_old_renditions(deps: Dependencies, film: Film, renditions: tuple[FilmRendition, ...]) -> None:
     """A film rendered again (an editor changed its protection) keeps its keys; a rung it no longer has
     would still hold the earlier picture: it goes."""
-    kept = {rendition["key"] for rendition in renditions}
+    kept = {rendition.key for rendition in renditions}
     for old in film.renditions:
         if old.key not in kept:
             deps.media.delete(old.key)
@@ -212,7 +210,9 @@ def _left_while_transcoding(deps: Dependencies, video_id: str) -> None:
         logger.info("film left TRANSCODING while it was transcoded", extra={"status": film and film.status.value})
 
 
-def _store_outputs(deps: Dependencies, film: Film, plan: TranscodePlan, outputs: Outputs) -> dict[str, Any] | None:
+def _store_outputs(
+    deps: Dependencies, film: Film, plan: TranscodePlan, outputs: Outputs
+) -> tuple[tuple[FilmRendition, ...], dict[str, str]] | None:
     """Upload under a private staging prefix, then promote: a killed run never leaves half a film in films/.
 
     None, with nothing promoted, when the film moved on while this run made its outputs (another run made
@@ -224,7 +224,7 @@ def _store_outputs(deps: Dependencies, film: Film, plan: TranscodePlan, outputs:
     for rendition in plan.renditions:
         deps.media.upload(outputs.renditions[rendition.name], f"{staging}{rendition.name}.mp4", "video/mp4")
         key = rendition_key(video_id, rendition.name)
-        renditions.append({"name": rendition.name, "key": key, "width": rendition.width, "height": rendition.height})
+        renditions.append(FilmRendition(rendition.name, key, rendition.width, rendition.height))
     deps.media.upload(outputs.sprite, f"{staging}{SPRITE_NAME}", "image/jpeg")
     storyboard = os.path.join(os.path.dirname(outputs.sprite), STORYBOARD_NAME)
     with open(storyboard, "w", encoding="utf-8") as file:
@@ -237,8 +237,7 @@ def _store_outputs(deps: Dependencies, film: Film, plan: TranscodePlan, outputs:
         return None
     # The poster last: its presence says the set is complete.
     deps.media.promote(staging, media_of(video_id), last=POSTER_NAME)
-    return {
-        "renditions": renditions,
+    return tuple(renditions), {
         "poster_key": media_key(video_id, POSTER_NAME),
         "sprite_key": media_key(video_id, SPRITE_NAME),
         "storyboard_key": media_key(video_id, STORYBOARD_NAME),

@@ -8,15 +8,16 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.clock import now_iso
+from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import MediaError, StaleTransitionError
-from chalicelib.domain.film import PROCESSING, Status
-from chalicelib.domain.protection import requested
+from chalicelib.domain.film import EXPECTS_NO_UPLOAD, PROCESSING, Status
 from chalicelib.domain.rules import check_size, check_source
 from chalicelib.domain.stages import VALIDATE
 from chalicelib.domain.upload_events import ObjectCreated
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError
 from chalicelib.observability import count, logger, measure, subsegment
+from chalicelib.services import changes
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.handoff import hand_on
 from chalicelib.services.outcomes import fail_on_time, reject, seconds_left
@@ -30,7 +31,7 @@ def validate_once(deps: Dependencies, video_id: str, created: ObjectCreated, con
     """The validate stage's service (domain/stages.py): runs once per object version and attempt, however often
     its event arrives."""
     film = deps.catalog.get_film(video_id)
-    if film is None or film.status in (Status.DELETED, Status.EXPIRED):
+    if film is None or film.status in EXPECTS_NO_UPLOAD:
         # A file that arrives for no film, after a takedown or after its upload expired, is a child's raw
         # video with no owner: delete it.
         deps.uploads.delete(created.key)  # its exact key: all the function's role may delete
@@ -113,28 +114,17 @@ def _decide(deps: Dependencies, video_id: str, created: ObjectCreated, deadline_
     if rejection is not None:
         reject(deps, video_id, rejection.code, rejection.reason)
         return
-    assert source.video is not None and source.duration_s is not None
-    width, height = source.video.display_size
-    picture_width, picture_height = source.video.decoded_size
-    fields = {
-        "duration_s": round(source.duration_s, 3),
-        "source_width": width,
-        "source_height": height,
-        "picture_width": picture_width,
-        "picture_height": picture_height,
-        "has_audio": source.has_audio,
-        "upload_etag": created.etag,
-        "size_bytes": created.size_bytes,
-    }  # what the transcoder (and the protection stage, which has no ffprobe) may read
     # Identity protection asked: the protected master first, and every public output from it. The editor
-    # cannot change the protection while the film is processed (services/editorial.py), so this reading holds.
-    asked = deps.catalog.get_film(video_id)
-    protect = asked is not None and requested(asked.protect_identity) is not None
-    target = Status.PROTECTING if protect else Status.TRANSCODING
+    # cannot change the protection while the film is processed (domain/lifecycle.py), so this reading holds.
+    film = deps.catalog.get_film(video_id)
+    if film is None:
+        logger.info("film left VALIDATING while it was probed (taken down?)")
+        return
+    accepted = lifecycle.validated(film, now_iso(), source, etag=created.etag, size_bytes=created.size_bytes)
     try:
-        film = deps.catalog.transition(video_id, target, now_iso(), fields, expect=frozenset({Status.VALIDATING}))
+        changes.apply(deps, accepted)
     except StaleTransitionError:
         logger.info("film left VALIDATING while it was probed (taken down?)")
         return
-    next_stage = hand_on(deps, film, after=VALIDATE)
-    logger.info("upload accepted", extra={"duration_s": source.duration_s, "next_stage": next_stage.name})
+    next_stage = accepted.next_stage.name if accepted.next_stage else None
+    logger.info("upload accepted", extra={"duration_s": source.duration_s, "next_stage": next_stage})

@@ -10,7 +10,8 @@ from typing import Any
 from chalicelib import wiring
 from chalicelib.clock import now_iso
 from chalicelib.domain.film import Film, FilmRendition, Status
-from chalicelib.domain.metadata import Author
+from chalicelib.domain.lifecycle import new_upload
+from chalicelib.domain.metadata import Author, parse_upload_request
 from chalicelib.domain.object_keys import (
     POSTER_NAME,
     SPRITE_NAME,
@@ -22,6 +23,7 @@ from chalicelib.domain.object_keys import (
 )
 from chalicelib.domain.protection import requested
 from chalicelib.services.ports import FilmCatalog
+from tests.functional.conftest import upload_body
 
 # What a field office's upload says (as tests.functional.conftest.upload_body), for the office of
 # the stack's office key.
@@ -33,26 +35,15 @@ PLACEHOLDERS = {
 }
 
 
-def write_ready_film(stack: Any, **changes: Any) -> str:
-    """A READY film of the office key's office, with placeholder media in the buckets as the
-    transcoder would leave them (private); `changes` set fields of the film, as POST /uploads names them."""
-    video_id = str(uuid.uuid4())
-    at = now_iso()
-    film = Film(
-        video_id=video_id,
+def ready_film(video_id: str, at: str, **changes: Any) -> Film:
+    """A READY film of the office key's office as the pipeline leaves it: made from `upload_body()` by the
+    domain's one constructor (domain/lifecycle.py), with the transcoder's renditions and images; `changes`
+    set fields of the film, as POST /uploads names them."""
+    settings = wiring.dependencies().settings
+    request = parse_upload_request(upload_body(), settings.topics, settings.limits.max_bytes)
+    film = replace(
+        new_upload(video_id, OFFICE_ID, request, upload_key(video_id, ".mp4"), at),
         status=Status.READY,
-        created_at=at,
-        status_changed_at=at,
-        office_id=OFFICE_ID,
-        upload_key=upload_key(video_id, ".mp4"),
-        filename="my-street.mp4",
-        content_type="video/mp4",
-        size_bytes=200_000,
-        title="My street",
-        country="AZ",
-        topics=("leave-no-child-out",),
-        workshop="baku-2012",
-        author=Author("Leyla", 14),
         duration_s=60.0,
         source_width=640,
         source_height=360,
@@ -61,7 +52,14 @@ def write_ready_film(stack: Any, **changes: Any) -> str:
         sprite_key=media_key(video_id, SPRITE_NAME),
         storyboard_key=media_key(video_id, STORYBOARD_NAME),
     )
-    film = replace(film, **{name: _typed(name, value) for name, value in changes.items()})
+    return replace(film, **{name: _typed(name, value) for name, value in changes.items()})
+
+
+def write_ready_film(stack: Any, **changes: Any) -> str:
+    """A READY film (`ready_film`) written into the catalog, with placeholder media in the buckets as the
+    transcoder would leave them (private)."""
+    video_id = str(uuid.uuid4())
+    film = ready_film(video_id, now_iso(), **changes)
     s3 = stack.client("s3")
     s3.put_object(Bucket=stack.name("UploadsBucket"), Key=film.upload_key, Body=b"placeholder upload")
     objects = {film.renditions[0].key: (b"\x00\x00\x00\x18ftypmp42" + bytes(4096), "video/mp4")}

@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from chalicelib import wiring
+from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import ConflictError, StaleTransitionError
-from chalicelib.domain.film import Status
 from chalicelib.services import editorial, media_exposure
 from tests.functional.conftest import CONSENT, get, is_gone, post_json, publish, upload_body
 from tests.functional.factories import ReadBefore, write_ready_film
@@ -186,22 +186,10 @@ def test_editor_routes_need_an_editor_key(api, stack, path):
 def test_two_editors_acting_on_what_they_read_cannot_both_win(api, stack, clips):
     video_id = ready_film(api, stack, clips)
     catalog = wiring.dependencies().catalog
-    version = catalog.get_film(video_id).version
-    catalog.change(
-        video_id,
-        "2026-11-25T00:00:00.000Z",
-        expect=frozenset({Status.READY}),
-        set_fields={"title": "First"},
-        version=version,
-    )
+    read = catalog.get_film(video_id)
+    catalog.apply(lifecycle.edit(read, "editor Anna", {"title": "First"}, "2026-11-25T00:00:00.000Z"))
     with pytest.raises(StaleTransitionError):
-        catalog.change(
-            video_id,
-            "2026-11-25T00:00:01.000Z",
-            expect=frozenset({Status.READY}),
-            set_fields={"title": "Second"},
-            version=version,
-        )
+        catalog.apply(lifecycle.edit(read, "editor Bea", {"title": "Second"}, "2026-11-25T00:00:01.000Z"))
     assert stack.catalog_item(video_id)["title"] == "First"
 
 

@@ -231,11 +231,11 @@ class EditorActsMeanwhile(DynamoDBCatalog):
         super().__init__(deps.catalog._client, deps.catalog.table_name)
         self.deps, self.video_id, self.acted = deps, video_id, False
 
-    def change(self, *args, **kwargs):
+    def apply(self, change):
         if not self.acted:
             self.acted = True
             editorial.record_consent(self.deps, "editor Anna", self.video_id, CONSENT)
-        return super().change(*args, **kwargs)
+        return super().apply(change)
 
 
 def test_a_correction_racing_an_editors_consent_still_sends_the_film_back_to_review(api, stack):

@@ -16,12 +16,11 @@ from chalicelib import wiring
 from chalicelib.adapters.dynamodb_items import to_item
 from chalicelib.adapters.film_items import film_item
 from chalicelib.domain.catalog import Listing, combined_facets, public_record, search_text, status_facet
-from chalicelib.domain.film import Film, FilmRendition, Status
-from chalicelib.domain.metadata import Author
-from chalicelib.domain.object_keys import rendition_key
+from chalicelib.domain.change import listed_as
+from chalicelib.domain.film import Film, Status
 from chalicelib.services import editorial
 from tests.functional.conftest import get, publish
-from tests.functional.factories import OFFICE_ID, write_ready_film
+from tests.functional.factories import ready_film, write_ready_film
 from tests.functional.test_editor_lists import call
 
 TEN_TOPICS = [
@@ -88,24 +87,12 @@ def film(number: int, status: Status = Status.PUBLISHED, **fields: Any) -> Film:
     """A film published at second `number` of a day (a later number is newer)."""
     video_id = str(uuid.UUID(int=number + 1, version=4))
     at = f"2026-11-01T10:00:{number:02d}.000Z"
-    return Film(
-        video_id=video_id,
-        status=status,
-        created_at=at,
-        status_changed_at=at,
-        office_id=OFFICE_ID,
-        title=f"Film {number}",
-        author=Author("Leyla", 14),
-        duration_s=60.0,
-        renditions=(FilmRendition("360p", rendition_key(video_id, "360p"), 640, 360),),
-        published_at=at,
-        **fields,
-    )
+    return ready_film(video_id, at, status=status, title=f"Film {number}", published_at=at, **fields)
 
 
 def seed(films: list[Film], *, combined: bool = False) -> None:
     """Films and their listing entries and counters as the catalog adapter shapes them: listed as the
-    editorial service lists them, or, with `combined`, as the release before this one did (every
+    lifecycle commands list them (domain/lifecycle.py), or, with `combined`, as the release before this one did (every
     combination, no highlight counter). Batched: a transaction per film would make moto copy the table
     each time."""
     deps = wiring.dependencies()
@@ -118,7 +105,8 @@ def seed(films: list[Film], *, combined: bool = False) -> None:
             facets = combined_facets(each) if each.status is Status.PUBLISHED else []
             listing = Listing([], [*facets, status_facet(each.status.value)], record, each.status_changed_at)
         else:
-            listing = editorial.listing_of(deps, each)
+            listed = listed_as(each)
+            listing = Listing(catalog.listed_facets(each.video_id), list(listed.facets), listed.record, listed.sort_at)
         for write in catalog._listing_writes(each.video_id, listing):
             if "Put" in write:
                 puts.append(write["Put"]["Item"])

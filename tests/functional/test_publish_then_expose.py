@@ -5,12 +5,14 @@ commit leaves the film PUBLISHED, says so, counts `MediaExposureUnfinished`, and
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from chalicelib import wiring
+from chalicelib.domain.change import Change
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Status
 from chalicelib.services import editorial, media_exposure
@@ -37,12 +39,12 @@ class ProtectedWhilePublishing:
         self._look = look
         self.seen: dict[str, bool] | None = None
 
-    def change(self, video_id: str, at: str, **change: Any) -> None:
-        if change.get("target") is Status.PUBLISHED and self._protect is not None:
+    def apply(self, change: Change) -> None:
+        if change.target is Status.PUBLISHED and self._protect is not None:
             protect, self._protect = self._protect, None
             protect()
             self.seen = self._look()
-        self._catalog.change(video_id, at, **change)
+        self._catalog.apply(change)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._catalog, name)
@@ -104,7 +106,8 @@ def test_sync_media_makes_every_film_that_is_not_published_private_whatever_its_
     deps = wiring.dependencies()
     # Being rendered again (its protection changed after it was public once), with tags left from then.
     film = deps.catalog.get_film(video_id)
-    deps.catalog.change(video_id, film.status_changed_at, target=Status.TRANSCODING)
+    rendering = replace(film, status=Status.TRANSCODING)
+    deps.catalog.apply(Change(film, rendering, film.status_changed_at, frozenset({Status.READY})))
     deps.media.set_public(f"films/{video_id}/", True)
 
     media_exposure.sync_all_media(deps)

@@ -14,6 +14,7 @@ from typing import Any
 
 from chalicelib import wiring
 from chalicelib.clock import now_iso
+from chalicelib.domain.change import Change
 from chalicelib.domain.film import Status
 from chalicelib.domain.object_keys import rendition_key
 from chalicelib.services import transcode
@@ -51,7 +52,7 @@ def test_a_run_the_film_moved_on_from_leaves_the_published_protected_outputs_alo
     film = wiring.dependencies().catalog.get_film(video_id)
     etag = s3.put_object(Bucket=uploads, Key=film.upload_key, Body=clips["valid"].read_bytes())["ETag"].strip('"')
     deps = wiring.dependencies()
-    deps.catalog.change(video_id, now_iso(), expect=frozenset({Status.TRANSCODING}), set_fields={"upload_etag": etag})
+    deps.catalog.apply(Change(film, replace(film, upload_etag=etag), now_iso(), frozenset({Status.TRANSCODING})))
     protected = b"\x00\x00\x00\x18ftypmp42 the protected rendition"
     top = rendition_key(video_id, "360p")
 

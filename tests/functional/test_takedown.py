@@ -30,13 +30,13 @@ class RacingCatalog:
     def __getattr__(self, name):
         return getattr(self._catalog, name)
 
-    def change(self, video_id, at, **change):
-        if change.get("target") is Status.DELETED:
+    def apply(self, change):
+        if change.target is Status.DELETED:
             self.takedown_writes += 1
             if self._rivals:
                 rival = self._rivals[0] if self._forever else self._rivals.pop(0)
                 rival()
-        return self._catalog.change(video_id, at, **change)
+        return self._catalog.apply(change)
 
 
 def listing_entries(stack, video_id):

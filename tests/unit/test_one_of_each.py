@@ -51,10 +51,6 @@ def test_the_limit_of_a_listing_is_parsed_once():
     assert refusals == ["chalicelib/domain/paging.py"], "one parser refuses a bad limit, for every listing"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 24 item 1 (helper `lifecycle`): a new film and a tombstone are made by functions of the domain",
-)
 def test_outside_the_domain_a_film_is_constructed_only_where_the_catalog_reads_one():
     calls = [
         name

@@ -4,14 +4,15 @@ multipart aborts last; a failing step stops none of the others."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
 
+from chalicelib.domain.change import Change
 from chalicelib.domain.film import Film, Status
 from chalicelib.services import takedown
 from chalicelib.services.dependencies import Dependencies
+from tests.fakes.catalog import InMemoryCatalog
 
 VIDEO_ID = "6f1c1c3e-2f0e-4a55-9d7a-5b7f0c2a9e11"
 
@@ -29,30 +30,17 @@ class Journal:
             raise RuntimeError(f"{name} refused")
 
 
-class FakeCatalog:
-    """One film; `change` applies what a takedown writes."""
+class JournalCatalog(InMemoryCatalog):
+    """The in-memory catalog, each change it applies written in the journal."""
 
     def __init__(self, journal: Journal, film: Film) -> None:
+        super().__init__()
         self.journal = journal
-        self.film = film
+        self.create_film(film)
 
-    def get_film(self, video_id: str) -> Film | None:
-        return self.film if video_id == self.film.video_id else None
-
-    def listed_facets(self, video_id: str) -> list[str]:
-        return ["country#AZ", "status#PUBLISHED"]
-
-    def change(self, video_id: str, at: str, **change: Any) -> None:
-        self.journal.record("catalog.change")
-        if change.get("target") is Status.DELETED:
-            self.film = Film(video_id, Status.DELETED, self.film.created_at, at)
-        fields = change.get("set_fields") or {}
-        removed = change.get("remove_fields") or ()
-        unfinished = fields.get("takedown_unfinished_since", self.film.takedown_unfinished_since)
-        self.film = replace(self.film, takedown_unfinished_since=None if removed else unfinished)
-
-    def record_audit(self, video_id: str, at: str, entry: Any) -> None:
-        self.journal.record("catalog.record_audit")
+    def apply(self, change: Change) -> None:
+        self.journal.record("catalog.apply")
+        super().apply(change)
 
 
 class FakeStore:
@@ -82,9 +70,10 @@ class FakeCache:
         self.journal.record(f"cdn.invalidate {path_pattern}")
 
 
-def deps_for(journal: Journal) -> tuple[Any, FakeCatalog]:
+def deps_for(journal: Journal) -> tuple[Any, JournalCatalog]:
     film = Film(VIDEO_ID, Status.PUBLISHED, "2026-01-01T00:00:00.000Z", "2026-01-02T00:00:00.000Z")
-    catalog = FakeCatalog(journal, film)
+    catalog = JournalCatalog(journal, film)
+    catalog.listings[VIDEO_ID] = {"country#AZ": {}, "status#PUBLISHED": {}}
     fakes: dict[str, Any] = {
         "settings": None,
         "catalog": catalog,
@@ -99,15 +88,14 @@ def deps_for(journal: Journal) -> tuple[Any, FakeCatalog]:
 
 EXPECTED = [
     f"media.untag films/{VIDEO_ID}/",  # private before anything else, the tombstone included
-    "catalog.change",  # the tombstone, marked unfinished
-    "catalog.record_audit",
+    "catalog.apply",  # the tombstone, marked unfinished, out of its listings, with its audit entry
     f"media.untag films/{VIDEO_ID}/",
     f"cdn.invalidate /films/{VIDEO_ID}/*",
     f"media.delete films/{VIDEO_ID}/",
     f"media.delete staging/{VIDEO_ID}/",
     f"uploads.delete uploads/{VIDEO_ID}/",
     f"uploads.abort uploads/{VIDEO_ID}/",
-    "catalog.change",  # the mark goes: nothing left
+    "catalog.apply",  # the mark goes: nothing left
 ]
 
 
@@ -119,10 +107,13 @@ def test_the_media_stop_being_public_before_anything_is_deleted_and_aborts_come_
 
     assert answer == {"video_id": VIDEO_ID, "status": "DELETED"}
     assert journal.calls == EXPECTED
-    assert catalog.film.status is Status.DELETED and catalog.film.takedown_unfinished_since is None
+    tombstone = catalog.films[VIDEO_ID]
+    assert tombstone.status is Status.DELETED and tombstone.takedown_unfinished_since is None
+    assert catalog.listings[VIDEO_ID] == {}
+    assert [entry["action"] for entry in catalog.audit_trail(VIDEO_ID)] == ["taken_down"]
 
 
-@pytest.mark.parametrize("failing", EXPECTED[3:-1])
+@pytest.mark.parametrize("failing", EXPECTED[2:-1])
 def test_a_failing_step_stops_no_other_and_the_tombstone_keeps_its_mark(failing: str) -> None:
     journal = Journal(frozenset({failing}))
     deps, catalog = deps_for(journal)
@@ -131,4 +122,5 @@ def test_a_failing_step_stops_no_other_and_the_tombstone_keeps_its_mark(failing:
 
     assert journal.calls == EXPECTED[:-1], "every step ran; the mark stayed"
     assert answer["status"] == "DELETED" and len(answer["left"]) == 1
-    assert catalog.film.status is Status.DELETED and catalog.film.takedown_unfinished_since is not None
+    tombstone = catalog.films[VIDEO_ID]
+    assert tombstone.status is Status.DELETED and tombstone.takedown_unfinished_since is not None

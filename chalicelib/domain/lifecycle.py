@@ -1,0 +1,439 @@
+"""A film's lifecycle as commands: each takes the film as read and returns the `Change` it makes, or raises
+the domain error that says why not (the codes of docs/API.md).
+
+What a Change is, and how it is written, is domain/change.py.
+
+Which statuses allow what is in domain/film.py (the transitions and the status sets).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from chalicelib.domain.change import AuditEntry, Change, Listed, Media, listed_as
+from chalicelib.domain.editorial import check_publishable
+from chalicelib.domain.errors import ConflictError, NotFoundError
+from chalicelib.domain.film import (
+    CORRECTABLE,
+    LISTED,
+    PROCESSING,
+    PUBLISHABLE,
+    READING_PROTECTION,
+    SOURCE_DELETABLE,
+    SUBTITLED,
+    Film,
+    FilmRendition,
+    Status,
+    SubtitleTrack,
+    allowed_sources,
+)
+from chalicelib.domain.metadata import Author, UploadRequest
+from chalicelib.domain.protection import (
+    Protection,
+    check_protected,
+    must_render_again,
+    requested,
+    still_applied,
+    voice_disguise_for,
+)
+from chalicelib.domain.retention import DeletionReason, check_source_kept, due_on_publication, due_on_refusal
+from chalicelib.domain.source import SourceDescription
+from chalicelib.domain.stages import PROTECT, VALIDATE, stage_after, stage_for
+
+
+def new_upload(video_id: str, office_id: str, request: UploadRequest, key: str, at: str) -> Film:
+    """The film a field office's upload request makes, AWAITING_UPLOAD its file at `key`."""
+    return Film(
+        video_id=video_id,
+        status=Status.AWAITING_UPLOAD,
+        created_at=at,
+        status_changed_at=at,
+        office_id=office_id,
+        upload_key=key,
+        filename=request.filename,
+        content_type=request.content_type,
+        size_bytes=request.size_bytes,
+        title=request.title,
+        description=request.description,
+        country=request.country,
+        topics=request.topics,
+        workshop=request.workshop,
+        language=request.language,
+        author=request.author,
+        protect_identity=request.protect_identity,
+        # Drawn now when the voice is to be disguised, kept private on the film (domain/protection.py).
+        voice_disguise=voice_disguise_for(request.protect_identity, None),
+    )
+
+
+# Editors --------------------------------------------------------------------------------------------
+
+
+def record_consent(film: Film, actor: str, consent: Mapping[str, Any], at: str) -> Change:
+    recorded = {**consent, "recorded_by": actor, "recorded_at": at}
+    return _edited(film, replace(film, consent=recorded), at, AuditEntry(actor, "consent_recorded"))
+
+
+def edit(film: Film, actor: str, changes: Mapping[str, Any], at: str) -> Change:
+    """`changes` as domain/editorial.py's `parse_edit` gives them (None removes an optional field)."""
+    audit = AuditEntry(actor, "edited", {"fields": sorted(changes)})
+    return _edited(film, replace(film, **changes), at, audit)
+
+
+def highlight(film: Film, actor: str, highlighted: bool, at: str) -> Change:
+    audit = AuditEntry(actor, "highlighted", {"highlighted": highlighted})
+    return _edited(film, replace(film, highlighted=highlighted), at, audit)
+
+
+def publish(film: Film, actor: str, at: str, *, safeguarding_confirmed: bool) -> Change:
+    """Public only after the commit (`Media.EXPOSE`): a protection turned on meanwhile wins, and its
+    unprotected version is never tagged."""
+    if film.status in PROCESSING and requested(film.protect_identity) is not None:
+        check_protected(film.protect_identity, None)  # its protected version is being made: say so
+    if film.status not in PUBLISHABLE:
+        raise ConflictError(
+            f"Film {film.video_id} is {film.status}; only a READY or UNPUBLISHED film can be published."
+        )
+    check_publishable(film, safeguarding_confirmed)
+    source_due = due_on_publication(film, at)
+    after = replace(
+        film,
+        status=Status.PUBLISHED,
+        status_changed_at=at,
+        published_at=at,
+        source_delete_after=source_due or film.source_delete_after,
+        safeguarding={"confirmed_by": actor, "confirmed_at": at} if safeguarding_confirmed else film.safeguarding,
+    )
+    return Change(
+        film,
+        after,
+        at,
+        frozenset({film.status}),
+        AuditEntry(actor, "published"),
+        listed_as(after),
+        Media.EXPOSE,
+        deletes_source=source_due is not None and source_due <= at,
+    )
+
+
+def unpublish(film: Film, actor: str, at: str) -> Change:
+    """Private before anything else, and again after the commit (`Media.HIDE`)."""
+    if film.status is not Status.PUBLISHED:
+        raise ConflictError(f"Film {film.video_id} is {film.status}; only a PUBLISHED film can be unpublished.")
+    after = replace(film, status=Status.UNPUBLISHED, status_changed_at=at, published_at=None)
+    audit = AuditEntry(actor, "unpublished")
+    return Change(film, after, at, frozenset({film.status}), audit, listed_as(after), Media.HIDE)
+
+
+def request_protection(
+    film: Film, actor: str, asked: Protection | None, at: str, rng: random.Random | None = None
+) -> Change:
+    """An editor turns identity protection on or off for a film that is not public. A film whose outputs do
+    not carry exactly what is now asked is rendered again. `rng` draws the voice disguise when the voice is
+    asked for the first time (the system's secure source unless given)."""
+    if film.status is Status.PUBLISHED:
+        raise ConflictError(
+            "Unpublish the film before changing its identity protection: the public must never see a version "
+            "that is not the one chosen.",
+            "unpublish_first",
+        )
+    if film.status in PROCESSING:
+        # The stages read the protection asked when they start: a change now could leave outputs that do
+        # not carry it. Once the film is READY, a change renders it again.
+        raise ConflictError(
+            f"Film {film.video_id} is being processed ({film.status}); change its identity protection once it "
+            "is READY.",
+            "film_processing",
+        )
+    record = asked.as_record() if asked else None
+    if record != (film.protect_identity or None):
+        # Whatever the change, new outputs are made from the source: without it, none can be.
+        check_source_kept(film, "protected anew or unprotected")
+    details = {"faces": bool(asked and asked.faces), "voice": bool(asked and asked.voice)}
+    # Drawn the first time the voice is to be disguised, then kept whatever is turned off and on again: the
+    # protected sound stays the same. The audit says only that the voice is asked.
+    after = replace(film, protect_identity=record, voice_disguise=voice_disguise_for(record, film.voice_disguise, rng))
+    if film.status in PUBLISHABLE and must_render_again(record, film.protection_applied):
+        return _rendered_again(film, after, actor, at, details)
+    return _edited(film, after, at, AuditEntry(actor, "protection_changed", details))
+
+
+def render_for_office(film: Film, actor: str, at: str) -> Change | None:
+    """A field office's correction asked for protection on a READY (or unpublished) film: its protected
+    version is made as when an editor asks, or nothing would ever make it. None when there is nothing to
+    render (or no source to render it from): publishing then still waits for the protection."""
+    if film.status not in PUBLISHABLE or film.source_deleted_at is not None:
+        return None
+    if not must_render_again(film.protect_identity, film.protection_applied):
+        return None
+    asked = Protection.of(film.protect_identity)
+    details = {"faces": bool(asked and asked.faces), "voice": bool(asked and asked.voice)}
+    after = replace(film, protect_identity=asked.as_record() if asked else None)
+    return _rendered_again(film, after, actor, at, details)
+
+
+def _rendered_again(film: Film, asked: Film, actor: str, at: str, details: Mapping[str, Any]) -> Change:
+    """A film whose outputs do not carry exactly the protection `asked` holds is made again from its upload,
+    with no new upload: PROTECTING (then TRANSCODING) when protection is asked, TRANSCODING from the source
+    when it was turned off. The new outputs replace the old ones at the same keys."""
+    protect = requested(asked.protect_identity) is not None
+    after = replace(
+        asked,
+        status=Status.PROTECTING if protect else Status.TRANSCODING,
+        status_changed_at=at,
+        attempt=film.attempt + 1,  # a new attempt: not the old run's key
+        requeued=0,
+        # True of the old outputs and of the new ones alike, so true at every moment in between.
+        protection_applied=still_applied(asked.protect_identity, film.protection_applied),
+    )
+    audit = AuditEntry(actor, "protection_changed", {**details, "rendered_again": True})
+    return Change(
+        film, after, at, frozenset({film.status}), audit, listed_as(after), next_stage=stage_for(after.status)
+    )
+
+
+def check_subtitled(film: Film) -> None:
+    """Subtitles are added to a film that has its media (and a duration to check their cues against)."""
+    if not film.duration_s or film.status not in SUBTITLED:
+        raise ConflictError(f"Film {film.video_id} is {film.status}; subtitles are added once it is READY.")
+
+
+def add_subtitles(film: Film, actor: str, track: SubtitleTrack, at: str) -> Change:
+    """A language's subtitles, new or replacing the old (whose object goes after the commit). The new track
+    is public after the commit when the film is published then (`Media.EXPOSE`)."""
+    check_subtitled(film)
+    others = [each for each in film.subtitles if each.language != track.language]
+    subtitles = tuple(sorted([*others, track], key=lambda each: each.language))
+    replaced = tuple(each.key for each in film.subtitles if each.language == track.language and each.key != track.key)
+    audit = AuditEntry(actor, "subtitles_added", {"language": track.language})
+    return _edited(film, replace(film, subtitles=subtitles), at, audit, media=Media.EXPOSE, forget=replaced)
+
+
+def remove_subtitles(film: Film, actor: str, language: str, at: str) -> Change:
+    """A language's subtitles go: out of the catalog and its listings, then the object, and the CDN's cache."""
+    if film.status not in SUBTITLED:
+        raise ConflictError(f"Film {film.video_id} is {film.status}; it has no subtitles to remove.")
+    removed = tuple(each.key for each in film.subtitles if each.language == language)
+    if not removed:
+        raise NotFoundError(f"Film {film.video_id} has no {language} subtitles.", "subtitles_not_found")
+    subtitles = tuple(each for each in film.subtitles if each.language != language)
+    audit = AuditEntry(actor, "subtitles_removed", {"language": language})
+    return _edited(film, replace(film, subtitles=subtitles), at, audit, forget=removed)
+
+
+def relist(film: Film, at: str) -> Change:
+    """The film's listing entries written anew from the film (an operator's repair): nothing else changes."""
+    return Change(film, film, at, frozenset({film.status}), listed=listed_as(film))
+
+
+def _edited(film: Film, after: Film, at: str, audit: AuditEntry, **effects: Any) -> Change:
+    """A change within the film's status, on the version read: any change made meanwhile makes it stale."""
+    if film.status is Status.PUBLISHED and after.sensitive and not film.sensitive:
+        raise ConflictError(
+            "Unpublish the film before flagging it sensitive: it may then be published again "
+            "only with a safeguarding confirmation.",
+            "unpublish_first",
+        )
+    listed = listed_as(after) if film.status in LISTED else None
+    return Change(film, after, at, frozenset({film.status}), audit, listed, **effects)
+
+
+# A takedown -----------------------------------------------------------------------------------------
+
+
+def take_down(film: Film, actor: str, at: str) -> Change:
+    """The film becomes a tombstone, marked unfinished until every object is gone, out of every listing it
+    stands in; its media are made private before anything else (`Media.REMOVE`)."""
+    tombstone = Film(film.video_id, Status.DELETED, film.created_at, at, takedown_unfinished_since=at)
+    audit = AuditEntry(actor, "taken_down", {"was": film.status.value})
+    return Change(film, tombstone, at, frozenset({film.status}), audit, Listed((), {}, None), Media.REMOVE)
+
+
+def takedown_marked(tombstone: Film, at: str, *, unfinished: bool) -> Change:
+    """The tombstone says whether its takedown left something behind (the sweep finds it by that)."""
+    after = replace(tombstone, takedown_unfinished_since=at if unfinished else None)
+    return Change(tombstone, after, at, frozenset({Status.DELETED}), checks_version=False)
+
+
+# Field offices ---------------------------------------------------------------------------------------
+
+
+def check_correctable(film: Film) -> None:
+    """A film's details may be corrected by its office until it is first published, and never after
+    (whatever it became since): once public, always the editors' film."""
+    if film.status in CORRECTABLE and not film.ever_published:
+        return
+    if film.ever_published:
+        why = "This film has already been published: ask the project's editors to change its details."
+    else:
+        why = (
+            f"This upload is {film.status.value.lower()}: its details can no longer be corrected. "
+            "Upload the film again with the right details."
+        )
+    raise ConflictError(why, "not_correctable")
+
+
+def correct(film: Film, actor: str, changed: Mapping[str, Any], at: str, rng: random.Random | None = None) -> Change:
+    """A field office's correction of `changed` (as `parse_correction` gives them, each different from the
+    film's). One made after an editor recorded consent clears that consent: the editor reviews it again."""
+    check_correctable(film)
+    protection = "protect_identity" in changed
+    if protection and film.status in READING_PROTECTION:
+        # The running stage read the protection when it started: a change now would be lost (a transcode
+        # from the source) or fail the film (a master without what is now asked). As for the editors.
+        raise ConflictError(
+            f"Film {film.video_id} is being processed ({film.status}); ask for identity protection again once "
+            "it is ready. Nothing was changed.",
+            "film_processing",
+        )
+    review_again = bool(film.consent)
+    after = replace(film, **{name: _typed(name, value) for name, value in changed.items()})
+    if protection:
+        # Drawn when this correction is the first to ask for the voice (private: the audit names no value).
+        after = replace(after, voice_disguise=voice_disguise_for(after.protect_identity, film.voice_disguise, rng))
+    if review_again:
+        after = replace(after, consent=None, safeguarding=None)
+    details: dict[str, Any] = {"fields": sorted(changed), "sent_back_to_review": review_again}
+    if protection:  # what was asked, as the editors' protection_changed records it
+        details["protect_identity"] = changed["protect_identity"]
+    # A stage that started meanwhile read the protection before this change: then refused, as above.
+    expect = CORRECTABLE - READING_PROTECTION if protection else CORRECTABLE
+    return Change(film, after, at, expect, AuditEntry(actor, "corrected_by_office", details))
+
+
+def _typed(name: str, value: Any) -> Any:
+    """A corrected field's JSON value as the film holds it."""
+    if name == "author" and value is not None:
+        return Author(first_name=value["first_name"], age=int(value["age"]))
+    return tuple(value) if isinstance(value, list) else value
+
+
+# Retention --------------------------------------------------------------------------------------------
+
+
+def source_deleted(film: Film, actor: str, reason: DeletionReason, at: str) -> Change:
+    """The raw upload is gone for good (a refused or failed film's protected master with it): recorded on the
+    film, whatever else happened to it meanwhile, while it is in a status that lets it go."""
+    master = reason is DeletionReason.KEPT_AFTER_REFUSAL
+    after = replace(film, source_deleted_at=at, source_delete_after=None)
+    if master:
+        after = replace(after, protected_master=None)
+    audit = AuditEntry(actor, "source_deleted", {"reason": reason.value, "due": film.source_delete_after})
+    writes = ("source_deleted_at", "source_delete_after", *(("protected_master",) if master else ()))
+    return Change(film, after, at, SOURCE_DELETABLE, audit, writes=writes, checks_version=False)
+
+
+def source_undated(film: Film, at: str) -> Change:
+    """The film leaves the source index: its source was deleted already (a publication that read the film
+    before the deletion dated it again). In whatever status it is still in."""
+    after = replace(film, source_delete_after=None)
+    return Change(film, after, at, frozenset({film.status}), writes=("source_delete_after",), checks_version=False)
+
+
+# The pipeline's stages ------------------------------------------------------------------------------------
+# A stage's completion does not check the version (an editor cannot change a film being processed, and the
+# sweep's requeue count moves on meanwhile): it names the fields it writes, and the film must still be in
+# the status the stage works in.
+
+
+def validated(film: Film, at: str, source: SourceDescription, *, etag: str, size_bytes: int) -> Change:
+    """VALIDATING -> PROTECTING when identity protection is asked (the protected master first, every public
+    output from it), TRANSCODING otherwise; with what the probe measured of the file at `etag`: what the
+    transcoder, and the protection stage (which has no ffprobe), read."""
+    assert source.video is not None and source.duration_s is not None, "a source the rules accepted"
+    width, height = source.video.display_size
+    picture_width, picture_height = source.video.decoded_size
+    protect = requested(film.protect_identity) is not None
+    after = replace(
+        film,
+        status=Status.PROTECTING if protect else Status.TRANSCODING,
+        status_changed_at=at,
+        duration_s=round(source.duration_s, 3),
+        source_width=width,
+        source_height=height,
+        picture_width=picture_width,
+        picture_height=picture_height,
+        has_audio=source.has_audio,
+        upload_etag=etag,
+        size_bytes=size_bytes,
+    )
+    writes = (
+        "duration_s",
+        "source_width",
+        "source_height",
+        "picture_width",
+        "picture_height",
+        "has_audio",
+        "upload_etag",
+        "size_bytes",
+    )
+    return Change(
+        film,
+        after,
+        at,
+        frozenset({Status.VALIDATING}),
+        next_stage=stage_after(VALIDATE, after.status),
+        writes=writes,
+        checks_version=False,
+    )
+
+
+def protected(film: Film, master: Mapping[str, Any] | None, at: str) -> Change:
+    """PROTECTING -> TRANSCODING: the protected master made (`{key, etag, faces, voice}`), or none when nothing
+    is asked any more (the transcode then reads the source); the transcode is told."""
+    after = replace(film, status=Status.TRANSCODING, status_changed_at=at, protected_master=master)
+    return Change(
+        film,
+        after,
+        at,
+        frozenset({Status.PROTECTING}),
+        next_stage=stage_after(PROTECT, after.status),
+        writes=("protected_master",),
+        checks_version=False,
+    )
+
+
+def transcoded(
+    film: Film,
+    at: str,
+    *,
+    renditions: tuple[FilmRendition, ...],
+    images: Mapping[str, str],
+    duration_s: float,
+    applied: Mapping[str, bool] | None,
+) -> Change:
+    """TRANSCODING -> READY with what the transcode made: its renditions, images (`poster_key`, `sprite_key`,
+    `storyboard_key`), the decoded duration, and what protection the outputs carry (exactly that, nothing more)."""
+    after = replace(
+        film,
+        status=Status.READY,
+        status_changed_at=at,
+        renditions=renditions,
+        poster_key=images["poster_key"],
+        sprite_key=images["sprite_key"],
+        storyboard_key=images["storyboard_key"],
+        duration_s=duration_s,
+        protection_applied=applied,
+    )
+    writes = ("renditions", "poster_key", "sprite_key", "storyboard_key", "duration_s", "protection_applied")
+    return Change(film, after, at, allowed_sources(Status.READY), writes=writes, checks_version=False)
+
+
+def rejected(film: Film, code: str, reason: str, at: str) -> Change:
+    """The film's own fault: REJECTED with a reason the field office can act on; its source kept a while."""
+    return _ended(film, Status.REJECTED, code, reason, at)
+
+
+def failed(film: Film, code: str, reason: str, at: str) -> Change:
+    """Not the film's fault (a time limit, an outage): FAILED with a reason; it can be retried."""
+    return _ended(film, Status.FAILED, code, reason, at)
+
+
+def _ended(film: Film, target: Status, code: str, reason: str, at: str) -> Change:
+    due = due_on_refusal(at)
+    after = replace(film, status=target, status_changed_at=at, reason_code=code, reason=reason, source_delete_after=due)
+    writes = ("reason_code", "reason", "source_delete_after")
+    return Change(film, after, at, allowed_sources(target), writes=writes, checks_version=False)

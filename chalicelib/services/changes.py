@@ -1,0 +1,65 @@
+"""Applying a lifecycle command's change (domain/lifecycle.py): the catalog's one transaction, and around
+it the media side effects in the order the change names, then the next stage's message.
+
+Media stop being public before anything else (`Media.HIDE`, `Media.REMOVE`) and become public only after
+the commit (`Media.EXPOSE`, services/media_exposure.py): whatever fails in between, it fails private.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from chalicelib.domain.change import Change, Media
+from chalicelib.domain.object_keys import media_of
+from chalicelib.observability import logger
+from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.handoff import send_to
+from chalicelib.services.media_exposure import expose_after_commit, mark_before_commit, set_media_public, sync_media
+
+
+def apply(deps: Dependencies, change: Change, on_lost: Callable[[], None] | None = None) -> bool:
+    """Applies `change`; raises what the catalog raised (StaleTransitionError when the film moved on), after
+    bringing the media back in line. `on_lost` runs when the commit failed, before an exposure's mark is
+    settled (what to leave behind is the caller's). Returns False when the media of a film made public are
+    not public yet (S3 failed after the commit: the sweep finishes it), True otherwise."""
+    video_id = change.video_id
+    if change.media is Media.HIDE:
+        # First: if anything fails after, it fails private. The CDN's cache is emptied once, after the commit.
+        set_media_public(deps, change.before, public=False, empty_cache=False)
+    elif change.media is Media.REMOVE:
+        _hide_whatever_happens(deps, video_id)
+    mark = mark_before_commit(deps, video_id) if change.media is Media.EXPOSE else None
+    try:
+        deps.catalog.apply(change)
+    except Exception:
+        if change.media is Media.HIDE:
+            sync_media(deps, video_id)
+        if on_lost is not None:
+            on_lost()
+            if mark is not None:
+                expose_after_commit(deps, video_id, mark)
+        raise
+    for key in change.forget:
+        # Objects the catalog no longer lists: deleted (an old text is gone, not just unlisted), out of the cache.
+        deps.media.delete(key)
+        deps.media_cache.invalidate(f"/{key}")
+    exposed = True
+    if change.media is Media.HIDE:
+        # And again once the catalog says so: another editor's change that read the film as PUBLISHED before
+        # this commit may have tagged its media public since the first untagging.
+        set_media_public(deps, change.before, public=False)
+    elif mark is not None:
+        exposed = expose_after_commit(deps, video_id, mark)
+    if change.next_stage is not None:
+        send_to(deps, change.next_stage, change.after)
+    return exposed
+
+
+def _hide_whatever_happens(deps: Dependencies, video_id: str) -> None:
+    """Private before the change (a takedown's tombstone): should this or the untagging after it fail, the
+    change still goes through, and the step after the commit untags again."""
+    try:
+        deps.media.set_public(media_of(video_id), False)
+    # Whatever stops it (a denied action, S3 down), the change still goes through; the failure is logged.
+    except Exception:
+        logger.exception("a takedown step failed", extra={"video_id": video_id, "step": "media_public"})

@@ -1,0 +1,378 @@
+"""The lifecycle commands (domain/lifecycle.py) in memory: what each refuses, what its change writes (status,
+fields, listings, audit entry, next stage), and, applied through services/changes.py against fakes of the
+ports, the order of the media side effects around the commit. The adapter's own conditional writes are
+tested against moto (tests/functional/test_change_with_audit.py, test_editorial.py, test_takedown.py)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from chalicelib.domain import lifecycle
+from chalicelib.domain.change import AuditEntry, Change, Listed, Media
+from chalicelib.domain.errors import ConflictError, DomainError, NotFoundError, StaleTransitionError
+from chalicelib.domain.film import CORRECTABLE, READING_PROTECTION, Film, FilmRendition, Status, SubtitleTrack
+from chalicelib.domain.metadata import Author
+from chalicelib.domain.protection import Protection
+from chalicelib.domain.stages import PROTECT, STAGES, TRANSCODE
+from chalicelib.services import changes
+from chalicelib.services.dependencies import Dependencies
+from tests.fakes.catalog import InMemoryCatalog
+from tests.fakes.media import InMemoryCache, InMemoryStore, Journal
+from tests.fakes.queue import InMemoryQueue
+
+VIDEO_ID = "6f1c1c3e-2f0e-4a55-9d7a-5b7f0c2a9e11"
+AT = "2026-12-01T10:00:00.000Z"
+LATER = "2026-12-01T11:00:00.000Z"
+CONSENT = {"guardian_consent": True, "child_assent": True, "reference": "box 3"}
+READY = Film(
+    video_id=VIDEO_ID,
+    status=Status.READY,
+    created_at=AT,
+    status_changed_at=AT,
+    office_id="office-az",
+    upload_key=f"uploads/{VIDEO_ID}/source.mp4",
+    title="My street",
+    country="AZ",
+    topics=("violence",),
+    workshop="baku-2012",
+    author=Author("Leyla", 14),
+    duration_s=60.0,
+    renditions=(FilmRendition("360p", f"films/{VIDEO_ID}/360p.mp4", 640, 360),),
+    poster_key=f"films/{VIDEO_ID}/poster.jpg",
+    version=3,
+)
+CONSENTED = replace(READY, consent={**CONSENT, "recorded_by": "editor Anna", "recorded_at": AT})
+PUBLISHED = replace(CONSENTED, status=Status.PUBLISHED, published_at=AT)
+
+
+def code_of(error: pytest.ExceptionInfo[DomainError]) -> str:
+    return error.value.code
+
+
+# What each command refuses, with the codes of docs/API.md ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("film", "code"),
+    [
+        (READY, "consent_missing"),
+        (replace(CONSENTED, sensitive=True), "safeguarding_required"),
+        (replace(CONSENTED, protect_identity={"faces": True, "voice": False}), "protection_pending"),
+        (replace(CONSENTED, status=Status.PROTECTING, protect_identity={"faces": True}), "protection_pending"),
+        (replace(CONSENTED, status=Status.TRANSCODING), "conflict"),
+        (PUBLISHED, "conflict"),
+    ],
+)
+def test_publish_refuses_a_film_not_ready_to_be_public(film: Film, code: str) -> None:
+    with pytest.raises(ConflictError) as refused:
+        lifecycle.publish(film, "editor Anna", LATER, safeguarding_confirmed=False)
+    assert code_of(refused) == code
+
+
+def test_publish_moves_a_consented_film_to_published_lists_it_and_makes_it_public_after_the_commit() -> None:
+    change = lifecycle.publish(CONSENTED, "editor Anna", LATER, safeguarding_confirmed=False)
+
+    assert (change.expect, change.target) == (frozenset({Status.READY}), Status.PUBLISHED)
+    assert change.set_fields() == {"published_at": LATER, "source_delete_after": "2026-12-31T11:00:00.000Z"}
+    assert change.listed is not None
+    assert set(change.listed.facets) >= {"all", "country#AZ", "topic#violence", "status#PUBLISHED"}
+    assert change.audit == AuditEntry("editor Anna", "published")
+    assert change.media is Media.EXPOSE and change.checks_version and not change.deletes_source
+
+
+def test_a_protected_film_loses_its_source_when_it_is_published_and_a_sensitive_one_records_who_confirmed() -> None:
+    film = replace(CONSENTED, sensitive=True, protect_identity={"faces": True}, protection_applied={"faces": True})
+
+    change = lifecycle.publish(film, "editor Anna", LATER, safeguarding_confirmed=True)
+
+    assert change.deletes_source and change.after.source_delete_after == LATER
+    assert change.after.safeguarding == {"confirmed_by": "editor Anna", "confirmed_at": LATER}
+
+
+def test_unpublish_takes_the_film_out_of_the_public_listings_and_hides_its_media_first() -> None:
+    with pytest.raises(ConflictError):
+        lifecycle.unpublish(CONSENTED, "editor Anna", LATER)
+
+    change = lifecycle.unpublish(PUBLISHED, "editor Anna", LATER)
+
+    assert change.target is Status.UNPUBLISHED and change.remove_fields() == ("published_at",)
+    assert change.listed is not None and change.listed.facets == ("status#UNPUBLISHED",)
+    assert change.media is Media.HIDE and change.audit is not None and change.audit.action == "unpublished"
+
+
+@pytest.mark.parametrize(
+    ("film", "code"),
+    [
+        (PUBLISHED, "unpublish_first"),
+        (replace(READY, status=Status.TRANSCODING), "film_processing"),
+        (replace(READY, source_deleted_at=AT), "source_deleted"),
+    ],
+)
+def test_a_change_of_protection_is_refused_on_a_public_film_a_film_in_processing_or_one_without_its_source(
+    film: Film, code: str
+) -> None:
+    with pytest.raises(ConflictError) as refused:
+        lifecycle.request_protection(film, "editor Anna", Protection(faces=True), LATER)
+    assert code_of(refused) == code
+
+
+def test_protection_asked_on_a_ready_film_renders_it_again_with_a_disguise_the_audit_does_not_name() -> None:
+    change = lifecycle.request_protection(
+        READY, "editor Anna", Protection(faces=True, voice=True), LATER, random.Random(7)
+    )
+
+    assert change.target is Status.PROTECTING and change.next_stage is PROTECT
+    assert change.after.attempt == READY.attempt + 1
+    assert change.after.protect_identity == {"faces": True, "voice": True}
+    assert change.after.voice_disguise is not None
+    assert change.audit is not None
+    assert change.audit.details == {"faces": True, "voice": True, "rendered_again": True}
+
+
+def test_protection_turned_off_renders_the_film_again_from_its_source_and_claims_nothing_meanwhile() -> None:
+    protected = replace(READY, protect_identity={"faces": True, "voice": False}, protection_applied={"faces": True})
+
+    change = lifecycle.request_protection(protected, "editor Anna", None, LATER)
+
+    assert change.target is Status.TRANSCODING and change.next_stage is TRANSCODE
+    assert {"protect_identity", "protection_applied"} <= set(change.remove_fields())
+
+
+def test_protection_asked_again_as_it_is_changes_no_status() -> None:
+    protected = replace(READY, protect_identity={"faces": True, "voice": False}, protection_applied={"faces": True})
+
+    change = lifecycle.request_protection(protected, "editor Anna", Protection(faces=True), LATER)
+
+    assert change.target is None and change.next_stage is None and change.set_fields() == {}
+
+
+def test_an_edit_of_a_published_film_rewrites_its_listings_and_flagging_it_sensitive_needs_an_unpublish() -> None:
+    with pytest.raises(ConflictError) as refused:
+        lifecycle.edit(PUBLISHED, "editor Anna", {"sensitive": True}, LATER)
+    assert code_of(refused) == "unpublish_first"
+
+    change = lifecycle.edit(PUBLISHED, "editor Anna", {"title": "Our street", "workshop": None}, LATER)
+
+    assert change.set_fields() == {"title": "Our street"} and change.remove_fields() == ("workshop",)
+    assert change.listed is not None and "workshop#baku-2012" not in change.listed.facets
+    assert change.listed.record["title"] == "Our street"
+    assert change.audit is not None and change.audit.details == {"fields": ["title", "workshop"]}
+
+
+def test_subtitles_replaced_forget_the_old_text_and_removing_a_language_it_lacks_is_not_found() -> None:
+    film = replace(PUBLISHED, subtitles=(SubtitleTrack("en", f"films/{VIDEO_ID}/en-old.vtt"),))
+
+    change = lifecycle.add_subtitles(film, "editor Anna", SubtitleTrack("en", f"films/{VIDEO_ID}/en-new.vtt"), LATER)
+
+    assert change.forget == (f"films/{VIDEO_ID}/en-old.vtt",) and change.media is Media.EXPOSE
+    with pytest.raises(NotFoundError):
+        lifecycle.remove_subtitles(film, "editor Anna", "az", LATER)
+    with pytest.raises(ConflictError):
+        lifecycle.add_subtitles(
+            replace(film, status=Status.TRANSCODING), "editor Anna", SubtitleTrack("az", "k"), LATER
+        )
+
+
+def test_a_takedown_leaves_a_tombstone_out_of_every_listing_and_its_audit_says_what_the_film_was() -> None:
+    change = lifecycle.take_down(PUBLISHED, "editor Anna", LATER)
+
+    assert change.target is Status.DELETED and change.media is Media.REMOVE
+    assert change.after == Film(VIDEO_ID, Status.DELETED, AT, LATER, takedown_unfinished_since=LATER)
+    assert change.listed == Listed((), {}, None)
+    assert change.audit == AuditEntry("editor Anna", "taken_down", {"was": "PUBLISHED"})
+
+
+def test_an_office_corrects_its_film_until_it_was_published_and_a_correction_after_consent_sends_it_back() -> None:
+    with pytest.raises(ConflictError) as refused:
+        lifecycle.correct(replace(PUBLISHED, history=()), "office", {"title": "x"}, LATER)
+    assert code_of(refused) == "not_correctable"
+    with pytest.raises(ConflictError) as refused:
+        lifecycle.correct(
+            replace(READY, status=Status.PROTECTING), "office", {"protect_identity": {"faces": True}}, LATER
+        )
+    assert code_of(refused) == "film_processing"
+
+    change = lifecycle.correct(CONSENTED, "office", {"author": {"first_name": "Lala", "age": 13}}, LATER)
+
+    assert change.after.author == Author("Lala", 13) and change.after.consent is None
+    assert set(change.remove_fields()) == {"consent"} and change.expect == CORRECTABLE
+    assert change.audit is not None and change.audit.details == {"fields": ["author"], "sent_back_to_review": True}
+    asking = lifecycle.correct(READY, "office", {"protect_identity": {"faces": True, "voice": False}}, LATER)
+    assert asking.expect == CORRECTABLE - READING_PROTECTION
+
+
+# The in-memory catalog honours the adapter's conditions ------------------------------------------------------
+
+
+def test_a_change_on_a_version_read_before_another_editors_writes_nothing_not_even_its_audit_entry() -> None:
+    catalog = InMemoryCatalog()
+    catalog.create_film(CONSENTED)
+    catalog.apply(lifecycle.highlight(CONSENTED, "editor Bea", True, LATER))
+
+    with pytest.raises(StaleTransitionError):
+        catalog.apply(lifecycle.publish(CONSENTED, "editor Anna", LATER, safeguarding_confirmed=False))
+
+    stored = catalog.get_film(VIDEO_ID)
+    assert stored is not None and stored.status is Status.READY and stored.version == CONSENTED.version + 1
+    assert [entry["action"] for entry in catalog.audit_trail(VIDEO_ID)] == ["highlighted"]
+
+
+def test_a_transition_the_lifecycle_does_not_allow_is_refused_whatever_the_command_says() -> None:
+    catalog = InMemoryCatalog()
+    catalog.create_film(READY)
+    backwards = replace(lifecycle.unpublish(PUBLISHED, "editor Anna", LATER), before=READY)
+
+    with pytest.raises(StaleTransitionError):
+        catalog.apply(backwards)
+    assert catalog.audit_trail(VIDEO_ID) == []
+
+
+# The media side effects, in order around the commit ----------------------------------------------------------
+
+
+def deps_with(film: Film, failing: frozenset[str] = frozenset()) -> tuple[Dependencies, InMemoryCatalog, Journal]:
+    journal = Journal(failing=failing)
+    catalog = InMemoryCatalog()
+    catalog.create_film(film)
+    media = InMemoryStore(
+        journal, objects=dict.fromkeys((f"films/{VIDEO_ID}/360p.mp4", f"films/{VIDEO_ID}/poster.jpg"), False)
+    )
+    fakes: dict[str, Any] = {
+        "settings": None,
+        "catalog": Journaled(catalog, journal),
+        "uploads": InMemoryStore(journal, "uploads"),
+        "media": media,
+        "media_cache": InMemoryCache(journal),
+        "queues": {stage.name: InMemoryQueue() for stage in STAGES},
+        "idempotency": None,
+    }
+    return Dependencies(**fakes), catalog, journal
+
+
+class Journaled:
+    """The in-memory catalog, its commits written in the journal."""
+
+    def __init__(self, catalog: InMemoryCatalog, journal: Journal) -> None:
+        self._catalog, self._journal = catalog, journal
+
+    def apply(self, change: Change) -> None:
+        self._journal.record("catalog.apply")
+        self._catalog.apply(change)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._catalog, name)
+
+
+PREFIX = f"films/{VIDEO_ID}/"
+
+
+def test_a_publish_commits_first_then_makes_exactly_the_listed_media_public() -> None:
+    deps, catalog, journal = deps_with(CONSENTED)
+
+    exposed = changes.apply(deps, lifecycle.publish(CONSENTED, "editor Anna", LATER, safeguarding_confirmed=False))
+
+    assert exposed and journal.calls == ["catalog.apply", f"media.expose {PREFIX}"]
+    assert all(deps.media.is_public(key) for key in (f"{PREFIX}360p.mp4", f"{PREFIX}poster.jpg"))
+    assert catalog.marks == {}, "the mark goes once the tags follow the catalog"
+
+
+def test_a_publish_that_loses_its_race_tags_nothing() -> None:
+    deps, catalog, journal = deps_with(CONSENTED)
+    catalog.fail_next = StaleTransitionError("another editor")
+
+    with pytest.raises(StaleTransitionError):
+        changes.apply(deps, lifecycle.publish(CONSENTED, "editor Anna", LATER, safeguarding_confirmed=False))
+
+    assert journal.calls == ["catalog.apply"] and not any(deps.media.objects.values())
+
+
+def test_an_unpublish_hides_the_media_before_its_commit_and_again_after_it() -> None:
+    deps, _, journal = deps_with(PUBLISHED)
+    deps.media.objects = dict.fromkeys(deps.media.objects, True)
+
+    changes.apply(deps, lifecycle.unpublish(PUBLISHED, "editor Anna", LATER))
+
+    assert journal.calls == [
+        f"media.untag {PREFIX}",
+        "catalog.apply",
+        f"media.untag {PREFIX}",
+        f"cdn.invalidate /{PREFIX}*",
+    ]
+    assert not any(deps.media.objects.values())
+
+
+def test_an_unpublish_that_fails_to_commit_leaves_the_media_as_the_catalog_says() -> None:
+    deps, catalog, journal = deps_with(PUBLISHED)
+    catalog.fail_next = StaleTransitionError("another editor")
+
+    with pytest.raises(StaleTransitionError):
+        changes.apply(deps, lifecycle.unpublish(PUBLISHED, "editor Anna", LATER))
+
+    assert journal.calls[:2] == [f"media.untag {PREFIX}", "catalog.apply"]
+    assert journal.calls[2] == f"media.expose {PREFIX}", "still published: public again, as the catalog says"
+
+
+def test_a_takedown_hides_the_media_before_its_tombstone_even_when_s3_refuses() -> None:
+    deps, catalog, journal = deps_with(PUBLISHED, failing=frozenset({f"media.untag {PREFIX}"}))
+
+    changes.apply(deps, lifecycle.take_down(PUBLISHED, "editor Anna", LATER))
+
+    assert journal.calls == [f"media.untag {PREFIX}", "catalog.apply"]
+    stored = catalog.get_film(VIDEO_ID)
+    assert stored is not None and stored.status is Status.DELETED
+
+
+def test_a_film_rendered_again_is_queued_for_its_stage_once_committed() -> None:
+    deps, _, journal = deps_with(READY)
+
+    changes.apply(deps, lifecycle.request_protection(READY, "editor Anna", Protection(faces=True), LATER))
+
+    assert journal.calls == ["catalog.apply"]
+    assert len(deps.queue(PROTECT).sent) == 1 and deps.queue(TRANSCODE).sent == []
+
+
+# Each stage's completion ---------------------------------------------------------------------------------------
+
+
+def test_the_protection_stage_hands_its_master_to_the_transcode_and_a_film_asking_nothing_reads_the_source() -> None:
+    protecting = replace(READY, status=Status.PROTECTING, protect_identity={"faces": True, "voice": False})
+    master = {"key": f"uploads/{VIDEO_ID}/master.mkv", "etag": "e", "faces": True, "voice": False}
+
+    change = lifecycle.protected(protecting, master, LATER)
+
+    assert change.target is Status.TRANSCODING and change.next_stage is TRANSCODE
+    assert change.expect == frozenset({Status.PROTECTING}) and not change.checks_version
+    assert change.set_fields() == {"protected_master": master}
+    assert lifecycle.protected(protecting, None, LATER).remove_fields() == ("protected_master",)
+
+
+def test_a_transcode_makes_the_film_ready_with_exactly_the_protection_its_outputs_carry() -> None:
+    transcoding = replace(READY, status=Status.TRANSCODING, protection_applied={"faces": True})
+    images = {name: f"{PREFIX}{name}" for name in ("poster_key", "sprite_key", "storyboard_key")}
+
+    change = lifecycle.transcoded(
+        transcoding, LATER, renditions=READY.renditions, images=images, duration_s=60.0, applied=None
+    )
+
+    assert change.target is Status.READY and change.expect == frozenset({Status.TRANSCODING})
+    assert change.set_fields()["renditions"] == READY.renditions and change.remove_fields() == ("protection_applied",)
+
+
+@pytest.mark.parametrize("command", [lifecycle.rejected, lifecycle.failed])
+def test_a_late_rejection_or_failure_never_moves_a_film_backwards(command: Any) -> None:
+    catalog = InMemoryCatalog()
+    catalog.create_film(PUBLISHED)
+
+    with pytest.raises(StaleTransitionError):
+        catalog.apply(command(PUBLISHED, "duration_out_of_range", "too long", LATER))
+
+    validating = replace(READY, video_id="x", status=Status.VALIDATING)
+    catalog.create_film(validating)
+    catalog.apply(command(validating, "duration_out_of_range", "61.5 s is too long", LATER))
+    ended = catalog.get_film("x")
+    assert ended is not None and ended.reason_code == "duration_out_of_range" and ended.source_delete_after
+    assert ended.status is (Status.REJECTED if command is lifecycle.rejected else Status.FAILED)
