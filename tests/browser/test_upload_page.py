@@ -515,7 +515,13 @@ def test_every_mistake_shows_at_once_by_film_each_linking_to_its_field(office, w
     expect(workshop).to_have_attribute("aria-invalid", "true")
     office.get_by_label("Choose the films").set_input_files([str(film) for film in films])
     fill_film(office, films[0], "No name given", ("", 12))
+    surname = film_row(office, films[1]).get_by_label("Child's first name")
+    surname.fill("Dana Aliyeva")  # a surname: said as it is typed
+    expect(film_row(office, films[1]).locator(".field-error").filter(has_text="Aliyeva")).to_have_text(
+        "“Dana Aliyeva”: The first name only: one word, no surname."
+    )
     fill_film(office, films[1], "Too young", ("Dana", 4))
+    expect(film_row(office, films[1]).locator(".field-error").filter(has_text="Aliyeva")).to_have_count(0)
     expect(film_row(office, films[1]).locator(".field-error").filter(has_text="4 is")).to_have_text(
         "4 is not an age the project takes: a whole number of years from 5 to 25."
     )

@@ -2,6 +2,7 @@
 // as it is typed. The limits are those the page set on the field from the stage's rules
 // (GET /uploads/rules: the ages, the lengths) and the field's own pattern; a refusal from the API
 // is set on the field it concerns (setCustomValidity) and read here the same way.
+import { explainError } from "./upload-words.js";
 
 const EMPTY = {
   title: "write the film's title.",
@@ -56,4 +57,23 @@ export function watchField(input) {
   input.addEventListener("blur", () => show(true));
   input.addEventListener("invalid", () => show(true));
   return { show: () => show(true) };
+}
+
+// The fields a refusal of `POST /uploads` concerns, by its code. A text the API finds too revealing
+// (an address, a phone) may be the title or the workshop: the API's sentence names which, and both
+// carry it until the next Send, when the API judges again.
+const REFUSED_FIELD = { invalid_title: ["title"], invalid_author: ["first_name", "age"], invalid_topic: ["topics"],
+  place_too_precise: ["title", "workshop"], contact_details: ["title", "workshop"],
+  hidden_characters: ["title", "workshop"], invalid_workshop: ["workshop"], invalid_language: ["language"],
+  invalid_country: ["country"] };
+
+// Sets the refusal on the fields among `inputs` it concerns; false when it concerns none.
+export function markRefused(error, inputs) {
+  const names = REFUSED_FIELD[error.code];
+  if (!names) return false;
+  for (const input of inputs.filter((field) => names.includes(field.name))) {
+    input.setCustomValidity(error.code.startsWith("invalid_") ? explainError(error) : error.message);
+    input.dataset.refused = "true";
+  }
+  return true;
 }

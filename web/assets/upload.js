@@ -12,9 +12,10 @@ import { workshopBar } from "./upload-bar.js";
 import { bulkPanel } from "./upload-bulk.js";
 import { checkFilm, contentType } from "./upload-checks.js";
 import { loadDraft, saveDraft } from "./upload-draft.js";
-import { watchField } from "./upload-fields.js";
+import { markRefused, watchField } from "./upload-fields.js";
 import { uploadsList } from "./upload-list.js";
 import { mistakesList } from "./upload-mistakes.js";
+import { sendQueue } from "./upload-queue.js";
 import { placeholder, preview } from "./upload-preview.js";
 import { filmRow } from "./upload-rows.js";
 import { workshopSummary } from "./upload-summary.js";
@@ -33,8 +34,6 @@ const picker = document.getElementById("files");
 const dropZone = document.getElementById("drop-zone");
 const PROGRESS_EVERY_MS = 400;
 const UNCORRECTABLE = new Set(["PUBLISHED", "UNPUBLISHED", "REJECTED", "EXPIRED"]);
-const RETRY_FIRST_MS = 2000;
-const RETRY_MOST_MS = 30_000;
 
 const entries = new Map(); // file digest -> {id, name, size, file, fields, videoId, sent, refusal, check, row}
 let rules = null;
@@ -414,22 +413,9 @@ async function send(event) {
   }
 }
 
-// A refusal of the film's details by the API, set on the field it concerns so that the list of
-// mistakes and the field itself say it; a text the API finds too revealing may be the title or the
-// workshop (the API's sentence names which), so both carry it until the next Send.
-const REFUSED_FIELD = { invalid_title: ["title"], invalid_author: ["first_name", "age"], invalid_topic: ["topics"],
-  place_too_precise: ["title", "workshop"], contact_details: ["title", "workshop"],
-  hidden_characters: ["title", "workshop"], invalid_workshop: ["workshop"], invalid_language: ["language"],
-  invalid_country: ["country"] };
-
+// A detail the API refused: set on its field, which the list of mistakes then shows.
 function refuseDetails(entry, error) {
-  const names = REFUSED_FIELD[error.code];
-  if (!names) return false;
-  const inputs = [...shared, ...entry.row.inputs()].filter((input) => names.includes(input.name));
-  for (const input of inputs) {
-    input.setCustomValidity(error.code.startsWith("invalid_") ? explainError(error) : error.message);
-    input.dataset.refused = "true";
-  }
+  if (!markRefused(error, [...shared, ...entry.row.inputs()])) return false;
   entry.row.unfold();
   entry.row.showOutcome("Not sent: the upload service refused a detail (see the list of things to fix).",
     "error", "REFUSED_DETAILS");
@@ -437,71 +423,8 @@ function refuseDetails(entry, error) {
   return true;
 }
 
-// Waits for the connection to come back: the browser's "online" event, or the next try of a growing
-// backoff (the event alone is not enough: a link can be up while the service is not reachable).
-function linkBack(attempt, progress) {
-  const wait = Math.min(RETRY_FIRST_MS * 2 ** attempt, RETRY_MOST_MS);
-  bar.offline({ ...progress, retryIn: navigator.onLine ? wait : 0 });
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      window.removeEventListener("online", done);
-      resolve();
-    };
-    const timer = setTimeout(done, wait);
-    window.addEventListener("online", done);
-  });
-}
-
 async function sendAll(waiting) {
-  const progress = { sent: 0, films: waiting.length };
-  const measure = meter(waiting.reduce((sum, entry) => sum + entry.file.size, 0));
-  let before = 0;
-  let shown = 0;
-  const onWorkshop = (done) => {
-    const reading = measure(before + done);
-    if (performance.now() - shown > PROGRESS_EVERY_MS) {
-      shown = performance.now();
-      if (navigator.onLine) bar.sending({ ...progress, reading });
-    }
-  };
-  const offline = () => bar.offline(progress);
-  window.addEventListener("offline", offline);
-  try {
-    for (const [index, entry] of waiting.entries()) {
-      say(sendStatus, `Sending film ${index + 1} of ${waiting.length}: ${entry.name}`);
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          await sendEntry(entry, onWorkshop);
-          progress.sent += 1;
-          break;
-        } catch (error) {
-          if (error.status === 0) {
-            entry.row.showOutcome("Waiting for the connection to come back…", "error", "SENDING");
-            await linkBack(attempt, progress);
-            continue;
-          }
-          if (error.code === "forbidden") {
-            entry.row.showOutcome(`Not sent: ${explainError(error)}`, "error", "SEND_FAILED");
-            say(sendStatus, `Sending stopped: ${explainError(error)}`, "error");
-            return;
-          }
-          if (!refuseDetails(entry, error)) {
-            entry.row.showOutcome(`Not sent: ${explainError(error)}`, "error", "SEND_FAILED");
-          }
-          break;
-        }
-      }
-      before += entry.file.size;
-      bar.sending({ ...progress, reading: measure(before) });
-    }
-  } finally {
-    window.removeEventListener("offline", offline);
-  }
-  const { sent } = progress;
-  say(sendStatus, sent === waiting.length
-    ? `${sent} film${sent === 1 ? "" : "s"} sent. Each is checked now: the outcome shows beside it and in the list below.`
-    : `${sent} of ${waiting.length} films sent; the others say what to fix.`, sent === waiting.length ? "success" : "error");
+  await sendQueue(waiting, { sendEntry, refuse: refuseDetails, bar, status: sendStatus });
   showSummary();
 }
 
