@@ -303,7 +303,7 @@ def test_a_reload_in_the_middle_continues_without_sending_any_film_twice(office,
     for route in held:
         route.continue_()
     office.unroute("**/uploads/rules")
-    office.get_by_role("button", name="Send the films").click()
+    # Nothing is pressed: with its files chosen again, the sending goes on by itself.
     expect(office.get_by_label("Country")).to_have_value("KG")  # the workshop's country survived it all
     for film in films:
         expect(film_row(office, film)).to_have_attribute("data-status", "READY", timeout=PROCESSING_TIMEOUT_MS)
@@ -688,3 +688,31 @@ def test_a_film_taken_down_by_the_editors_says_so_and_the_list_keeps_loading(off
     expect(row.locator(".film-outcome")).to_have_text("No longer available: removed by the editors.")
     expect(office.locator("#list-status")).to_contain_text("shown, newest first")
     expect(office.locator(".upload-item")).not_to_have_count(0)
+
+
+def test_a_detail_the_api_refuses_joins_the_list_of_mistakes_at_its_field(office, web_stack, workshop_films):
+    film = workshop_films["film-3"]
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    office.get_by_label("Country").select_option("KG")  # no workshop name: only the title can hold it
+    office.get_by_label("Choose the films").set_input_files(str(film))
+    fill_film(office, film, "Leyla at 12 Nizami street", CHILDREN[0])
+    created = api_posts(office, web_stack)
+    office.get_by_role("button", name="Send the films").click()
+    row = film_row(office, film)
+    expect(row).to_have_attribute("data-status", "REFUSED_DETAILS")
+    mistakes = office.locator("#mistakes")
+    expect(mistakes).to_contain_text(f"{film.name}Title: The title seems to hold a street address")
+    expect(mistakes).not_to_contain_text("The workshop")
+    mistakes.get_by_role("link", name="Title").click()
+    expect(row.get_by_label("Title (in")).to_be_focused()
+    office.keyboard.press("ControlOrMeta+a")
+    office.keyboard.type("Leyla's street")
+    expect(mistakes).to_be_hidden()
+    office.get_by_role("button", name="Send the films").click()
+    expect(row).to_have_attribute(
+        "data-status", re.compile("SENT|UPLOADED|VALIDATING|TRANSCODING|READY"), timeout=PROCESSING_TIMEOUT_MS
+    )
+    assert [json.loads(request.post_data)["title"] for request in created] == [
+        "Leyla at 12 Nizami street",
+        "Leyla's street",
+    ]

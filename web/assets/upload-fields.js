@@ -71,7 +71,8 @@ const REFUSED_FIELD = { invalid_title: ["title"], invalid_author: ["first_name",
 export function markRefused(error, inputs) {
   const names = REFUSED_FIELD[error.code];
   if (!names) return false;
-  for (const input of inputs.filter((field) => names.includes(field.name))) {
+  // An empty field holds no address: only the fields with a value are told.
+  for (const input of inputs.filter((field) => names.includes(field.name) && field.value)) {
     input.setCustomValidity(error.code.startsWith("invalid_") ? explainError(error) : error.message);
     input.dataset.refused = "true";
   }

@@ -39,6 +39,7 @@ const entries = new Map(); // file digest -> {id, name, size, file, fields, vide
 let rules = null;
 let sending = false;
 let summed = false; // the workshop's summary is shown, and follows each film's outcome
+let refusedWhileSending = false;
 
 const list = uploadsList({
   list: document.getElementById("uploads"), more: document.getElementById("more"),
@@ -410,6 +411,8 @@ async function send(event) {
     sending = false;
     lockPage(false);
     save();
+    if (refusedWhileSending) mistakes.show();
+    refusedWhileSending = false;
   }
 }
 
@@ -419,7 +422,7 @@ function refuseDetails(entry, error) {
   entry.row.unfold();
   entry.row.showOutcome("Not sent: the upload service refused a detail (see the list of things to fix).",
     "error", "REFUSED_DETAILS");
-  mistakes.show();
+  refusedWhileSending = true; // listed once the fields are unlocked (a disabled field has no validity)
   return true;
 }
 
