@@ -10,6 +10,7 @@ countries that the stage publishes for this key.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import mimetypes
 import re
@@ -69,6 +70,22 @@ class Row:
 
     number: int
     cells: dict[str, str]
+    # Cells beyond the last column the first row names: a comma inside a cell that is not in quotes.
+    surplus: tuple[str, ...] = ()
+    columns: int = 0
+
+    def shape_mistake(self) -> str | None:
+        """A row with more cells than the first row has columns: said as such, since every column after
+        the stray separator is read from the wrong cell, and blaming them would send the facilitator the
+        wrong way."""
+        if not self.surplus:
+            return None
+        extra = len(self.surplus)
+        return (
+            f"this row has {self.columns + extra} cells, {'one' if extra == 1 else extra} more than the "
+            f"{self.columns} columns the first row names: a cell holds the separator (a comma or semicolon)? "
+            "Put that cell in quotes, or remove the separator."
+        )
 
 
 def column_name(header: str) -> str:
@@ -112,7 +129,9 @@ def read_rows(path: Path) -> tuple[list[Row], list[str]]:
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue  # an empty line at the end, as spreadsheets write them
-        rows.append(Row(number, {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name}))
+        surplus = tuple(cell for cell in cells[len(header) :] if cell.strip())
+        named = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name}
+        rows.append(Row(number, named, surplus, len(header)))
     return rows, [name for name in header if name and name not in COLUMNS]
 
 
@@ -212,13 +231,22 @@ class RowChecker:
             return [self._says("file", "empty: write the film's file name, such as my-street.mp4.")]
         path = self.folder / name
         if not path.is_file():
-            return [self._says("file", f"there is no file {name!r} in {self.folder}.")]
+            return [self._says("file", f"there is no file {name!r} in {self.folder}{self._nearest(name) or '.'}")]
         content_type = mimetypes.guess_type(path.name)[0] or ""
         if path.suffix.lower() not in CONTAINER_TYPES or not self._accepted(
             filename=path.name, content_type=content_type
         ):
             return [self._says("file", f"{name!r} is not a kind of video the project takes: use {KINDS}.")]
         return []
+
+    def _nearest(self, name: str) -> str:
+        """'; did you mean 'our-yard.mp4'?' for the film in the folder whose name is nearest, if one is near."""
+        try:
+            films = [path.name for path in self.folder.iterdir() if path.suffix.lower() in CONTAINER_TYPES]
+        except OSError:
+            return ""
+        near = difflib.get_close_matches(name, films, n=1, cutoff=0.6)
+        return f"; did you mean {near[0]!r}?" if near else ""
 
     def _public_text(self, field: str, text: str) -> list[str]:
         """An address, phone or map point in a text that becomes public, told as the API tells it."""

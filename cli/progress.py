@@ -12,8 +12,9 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
-RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)(?:i?B)?(?:/s)?\s*$")
-MULTIPLIERS = {"": 1, "k": 2**10, "m": 2**20}
+RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)B?(?:/s)?\s*$")
+# Decimal units, as a connection's speed is sold and as the bars show it: 500k is 500,000 bytes per second.
+MULTIPLIERS = {"": 1, "k": 1000, "m": 1000 * 1000}
 # The most a pause may let a transfer run ahead of its rate, in seconds of that rate.
 BURST_S = 1.0
 
@@ -24,6 +25,14 @@ def parse_rate(text: str) -> float:
     if not match or float(match.group(1)) <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a rate such as 500k or 2M (bytes per second)")
     return float(match.group(1)) * MULTIPLIERS[match.group(2).lower()]
+
+
+def rate_text(bytes_per_second: float) -> str:
+    """500000 -> '500 kB/s', 1500000 -> '1.5 MB/s': the units --max-rate is read in."""
+    for unit, size in (("MB/s", 1e6), ("kB/s", 1e3)):
+        if bytes_per_second >= size:
+            return f"{bytes_per_second / size:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{bytes_per_second:.0f} B/s"
 
 
 @dataclass
@@ -61,7 +70,7 @@ class FileProgress:
         bars: dict[str, Any] = {
             "unit": "B",
             "unit_scale": True,
-            "unit_divisor": 1024,
+            "unit_divisor": 1000,
             "file": self._stream,
             "dynamic_ncols": True,
             "mininterval": 0.5,
@@ -97,5 +106,5 @@ class FileProgress:
         self._all.close()
         self._batch.before += self.size
         elapsed = time.monotonic() - self._started
-        rate = self.size / max(elapsed, 1e-3) / 2**20
-        say(f"  {self.name}: uploaded, {self.size / 2**20:.1f} MiB in {elapsed:.1f} s ({rate:.2f} MiB/s)", self._stream)
+        rate = rate_text(self.size / max(elapsed, 1e-3))
+        say(f"  {self.name}: uploaded, {self.size / 1e6:.1f} MB in {elapsed:.1f} s ({rate})", self._stream)

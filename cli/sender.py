@@ -34,7 +34,7 @@ class FilmSender:
     ) -> None:
         self.client, self.state, self.out = client, state, out
         self.corrector = Corrector(client, state, out, confirm)
-        self.max_rate, self.multipart_from_bytes = max_rate, multipart_from_mb * 2**20
+        self.max_rate, self.multipart_from_bytes = max_rate, multipart_from_mb * 1000 * 1000
 
     def _earlier_run(self, name: str, video_id: str) -> str:
         """What became of a film an earlier run started: SENT (it arrived: not again), PARTS (continue

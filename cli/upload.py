@@ -12,7 +12,9 @@ Before a byte is sent, every row is checked as the API would check it and every 
 are measured with ffprobe against the stage's rules: all the mistakes of all the rows are told at once,
 naming the column to fix. A film whose file would be refused (too long, too large) is left out and told,
 and the others are sent. Then each film goes to storage with its progress (speed, time left), retried
-with backoff if the connection drops: in one piece, or from --multipart-from-mb (16 MiB) on in parts. A run
+with backoff if the connection drops: a film under --multipart-from-mb (16 MB) in one piece, a larger one in
+parts (the upload page sends every film in parts, whatever its size). Rates and sizes are decimal: --max-rate
+500k is 500,000 bytes (500 kB) per second, 2M is 2 MB per second, and the progress shows the same units. A run
 that was stopped (a dead connection, Ctrl-C, a flat battery) continues when the same command is run
 again: films sent before are not sent again, a film in parts goes on from the parts that arrived
 (`.omjr-uploads.json` beside the list, or the first film, remembers them). A film sent before whose
@@ -35,7 +37,7 @@ import requests
 from cli.connect import connect, one_line
 from cli.manifest import Film, ManifestError, Row, RowChecker, read_rows
 from cli.precheck import INSTALL_FFPROBE, ffprobe_available, film_problem, limits_from
-from cli.progress import Batch, parse_rate, say
+from cli.progress import Batch, parse_rate, rate_text, say
 from cli.resume import UploadState
 from cli.sender import FilmRefusedError, FilmSender
 
@@ -133,9 +135,10 @@ def checked_films(args: argparse.Namespace, rules: dict[str, Any]) -> tuple[list
     for row in rows:
         name = row.cells.get("file") or "no file"
         where = f"row {row.number} ({name})" if args.manifest else Path(name).name
-        mistakes = [f"{where}: {mistake}" for mistake in checker.mistakes(row.cells)]
+        shape = row.shape_mistake()
+        mistakes = [f"{where}: {mistake}" for mistake in ([shape] if shape else checker.mistakes(row.cells))]
         problem = None
-        if precheck and checker.file_usable(row.cells.get("file", "")):
+        if not shape and precheck and checker.file_usable(row.cells.get("file", "")):
             problem = film_problem(folder / row.cells["file"], limits)
         if problem:
             (mistakes if mistakes else left_out).append(f"{where}: {labels.get('file', 'file')}: {problem}")
@@ -168,7 +171,13 @@ def confirmer(assume_yes: bool) -> Callable[[str], bool]:
         if not sys.stdin.isatty():
             say(f"{question} not without asking: run the same command with --yes to agree.")
             return False
-        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+        try:
+            answer = input(f"{question} [y/N] ")
+        except EOFError:  # Ctrl-D, or a closed input: no answer is no
+            print(file=sys.stderr)
+            say(f"{question} no answer (the input ended): nothing changed; run the same command with --yes to agree.")
+            return False
+        return answer.strip().lower() in ("y", "yes")
 
     return confirm
 
@@ -187,6 +196,8 @@ def send_all(args: argparse.Namespace, api_url: str, api_key: str) -> None:
         confirm=confirmer(args.yes),
     )
     batch = Batch(sum(film.path.stat().st_size for film in films))
+    if args.max_rate:
+        out(f"Sending at most {rate_text(args.max_rate)}, leaving the rest of the connection to the others.")
     uploaded = []
     for number, film in enumerate(films, start=1):
         out(f"[{number}/{len(films)}] {film.path.name}")
@@ -256,14 +267,15 @@ def add_parser(commands: Any) -> None:
         "--max-rate",
         type=parse_rate,
         metavar="RATE",
-        help="use at most this many bytes per second, such as 500k or 2M (a shared connection)",
+        help="use at most this many bytes per second, such as 500k (500 kB/s) or 2M (2 MB/s): a shared connection",
     )
     upload.add_argument(
         "--multipart-from-mb",
         type=float,
         default=16,
         metavar="MB",
-        help="send files of this many MiB or more in parts that survive an interruption (16, as the upload page)",
+        help="send files of this many MB or more in parts that survive an interruption (16; the upload page "
+        "sends every film in parts)",
     )
     upload.add_argument("--no-wait", action="store_true", help="do not wait for the outcomes")
     upload.add_argument(

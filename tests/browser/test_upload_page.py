@@ -36,7 +36,9 @@ def workshop_films(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for n in (1, 2, 3):
         films[f"slow-{n}"] = make_clip(folder / f"slow-{n}.mp4", 60, width=240, height=180, fps=5, extra_args=NOISY)
     films["not-a-film"] = folder / "notes.mp4"
-    films["not-a-film"].write_text("These are the workshop notes, not a film.\n" * 50)
+    films["not-a-film"].write_text("These are the workshop notes, not a film, renamed.\n")  # 54 bytes of text
+    films["unplayable"] = folder / "damaged.mp4"  # bytes no browser can decode, and no plain text either
+    films["unplayable"].write_bytes(bytes(range(256)) * 16)
     return films
 
 
@@ -69,10 +71,17 @@ def film_row(tab: Page, film: Path) -> Locator:
     return tab.locator(".film-row", has=tab.locator("legend", has_text=film.name))
 
 
+def unfold(row: Locator) -> None:
+    """A row whose details are complete folds once left: its summary opens it again."""
+    if not row.locator("details.film-details").evaluate("details => details.open"):
+        row.locator("details.film-details > summary").click()
+
+
 def fill_film(
     tab: Page, film: Path, title: str, child: tuple[str, int], topics: tuple[str, ...] = ("Violence",)
 ) -> None:
     row = film_row(tab, film)
+    unfold(row)
     row.get_by_label("Title (in").fill(title)
     row.get_by_label("Child's first name").fill(child[0])
     row.get_by_label("Age", exact=True).fill(str(child[1]))
@@ -244,9 +253,10 @@ def test_a_file_the_browser_cannot_read_is_left_to_the_server_which_says_why_in_
 ):
     use_office_key(office, web_stack.info["api_keys"]["field_office"])
     fill_workshop(office)
-    notes = workshop_films["not-a-film"]
+    notes = workshop_films["unplayable"]
     office.get_by_label("Choose the films").set_input_files(str(notes))
     expect(film_row(office, notes).locator(".film-check")).to_contain_text("the server will check it")
+    expect(film_row(office, notes).locator(".film-thumb-none")).to_contain_text("No preview")
     fill_film(office, notes, "Workshop notes", CHILDREN[1])
     office.get_by_role("button", name="Send the films").click()
     row = film_row(office, notes)
@@ -293,7 +303,7 @@ def test_a_reload_in_the_middle_continues_without_sending_any_film_twice(office,
     for route in held:
         route.continue_()
     office.unroute("**/uploads/rules")
-    office.get_by_role("button", name="Send the films").click()
+    # Nothing is pressed: with its files chosen again, the sending goes on by itself.
     expect(office.get_by_label("Country")).to_have_value("KG")  # the workshop's country survived it all
     for film in films:
         expect(film_row(office, film)).to_have_attribute("data-status", "READY", timeout=PROCESSING_TIMEOUT_MS)
@@ -381,35 +391,6 @@ def test_films_dropped_on_the_page_get_their_rows(office, web_stack):
     assert office.url.endswith("/upload.html"), "the page stays"
 
 
-def test_a_lost_connection_stops_the_sending_with_a_plain_sentence_and_send_continues(
-    office, web_stack, workshop_films
-):
-    films = [workshop_films["film-1"], workshop_films["film-3"]]
-    use_office_key(office, web_stack.info["api_keys"]["field_office"])
-    fill_workshop(office)
-    office.get_by_label("Choose the films").set_input_files([str(film) for film in films])
-    for n, film in enumerate(films):
-        expect(film_row(office, film).locator(".film-check")).to_contain_text("1 min")
-        fill_film(office, film, f"Offline film {n + 1}", CHILDREN[n])
-    office.context.set_offline(True)
-    office.get_by_role("button", name="Send the films").click()
-    expect(office.locator("#send-status")).to_have_text(
-        "Sending stopped: The upload service cannot be reached. Check the internet connection, then try again. "
-        "Press “Send the films” again to continue where it stopped."
-    )
-    expect(film_row(office, films[0]).locator(".film-outcome")).to_contain_text("Not sent: ")
-    office.context.set_offline(False)
-    created = api_posts(office, web_stack)
-    office.get_by_role("button", name="Send the films").click()
-    for film in films:
-        expect(film_row(office, film)).to_have_attribute(
-            "data-status", re.compile("SENT|UPLOADED|VALIDATING|TRANSCODING|READY"), timeout=PROCESSING_TIMEOUT_MS
-        )
-    assert len(created) == 2
-    titles = sorted(item["title"] for item in office_uploads(web_stack) if item["title"].startswith("Offline film"))
-    assert titles == ["Offline film 1", "Offline film 2"]
-
-
 # axe-core's rules for WCAG 2.0, 2.1 and 2.2 at levels A and AA (as tests/browser/test_pages.py runs them).
 WCAG_AA = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
@@ -433,6 +414,7 @@ def test_a_facilitator_hides_one_childs_identity_and_it_is_kept_sent_shown_and_a
     fill_film(office, hidden, "Hidden child's film", CHILDREN[0])
     fill_film(office, plain, "Plain film", CHILDREN[1])
     row = film_row(office, hidden)
+    unfold(row)
     faces = row.get_by_role("checkbox", name="Blur faces")
     expect(row.get_by_role("group", name="Hide this child's identity")).to_be_visible()
     expect(faces).to_have_accessible_description(re.compile("must not be recognised.*takes longer to be ready"))
@@ -455,6 +437,7 @@ def test_a_facilitator_hides_one_childs_identity_and_it_is_kept_sent_shown_and_a
 
     # After sending: the row and the office's list say what was asked.
     expect(row.locator(".film-protect-note")).to_have_text(HIDDEN_FACES_NOTE)
+    unfold(row)
     expect(row.get_by_role("checkbox", name="Blur faces")).to_be_disabled()
     listed = office.locator(".upload-item", has_text="Hidden child's film")
     expect(listed.locator(".upload-protect")).to_have_text("Identity hidden: faces blurred")
@@ -508,3 +491,228 @@ def test_hiding_a_childs_identity_is_reached_with_the_keyboard_and_fits_a_phone(
     assert box and box["height"] >= 24, f"the choice is {box} on a phone: too small to touch"
     assert row_width >= 0.85 * widths[1], f"a film's row is {row_width} px wide on a {widths[1]} px screen"
     assert not errors, errors
+
+
+def throttle(tab: Page, up_bytes_per_s: int, latency_ms: int = 20) -> None:
+    """A workshop's connection, through the browser's own network emulation (CDP)."""
+    cdp = tab.context.new_cdp_session(tab)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": latency_ms, "downloadThroughput": -1, "uploadThroughput": up_bytes_per_s},
+    )
+
+
+def test_every_mistake_shows_at_once_by_film_each_linking_to_its_field(office, web_stack, workshop_films):
+    films = [workshop_films[f"film-{n}"] for n in (1, 2, 3)]
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(office)
+    workshop = office.get_by_label("Workshop (")
+    workshop.fill("12 Nizami street")  # checked as it is typed
+    expect(office.locator("#workshop-error")).to_have_text(
+        "“12 Nizami street”: Small letters, digits and dashes, such as baku-2012."
+    )
+    expect(workshop).to_have_attribute("aria-invalid", "true")
+    office.get_by_label("Choose the films").set_input_files([str(film) for film in films])
+    fill_film(office, films[0], "No name given", ("", 12))
+    surname = film_row(office, films[1]).get_by_label("Child's first name")
+    surname.fill("Dana Aliyeva")  # a surname: said as it is typed
+    expect(film_row(office, films[1]).locator(".field-error").filter(has_text="Aliyeva")).to_have_text(
+        "“Dana Aliyeva”: The first name only: one word, no surname."
+    )
+    fill_film(office, films[1], "Too young", ("Dana", 4))
+    expect(film_row(office, films[1]).locator(".field-error").filter(has_text="Aliyeva")).to_have_count(0)
+    expect(film_row(office, films[1]).locator(".field-error").filter(has_text="4 is")).to_have_text(
+        "4 is not an age the project takes: a whole number of years from 5 to 25."
+    )
+    fill_film(office, films[2], "", ("Emil", 13))
+    created = api_posts(office, web_stack)
+
+    send = office.get_by_role("button", name="Send the films")
+    send.click()  # one press shows everything, and sends nothing
+    mistakes = office.locator("#mistakes")
+    expect(mistakes).to_be_focused()
+    expect(mistakes.get_by_role("heading")).to_have_text("4 things to fix before sending, in 4 places")
+    by_film = mistakes.locator(":scope > ul > li")
+    expect(by_film).to_have_count(4)
+    expect(by_film.nth(0)).to_contain_text("The workshop")
+    expect(by_film.nth(1)).to_contain_text(f"{films[0].name}Child's first name: Empty: write the child's first name.")
+    expect(by_film.nth(2)).to_contain_text("Age: 4 is not an age the project takes")
+    expect(by_film.nth(3)).to_contain_text("Title: Empty: write the film's title.")
+    assert_axe_finds_nothing(office, "upload page listing its mistakes")
+    screenshot(office, "upload-mistakes-desktop")
+
+    mistakes.get_by_role("link", name="Age").click()  # each mistake leads to its field
+    age = film_row(office, films[1]).get_by_label("Age", exact=True)
+    expect(age).to_be_focused()
+    age.fill("11")
+    expect(by_film).to_have_count(3)  # the list follows the fixes
+    mistakes.get_by_role("link", name="Workshop").click()
+    expect(workshop).to_be_focused()
+    workshop.fill("bishkek-2014")
+    mistakes.get_by_role("link", name="Child's first name").click()
+    office.keyboard.type("Ali")
+    mistakes.get_by_role("link", name="Title").click()
+    office.keyboard.type("A title at last")
+    expect(mistakes).to_be_hidden()
+    assert created == [], "nothing was sent while anything was left to fix"
+    send.click()
+    for film in films:
+        expect(film_row(office, film)).to_have_attribute(
+            "data-status", re.compile("SENT|UPLOADED|VALIDATING|TRANSCODING|READY"), timeout=PROCESSING_TIMEOUT_MS
+        )
+    assert len(created) == 3
+    sent = {json.loads(request.post_data)["title"]: json.loads(request.post_data) for request in created}
+    assert sent["Too young"]["author"] == {"first_name": "Dana", "age": 11}
+    assert sent["A title at last"]["workshop"] == "bishkek-2014"
+
+
+def test_a_dropped_connection_resumes_by_itself_under_one_bar_that_ends_with_a_summary(
+    office, web_stack, workshop_films
+):
+    films = [workshop_films[f"slow-{n}"] for n in (1, 2, 3)]
+    refused = [workshop_films["too-long"], workshop_films["not-a-film"]]
+    throttle(office, 100_000)
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(office)
+    office.get_by_label("Choose the films").set_input_files([str(film) for film in films + refused])
+    expect(film_row(office, refused[1]).locator(".film-check")).to_contain_text("not a film")
+    for n, (film, child) in enumerate(zip(films, CHILDREN, strict=True)):
+        fill_film(office, film, f"Resumed film {n + 1}", child)
+    created = api_posts(office, web_stack)
+    office.get_by_role("button", name="Send the films").click()
+    workshop_bar = office.locator("#workshop-bar")
+    expect(workshop_bar).to_contain_text(re.compile(r"1 of 3 films sent · .* of .* left"), timeout=120_000)
+    assert workshop_bar.evaluate("bar => getComputedStyle(bar).position") == "sticky"
+
+    office.context.set_offline(True)  # the link drops in the middle of the second film
+    expect(workshop_bar).to_contain_text("The connection is lost: 1 of 3 films sent. Sending continues by itself")
+    expect(workshop_bar).to_have_attribute("data-kind", "error")
+    screenshot(office, "upload-offline-desktop")
+    office.context.set_offline(False)  # and comes back: nothing is pressed
+    expect(workshop_bar).to_contain_text(re.compile(r"[23] of 3 films sent"), timeout=120_000)
+    for film in films:
+        expect(film_row(office, film)).to_have_attribute("data-status", "READY", timeout=PROCESSING_TIMEOUT_MS)
+    expect(workshop_bar.locator(".workshop-bar-text")).to_have_text("3 ready, 2 refused:")
+    reasons = workshop_bar.locator(".workshop-bar-why li")
+    expect(reasons).to_have_count(2)
+    expect(reasons.nth(0)).to_contain_text("too-long.mp4: This film lasts 5 min.")
+    expect(reasons.nth(1)).to_contain_text("notes.mp4: This file holds text")
+    assert len(created) == 3, "each film was created once, the resumed one included"
+    titles = sorted(item["title"] for item in office_uploads(web_stack) if item["title"].startswith("Resumed film"))
+    assert titles == ["Resumed film 1", "Resumed film 2", "Resumed film 3"]
+
+
+def test_rows_show_the_film_share_details_fold_when_complete_and_refuse_text_at_once(office, web_stack, workshop_films):
+    films = [workshop_films["film-1"], workshop_films["film-2"], workshop_films["unplayable"]]
+    notes = workshop_films["not-a-film"]
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(office)
+    office.get_by_label("Choose the films").set_input_files([str(film) for film in [*films, notes]])
+    # 54 bytes of text renamed .mp4: refused at once, before any detail is asked
+    expect(film_row(office, notes).locator(".film-check")).to_have_text(
+        "This file holds text (1 kB), not a film: it was renamed, or saved from the wrong program. "
+        "Choose the film itself. Nothing was sent."
+    )
+    expect(film_row(office, notes)).to_have_attribute("data-status", "REFUSED_HERE")
+    # a picture of the film from the local file, which plays; a placeholder where the browser cannot
+    thumb = film_row(office, films[0]).get_by_label(f"Preview of {films[0].name}")
+    expect(thumb).to_be_visible()
+    office.wait_for_function(
+        "name => document.querySelector(`video[aria-label='Preview of ${name}']`).readyState >= 2", arg=films[0].name
+    )
+    thumb.evaluate("video => video.play()")
+    office.wait_for_function(
+        "name => document.querySelector(`video[aria-label='Preview of ${name}']`).currentTime > 1.5",
+        arg=films[0].name,
+    )
+    expect(film_row(office, films[2]).locator(".film-thumb-none")).to_have_text(
+        "No preview: this browser cannot play this film. Its length is measured once it is sent."
+    )
+
+    # topics and protection for every film at once
+    office.get_by_label("Select all the films").check()
+    shared = office.locator("#bulk")
+    shared.get_by_role("checkbox", name="Violence").check()
+    shared.get_by_role("checkbox", name="Blur faces").check()
+    shared.get_by_role("button", name="Apply to the selected films").click()
+    expect(shared.get_by_role("status")).to_have_text("Applied to 3 films.")
+    for film in films:
+        row = film_row(office, film)
+        expect(row.get_by_role("checkbox", name="Violence")).to_be_checked()
+        expect(row.get_by_role("checkbox", name="Blur faces")).to_be_checked()
+        expect(row.get_by_role("checkbox", name="HIV and AIDS")).not_to_be_checked()
+    expect(film_row(office, notes).get_by_label(f"Select {notes.name}")).to_be_disabled()
+
+    # a row folds once its details are complete and the facilitator moves on
+    first = film_row(office, films[0])
+    first.get_by_label("Title (in").fill("Our street")
+    first.get_by_label("Child's first name").fill("Aigerim")
+    first.get_by_label("Age", exact=True).fill("12")
+    expect(first.locator("details.film-details")).to_have_attribute("open", "")
+    film_row(office, films[1]).get_by_label("Title (in").click()
+    expect(first.locator("details.film-details")).not_to_have_attribute("open", "")
+    expect(first.locator("summary")).to_have_text("Details complete: “Our street”, Aigerim, 12; Violence")
+    expect(first.get_by_label("Title (in")).to_be_hidden()
+    screenshot(office, "upload-rows-desktop")
+    assert_axe_finds_nothing(office, "upload page with previews and shared details")
+    first.locator("summary").click()  # and opens again
+    expect(first.get_by_label("Title (in")).to_have_value("Our street")
+
+
+def test_a_film_taken_down_by_the_editors_says_so_and_the_list_keeps_loading(office, web_stack, workshop_films):
+    film = workshop_films["film-2"]
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(office)
+    office.get_by_label("Choose the films").set_input_files(str(film))
+    fill_film(office, film, "Taken down film", CHILDREN[1])
+    office.get_by_role("button", name="Send the films").click()
+    row = film_row(office, film)
+    expect(row).to_have_attribute("data-status", "READY", timeout=PROCESSING_TIMEOUT_MS)
+    video_id = office.locator(".upload-item", has_text="Taken down film").get_attribute("data-video-id")
+    taken = requests.delete(
+        f"{web_stack.info['api_url']}/videos/{video_id}",
+        headers={"x-api-key": web_stack.info["api_keys"]["editor"]},
+        timeout=30,
+    )
+    assert taken.status_code in (200, 202, 204), taken.text
+
+    office.get_by_role("button", name="Refresh").click()
+    expect(row).to_have_attribute("data-status", "REMOVED")
+    expect(row.locator(".film-outcome")).to_have_text("No longer available: removed by the editors.")
+    expect(office.locator("#list-status")).to_contain_text("shown, newest first")
+    expect(office.locator(".upload-item", has_text="Taken down film")).to_have_count(0)
+
+    office.reload()  # the row waits for news no more
+    expect(row).to_have_attribute("data-status", "REMOVED")
+    expect(row.locator(".film-outcome")).to_have_text("No longer available: removed by the editors.")
+    expect(office.locator("#list-status")).to_contain_text("shown, newest first")
+    expect(office.locator(".upload-item")).not_to_have_count(0)
+
+
+def test_a_detail_the_api_refuses_joins_the_list_of_mistakes_at_its_field(office, web_stack, workshop_films):
+    film = workshop_films["film-3"]
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    office.get_by_label("Country").select_option("KG")  # no workshop name: only the title can hold it
+    office.get_by_label("Choose the films").set_input_files(str(film))
+    fill_film(office, film, "Leyla at 12 Nizami street", CHILDREN[0])
+    created = api_posts(office, web_stack)
+    office.get_by_role("button", name="Send the films").click()
+    row = film_row(office, film)
+    expect(row).to_have_attribute("data-status", "REFUSED_DETAILS")
+    mistakes = office.locator("#mistakes")
+    expect(mistakes).to_contain_text(f"{film.name}Title: The title seems to hold a street address")
+    expect(mistakes).not_to_contain_text("The workshop")
+    mistakes.get_by_role("link", name="Title").click()
+    expect(row.get_by_label("Title (in")).to_be_focused()
+    office.keyboard.press("ControlOrMeta+a")
+    office.keyboard.type("Leyla's street")
+    expect(mistakes).to_be_hidden()
+    office.get_by_role("button", name="Send the films").click()
+    expect(row).to_have_attribute(
+        "data-status", re.compile("SENT|UPLOADED|VALIDATING|TRANSCODING|READY"), timeout=PROCESSING_TIMEOUT_MS
+    )
+    assert [json.loads(request.post_data)["title"] for request in created] == [
+        "Leyla at 12 Nizami street",
+        "Leyla's street",
+    ]

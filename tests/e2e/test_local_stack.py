@@ -302,7 +302,7 @@ def test_a_large_film_cut_off_midway_continues_where_it_stopped(running_stack, t
     state_file = tmp_path / ".omjr-uploads.json"
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # run from the workshop's folder, as an office would
-    # At 128 kB/s a part takes 64 s: the moment between its first and second parts is that wide, however
+    # At 128 kB/s an 8 MiB part takes 65 s: the moment between its first and second parts is that wide, however
     # slowly a busy machine answers the look at the parts below.
     first = subprocess.Popen(
         [*command, "--max-rate", "128K"],

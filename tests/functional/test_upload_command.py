@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -53,6 +55,8 @@ class FakeApi:
                     self._send(200, "text/html", page)
                 elif accepting and (self.command, self.path) == ("POST", "/uploads"):
                     self._create(json.loads(body))
+                elif accepting and self.command == "GET" and self.path.startswith("/uploads/film-"):
+                    self._sent(int(self.path.rsplit("-", 1)[1]))
                 elif accepting and (self.command, self.path) == ("POST", "/storage"):
                     self._send(204, "text/plain", b"")
                 elif self.path != "/uploads/rules":
@@ -73,6 +77,10 @@ class FakeApi:
                 if "School" in details["title"]:
                     answer["warnings"] = [{"code": "venue_named", "message": VENUE_WARNING}]
                 self._send(201, "application/json", json.dumps(answer).encode())
+
+            def _sent(self, number: int) -> None:  # a film created earlier: it arrived and is ready
+                film = {**api.created[number - 1], "video_id": f"film-{number}", "status": "READY"}
+                self._send(200, "application/json", json.dumps(film).encode())
 
             def _send(self, status: int, content_type: str, body: bytes) -> None:
                 self.send_response(status)
@@ -109,7 +117,9 @@ def accepting_api() -> Iterator[FakeApi]:
     fake.close()
 
 
-def upload(*args: str, api_url: str, key: str = KEY, cwd: Path = ROOT, path: str | None = None):
+def upload(
+    *args: str, api_url: str, key: str = KEY, cwd: Path = ROOT, path: str | None = None, stdin: int | None = None
+):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if path is not None:
         env["PATH"] = path
@@ -117,6 +127,7 @@ def upload(*args: str, api_url: str, key: str = KEY, cwd: Path = ROOT, path: str
         [sys.executable, "-m", "cli", "upload", "--api-url", api_url, "--api-key", key, "--no-wait", *args],
         cwd=cwd,
         env=env,
+        stdin=stdin,
         capture_output=True,
         text=True,
         timeout=120,
@@ -333,3 +344,83 @@ def test_the_outcome_of_a_film_says_which_identity_protection_it_carries():
     assert outcome_line("yard.mp4", {"status": "READY", "duration_s": 60.0}) == (
         "yard.mp4: READY (60.0 s), waiting for an editor"
     )
+
+
+def test_a_row_with_one_cell_more_than_the_header_says_so_and_blames_no_column(api, films):
+    manifest = films / "stray-comma.csv"
+    manifest.write_text(
+        "file,title,first_name,age,topics,country\n"
+        "right.mp4,Our yard, by the river,Nigar,13,violence,AZ\n"
+        "right.mp4,Our street,Ali,15,violence,AZ\n"
+    )
+    result = upload("--manifest", str(manifest), api_url=api.url)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert (
+        "row 2 (right.mp4): this row has 7 cells, one more than the 6 columns the first row names: a cell holds "
+        "the separator (a comma or semicolon)? Put that cell in quotes, or remove the separator." in result.stderr
+    )
+    assert "first_name:" not in result.stderr and "age:" not in result.stderr  # no column blamed wrongly
+    assert "row 3" not in result.stderr
+    assert api.requests == ["GET /uploads/rules"]
+
+
+def test_a_missing_file_suggests_the_nearest_name_in_the_folder(api, films):
+    manifest = films / "typo.csv"
+    manifest.write_text("file,title,first_name,age,topics,country\nrigth.mp4,Our yard,Nigar,13,violence,AZ\n")
+    result = upload("--manifest", str(manifest), api_url=api.url)
+    assert result.returncode == 2
+    assert f"row 2 (rigth.mp4): file: there is no file 'rigth.mp4' in {films}; did you mean 'right.mp4'?" in (
+        result.stderr
+    )
+    manifest.write_text("file,title,first_name,age,topics,country\nzzz.mp4,Our yard,Nigar,13,violence,AZ\n")
+    far = upload("--manifest", str(manifest), api_url=api.url)
+    assert f"there is no file 'zzz.mp4' in {films}." in far.stderr and "did you mean" not in far.stderr
+
+
+def test_end_of_input_at_the_question_is_a_clear_no_not_a_traceback(accepting_api, films, tmp_path):
+    shutil.copy(films / "right.mp4", tmp_path / "right.mp4")
+    manifest = tmp_path / "workshop.csv"
+    row = "file,title,first_name,age,topics,country\nright.mp4,{title},Nigar,13,violence,AZ\n"
+    manifest.write_text(row.format(title="Our yard"))
+    assert upload("--manifest", str(manifest), api_url=accepting_api.url).returncode == 0
+    manifest.write_text(row.format(title="Our yard again"))  # asks before correcting the film sent
+    main, terminal = pty.openpty()  # the question is asked at a terminal only; Ctrl-D answers it
+    os.write(main, b"\x04")
+    try:
+        result = upload("--manifest", str(manifest), api_url=accepting_api.url, stdin=terminal)
+    finally:
+        os.close(terminal)
+        os.close(main)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "Correct them? [y/N]" in result.stdout
+    assert "Correct them? no answer (the input ended): nothing changed; run the same command with --yes to agree." in (
+        result.stdout
+    )
+    assert not any(request.startswith("PATCH") for request in accepting_api.requests)
+    assert len(accepting_api.created) == 1  # and not sent again
+
+
+def test_rates_are_read_and_shown_in_decimal_units(accepting_api, films):
+    args = ("right.mp4", "--country", "AZ", "--topics", "violence", "--first-name", "Ali", "--age", "15")
+    result = upload(*args, "--max-rate", "500k", api_url=accepting_api.url, cwd=films)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Sending at most 500 kB/s" in result.stdout
+    assert re.search(r"right\.mp4: uploaded, [\d.]+ MB in [\d.]+ s \([\d.]+ [kM]?B/s\)", result.stdout), result.stdout
+    assert "iB" not in result.stdout  # never KiB or MiB beside a rate typed in kB
+
+
+def test_the_help_and_the_upload_page_doc_agree_on_when_films_go_in_parts():
+    help_text = subprocess.run(
+        [sys.executable, "-m", "cli", "upload", "--help"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    doc = " ".join((ROOT / "docs" / "UPLOAD_PAGE.md").read_text().split())
+    said = "a film under --multipart-from-mb (16 MB) in one piece, a larger one in parts"
+    assert said in " ".join(help_text.split())
+    assert "the upload page sends every film in parts" in " ".join(help_text.split())
+    assert "every film goes in parts, whatever its size" in doc
+    assert "`omjr upload` sends a film under 16 MB (`--multipart-from-mb`) in one piece, a larger one in parts" in doc

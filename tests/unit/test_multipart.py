@@ -74,13 +74,13 @@ def test_asked_parts_come_sorted_once():
 
 
 @pytest.mark.parametrize(
-    ("text", "rate"), [("500k", 500 * 1024), ("2M", 2 * MiB), ("1.5MB/s", 1.5 * MiB), ("100", 100)]
+    ("text", "rate"), [("500k", 500_000), ("2M", 2_000_000), ("1.5MB/s", 1_500_000), ("100", 100), ("64kB/s", 64_000)]
 )
 def test_upload_rates_read_as_people_write_them(text, rate):
     assert parse_rate(text) == rate
 
 
-@pytest.mark.parametrize("text", ["fast", "0", "-1M", "2G"])
+@pytest.mark.parametrize("text", ["fast", "0", "-1M", "2G", "500KiB"])
 def test_an_unreadable_rate_is_refused(text):
     with pytest.raises(ArgumentTypeError, match="500k or 2M"):
         parse_rate(text)

@@ -3,6 +3,20 @@
 import { lengthText, listText, sizeText } from "./upload-words.js";
 
 const METADATA_TIMEOUT_MS = 20_000;
+const SNIFF_BYTES = 512;
+
+// True when the file's first bytes are plain text (valid UTF-8 without a zero byte, which every video
+// container's first bytes hold): notes or a web page renamed .mp4, never a film.
+async function isPlainText(file) {
+  const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+  if (!head.length || head.includes(0)) return false;
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // The film's length in seconds as the browser reads it from the file's headers, or null when it cannot.
 export function filmDuration(file) {
@@ -44,6 +58,10 @@ export async function checkFilm(file, rules) {
   if (file.size > rules.max_bytes) {
     return { problem: `This film is ${sizeText(file.size)}; at most ${sizeText(rules.max_bytes)} can be sent. `
       + "Export it again at a smaller size.", note: sizeText(file.size) };
+  }
+  if (await isPlainText(file)) {
+    return { problem: `This file holds text (${sizeText(file.size)}), not a film: it was renamed, or saved from `
+      + "the wrong program. Choose the film itself. Nothing was sent.", note: sizeText(file.size) };
   }
   const duration = await filmDuration(file);
   const { min, max } = rules.duration_s;

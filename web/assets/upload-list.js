@@ -8,7 +8,7 @@ const PAGE = 20;
 const POLL_MS = 3000;
 const MOVING = new Set(["UPLOADED", "VALIDATING", "PROTECTING", "TRANSCODING"]);
 
-export function uploadsList({ list, more, status, currentKey, onFilm }) {
+export function uploadsList({ list, more, status, currentKey, onFilm, onGone }) {
   let films = new Map(); // video_id -> film, newest first
   let cursor = null;
   let timer = null;
@@ -53,7 +53,7 @@ export function uploadsList({ list, more, status, currentKey, onFilm }) {
       const first = await page(null);
       const fresh = new Map(first.items.map((film) => [film.video_id, film]));
       for (const id of watched) {
-        if (!fresh.has(id)) fresh.set(id, await request("GET", `/uploads/${encodeURIComponent(id)}`, { key: currentKey() }));
+        if (!fresh.has(id)) await follow(id, fresh);
       }
       // Merged into what is shown now (older pages may have arrived meanwhile), newest first.
       if (!films.size) cursor = first.next_cursor;
@@ -66,6 +66,20 @@ export function uploadsList({ list, more, status, currentKey, onFilm }) {
       say(status, `The list could not be loaded: ${explainError(error)}`, "error");
     }
     schedule();
+  }
+
+  // A film sent from this page and not on the newest page: asked for by its id. A 404 or 410 for an id
+  // the page sent itself means the editors took it down (its tombstone keeps no office): it is told and
+  // no longer followed, and the rest of the list loads as before.
+  async function follow(id, fresh) {
+    try {
+      fresh.set(id, await request("GET", `/uploads/${encodeURIComponent(id)}`, { key: currentKey() }));
+    } catch (error) {
+      if (error.status !== 404 && error.status !== 410) throw error;
+      watched.delete(id);
+      films.delete(id);
+      onGone(id);
+    }
   }
 
   more.addEventListener("click", async () => {

@@ -1,6 +1,9 @@
-// One row per film on the upload page: the file, the film's own details (title, the child's first name
-// and age, topics), what the checks before sending found, its progress and its outcome.
+// One row per film on the upload page: the file (with a preview), the film's own details (title, the
+// child's first name and age, topics), what the checks before sending found, its progress and its
+// outcome. A row whose details are complete folds to one line once the facilitator moves on.
 import { el, say } from "./dom.js";
+import { watchField } from "./upload-fields.js";
+import { placeholder } from "./upload-preview.js";
 import { protectionText, topicName } from "./upload-words.js";
 
 let rows = 0;
@@ -48,15 +51,26 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
     el("div", { class: "film-child" }, field(firstName.id, "Child's first name", firstName), field(age.id, "Age", age)),
     el("fieldset", { class: "film-topics" }, el("legend", {}, "Topics (one to five)"), topics),
     protect.node);
+  for (const input of [title, firstName, age]) watchField(input);
+  const select = el("input", { type: "checkbox", name: "select", id: `select-${n}` });
+  const preview = el("div", { class: "film-preview" }, placeholder("The preview appears once the file is read."));
+  const digest = el("span", { class: "film-digest" }, "Details");
+  const folding = el("details", { class: "film-details", open: true },
+    el("summary", {}, digest), el("div", { class: "film-body" }, preview, fields));
   const node = el("li", { class: "film-row", "data-file": entry.name },
     el("fieldset", {},
       el("legend", {}, el("span", { class: "film-name" }, entry.name)),
-      check, fields, protectNote, el("div", { class: "film-send" }, bar, progress), result,
+      el("label", { class: "check film-select", for: select.id }, select, ` Select ${entry.name}`),
+      check, folding, protectNote, el("div", { class: "film-send" }, bar, progress), result,
       el("div", { class: "row" }, correct, remove)));
   node.addEventListener("input", () => onChange(entry));
   node.addEventListener("change", (event) => {
     if (event.target.name === "topics") topics.querySelector("input")?.setCustomValidity("");
     onChange(entry);
+  });
+  // Folded once complete and left: the facilitator moves to the next film, and the page stays short.
+  node.addEventListener("focusout", (event) => {
+    if (!node.contains(event.relatedTarget)) setTimeout(() => api.fold(), 0);
   });
 
   const chosenTopics = () => [...topics.querySelectorAll("input:checked")].map((box) => box.value);
@@ -72,8 +86,40 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
   node.addEventListener("change", (event) => {
     if (event.target.name === "protect") showProtection();
   });
-  return {
+  const api = {
     node,
+    select,
+    // Every field of the row that a mistake can be in, in the order they are shown.
+    inputs() {
+      return [title, firstName, age, topics.querySelector("input")].filter(Boolean);
+    },
+    complete() {
+      this.requireTopics();
+      return this.inputs().every((input) => input.checkValidity());
+    },
+    fold() {
+      if (this.correcting || fields.hidden || !this.complete()) return;
+      const { title: name, first_name: child, age: years, topics: chosen } = this.read();
+      digest.textContent = `Details complete: “${name}”, ${child}, ${years}; ${chosen.map(topicName).join(", ")}`;
+      folding.open = false;
+    },
+    unfold() {
+      folding.open = true;
+      digest.textContent = "Details";
+    },
+    showPreview(content) {
+      preview.replaceChildren(content);
+    },
+    // "Apply to the selected films": the topics are set as chosen; protection is only ever added here
+    // (when in doubt, a child stays hidden; a box already ticked is untouched).
+    apply({ topics: wanted, protect_identity: asked }) {
+      if (title.disabled) return;
+      if (wanted.length) for (const box of topics.querySelectorAll("input")) box.checked = wanted.includes(box.value);
+      for (const box of protect.boxes) if (asked[box.value]) box.checked = true;
+      topics.querySelector("input")?.setCustomValidity("");
+      showProtection();
+      onChange(entry);
+    },
     fill(values) {
       title.value = values.title || "";
       firstName.value = values.first_name || "";
@@ -123,6 +169,8 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
     // A film refused before sending needs another file, not details: its fields step aside.
     setRefused(refused) {
       fields.hidden = refused;
+      select.disabled = refused;
+      if (refused) select.checked = false;
     },
     showProgress(text, share) {
       bar.hidden = false;
@@ -134,6 +182,7 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
       if (status) node.dataset.status = status;
     },
     focus() {
+      this.unfold();
       title.focus();
     },
     // A film already sent can have its details corrected until it is published (PATCH /uploads/{id}).
@@ -147,11 +196,12 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
       // Protection already asked is not taken back here: only the editors turn it off.
       for (const box of protect.boxes) if (on && askedWhenSent[box.value]) box.disabled = true;
       correct.textContent = on ? "Save the corrections" : "Correct the details";
-      if (on) title.focus();
+      if (on) this.focus();
     },
     invalidField() {
       this.requireTopics();
       return [...fields.querySelectorAll("input")].find((input) => !input.checkValidity());
     },
   };
+  return api;
 }

@@ -1,17 +1,25 @@
 // The upload page for a workshop: the key checked as soon as it is entered, the workshop's details
 // typed once, a row per film with its own details, checks before a byte is sent (against the stage's
-// published rules), each film sent in parts (resumable, never twice), its progress and its outcome,
-// and the office's uploads. A reload keeps the rows (upload-draft.js) and continues where it stopped.
+// published rules), every mistake listed at once, each film sent in parts (resumable, never twice, and
+// resumed by itself when the connection returns), the workshop's progress and summary, and the
+// office's uploads. A reload keeps the rows (upload-draft.js) and continues where it stopped.
 import { request } from "./api.js";
 import { el, say } from "./dom.js";
 import { keyField } from "./keys.js";
 import { meter } from "./meter.js";
 import { fileDigest, remember, sendInParts, unfinished } from "./parts.js";
+import { workshopBar } from "./upload-bar.js";
+import { bulkPanel } from "./upload-bulk.js";
 import { checkFilm, contentType } from "./upload-checks.js";
 import { loadDraft, saveDraft } from "./upload-draft.js";
+import { markRefused, watchField } from "./upload-fields.js";
 import { uploadsList } from "./upload-list.js";
+import { mistakesList } from "./upload-mistakes.js";
+import { sendQueue } from "./upload-queue.js";
+import { placeholder, preview } from "./upload-preview.js";
 import { filmRow } from "./upload-rows.js";
-import { explainError, FINAL, listText, outcome, progressText } from "./upload-words.js";
+import { workshopSummary } from "./upload-summary.js";
+import { explainError, FINAL, lengthText, listText, outcome, progressText } from "./upload-words.js";
 
 const form = document.getElementById("workshop-form");
 const keyInput = document.getElementById("key");
@@ -30,11 +38,23 @@ const UNCORRECTABLE = new Set(["PUBLISHED", "UNPUBLISHED", "REJECTED", "EXPIRED"
 const entries = new Map(); // file digest -> {id, name, size, file, fields, videoId, sent, refusal, check, row}
 let rules = null;
 let sending = false;
+let summed = false; // the workshop's summary is shown, and follows each film's outcome
+let refusedWhileSending = false;
 
 const list = uploadsList({
   list: document.getElementById("uploads"), more: document.getElementById("more"),
   status: document.getElementById("list-status"), currentKey: () => currentKey(), onFilm: showOutcome,
+  onGone: showGone,
 });
+const bar = workshopBar(document.getElementById("workshop-bar"));
+const bulk = bulkPanel(document.getElementById("bulk"), () => [...entries.values()].map((entry) => entry.row));
+const shared = [country, form.elements.language, form.elements.workshop];
+for (const input of shared) watchField(input);
+const mistakes = mistakesList(document.getElementById("mistakes"), () => [
+  { name: "The workshop", inputs: shared, open: () => {} },
+  ...[...entries.values()].filter((e) => !e.sent && e.file && !e.refusal)
+    .map((entry) => ({ name: entry.name, inputs: entry.row.inputs(), open: () => entry.row.unfold() })),
+]);
 const currentKey = keyField(document.getElementById("key-form"), "omjr.fieldOfficeKey", () => checkKey());
 document.getElementById("refresh").addEventListener("click", () => list.refresh());
 
@@ -92,6 +112,7 @@ async function askForRules() {
     : listText(rules.countries.map(countryName));
   say(keyStatus, `Key accepted: your office sends films from ${where}.`, "success");
   fillCountries(rules.countries);
+  bulk.setRules(rules);
   for (const node of document.querySelectorAll("[data-rule=duration]")) {
     node.textContent = `${rules.duration_s.min} to ${rules.duration_s.max} seconds`;
   }
@@ -106,21 +127,30 @@ async function askForRules() {
 
 const workshop = () => ({ country: rules ? country.value : pendingCountry, language: form.elements.language.value.trim(),
   workshop: form.elements.workshop.value.trim() });
-const save = () => saveDraft(workshop(), [...entries.values()].map((entry) => ({ ...entry, fields: entry.row.read() })));
+const save = () => saveDraft(workshop(), [...entries.values()].map((entry) => ({ ...entry, fields: entry.row.read() })),
+  sending);
 
 function addEntry(saved) {
   const entry = { ...saved, file: null, check: Promise.resolve() };
-  entry.row = filmRow(entry, { onRemove: removeEntry, onChange: save, onCorrect: correctEntry });
+  entry.row = filmRow(entry, { onRemove: removeEntry, onChange: changed, onCorrect: correctEntry });
   entry.row.fill(saved.fields || {});
   if (rules) entry.row.setRules(rules);
   entries.set(entry.id, entry);
   rowsNode.append(entry.row.node);
+  bulk.update();
   return entry;
+}
+
+function changed() {
+  save();
+  mistakes.update();
 }
 
 function removeEntry(entry) {
   entries.delete(entry.id);
   entry.row.node.remove();
+  bulk.update();
+  mistakes.update();
   save();
   summarise();
   (rowsNode.querySelector(".film-row input:not(:disabled)") || picker).focus();
@@ -142,8 +172,11 @@ function checkEntry(entry) {
     return;
   }
   entry.row.showCheck("Checking the film's length and size…");
-  entry.check = checkFilm(entry.file, rules).then(({ problem, note }) => {
+  const { file } = entry;
+  entry.check = checkFilm(file, rules).then(({ problem, note, duration }) => {
     entry.refusal = problem;
+    entry.row.showPreview(preview(file, entry.name, duration));
+    bulk.update();
     entry.row.lock(Boolean(problem));
     entry.row.setRefused(Boolean(problem));
     entry.row.showCheck(problem || note, problem ? "error" : "info");
@@ -173,6 +206,18 @@ async function addBatch(files) {
   save();
   summarise();
   if (first && !first.sent) first.row.focus();
+  resumeSending();
+}
+
+// After a reload in the middle of sending, the sending goes on by itself once every film waiting to be
+// sent has its file again (choosing them is all a reload asks).
+let resumeAfterReload = false;
+function resumeSending() {
+  const waiting = [...entries.values()].filter((e) => !e.sent && !e.refusal);
+  if (!resumeAfterReload || sending || !waiting.length || !waiting.every((e) => e.file)) return;
+  resumeAfterReload = false;
+  say(sendStatus, "Continuing where the sending stopped…");
+  form.requestSubmit(sendButton);
 }
 
 function summarise() {
@@ -195,9 +240,30 @@ function showOutcome(film) {
   const { text, kind } = film.status === "AWAITING_UPLOAD"
     ? { text: "Sent; waiting for the upload service to receive it.", kind: "info" } : outcome(film);
   entry.row.showOutcome(text, kind, film.status);
+  entry.reason = film.reason;
+  if (film.duration_s && entry.row.node.querySelector(".film-thumb-none")) {
+    entry.row.showPreview(placeholder(`No preview in this browser. The film lasts ${lengthText(film.duration_s)}.`));
+  }
   entry.row.showSent(film.protect_identity);
   entry.row.offerCorrection(!UNCORRECTABLE.has(film.status));
   if (FINAL.has(film.status)) entry.row.showProgress("", 1);
+  if (summed) showSummary();
+}
+
+// A film this page sent that the API no longer knows (404) or no longer shows (410): the editors took
+// it down, and its tombstone keeps no office. The row says so; the rest of the list goes on.
+function showGone(videoId) {
+  const entry = [...entries.values()].find((e) => e.videoId === videoId && e.sent);
+  if (!entry) return;
+  entry.row.showOutcome("No longer available: removed by the editors.", "info", "REMOVED");
+  entry.row.offerCorrection(false);
+  if (summed) showSummary();
+}
+
+function showSummary() {
+  summed = true;
+  const { text, kind, reasons } = workshopSummary([...entries.values()]);
+  bar.summary(text, kind, reasons);
 }
 
 // A typo seen after sending: the film's own details are corrected in place until it is published.
@@ -256,7 +322,7 @@ function markSent(entry, videoId, text) {
 
 // Every film goes in parts, even a small one: an interrupted film continues, and the memory of which
 // film a file became (parts.js) makes sending the same file again harmless.
-async function sendEntry(entry) {
+async function sendEntry(entry, onWorkshop) {
   const key = currentKey();
   const { row, file } = entry;
   row.showOutcome("Starting…", "info", "SENDING");
@@ -280,6 +346,7 @@ async function sendEntry(entry) {
   const measure = meter(file.size, parts.arrived.reduce((sum, part) => sum + part.size_bytes, 0));
   let shown = 0;
   await sendInParts(videoId, file, parts, key, (done) => {
+    onWorkshop(done);
     const reading = measure(done);
     if (performance.now() - shown > PROGRESS_EVERY_MS || done === file.size) {
       shown = performance.now();
@@ -297,14 +364,6 @@ function lockPage(locked) {
     if (!entry.sent && !entry.refusal) entry.row.lock(locked);
   }
   for (const name of ["country", "language", "workshop"]) form.elements[name].disabled = locked;
-}
-
-// The workshop's fields and those of the films about to be sent (a row waiting for its file again may
-// still be empty: it is not sent now).
-function firstInvalid(waiting) {
-  const inputs = [country, form.elements.language, form.elements.workshop,
-    ...waiting.flatMap((entry) => [...entry.row.node.querySelectorAll("input")])];
-  return inputs.find((input) => !input.checkValidity());
 }
 
 function nothingToSend() {
@@ -335,40 +394,41 @@ async function send(event) {
       return;
     }
     for (const entry of waiting) entry.row.requireTopics();
-    const invalid = firstInvalid(waiting);
-    if (invalid) {
-      invalid.focus();
-      invalid.reportValidity();
-      say(sendStatus, "Some details are missing or wrong: the highlighted field says what to fix.", "error");
+    for (const input of [...shared, ...waiting.flatMap((entry) => entry.row.inputs())]) {
+      if (input.dataset.refused) input.setCustomValidity(""); // the API judges its own refusals again
+    }
+    const count = mistakes.show();
+    if (count) {
+      for (const entry of waiting) if (!entry.row.complete()) entry.row.unfold();
+      say(sendStatus, `Nothing was sent yet: ${count} detail${count === 1 ? " needs" : "s need"} fixing, `
+        + "listed above (each links to its field).", "error");
       return;
     }
     lockPage(true);
+    save();
     await sendAll(waiting);
   } finally {
     sending = false;
     lockPage(false);
+    save();
+    if (refusedWhileSending) mistakes.show();
+    refusedWhileSending = false;
   }
 }
 
+// A detail the API refused: set on its field, which the list of mistakes then shows.
+function refuseDetails(entry, error) {
+  if (!markRefused(error, [...shared, ...entry.row.inputs()])) return false;
+  entry.row.unfold();
+  entry.row.showOutcome("Not sent: the upload service refused a detail (see the list of things to fix).",
+    "error", "REFUSED_DETAILS");
+  refusedWhileSending = true; // listed once the fields are unlocked (a disabled field has no validity)
+  return true;
+}
+
 async function sendAll(waiting) {
-  let sent = 0;
-  for (const [index, entry] of waiting.entries()) {
-    say(sendStatus, `Sending film ${index + 1} of ${waiting.length}: ${entry.name}`);
-    try {
-      await sendEntry(entry);
-      sent += 1;
-    } catch (error) {
-      entry.row.showOutcome(`Not sent: ${explainError(error)}`, "error", "SEND_FAILED");
-      if (error.status === 0 || error.code === "forbidden") {
-        say(sendStatus, `Sending stopped: ${explainError(error)} Press “Send the films” again to continue `
-          + "where it stopped.", "error");
-        return;
-      }
-    }
-  }
-  say(sendStatus, sent === waiting.length
-    ? `${sent} film${sent === 1 ? "" : "s"} sent. Each is checked now: the outcome shows beside it and in the list below.`
-    : `${sent} of ${waiting.length} films sent; the others say what to fix.`, sent === waiting.length ? "success" : "error");
+  await sendQueue(waiting, { sendEntry, refuse: refuseDetails, bar, status: sendStatus });
+  showSummary();
 }
 
 // Wiring -------------------------------------------------------------------------------------------
@@ -404,6 +464,7 @@ clearDone.addEventListener("click", () => {
 
 // A reload shows the workshop's details and the rows again; films already sent follow their outcome.
 const draft = loadDraft();
+resumeAfterReload = Boolean(draft.sending);
 pendingCountry = draft.workshop.country || "";
 form.elements.language.value = draft.workshop.language || "";
 form.elements.workshop.value = draft.workshop.workshop || "";
