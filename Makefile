@@ -10,7 +10,7 @@ STAGE ?= dev
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test unit functional e2e browser chromium lint typecheck package deploy-check bench bench-protection bench-voice bench-faces clean ffmpeg-check
+.PHONY: run test unit functional e2e browser chromium lint typecheck package deploy-check bench bench-catalog bench-protection bench-voice bench-faces clean ffmpeg-check
 
 run: $(BIN)/.installed ffmpeg-check  ## the local stack with demo films (PORT, SAMPLES=0, *_API_KEY, VERBOSE=1)
 	exec $(BIN)/python -m local $(if $(filter-out 0,$(VERBOSE)),--verbose)
@@ -88,6 +88,10 @@ clean:
 
 bench: $(BIN)/.installed ffmpeg-check  ## media benchmarks (several minutes); figures go to docs/BENCHMARKS.md
 	$(BIN)/python -m bench.media
+
+# BENCH_ARGS="1000 5000" for a quick look; the figures in docs/BENCHMARKS.md are from 1,000 and 50,000 films.
+bench-catalog: $(BIN)/.installed  ## catalog listings: items written per change, calls and items read per request (tens of minutes)
+	$(BIN)/python -m bench.catalog $(BENCH_ARGS)
 
 # SECONDS=10 for a quick look; the figures in docs/BENCHMARKS.md are from the 60 s film, with the layer built (--layer).
 bench-protection: $(BIN)/.installed ffmpeg-check  ## identity protection: detection speed, recall, protected vs unprotected cost (tens of minutes)

@@ -7,24 +7,31 @@ one entry per filter value (today), at two sizes, seeded through the catalog ada
   films found; the worst case is two rare values that seldom meet (country LI, 1 film in 100, and
   topic migration, 1 in 97: they meet once in 9,700 films);
 - Scan calls (there must be none).
-Runs in process on moto's `mock_aws`.
+Each size and form runs in its own process on moto's `mock_aws`, the two forms of a size side by side;
+the catalog is written straight into moto's table and an index Query goes through its partition only
+(`moto_partitions.py`: what moto returns and counts is unchanged, its time is not).
 
     python -m bench.catalog [SMALL LARGE]
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import boto3
 from chalice.test import Client
 from moto import mock_aws
 
+from bench.moto_partitions import moto_table, partitioned_queries, put
 from chalicelib import wiring
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
 from chalicelib.adapters.dynamodb_items import to_item
@@ -52,13 +59,15 @@ MORE_TOPICS = ["education", "health", "disability", "migration", "environment"]
 PUBLISHED = status_facet(Status.PUBLISHED.value)
 Facets = Callable[[Film], list[str]]
 DESIGNS: dict[str, Facets] = {"combined": combined_facets, "per value": listing_facets}
+# A dense combination (1 film in 25 meets it), and the worst cases: two rare values that seldom
+# meet, two common values that never meet.
 COMBINED_QUERIES = {
     "country=AZ&topic=juvenile-justice&workshop=workshop-0": {
         "country": "AZ",
         "topic": "juvenile-justice",
         "workshop": "workshop-0",
     },
-    "country=KG&highlight=true": {"country": "KG", "highlight": "true"},
+    "country=KG&highlight=true (common, never meet)": {"country": "KG", "highlight": "true"},
     "country=LI&topic=migration (rare, seldom meet)": {"country": "LI", "topic": "migration"},
 }
 
@@ -88,30 +97,26 @@ def bench_film(number: int) -> Film:
 
 def seed(catalog: DynamoDBCatalog, films: int, facets: Facets) -> str:
     """Published films, written as the adapter shapes them (its film item, its listing entries and
-    counters). Batched rather than one transaction per film: moto copies the whole table for every
-    item of a transaction, which would take hours at these sizes."""
+    counters), straight into moto's table (`moto_partitions.put`): one transaction per film would
+    make moto copy the whole table for every item."""
     last = ""
-    puts: list[dict[str, Any]] = []
+    table = moto_table(catalog.table_name, catalog._client.meta.region_name)
     counts: Counter[str] = Counter()
     for number in range(films):
         film = bench_film(number)
-        puts.append(to_item(film_item(film)))
+        put(table, to_item(film_item(film)))
         listing = Listing([], [*facets(film), PUBLISHED], public_record(film))
+        shared: dict[str, Any] = {}
         for write in catalog._listing_writes(film.video_id, listing):
             if "Put" in write:
-                puts.append(write["Put"]["Item"])
+                # Every entry of a film carries the same record: moto's form of it is made once.
+                stored = put(table, write["Put"]["Item"], shared)
+                shared = shared or {"film": stored.attrs["film"]}
             else:
                 counts[write["Update"]["Key"]["sk"]["S"]] += 1
         last = film.video_id
-    client = catalog._client
-    for start in range(0, len(puts), 25):
-        batch = [{"PutRequest": {"Item": item}} for item in puts[start : start + 25]]
-        client.batch_write_item(RequestItems={catalog.table_name: batch})
     for facet, films_in_facet in counts.items():
-        client.put_item(
-            TableName=catalog.table_name,
-            Item={"pk": {"S": "COUNTS"}, "sk": {"S": facet}, "films": {"N": str(films_in_facet)}},
-        )
+        put(table, {"pk": {"S": "COUNTS"}, "sk": {"S": facet}, "films": {"N": str(films_in_facet)}})
     return last
 
 
@@ -159,7 +164,7 @@ def writes() -> dict[str, dict[str, int]]:
 
 
 def measure(films: int, design: str) -> dict[str, str]:
-    with mock_aws():
+    with mock_aws(), partitioned_queries():
         os.environ.update(
             {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
         )
@@ -177,7 +182,7 @@ def measure(films: int, design: str) -> dict[str, str]:
         catalog = wiring.dependencies().catalog
         started = time.monotonic()
         last = seed(catalog, films, DESIGNS[design])
-        print(f"{design}: seeded {films} films in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+        print(f"{films} {design}: seeded in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
         calls: Counter[str] = Counter()
         items: Counter[str] = Counter()
         current = [""]
@@ -212,6 +217,7 @@ def measure(films: int, design: str) -> dict[str, str]:
                 assert client.http.get(path).status_code == 200, path
                 results[name] = f"{calls[name]} / {items[name]}"
             for name, filters in COMBINED_QUERIES.items():
+                print(f"{films} {design}: {name} at {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
                 results[f"{name}: first page"], results[f"{name}: to the end"] = combined_query(
                     client, catalog, design, filters, name, calls=calls, items=items, current=current
                 )
@@ -254,16 +260,36 @@ def combined_query(
             return first, f"{pages} pages, {calls[current[0]]} / {items[current[0]]}, {found} films"
 
 
+def measure_apart(films: int, design: str, into: Path) -> subprocess.Popen[bytes]:
+    """`measure` in a process of its own (a fresh moto, and the two forms of a size side by side),
+    its figures written as JSON into `into`; the handlers log only warnings, to stderr."""
+    command = [sys.executable, "-m", "bench.catalog", "--one", str(films), design, str(into)]
+    return subprocess.Popen(command, stdout=sys.stderr, env={**os.environ, "POWERTOOLS_LOG_LEVEL": "WARNING"})
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--one"]:
+        Path(sys.argv[4]).write_text(json.dumps(measure(int(sys.argv[2]), sys.argv[3])))
+        return
     small, large = (int(n) for n in sys.argv[1:3]) if len(sys.argv) > 2 else (1_000, 50_000)
     print("| change | combined form: items written | one entry per value: items written |")
     print("| --- | --- | --- |")
     for name, written in writes().items():
         print(f"| {name} | {written['combined']} | {written['per value']} |")
     print()
-    results = {(size, design): measure(size, design) for size in (small, large) for design in DESIGNS}
+    results: dict[tuple[int, str], dict[str, str]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for size in (small, large):
+            running = {
+                design: (measure_apart(size, design, Path(folder) / design), Path(folder) / design)
+                for design in DESIGNS
+            }
+            for design, (process, into) in running.items():
+                if process.wait():
+                    raise SystemExit(f"{size} films, {design}: the measurement failed ({process.returncode})")
+                results[(size, design)] = json.loads(into.read_text())
     head = " | ".join(f"{size:,} films, {design}" for size in (small, large) for design in DESIGNS)
-    print(f"| request (calls / items read) | {head} |")
+    print(f"| request (calls / items read) | {head} |", flush=True)
     print("| --- |" + " --- |" * 4)
     for name in results[(small, "per value")]:
         row = " | ".join(results[(size, design)][name] for size in (small, large) for design in DESIGNS)

