@@ -76,7 +76,8 @@ class Change:
     media: Media = Media.UNCHANGED
     # The stage whose queue gets the film's message once the change is committed (domain/stages.py).
     next_stage: Stage | None = None
-    # Media objects the catalog no longer lists (old subtitles): deleted, and out of the CDN's cache, after it.
+    # Media objects the catalog no longer lists (old subtitles): private before the commit, deleted and out of
+    # the CDN's cache after it.
     forget: tuple[str, ...] = ()
     # Fields written (or removed, at their default) whatever `before` held: a change that does not check the
     # version (a stage's completion, the sweep's) may have read the film earlier.

@@ -336,7 +336,7 @@ def source_undated(film: Film, at: str) -> Change:
 # The pipeline's stages ------------------------------------------------------------------------------------
 # A stage's completion does not check the version (an editor cannot change a film being processed, and the
 # sweep's requeue count moves on meanwhile): it names the fields it writes, and the film must still be in
-# the status the stage works in.
+# the status the stage works in. Validation's does: what it decides (protect or not) is read from the film.
 
 
 def validated(film: Film, at: str, source: SourceDescription, *, etag: str, size_bytes: int) -> Change:
@@ -370,14 +370,10 @@ def validated(film: Film, at: str, source: SourceDescription, *, etag: str, size
         "upload_etag",
         "size_bytes",
     )
+    # At the version read: a field office may ask for protection while the film is validated (no stage has read
+    # it yet), and a film sent to the transcode from its source without it would FAIL there.
     return Change(
-        film,
-        after,
-        at,
-        frozenset({Status.VALIDATING}),
-        next_stage=stage_after(VALIDATE, after.status),
-        writes=writes,
-        checks_version=False,
+        film, after, at, frozenset({Status.VALIDATING}), next_stage=stage_after(VALIDATE, after.status), writes=writes
     )
 
 

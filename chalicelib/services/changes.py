@@ -28,21 +28,22 @@ def apply(deps: Dependencies, change: Change, on_lost: Callable[[], None] | None
         set_media_public(deps, change.before, public=False, empty_cache=False)
     elif change.media is Media.REMOVE:
         _hide_whatever_happens(deps, video_id)
+    for key in change.forget:
+        # What the catalog is to stop listing stops being public first: should its deletion fail, it is private.
+        deps.media.set_public(key, False)
     mark = mark_before_commit(deps, video_id) if change.media is Media.EXPOSE else None
     try:
         deps.catalog.apply(change)
     except Exception:
-        if change.media is Media.HIDE:
-            sync_media(deps, video_id)
+        if change.media is Media.HIDE or change.forget:
+            sync_media(deps, video_id)  # the commit did not happen: public again what the catalog still lists
         if on_lost is not None:
             on_lost()
             if mark is not None:
                 expose_after_commit(deps, video_id, mark)
         raise
     for key in change.forget:
-        # Objects the catalog no longer lists: deleted (an old text is gone, not just unlisted), out of the cache.
-        deps.media.delete(key)
-        deps.media_cache.invalidate(f"/{key}")
+        _forget(deps, key)
     exposed = True
     if change.media is Media.HIDE:
         # And again once the catalog says so: another editor's change that read the film as PUBLISHED before
@@ -53,6 +54,17 @@ def apply(deps: Dependencies, change: Change, on_lost: Callable[[], None] | None
     if change.next_stage is not None:
         send_to(deps, change.next_stage, change.after)
     return exposed
+
+
+def _forget(deps: Dependencies, key: str) -> None:
+    """An object the catalog no longer lists: deleted (an old text is gone, not just unlisted), and out of the
+    CDN's cache whatever S3 answered. Untagged again first: a change that read the film before this commit may
+    have tagged it public since the untagging before it."""
+    try:
+        deps.media.set_public(key, False)
+        deps.media.delete(key)
+    finally:
+        deps.media_cache.invalidate(f"/{key}")
 
 
 def _hide_whatever_happens(deps: Dependencies, video_id: str) -> None:

@@ -12,6 +12,7 @@ from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import MediaError, StaleTransitionError
 from chalicelib.domain.film import EXPECTS_NO_UPLOAD, PROCESSING, Status
 from chalicelib.domain.rules import check_size, check_source
+from chalicelib.domain.source import SourceDescription
 from chalicelib.domain.stages import VALIDATE
 from chalicelib.domain.upload_events import ObjectCreated
 from chalicelib.media.probe import probe
@@ -25,6 +26,8 @@ from chalicelib.services.replaced_uploads import follow_replaced_upload
 
 # Long enough for a slow probe, short enough that a leaked URL is soon worthless.
 PROBE_URL_TTL_S = 300
+# A film that keeps changing while its validation ends (a field office correcting it) is read this many times.
+ACCEPT_ATTEMPTS = 5
 
 
 def validate_once(deps: Dependencies, video_id: str, created: ObjectCreated, context: Any) -> None:
@@ -114,17 +117,24 @@ def _decide(deps: Dependencies, video_id: str, created: ObjectCreated, deadline_
     if rejection is not None:
         reject(deps, video_id, rejection.code, rejection.reason)
         return
-    # Identity protection asked: the protected master first, and every public output from it. The editor
-    # cannot change the protection while the film is processed (domain/lifecycle.py), so this reading holds.
-    film = deps.catalog.get_film(video_id)
-    if film is None:
-        logger.info("film left VALIDATING while it was probed (taken down?)")
+    accept(deps, video_id, source, created.etag, created.size_bytes)
+
+
+def accept(deps: Dependencies, video_id: str, source: SourceDescription, etag: str, size_bytes: int) -> None:
+    """The upload passed: on to the protection stage when identity protection is asked (the protected master
+    first, every public output from it), to the transcode otherwise. Decided on the film at the version read:
+    a field office may still ask for protection while the film is validated, and a request that lands
+    between the reading and the writing is read again, never lost (the transcode would FAIL the film)."""
+    for _attempt in range(ACCEPT_ATTEMPTS):
+        film = deps.catalog.get_film(video_id)
+        if film is None or film.status is not Status.VALIDATING:
+            break
+        accepted = lifecycle.validated(film, now_iso(), source, etag=etag, size_bytes=size_bytes)
+        try:
+            changes.apply(deps, accepted)
+        except StaleTransitionError:
+            continue  # changed meanwhile (an office's correction) or gone (a takedown): read it again
+        next_stage = accepted.next_stage.name if accepted.next_stage else None
+        logger.info("upload accepted", extra={"duration_s": source.duration_s, "next_stage": next_stage})
         return
-    accepted = lifecycle.validated(film, now_iso(), source, etag=created.etag, size_bytes=created.size_bytes)
-    try:
-        changes.apply(deps, accepted)
-    except StaleTransitionError:
-        logger.info("film left VALIDATING while it was probed (taken down?)")
-        return
-    next_stage = accepted.next_stage.name if accepted.next_stage else None
-    logger.info("upload accepted", extra={"duration_s": source.duration_s, "next_stage": next_stage})
+    logger.info("film left VALIDATING while it was probed (taken down?)")

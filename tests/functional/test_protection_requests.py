@@ -12,7 +12,8 @@ from chalicelib import wiring
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Status
-from chalicelib.services import uploads
+from chalicelib.domain.source import SourceDescription, VideoStream
+from chalicelib.services import uploads, validate
 from chalicelib.services.access import Caller
 from tests.functional.conftest import CONSENT, get, post_json, upload_body
 from tests.functional.factories import OFFICE_ID, ReadBefore
@@ -218,3 +219,27 @@ def test_an_office_asking_protection_loses_to_a_stage_that_started_after_it_read
 
     assert refused.value.code == "film_processing"
     assert "protect_identity" not in get(api, f"/uploads/{video_id}", office).json_body
+
+
+def test_protection_an_office_asks_while_the_film_is_probed_is_not_lost_when_validation_ends(api, stack, clips):
+    # Validation read the film (no protection asked), the office's request for blurred faces landed while the
+    # upload was probed (allowed: no stage has read the protection yet), then validation ended. The film must go
+    # to the protection stage, not to a transcode from its source that FAILS it for the protection it lacks.
+    office = stack.keys["office"]
+    video_id = ready_film(api, stack, clips, status=Status.VALIDATING)
+    deps = wiring.dependencies()
+    read_by_validation = deps.catalog.get_film(video_id)
+    corrected = call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": {"faces": True}})
+    assert corrected.status_code == 200, corrected.json_body
+    stream = VideoStream(index=0, codec="h264", width=640, height=360, frame_rate=25.0)
+    source = SourceDescription(container="mp4", size_bytes=1000, duration_s=10.0, video=stream, audio_codec="aac")
+
+    validate.accept(
+        replace(deps, catalog=ReadBefore(deps.catalog, read_by_validation)), video_id, source, "etag-1", 1000
+    )
+
+    film = deps.catalog.get_film(video_id)
+    assert film.status is Status.PROTECTING, "the protected master is made first"
+    sqs = stack.client("sqs")
+    [message] = sqs.receive_message(QueueUrl=stack.name("ProtectQueue"), MaxNumberOfMessages=10)["Messages"]
+    assert json.loads(message["Body"])["video_id"] == video_id
