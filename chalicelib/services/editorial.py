@@ -65,7 +65,8 @@ def for_editor(deps: Dependencies, film: Film) -> dict[str, Any]:
 def review_queue(deps: Dependencies) -> dict[str, Any]:
     """READY films waiting for an editor's decision, oldest first."""
     films = deps.catalog.get_films(deps.catalog.list_by_status(Status.READY, "9999", REVIEW_PAGE))
-    return {"items": [for_editor(deps, film) for film in films]}
+    # A film decided between the index's read and the films' is no longer waiting.
+    return {"items": [for_editor(deps, film) for film in films if film.status is Status.READY]}
 
 
 def show(deps: Dependencies, video_id: str) -> dict[str, Any]:

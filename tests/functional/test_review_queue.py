@@ -95,3 +95,19 @@ def test_films_left_unprocessed_are_asked_again_until_read_or_the_read_gives_up(
     finally:
         events.unregister("after-call.dynamodb.BatchGetItem", hook)
     assert calls == ["BatchGetItem"] * min(throttled + 1, 6)
+
+
+def test_a_film_decided_while_the_page_is_read_is_not_shown_as_waiting(api, stack, monkeypatch):
+    """The status index is read before the films: a film published (or taken down) in between is no longer
+    waiting, and the queue does not offer it again."""
+    waiting, decided = ready_films(stack, 2)
+    catalog = wiring.dependencies().catalog
+    read_films = catalog.get_films
+
+    def decided_meanwhile(ids):
+        films = read_films(ids)
+        return [replace(film, status=Status.PUBLISHED) if film.video_id == decided else film for film in films]
+
+    monkeypatch.setattr(catalog, "get_films", decided_meanwhile)
+    response = get(api, "/review", stack.keys["editor"])
+    assert [item["video_id"] for item in response.json_body["items"]] == [waiting]
