@@ -100,7 +100,7 @@ bench-protection: $(BIN)/.installed ffmpeg-check  ## identity protection: detect
 # Its own venv (PyTorch and a speaker model have no place in .venv) and Debian's espeak-ng. BENCH_ARGS=--draws 2
 # for a quick look; the figures in docs/PROTECTION.md are from the defaults.
 VOICE_VENV ?= /work/venvs/voicebench
-bench-voice: ffmpeg-check $(VOICE_VENV)/.installed /usr/bin/espeak-ng  ## voice disguise: speaker identification and word error rate (about 45 minutes on 2 busy cores)
+bench-voice: ffmpeg-check $(VOICE_VENV)/.installed /usr/bin/espeak-ng  ## voice disguise: speaker identification and word error rate (Whisper tiny.en) (about 45 minutes on 2 busy cores)
 	PYTHONPATH=$(CURDIR) nice -n 10 $(VOICE_VENV)/bin/python -W ignore -m bench.voice_speakers $(BENCH_ARGS)
 
 $(VOICE_VENV)/.installed: requirements-bench-voice.txt

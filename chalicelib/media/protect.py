@@ -8,15 +8,18 @@ sound are kept, with no metadata or chapters, like every output.
 
 The voice, when a film's `VoiceDisguise` is given, is made into one with no single exact inverse and
 none of the child's pitch (docs/PROTECTION.md, "The voice", says how far a speaker model still
-recognises it; bench/voice_speakers.py measures it):
+recognises it and how well a recogniser still understands it; bench/voice_speakers.py measures both):
 - its vocal tract moves along the film's path of steps, shorter or longer, changing every 0.3 to 0.8 s:
   one rubberband per tract factor of the film (its pitch factor moves the formants and the whole
   spectrum), each heard only during its own steps;
-- its own pitch is dropped: every analysis frame's phases are set to zero and its magnitudes smeared
-  (afftfilt), so what sounds is a steady 187.5 Hz buzz (one pulse per hop of 256 samples at 48 kHz)
-  shaped by the moved formants. The child's pitch and intonation are not in the output at all;
-- then a frequency shift (afreqshift, changed at each step's start by asendcmd) adds hertz to every
-  component, so the buzz's harmonics are not harmonic any more.
+- it is whispered (afftfilt): every analysis frame's magnitudes are smeared over neighbouring bins and
+  levelled against the frame's broad spectrum, and its phases are drawn at random, so what sounds is
+  breath shaped by the moved formants, with no pitch at all and little of the speaker's own spectral
+  slope. The child's pitch and intonation are not in the output;
+- a frequency shift (afreqshift, changed at each step's start by asendcmd) moves every component by
+  60 to 100 Hz, which moves the low formants relatively more than the high ones;
+- only the telephone band is kept (300 to 3400 Hz): the words are carried there, while the low and
+  high ends carry much of what tells speakers apart.
 The steps are the film's secret: they go into the filter script beside the output, never onto the
 command line, so a process listing or a logged command does not show them. Same duration, to the sample
 (tests/functional/test_voice_disguise.py).
@@ -40,14 +43,39 @@ MASTER_NAME = "protected.mkv"
 MASTER_PRESET = "superfast"
 
 
-# Every sound is taken to 48 kHz first: the steady pitch is the sample rate over the hop.
+# Every sound is taken to 48 kHz first.
 VOICE_RATE = 48_000
-# Zero phase in every frame of 1024 samples, a new frame every 256: a monotone voice at 187.5 Hz. Each bin's
-# magnitude is the mean over 13 neighbouring bins (+-280 Hz): the formants keep their place, broadened, and
-# the fine detail of the child's own spectrum that a speaker model recognises is smeared out.
-SMEAR_BINS = 6
-_SMEARED = "+".join(f"hypot(real(b{k:+d},ch),imag(b{k:+d},ch))" for k in range(-SMEAR_BINS, SMEAR_BINS + 1))
-ROBOT = f"afftfilt=real='({_SMEARED})/{2 * SMEAR_BINS + 1}':imag='0':win_size=1024:overlap=0.75"
+# Frames of 1024 samples (21 ms), a new one every 256. Each bin's magnitude is the mean over 7 neighbouring
+# bins (+-140 Hz), so no harmonic of the child's own pitch is left; it is levelled against the frame's broad
+# spectrum (9 bins 375 Hz apart, +-1.5 kHz) to the power LEVELLING, which keeps where the formants are and
+# takes away most of the speaker's own slope; the frame's loudness (its mean magnitude up to 9.4 kHz, kept in
+# variable 2 from bin 0 on) is kept. The phase is drawn at random (an LCG in variable 1, the same sequence in
+# the real and the imaginary part, so each bin gets one phase): breath, not a voice. Deterministic: the
+# same film always gives the same sound.
+SMEAR_BINS = 3
+BROAD_BINS, BROAD_STEP = 32, 8
+LEVELLING = 0.7
+SPEECH_BAND_HZ = (300, 3400)
+
+
+def _magnitude(offset: str) -> str:
+    return f"hypot(real({offset},ch),imag({offset},ch))"
+
+
+def _mean(offsets: Sequence[str]) -> str:
+    return f"({'+'.join(_magnitude(offset) for offset in offsets)})/{len(offsets)}"
+
+
+_SMEARED = _mean([f"b{k:+d}" for k in range(-SMEAR_BINS, SMEAR_BINS + 1)])
+_BROAD = _mean([f"b{k:+d}" for k in range(-BROAD_BINS, BROAD_BINS + 1, BROAD_STEP)])
+_LOUDNESS = f"if(eq(b,0),st(2,{_mean([str(k) for k in range(4, 200, 6)])}),ld(2))"
+_LEVELLED = f"({_SMEARED})*pow(({_LOUDNESS}+1e-6)/({_BROAD}+1e-6),{LEVELLING})"
+WHISPER = (
+    f"afftfilt=real='{_LEVELLED}*cos(6.283185*random(1))':imag='{_LEVELLED}*sin(6.283185*random(1))'"
+    ":win_size=1024:overlap=0.75"
+)
+_LOW, _HIGH = SPEECH_BAND_HZ
+TELEPHONE_BAND = f"highpass=f={_LOW},highpass=f={_LOW},lowpass=f={_HIGH},lowpass=f={_HIGH}"
 
 
 def voice_graph(voice: VoiceDisguise | None, duration_s: float) -> str:
@@ -75,8 +103,8 @@ def voice_graph(voice: VoiceDisguise | None, duration_s: float) -> str:
         [
             f"[0:a:0]aresample={VOICE_RATE},asplit={len(tracts)}{split}",
             *branches,
-            f"{mixed}amix=inputs={len(tracts)}:normalize=0,{ROBOT},asendcmd=c='{shifts}',"
-            f"afreqshift=shift={steps[0].shift_hz:.1f}[sound]",
+            f"{mixed}amix=inputs={len(tracts)}:normalize=0,{WHISPER},asendcmd=c='{shifts}',"
+            f"afreqshift=shift={steps[0].shift_hz:.1f},{TELEPHONE_BAND}[sound]",
         ]
     )
 
