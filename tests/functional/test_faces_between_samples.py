@@ -1,6 +1,6 @@
 """Faces that one sample every quarter second can step over: a face after a cut shown for less than the
-interval (1 frame, 3 frames, 0.2 s; and 0.5 s), and faces lying on their side. Each is blurred on every
-frame of every rendition.
+interval (1 frame, 3 frames, 0.2 s; and 0.5 s), and faces lying on their side, small ones that the model
+finds on some samples and misses on others included. Each is blurred on every frame of every rendition.
 
 Real photographs, real ffmpeg and the real detector, through the protection stage's own steps: the
 regions (services/face_regions.py, as the stage finds them), the protected master, then the transcode
@@ -25,7 +25,16 @@ from chalicelib.media.protect import make_protected_master
 from chalicelib.media.transcode import transcode
 from chalicelib.services.face_regions import DETECTION_INTERVAL_S, find_blur_regions
 from chalicelib.services.transcode import plan_transcode
-from tests.functional.face_clips import HEIGHT, WIDTH, FaceClip, Flash, decode, make_flash_clip, make_lying_clip
+from tests.functional.face_clips import (
+    HEIGHT,
+    WIDTH,
+    FaceClip,
+    Flash,
+    decode,
+    make_flash_clip,
+    make_hard_lying_clip,
+    make_lying_clip,
+)
 from tests.functional.test_face_protection import active, crop, detector  # noqa: F401 (a fixture)
 
 BLURRED_SSIM = 0.5
@@ -98,5 +107,14 @@ def test_a_face_after_a_cut_is_blurred_on_every_frame_of_every_rendition_however
 def test_faces_lying_on_their_side_are_blurred_on_every_frame_of_every_rendition(tmp_path, detector) -> None:  # noqa: F811
     clip = make_lying_clip(tmp_path)
     assert all(len(faces) == 6 for faces in clip.faces)
+    regions, renditions = protect(clip, detector, tmp_path)
+    assert bare(clip, regions, renditions, range(len(clip.faces))) == []
+
+
+def test_small_faces_lying_on_their_side_that_the_model_misses_on_some_samples_are_blurred_on_every_frame(
+    tmp_path,
+    detector,  # noqa: F811
+) -> None:
+    clip = make_hard_lying_clip(tmp_path)
     regions, renditions = protect(clip, detector, tmp_path)
     assert bare(clip, regions, renditions, range(len(clip.faces))) == []
