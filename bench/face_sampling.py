@@ -55,9 +55,10 @@ Picture = np.ndarray[Any, np.dtype[np.uint8]]
 
 
 class Counting:
-    """The detector, counting its runs (one per look: upright, and each quarter turn)."""
+    """The detector, counting its runs (one per look: upright, and each quarter turn); with no detector,
+    finding nothing: what a setting costs in model runs, without running the model."""
 
-    def __init__(self, detector: CenterFaceDetector) -> None:
+    def __init__(self, detector: CenterFaceDetector | None) -> None:
         self._detector = detector
         self._lock = threading.Lock()
         self.runs = 0
@@ -65,7 +66,7 @@ class Counting:
     def detect(self, frame: Picture) -> list[Box]:
         with self._lock:
             self.runs += 1
-        return self._detector.detect(frame)
+        return self._detector.detect(frame) if self._detector else []
 
 
 def photo(size: int, turns: int = 0) -> tuple[Picture, Box]:
@@ -318,23 +319,10 @@ def worst_film(folder: Path, seconds: int) -> tuple[Path, list[list[Box]]]:
     return path, [[box] if index % 6 < 3 else [] for index in range(seconds * WORST_FPS)]
 
 
-class Blind:
-    """Finds nothing, counts its runs: what a setting costs in model runs, without running the model."""
-
-    def __init__(self) -> None:
-        self.runs = 0
-        self._lock = threading.Lock()
-
-    def detect(self, frame: Picture) -> list[Box]:
-        with self._lock:
-            self.runs += 1
-        return []
-
-
 def worst_rows(work: Path, seconds: int, with_today: bool) -> None:
     film, faces = worst_film(work, seconds)
     print(f"\n## Worst case: {seconds} s at 60 fps, 1280x720, a cut every 3 frames ({load()})\n")
-    blind = Blind()
+    blind = Counting(None)
     find_blur_regions(
         str(film), blind, width=WIDTH, height=HEIGHT, duration_s=seconds, timeout_s=3600, extra_runs=(math.inf,) * 2
     )

@@ -33,6 +33,19 @@ def film(folder: Path, rate: float, seconds: float = 3) -> Path:
     )
 
 
+def sampled_by_time(path: Path, scene_change: float | None) -> SampledFrames:
+    """The 160x90 test film's frames as protection samples them, by time (and at cuts, with `scene_change`)."""
+    return SampledFrames(
+        str(path),
+        width=160,
+        height=90,
+        max_width=1280,
+        timeout_s=60,
+        interval_s=DETECTION_INTERVAL_S,
+        scene_change=scene_change,
+    )
+
+
 @pytest.mark.parametrize("rate", [12, 25, 30, 60])
 def test_frames_are_sampled_by_time_whatever_the_frame_rate(tmp_path: Path, rate: float) -> None:
     frames = SampledFrames(
@@ -78,15 +91,7 @@ def test_every_frame_of_a_shot_shorter_than_the_interval_is_sampled_and_the_firs
     short_shot = [31 / 30, 32 / 30, 33 / 30]
 
     def sampled(scene_change: float | None) -> np.ndarray:
-        frames = SampledFrames(
-            str(path),
-            width=160,
-            height=90,
-            max_width=1280,
-            timeout_s=60,
-            interval_s=DETECTION_INTERVAL_S,
-            scene_change=scene_change,
-        )
+        frames = sampled_by_time(path, scene_change)
         assert len(list(frames)) == len(frames.times_s)
         return np.array(frames.times_s)
 
@@ -203,15 +208,7 @@ def test_after_an_isolated_cut_every_frame_for_the_interval_is_looked_at_upright
         "[a][b]overlay=enable='gte(t\\,1.1)'",
         *("-c:v", "libx264", "-pix_fmt", "yuv420p"),
     )
-    frames = SampledFrames(
-        str(path),
-        width=160,
-        height=90,
-        max_width=1280,
-        timeout_s=60,
-        interval_s=DETECTION_INTERVAL_S,
-        scene_change=SCENE_CHANGE,
-    )
+    frames = sampled_by_time(path, SCENE_CHANGE)
     budget = RunBudget(EXTRA_RUNS_PER_S, EXTRA_RUNS_MOST)
     chosen = list(
         looks(frames, DETECTION_INTERVAL_S, turns=len(QUARTER_TURNS), scene_change=SCENE_CHANGE, budget=budget)
