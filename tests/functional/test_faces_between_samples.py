@@ -114,7 +114,11 @@ def test_a_face_after_a_cut_is_blurred_on_every_frame_of_every_rendition_however
     assert_flash_blurred(flashes, name)
 
 
-@pytest.mark.parametrize("flash", FLASHES, ids=[flash.name for flash in FLASHES])
+# The three shorter than the interval (a 0.5 s shot holds two samples of the interval, turned looks included).
+SHORT_FLASHES = FLASHES[:3]
+
+
+@pytest.mark.parametrize("flash", SHORT_FLASHES, ids=[flash.name for flash in SHORT_FLASHES])
 def test_faces_lying_on_their_side_after_a_cut_are_blurred_on_every_frame_however_short_the_shot(
     tmp_path,
     detector,  # noqa: F811
