@@ -1,21 +1,23 @@
 """Faces between two samples: what sampling at scene changes and looking at turned frames buys, and costs.
 
     python -m bench.face_sampling [--skip flashes,pan,lying,cost,worst] [--seconds 60] [--worst-seconds 62]
+        [--worst-today] [--worst-counts-only] [--work FOLDER]
 
 Each section compares today's detection (one frame every 0.25 s, upright only: `scene_change=None,
 quarter_turns=()`) with the new one (the defaults of services/face_regions.py), on 1280x720 clips drawn
 frame by frame from real photographs, so every frame's true face boxes are known:
 
-1. flashes: a face after a cut shown for 1, 3, 6 and 15 frames at 30 fps, and the same flashes inside a
-   shot (the face appears over the shot's picture, no cut): share of the flash frames whose faces are
-   inside a blur region;
+1. flashes: a face after a cut shown for 1, 3, 6 and 15 frames at 30 fps, faces lying on their side
+   likewise, and the same flashes inside a shot (the face appears over the shot's picture, no cut):
+   share of the flash frames whose faces are inside a blur region;
 2. pan: a whip pan over a wide picture that carries a face across the whole frame in 0.2 s (30 and 60 fps);
 3. lying: real faces (LFW crops, 25-64 px) and the astronaut (90 px) lying on their side, half each way,
    drifting, with upright LFW faces as the control: recall on every frame;
 4. cost: bench/protection_speed.py's 60 s film (a panned photograph with film grain, two faces): frames
    detected, model runs and detection seconds, today against scene changes alone and against both;
 5. worst: a 62 s 60 fps film cut every 3 frames between a face and a photograph with no face, with film
-   grain: detection and the protected master, wall and CPU seconds against the protect function's 900 s.
+   grain: detection and the protected master, wall and CPU seconds against the protect function's 900 s,
+   and the model runs every frame after a cut would cost with no budget (counted without the model).
 
 Run it under `nice -n 10` on a shared machine. The machine's load is printed beside every timing.
 """
@@ -23,6 +25,7 @@ Run it under `nice -n 10` on a shared machine. The machine's load is printed bes
 from __future__ import annotations
 
 import argparse
+import math
 import resource
 import subprocess
 import tempfile
@@ -52,9 +55,10 @@ Picture = np.ndarray[Any, np.dtype[np.uint8]]
 
 
 class Counting:
-    """The detector, counting its runs (one per look: upright, and each quarter turn)."""
+    """The detector, counting its runs (one per look: upright, and each quarter turn); with no detector,
+    finding nothing: what a setting costs in model runs, without running the model."""
 
-    def __init__(self, detector: CenterFaceDetector) -> None:
+    def __init__(self, detector: CenterFaceDetector | None) -> None:
         self._detector = detector
         self._lock = threading.Lock()
         self.runs = 0
@@ -62,7 +66,7 @@ class Counting:
     def detect(self, frame: Picture) -> list[Box]:
         with self._lock:
             self.runs += 1
-        return self._detector.detect(frame)
+        return self._detector.detect(frame) if self._detector else []
 
 
 def photo(size: int, turns: int = 0) -> tuple[Picture, Box]:
@@ -113,45 +117,65 @@ def share(faces: list[list[Box]], fps: int, regions: list[Any], frames: range | 
 # --- 1. flashes ------------------------------------------------------------------------------------
 
 FLASH_FRAMES = (1, 3, 6, 15)
-FLASH_FPS = 30
+FLASH_FPS, FLASH_SECONDS = 30, 15
+# Today's samples (every 0.25 s) fall on frames 0, 7, 15, 22, 30... at 30 fps (15 frames a period): the 1, 3
+# and 6 frame flashes sit between two of them, the 15 frame one starts on the frame after one. 3 s or more
+# apart, so that no flash's boxes are held along its face's track over another.
+FLASH_STARTS = (33, 152, 286, 391)
 
 
-def flash_clip(folder: Path, cut: bool) -> tuple[Path, list[list[Box]], dict[int, range]]:
+def lying_faces(frame: Picture, x: int, y: int) -> list[Box]:
+    """Eight real faces (LFW crops, 32 to 64 px) lying on their side, half each way, in a row from (x, y)."""
+    boxes = []
+    for i, (crop, size) in enumerate(zip(lfw_subset()[:8], (32, 48, 64, 48) * 2, strict=True)):
+        face = np.rot90((resize(crop, (size, size), anti_aliasing=True) * 255).astype(np.uint8), 1 + 2 * (i % 2))
+        left = x + 90 * i
+        paste(frame, np.ascontiguousarray(np.repeat(face[..., None], 3, axis=2)), left, y)
+        inset = size / 12  # the crops' edge is background, hair and ears
+        boxes.append(Box(left + inset, y + inset, left + size - inset, y + size - inset))
+    return boxes
+
+
+def flash_clip(folder: Path, cut: bool, lying: bool = False) -> tuple[Path, list[list[Box]], dict[int, range]]:
     """The rocket, slowly panned, and the astronaut's face (80 px) for each of FLASH_FRAMES: after a cut
-    (the whole picture changes) or inside the shot (the photograph appears over the rocket). Today's
-    samples (every 0.25 s) fall on frames 0, 7, 15, 22, 30... at 30 fps: the 1, 3 and 6 frame flashes sit
-    between two of them, the 15 frame one starts on the frame after one."""
+    (the whole picture changes) or inside the shot (the photograph appears over the rocket); when
+    `lying`, eight real faces lying on their side after a cut instead."""
     wide = background(WIDTH + 60)
     face_photo, face = photo(photo_for_face(80))
-    starts = dict(zip(FLASH_FRAMES, (33, 62, 106, 121), strict=True))
-    shown = {frames: range(start, start + frames) for frames, start in starts.items()}
+    shown = {frames: range(start, start + frames) for frames, start in zip(FLASH_FRAMES, FLASH_STARTS, strict=True)}
     pictures, faces = [], []
-    for index in range(FLASH_FPS * 5):
-        left = round(60 * index / (FLASH_FPS * 5))
+    for index in range(FLASH_FPS * FLASH_SECONDS):
+        left = round(60 * index / (FLASH_FPS * FLASH_SECONDS))
         frame = np.ascontiguousarray(wide[:, left : left + WIDTH])
         boxes = []
         if any(index in frames for frames in shown.values()):
             if cut:
                 frame[:] = (70, 90, 110)
-            x, y = 500, 40
-            paste(frame, face_photo, x, y)
-            boxes.append(Box(face.x1 + x, face.y1 + y, face.x2 + x, face.y2 + y))
+            if lying:
+                boxes += lying_faces(frame, 300, 300)
+            else:
+                x, y = 500, 40
+                paste(frame, face_photo, x, y)
+                boxes.append(Box(face.x1 + x, face.y1 + y, face.x2 + x, face.y2 + y))
         pictures.append(frame)
         faces.append(boxes)
-    path = encode(pictures, folder / f"flashes-{'cut' if cut else 'shot'}.mp4", FLASH_FPS)
-    return path, faces, shown
+    name = f"flashes-{'cut' if cut else 'shot'}{'-lying' if lying else ''}.mp4"
+    return encode(pictures, folder / name, FLASH_FPS), faces, shown
 
 
 def flash_rows(work: Path, detector: Counting) -> None:
-    print("\n## A face shown for a few frames, 1280x720 30 fps (frames covered / frames showing it)\n")
+    print(f"\n## A face shown for a few frames, 1280x720 30 fps, {FLASH_SECONDS} s (frames covered / showing it)\n")
     print("| flash | " + " | ".join(f"{n} frame{'s' if n > 1 else ''}" for n in FLASH_FRAMES) + " | model runs |")
     print("| --- " * (len(FLASH_FRAMES) + 2) + "|")
-    for cut in (True, False):
-        path, faces, shown = flash_clip(work, cut)
+    for cut, lying, where in (
+        (True, False, "after a cut"),
+        (True, True, "lying, after a cut"),
+        (False, False, "inside a shot"),
+    ):
+        path, faces, shown = flash_clip(work, cut, lying)
         for label, settings in (("today", TODAY), ("now", NOW)):
             regions, runs = regions_for(path, detector, len(faces) / FLASH_FPS, settings)
             cells = [share(faces, FLASH_FPS, regions, shown[n]) for n in FLASH_FRAMES]
-            where = "after a cut" if cut else "inside a shot"
             print(f"| {where}, {label} | " + " | ".join(cells) + f" | {runs} |", flush=True)
 
 
@@ -264,12 +288,16 @@ def cost_rows(work: Path, detector: Counting, seconds: int) -> None:
 # --- 5. the worst case -----------------------------------------------------------------------------
 
 
-def worst_film(folder: Path, seconds: int) -> Path:
+WORST_FPS = 60
+
+
+def worst_film(folder: Path, seconds: int) -> tuple[Path, list[list[Box]]]:
     """Cut every 3 frames at 60 fps between the astronaut (a 150 px face) and the rocket, with film grain
-    (so no two frames are the same), H.264 at a phone's 8 Mbit/s."""
-    face_photo, _ = photo(photo_for_face(150))
+    (so no two frames are the same), H.264 at a phone's 8 Mbit/s; and the face's box on each frame."""
+    face_photo, face = photo(photo_for_face(150))
     face_shot = np.full((HEIGHT, WIDTH, 3), (70, 90, 110), np.uint8)
-    paste(face_shot, face_photo, 500, 40)
+    x, y = 500, 40
+    paste(face_shot, face_photo, x, y)
     shots = [folder / "face.png", folder / "rocket.png"]
     imsave(shots[0], face_shot)
     imsave(shots[1], background())
@@ -278,25 +306,38 @@ def worst_film(folder: Path, seconds: int) -> Path:
         "[a][b]overlay=enable='gte(mod(n\\,6)\\,3)',noise=alls=4:allf=t[film]"
     )
     path = folder / "worst.mp4"
-    subprocess.run(
-        [
-            *("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", str(shots[0]), "-i", str(shots[1])),
-            *("-filter_complex", graph, "-map", "[film]", "-t", str(seconds), "-r", "60", "-c:v", "libx264"),
-            *("-preset", "veryfast", "-b:v", "8M", "-maxrate", "8M", "-bufsize", "16M", str(path)),
-        ],
-        check=True,
-    )
-    return path
+    if not path.exists():
+        subprocess.run(
+            [
+                *("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", str(shots[0]), "-i", str(shots[1])),
+                *("-filter_complex", graph, "-map", "[film]", "-t", str(seconds), "-r", "60", "-c:v", "libx264"),
+                *("-preset", "veryfast", "-b:v", "8M", "-maxrate", "8M", "-bufsize", "16M", str(path)),
+            ],
+            check=True,
+        )
+    box = Box(face.x1 + x, face.y1 + y, face.x2 + x, face.y2 + y)
+    return path, [[box] if index % 6 < 3 else [] for index in range(seconds * WORST_FPS)]
 
 
-def worst_rows(work: Path, seconds: int) -> None:
-    film = worst_film(work, seconds)
+def worst_rows(work: Path, seconds: int, with_today: bool, counts_only: bool) -> None:
+    film, faces = worst_film(work, seconds)
     print(f"\n## Worst case: {seconds} s at 60 fps, 1280x720, a cut every 3 frames ({load()})\n")
+    counted = []
+    for settings in ({**NOW, "extra_runs": (math.inf, math.inf)}, NOW):
+        blind = Counting(None)
+        find_blur_regions(str(film), blind, width=WIDTH, height=HEIGHT, duration_s=seconds, timeout_s=7200, **settings)
+        counted.append(blind.runs)
+    print(f"Model runs counted without the model: every frame after a cut, no budget {counted[0]}; now {counted[1]}.\n")
+    if counts_only:
+        return
     print(
-        "| detection | model runs | detection wall s | master wall s | total wall s | CPU s | peak MiB | load after |"
+        "| detection | model runs | detection wall s | master wall s | total wall s | CPU s | peak MiB | faces covered "
+        "| load after |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for label, settings in (("today", TODAY), ("now", NOW)):
+        if label == "today" and not with_today:
+            continue
         detector = Counting(CenterFaceDetector())
         started, cpu = time.perf_counter(), cpu_seconds()
         regions, runs = regions_for(film, detector, seconds, settings)
@@ -314,9 +355,10 @@ def worst_rows(work: Path, seconds: int) -> None:
         )
         total = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        covered, shown = coverage(faces, [i / WORST_FPS for i in range(len(faces))], regions)
         print(
             f"| {label} | {runs} | {detected:.0f} | {total - detected:.0f} | {total:.0f} | "
-            f"{cpu_seconds() - cpu:.0f} | {peak:.0f} | {load()} |",
+            f"{cpu_seconds() - cpu:.0f} | {peak:.0f} | {covered}/{shown} ({len(regions)} regions) | {load()} |",
             flush=True,
         )
 
@@ -329,19 +371,22 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="sections to skip: flashes,pan,lying,cost,worst")
     parser.add_argument("--seconds", type=int, default=60, help="the ordinary film's length (cost)")
     parser.add_argument("--worst-seconds", type=int, default=62, help="the worst case's length")
+    parser.add_argument("--worst-today", action="store_true", help="measure today's detection on the worst case too")
+    parser.add_argument("--worst-counts-only", action="store_true", help="only count the worst case's model runs")
+    parser.add_argument("--work", type=Path, help="a folder to keep the films in (the worst case's is reused)")
     args = parser.parse_args()
     skip = set(args.skip.split(","))
     print(f"# Faces between samples ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {load()})")
     print(f"Scene change from a score of {SCENE_CHANGE}; turned looks: {QUARTER_TURNS} quarter turns.")
     detector = Counting(CenterFaceDetector())
     with tempfile.TemporaryDirectory() as folder:
-        work = Path(folder)
+        work = args.work or Path(folder)
         steps: dict[str, Step] = {
             "flashes": lambda: flash_rows(work, detector),
             "pan": lambda: pan_rows(work, detector),
             "lying": lambda: lying_rows(work, detector),
             "cost": lambda: cost_rows(work, detector, args.seconds),
-            "worst": lambda: worst_rows(work, args.worst_seconds),
+            "worst": lambda: worst_rows(work, args.worst_seconds, args.worst_today, args.worst_counts_only),
         }
         for name, step in steps.items():
             if name not in skip:

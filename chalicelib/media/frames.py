@@ -25,6 +25,7 @@ from chalicelib.domain.rules import DecodeCaps
 from chalicelib.media.runner import FrameStream, input_args
 
 PTS_TIME = re.compile(r"Parsed_showinfo.*?\bpts_time:\s*(-?[\d.]+)")
+SCENE_SCORE = re.compile(r"Parsed_metadata.*?\blavfi\.scene_score=([\d.]+)")
 
 
 # Timestamps are rounded to the stream's time base: a gap of exactly `interval_s` may read a little over.
@@ -77,6 +78,8 @@ class SampledFrames:
     `width` and `height` are the decoded (rotated) picture's size; `scale` turns a detection pixel
     back into a source pixel. `times_s` holds each frame's time: that of a frame just yielded is
     there, and the whole list is checked again against everything ffmpeg said once the iteration ends.
+    With `scene_change`, `scene_scores` holds each frame's scene score alike (a cut's reaches
+    `scene_change`); without, it stays empty.
     """
 
     def __init__(
@@ -96,7 +99,8 @@ class SampledFrames:
         self.scale = width / out_w
         self._shape = (out_h, out_w, 3)
         pick = pick_expression(every_n_frames=every_n_frames, interval_s=interval_s, scene_change=scene_change)
-        picked = f"select='{pick}',showinfo,scale={out_w}:{out_h}:flags=area"
+        scored = ",metadata=print:key=lavfi.scene_score" if scene_change is not None else ""
+        picked = f"select='{pick}'{scored},showinfo,scale={out_w}:{out_h}:flags=area"
         if interval_s is not None:
             picked = f"fps=fps={HELD_FRAME_RATE}:round=down,{picked}"
         args = [
@@ -127,12 +131,16 @@ class SampledFrames:
         ]
         self._stream = FrameStream(args, out_w * out_h * 3, timeout_s)
         self.times_s: list[float] = []
+        self.scene_scores: list[float] = []
 
     def __iter__(self) -> Iterator[np.ndarray[Any, np.dtype[np.uint8]]]:
-        self.times_s = []
+        self.times_s, self.scene_scores = [], []
         for chunk in self._stream:
             for line in self._stream.new_stderr_lines():
                 if match := PTS_TIME.search(line):
                     self.times_s.append(float(match.group(1)))
+                elif match := SCENE_SCORE.search(line):
+                    self.scene_scores.append(float(match.group(1)))
             yield np.frombuffer(chunk, dtype=np.uint8).reshape(self._shape)
         self.times_s = [float(match.group(1)) for match in PTS_TIME.finditer(self._stream.stderr)]
+        self.scene_scores = [float(match.group(1)) for match in SCENE_SCORE.finditer(self._stream.stderr)]

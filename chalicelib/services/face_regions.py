@@ -1,15 +1,13 @@
 """Find where the faces of a film are: sampled frames -> detections -> blur regions held over time.
 
-Detection runs on one frame every DETECTION_INTERVAL_S of film at most, on the first frame of every shot
-and on every frame for DETECTION_INTERVAL_S after a cut (so every frame of a shorter shot: a face shown
-for one frame after a cut), at most MAX_DETECTION_WIDTH pixels wide. domain/faces.py holds each
-detection from the sample before to the sample after, with a margin, so no frame between two samples
-shows a face; since every shot starts with a sample, a box holds to its shot's last frame.
-
-Faces lying on their side (a child lying down, a phone held sideways with no rotation tag) are found on
-the picture turned a quarter turn each way (QUARTER_TURNS). Those looks run on the interval's frames
-(one every DETECTION_INTERVAL_S; up to twice that apart where a cut's every-frame stretch ends), not on
-the every-frame stretches after cuts, and their detections are held over their own series of samples.
+Detection runs on one frame every DETECTION_INTERVAL_S of film at most, upright and turned a quarter turn
+each way (QUARTER_TURNS: faces lying on their side, a child lying down, a phone held sideways with no
+rotation tag), at most MAX_DETECTION_WIDTH pixels wide. Beyond those, a cut's frame is looked at all ways
+and every frame for DETECTION_INTERVAL_S after it upright (so every frame of a shorter shot: a face shown
+for one frame after a cut), paid from a budget of model runs earned as the film plays (EXTRA_RUNS_PER_S),
+so a film cut every few frames costs a bounded number of runs. domain/faces.py holds each detection from
+the sample before to the sample after, with a margin, and along its track over samples that missed it;
+each series (upright, turned) is held over its own samples.
 
 Frames are detected several at once (one per core, each run single-threaded) while ffmpeg decodes the
 next ones: on a shared or small machine that keeps every core busy, where one run spread over all
@@ -18,6 +16,7 @@ cores waits on its slowest thread at every layer. Why these numbers: docs/FACE_D
 
 from __future__ import annotations
 
+import math
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -43,6 +42,14 @@ SCENE_CHANGE = 0.1
 # The model finds faces up to about 75 degrees off upright: a quarter turn each way covers a face
 # lying on either side, and the upright look the rest.
 QUARTER_TURNS = (1, 3)
+# Beyond the interval's looks (a frame every DETECTION_INTERVAL_S, upright and turned: 12 model runs a
+# second of film), a cut's frame is looked at all ways and the frames after it upright, paid from a
+# budget of model runs earned as the film plays, EXTRA_RUNS_PER_S a second of film, at most
+# EXTRA_RUNS_MOST saved. An isolated cut is looked at in full (its frame 3 runs, the 14 frames after it
+# within DETECTION_INTERVAL_S at 60 fps 14 more); a film cut every few frames costs at most
+# EXTRA_RUNS_PER_S more runs a second than one without cuts, where every frame would have cost 60.
+EXTRA_RUNS_PER_S = 16
+EXTRA_RUNS_MOST = 24
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -54,10 +61,12 @@ class FaceDetector(Protocol):
 
 @dataclass(frozen=True)
 class Look:
-    """One sampled frame to detect: upright, and turned too when `turned`; a `repeat` of the frame looked
-    at before (a frame held on screen, picked again) is not detected again: it has the same faces."""
+    """One sampled frame: detected `upright` (or not looked at), and turned too when `turned`; a `repeat` of
+    the frame looked at before (a frame held on screen, picked again) is not detected again: it has the
+    same faces."""
 
     frame: np.ndarray[Any, np.dtype[np.uint8]]
+    upright: bool
     turned: bool
     repeat: bool = False
 
@@ -66,8 +75,30 @@ class Look:
 class Found:
     """A frame's faces in the frame's own pixels: found upright, and found turned (None: not looked at)."""
 
-    upright: list[Box]
+    upright: list[Box] | None
     turned: list[Box] | None
+
+
+class RunBudget:
+    """Model runs beyond the interval's, earned as the film plays: `per_s` for each second of film, at most
+    `most` saved up (and at the start)."""
+
+    def __init__(self, per_s: float, most: float) -> None:
+        self._per_s, self._most = per_s, most
+        self._left = most
+        self._at_s: float | None = None
+
+    def spend(self, time_s: float, runs: int, keep: float = 0) -> bool:
+        """Take `runs` for the frame at `time_s` if `keep` runs are left after them."""
+        if math.isinf(self._most):
+            return True
+        if self._at_s is not None:
+            self._left = min(self._most, self._left + max(0.0, time_s - self._at_s) * self._per_s)
+        self._at_s = time_s
+        if self._left - runs < keep:
+            return False
+        self._left -= runs
+        return True
 
 
 def available_cores() -> int:
@@ -98,6 +129,8 @@ def look(detector: FaceDetector, item: Look, quarter_turns: tuple[int, ...] = QU
     None for a repeat (its faces are those of the look before)."""
     if item.repeat:
         return None
+    if not item.upright:
+        return Found(None, None)
     height, width = item.frame.shape[:2]
     upright = detector.detect(item.frame)
     if not item.turned:
@@ -110,28 +143,58 @@ def look(detector: FaceDetector, item: Look, quarter_turns: tuple[int, ...] = QU
     return Found(upright, turned)
 
 
-def looks(frames: SampledFrames, interval_s: float, turned: bool) -> Iterator[Look]:
-    """Each frame, turned too when it is the first or when the next pick (taken as far as this one was
-    from the last) would be more than `interval_s` after the last turned look: the rule ffmpeg's own
-    pick follows, so without cuts every frame of the interval is looked at turned."""
-    last_turned = previous = None
-    before: Look | None = None
+def looks(
+    frames: SampledFrames,
+    interval_s: float,
+    *,
+    turns: int,
+    scene_change: float | None,
+    budget: RunBudget,
+) -> Iterator[Look]:
+    """How to look at each frame.
+
+    Every frame is looked at all ways (upright and `turns` turned looks) when it is the first or when the
+    next pick (taken as far as this one was from the last) would be more than `interval_s` after the
+    last such look: the rule ffmpeg's own pick follows, so without cuts every frame of the interval is
+    looked at all ways, free. A cut (scene score from `scene_change`) is looked at upright, and turned
+    too, and the frames after it upright, as far as `budget` allows, in that order: a cut's turned looks
+    leave a run for the next cut's upright one (a whip pan reads as a cut on every frame), the frames
+    after a cut enough for the next cut's look all ways.
+    """
+    last_full = previous = None
+    before: Look | None = None  # the last frame looked at
     for index, frame in enumerate(frames):
         time_s = frames.times_s[index] if index < len(frames.times_s) else None
-        turn = turned and (
+        score = frames.scene_scores[index] if index < len(frames.scene_scores) else None
+        repeat = False
+        if (
             time_s is None  # not timed yet (never seen): the safe side
-            or last_turned is None
+            or last_full is None
             or previous is None
-            or (time_s - last_turned) + (time_s - previous) > interval_s + PICK_TOLERANCE_S
-        )
-        if turn:
-            last_turned = time_s
+            or (time_s - last_full) + (time_s - previous) > interval_s + PICK_TOLERANCE_S
+        ):
+            upright, turn = True, turns > 0
+            # A frame held on screen is picked again every interval (media/frames.py): the same pixels,
+            # looked at the same ways, have the same faces.
+            repeat = before is not None and (before.turned or not turn) and np.array_equal(frame, before.frame)
+        elif scene_change is not None and score is not None and score >= scene_change:
+            upright = budget.spend(time_s, 1)
+            turn = upright and turns > 0 and budget.spend(time_s, turns, keep=1)
+        else:
+            upright, turn = budget.spend(time_s, 1, keep=1 + turns), False
+        if turn or (upright and not turns):
+            last_full = time_s
         previous = time_s
-        # A frame held on screen is picked again every interval (media/frames.py): the same pixels, looked
-        # at the same ways, have the same faces.
-        repeat = before is not None and (before.turned or not turn) and np.array_equal(frame, before.frame)
-        before = Look(frame, turn or (repeat and before is not None and before.turned), repeat)
-        yield before
+        item = Look(frame, upright, turn, repeat)
+        if upright:
+            before = item
+        yield item
+
+
+def _looked(found: Found | None) -> Found:
+    if found is None:
+        raise MediaError("A frame was taken for a repeat before any frame was looked at.")
+    return found
 
 
 def find_blur_regions(
@@ -149,12 +212,15 @@ def find_blur_regions(
     caps: DecodeCaps | None = None,
     scene_change: float | None = SCENE_CHANGE,
     quarter_turns: tuple[int, ...] = QUARTER_TURNS,
+    extra_runs: tuple[float, float] = (EXTRA_RUNS_PER_S, EXTRA_RUNS_MOST),
 ) -> list[BlurRegion]:
     """`width` and `height` are the decoded picture's (after rotation), as media/faceblur.py sees it.
 
-    `every_n_frames`, when given, samples by frame count instead of `interval_s` (for comparisons);
-    `scene_change=None` samples by time alone and `quarter_turns=()` looks upright only (today's
-    comparisons in bench/); `workers` defaults to one per available core.
+    `every_n_frames`, when given, samples by frame count instead of `interval_s`, every frame looked at
+    (for comparisons); `scene_change=None` samples by time alone and `quarter_turns=()` looks upright
+    only (today's comparisons in bench/); `extra_runs` is the budget of the looks at cuts and after
+    them (per second of film, most saved; `math.inf` for no bound); `workers` defaults to one per
+    available core.
     """
     frames = SampledFrames(
         source,
@@ -167,13 +233,15 @@ def find_blur_regions(
         caps=caps,
         scene_change=None if every_n_frames else scene_change,
     )
+    budget = RunBudget(math.inf, math.inf) if every_n_frames else RunBudget(*extra_runs)
+    chosen = looks(frames, interval_s, turns=len(quarter_turns), scene_change=scene_change, budget=budget)
     found: list[Found] = []
-    for result in detect_all(
-        lambda item: look(detector, item, quarter_turns),
-        looks(frames, interval_s, turned=bool(quarter_turns)),
-        workers or available_cores(),
-    ):
-        found.append(result if result is not None else found[-1])
+    last: Found | None = None  # the faces of the last frame looked at, which a repeat shares
+    for result in detect_all(lambda item: look(detector, item, quarter_turns), chosen, workers or available_cores()):
+        if result is not None and result.upright is not None:
+            last = result
+        # None: a repeat, whose faces are those of the last frame looked at.
+        found.append(result if result is not None else _looked(last))
     if len(frames.times_s) != len(found):  # every frame read must have its time, or a box could land off its face
         raise MediaError(f"ffmpeg timed {len(frames.times_s)} of the {len(found)} frames sampled for face detection.")
     k = frames.scale
@@ -182,7 +250,8 @@ def find_blur_regions(
         return tuple(Box(b.x1 * k, b.y1 * k, b.x2 * k, b.y2 * k) for b in boxes)
 
     timed = list(zip(frames.times_s, found, strict=True))
-    upright = [Sample(time_s, scaled(f.upright)) for time_s, f in timed]
+    # A frame the budget left unlooked at is no sample: the faces around it are held over it.
+    upright = [Sample(time_s, scaled(f.upright)) for time_s, f in timed if f.upright is not None]
     # Each series is held over its own samples: a face found turned is held to the next turned look,
     # not to the next upright-only frame, which could not have seen it.
     turned = [Sample(time_s, scaled(f.turned)) for time_s, f in timed if f.turned is not None]

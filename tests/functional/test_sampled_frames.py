@@ -11,7 +11,17 @@ import pytest
 
 from chalicelib.domain.faces import Box
 from chalicelib.media.frames import SampledFrames
-from chalicelib.services.face_regions import DETECTION_INTERVAL_S, SCENE_CHANGE, detect_all, find_blur_regions
+from chalicelib.services.face_regions import (
+    DETECTION_INTERVAL_S,
+    EXTRA_RUNS_MOST,
+    EXTRA_RUNS_PER_S,
+    QUARTER_TURNS,
+    SCENE_CHANGE,
+    RunBudget,
+    detect_all,
+    find_blur_regions,
+    looks,
+)
 from local.clips import generate
 
 
@@ -20,6 +30,19 @@ def film(folder: Path, rate: float, seconds: float = 3) -> Path:
         folder / f"film-{rate}.mp4",
         *("-f", "lavfi", "-i", f"testsrc=size=160x90:rate={rate}:duration={seconds}"),
         *("-c:v", "libx264", "-pix_fmt", "yuv420p"),
+    )
+
+
+def sampled_by_time(path: Path, scene_change: float | None) -> SampledFrames:
+    """The 160x90 test film's frames as protection samples them, by time (and at cuts, with `scene_change`)."""
+    return SampledFrames(
+        str(path),
+        width=160,
+        height=90,
+        max_width=1280,
+        timeout_s=60,
+        interval_s=DETECTION_INTERVAL_S,
+        scene_change=scene_change,
     )
 
 
@@ -68,15 +91,7 @@ def test_every_frame_of_a_shot_shorter_than_the_interval_is_sampled_and_the_firs
     short_shot = [31 / 30, 32 / 30, 33 / 30]
 
     def sampled(scene_change: float | None) -> np.ndarray:
-        frames = SampledFrames(
-            str(path),
-            width=160,
-            height=90,
-            max_width=1280,
-            timeout_s=60,
-            interval_s=DETECTION_INTERVAL_S,
-            scene_change=scene_change,
-        )
+        frames = sampled_by_time(path, scene_change)
         assert len(list(frames)) == len(frames.times_s)
         return np.array(frames.times_s)
 
@@ -145,3 +160,61 @@ def test_a_detector_failure_stops_detection_with_that_error(tmp_path: Path) -> N
         find_blur_regions(
             str(film(tmp_path, 12)), Broken(), width=160, height=90, duration_s=3, timeout_s=60, workers=2
         )
+
+
+class CountingDetector:
+    """Finds nothing and counts its runs (each look: upright, and each quarter turn)."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+        self._lock = threading.Lock()
+
+    def detect(self, frame: object) -> list[Box]:
+        with self._lock:
+            self.runs += 1
+        return []
+
+
+def cut_every(folder: Path, frames: int, seconds: float) -> Path:
+    """60 fps, cut every `frames` frames between two pictures (a test pattern and a flat colour)."""
+    return generate(
+        folder / f"cut-every-{frames}.mp4",
+        "-filter_complex",
+        f"testsrc=size=160x90:rate=60:duration={seconds}[a];color=c=0x405a6e:size=160x90:rate=60:duration={seconds}[b];"
+        f"[a][b]overlay=enable='gte(mod(n\\,{2 * frames})\\,{frames})'",
+        *("-c:v", "libx264", "-pix_fmt", "yuv420p"),
+    )
+
+
+def test_a_film_cut_every_few_frames_costs_a_bounded_number_of_model_runs(tmp_path: Path) -> None:
+    # Every frame of it follows a cut by less than the interval: looked at on every frame, 62 s at 60 fps
+    # was over 4,000 model runs. The interval's looks (upright and turned, 12 a second) and the budget's.
+    seconds = 4
+    detector = CountingDetector()
+    find_blur_regions(
+        str(cut_every(tmp_path, 3, seconds)), detector, width=160, height=90, duration_s=seconds, timeout_s=60
+    )
+    interval_runs = (seconds / DETECTION_INTERVAL_S + 1) * (1 + len(QUARTER_TURNS))
+    assert detector.runs <= interval_runs + seconds * EXTRA_RUNS_PER_S + EXTRA_RUNS_MOST
+
+
+def test_after_an_isolated_cut_every_frame_for_the_interval_is_looked_at_upright_and_the_cut_turned_too(
+    tmp_path: Path,
+) -> None:
+    path = generate(
+        tmp_path / "one-cut.mp4",
+        "-filter_complex",
+        "testsrc=size=160x90:rate=60:duration=2[a];testsrc2=size=160x90:rate=60:duration=2[b];"
+        "[a][b]overlay=enable='gte(t\\,1.1)'",
+        *("-c:v", "libx264", "-pix_fmt", "yuv420p"),
+    )
+    frames = sampled_by_time(path, SCENE_CHANGE)
+    budget = RunBudget(EXTRA_RUNS_PER_S, EXTRA_RUNS_MOST)
+    chosen = list(
+        looks(frames, DETECTION_INTERVAL_S, turns=len(QUARTER_TURNS), scene_change=SCENE_CHANGE, budget=budget)
+    )
+    looked = {round(time_s * 60): item for time_s, item in zip(frames.times_s, chosen, strict=True)}
+    cut = round(1.1 * 60)
+    assert looked[cut].upright and looked[cut].turned
+    after = range(cut, cut + round(DETECTION_INTERVAL_S * 60))
+    assert all(index in looked and looked[index].upright for index in after)
