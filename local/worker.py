@@ -27,6 +27,7 @@ from typing import Any
 
 import boto3
 
+from chalicelib.domain.errors import AlreadyRunningError
 from local import chalice_config
 from local.lambda_context import function_context
 from local.resources import local_overrides
@@ -78,7 +79,11 @@ def heartbeat(sqs: Any, queue_url: str, receipt_handle: str, visibility_s: int, 
 
 
 def tell_failure(handler: str, error: Exception) -> None:
-    """One line per failed delivery (the function has logged its own record); the traceback with VERBOSE=1."""
+    """One line per failed delivery (the function has logged its own record); the traceback with VERBOSE=1.
+    A duplicate of work still running (a multipart upload's own message and S3's event for it) is no failure:
+    the function's line already says it comes back once that run's time is up."""
+    if isinstance(error, AlreadyRunningError):
+        return
     if os.environ.get(VERBOSE_ENV) == "1":
         traceback.print_exc()
     print(

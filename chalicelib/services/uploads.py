@@ -43,7 +43,7 @@ def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, An
             f"Your key may upload films for {', '.join(sorted(caller.countries))}, not {request.country}."
         )
     video_id = str(uuid.uuid4())
-    logger.append_keys(video_id=video_id)  # the request's log line names the film it created
+    logger.thread_safe_append_keys(video_id=video_id)  # the request's log line names the film it created
     key = upload_key(video_id, request.extension)
     film = new_upload(video_id, str(caller.office_id), request, key, now_iso())
     if multipart:

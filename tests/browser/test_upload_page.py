@@ -36,7 +36,7 @@ def workshop_films(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for n in (1, 2, 3):
         films[f"slow-{n}"] = make_clip(folder / f"slow-{n}.mp4", 60, width=240, height=180, fps=5, extra_args=NOISY)
     films["not-a-film"] = folder / "notes.mp4"
-    films["not-a-film"].write_text("These are the workshop notes, not a film, renamed.\n")  # 54 bytes of text
+    films["not-a-film"].write_text("These are the workshop notes, not a film, renamed.\n")  # 51 bytes of text
     films["unplayable"] = folder / "damaged.mp4"  # bytes no browser can decode, and no plain text either
     films["unplayable"].write_bytes(bytes(range(256)) * 16)
     return films
@@ -609,9 +609,9 @@ def test_rows_show_the_film_share_details_fold_when_complete_and_refuse_text_at_
     use_office_key(office, web_stack.info["api_keys"]["field_office"])
     fill_workshop(office)
     office.get_by_label("Choose the films").set_input_files([str(film) for film in [*films, notes]])
-    # 54 bytes of text renamed .mp4: refused at once, before any detail is asked
+    # 51 bytes of text renamed .mp4: refused at once, its size told as it is, before any detail is asked
     expect(film_row(office, notes).locator(".film-check")).to_have_text(
-        "This file holds text (1 kB), not a film: it was renamed, or saved from the wrong program. "
+        "This file holds text (51 bytes), not a film: it was renamed, or saved from the wrong program. "
         "Choose the film itself. Nothing was sent."
     )
     expect(film_row(office, notes)).to_have_attribute("data-status", "REFUSED_HERE")

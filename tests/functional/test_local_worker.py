@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 
+from chalicelib.domain.errors import AlreadyRunningError
 from local.worker import VERBOSE_ENV, heartbeat, tell_failure
 
 VISIBILITY_S = 3
@@ -47,3 +48,12 @@ def test_a_failed_delivery_is_one_line_in_the_console_and_its_traceback_is_shown
     ]
     verbose = failed_delivery_output(capsys, monkeypatch, "1")
     assert "Traceback (most recent call last)" in verbose and verbose.endswith("the catalog did not answer\n")
+
+
+def test_a_duplicate_of_work_still_running_is_no_failure_in_the_console(capsys, monkeypatch):
+    monkeypatch.setenv(VERBOSE_ENV, "0")
+    try:
+        raise AlreadyRunningError("validate_upload is already running for {'bucket': 'omjr-local-uploads'}", 60)
+    except AlreadyRunningError as error:
+        tell_failure("validate_upload", error)
+    assert capsys.readouterr().err == ""  # the function's own line said it comes back once that run is done

@@ -3,13 +3,14 @@
 // (here film by film; a workshop's films together in editor.js), publish (only once consent, and
 // the safeguarding check for a sensitive film, are there; after a preview of the public card and a
 // confirmation), unpublish, highlight, the sensitive flag, its details, subtitles (added, replaced,
-// removed), identity protection (before publishing), take down. Results
+// removed), identity protection (before publishing), take down, and its history (editor-history.js). Results
 // and refusals are announced in the panel's status in an editor's words; after an action, the
 // keyboard focus stays on the control that was used.
 import { request } from "./api.js";
 import { countryName, duration, filmCard, topicName } from "./cards.js";
 import { el, say } from "./dom.js";
 import { detailsForm, subtitleLanguages, subtitlesForm } from "./editor-forms.js";
+import { historyBox } from "./editor-history.js";
 import { STATUS_WORDS, editorWords } from "./editor-words.js";
 
 const PUBLISHABLE = new Set(["READY", "UNPUBLISHED"]);
@@ -87,6 +88,7 @@ export function filmPanel(initial, key, options = {}) {
   let editing = null;
   let languageList = null;
   let confirming = false;
+  const history = historyBox(film.video_id, key);
 
   async function act(label, method, path, { body, contentType, done } = {}) {
     const focused = panel.contains(document.activeElement) ? document.activeElement : null;
@@ -107,6 +109,7 @@ export function filmPanel(initial, key, options = {}) {
         return true;
       }
       show(result);
+      history.refresh();
       // A publish whose media could not be made public yet: published all the same, and said so.
       const media = result.media && result.media.public === false ? ` ${result.media.message}` : "";
       say(status, (done ? done(film) : `${label}: done. The film is now ${STATUS_WORDS[film.status] || film.status}.`)
@@ -391,6 +394,7 @@ export function filmPanel(initial, key, options = {}) {
       player(),
       el("div", { class: "actions" }, watchButton(), actions().filter(Boolean)),
       TRANSCODED.has(film.status) && !film.summary ? edits() : null,
+      film.summary ? null : history,
       status,
     ];
     panel.replaceChildren(...parts.flat().filter(Boolean));
@@ -415,6 +419,7 @@ export function filmPanel(initial, key, options = {}) {
       if (!panel.isConnected || panel.hasAttribute("aria-busy")) return refreshWhileProcessing();
       if (next.status === film.status) return refreshWhileProcessing();
       show(next);
+      history.refresh();
       if (PROCESSING.has(film.status)) return;
       say(status, TRANSCODED.has(film.status) ? protectionSummary(film)
         : `The film is now ${STATUS_WORDS[film.status] || film.status}.${film.reason ? ` ${film.reason}` : ""}`,

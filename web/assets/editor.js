@@ -90,6 +90,17 @@ function workshopGroup(workshop, films, vocabularyNow, index) {
     storyLink, form, el("ul", { class: "panels" }, panels));
 }
 
+// Films without a workshop are no workshop: "11 films awaiting review, none with a workshop".
+function queueSummary(count, groups) {
+  if (!count) return "No film is awaiting review.";
+  const loose = (groups.get(NO_WORKSHOP) || []).length;
+  const named = groups.size - (loose ? 1 : 0);
+  const films = `${plural(count, "film")} awaiting review`;
+  if (!loose) return `${films}, in ${plural(named, "workshop")}.`;
+  if (!named) return `${films}, none with a workshop.`;
+  return `${films}: ${count - loose} in ${plural(named, "workshop")}, ${loose} without a workshop.`;
+}
+
 async function loadQueue() {
   if (!currentKey()) {
     review.replaceChildren();
@@ -106,9 +117,7 @@ async function loadQueue() {
     }
     review.replaceChildren(...[...groups].map(([workshop, films], index) =>
       workshopGroup(workshop, films, vocabularyNow, index)));
-    say(reviewStatus, items.length
-      ? `${plural(items.length, "film")} awaiting review, in ${plural(groups.size, "workshop")}.`
-      : "No film is awaiting review.");
+    say(reviewStatus, queueSummary(items.length, groups));
   } catch (error) {
     say(reviewStatus, editorWords(error), "error");
   }

@@ -7,6 +7,7 @@ const KNOWN_TOPICS = { "hiv-aids": "HIV and AIDS", "juvenile-justice": "Juvenile
 export const topicName = (slug) => KNOWN_TOPICS[slug] || slug.charAt(0).toUpperCase() + slug.slice(1).replaceAll("-", " ");
 
 export function sizeText(bytes) {
+  if (bytes < 1000) return `${bytes} bytes`; // 51 bytes of notes are no "1 kB"
   if (bytes < 1000 * 1000) return `${Math.max(1, Math.round(bytes / 1000))} kB`;
   return `${(bytes / 1000 / 1000).toFixed(1)} MB`;
 }
