@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, ObjectReplacedError, ProtectionMissingError, StaleTransitionError
 from chalicelib.domain.film import Film, Status
+from chalicelib.domain.hls import MASTER_NAME, segment_starts
 from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
 from chalicelib.domain.loudness import gain_db
 from chalicelib.domain.object_keys import (
@@ -24,18 +25,21 @@ from chalicelib.domain.object_keys import (
     STORYBOARD_NAME,
     media_key,
     media_of,
+    playlist_key,
     rendition_key,
     staging_of,
     staging_run,
 )
 from chalicelib.domain.protection import KINDS, outputs_protected, requested
 from chalicelib.domain.rules import ValidationLimits, check_duration, decode_caps
+from chalicelib.media.fragments import source_keyframes
 from chalicelib.media.loudness import measure_loudness
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.media.transcode import Outputs, TranscodePlan, transcode
 from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.hls_packaging import Playlists, write_playlists
 from chalicelib.services.outcomes import fail, fail_on_time, reject
 from chalicelib.services.replaced_uploads import follow_replaced_upload
 from chalicelib.services.stage_messages import handle_stage_record
@@ -43,6 +47,7 @@ from chalicelib.services.stage_messages import handle_stage_record
 # Time kept back from the Lambda's deadline to upload outputs and record the outcome:
 # 20 s, or a quarter of the time there is when that is less.
 RESERVE_S = 20.0
+HLS_TYPE = "application/vnd.apple.mpegurl"
 
 
 def handle_record(deps: Dependencies, record: SQSRecord, context: Any) -> None:
@@ -81,7 +86,8 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         if rejection is not None:  # the header said one minute; the frames say otherwise
             reject(deps, video_id, rejection.code, rejection.reason)
             return
-        stored = _store_outputs(deps, film, plan, outputs)
+        playlists = write_playlists(out_dir, plan, outputs, float(decoded or 0))
+        stored = _store_outputs(deps, film, plan, outputs, playlists)
     if stored is None:
         _left_while_transcoding(deps, video_id)
         return
@@ -157,10 +163,11 @@ def _download(deps: Dependencies, source: TranscodeInput, path: str) -> None:
 def _forget_old_renditions(deps: Dependencies, film: Film, renditions: list[dict[str, Any]]) -> None:
     """A film rendered again (an editor changed its protection) keeps its keys; a rung it no longer has
     would still hold the earlier picture: it goes."""
-    kept = {rendition["key"] for rendition in renditions}
+    kept = {rendition[key] for rendition in renditions for key in ("key", "playlist_key")}
     for old in film.renditions:
-        if old.key not in kept:
-            deps.media.delete(old.key)
+        for key in (old.key, old.playlist_key):
+            if key and key not in kept:
+                deps.media.delete(key)
 
 
 def _not_transcoded(
@@ -195,15 +202,22 @@ def plan_transcode(source_path: str, limits: ValidationLimits, timeout_s: float 
     if source.audio_index is not None:
         with subsegment("loudness"):
             gain = gain_db(measure_loudness(source_path, source.audio_index, max_duration_s, timeout_s))
+    renditions = plan_renditions(source)
+    picture_duration_s = min(source.duration_s, max_duration_s)
+    keyframes = source_keyframes(source_path, source.video.index, timeout_s)
+    # A remuxed top rung keeps the source's keyframes: the segments start on some of them.
+    remuxed = keyframes.times_s if renditions[0].passthrough else None
     return TranscodePlan(
         source=source,
-        renditions=plan_renditions(source),
+        renditions=renditions,
         sprite=plan_sprite(source.video, min(source.duration_s, limits.max_duration_s)),
         max_duration_s=max_duration_s,
         max_frame_rate=limits.max_frame_rate,
         max_pixels=caps.max_pixels,
-        picture_duration_s=min(source.duration_s, max_duration_s),
+        picture_duration_s=picture_duration_s,
         audio_gain_db=gain,
+        segment_starts=segment_starts(picture_duration_s, remuxed),
+        first_frame_s=keyframes.first_frame_s,
     )
 
 
@@ -218,7 +232,9 @@ def _left_while_transcoding(deps: Dependencies, video_id: str) -> None:
         logger.info("film left TRANSCODING while it was transcoded", extra={"status": film and film.status.value})
 
 
-def _store_outputs(deps: Dependencies, film: Film, plan: TranscodePlan, outputs: Outputs) -> dict[str, Any] | None:
+def _store_outputs(
+    deps: Dependencies, film: Film, plan: TranscodePlan, outputs: Outputs, playlists: Playlists
+) -> dict[str, Any] | None:
     """Upload under a private staging prefix, then promote: a killed run never leaves half a film in films/.
 
     None, with nothing promoted, when the film moved on while this run made its outputs (another run made
@@ -229,8 +245,17 @@ def _store_outputs(deps: Dependencies, film: Film, plan: TranscodePlan, outputs:
     renditions = []
     for rendition in plan.renditions:
         deps.media.upload(outputs.renditions[rendition.name], f"{staging}{rendition.name}.mp4", "video/mp4")
-        key = rendition_key(video_id, rendition.name)
-        renditions.append({"name": rendition.name, "key": key, "width": rendition.width, "height": rendition.height})
+        deps.media.upload(playlists.rungs[rendition.name], f"{staging}{rendition.name}.m3u8", HLS_TYPE)
+        renditions.append(
+            {
+                "name": rendition.name,
+                "key": rendition_key(video_id, rendition.name),
+                "playlist_key": playlist_key(video_id, rendition.name),
+                "width": rendition.width,
+                "height": rendition.height,
+            }
+        )
+    deps.media.upload(playlists.master, f"{staging}{MASTER_NAME}", HLS_TYPE)
     deps.media.upload(outputs.sprite, f"{staging}{SPRITE_NAME}", "image/jpeg")
     storyboard = os.path.join(os.path.dirname(outputs.sprite), STORYBOARD_NAME)
     with open(storyboard, "w", encoding="utf-8") as file:
@@ -248,4 +273,5 @@ def _store_outputs(deps: Dependencies, film: Film, plan: TranscodePlan, outputs:
         "poster_key": media_key(video_id, POSTER_NAME),
         "sprite_key": media_key(video_id, SPRITE_NAME),
         "storyboard_key": media_key(video_id, STORYBOARD_NAME),
+        "hls_key": media_key(video_id, MASTER_NAME),
     }
