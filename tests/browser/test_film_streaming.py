@@ -59,7 +59,11 @@ def film_tab(browser: Browser, requests_seen: list[Request], request: pytest.Fix
     tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.on("request", lambda seen: requests_seen.append(seen))
+
+    def remember(seen: Request) -> None:  # Playwright takes no bound built-in such as list.append
+        requests_seen.append(seen)
+
+    tab.on("request", remember)
     yield tab
     screenshot(tab, request.node.name)
     tab.context.close()
