@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, Request, expect
 
 from local.clips import generate
 from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.test_pages import RECORD_VIOLATIONS
 from tests.e2e.conftest import RunningStack
 
 METADATA = {"title": "Our river", "country": "AZ", "topics": ["violence"], "author": {"first_name": "Nigar", "age": 13}}
@@ -84,6 +85,7 @@ def requests_seen() -> list[Request]:
 @pytest.fixture
 def film_tab(browser: Browser, requests_seen: list[Request], request: pytest.FixtureRequest) -> Iterator[Page]:
     tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    tab.add_init_script(RECORD_VIOLATIONS)  # hls.js too runs under the page's Content-Security-Policy
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
 
@@ -93,8 +95,10 @@ def film_tab(browser: Browser, requests_seen: list[Request], request: pytest.Fix
     tab.on("request", remember)
     yield tab
     screenshot(tab, request.node.name)
+    violations = tab.evaluate("() => window.violations")
     tab.context.close()
     assert not errors, f"the page threw: {errors}"
+    assert violations == [], violations
 
 
 def open_film(tab: Page, stack: RunningStack, video_id: str, mode: str) -> Any:

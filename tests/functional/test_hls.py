@@ -65,6 +65,15 @@ def segments(playlist: str) -> list[tuple[float, int]]:
     return list(zip(durations, lengths, strict=True))
 
 
+def assert_holds_nothing_private(playlist: str, video_id: str) -> None:
+    """Tags of numbers and codecs, and the names of the film's own files beside it: nothing else."""
+    uris = [line for line in playlist.splitlines() if line and not line.startswith("#")]
+    uris += re.findall(r'URI="([^"]+)"', playlist)
+    assert uris and all(re.fullmatch(r"\d+p\.(mp4|m3u8)", uri) for uri in uris), uris
+    for private in (video_id, "Leyla", "uploads/", "my-street", "office"):
+        assert private not in playlist
+
+
 def first_frames_of_segments(base: str, playlist: str, tmp_path: Path) -> list[tuple[bool, float]]:
     """Whether each segment, read alone after the init section, starts with a keyframe, and that frame's time."""
     init = re.search(r'#EXT-X-MAP:URI="([^"]+)",BYTERANGE="(\d+)@(\d+)"', playlist)
@@ -114,11 +123,13 @@ def test_a_player_reads_the_master_playlist_and_every_variant_is_what_it_says(
     assert [int(p["tags"]["variant_bitrate"]) for p in programs] == [int(a["BANDWIDTH"]) for a, _ in listed]
     assert [a["RESOLUTION"] for a, _ in listed] == ["640x360", "1280x720"], "the lowest first"
 
+    assert_holds_nothing_private(master, video_id)
     starts_of_rungs, first_frames = [], []
     for attributes, uri in listed:
         playlist_url = f"{cdn}/films/{video_id}/{uri}"
         playlist = requests.get(playlist_url, timeout=10).text
         assert "#EXT-X-MAP:" in playlist and "#EXT-X-ENDLIST" in playlist
+        assert_holds_nothing_private(playlist, video_id)
         streams = ffprobe(playlist_url, "-show_streams")["streams"]
         video = next(s for s in streams if s["codec_type"] == "video")
         assert attributes["RESOLUTION"] == f"{video['width']}x{video['height']}"
