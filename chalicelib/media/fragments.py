@@ -38,10 +38,14 @@ class Keyframes:
     first_frame_s: float
 
 
-def source_keyframes(path: str, stream_index: int, timeout_s: float = PROBE_TIMEOUT_S) -> Keyframes:
+def source_keyframes(
+    path: str, stream_index: int, timeout_s: float = PROBE_TIMEOUT_S, *, every: bool = True
+) -> Keyframes:
+    """Every keyframe (a remuxed rung's segments start on them), or, with `every` false, only the first frame's
+    time from the first packets (a whole upload's packets are not read for nothing)."""
     fmt = json.loads(_ffprobe(path, ["-show_entries", "format=start_time", "-of", "json"], timeout_s) or b"{}")
     start = float((fmt.get("format") or {}).get("start_time") or 0.0)
-    packets = _packets(path, f"{stream_index}", timeout_s)
+    packets = _packets(path, f"{stream_index}", timeout_s, [] if every else ["-read_intervals", "%+#16"])
     if not packets:
         raise MediaError("The file changed after it was validated and can no longer be read.")
     first = min(time for time, _, _ in packets)
@@ -128,13 +132,10 @@ def _avc_profile(path: str, moov: Box) -> tuple[int, int, int]:
     return profile, constraints, level
 
 
-def _packets(path: str, stream: str, timeout_s: float) -> list[tuple[float, int, bool]]:
-    """(time, byte position, keyframe) of each packet of `stream`, in file order."""
-    out = _ffprobe(
-        path,
-        ["-select_streams", stream, "-show_entries", "packet=pts_time,pos,flags", "-of", "csv=p=0"],
-        timeout_s,
-    )
+def _packets(path: str, stream: str, timeout_s: float, limit: list[str] | None = None) -> list[tuple[float, int, bool]]:
+    """(time, byte position, keyframe) of each packet of `stream` (within `limit`), in file order."""
+    what = ["-select_streams", stream, "-show_entries", "packet=pts_time,pos,flags", "-of", "csv=p=0"]
+    out = _ffprobe(path, [*what, *(limit or [])], timeout_s)
     packets = []
     for row in csv.reader(io.StringIO(out.decode())):
         if len(row) >= 3 and row[0] not in ("", "N/A") and row[1] not in ("", "N/A"):

@@ -204,9 +204,10 @@ def plan_transcode(source_path: str, limits: ValidationLimits, timeout_s: float 
             gain = gain_db(measure_loudness(source_path, source.audio_index, max_duration_s, timeout_s))
     renditions = plan_renditions(source)
     picture_duration_s = min(source.duration_s, max_duration_s)
-    keyframes = source_keyframes(source_path, source.video.index, timeout_s)
     # A remuxed top rung keeps the source's keyframes: the segments start on some of them.
-    remuxed = keyframes.times_s if renditions[0].passthrough else None
+    passthrough = renditions[0].passthrough
+    keyframes = source_keyframes(source_path, source.video.index, timeout_s, every=passthrough)
+    remuxed = keyframes.times_s if passthrough else None
     return TranscodePlan(
         source=source,
         renditions=renditions,
