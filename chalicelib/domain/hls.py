@@ -18,9 +18,13 @@ from dataclasses import dataclass
 SEGMENT_S = 4.0
 # A last segment lasts at least this long (a film's final keyframe may fall in its last frames).
 LAST_SEGMENT_MIN_S = 1.0
-# A rung's keyframe is taken for a segment start this close to it (times are counted from each rung's
-# first frame, so only rounding separates them).
+# A rung's keyframe is taken for a segment start this close to it, or one frame and a half at the rung's
+# frame rate when that is more: the encoder is told the starts in ffmpeg's output timeline, which for some
+# containers (AAC in Matroska, say) sits a few milliseconds off the one the source's packets give, and then
+# the keyframe lands one frame later. Every segment still starts on a keyframe; switching rung there shows
+# one frame twice or skips one.
 START_TOLERANCE_S = 0.01
+START_TOLERANCE_FRAMES = 1.5
 MASTER_NAME = "hls.m3u8"
 VERSION = 7  # EXT-X-MAP for fragmented MP4, with EXT-X-BYTERANGE
 
@@ -80,9 +84,10 @@ def segments(rung: RungMedia, starts: Sequence[float], duration_s: float) -> lis
     if not rung.fragments:
         raise PlaylistError(f"{rung.file_name} has no fragments")
     offsets = [rung.fragments[0].offset]
+    tolerance = max(START_TOLERANCE_S, START_TOLERANCE_FRAMES / rung.frame_rate if rung.frame_rate else 0.0)
     for start in starts[1:]:
         nearest = min(rung.fragments, key=lambda fragment: abs(fragment.start_s - start))
-        if abs(nearest.start_s - start) > START_TOLERANCE_S or nearest.offset <= offsets[-1]:
+        if abs(nearest.start_s - start) > tolerance or nearest.offset <= offsets[-1]:
             raise PlaylistError(f"{rung.file_name} has no keyframe at {start:.3f} s")
         offsets.append(nearest.offset)
     ends = [*offsets[1:], rung.end_offset]

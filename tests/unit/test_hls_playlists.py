@@ -52,6 +52,11 @@ def test_a_rung_without_a_keyframe_where_a_segment_starts_is_refused():
         segments(rung(fragments=((2000, 0.0), (5000, 2.0), (9000, 5.0))), (0.0, 4.0), 10.0)
 
 
+def test_a_keyframe_one_frame_late_still_starts_the_segment():
+    late = rung(fragments=((2000, 0.0), (5000, 4.033)))  # 29.97 frames a second: one frame after 4 s
+    assert [s.offset for s in segments(late, (0.0, 4.0), 10.0)] == [2000, 5000]
+
+
 def test_bandwidth_is_the_peak_and_the_average_of_the_segments():
     parts = [Segment(0, 500_000, 4.0), Segment(0, 1_000_000, 4.0), Segment(0, 250_000, 2.0)]
     assert target_duration(parts) == 4
