@@ -85,6 +85,15 @@ def photo_pan(path: Path, seconds: int, size: str = "1920x1080") -> Path:
     return path
 
 
+def hlg_version(sdr: Path, hlg: Path) -> Path:
+    """`sdr` as an HDR phone would record it: HLG 10-bit HEVC, tagged BT.2020."""
+    to_hlg = "zscale=tin=bt709:pin=bt709:min=170m:t=arib-std-b67:p=bt2020:m=2020_ncl:npl=203,format=yuv420p10le"
+    hevc = "-c:v libx265 -preset ultrafast -x265-params log-level=error -crf 16 -c:a copy"
+    tags = "-color_primaries bt2020 -color_trc arib-std-b67 -colorspace bt2020nc"
+    ffmpeg("-i", str(sdr), "-vf", to_hlg, *hevc.split(), *tags.split(), str(hlg))
+    return hlg
+
+
 def vmaf(distorted: Path, source: Path, rendition: Rendition) -> float:
     graph = (
         f"[1:v]scale={rendition.width}:{rendition.height}:flags=bicubic,format=yuv420p,setpts=PTS-STARTPTS[ref];"
@@ -172,11 +181,7 @@ def quality_rows(work: Path, source: Path, seconds: int) -> None:
 def cost_rows(work: Path, seconds: int, rounds: int) -> None:
     """Each correction on against off, on the same `seconds` long 1080p30 photographic clip."""
     sdr = photo_pan(work / f"pan-{seconds}s.mp4", seconds)
-    hlg = work / f"pan-{seconds}s-hlg.mov"
-    to_hlg = "zscale=tin=bt709:pin=bt709:min=170m:t=arib-std-b67:p=bt2020:m=2020_ncl:npl=203,format=yuv420p10le"
-    hevc = "-c:v libx265 -preset ultrafast -x265-params log-level=error -crf 16 -c:a copy"
-    tags = "-color_primaries bt2020 -color_trc arib-std-b67 -colorspace bt2020nc"
-    ffmpeg("-i", str(sdr), "-vf", to_hlg, *hevc.split(), *tags.split(), str(hlg))
+    hlg = hlg_version(sdr, work / f"pan-{seconds}s-hlg.mov")
     interlaced = work / f"pan-{seconds}s-1080i.mp4"
     fields = "-vf tinterlace=mode=interleave_top,setfield=tff -flags +ildct+ilme"
     h264 = "-c:v libx264 -preset ultrafast -crf 14 -c:a copy"

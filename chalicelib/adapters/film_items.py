@@ -128,7 +128,14 @@ _READERS: dict[str, Any] = {
     "duration_s": float,
     "author": lambda value: Author(first_name=value["first_name"], age=int(value["age"])),
     "renditions": lambda values: tuple(
-        FilmRendition(name=v["name"], key=v["key"], width=int(v["width"]), height=int(v["height"])) for v in values
+        FilmRendition(
+            name=v["name"],
+            key=v["key"],
+            width=int(v["width"]),
+            height=int(v["height"]),
+            playlist_key=v.get("playlist_key"),
+        )
+        for v in values
     ),
     "subtitles": lambda values: tuple(SubtitleTrack(language=v["language"], key=v["key"]) for v in values),
     # A disguise recorded before the disguise became a path (a pitch and a shift, which a search undoes)

@@ -18,7 +18,12 @@ from chalicelib.domain.multipart import ArrivedPart
 TRANSFER_THREADS = 3
 # Browsers keep media a minute; CloudFront five (an unpublish or takedown empties its cache at once).
 CACHE_CONTROL = "public, max-age=60, s-maxage=300"
-CONTENT_TYPES = {".mp4": "video/mp4", ".jpg": "image/jpeg", ".vtt": "text/vtt"}
+CONTENT_TYPES = {
+    ".mp4": "video/mp4",
+    ".jpg": "image/jpeg",
+    ".vtt": "text/vtt",
+    ".m3u8": "application/vnd.apple.mpegurl",
+}
 TRANSFER_PART_BYTES = 8 * 2**20
 # What S3 answers a read whose If-Match no longer holds, or of a key that holds nothing (HEAD has no body,
 # so its code is the bare status).

@@ -32,6 +32,8 @@ PUBLIC_FIELDS = (
 COUNTED = ("country", "topic", "workshop", "highlight")
 # Images and the storyboard, stored as keys: `poster_key` becomes `poster_url` in a response.
 MEDIA_KEYS = ("poster_key", "sprite_key", "storyboard_key")
+# Streaming manifests, stored as keys: `hls_key` becomes `streaming: {hls: URL}` in a response.
+STREAMING_KEYS = {"hls": "hls_key"}
 # What a field office sees of its own upload.
 UPLOAD_FIELDS = (
     "video_id",
@@ -153,18 +155,20 @@ def public_record(film: Film) -> dict[str, Any]:
     record["renditions"] = [
         {"name": r.name, "key": r.key, "width": r.width, "height": r.height} for r in film.renditions
     ]
-    for key in MEDIA_KEYS:
+    for key in (*MEDIA_KEYS, *STREAMING_KEYS.values()):
         record[key] = getattr(film, key)
     record["subtitles"] = [{"language": s.language, "key": s.key} for s in film.subtitles]
     return record
 
 
 def media_keys(film: Film) -> frozenset[str]:
-    """Every object the catalog lists for a film: its renditions, poster, sprite, storyboard and
-    subtitles. Publishing makes exactly these public; nothing else under the film's prefix (a
-    replaced subtitles file, a leftover) ever is."""
+    """Every object the catalog lists for a film: its renditions and their HLS playlists, the master
+    playlist, poster, sprite, storyboard and subtitles. Publishing makes exactly these public; nothing else
+    under the film's prefix (a replaced subtitles file, a leftover) ever is."""
     keys = {r.key for r in film.renditions} | {s.key for s in film.subtitles}
-    keys |= {key for key in (getattr(film, name) for name in MEDIA_KEYS) if key}
+    keys |= {r.playlist_key for r in film.renditions if r.playlist_key}
+    names = (*MEDIA_KEYS, *STREAMING_KEYS.values())
+    keys |= {key for key in (getattr(film, name) for name in names) if key}
     return frozenset(keys)
 
 
@@ -182,6 +186,10 @@ def public_view(record: Mapping[str, Any], media_base_url: str) -> dict[str, Any
     for key in MEDIA_KEYS:
         url_field = key.removesuffix("_key") + "_url"
         view[url_field] = f"{media_base_url}/{record[key]}" if record.get(key) else None
+    # A film made before HLS streams nothing: its page plays an MP4 rendition.
+    view["streaming"] = {
+        protocol: f"{media_base_url}/{record[key]}" for protocol, key in STREAMING_KEYS.items() if record.get(key)
+    }
     return view
 
 

@@ -117,6 +117,8 @@ class FilmRendition:
     key: str
     width: int
     height: int
+    # Its HLS playlist (domain/hls.py), which addresses the rendition's own bytes; none for a film made before.
+    playlist_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,8 @@ class Film:
     poster_key: str | None = None
     sprite_key: str | None = None
     storyboard_key: str | None = None
+    # The HLS master playlist, which names the renditions' playlists (their `playlist_key`).
+    hls_key: str | None = None
     subtitles: tuple[SubtitleTrack, ...] = ()
     # Editorial state.
     published_at: str | None = None

@@ -402,7 +402,8 @@ def transcoded(
     applied: Mapping[str, bool] | None,
 ) -> Change:
     """TRANSCODING -> READY with what the transcode made: its renditions, images (`poster_key`, `sprite_key`,
-    `storyboard_key`), the decoded duration, and what protection the outputs carry (exactly that, nothing more)."""
+    `storyboard_key`) and HLS master (`hls_key`), the decoded duration, and what protection the outputs carry
+    (exactly that, nothing more)."""
     after = replace(
         film,
         status=Status.READY,
@@ -411,10 +412,11 @@ def transcoded(
         poster_key=images["poster_key"],
         sprite_key=images["sprite_key"],
         storyboard_key=images["storyboard_key"],
+        hls_key=images["hls_key"],
         duration_s=duration_s,
         protection_applied=applied,
     )
-    writes = ("renditions", "poster_key", "sprite_key", "storyboard_key", "duration_s", "protection_applied")
+    writes = ("renditions", "poster_key", "sprite_key", "storyboard_key", "hls_key", "duration_s", "protection_applied")
     return Change(film, after, at, allowed_sources(Status.READY), writes=writes, checks_version=False)
 
 

@@ -74,8 +74,13 @@ def rendition_key(video_id: str, name: str) -> str:
     return f"{media_of(video_id)}{name}.mp4"
 
 
+def playlist_key(video_id: str, name: str) -> str:
+    """A rendition's HLS playlist, beside it (domain/hls.py)."""
+    return f"{media_of(video_id)}{name}.m3u8"
+
+
 def media_key(video_id: str, name: str) -> str:
-    """One of a film's outputs by file name (POSTER_NAME, SPRITE_NAME, STORYBOARD_NAME)."""
+    """One of a film's outputs by file name (POSTER_NAME, SPRITE_NAME, STORYBOARD_NAME, the HLS master)."""
     return f"{media_of(video_id)}{name}"
 
 

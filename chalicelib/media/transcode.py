@@ -35,6 +35,12 @@ CLEAN = {"map_metadata": -1, "map_metadata:s": -1, "map_chapters": -1, "fflags":
 # H.264 NAL unit type 6 is SEI: user data, closed captions, encoder strings. Nothing a player needs from
 # a closed-GOP stream.
 NO_SEI = {"bsf:v": "filter_units=remove_types=6"}
+# Every rendition is a fragmented MP4 cut at each keyframe: the MP4 download and, addressed by byte ranges,
+# the HLS segments (domain/hls.py). Its index comes first: the `moov`, then a `sidx` per track listing every
+# fragment, so a player seeks the download without reading it through. The `moov` waits for the first
+# fragment (`delay_moov`) so that its edit list states the B-frames' delay: without it, the first timestamps
+# come out mangled, and with negative composition offsets instead, frames after a B-frame shift by one.
+FRAGMENTED = "+frag_keyframe+empty_moov+default_base_moof+delay_moov+global_sidx"
 # The true-peak limiter runs at 4x the sample rate, so that peaks between samples are seen and held.
 OVERSAMPLED_RATE = 4 * SAMPLE_RATE
 
@@ -51,6 +57,10 @@ class TranscodePlan:
     picture_duration_s: float = 0.0
     # Decided by domain/loudness.py from the audio-only measurement pass.
     audio_gain_db: float = 0.0
+    # When HLS segments start (domain/hls.py), after the first frame: every encoded rung has a keyframe there.
+    segment_starts: tuple[float, ...] = (0.0,)
+    # When the first frame comes in ffmpeg's output timeline (after a sound that starts earlier, say).
+    first_frame_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -142,7 +152,7 @@ def _sounds(source: Any, plan: TranscodePlan, count: int) -> list[Any]:
 def _rendition_output(picture: Any, sound: Any, out_dir: str, rendition: Rendition, plan: TranscodePlan) -> Any:
     streams = [picture] if sound is None else [picture, sound]
     path = os.path.join(out_dir, rendition_file(rendition))
-    options: dict[str, Any] = {"movflags": "+faststart", **NO_SEI, **CLEAN}
+    options: dict[str, Any] = {"movflags": FRAGMENTED, **NO_SEI, **CLEAN}
     if sound is not None:
         options.update(acodec="aac", audio_bitrate=f"{rendition.audio_kbps}k", ar=SAMPLE_RATE, ac=2)
     if rendition.passthrough:
@@ -157,11 +167,19 @@ def _rendition_output(picture: Any, sound: Any, out_dir: str, rendition: Renditi
         pix_fmt="yuv420p",
         a53cc=0,
         fps_mode="vfr",  # the source's own frame times: variable frame rate phone footage stays in sync
+        force_key_frames=forced_keyframes(plan.segment_starts, plan.first_frame_s),
         vframes=math.ceil(plan.max_duration_s * plan.max_frame_rate),
         **{"profile:v": "high"},
         **BT709_OUTPUT,
     )
     return ffmpeg.output(*streams, path, **options)
+
+
+def forced_keyframes(segment_starts: tuple[float, ...], first_frame_s: float) -> str:
+    """The encoder's keyframe times: each segment's start (the first frame is one anyway), in the output's
+    timeline, a millisecond early so that the frame shown at that time, and not the next, is the keyframe."""
+    times = (first_frame_s + start - 0.001 for start in segment_starts[1:])
+    return ",".join(f"{time:.3f}" for time in times) or "0"
 
 
 def _image_outputs(picture: Any, out_dir: str, plan: TranscodePlan) -> list[Any]:

@@ -14,6 +14,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, ObjectReplacedError, ProtectionMissingError, StaleTransitionError
 from chalicelib.domain.film import Film, FilmRendition, Status
+from chalicelib.domain.hls import MASTER_NAME, segment_starts
 from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
 from chalicelib.domain.lifecycle import transcoded
 from chalicelib.domain.loudness import gain_db
@@ -23,24 +24,28 @@ from chalicelib.domain.object_keys import (
     STORYBOARD_NAME,
     media_key,
     media_of,
+    playlist_key,
     rendition_key,
     staging_of,
     staging_run,
 )
 from chalicelib.domain.protection import KINDS, outputs_protected, requested
 from chalicelib.domain.rules import ValidationLimits, check_duration, decode_caps
+from chalicelib.media.fragments import source_keyframes
 from chalicelib.media.loudness import measure_loudness
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.media.transcode import Outputs, TranscodePlan, transcode
 from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.hls_packaging import Playlists, write_playlists
 from chalicelib.services.outcomes import fail, fail_on_time, reject
 from chalicelib.services.replaced_uploads import follow_replaced_upload
 
 # Time kept back from the Lambda's deadline to upload outputs and record the outcome:
 # 20 s, or a quarter of the time there is when that is less.
 RESERVE_S = 20.0
+HLS_TYPE = "application/vnd.apple.mpegurl"
 
 
 def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
@@ -75,7 +80,8 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         if rejection is not None:  # the header said one minute; the frames say otherwise
             reject(deps, video_id, rejection.code, rejection.reason)
             return
-        stored = _store_outputs(deps, film, plan, outputs)
+        playlists = write_playlists(out_dir, plan, outputs, float(decoded or 0))
+        stored = _store_outputs(deps, film, plan, outputs, playlists)
     if stored is None:
         _left_while_transcoding(deps, video_id)
         return
@@ -149,10 +155,11 @@ def _download(deps: Dependencies, source: TranscodeInput, path: str) -> None:
 def _forget_old_renditions(deps: Dependencies, film: Film, renditions: tuple[FilmRendition, ...]) -> None:
     """A film rendered again (an editor changed its protection) keeps its keys; a rung it no longer has
     would still hold the earlier picture: it goes."""
-    kept = {rendition.key for rendition in renditions}
+    kept = {key for rendition in renditions for key in (rendition.key, rendition.playlist_key) if key}
     for old in film.renditions:
-        if old.key not in kept:
-            deps.media.delete(old.key)
+        for key in (old.key, old.playlist_key):
+            if key and key not in kept:
+                deps.media.delete(key)
 
 
 def _not_transcoded(
@@ -187,15 +194,23 @@ def plan_transcode(source_path: str, limits: ValidationLimits, timeout_s: float 
     if source.audio_index is not None:
         with subsegment("loudness"):
             gain = gain_db(measure_loudness(source_path, source.audio_index, max_duration_s, timeout_s))
+    renditions = plan_renditions(source)
+    picture_duration_s = min(source.duration_s, max_duration_s)
+    # A remuxed top rung keeps the source's keyframes: the segments start on some of them.
+    passthrough = renditions[0].passthrough
+    keyframes = source_keyframes(source_path, source.video.index, timeout_s, every=passthrough)
+    remuxed = keyframes.times_s if passthrough else None
     return TranscodePlan(
         source=source,
-        renditions=plan_renditions(source),
+        renditions=renditions,
         sprite=plan_sprite(source.video, min(source.duration_s, limits.max_duration_s)),
         max_duration_s=max_duration_s,
         max_frame_rate=limits.max_frame_rate,
         max_pixels=caps.max_pixels,
-        picture_duration_s=min(source.duration_s, max_duration_s),
+        picture_duration_s=picture_duration_s,
         audio_gain_db=gain,
+        segment_starts=segment_starts(picture_duration_s, remuxed),
+        first_frame_s=keyframes.first_frame_s,
     )
 
 
@@ -211,7 +226,7 @@ def _left_while_transcoding(deps: Dependencies, video_id: str) -> None:
 
 
 def _store_outputs(
-    deps: Dependencies, film: Film, plan: TranscodePlan, outputs: Outputs
+    deps: Dependencies, film: Film, plan: TranscodePlan, outputs: Outputs, playlists: Playlists
 ) -> tuple[tuple[FilmRendition, ...], dict[str, str]] | None:
     """Upload under a private staging prefix, then promote: a killed run never leaves half a film in films/.
 
@@ -223,8 +238,10 @@ def _store_outputs(
     renditions = []
     for rendition in plan.renditions:
         deps.media.upload(outputs.renditions[rendition.name], f"{staging}{rendition.name}.mp4", "video/mp4")
-        key = rendition_key(video_id, rendition.name)
-        renditions.append(FilmRendition(rendition.name, key, rendition.width, rendition.height))
+        deps.media.upload(playlists.rungs[rendition.name], f"{staging}{rendition.name}.m3u8", HLS_TYPE)
+        key, playlist = rendition_key(video_id, rendition.name), playlist_key(video_id, rendition.name)
+        renditions.append(FilmRendition(rendition.name, key, rendition.width, rendition.height, playlist))
+    deps.media.upload(playlists.master, f"{staging}{MASTER_NAME}", HLS_TYPE)
     deps.media.upload(outputs.sprite, f"{staging}{SPRITE_NAME}", "image/jpeg")
     storyboard = os.path.join(os.path.dirname(outputs.sprite), STORYBOARD_NAME)
     with open(storyboard, "w", encoding="utf-8") as file:
@@ -241,4 +258,5 @@ def _store_outputs(
         "poster_key": media_key(video_id, POSTER_NAME),
         "sprite_key": media_key(video_id, SPRITE_NAME),
         "storyboard_key": media_key(video_id, STORYBOARD_NAME),
+        "hls_key": media_key(video_id, MASTER_NAME),
     }

@@ -10,6 +10,7 @@ from typing import Any
 from chalicelib import wiring
 from chalicelib.clock import now_iso
 from chalicelib.domain.film import Film, FilmRendition, Status
+from chalicelib.domain.hls import MASTER_NAME
 from chalicelib.domain.lifecycle import new_upload
 from chalicelib.domain.metadata import Author, parse_upload_request
 from chalicelib.domain.object_keys import (
@@ -18,6 +19,7 @@ from chalicelib.domain.object_keys import (
     STORYBOARD_NAME,
     master_key,
     media_key,
+    playlist_key,
     rendition_key,
     upload_key,
 )
@@ -32,6 +34,8 @@ PLACEHOLDERS = {
     POSTER_NAME: (b"\xff\xd8\xff\xe0placeholder poster", "image/jpeg"),
     SPRITE_NAME: (b"\xff\xd8\xff\xe0placeholder sprite", "image/jpeg"),
     STORYBOARD_NAME: (b"WEBVTT\n", "text/vtt"),
+    MASTER_NAME: (b"#EXTM3U\n360p.m3u8\n", "application/vnd.apple.mpegurl"),
+    "360p.m3u8": (b"#EXTM3U\n360p.mp4\n", "application/vnd.apple.mpegurl"),
 }
 
 
@@ -47,10 +51,11 @@ def ready_film(video_id: str, at: str, **changes: Any) -> Film:
         duration_s=60.0,
         source_width=640,
         source_height=360,
-        renditions=(FilmRendition("360p", rendition_key(video_id, "360p"), 640, 360),),
+        renditions=(FilmRendition("360p", rendition_key(video_id, "360p"), 640, 360, playlist_key(video_id, "360p")),),
         poster_key=media_key(video_id, POSTER_NAME),
         sprite_key=media_key(video_id, SPRITE_NAME),
         storyboard_key=media_key(video_id, STORYBOARD_NAME),
+        hls_key=media_key(video_id, MASTER_NAME),
     )
     return replace(film, **{name: _typed(name, value) for name, value in changes.items()})
 

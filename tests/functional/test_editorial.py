@@ -261,6 +261,7 @@ def test_media_are_readable_through_the_cdn_only_while_the_film_is_published(api
         ]
 
     assert public_keys() and not any(public_keys().values())  # READY: reviewed, not public
+    assert {"360p.mp4", "360p.m3u8", "hls.m3u8"} <= set(public_keys()), "renditions and their HLS playlists"
     assert publish(api, stack, video_id).status_code == 200
     assert all(public_keys().values())
     assert (

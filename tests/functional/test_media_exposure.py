@@ -83,6 +83,8 @@ def test_publishing_exposes_only_what_the_catalog_lists(api, stack, clips):
     listed = {url.split("/", 3)[3] for url in (film["poster_url"], film["sprite_url"], film["storyboard_url"])}
     listed |= {r["url"].split("/", 3)[3] for r in film["renditions"]}
     listed |= {s["url"].split("/", 3)[3] for s in film["subtitles"]}
+    # The HLS playlists: the master, and each rendition's, which the master names.
+    listed |= {film["streaming"]["hls"].split("/", 3)[3], f"films/{video_id}/360p.m3u8"}
     assert state == dict.fromkeys(listed, True)
 
     # The repair after a deploy follows the same rule, also for an object wrongly tagged public.

@@ -72,7 +72,7 @@ def test_a_silent_film_is_fine(api, stack, clips):
     assert status_of(api, stack, video_id)["status"] == "READY"
 
 
-def test_a_faststart_rendition_has_its_index_first(api, stack, clips):
+def test_a_rendition_has_its_index_first_so_it_plays_while_it_downloads(api, stack, clips):
     video_id = create_upload(api, stack)
     stack.put_upload(video_id, clips["valid"])
     stack.run_pipeline()

@@ -97,7 +97,8 @@ def test_outputs_a_killed_transcode_promoted_after_a_takedown_go_when_its_messag
     assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200
     # The run that was transcoding it finished copying staging -> films/ after the takedown's delete, then died.
     s3, bucket = stack.client("s3"), stack.name("MediaBucket")
-    for key in (f"films/{video_id}/360p.mp4", f"films/{video_id}/poster.jpg", f"staging/{video_id}/run/720p.mp4"):
+    promoted = ("360p.mp4", "360p.m3u8", "hls.m3u8", "poster.jpg")
+    for key in (*(f"films/{video_id}/{name}" for name in promoted), f"staging/{video_id}/run/720p.mp4"):
         s3.put_object(Bucket=bucket, Key=key, Body=b"a child's film")
 
     assert stack.deliver("TranscodeQueue", "transcode_film") == 1  # the message comes back after the crash

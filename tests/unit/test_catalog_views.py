@@ -35,9 +35,10 @@ FILM = Film(
     filename="leyla aliyeva.mp4",
     duration_s=60.0,
     published_at="2026-11-25T10:00:00Z",
-    renditions=(FilmRendition("720p", "films/x/720p.mp4", 1280, 720),),
+    renditions=(FilmRendition("720p", "films/x/720p.mp4", 1280, 720, playlist_key="films/x/720p.m3u8"),),
     poster_key="films/x/poster.jpg",
     sprite_key="films/x/sprite.jpg",
+    hls_key="films/x/hls.m3u8",
 )
 
 
@@ -57,7 +58,9 @@ def test_public_view_holds_only_public_fields():
         "sprite_url",
         "storyboard_url",
         "subtitles",
+        "streaming",
     }
+    assert view["streaming"] == {"hls": "https://media.example/films/x/hls.m3u8"}
     assert view["author"] == {"first_name": "Leyla", "age": 14}
     assert view["renditions"] == [
         {"name": "720p", "url": "https://media.example/films/x/720p.mp4", "width": 1280, "height": 720}
@@ -123,9 +126,17 @@ def test_the_media_made_public_are_exactly_the_objects_a_film_lists():
     film = replace(FILM, subtitles=(SubtitleTrack("en", "films/x/subtitles/en-0123456789ab.vtt"),))
     assert media_keys(film) == {
         "films/x/720p.mp4",
+        "films/x/720p.m3u8",
+        "films/x/hls.m3u8",
         "films/x/poster.jpg",
         "films/x/sprite.jpg",
         "films/x/subtitles/en-0123456789ab.vtt",
     }
     assert "films/x/storyboard.vtt" not in media_keys(film), "a key the film does not name is never public"
     assert media_keys(Film("x", Status.READY, FILM.created_at, FILM.created_at)) == frozenset()
+
+
+def test_a_film_made_before_hls_streams_nothing_and_plays_its_renditions():
+    old = replace(FILM, hls_key=None, renditions=(FilmRendition("720p", "films/x/720p.mp4", 1280, 720),))
+    assert public_view(public_record(old), "https://media.example")["streaming"] == {}
+    assert media_keys(old) == {"films/x/720p.mp4", "films/x/poster.jpg", "films/x/sprite.jpg"}

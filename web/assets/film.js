@@ -4,11 +4,13 @@ import { isNotFound, publicGet, visitorMessage } from "./api.js";
 import { countryName, duration, filmCard, languageName, topicName, workshopName } from "./cards.js";
 import { el, query, retryButton, say } from "./dom.js";
 import { parseStoryboard, storyboardStrip } from "./storyboard.js";
+import { playStream } from "./stream.js";
 
 const main = document.getElementById("film");
 const after = document.getElementById("after-film");
 const status = document.getElementById("status");
-// A narrow screen gets the smallest rendition first; the browser plays the first source it can.
+// Without HLS (a film made before it, or a browser that cannot stream), a narrow screen gets the smallest
+// rendition first; the browser plays the first source it can.
 const NARROW_SCREEN_PX = 700;
 const RELATED = 4;
 
@@ -137,6 +139,8 @@ async function show() {
     const film = await publicGet(`/videos/${encodeURIComponent(id)}`);
     document.title = `${film.title} · OneMinutesJr`;
     const video = player(film);
+    if (film.streaming?.hls) playStream(video, film.streaming.hls);
+    else video.dataset.streaming = "mp4";
     main.replaceChildren(el("div", { class: "player" }, video), ...details(film).filter(Boolean));
     say(status, "");
     await Promise.all([addStoryboard(film, video), addNextAndRelated(film)]);
