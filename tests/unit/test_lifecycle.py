@@ -352,7 +352,7 @@ def test_the_protection_stage_hands_its_master_to_the_transcode_and_a_film_askin
 
 def test_a_transcode_makes_the_film_ready_with_exactly_the_protection_its_outputs_carry() -> None:
     transcoding = replace(READY, status=Status.TRANSCODING, protection_applied={"faces": True})
-    images = {name: f"{PREFIX}{name}" for name in ("poster_key", "sprite_key", "storyboard_key")}
+    images = {name: f"{PREFIX}{name}" for name in ("poster_key", "sprite_key", "storyboard_key", "hls_key")}
 
     change = lifecycle.transcoded(
         transcoding, LATER, renditions=READY.renditions, images=images, duration_s=60.0, applied=None
@@ -360,6 +360,7 @@ def test_a_transcode_makes_the_film_ready_with_exactly_the_protection_its_output
 
     assert change.target is Status.READY and change.expect == frozenset({Status.TRANSCODING})
     assert change.set_fields()["renditions"] == READY.renditions and change.remove_fields() == ("protection_applied",)
+    assert change.set_fields()["hls_key"] == f"{PREFIX}hls_key", "the master playlist is recorded with the renditions"
 
 
 @pytest.mark.parametrize("command", [lifecycle.rejected, lifecycle.failed])
