@@ -31,8 +31,9 @@ from chalicelib.services import editorial, media_exposure, recovery, retention, 
 from cli.target import Target
 
 STUCK_SHOWN = 10
-# Who the audit trail says took a film down from the command line.
+# Who the audit trail says took a film down, or retried it, from the command line.
 OPERATOR = "operator (omjr ops takedown)"
+RETRIER = "operator (omjr ops retry)"
 
 
 def status(target: Target) -> dict[str, Any]:
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace, target: Target) -> None:
     if args.ops_command == "status":
         result: Any = status(target)
     elif args.ops_command == "retry":
-        result = recovery.retry_film(target.dependencies(), args.video_id)
+        result = recovery.retry_film(target.dependencies(), RETRIER, args.video_id)
     elif args.ops_command == "redrive":
         result = redrive(target)
     elif args.ops_command == "takedown":

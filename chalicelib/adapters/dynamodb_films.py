@@ -102,27 +102,6 @@ class DynamoDBFilms:
         found = {film.video_id: film for film in (film_of(from_item(item)) for item in items)}
         return [found[video_id] for video_id in wanted if video_id in found]
 
-    def transition(
-        self,
-        video_id: str,
-        target: Status,
-        at: str,
-        set_fields: Mapping[str, Any] | None = None,
-        remove_fields: Iterable[str] = (),
-        *,
-        expect: frozenset[Status] | None = None,
-    ) -> Film:
-        """Move a film to `target` if, and only if, its current status allows it (and is one of `expect`,
-        when given: the status the caller read); return the new film."""
-        update = self._transition(video_id, target, at, set_fields or {}, remove_fields, expect=expect)
-        try:
-            response = self._client.update_item(**update.build(), ReturnValues="ALL_NEW")
-        except ClientError as error:
-            if is_condition_failure(error):
-                raise StaleTransitionError(f"film {video_id} cannot move to {target.value} from where it is.") from None
-            raise
-        return film_of(from_item(response["Attributes"]))
-
     def apply(self, change: Change) -> None:
         """One transaction: a lifecycle command's change (domain/lifecycle.py). The film moves to the change's
         target (or is edited within its status) if it is still in one of the statuses expected, and at the

@@ -65,6 +65,11 @@ CORRECTABLE = frozenset(
 SOURCE_DELETABLE = frozenset({Status.READY, Status.PUBLISHED, Status.UNPUBLISHED, Status.REJECTED, Status.FAILED})
 # Ended so: the source's retention runs from then (domain/retention.py).
 REFUSED = frozenset({Status.REJECTED, Status.FAILED})
+# The stages that read the upload itself (If-Match on its ETag): when it was replaced at its key, the film goes
+# back to UPLOADED for the file there now (services/replaced_uploads.py).
+READING_UPLOAD = frozenset({Status.VALIDATING, Status.PROTECTING, Status.TRANSCODING})
+# An operator may start these again from their upload (`ops retry`).
+RETRYABLE = frozenset({Status.FAILED})
 # Final with no use for a file: one that arrives for such a film (after a takedown, after its upload expired) is
 # a child's raw video with no owner, deleted at once (services/validate.py).
 EXPECTS_NO_UPLOAD = frozenset({Status.DELETED, Status.EXPIRED})

@@ -15,13 +15,15 @@ from typing import Any
 
 from chalicelib.domain.change import AuditEntry, Change, Listed, Media, listed_as
 from chalicelib.domain.editorial import check_publishable
-from chalicelib.domain.errors import ConflictError, NotFoundError
+from chalicelib.domain.errors import ConflictError, NotFoundError, StaleTransitionError
 from chalicelib.domain.film import (
     CORRECTABLE,
     LISTED,
     PROCESSING,
     PUBLISHABLE,
     READING_PROTECTION,
+    READING_UPLOAD,
+    RETRYABLE,
     SOURCE_DELETABLE,
     SUBTITLED,
     Film,
@@ -39,7 +41,13 @@ from chalicelib.domain.protection import (
     still_applied,
     voice_disguise_for,
 )
-from chalicelib.domain.retention import DeletionReason, check_source_kept, due_on_publication, due_on_refusal
+from chalicelib.domain.retention import (
+    DeletionReason,
+    check_source_kept,
+    due_after_first_publication,
+    due_on_publication,
+    due_on_refusal,
+)
 from chalicelib.domain.source import SourceDescription
 from chalicelib.domain.stages import PROTECT, VALIDATE, stage_after, stage_for
 
@@ -67,6 +75,88 @@ def new_upload(video_id: str, office_id: str, request: UploadRequest, key: str, 
         # Drawn now when the voice is to be disguised, kept private on the film (domain/protection.py).
         voice_disguise=voice_disguise_for(request.protect_identity, None),
     )
+
+
+# The upload ------------------------------------------------------------------------------------------------
+# The system's own moves: no person acts, so no audit entry; none checks the version (each names the fields it
+# writes, and the film must still be in the status it expects).
+
+
+def uploaded(film: Film, at: str, *, etag: str, size_bytes: int) -> Change:
+    """AWAITING_UPLOAD -> UPLOADED: the file arrived (S3's event), at `etag` and of `size_bytes`."""
+    after = replace(film, status=Status.UPLOADED, status_changed_at=at, upload_etag=etag, size_bytes=size_bytes)
+    return _moved(film, after, at, frozenset({Status.AWAITING_UPLOAD}), writes=("upload_etag", "size_bytes"))
+
+
+def validating(film: Film, at: str) -> Change:
+    """UPLOADED -> VALIDATING: the validate stage took the upload (a concurrent delivery of its event loses)."""
+    return _moved(
+        film, replace(film, status=Status.VALIDATING, status_changed_at=at), at, allowed_sources(Status.VALIDATING)
+    )
+
+
+def expired(film: Film, reason: str, at: str) -> Change:
+    """AWAITING_UPLOAD -> EXPIRED: no whole file arrived in time (the link expired unused, or S3 discarded the
+    parts sent); final."""
+    after = replace(film, status=Status.EXPIRED, status_changed_at=at, reason_code="upload_expired", reason=reason)
+    return _moved(film, after, at, allowed_sources(Status.EXPIRED), writes=("reason_code", "reason"))
+
+
+def upload_replaced(film: Film, at: str, *, etag: str, size_bytes: int) -> Change:
+    """The one way back: a stage reading the upload found it replaced at its key (a second POST to a presigned
+    URL still valid). UPLOADED again for the file there now (`etag`, `size_bytes`), as a new attempt, validated
+    from the start (domain/film.py's docstring)."""
+    after = replace(
+        film,
+        status=Status.UPLOADED,
+        status_changed_at=at,
+        upload_etag=etag,
+        size_bytes=size_bytes,
+        attempt=film.attempt + 1,  # a new attempt: not the old run's idempotency key
+        requeued=0,
+    )
+    writes = ("upload_etag", "size_bytes", "attempt", "requeued")
+    return _moved(film, after, at, READING_UPLOAD, writes, then=True)
+
+
+def retried(film: Film, actor: str, at: str) -> Change:
+    """An operator's retry (`ops retry`): FAILED -> UPLOADED with a new attempt number, validated again from its
+    upload. Processing again, the refusal's reason and its date for the source go; a film published before
+    keeps its first date. On the version read: the operator acted on the film as it was."""
+    if film.status not in RETRYABLE:
+        raise ConflictError(f"Film {film.video_id} is {film.status}; only a FAILED film can be retried.")
+    check_source_kept(film, "retried")
+    after = replace(
+        film,
+        status=Status.UPLOADED,
+        status_changed_at=at,
+        attempt=film.attempt + 1,
+        requeued=0,
+        reason_code=None,
+        reason=None,
+        source_delete_after=due_after_first_publication(film),
+    )
+    audit = AuditEntry(actor, "retried", {"attempt": after.attempt})
+    return Change(film, after, at, frozenset({film.status}), audit, next_stage=stage_for(after.status))
+
+
+def _moved(
+    film: Film,
+    after: Film,
+    at: str,
+    sources: frozenset[Status],
+    writes: tuple[str, ...] = (),
+    *,
+    then: bool = False,
+) -> Change:
+    """The system moves the film to `after.status` if it is still in the status read, one of `sources` (else it
+    moved on: StaleTransitionError, as the catalog would say); `then`: the stage that status waits for is told
+    once committed."""
+    target = after.status
+    if film.status not in sources:
+        raise StaleTransitionError(f"film {film.video_id} cannot move to {target.value} from {film.status.value}.")
+    next_stage = stage_for(target) if then else None
+    return Change(film, after, at, frozenset({film.status}), next_stage=next_stage, writes=writes, checks_version=False)
 
 
 # Editors --------------------------------------------------------------------------------------------

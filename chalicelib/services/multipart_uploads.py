@@ -11,11 +11,13 @@ from dataclasses import replace
 from typing import Any
 
 from chalicelib.clock import now_iso
+from chalicelib.domain import lifecycle
 from chalicelib.domain.catalog import upload_view
 from chalicelib.domain.errors import ConflictError, StaleTransitionError
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.multipart import ArrivedPart, PartPlan, check_whole, parse_part_numbers
 from chalicelib.observability import count, logger
+from chalicelib.services import changes
 from chalicelib.services.access import Caller
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.uploads import expires_at, office_film
@@ -43,11 +45,8 @@ def _arrived(deps: Dependencies, film: Film, upload_id: str) -> list[ArrivedPart
     if arrived is not None or film.parts_joined:
         return arrived
     with contextlib.suppress(StaleTransitionError):  # it moved on meanwhile
-        deps.catalog.transition(
-            film.video_id,
-            Status.EXPIRED,
-            now_iso(),
-            {"reason_code": "upload_expired", "reason": "The parts sent were discarded before the film was complete."},
+        changes.apply(
+            deps, lifecycle.expired(film, "The parts sent were discarded before the film was complete.", now_iso())
         )
     raise ConflictError(
         "The parts sent were discarded before the film was complete; upload it again.", "upload_expired"

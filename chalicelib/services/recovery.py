@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.clock import now_iso
+from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import ConflictError, NotFoundError, StaleTransitionError
 from chalicelib.domain.film import Film, Status
-from chalicelib.domain.retention import check_source_kept, due_after_first_publication
 from chalicelib.domain.stages import stage_for
 from chalicelib.domain.sweep import (
     SWEPT_STATUSES,
@@ -26,8 +26,9 @@ from chalicelib.domain.sweep import (
     upload_expired,
 )
 from chalicelib.observability import count, logger
+from chalicelib.services import changes
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.handoff import hand_on, send_to
+from chalicelib.services.handoff import send_to
 from chalicelib.services.outcomes import fail
 from chalicelib.services.ports import Queue
 
@@ -35,32 +36,20 @@ from chalicelib.services.ports import Queue
 SWEEP_BATCH = 100
 
 
-def retry_film(deps: Dependencies, video_id: str) -> dict[str, Any]:
-    """FAILED -> UPLOADED with a new attempt number, and the upload queued for validation again."""
+def retry_film(deps: Dependencies, actor: str, video_id: str) -> dict[str, Any]:
+    """An operator's retry: FAILED -> UPLOADED with a new attempt number (domain/lifecycle.py's `retried`, its
+    audit entry naming `actor`), and the upload queued for validation again."""
     film = deps.catalog.get_film(video_id)
     if film is None:
         raise NotFoundError(f"No film {video_id!r}.")
-    if film.status is not Status.FAILED:
-        raise ConflictError(f"Film {video_id} is {film.status}; only a FAILED film can be retried.")
-    check_source_kept(film, "retried")
-    attempt = film.attempt + 1
-    # Processing again: the refusal's date goes; a film published before keeps its first one.
-    due = due_after_first_publication(film)
-    fields: dict[str, Any] = {"attempt": attempt, "requeued": 0, **({"source_delete_after": due} if due else {})}
+    retried = lifecycle.retried(film, actor, now_iso())
     try:
-        film = deps.catalog.transition(
-            video_id,
-            Status.UPLOADED,
-            now_iso(),
-            fields,
-            remove_fields=("reason_code", "reason", *(() if due else ("source_delete_after",))),
-            expect=frozenset({Status.FAILED}),
-        )
+        changes.apply(deps, retried)
     except StaleTransitionError:
         raise ConflictError(f"Film {video_id} changed while it was retried; look at it again.") from None
-    hand_on(deps, film)
+    attempt = retried.after.attempt
     logger.info("film retried", extra={"video_id": video_id, "attempt": attempt})
-    return {"video_id": video_id, "status": Status.UPLOADED.value, "attempt": attempt}
+    return {"video_id": video_id, "status": retried.after.status.value, "attempt": attempt}
 
 
 def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) -> dict[str, int]:
@@ -95,12 +84,7 @@ def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) 
 def _apply(deps: Dependencies, film: Film, status: Status, action: SweepAction) -> None:
     video_id = film.video_id
     if action is SweepAction.EXPIRE:
-        deps.catalog.transition(
-            video_id,
-            Status.EXPIRED,
-            now_iso(),
-            {"reason_code": "upload_expired", "reason": "No file arrived before the upload link expired."},
-        )
+        changes.apply(deps, lifecycle.expired(film, "No file arrived before the upload link expired.", now_iso()))
         if film.multipart_upload_id is not None:  # the parts that did arrive go with it
             deps.uploads.abort_multipart(film.upload_key, film.multipart_upload_id)
         count("UploadsExpired")

@@ -9,14 +9,13 @@ transcoded, and the film does not wait for an event that may already have come a
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalicelib.clock import now_iso
+from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import StaleTransitionError
 from chalicelib.domain.film import Status
 from chalicelib.observability import count, logger
+from chalicelib.services import changes
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.handoff import hand_on
 from chalicelib.services.outcomes import fail
 
 
@@ -34,13 +33,11 @@ def follow_replaced_upload(deps: Dependencies, video_id: str, stage: Status) -> 
         # whose own validation runs (or ran) from its event.
         logger.info("a replaced upload's late event was refused")
         return
-    attempt = film.attempt + 1
-    fields: dict[str, Any] = {"upload_etag": current.etag, "size_bytes": current.size_bytes, "attempt": attempt}
-    fields["requeued"] = 0
+    replaced = lifecycle.upload_replaced(film, now_iso(), etag=current.etag, size_bytes=current.size_bytes)
     try:
-        film = deps.catalog.transition(video_id, Status.UPLOADED, now_iso(), fields, expect=frozenset({stage}))
+        changes.apply(deps, replaced)  # UPLOADED, and told to the validate stage: validated from the start
     except StaleTransitionError:
         return
-    hand_on(deps, film)  # UPLOADED: validated from the start
     count("UploadsReplaced")
+    attempt = replaced.after.attempt
     logger.warning("upload replaced; validating the file there now", extra={"stage": stage.value, "attempt": attempt})

@@ -61,11 +61,11 @@ def validate_upload(deps: Dependencies, video_id: str, created: ObjectCreated, d
     try:
         if status is Status.AWAITING_UPLOAD:
             count("UploadsReceived")
-            fields = {"size_bytes": created.size_bytes, "upload_etag": created.etag}
-            deps.catalog.transition(video_id, Status.UPLOADED, now_iso(), fields, expect=frozenset({status}))
-            status = Status.UPLOADED
+            arrived = lifecycle.uploaded(film, now_iso(), etag=created.etag, size_bytes=created.size_bytes)
+            changes.apply(deps, arrived)
+            film, status = arrived.after, Status.UPLOADED
         if status is Status.UPLOADED:
-            deps.catalog.transition(video_id, Status.VALIDATING, now_iso())
+            changes.apply(deps, lifecycle.validating(film, now_iso()))
             status = Status.VALIDATING
     except StaleTransitionError:
         logger.info("a concurrent delivery already took this upload")

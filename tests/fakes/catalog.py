@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from chalicelib.domain.change import Change
 from chalicelib.domain.errors import StaleTransitionError
 from chalicelib.domain.film import Film, HistoryStep, Status, allowed_sources
+
+_DEFAULTS = {each.name: each.default for each in fields(Film)}
 
 
 @dataclass
@@ -47,7 +49,9 @@ class InMemoryCatalog:
             or (change.checks_version and stored.version != change.before.version)
         ):
             raise StaleTransitionError(f"film {change.video_id} cannot be changed from where it is.")
-        film = replace(stored, **change.set_fields(), **dict.fromkeys(change.remove_fields()))
+        # A removed attribute reads back as the field's default, as the adapter's `film_of` reads it.
+        removed = {name: _DEFAULTS[name] for name in change.remove_fields()}
+        film = replace(stored, **change.set_fields(), **removed)
         if target is Status.DELETED:  # a tombstone keeps its id, times, history and version, and its mark
             since = film.takedown_unfinished_since
             film = Film(stored.video_id, target, stored.created_at, change.at, takedown_unfinished_since=since)

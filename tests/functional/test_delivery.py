@@ -18,6 +18,7 @@ from chalicelib.services import recovery
 from local.lambda_context import function_context
 from local.worker import lambda_event
 from tests.functional.conftest import post_json, upload_body
+from tests.functional.factories import move
 
 HAPPY_JOURNEY = ["AWAITING_UPLOAD", "UPLOADED", "VALIDATING", "TRANSCODING", "READY"]
 
@@ -135,7 +136,7 @@ def test_the_last_delivery_fails_the_film_with_its_reason(api, stack, clips):
     assert "5 times" in film["reason"] and "on our side" in film["reason"]
     assert "ServiceUnavailable" not in film["reason"], "the error itself stays in the logs"
 
-    retried = recovery.retry_film(deps, video_id)
+    retried = recovery.retry_film(deps, "operator", video_id)
     assert retried["attempt"] == 1
     stack.run_pipeline()
     film = stack.catalog_item(video_id)
@@ -165,8 +166,7 @@ def test_a_poison_message_is_retried_then_left_for_the_dead_letter_queue(stack):
 def test_a_takedown_during_a_transcode_wins(api, stack, clips):
     video_id = new_upload(api, stack, clips["valid"])
     stack.deliver("UploadsQueue", "validate_upload")
-    catalog = wiring.dependencies().catalog
-    catalog.transition(video_id, Status.DELETED, "2026-11-25T00:00:00.000Z")
+    move(video_id, Status.DELETED)
     stack.deliver("TranscodeQueue", "transcode_film")
     assert stack.catalog_item(video_id)["status"] == "DELETED"
     assert film_keys(stack) == []
@@ -199,7 +199,7 @@ def test_the_sweep_expires_unused_uploads_and_requeues_then_fails_stuck_films(ap
 def test_only_a_failed_film_can_be_retried(api, stack, clips):
     video_id = new_upload(api, stack, clips["valid"])
     with pytest.raises(ConflictError):
-        recovery.retry_film(wiring.dependencies(), video_id)
+        recovery.retry_film(wiring.dependencies(), "operator", video_id)
     assert stack.catalog_item(video_id)["status"] == "AWAITING_UPLOAD"
 
 
@@ -213,6 +213,6 @@ def test_a_transcode_stopped_at_its_time_limit_fails_naming_the_limit_and_the_re
     assert film["reason"].startswith("Transcoding did not finish within its time limit (0 s)")
     assert "omjr ops retry" in film["reason"]
 
-    recovery.retry_film(wiring.dependencies(), video_id)
+    recovery.retry_film(wiring.dependencies(), "operator", video_id)
     stack.run_pipeline()  # with the function's own limit
     assert stack.catalog_item(video_id)["status"] == "READY"

@@ -10,12 +10,11 @@ import pytest
 
 from chalicelib import wiring
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
-from chalicelib.clock import now_iso
 from chalicelib.domain.film import Status
 from chalicelib.services import editorial, uploads
 from chalicelib.services.access import FIELD_OFFICE, authenticate
 from tests.functional.conftest import CONSENT, get, post_json, publish, upload_body
-from tests.functional.factories import write_ready_film
+from tests.functional.factories import move, write_ready_film
 
 
 def patch(api, path, body, key):
@@ -217,9 +216,8 @@ def test_a_film_once_published_is_never_corrected_by_its_office_whatever_it_beca
 
     assert error_of(refused) == (409, "not_correctable")
     assert "published" in refused.json_body["message"]
-    catalog = wiring.dependencies().catalog
     for status in (Status.TRANSCODING, Status.READY):  # its protected version made, as the pipeline does
-        catalog.transition(video_id, status, now_iso())
+        move(video_id, status)
     assert error_of(patch(api, f"/uploads/{video_id}", {"title": "Another title"}, office)) == (409, "not_correctable")
     assert get(api, f"/videos/{video_id}/editorial", editor).json_body["title"] == "My street"
 

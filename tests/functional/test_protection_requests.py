@@ -9,14 +9,13 @@ from dataclasses import replace
 import pytest
 
 from chalicelib import wiring
-from chalicelib.clock import now_iso
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Status
 from chalicelib.domain.source import SourceDescription, VideoStream
 from chalicelib.services import uploads, validate
 from chalicelib.services.access import Caller
 from tests.functional.conftest import CONSENT, get, post_json, upload_body
-from tests.functional.factories import OFFICE_ID, ReadBefore
+from tests.functional.factories import OFFICE_ID, ReadBefore, move
 from tests.functional.test_editorial import call, error_of, ready_film
 
 FACES = {"faces": True, "voice": False}
@@ -206,7 +205,7 @@ def test_an_office_asking_protection_loses_to_a_stage_that_started_after_it_read
     video_id = ready_film(api, stack, clips, status=Status.VALIDATING)
     deps = wiring.dependencies()
     read_by_office = deps.catalog.get_film(video_id)
-    deps.catalog.transition(video_id, Status.TRANSCODING, now_iso())
+    move(video_id, Status.TRANSCODING)
     caller = Caller(role="office", office_id=OFFICE_ID, countries=frozenset({"AZ"}), actor="office test")
 
     with pytest.raises(ConflictError) as refused:

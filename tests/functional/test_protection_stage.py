@@ -21,12 +21,12 @@ from skimage.feature import Cascade
 from skimage.transform import resize
 
 from chalicelib import wiring
-from chalicelib.clock import now_iso
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.object_keys import master_key
 from chalicelib.services import recovery
 from tests.functional.conftest import CONSENT, get, post_json, upload_body
 from tests.functional.face_clips import HEIGHT, WIDTH, FaceClip, decode, make_face_clip
+from tests.functional.factories import move
 from tests.functional.test_editorial import call, error_of
 from tests.functional.test_face_protection import CASCADE_MIN_FACE_PX, cascade_faces
 
@@ -273,8 +273,8 @@ def test_a_film_whose_upload_is_replaced_while_it_is_protected_is_validated_agai
 
 def refuse_to_transcode(stack: Any, video_id: str, **fields: Any) -> Film:
     """The film in TRANSCODING as `fields` say (a message from before, a master gone): the transcode decides."""
-    catalog = wiring.dependencies().catalog
-    catalog.transition(video_id, Status.TRANSCODING, now_iso(), fields, expect=frozenset({Status.PROTECTING}))
+    assert film(video_id).status is Status.PROTECTING
+    move(video_id, Status.TRANSCODING, **fields)
     drain(stack, "ProtectQueue")
     message = {"video_id": video_id, "etag": film(video_id).upload_etag, "attempt": film(video_id).attempt}
     stack.client("sqs").send_message(QueueUrl=stack.name("TranscodeQueue"), MessageBody=json.dumps(message))
@@ -317,7 +317,7 @@ def test_a_film_whose_master_is_gone_fails_with_a_reason_instead_of_using_its_so
     # An operator's retry starts again from the upload, and protects it again.
     office_view = get(api, f"/uploads/{video_id}", stack.keys["office"]).json_body
     assert office_view["status"] == "FAILED"
-    recovery.retry_film(wiring.dependencies(), video_id)
+    recovery.retry_film(wiring.dependencies(), "operator", video_id)
     stack.run_pipeline()
     assert film(video_id).status is Status.READY and film(video_id).protection_applied == FACES
 

@@ -149,7 +149,7 @@ def test_a_refused_or_failed_film_keeps_its_source_14_days_then_a_retry_is_refus
     assert office_view["status"] == outcome.upper() and office_view["reason_code"], "the office still sees why"
     if outcome == "failed":
         with pytest.raises(ConflictError) as refused:
-            recovery.retry_film(deps, video_id)
+            recovery.retry_film(deps, "operator", video_id)
         assert refused.value.code == "source_deleted"
         assert stack.catalog_item(video_id)["status"] == "FAILED"
 
@@ -158,7 +158,7 @@ def test_a_retried_film_keeps_its_source_while_it_is_processed_again(api, stack)
     video_id = write_ready_film(stack, status=Status.TRANSCODING)
     deps = wiring.dependencies()
     outcomes.fail(deps, video_id, "Processing stopped.")
-    recovery.retry_film(deps, video_id)
+    recovery.retry_film(deps, "operator", video_id)
     item = stack.catalog_item(video_id)
     assert "source_delete_after" not in item and "gsi4pk" not in item
     assert retention.delete_due_sources(deps, now=days_later(30))["deleted"] == 0

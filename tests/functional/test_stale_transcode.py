@@ -18,7 +18,7 @@ from chalicelib.domain.change import Change
 from chalicelib.domain.film import Status
 from chalicelib.domain.object_keys import rendition_key
 from chalicelib.services import transcode
-from tests.functional.factories import write_ready_film
+from tests.functional.factories import move, write_ready_film
 
 FACES = {"faces": True, "voice": False}
 
@@ -57,12 +57,9 @@ def test_a_run_the_film_moved_on_from_leaves_the_published_protected_outputs_alo
     top = rendition_key(video_id, "360p")
 
     def another_run_finished_then_an_editor_published() -> None:
-        catalog = wiring.dependencies().catalog
         s3.put_object(Bucket=media, Key=top, Body=protected)
-        fields = {"protect_identity": FACES, "protection_applied": FACES, "attempt": 2}
-        catalog.transition(video_id, Status.READY, now_iso(), fields, expect=frozenset({Status.TRANSCODING}))
-        published = {"published_at": now_iso()}
-        catalog.transition(video_id, Status.PUBLISHED, now_iso(), published, expect=frozenset({Status.READY}))
+        move(video_id, Status.READY, protect_identity=FACES, protection_applied=FACES, attempt=2)
+        move(video_id, Status.PUBLISHED, published_at=now_iso())
 
     before = {key: s3.get_object(Bucket=media, Key=key)["Body"].read() for key in keys_of(s3, media, video_id)}
     racing = replace(deps, media=MediaWithRival(deps.media, another_run_finished_then_an_editor_published))

@@ -5,8 +5,10 @@ tested against moto (tests/functional/test_change_with_audit.py, test_editorial.
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,10 +16,18 @@ import pytest
 from chalicelib.domain import lifecycle
 from chalicelib.domain.change import AuditEntry, Change, Listed, Media
 from chalicelib.domain.errors import ConflictError, DomainError, NotFoundError, StaleTransitionError
-from chalicelib.domain.film import CORRECTABLE, READING_PROTECTION, Film, FilmRendition, Status, SubtitleTrack
+from chalicelib.domain.film import (
+    CORRECTABLE,
+    READING_PROTECTION,
+    Film,
+    FilmRendition,
+    HistoryStep,
+    Status,
+    SubtitleTrack,
+)
 from chalicelib.domain.metadata import Author
 from chalicelib.domain.protection import Protection
-from chalicelib.domain.stages import PROTECT, STAGES, TRANSCODE
+from chalicelib.domain.stages import PROTECT, STAGES, TRANSCODE, VALIDATE
 from chalicelib.services import changes
 from chalicelib.services.dependencies import Dependencies
 from tests.fakes.catalog import InMemoryCatalog
@@ -377,3 +387,113 @@ def test_a_late_rejection_or_failure_never_moves_a_film_backwards(command: Any) 
     ended = catalog.get_film("x")
     assert ended is not None and ended.reason_code == "duration_out_of_range" and ended.source_delete_after
     assert ended.status is (Status.REJECTED if command is lifecycle.rejected else Status.FAILED)
+
+
+# The upload's own moves, and an operator's retry ---------------------------------------------------------------
+
+AWAITING = replace(
+    READY, status=Status.AWAITING_UPLOAD, renditions=(), poster_key=None, duration_s=None, size_bytes=1000, version=0
+)
+
+
+def test_an_upload_arrives_and_is_taken_by_validation_once() -> None:
+    catalog = InMemoryCatalog()
+    catalog.create_film(AWAITING)
+
+    arrived = lifecycle.uploaded(AWAITING, AT, etag="etag-1", size_bytes=2048)
+    catalog.apply(arrived)
+    catalog.apply(lifecycle.validating(arrived.after, LATER))
+
+    assert arrived.set_fields() == {"upload_etag": "etag-1", "size_bytes": 2048}
+    assert (arrived.audit, arrived.next_stage, arrived.checks_version) == (None, None, False)
+    film = catalog.get_film(VIDEO_ID)
+    assert film is not None and film.status is Status.VALIDATING
+    assert [step.status for step in film.history] == [Status.AWAITING_UPLOAD, Status.UPLOADED, Status.VALIDATING]
+    with pytest.raises(StaleTransitionError):  # a second delivery of the event, which read the film UPLOADED
+        catalog.apply(lifecycle.validating(arrived.after, LATER))
+    with pytest.raises(StaleTransitionError):  # and an event for a film already past its upload
+        lifecycle.uploaded(film, LATER, etag="etag-2", size_bytes=2048)
+
+
+def test_an_upload_expires_only_while_it_is_awaited() -> None:
+    change = lifecycle.expired(AWAITING, "No file arrived before the upload link expired.", LATER)
+
+    assert (change.expect, change.target) == (frozenset({Status.AWAITING_UPLOAD}), Status.EXPIRED)
+    assert change.set_fields() == {"reason_code": "upload_expired", "reason": change.after.reason}
+    with pytest.raises(StaleTransitionError):
+        lifecycle.expired(replace(AWAITING, status=Status.UPLOADED), "late", LATER)
+
+
+def deps_for_uploads(film: Film) -> tuple[Dependencies, InMemoryCatalog]:
+    deps, catalog, _ = deps_with(film)
+    return replace(deps, settings=SimpleNamespace(uploads_bucket="uploads")), catalog
+
+
+@pytest.mark.parametrize("status", [Status.VALIDATING, Status.PROTECTING, Status.TRANSCODING])
+def test_an_upload_replaced_under_a_stage_is_validated_from_the_start_as_a_new_attempt(status: Status) -> None:
+    reading = replace(AWAITING, status=status, upload_etag="old", attempt=2, requeued=1)
+    deps, catalog = deps_for_uploads(reading)
+
+    changes.apply(deps, lifecycle.upload_replaced(reading, LATER, etag="new", size_bytes=4096))
+
+    film = catalog.get_film(VIDEO_ID)
+    assert film is not None and film.status is Status.UPLOADED
+    assert (film.upload_etag, film.size_bytes, film.attempt, film.requeued) == ("new", 4096, 3, 0)
+    [notification] = deps.queue(VALIDATE).sent
+    assert json.loads(notification)["Records"][0]["s3"]["object"]["eTag"] == "new"
+    assert catalog.audit_trail(VIDEO_ID) == []
+
+
+def test_only_a_stage_reading_the_upload_goes_back_for_a_replaced_one() -> None:
+    for status in (Status.UPLOADED, Status.READY, Status.FAILED):
+        with pytest.raises(StaleTransitionError):
+            lifecycle.upload_replaced(replace(AWAITING, status=status), LATER, etag="new", size_bytes=1)
+
+
+FAILED = replace(
+    READY,
+    status=Status.FAILED,
+    attempt=1,
+    requeued=1,
+    reason_code="processing_timeout",
+    reason="Transcoding did not finish within its time limit.",
+    source_delete_after="2026-12-31T10:00:00.000Z",
+)
+
+
+def test_an_operators_retry_starts_a_failed_film_again_from_its_upload_and_is_audited() -> None:
+    deps, catalog = deps_for_uploads(FAILED)
+
+    changes.apply(deps, lifecycle.retried(FAILED, "operator (omjr ops retry)", LATER))
+
+    film = catalog.get_film(VIDEO_ID)
+    assert film is not None and film.status is Status.UPLOADED and (film.attempt, film.requeued) == (2, 0)
+    assert (film.reason_code, film.reason, film.source_delete_after) == (None, None, None)
+    assert catalog.audit_trail(VIDEO_ID) == [
+        {"actor": "operator (omjr ops retry)", "action": "retried", "details": {"attempt": 2}, "at": LATER}
+    ]
+    assert len(deps.queue(VALIDATE).sent) == 1
+
+
+def test_a_retried_film_published_before_keeps_its_sources_first_date() -> None:
+    published_once = replace(FAILED, history=(HistoryStep(Status.PUBLISHED, AT),))
+
+    change = lifecycle.retried(published_once, "operator", LATER)
+
+    assert change.after.source_delete_after == "2026-12-31T10:00:00.000Z"
+
+
+def test_a_retry_is_refused_for_a_film_not_failed_or_without_its_source_and_on_a_stale_read() -> None:
+    with pytest.raises(ConflictError) as refused:
+        lifecycle.retried(READY, "operator", LATER)
+    assert code_of(refused) == "conflict"
+    with pytest.raises(ConflictError) as refused:
+        lifecycle.retried(replace(FAILED, source_deleted_at=AT), "operator", LATER)
+    assert code_of(refused) == "source_deleted"
+
+    catalog = InMemoryCatalog()
+    catalog.create_film(FAILED)
+    catalog.apply(lifecycle.record_consent(FAILED, "editor Anna", CONSENT, AT))  # meanwhile
+    with pytest.raises(StaleTransitionError):
+        catalog.apply(lifecycle.retried(FAILED, "operator", LATER))
+    assert [entry["action"] for entry in catalog.audit_trail(VIDEO_ID)] == ["consent_recorded"]

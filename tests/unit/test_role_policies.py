@@ -101,7 +101,7 @@ def test_dynamodb_grants_name_the_functions_own_tables(function):
 
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))
 def test_each_item_of_a_functions_transactions_is_granted_on_the_catalog(function):
-    # Every function moves films (catalog.transition / change: a TransactWriteItems of Update items); the API
+    # Every function moves films (a change, domain/change.py: a TransactWriteItems of Update items); the API
     # also puts and deletes listing entries in the same transaction. IAM checks each item's own action.
     catalog = {"Fn::GetAtt": ["CatalogTable", "Arn"]}
     on_catalog = {action for action, resource in grants(function, "dynamodb:") if resource == catalog}
