@@ -25,9 +25,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import wiring
-from chalicelib.domain.film import PROCESSING, Status
-from chalicelib.domain.stages import STAGES, stage_for
-from chalicelib.services import editorial, media_exposure, recovery, retention, takedown
+from chalicelib.domain.film import Status
+from chalicelib.domain.stages import STAGES
+from chalicelib.services import attention, editorial, media_exposure, recovery, retention, takedown
 from cli.target import Target
 
 STUCK_SHOWN = 10
@@ -42,18 +42,15 @@ def status(target: Target) -> dict[str, Any]:
     films = {s.value: catalog.count_by_status(s) for s in Status}
     dead = {name: wiring.queue(url).depth() for name, url in target.dead_letter_queues.items()}
     now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    oldest = []
-    for state in sorted(PROCESSING):
-        for video_id in catalog.list_by_status(state, now, STUCK_SHOWN):
-            film = catalog.get_film(video_id)
-            oldest.append(
-                {
-                    "video_id": video_id,
-                    "status": state.value,
-                    "waits_for": stage_for(state).name,
-                    "since": film and film.status_changed_at,
-                }
-            )
+    oldest = [
+        {
+            "video_id": waiting.film.video_id,
+            "status": waiting.film.status.value,
+            "waits_for": waiting.stage.name,
+            "since": waiting.film.status_changed_at,
+        }
+        for waiting in attention.waiting_in_processing(deps, lambda _: now, STUCK_SHOWN)
+    ]
     failed = [catalog.get_film(v) for v in catalog.list_by_status(Status.FAILED, now, STUCK_SHOWN)]
     return {
         "films": {name: number for name, number in films.items() if number},

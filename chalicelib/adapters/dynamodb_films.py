@@ -160,6 +160,24 @@ class DynamoDBFilms:
         for page in self._client.get_paginator("query").paginate(**self._in_status(status, changed_before)):
             yield from (video_id_of(from_item(item)) for item in page.get("Items", []))
 
+    def page_in_status(self, status: Status, limit: int, cursor: str | None) -> tuple[list[str], str | None]:
+        """Ids of films in `status`, the latest to enter it first, and an opaque cursor to the next page (or
+        None): the editors' Needs attention list. A cursor is refused unless this status's listing returned it."""
+        query: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": STATUS_INDEX,
+            "KeyConditionExpression": "gsi3pk = :status",
+            "ExpressionAttributeValues": to_item({":status": status.value}),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if cursor:
+            query["ExclusiveStartKey"] = to_item(self._paging().decode_status(cursor, status.value))
+        response = self._client.query(**query)
+        last = response.get("LastEvaluatedKey")
+        ids = [video_id_of(from_item(item)) for item in response.get("Items", [])]
+        return ids, (self._paging().encode(from_item(last)) if last else None)
+
     def sources_due(self, before: str) -> Iterator[str]:
         """Ids of films whose source is due for deletion before `before`, earliest first (the sparse
         source index: a film leaves it when `source_delete_after` is removed)."""

@@ -53,6 +53,10 @@ class ListingCursors:
         """Where an office's uploads listing cursor points, refused unless that office's listing made it."""
         return _position(self._payload(cursor), {"gsi2pk": office_partition, "sk": FILM_SK})
 
+    def decode_status(self, cursor: str, status: str) -> dict[str, Any]:
+        """Where a cursor over the films in one status points, refused unless that status's listing made it."""
+        return _position(self._payload(cursor), {"gsi3pk": status, "sk": FILM_SK})
+
     def _mac(self, payload: bytes) -> bytes:
         if self._key is None:
             self._key = self._signing_key()

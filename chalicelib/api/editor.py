@@ -1,5 +1,6 @@
 """Editor routes: review, lists of published and unpublished films, consent, publish, unpublish,
-highlight, edit, subtitles (add, remove), takedown, audit, workshop stories (read, write, delete)."""
+highlight, edit, subtitles (add, remove), takedown, retry of a failed film, audit, workshop stories (read,
+write, delete)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from chalice.app import Blueprint, Response
 from chalicelib import wiring
 from chalicelib.api.cors import ANY_ORIGIN
 from chalicelib.api.errors import answers_errors, json_body
-from chalicelib.services import editor_lists, editorial, takedown, workshop_stories
+from chalicelib.services import editor_lists, editorial, recovery, takedown, workshop_stories
 from chalicelib.services.access import EDITOR, authenticate
 
 editor = Blueprint(__name__)
@@ -127,6 +128,13 @@ def take_down(video_id: str) -> Response:
     answer = takedown.take_down(wiring.dependencies(), _editor(), video_id)
     # 202 when something is left behind: the film is DELETED, and a retry or the sweep finishes the rest.
     return Response(body=answer, status_code=202 if "left" in answer else 200)
+
+
+@editor.route("/videos/{video_id}/retry", methods=["POST"], cors=ANY_ORIGIN)
+@answers_errors
+def retry(video_id: str) -> dict[str, Any]:
+    """A FAILED film started again from its upload, as `omjr ops retry` does (409 `not_failed` otherwise)."""
+    return recovery.retry_film(wiring.dependencies(), _editor(), video_id)
 
 
 @editor.route("/videos/{video_id}/audit", methods=["GET"], cors=ANY_ORIGIN)

@@ -124,7 +124,7 @@ def retried(film: Film, actor: str, at: str) -> Change:
     upload. Processing again, the refusal's reason and its date for the source go; a film published before
     keeps its first date. On the version read: the operator acted on the film as it was."""
     if film.status not in RETRYABLE:
-        raise ConflictError(f"Film {film.video_id} is {film.status}; only a FAILED film can be retried.")
+        raise ConflictError(f"Film {film.video_id} is {film.status}; only a FAILED film can be retried.", "not_failed")
     check_source_kept(film, "retried")
     after = replace(
         film,

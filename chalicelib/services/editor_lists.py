@@ -1,5 +1,6 @@
 """Editors' lists of published and of unpublished films, newest first, searchable by title, the child's
-first name or the workshop: Queries on the editors' own listing entries, page by page."""
+first name or the workshop: Queries on the editors' own listing entries, page by page. The failed films
+(Needs attention) are services/attention.py's."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 
 from chalicelib.domain.catalog import editor_list_view, status_facet
 from chalicelib.domain.errors import InvalidRequestError
-from chalicelib.domain.film import LISTED
+from chalicelib.domain.film import LISTED, Status
 from chalicelib.domain.metadata import is_unicode_text
 from chalicelib.domain.paging import parse_limit
+from chalicelib.services import attention
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.editorial import PREVIEW_TTL_S
 
@@ -24,8 +26,10 @@ SEARCH_READS = 5
 
 def films_in(deps: Dependencies, params: Mapping[str, str]) -> dict[str, Any]:
     status = (params.get("status") or "").upper()
+    if status == Status.FAILED:
+        return attention.needs_attention(deps, params)
     if status not in LISTED:
-        raise InvalidRequestError("status must be published or unpublished.", "invalid_status")
+        raise InvalidRequestError("status must be published, unpublished or failed.", "invalid_status")
     facet = status_facet(status)
     limit = parse_limit(params.get("limit"), DEFAULT_PAGE, MAX_PAGE)
     text = _search(params.get("q"))

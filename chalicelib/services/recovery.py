@@ -37,8 +37,9 @@ SWEEP_BATCH = 100
 
 
 def retry_film(deps: Dependencies, actor: str, video_id: str) -> dict[str, Any]:
-    """An operator's retry: FAILED -> UPLOADED with a new attempt number (domain/lifecycle.py's `retried`, its
-    audit entry naming `actor`), and the upload queued for validation again."""
+    """An operator's or an editor's retry: FAILED -> UPLOADED with a new attempt number (domain/lifecycle.py's
+    `retried`, its audit entry naming `actor`), and the upload queued for validation again. A film that is not
+    FAILED: ConflictError `not_failed`."""
     film = deps.catalog.get_film(video_id)
     if film is None:
         raise NotFoundError(f"No film {video_id!r}.")
@@ -71,7 +72,7 @@ def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) 
                 continue  # parts still arriving
             action = sweep_action(status, film.requeued, limits)
             try:
-                _apply(deps, film, status, action)
+                _apply(deps, film, status, action, limits.stuck_after_s.get(status, 0))
             except StaleTransitionError:
                 continue  # it moved on by itself meanwhile
             done[action.value] += 1
@@ -81,7 +82,7 @@ def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) 
     return done
 
 
-def _apply(deps: Dependencies, film: Film, status: Status, action: SweepAction) -> None:
+def _apply(deps: Dependencies, film: Film, status: Status, action: SweepAction, limit_s: int) -> None:
     video_id = film.video_id
     if action is SweepAction.EXPIRE:
         changes.apply(deps, lifecycle.expired(film, "No file arrived before the upload link expired.", now_iso()))
@@ -99,7 +100,8 @@ def _apply(deps: Dependencies, film: Film, status: Status, action: SweepAction) 
         fail(
             deps,
             video_id,
-            f"Processing stopped in {status.value} without an outcome and was given up; an operator can retry it.",
+            f"Processing stopped in {status.value} without an outcome for longer than its limit ({limit_s} s), "
+            "even after it was queued once more, and was given up; it can be retried.",
         )
 
 
