@@ -177,3 +177,18 @@ def test_the_calls_of_paths_the_other_tests_seldom_take_are_granted(running_stac
         s3 = as_function(running_stack, function, "s3")
         upload_id = s3.create_multipart_upload(Bucket=resources[bucket], Key=key)["UploadId"]
         s3.abort_multipart_upload(Bucket=resources[bucket], Key=key, UploadId=upload_id)
+
+
+def test_an_editors_retry_queues_the_film_for_validation_under_the_apis_role(running_stack: RunningStack):
+    catalog = DynamoDBCatalog(admin(running_stack, "dynamodb"), running_stack.info["resources"]["CatalogTable"])
+    at = now_iso()
+    refused, granted = str(uuid.uuid4()), str(uuid.uuid4())
+    for video_id in (refused, granted):
+        catalog.create_film(Film(video_id, Status.FAILED, at, at, office_id="am-yerevan", title="Failed"))
+    editor = running_stack.client("editor")
+    # The retry's message to the uploads queue is sent under the API's role: without the grant it is refused.
+    with role_without(running_stack, "api_handler", "sqs:SendMessage"):
+        assert editor.request("POST", f"/videos/{refused}/retry").status_code == 500
+    answer = editor.request("POST", f"/videos/{granted}/retry")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "UPLOADED"

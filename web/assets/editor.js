@@ -1,9 +1,10 @@
 // The editor page: the films awaiting review, grouped by workshop, with consent recorded once for a
 // workshop's films (or a selection); the lists of published and unpublished films with a search;
-// workshop stories; any film by its id.
+// workshop stories; any film by its id; the films that need attention (failed or stuck).
 import { publicGet, request } from "./api.js";
 import { workshopName } from "./cards.js";
 import { el, say } from "./dom.js";
+import { attentionGroup } from "./editor-attention.js";
 import { filmPanel } from "./editor-film.js";
 import { storyEditor } from "./editor-story.js";
 import { editorWords } from "./editor-words.js";
@@ -24,6 +25,8 @@ const currentKey = keyField(document.getElementById("key-form"), "omjr.editorKey
   loadQueue();
   listed.replaceChildren();
 });
+const attention = attentionGroup(document.getElementById("attention"), document.getElementById("attention-status"),
+  document.getElementById("attention-more"), currentKey);
 const stories = storyEditor(document.getElementById("story-form"), currentKey);
 let vocabulary = [];
 
@@ -102,6 +105,7 @@ function queueSummary(count, groups) {
 }
 
 async function loadQueue() {
+  attention.load();
   if (!currentKey()) {
     review.replaceChildren();
     say(reviewStatus, "Type your editor key above to see the films awaiting review.");
