@@ -4,21 +4,22 @@ stage's limit, with the limit it hit. Screenshots go to test-artifacts/browser/.
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import uuid
-from dataclasses import replace
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
 from chalicelib.clock import now_iso
-from chalicelib.domain.change import Change
+from chalicelib.domain import lifecycle
 from chalicelib.domain.film import Film, Status
 from local.clips import make_clip
 from tests.browser.conftest import screenshot
 from tests.browser.test_editor_protection import PROCESSING_TIMEOUT_S
-from tests.e2e.conftest import RunningStack, aws
+from tests.e2e.conftest import RunningStack, aws, film, queue_is_empty, wait_for, workers_of
 
 REASON = "Transcoding did not finish within its time limit (900 s) and was stopped."
 LONG_AGO = "2020-01-01T00:00:00.000Z"
@@ -30,19 +31,28 @@ def catalog(stack: RunningStack) -> DynamoDBCatalog:
 
 @pytest.fixture(scope="module")
 def failed(web_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A film uploaded by the office and processed, then FAILED as a transcode stopped at its time limit
-    leaves it (written as the catalog writes that change: the time limit itself is tested in tests/functional)."""
+    """A film uploaded by the office and validated, FAILED in its transcode as a time limit leaves it (the
+    stage's own command, while the transcode workers wait: the time limit itself is tested in tests/functional)."""
     office = web_stack.client("field_office")
     clip = make_clip(tmp_path_factory.mktemp("attention") / "failed.mp4", 60, width=160, height=120, fps=2)
-    metadata = {"title": "A film that failed", "country": "KG", "topics": ["violence"]}
-    video_id = office.upload(clip, metadata)
-    assert office.wait_for_terminal(video_id, timeout_s=PROCESSING_TIMEOUT_S)["status"] == "READY"
-    films = catalog(web_stack)
-    film = films.get_film(video_id)
-    assert film is not None
-    at = now_iso()
-    after = replace(film, status=Status.FAILED, status_changed_at=at, reason_code="processing_timeout", reason=REASON)
-    films.apply(Change(film, after, at, frozenset({film.status}), writes=("reason_code", "reason")))
+    metadata = {"title": "A film that failed", "country": "KG", "author": {"first_name": "Dana", "age": 13}}
+    transcoders = workers_of(web_stack, "TranscodeQueue")
+    assert transcoders, "the stack runs transcode workers"
+    for pid in transcoders:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        video_id = office.upload(clip, {**metadata, "topics": ["violence"]})
+        wait_for(lambda: film(web_stack, video_id)["status"] == "TRANSCODING", PROCESSING_TIMEOUT_S, "validation")
+        films = catalog(web_stack)
+        waiting = films.get_film(video_id)
+        assert waiting is not None
+        films.apply(lifecycle.failed(waiting, "processing_timeout", REASON, now_iso()))
+    finally:
+        for pid in transcoders:
+            os.kill(pid, signal.SIGCONT)
+    # The message of the attempt that failed is read and let go: the film stays FAILED.
+    wait_for(lambda: queue_is_empty(web_stack, "TranscodeQueue"), PROCESSING_TIMEOUT_S, "the transcode queue")
+    assert film(web_stack, video_id)["status"] == "FAILED"
     return video_id
 
 
