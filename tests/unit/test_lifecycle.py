@@ -486,7 +486,7 @@ def test_a_retried_film_published_before_keeps_its_sources_first_date() -> None:
 def test_a_retry_is_refused_for_a_film_not_failed_or_without_its_source_and_on_a_stale_read() -> None:
     with pytest.raises(ConflictError) as refused:
         lifecycle.retried(READY, "operator", LATER)
-    assert code_of(refused) == "conflict"
+    assert code_of(refused) == "not_failed"
     with pytest.raises(ConflictError) as refused:
         lifecycle.retried(replace(FAILED, source_deleted_at=AT), "operator", LATER)
     assert code_of(refused) == "source_deleted"
