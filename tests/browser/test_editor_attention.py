@@ -82,6 +82,12 @@ def test_an_editor_sees_failed_and_stuck_films_and_starts_a_failed_one_again(pag
     expect(page.locator("#attention-status")).to_have_text(re.compile(r"^\d+ films? failed, \d+ stuck\.$"))
     expect(page.locator(f'#review .panel[data-video-id="{failed}"]')).to_have_count(0)
 
+    # Opened by its id, the film says why it failed and where to start it again, never "open it again later".
+    page.get_by_label("Film id").fill(failed)
+    page.get_by_role("button", name="Find").click()
+    expect(page.locator("#found .panel .failure")).to_have_text(
+        f"Failed: {REASON} Start it again under “Needs attention” at the top of this page."
+    )
     failed_card.get_by_role("button", name="Start it again").click()
     expect(failed_card.get_by_role("status")).to_have_text(re.compile(r"^Started again: it is being checked"))
     expect(failed_card.get_by_role("button", name="Start it again")).to_have_count(0)

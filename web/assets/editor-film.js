@@ -55,6 +55,7 @@ function protectionSummary(film) {
       + `shows ${asFilmed(film)} (only editors can see it). This takes a few minutes; this line says when it is `
       + "ready.";
   }
+  if (film.status === "FAILED") return `${asked} Processing failed before the protected version was made.`;
   if (film.preview?.protected) {
     return `${asked} The protected version is ready: the preview shows what visitors will see.` + sourceSummary(film);
   }
@@ -389,6 +390,9 @@ export function filmPanel(initial, key, options = {}) {
           film.title_en ? el("p", { lang: "en", class: "film-meta" }, film.title_en) : null,
           el("p", { class: "film-meta" }, meta),
           el("p", { class: "film-meta protection" }, protectionSummary(film)),
+          film.status === "FAILED" && !film.summary ? el("p", { class: "film-meta failure" },
+            `Failed: ${film.reason || "processing stopped."} Start it again under “Needs attention” at the top of `
+            + "this page.") : null,
           badges(),
           el("p", { class: "film-meta id" }, `Film id: ${film.video_id}`))),
       player(),
