@@ -278,10 +278,11 @@ def test_the_api_function_may_queue_a_film_it_has_made_again():
     # PUT /videos/{id}/protection on a READY film (and an office's PATCH asking protection for one) moves it
     # to PROTECTING or TRANSCODING and sends it to that stage's queue (services/editorial.py). Without the
     # grant SQS refuses in production (moto does not check IAM): the editor gets a 500 and the film sits in
-    # PROTECTING until the sweep's requeue hours later.
+    # PROTECTING until the sweep's requeue hours later. An editor's retry of a FAILED film (POST
+    # /videos/{id}/retry) queues its upload for validation again.
     sends = [s for s in statements_of("ApiHandlerRole") if "sqs:SendMessage" in s["Action"]]
     granted = [queue for statement in sends for queue in statement["Resource"]]
-    assert sorted(q["Fn::GetAtt"][0] for q in granted) == ["ProtectQueue", "TranscodeQueue"]
+    assert sorted(q["Fn::GetAtt"][0] for q in granted) == ["ProtectQueue", "TranscodeQueue", "UploadsQueue"]
 
 
 def test_only_the_api_function_reads_the_cursor_signing_key_and_only_that_secret():
