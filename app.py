@@ -57,6 +57,7 @@ for _stage in STAGES:
 def sweep_stuck_films(event: CloudWatchEvent) -> None:
     deps = wiring.dependencies()
     recovery.sweep(deps, deps.settings.sweep)
+    recovery.retry_transient_failures(deps, deps.settings.sweep)
     retention.delete_due_sources(deps)
     takedown.finish_unfinished(deps)
     media_exposure.finish_due(deps)

@@ -86,6 +86,7 @@ def run(args: argparse.Namespace, target: Target) -> None:
         deps = target.dependencies()
         result = {
             **recovery.sweep(deps, deps.settings.sweep),
+            "retried": recovery.retry_transient_failures(deps, deps.settings.sweep),
             "sources": retention.delete_due_sources(deps),
             "takedowns": takedown.finish_unfinished(deps),
             "media": media_exposure.finish_due(deps),

@@ -164,6 +164,8 @@ class Film:
     # Processing: which attempt, how often the sweep queued it again, why it stopped.
     attempt: int = 0
     requeued: int = 0
+    # Whether the sweep already started it again once after a transient failure (domain/sweep.py): never twice.
+    auto_retried: bool = False
     reason_code: str | None = None
     reason: str | None = None
     # What the field office said about it, and what editors changed.

@@ -119,10 +119,11 @@ def upload_replaced(film: Film, at: str, *, etag: str, size_bytes: int) -> Chang
     return _moved(film, after, at, READING_UPLOAD, writes, then=True)
 
 
-def retried(film: Film, actor: str, at: str) -> Change:
-    """An operator's retry (`ops retry`): FAILED -> UPLOADED with a new attempt number, validated again from its
-    upload. Processing again, the refusal's reason and its date for the source go; a film published before
-    keeps its first date. On the version read: the operator acted on the film as it was."""
+def retried(film: Film, actor: str, at: str, *, automatic: bool = False) -> Change:
+    """An operator's or an editor's retry (`ops retry`, `POST /videos/{id}/retry`), or the sweep's one
+    `automatic` retry after a transient failure: FAILED -> UPLOADED with a new attempt number, validated again
+    from its upload. Processing again, the refusal's reason and its date for the source go; a film published
+    before keeps its first date. On the version read: the operator acted on the film as it was."""
     if film.status not in RETRYABLE:
         raise ConflictError(f"Film {film.video_id} is {film.status}; only a FAILED film can be retried.", "not_failed")
     check_source_kept(film, "retried")
@@ -135,8 +136,9 @@ def retried(film: Film, actor: str, at: str) -> Change:
         reason_code=None,
         reason=None,
         source_delete_after=due_after_first_publication(film),
+        auto_retried=film.auto_retried or automatic,
     )
-    audit = AuditEntry(actor, "retried", {"attempt": after.attempt})
+    audit = AuditEntry(actor, "retried", {"attempt": after.attempt, **({"automatic": True} if automatic else {})})
     return Change(film, after, at, frozenset({film.status}), audit, next_stage=stage_for(after.status))
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from chalicelib.domain.film import PROCESSING, Status
+from chalicelib.domain.film import PROCESSING, Film, Status
 
 
 class SweepAction(StrEnum):
@@ -28,6 +28,10 @@ class SweepLimits:
     multipart_window_s: int
     stuck_after_s: dict[Status, int]
     requeues: int = 1
+    # A film FAILED from a transient cause (an outage after the queue's retries) is started again once, this
+    # long after it failed, if it failed within `auto_retry_window_s` (older failures are left to people).
+    auto_retry_after_s: int = 300
+    auto_retry_window_s: int = 3600
 
 
 def stale_before(status: Status, now: datetime, limits: SweepLimits) -> datetime:
@@ -53,3 +57,19 @@ def sweep_action(status: Status, requeued: int, limits: SweepLimits) -> SweepAct
 
 
 SWEPT_STATUSES = (Status.AWAITING_UPLOAD, *sorted(PROCESSING))
+
+
+# A failure on our side that may pass by itself (an AWS error after every delivery, a worker that died):
+# tried again once. A time limit (`processing_timeout`) or a film stuck twice (`processing_stuck`) would hit
+# the same limit again, and the film's own faults are REJECTED, never FAILED.
+TRANSIENT_FAILURES = frozenset({"processing_failed"})
+
+
+def retried_automatically(film: Film) -> bool:
+    """Whether the sweep is to start this FAILED film again by itself (once, after a transient failure)."""
+    return film.status is Status.FAILED and film.reason_code in TRANSIENT_FAILURES and not film.auto_retried
+
+
+def seconds_in_status(film: Film, now: datetime) -> float:
+    """How long the film has been in its status at `now`."""
+    return (now - datetime.fromisoformat(film.status_changed_at.replace("Z", "+00:00"))).total_seconds()

@@ -13,7 +13,7 @@ from typing import Any
 from chalicelib.domain.film import PROCESSING, Film, Status
 from chalicelib.domain.paging import parse_limit
 from chalicelib.domain.stages import Stage, stage_for
-from chalicelib.domain.sweep import stale_before
+from chalicelib.domain.sweep import SweepLimits, retried_automatically, seconds_in_status, stale_before
 from chalicelib.services.dependencies import Dependencies
 
 DEFAULT_PAGE = 24
@@ -58,11 +58,12 @@ def needs_attention(deps: Dependencies, params: Mapping[str, str]) -> dict[str, 
     cursor = params.get("cursor") or None
     ids, next_cursor = deps.catalog.page_in_status(Status.FAILED, limit, cursor)
     failed = [film for film in deps.catalog.get_films(ids) if film.status is Status.FAILED]
-    stuck_after = deps.settings.sweep.stuck_after_s
+    limits = deps.settings.sweep
+    now = datetime.now(UTC)
     return {
         "status": Status.FAILED.value,
-        "items": [_failed_view(film) for film in failed],
-        "stuck": [] if cursor else [_stuck_view(w, stuck_after[w.film.status]) for w in stuck(deps)],
+        "items": [_failed_view(film, _retried_soon(film, now, limits)) for film in failed],
+        "stuck": [] if cursor else [_stuck_view(w, limits.stuck_after_s[w.film.status]) for w in stuck(deps)],
         "next_cursor": next_cursor,
     }
 
@@ -79,12 +80,18 @@ def _film_view(film: Film) -> dict[str, Any]:
     return view
 
 
-def _failed_view(film: Film) -> dict[str, Any]:
+def _retried_soon(film: Film, now: datetime, limits: SweepLimits) -> bool:
+    """Whether the sweep starts the film again by itself (once, after a transient failure) in a few minutes."""
+    return retried_automatically(film) and seconds_in_status(film, now) <= limits.auto_retry_window_s
+
+
+def _failed_view(film: Film, retried_soon: bool) -> dict[str, Any]:
     return {
         **_film_view(film),
         "reason_code": film.reason_code,
         "reason": film.reason or "Processing stopped without saying why.",
         "can_retry": True,
+        "retried_automatically": retried_soon,
     }
 
 

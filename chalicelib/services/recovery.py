@@ -21,6 +21,8 @@ from chalicelib.domain.sweep import (
     SWEPT_STATUSES,
     SweepAction,
     SweepLimits,
+    retried_automatically,
+    seconds_in_status,
     stale_before,
     sweep_action,
     upload_expired,
@@ -34,6 +36,8 @@ from chalicelib.services.ports import Queue
 
 # At most this many films acted on per status and run; the next run, minutes later, takes the rest.
 SWEEP_BATCH = 100
+# Who the audit trail says started a film again after a transient failure.
+AUTOMATIC_RETRIER = "sweep (automatic retry after a transient failure)"
 
 
 def retry_film(deps: Dependencies, actor: str, video_id: str) -> dict[str, Any]:
@@ -82,6 +86,31 @@ def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) 
     return done
 
 
+def retry_transient_failures(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) -> int:
+    """Films FAILED from a transient cause a few minutes ago (domain/sweep.py) started again, once each: the
+    latest failures first (the status index), read until one is older than the window. Returns how many."""
+    now = now or datetime.now(UTC)
+    retried, cursor = 0, None
+    while retried < SWEEP_BATCH:
+        ids, cursor = deps.catalog.page_in_status(Status.FAILED, SWEEP_BATCH, cursor)
+        # One GetItem each, as the rest of the sweep reads (its role has no BatchGetItem): at most a page a run.
+        for film in filter(None, map(deps.catalog.get_film, ids)):
+            age = seconds_in_status(film, now)
+            if age > limits.auto_retry_window_s:
+                return retried  # the rest failed earlier still
+            if age < limits.auto_retry_after_s or not retried_automatically(film):
+                continue
+            try:
+                changes.apply(deps, lifecycle.retried(film, AUTOMATIC_RETRIER, now_iso(), automatic=True))
+            except (StaleTransitionError, ConflictError):
+                continue  # started again by someone meanwhile, or its source is gone: left to people
+            logger.info("failed film retried automatically", extra={"video_id": film.video_id})
+            retried += 1
+        if cursor is None:
+            break
+    return retried
+
+
 def _apply(deps: Dependencies, film: Film, status: Status, action: SweepAction, limit_s: int) -> None:
     video_id = film.video_id
     if action is SweepAction.EXPIRE:
@@ -102,6 +131,7 @@ def _apply(deps: Dependencies, film: Film, status: Status, action: SweepAction, 
             video_id,
             f"Processing stopped in {status.value} without an outcome for longer than its limit ({limit_s} s), "
             "even after it was queued once more, and was given up; it can be retried.",
+            code="processing_stuck",
         )
 
 

@@ -1,9 +1,19 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.domain.film import Status
-from chalicelib.domain.sweep import SweepAction, SweepLimits, stale_before, sweep_action, upload_expired
+from chalicelib.domain import lifecycle
+from chalicelib.domain.film import Film, Status
+from chalicelib.domain.sweep import (
+    SweepAction,
+    SweepLimits,
+    retried_automatically,
+    seconds_in_status,
+    stale_before,
+    sweep_action,
+    upload_expired,
+)
 
 LIMITS = SweepLimits(
     upload_window_s=3600,
@@ -38,3 +48,17 @@ def test_a_stuck_film_is_queued_once_more_then_failed():
 def test_finished_films_are_never_swept():
     with pytest.raises(ValueError, match="not a status"):
         sweep_action(Status.READY, 0, LIMITS)
+
+
+def test_only_a_first_transient_failure_is_retried_by_itself():
+    at = "2026-11-25T11:50:00.000Z"
+    failed = Film("v", Status.FAILED, at, at, reason_code="processing_failed", reason="SQS was unavailable.")
+    assert retried_automatically(failed) and seconds_in_status(failed, NOW) == 600
+    again = lifecycle.retried(failed, "sweep", "2026-11-25T12:00:00.000Z", automatic=True).after
+    assert again.status is Status.UPLOADED and again.auto_retried
+    assert not retried_automatically(replace(again, status=Status.FAILED, reason_code="processing_failed"))
+    for code in ("processing_timeout", "processing_stuck"):
+        assert not retried_automatically(replace(failed, reason_code=code))
+    assert not retried_automatically(replace(failed, status=Status.REJECTED))
+    # A person's retry keeps the mark: a film the sweep already started again is never started again by itself.
+    assert lifecycle.retried(replace(failed, auto_retried=True), "editor Anna", at).after.auto_retried

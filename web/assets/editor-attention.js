@@ -22,6 +22,9 @@ function attentionCard(film, currentKey) {
     el("h3", {}, film.title || "Untitled film"),
     el("p", { class: "badges" }, state),
     el("p", { class: "reason" }, film.reason),
+    film.retried_automatically ? el("p", { class: "hint automatic" }, "This looks like a passing failure on our "
+      + "side: it is started again by itself a few minutes after it failed, once. Start it now if you prefer.")
+      : null,
     limit,
     el("p", { class: "hint" }, `Film id: ${film.video_id}`));
   if (!stuck) {
