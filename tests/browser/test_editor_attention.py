@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -56,13 +58,30 @@ def failed(web_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) ->
     return video_id
 
 
-@pytest.fixture(scope="module")
-def stuck(web_stack: RunningStack) -> str:
-    """A film waiting to be transcoded since long ago (its message lost): past its stage's limit."""
-    video_id = str(uuid.uuid4())
-    film = Film(video_id, Status.TRANSCODING, LONG_AGO, LONG_AGO, office_id="kg-bishkek", title="A film that is stuck")
-    catalog(web_stack).create_film(film)
-    return video_id
+@pytest.fixture
+def stuck(web_stack: RunningStack) -> Iterator[str]:
+    """A film waiting to be transcoded since long ago (its message lost): past its stage's limit. The local
+    scheduler's sweep (every minute) would queue it again at once: it waits while the test runs."""
+    found = subprocess.run(
+        ["pgrep", "-P", str(web_stack.process.pid), "-f", "local.scheduler"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    schedulers = [int(pid) for pid in found.stdout.split()]
+    assert schedulers, "the stack runs a scheduler"
+    for pid in schedulers:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        video_id = str(uuid.uuid4())
+        film = Film(
+            video_id, Status.TRANSCODING, LONG_AGO, LONG_AGO, office_id="kg-bishkek", title="A film that is stuck"
+        )
+        catalog(web_stack).create_film(film)
+        yield video_id
+    finally:
+        for pid in schedulers:
+            os.kill(pid, signal.SIGCONT)
 
 
 def test_an_editor_sees_failed_and_stuck_films_and_starts_a_failed_one_again(page: Page, web_stack, failed, stuck):
