@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain.metadata import Author
-from chalicelib.domain.protection import VoiceDisguise
+from chalicelib.domain.protection import Protection, VoiceDisguise
 
 
 class Status(StrEnum):
@@ -199,8 +199,8 @@ class Film:
     safeguarding: Mapping[str, Any] | None = None
     # Identity protection (domain/protection.py): what was asked ({faces, voice}), and what the
     # outputs carry, written only by the protection stage. Never public.
-    protect_identity: Mapping[str, bool] | None = None
-    protection_applied: Mapping[str, bool] | None = None
+    protect_identity: Protection | None = None
+    protection_applied: Protection | None = None
     # The protected master the protection stage made (services/protection.py), in the uploads bucket
     # beside the source: `{key, etag, faces, voice}`. The transcode reads it instead of the source.
     protected_master: Mapping[str, Any] | None = None

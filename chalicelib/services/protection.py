@@ -30,7 +30,7 @@ from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import ConflictError, MediaError, ObjectReplacedError, StaleTransitionError
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.object_keys import MASTER_NAME, master_key
-from chalicelib.domain.protection import requested, voice_to_disguise
+from chalicelib.domain.protection import voice_to_disguise
 from chalicelib.domain.rules import DecodeCaps, decode_caps
 from chalicelib.media.protect import make_protected_master
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
@@ -67,7 +67,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
         else:
             logger.info("ignoring a protection request for a film not in PROTECTING")
         return
-    wanted = requested(film.protect_identity)
+    wanted = film.protect_identity
     if wanted is None:
         # Nothing asked any more (it cannot change while the film is processed, but an old message may
         # carry a film whose protection was turned off): the transcode reads the source.
@@ -90,7 +90,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
             deps.uploads.download(film.upload_key, source_path, film.upload_etag or "")
             # The transcode's own caps: a header that lied about the size or the length decodes no further here.
             caps = decode_caps(deps.settings.limits)
-            regions = _face_regions(film, source_path, budget_s * DETECTION_SHARE, caps) if wanted["faces"] else []
+            regions = _face_regions(film, source_path, budget_s * DETECTION_SHARE, caps) if wanted.faces else []
             detected = time.monotonic()
             with subsegment("ffmpeg"):
                 make_protected_master(
@@ -114,7 +114,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
     if stored is None:  # taken down while it was uploaded
         logger.info("the protected master is gone right after its upload (taken down?)")
         return
-    master = {"key": key, "etag": stored.etag, **wanted}
+    master = {"key": key, "etag": stored.etag, **wanted.as_record()}
     if not _to_transcode(deps, film, master):
         return
     elapsed = time.monotonic() - started
@@ -123,7 +123,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
     measure("FaceDetectionSeconds", detected - started, MetricUnit.Seconds)
     logger.info(
         "protected master made",
-        extra={"faces": wanted["faces"], "voice": wanted["voice"], "regions": len(regions), "seconds": elapsed},
+        extra={**wanted.as_record(), "regions": len(regions), "seconds": elapsed},
     )
 
 
