@@ -34,6 +34,7 @@ from chalicelib.domain.film import (
 )
 from chalicelib.domain.metadata import Author, UploadRequest
 from chalicelib.domain.protection import (
+    ProtectedMaster,
     Protection,
     check_protected,
     must_render_again,
@@ -465,8 +466,8 @@ def validated(film: Film, at: str, source: SourceDescription, *, etag: str, size
     )
 
 
-def protected(film: Film, master: Mapping[str, Any] | None, at: str) -> Change:
-    """PROTECTING -> TRANSCODING: the protected master made (`{key, etag, faces, voice}`), or none when nothing
+def protected(film: Film, master: ProtectedMaster | None, at: str) -> Change:
+    """PROTECTING -> TRANSCODING: the protected master made, or none when nothing
     is asked any more (the transcode then reads the source); the transcode is told."""
     after = replace(film, status=Status.TRANSCODING, status_changed_at=at, protected_master=master)
     return Change(

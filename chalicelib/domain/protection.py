@@ -129,6 +129,31 @@ class Protection:
         return tuple(kind for kind in KINDS if getattr(self, kind))
 
 
+@dataclass(frozen=True)
+class ProtectedMaster:
+    """The protected master the protection stage made (services/protection.py), beside the upload: its key,
+    the ETag it was stored with, and what it carries. Stored as `{key, etag, faces, voice}`."""
+
+    key: str
+    etag: str
+    faces: bool = False
+    voice: bool = False
+
+    @classmethod
+    def made(cls, key: str, etag: str, carries: Protection) -> ProtectedMaster:
+        return cls(key=key, etag=etag, faces=carries.faces, voice=carries.voice)
+
+    @classmethod
+    def of(cls, value: Mapping[str, Any]) -> ProtectedMaster:
+        """The master a stored `{key, etag, faces, voice}` record names."""
+        faces, voice = bool(value.get("faces")), bool(value.get("voice"))
+        return cls(key=str(value["key"]), etag=str(value["etag"]), faces=faces, voice=voice)
+
+    @property
+    def carries(self) -> Protection | None:
+        return Protection.named(faces=self.faces, voice=self.voice)
+
+
 def record_of(protection: Protection | None) -> dict[str, bool]:
     """`{faces, voice}` for any protection, none included (both false)."""
     return (protection or Protection()).as_record()

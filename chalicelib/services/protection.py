@@ -19,7 +19,6 @@ import functools
 import os
 import tempfile
 import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +29,7 @@ from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import ConflictError, MediaError, ObjectReplacedError, StaleTransitionError
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.object_keys import MASTER_NAME, master_key
-from chalicelib.domain.protection import voice_to_disguise
+from chalicelib.domain.protection import ProtectedMaster, voice_to_disguise
 from chalicelib.domain.rules import DecodeCaps, decode_caps
 from chalicelib.media.protect import make_protected_master
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
@@ -114,7 +113,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
     if stored is None:  # taken down while it was uploaded
         logger.info("the protected master is gone right after its upload (taken down?)")
         return
-    master = {"key": key, "etag": stored.etag, **wanted.as_record()}
+    master = ProtectedMaster.made(key, stored.etag, wanted)
     if not _to_transcode(deps, film, master):
         return
     elapsed = time.monotonic() - started
@@ -153,7 +152,7 @@ def _detector() -> Any:
     return CenterFaceDetector()
 
 
-def _to_transcode(deps: Dependencies, film: Film, master: Mapping[str, Any] | None) -> bool:
+def _to_transcode(deps: Dependencies, film: Film, master: ProtectedMaster | None) -> bool:
     """PROTECTING -> TRANSCODING, and the next stage told; False when the film moved on meanwhile."""
     try:
         changes.apply(deps, lifecycle.protected(film, master, now_iso()))

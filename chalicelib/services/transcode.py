@@ -131,14 +131,14 @@ def transcode_input(film: Film) -> TranscodeInput:
     if wanted is None:
         return TranscodeInput(film.upload_key, film.upload_etag or "")
     master = film.protected_master
-    applied = Protection.of(master)
+    applied = master.carries if master else None
     if master is None or not outputs_protected(wanted, applied):
         raise ProtectionMissingError(
             "Identity protection is asked for this film and no protected version of it covers what is asked, so "
             "it was not transcoded (its faces or voice would show); an operator can retry it "
             "(python -m cli ops retry) to protect it again from its upload.",
         )
-    return TranscodeInput(str(master["key"]), str(master["etag"]), applied)
+    return TranscodeInput(master.key, master.etag, applied)
 
 
 def _download(deps: Dependencies, source: TranscodeInput, path: str) -> None:

@@ -24,7 +24,7 @@ from chalicelib.domain.object_keys import (
     rendition_key,
     upload_key,
 )
-from chalicelib.domain.protection import Protection
+from chalicelib.domain.protection import ProtectedMaster, Protection
 from chalicelib.services.ports import FilmCatalog
 from tests.functional.conftest import upload_body
 
@@ -89,7 +89,7 @@ def finish_rendering(video_id: str) -> Film:
         move(
             video_id,
             Status.TRANSCODING,
-            protected_master={"key": master_key(video_id), "etag": "placeholder", **asked.as_record()},
+            protected_master=ProtectedMaster.made(master_key(video_id), "placeholder", asked),
         )
     return move(video_id, Status.READY, protection_applied=asked)
 
@@ -117,6 +117,8 @@ def _typed(name: str, value: Any) -> Any:
         return Author(**value)
     if name in ("protect_identity", "protection_applied") and isinstance(value, dict):
         return Protection.of(value)
+    if name == "protected_master" and isinstance(value, dict):
+        return ProtectedMaster.of(value)
     return tuple(value) if isinstance(value, list) else value
 
 

@@ -151,12 +151,9 @@ def test_a_film_protected_at_upload_is_protected_before_it_is_transcoded_and_sho
     assert stack.deliver("ProtectQueue", "protect_film") == 1
     protected = film(video_id)
     assert protected.status is Status.TRANSCODING
-    assert protected.protected_master == {
-        "key": master_key(video_id),
-        "etag": protected.protected_master["etag"],
-        "faces": True,
-        "voice": False,
-    }
+    assert protected.protected_master is not None
+    assert protected.protected_master.key == master_key(video_id)
+    assert protected.protected_master.carries == Protection(faces=True)
     assert protected.protection_applied is None, "no output carries it yet"
     uploads = stack.client("s3").list_objects_v2(Bucket=stack.name("UploadsBucket"), Prefix=f"uploads/{video_id}/")
     assert sorted(o["Key"] for o in uploads["Contents"]) == [master_key(video_id), protected.upload_key]

@@ -26,7 +26,7 @@ from chalicelib.domain.film import (
     SubtitleTrack,
 )
 from chalicelib.domain.metadata import Author
-from chalicelib.domain.protection import Protection
+from chalicelib.domain.protection import ProtectedMaster, Protection
 from chalicelib.domain.stages import PROTECT, STAGES, TRANSCODE, VALIDATE
 from chalicelib.services import changes
 from chalicelib.services.dependencies import Dependencies
@@ -352,7 +352,7 @@ def test_a_film_rendered_again_is_queued_for_its_stage_once_committed() -> None:
 
 def test_the_protection_stage_hands_its_master_to_the_transcode_and_a_film_asking_nothing_reads_the_source() -> None:
     protecting = replace(READY, status=Status.PROTECTING, protect_identity=Protection(faces=True))
-    master = {"key": f"uploads/{VIDEO_ID}/master.mkv", "etag": "e", "faces": True, "voice": False}
+    master = ProtectedMaster(key=f"uploads/{VIDEO_ID}/master.mkv", etag="e", faces=True)
 
     change = lifecycle.protected(protecting, master, LATER)
 
