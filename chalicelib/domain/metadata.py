@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from chalicelib.domain.errors import InvalidRequestError
-from chalicelib.domain.protection import Protection, parse_protection, parse_protection_correction
+from chalicelib.domain.protection import Protection, parse_protection, parse_protection_correction, record_of
 from chalicelib.domain.public_text import check_film_texts
 
 TITLE_MAX_CHARS = 120
@@ -261,6 +261,6 @@ def parse_correction(
     if "protect_identity" in body:
         # As JSON, like every correction's value (compared with the upload's view, recorded in the audit).
         corrected = parse_protection_correction(body["protect_identity"], current_protection)
-        changes["protect_identity"] = corrected.as_record() if corrected else None
+        changes["protect_identity"] = record_of(corrected) if corrected else None
     check_film_texts(changes)
     return changes

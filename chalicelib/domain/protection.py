@@ -120,10 +120,6 @@ class Protection:
         """The protection a stored `{faces, voice}` record names; None when it names none."""
         return cls.named(faces=bool((value or {}).get("faces")), voice=bool((value or {}).get("voice")))
 
-    def as_record(self) -> dict[str, bool]:
-        """As the film stores it and the API shows it: `{faces, voice}`."""
-        return {"faces": self.faces, "voice": self.voice}
-
     def kinds(self) -> tuple[str, ...]:
         """The kinds asked, in `KINDS` order."""
         return tuple(kind for kind in KINDS if getattr(self, kind))
@@ -155,8 +151,8 @@ class ProtectedMaster:
 
 
 def record_of(protection: Protection | None) -> dict[str, bool]:
-    """`{faces, voice}` for any protection, none included (both false)."""
-    return (protection or Protection()).as_record()
+    """`{faces, voice}` for any protection, none included (both false): as an audit entry or a view names it."""
+    return {"faces": bool(protection and protection.faces), "voice": bool(protection and protection.voice)}
 
 
 def voice_disguise_for(
@@ -193,8 +189,7 @@ def parse_protection(value: Any, field: str = "protect_identity") -> Protection 
 
 def outputs_protected(asked: Protection | None, applied: Protection | None) -> bool:
     """True when outputs carrying `applied` (a film's `protection_applied`) give every protection asked."""
-    carried = record_of(applied)
-    return asked is None or all(carried[kind] for kind in asked.kinds())
+    return asked is None or (applied is not None and all(getattr(applied, kind) for kind in asked.kinds()))
 
 
 def check_protected(asked: Protection | None, applied: Protection | None) -> None:

@@ -29,7 +29,7 @@ from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import ConflictError, MediaError, ObjectReplacedError, StaleTransitionError
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.object_keys import MASTER_NAME, master_key
-from chalicelib.domain.protection import ProtectedMaster, voice_to_disguise
+from chalicelib.domain.protection import ProtectedMaster, record_of, voice_to_disguise
 from chalicelib.domain.rules import DecodeCaps, decode_caps
 from chalicelib.media.protect import make_protected_master
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
@@ -122,7 +122,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
     measure("FaceDetectionSeconds", detected - started, MetricUnit.Seconds)
     logger.info(
         "protected master made",
-        extra={**wanted.as_record(), "regions": len(regions), "seconds": elapsed},
+        extra={**record_of(wanted), "regions": len(regions), "seconds": elapsed},
     )
 
 
