@@ -110,6 +110,11 @@ class Protection:
     faces: bool = False
     voice: bool = False
 
+    def __post_init__(self) -> None:
+        # Equality decides whether a film is rendered again (must_render_again): "none" has one form only.
+        if not (self.faces or self.voice):
+            raise ValueError("a Protection asks for faces, voice or both; no protection is None")
+
     @classmethod
     def named(cls, *, faces: bool, voice: bool) -> Protection | None:
         """The protection of these kinds; None when neither is on."""

@@ -39,6 +39,12 @@ def test_anything_else_is_refused_with_its_own_code(value: object) -> None:
     assert refused.value.code == "invalid_protect_identity"
 
 
+def test_no_protection_has_one_form_none() -> None:
+    assert Protection.of({"faces": False, "voice": False}) is None and Protection.of(None) is None
+    with pytest.raises(ValueError):
+        Protection(faces=False, voice=False)
+
+
 def test_a_film_is_protected_when_its_outputs_carry_at_least_what_was_asked() -> None:
     assert outputs_protected(None, None)
     assert outputs_protected(Protection.named(faces=False, voice=False), None)
