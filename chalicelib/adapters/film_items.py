@@ -20,7 +20,7 @@ from typing import Any
 
 from chalicelib.domain.film import FILM_FIELDS, Film, FilmRendition, HistoryStep, Status, SubtitleTrack
 from chalicelib.domain.metadata import Author
-from chalicelib.domain.protection import VoiceDisguise
+from chalicelib.domain.protection import ProtectedMaster, Protection, VoiceDisguise
 
 FILM_SK = "FILM"
 OFFICE_INDEX = "gsi2"
@@ -137,6 +137,10 @@ _READERS: dict[str, Any] = {
         )
         for v in values
     ),
+    # Stored as the map `{faces, voice}` (a `Protection`'s fields, as dynamodb_items writes any dataclass).
+    "protect_identity": Protection.of,
+    "protection_applied": Protection.of,
+    "protected_master": ProtectedMaster.of,
     "subtitles": lambda values: tuple(SubtitleTrack(language=v["language"], key=v["key"]) for v in values),
     # A disguise recorded before the disguise became a path (a pitch and a shift, which a search undoes)
     # reads as none: the protection stage refuses such a film (voice_disguise_missing) until its voice is

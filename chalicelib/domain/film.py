@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain.metadata import Author
-from chalicelib.domain.protection import VoiceDisguise
+from chalicelib.domain.protection import ProtectedMaster, Protection, VoiceDisguise
 
 
 class Status(StrEnum):
@@ -199,13 +199,13 @@ class Film:
     sensitive: bool | None = None
     consent: Mapping[str, Any] | None = None
     safeguarding: Mapping[str, Any] | None = None
-    # Identity protection (domain/protection.py): what was asked ({faces, voice}), and what the
-    # outputs carry, written only by the protection stage. Never public.
-    protect_identity: Mapping[str, bool] | None = None
-    protection_applied: Mapping[str, bool] | None = None
+    # Identity protection (domain/protection.py): what was asked, and what the outputs carry
+    # (written as they are made); None for none. Stored as `{faces, voice}`. Never public.
+    protect_identity: Protection | None = None
+    protection_applied: Protection | None = None
     # The protected master the protection stage made (services/protection.py), in the uploads bucket
-    # beside the source: `{key, etag, faces, voice}`. The transcode reads it instead of the source.
-    protected_master: Mapping[str, Any] | None = None
+    # beside the source, and what it carries. The transcode reads it instead of the source.
+    protected_master: ProtectedMaster | None = None
     # The raw upload's retention (domain/retention.py): when it is due for deletion, and when it
     # went. Once it has gone, only the protected master (if any) and the outputs remain.
     source_delete_after: str | None = None

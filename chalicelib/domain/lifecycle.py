@@ -34,10 +34,11 @@ from chalicelib.domain.film import (
 )
 from chalicelib.domain.metadata import Author, UploadRequest
 from chalicelib.domain.protection import (
+    ProtectedMaster,
     Protection,
     check_protected,
     must_render_again,
-    requested,
+    record_of,
     still_applied,
     voice_disguise_for,
 )
@@ -183,7 +184,7 @@ def highlight(film: Film, actor: str, highlighted: bool, at: str) -> Change:
 def publish(film: Film, actor: str, at: str, *, safeguarding_confirmed: bool) -> Change:
     """Public only after the commit (`Media.EXPOSE`): a protection turned on meanwhile wins, and its
     unprotected version is never tagged."""
-    if film.status in PROCESSING and requested(film.protect_identity) is not None:
+    if film.status in PROCESSING and film.protect_identity is not None:
         check_protected(film.protect_identity, None)  # its protected version is being made: say so
     if film.status not in PUBLISHABLE:
         raise ConflictError(
@@ -240,15 +241,14 @@ def request_protection(
             "is READY.",
             "film_processing",
         )
-    record = asked.as_record() if asked else None
-    if record != (film.protect_identity or None):
+    if asked != film.protect_identity:
         # Whatever the change, new outputs are made from the source: without it, none can be.
         check_source_kept(film, "protected anew or unprotected")
-    details = {"faces": bool(asked and asked.faces), "voice": bool(asked and asked.voice)}
+    details = record_of(asked)
     # Drawn the first time the voice is to be disguised, then kept whatever is turned off and on again: the
     # protected sound stays the same. The audit says only that the voice is asked.
-    after = replace(film, protect_identity=record, voice_disguise=voice_disguise_for(record, film.voice_disguise, rng))
-    if film.status in PUBLISHABLE and must_render_again(record, film.protection_applied):
+    after = replace(film, protect_identity=asked, voice_disguise=voice_disguise_for(asked, film.voice_disguise, rng))
+    if film.status in PUBLISHABLE and must_render_again(asked, film.protection_applied):
         return _rendered_again(film, after, actor, at, details)
     return _edited(film, after, at, AuditEntry(actor, "protection_changed", details))
 
@@ -261,17 +261,14 @@ def render_for_office(film: Film, actor: str, at: str) -> Change | None:
         return None
     if not must_render_again(film.protect_identity, film.protection_applied):
         return None
-    asked = Protection.of(film.protect_identity)
-    details = {"faces": bool(asked and asked.faces), "voice": bool(asked and asked.voice)}
-    after = replace(film, protect_identity=asked.as_record() if asked else None)
-    return _rendered_again(film, after, actor, at, details)
+    return _rendered_again(film, film, actor, at, record_of(film.protect_identity))
 
 
 def _rendered_again(film: Film, asked: Film, actor: str, at: str, details: Mapping[str, Any]) -> Change:
     """A film whose outputs do not carry exactly the protection `asked` holds is made again from its upload,
     with no new upload: PROTECTING (then TRANSCODING) when protection is asked, TRANSCODING from the source
     when it was turned off. The new outputs replace the old ones at the same keys."""
-    protect = requested(asked.protect_identity) is not None
+    protect = asked.protect_identity is not None
     after = replace(
         asked,
         status=Status.PROTECTING if protect else Status.TRANSCODING,
@@ -400,6 +397,8 @@ def _typed(name: str, value: Any) -> Any:
     """A corrected field's JSON value as the film holds it."""
     if name == "author" and value is not None:
         return Author(first_name=value["first_name"], age=int(value["age"]))
+    if name == "protect_identity":
+        return Protection.of(value)
     return tuple(value) if isinstance(value, list) else value
 
 
@@ -438,7 +437,7 @@ def validated(film: Film, at: str, source: SourceDescription, *, etag: str, size
     assert source.video is not None and source.duration_s is not None, "a source the rules accepted"
     width, height = source.video.display_size
     picture_width, picture_height = source.video.decoded_size
-    protect = requested(film.protect_identity) is not None
+    protect = film.protect_identity is not None
     after = replace(
         film,
         status=Status.PROTECTING if protect else Status.TRANSCODING,
@@ -469,8 +468,8 @@ def validated(film: Film, at: str, source: SourceDescription, *, etag: str, size
     )
 
 
-def protected(film: Film, master: Mapping[str, Any] | None, at: str) -> Change:
-    """PROTECTING -> TRANSCODING: the protected master made (`{key, etag, faces, voice}`), or none when nothing
+def protected(film: Film, master: ProtectedMaster | None, at: str) -> Change:
+    """PROTECTING -> TRANSCODING: the protected master made, or none when nothing
     is asked any more (the transcode then reads the source); the transcode is told."""
     after = replace(film, status=Status.TRANSCODING, status_changed_at=at, protected_master=master)
     return Change(
@@ -491,7 +490,7 @@ def transcoded(
     renditions: tuple[FilmRendition, ...],
     images: Mapping[str, str],
     duration_s: float,
-    applied: Mapping[str, bool] | None,
+    applied: Protection | None,
 ) -> Change:
     """TRANSCODING -> READY with what the transcode made: its renditions, images (`poster_key`, `sprite_key`,
     `storyboard_key`) and HLS master (`hls_key`), the decoded duration, and what protection the outputs carry

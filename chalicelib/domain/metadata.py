@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from chalicelib.domain.errors import InvalidRequestError
-from chalicelib.domain.protection import parse_protection, parse_protection_correction
+from chalicelib.domain.protection import Protection, parse_protection, parse_protection_correction, record_of
 from chalicelib.domain.public_text import check_film_texts
 
 TITLE_MAX_CHARS = 120
@@ -61,7 +61,7 @@ class UploadRequest:
     workshop: str | None = None
     description: str | None = None
     # Identity protection asked for by the field office (domain/protection.py); never public.
-    protect_identity: dict[str, bool] | None = None
+    protect_identity: Protection | None = None
 
 
 def parse_upload_request(body: Any, topics: frozenset[str], max_upload_bytes: int) -> UploadRequest:
@@ -228,7 +228,7 @@ def parse_correction(
     body: Any,
     current_author: Mapping[str, Any] | None,
     topics: frozenset[str],
-    current_protection: Mapping[str, Any] | None = None,
+    current_protection: Protection | None = None,
 ) -> dict[str, Any]:
     """The fields a correction changes, each checked as `POST /uploads` checks it; `None` for an optional
     field (language, workshop, description) sent empty or null removes it. `author` may name only the
@@ -259,6 +259,8 @@ def parse_correction(
     if "description" in body:
         changes["description"] = _optional_text(body, "description", DESCRIPTION_MAX_CHARS)
     if "protect_identity" in body:
-        changes["protect_identity"] = parse_protection_correction(body["protect_identity"], current_protection)
+        # As JSON, like every correction's value (compared with the upload's view, recorded in the audit).
+        corrected = parse_protection_correction(body["protect_identity"], current_protection)
+        changes["protect_identity"] = record_of(corrected) if corrected else None
     check_film_texts(changes)
     return changes

@@ -101,37 +101,77 @@ def draw_voice_disguise(rng: random.Random | None = None) -> VoiceDisguise:
     return VoiceDisguise(seed=rng.getrandbits(96))
 
 
+@dataclass(frozen=True)
+class Protection:
+    """What identity protection a film asks for (or its outputs carry): blurred faces, a disguised voice.
+    A film that asks for none has no Protection (None), never one with both off: build one with `of` or
+    `named`, which give None for nothing. Stored and shown as `{faces, voice}` (a dataclass's own fields)."""
+
+    faces: bool = False
+    voice: bool = False
+
+    def __post_init__(self) -> None:
+        # Equality decides whether a film is rendered again (must_render_again): "none" has one form only.
+        if not (self.faces or self.voice):
+            raise ValueError("a Protection asks for faces, voice or both; no protection is None")
+
+    @classmethod
+    def named(cls, *, faces: bool, voice: bool) -> Protection | None:
+        """The protection of these kinds; None when neither is on."""
+        return cls(faces=faces, voice=voice) if faces or voice else None
+
+    @classmethod
+    def of(cls, value: Mapping[str, Any] | None) -> Protection | None:
+        """The protection a stored `{faces, voice}` record names; None when it names none."""
+        return cls.named(faces=bool((value or {}).get("faces")), voice=bool((value or {}).get("voice")))
+
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds asked, in `KINDS` order."""
+        return tuple(kind for kind in KINDS if getattr(self, kind))
+
+
+@dataclass(frozen=True)
+class ProtectedMaster:
+    """The protected master the protection stage made (services/protection.py), beside the upload: its key,
+    the ETag it was stored with, and what it carries. Stored as `{key, etag, faces, voice}`."""
+
+    key: str
+    etag: str
+    faces: bool = False
+    voice: bool = False
+
+    @classmethod
+    def made(cls, key: str, etag: str, carries: Protection) -> ProtectedMaster:
+        return cls(key=key, etag=etag, faces=carries.faces, voice=carries.voice)
+
+    @classmethod
+    def of(cls, value: Mapping[str, Any]) -> ProtectedMaster:
+        """The master a stored `{key, etag, faces, voice}` record names."""
+        faces, voice = bool(value.get("faces")), bool(value.get("voice"))
+        return cls(key=str(value["key"]), etag=str(value["etag"]), faces=faces, voice=voice)
+
+    @property
+    def carries(self) -> Protection | None:
+        return Protection.named(faces=self.faces, voice=self.voice)
+
+
+def record_of(protection: Protection | None) -> dict[str, bool]:
+    """`{faces, voice}` for any protection, none included (both false): as an audit entry or a view names it."""
+    return {"faces": bool(protection and protection.faces), "voice": bool(protection and protection.voice)}
+
+
 def voice_disguise_for(
-    asked: Mapping[str, Any] | None, stored: VoiceDisguise | None, rng: random.Random | None = None
+    asked: Protection | None, stored: VoiceDisguise | None, rng: random.Random | None = None
 ) -> VoiceDisguise | None:
     """The disguise a film keeps once `asked` is its protection: the stored one when there is one
     (a re-run makes the same sound), a new draw when voice protection is asked for the first time,
     None when the voice was never to be disguised."""
     if stored is not None:
         return stored
-    return draw_voice_disguise(rng) if (asked or {}).get("voice") else None
+    return draw_voice_disguise(rng) if asked is not None and asked.voice else None
 
 
-@dataclass(frozen=True)
-class Protection:
-    """What identity protection a film asks for (or its outputs carry): blurred faces, a disguised voice.
-    A film that asks for none has no Protection (None), never one with both off."""
-
-    faces: bool = False
-    voice: bool = False
-
-    @classmethod
-    def of(cls, value: Mapping[str, Any] | None) -> Protection | None:
-        """The protection a stored `{faces, voice}` record (or a parsed request) names; None when it names none."""
-        wanted = requested(value)
-        return cls(**wanted) if wanted else None
-
-    def as_record(self) -> dict[str, bool]:
-        """As the film stores it and the API shows it: `{faces, voice}`."""
-        return {"faces": self.faces, "voice": self.voice}
-
-
-def parse_protection(value: Any, field: str = "protect_identity") -> dict[str, bool] | None:
+def parse_protection(value: Any, field: str = "protect_identity") -> Protection | None:
     """`{faces, voice}` (each true or false, either may be left out); None when nothing is asked."""
     if value is None:
         return None
@@ -149,27 +189,18 @@ def parse_protection(value: Any, field: str = "protect_identity") -> dict[str, b
     wrong = [kind for kind in KINDS if kind in value and not isinstance(value[kind], bool)]
     if wrong:
         raise InvalidRequestError(f"{field}.{wrong[0]} must be true or false.", "invalid_protect_identity")
-    asked = {kind: bool(value.get(kind, False)) for kind in KINDS}
-    return asked if any(asked.values()) else None
+    return Protection.of(value)
 
 
-def requested(asked: Mapping[str, Any] | None) -> dict[str, bool] | None:
-    """What a film's `protect_identity` asks for, or None when it asks for nothing."""
-    wanted = {kind: bool((asked or {}).get(kind)) for kind in KINDS}
-    return wanted if any(wanted.values()) else None
-
-
-def outputs_protected(asked: Mapping[str, Any] | None, applied: Mapping[str, Any] | None) -> bool:
+def outputs_protected(asked: Protection | None, applied: Protection | None) -> bool:
     """True when outputs carrying `applied` (a film's `protection_applied`) give every protection asked."""
-    wanted = requested(asked)
-    return wanted is None or all((applied or {}).get(kind) for kind, on in wanted.items() if on)
+    return asked is None or (applied is not None and all(getattr(applied, kind) for kind in asked.kinds()))
 
 
-def check_protected(asked: Mapping[str, Any] | None, applied: Mapping[str, Any] | None) -> None:
-    if not outputs_protected(asked, applied):
-        wanted = requested(asked) or {}
+def check_protected(asked: Protection | None, applied: Protection | None) -> None:
+    if asked is not None and not outputs_protected(asked, applied):
         names = {"faces": "blurred faces", "voice": "a disguised voice"}
-        what = " and ".join(names[kind] for kind, on in wanted.items() if on)
+        what = " and ".join(names[kind] for kind in asked.kinds())
         raise ConflictError(
             f"Identity protection was asked for this film ({what}) and its protected version is not ready yet: "
             "it can be published once the protection stage has made it (the editor's view shows when).",
@@ -177,32 +208,28 @@ def check_protected(asked: Mapping[str, Any] | None, applied: Mapping[str, Any] 
         )
 
 
-def applied_kinds(applied: Mapping[str, Any] | None) -> dict[str, bool] | None:
-    """What outputs carrying `applied` carry, or None when they carry no protection."""
-    return requested(applied)
-
-
-def must_render_again(asked: Mapping[str, Any] | None, applied: Mapping[str, Any] | None) -> bool:
+def must_render_again(asked: Protection | None, applied: Protection | None) -> bool:
     """For a transcoded film whose outputs carry `applied` and whose protection is now `asked`: whether its
     outputs must be made again to carry exactly what is asked. Exactly, not at least: an editor who turns
     protection off (a face blurred by mistake) gets the unprotected film back, one who asks for less gets less."""
-    return requested(asked) != applied_kinds(applied)
+    return asked != applied
 
 
-def still_applied(asked: Mapping[str, Any] | None, applied: Mapping[str, Any] | None) -> dict[str, bool] | None:
+def still_applied(asked: Protection | None, applied: Protection | None) -> Protection | None:
     """While a film is rendered again, what both its old outputs (`applied`) and the new ones (`asked`) carry:
     `protection_applied` never claims more than the outputs that exist at any moment."""
-    both = {kind: bool((asked or {}).get(kind)) and bool((applied or {}).get(kind)) for kind in KINDS}
-    return both if any(both.values()) else None
+    if asked is None or applied is None:
+        return None
+    return Protection.named(faces=asked.faces and applied.faces, voice=asked.voice and applied.voice)
 
 
-def voice_to_disguise(asked: Mapping[str, Any] | None, stored: VoiceDisguise | None) -> VoiceDisguise | None:
+def voice_to_disguise(asked: Protection | None, stored: VoiceDisguise | None) -> VoiceDisguise | None:
     """What the protection stage passes as `make_protected_master(voice=...)`: the film's stored
     disguise when its voice is asked, None (the sound untouched) when not, even if values are kept
     from an earlier request. A film asking for its voice to be disguised always has values (drawn
     when it was asked); one without them is refused rather than given a voice left as it was, or a
     new draw that a later run would not repeat."""
-    if not (asked or {}).get("voice"):
+    if asked is None or not asked.voice:
         return None
     if stored is None:
         raise ConflictError(
@@ -213,7 +240,7 @@ def voice_to_disguise(asked: Mapping[str, Any] | None, stored: VoiceDisguise | N
     return stored
 
 
-def parse_protection_correction(value: Any, current: Mapping[str, Any] | None) -> dict[str, bool] | None:
+def parse_protection_correction(value: Any, current: Protection | None) -> Protection | None:
     """What a field office's correction (`PATCH /uploads/{id}`) makes of the protection: the kinds it names
     are set, the others kept. An office may turn protection on, never off: a facilitator who asked for it
     knew the child, and a child left recognisable cannot be made safe again, so turning it off is the
@@ -224,9 +251,9 @@ def parse_protection_correction(value: Any, current: Mapping[str, Any] | None) -
             'protect_identity must be an object such as {"faces": true, "voice": false}; got null.',
             "invalid_protect_identity",
         )
-    before = requested(current) or {}
-    after = {kind: bool(value[kind]) if kind in value else bool(before.get(kind)) for kind in KINDS}
-    dropped = [kind for kind in KINDS if before.get(kind) and not after[kind]]
+    before = record_of(current)
+    after = {kind: bool(value[kind]) if kind in value else before[kind] for kind in KINDS}
+    dropped = [kind for kind in KINDS if before[kind] and not after[kind]]
     if dropped:
         names = {"faces": "the blurred faces", "voice": "the disguised voice"}
         raise ConflictError(
@@ -234,4 +261,4 @@ def parse_protection_correction(value: Any, current: Mapping[str, Any] | None) -
             f"{' and '.join(names[kind] for kind in dropped)} if this child does not need it. Nothing was changed.",
             "protection_kept",
         )
-    return after if any(after.values()) else None
+    return Protection.of(after)

@@ -26,7 +26,6 @@ from enum import StrEnum
 
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import REFUSED, SOURCE_DELETABLE, Film, Status
-from chalicelib.domain.protection import requested
 
 KEPT_AFTER_PUBLICATION = timedelta(days=30)
 KEPT_AFTER_REFUSAL = timedelta(days=14)
@@ -58,7 +57,7 @@ def due_on_publication(film: Film, at: str) -> str | None:
     published protected."""
     if film.source_deleted_at is not None:
         return None
-    due = at if requested(film.protect_identity) else iso(parse_iso(at) + KEPT_AFTER_PUBLICATION)
+    due = at if film.protect_identity is not None else iso(parse_iso(at) + KEPT_AFTER_PUBLICATION)
     return min(due, film.source_delete_after) if film.source_delete_after else due
 
 
@@ -77,7 +76,7 @@ def due_on_refusal(at: str) -> str:
 def reason_for(film: Film) -> DeletionReason:
     if film.status in REFUSED:
         return DeletionReason.KEPT_AFTER_REFUSAL
-    if requested(film.protect_identity):
+    if film.protect_identity is not None:
         return DeletionReason.PROTECTED_FILM_PUBLISHED
     return DeletionReason.KEPT_AFTER_PUBLICATION
 

@@ -28,7 +28,7 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.film import LISTED, Film, Status, SubtitleTrack, is_video_id
 from chalicelib.domain.object_keys import subtitles_key
-from chalicelib.domain.protection import Protection, outputs_protected, parse_protection, requested
+from chalicelib.domain.protection import outputs_protected, parse_protection, record_of
 from chalicelib.domain.public_text import film_texts, venue_warnings
 from chalicelib.domain.retention import reason_for
 from chalicelib.domain.subtitles import parse_language, parse_subtitles, subtitle_warnings, to_webvtt
@@ -54,10 +54,10 @@ def for_editor(deps: Dependencies, film: Film) -> dict[str, Any]:
             "poster_url": deps.media.presign_get(poster_key, PREVIEW_TTL_S) if poster_key else None,
             # True only once every protection asked is applied: false while this preview still shows faces,
             # and false for a film that asked for none (nothing hides the child's identity).
-            "protected": requested(film.protect_identity) is not None
+            "protected": film.protect_identity is not None
             and outputs_protected(film.protect_identity, film.protection_applied),
             # What the outputs carry, whatever was asked.
-            "applied": {kind: bool((film.protection_applied or {}).get(kind)) for kind in ("faces", "voice")},
+            "applied": record_of(film.protection_applied),
         }
     return view
 
@@ -94,7 +94,7 @@ def set_protection(deps: Dependencies, editor: str, video_id: str, body: Any) ->
     """Turn identity protection on or off for a film that is not public: `{faces, voice}`."""
     if not isinstance(body, Mapping) or not any(kind in body for kind in ("faces", "voice")):
         raise InvalidRequestError('Send {"faces": true|false, "voice": true|false}.', "invalid_protect_identity")
-    asked = Protection.of(parse_protection(body, field="protection"))
+    asked = parse_protection(body, field="protection")
     change = lifecycle.request_protection(_film(deps, video_id), editor, asked, now_iso())
     view = _done(deps, change)
     if change.next_stage is not None:

@@ -19,7 +19,6 @@ import functools
 import os
 import tempfile
 import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +29,7 @@ from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import ConflictError, MediaError, ObjectReplacedError, StaleTransitionError
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.object_keys import MASTER_NAME, master_key
-from chalicelib.domain.protection import requested, voice_to_disguise
+from chalicelib.domain.protection import ProtectedMaster, record_of, voice_to_disguise
 from chalicelib.domain.rules import DecodeCaps, decode_caps
 from chalicelib.media.protect import make_protected_master
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
@@ -67,7 +66,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
         else:
             logger.info("ignoring a protection request for a film not in PROTECTING")
         return
-    wanted = requested(film.protect_identity)
+    wanted = film.protect_identity
     if wanted is None:
         # Nothing asked any more (it cannot change while the film is processed, but an old message may
         # carry a film whose protection was turned off): the transcode reads the source.
@@ -90,7 +89,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
             deps.uploads.download(film.upload_key, source_path, film.upload_etag or "")
             # The transcode's own caps: a header that lied about the size or the length decodes no further here.
             caps = decode_caps(deps.settings.limits)
-            regions = _face_regions(film, source_path, budget_s * DETECTION_SHARE, caps) if wanted["faces"] else []
+            regions = _face_regions(film, source_path, budget_s * DETECTION_SHARE, caps) if wanted.faces else []
             detected = time.monotonic()
             with subsegment("ffmpeg"):
                 make_protected_master(
@@ -114,7 +113,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
     if stored is None:  # taken down while it was uploaded
         logger.info("the protected master is gone right after its upload (taken down?)")
         return
-    master = {"key": key, "etag": stored.etag, **wanted}
+    master = ProtectedMaster.made(key, stored.etag, wanted)
     if not _to_transcode(deps, film, master):
         return
     elapsed = time.monotonic() - started
@@ -123,7 +122,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
     measure("FaceDetectionSeconds", detected - started, MetricUnit.Seconds)
     logger.info(
         "protected master made",
-        extra={"faces": wanted["faces"], "voice": wanted["voice"], "regions": len(regions), "seconds": elapsed},
+        extra={**record_of(wanted), "regions": len(regions), "seconds": elapsed},
     )
 
 
@@ -153,7 +152,7 @@ def _detector() -> Any:
     return CenterFaceDetector()
 
 
-def _to_transcode(deps: Dependencies, film: Film, master: Mapping[str, Any] | None) -> bool:
+def _to_transcode(deps: Dependencies, film: Film, master: ProtectedMaster | None) -> bool:
     """PROTECTING -> TRANSCODING, and the next stage told; False when the film moved on meanwhile."""
     try:
         changes.apply(deps, lifecycle.protected(film, master, now_iso()))

@@ -29,7 +29,7 @@ from chalicelib.domain.object_keys import (
     staging_of,
     staging_run,
 )
-from chalicelib.domain.protection import KINDS, outputs_protected, requested
+from chalicelib.domain.protection import Protection, outputs_protected
 from chalicelib.domain.rules import ValidationLimits, check_duration, decode_caps
 from chalicelib.media.fragments import source_keyframes
 from chalicelib.media.loudness import measure_loudness
@@ -121,24 +121,24 @@ class TranscodeInput:
 
     key: str
     etag: str
-    applied: dict[str, bool] | None = None
+    applied: Protection | None = None
 
 
 def transcode_input(film: Film) -> TranscodeInput:
     """The raw source only when the film asks for no protection: otherwise its protected master, which must
     carry every protection asked (the film FAILS rather than get unprotected renditions)."""
-    wanted = requested(film.protect_identity)
+    wanted = film.protect_identity
     if wanted is None:
         return TranscodeInput(film.upload_key, film.upload_etag or "")
     master = film.protected_master
-    applied = {kind: bool((master or {}).get(kind)) for kind in KINDS}
+    applied = master.carries if master else None
     if master is None or not outputs_protected(wanted, applied):
         raise ProtectionMissingError(
             "Identity protection is asked for this film and no protected version of it covers what is asked, so "
             "it was not transcoded (its faces or voice would show); an operator can retry it "
             "(python -m cli ops retry) to protect it again from its upload.",
         )
-    return TranscodeInput(str(master["key"]), str(master["etag"]), applied)
+    return TranscodeInput(master.key, master.etag, applied)
 
 
 def _download(deps: Dependencies, source: TranscodeInput, path: str) -> None:

@@ -24,7 +24,7 @@ from chalicelib.domain.object_keys import (
     rendition_key,
     upload_key,
 )
-from chalicelib.domain.protection import requested
+from chalicelib.domain.protection import ProtectedMaster, Protection
 from chalicelib.services.ports import FilmCatalog
 from tests.functional.conftest import upload_body
 
@@ -83,11 +83,13 @@ def finish_rendering(video_id: str) -> Film:
     catalog = wiring.dependencies().catalog
     film = catalog.get_film(video_id)
     assert film is not None and film.status in (Status.PROTECTING, Status.TRANSCODING), film
-    asked = requested(film.protect_identity)
+    asked = film.protect_identity
     if film.status is Status.PROTECTING:
         assert asked is not None
         move(
-            video_id, Status.TRANSCODING, protected_master={"key": master_key(video_id), "etag": "placeholder", **asked}
+            video_id,
+            Status.TRANSCODING,
+            protected_master=ProtectedMaster.made(master_key(video_id), "placeholder", asked),
         )
     return move(video_id, Status.READY, protection_applied=asked)
 
@@ -100,7 +102,9 @@ def move(video_id: str, status: Status, **fields: Any) -> Film:
     film = catalog.get_film(video_id)
     assert film is not None
     at = now_iso()
-    after = replace(film, status=status, status_changed_at=at, **fields)
+    after = replace(
+        film, status=status, status_changed_at=at, **{name: _typed(name, value) for name, value in fields.items()}
+    )
     catalog.apply(Change(film, after, at, frozenset({film.status}), writes=tuple(fields), checks_version=False))
     moved = catalog.get_film(video_id)
     assert moved is not None
@@ -111,6 +115,10 @@ def _typed(name: str, value: Any) -> Any:
     """A field's value as the upload API takes it (lists, an author object), as the film holds it."""
     if name == "author" and isinstance(value, dict):
         return Author(**value)
+    if name in ("protect_identity", "protection_applied") and isinstance(value, dict):
+        return Protection.of(value)
+    if name == "protected_master" and isinstance(value, dict):
+        return ProtectedMaster.of(value)
     return tuple(value) if isinstance(value, list) else value
 
 

@@ -23,6 +23,7 @@ from skimage.transform import resize
 from chalicelib import wiring
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.object_keys import master_key
+from chalicelib.domain.protection import Protection
 from chalicelib.services import recovery
 from tests.functional.conftest import CONSENT, get, post_json, upload_body
 from tests.functional.face_clips import HEIGHT, WIDTH, FaceClip, decode, make_face_clip
@@ -150,12 +151,9 @@ def test_a_film_protected_at_upload_is_protected_before_it_is_transcoded_and_sho
     assert stack.deliver("ProtectQueue", "protect_film") == 1
     protected = film(video_id)
     assert protected.status is Status.TRANSCODING
-    assert protected.protected_master == {
-        "key": master_key(video_id),
-        "etag": protected.protected_master["etag"],
-        "faces": True,
-        "voice": False,
-    }
+    assert protected.protected_master is not None
+    assert protected.protected_master.key == master_key(video_id)
+    assert protected.protected_master.carries == Protection(faces=True)
     assert protected.protection_applied is None, "no output carries it yet"
     uploads = stack.client("s3").list_objects_v2(Bucket=stack.name("UploadsBucket"), Prefix=f"uploads/{video_id}/")
     assert sorted(o["Key"] for o in uploads["Contents"]) == [master_key(video_id), protected.upload_key]
@@ -163,7 +161,7 @@ def test_a_film_protected_at_upload_is_protected_before_it_is_transcoded_and_sho
     stack.deliver("TranscodeQueue", "transcode_film")
     ready = film(video_id)
     assert ready.status is Status.READY
-    assert ready.protection_applied == FACES
+    assert ready.protection_applied == Protection(faces=True)
     assert [step.status for step in ready.history][-4:] == [
         Status.VALIDATING,
         Status.PROTECTING,
@@ -213,7 +211,7 @@ def test_an_editor_protects_a_ready_film_its_outputs_are_made_again_protected_an
     stack.deliver("ProtectQueue", "protect_film")
     stack.deliver("TranscodeQueue", "transcode_film")
     ready = film(video_id)
-    assert ready.status is Status.READY and ready.protection_applied == FACES
+    assert ready.status is Status.READY and ready.protection_applied == Protection(faces=True)
     assert outputs_seen(stack, cascade, face_film, video_id, tmp_path) == {"rendition": 0, "poster": 0, "sprite": 0}
     assert call(api, "post", f"/videos/{video_id}/publish", editor, {}).status_code == 200
     trail = get(api, f"/videos/{video_id}/audit", editor).json_body["items"]
@@ -229,7 +227,7 @@ def test_an_editor_who_turns_protection_off_gets_the_film_made_again_from_its_so
     ]
     stack.put_upload(video_id, clips["valid"])
     stack.run_pipeline()
-    assert film(video_id).protection_applied == FACES
+    assert film(video_id).protection_applied == Protection(faces=True)
 
     turned_off = call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": False, "voice": False})
     assert turned_off.json_body["status"] == "TRANSCODING"
@@ -268,7 +266,7 @@ def test_a_film_whose_upload_is_replaced_while_it_is_protected_is_validated_agai
     assert replaced.status is Status.UPLOADED and replaced.attempt == attempt + 1
     assert replaced.protected_master is None
     stack.run_pipeline()
-    assert film(video_id).status is Status.READY and film(video_id).protection_applied == FACES
+    assert film(video_id).status is Status.READY and film(video_id).protection_applied == Protection(faces=True)
 
 
 def refuse_to_transcode(stack: Any, video_id: str, **fields: Any) -> Film:
@@ -319,7 +317,7 @@ def test_a_film_whose_master_is_gone_fails_with_a_reason_instead_of_using_its_so
     assert office_view["status"] == "FAILED"
     recovery.retry_film(wiring.dependencies(), "operator", video_id)
     stack.run_pipeline()
-    assert film(video_id).status is Status.READY and film(video_id).protection_applied == FACES
+    assert film(video_id).status is Status.READY and film(video_id).protection_applied == Protection(faces=True)
 
 
 def test_a_film_stuck_in_protecting_is_queued_again_then_failed(api, stack, clips):

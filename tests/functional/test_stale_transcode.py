@@ -17,6 +17,7 @@ from chalicelib.clock import now_iso
 from chalicelib.domain.change import Change
 from chalicelib.domain.film import Status
 from chalicelib.domain.object_keys import rendition_key
+from chalicelib.domain.protection import Protection
 from chalicelib.services import transcode
 from tests.functional.factories import move, write_ready_film
 
@@ -68,4 +69,4 @@ def test_a_run_the_film_moved_on_from_leaves_the_published_protected_outputs_alo
     after = {key: s3.get_object(Bucket=media, Key=key)["Body"].read() for key in keys_of(s3, media, video_id)}
     assert after == {**before, top: protected}, "the source's picture neither replaces nor joins the protected film's"
     assert keys_of(s3, media, video_id, "staging/") == [], "nothing left in staging"
-    assert wiring.dependencies().catalog.get_film(video_id).protection_applied == FACES
+    assert wiring.dependencies().catalog.get_film(video_id).protection_applied == Protection(faces=True)

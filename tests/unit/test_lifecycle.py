@@ -26,7 +26,7 @@ from chalicelib.domain.film import (
     SubtitleTrack,
 )
 from chalicelib.domain.metadata import Author
-from chalicelib.domain.protection import Protection
+from chalicelib.domain.protection import ProtectedMaster, Protection
 from chalicelib.domain.stages import PROTECT, STAGES, TRANSCODE, VALIDATE
 from chalicelib.services import changes
 from chalicelib.services.dependencies import Dependencies
@@ -71,8 +71,8 @@ def code_of(error: pytest.ExceptionInfo[DomainError]) -> str:
     [
         (READY, "consent_missing"),
         (replace(CONSENTED, sensitive=True), "safeguarding_required"),
-        (replace(CONSENTED, protect_identity={"faces": True, "voice": False}), "protection_pending"),
-        (replace(CONSENTED, status=Status.PROTECTING, protect_identity={"faces": True}), "protection_pending"),
+        (replace(CONSENTED, protect_identity=Protection(faces=True)), "protection_pending"),
+        (replace(CONSENTED, status=Status.PROTECTING, protect_identity=Protection(faces=True)), "protection_pending"),
         (replace(CONSENTED, status=Status.TRANSCODING), "conflict"),
         (PUBLISHED, "conflict"),
     ],
@@ -95,7 +95,9 @@ def test_publish_moves_a_consented_film_to_published_lists_it_and_makes_it_publi
 
 
 def test_a_protected_film_loses_its_source_when_it_is_published_and_a_sensitive_one_records_who_confirmed() -> None:
-    film = replace(CONSENTED, sensitive=True, protect_identity={"faces": True}, protection_applied={"faces": True})
+    film = replace(
+        CONSENTED, sensitive=True, protect_identity=Protection(faces=True), protection_applied=Protection(faces=True)
+    )
 
     change = lifecycle.publish(film, "editor Anna", LATER, safeguarding_confirmed=True)
 
@@ -137,14 +139,14 @@ def test_protection_asked_on_a_ready_film_renders_it_again_with_a_disguise_the_a
 
     assert change.target is Status.PROTECTING and change.next_stage is PROTECT
     assert change.after.attempt == READY.attempt + 1
-    assert change.after.protect_identity == {"faces": True, "voice": True}
+    assert change.after.protect_identity == Protection(faces=True, voice=True)
     assert change.after.voice_disguise is not None
     assert change.audit is not None
     assert change.audit.details == {"faces": True, "voice": True, "rendered_again": True}
 
 
 def test_protection_turned_off_renders_the_film_again_from_its_source_and_claims_nothing_meanwhile() -> None:
-    protected = replace(READY, protect_identity={"faces": True, "voice": False}, protection_applied={"faces": True})
+    protected = replace(READY, protect_identity=Protection(faces=True), protection_applied=Protection(faces=True))
 
     change = lifecycle.request_protection(protected, "editor Anna", None, LATER)
 
@@ -153,7 +155,7 @@ def test_protection_turned_off_renders_the_film_again_from_its_source_and_claims
 
 
 def test_protection_asked_again_as_it_is_changes_no_status() -> None:
-    protected = replace(READY, protect_identity={"faces": True, "voice": False}, protection_applied={"faces": True})
+    protected = replace(READY, protect_identity=Protection(faces=True), protection_applied=Protection(faces=True))
 
     change = lifecycle.request_protection(protected, "editor Anna", Protection(faces=True), LATER)
 
@@ -349,8 +351,8 @@ def test_a_film_rendered_again_is_queued_for_its_stage_once_committed() -> None:
 
 
 def test_the_protection_stage_hands_its_master_to_the_transcode_and_a_film_asking_nothing_reads_the_source() -> None:
-    protecting = replace(READY, status=Status.PROTECTING, protect_identity={"faces": True, "voice": False})
-    master = {"key": f"uploads/{VIDEO_ID}/master.mkv", "etag": "e", "faces": True, "voice": False}
+    protecting = replace(READY, status=Status.PROTECTING, protect_identity=Protection(faces=True))
+    master = ProtectedMaster(key=f"uploads/{VIDEO_ID}/master.mkv", etag="e", faces=True)
 
     change = lifecycle.protected(protecting, master, LATER)
 
@@ -361,7 +363,7 @@ def test_the_protection_stage_hands_its_master_to_the_transcode_and_a_film_askin
 
 
 def test_a_transcode_makes_the_film_ready_with_exactly_the_protection_its_outputs_carry() -> None:
-    transcoding = replace(READY, status=Status.TRANSCODING, protection_applied={"faces": True})
+    transcoding = replace(READY, status=Status.TRANSCODING, protection_applied=Protection(faces=True))
     images = {name: f"{PREFIX}{name}" for name in ("poster_key", "sprite_key", "storyboard_key", "hls_key")}
 
     change = lifecycle.transcoded(

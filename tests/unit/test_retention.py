@@ -8,6 +8,7 @@ import pytest
 
 from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Film, HistoryStep, Status
+from chalicelib.domain.protection import Protection
 from chalicelib.domain.retention import (
     DeletionReason,
     check_source_kept,
@@ -20,7 +21,7 @@ from chalicelib.domain.retention import (
 
 AT = "2026-03-01T12:00:00.000Z"
 FILM = Film(video_id="f", status=Status.READY, created_at=AT, status_changed_at=AT)
-FACES = {"faces": True, "voice": False}
+FACES = Protection(faces=True)
 
 
 def test_a_protected_film_is_due_the_moment_it_is_published():
