@@ -7,6 +7,9 @@ import { parseStoryboard, storyboardStrip } from "./storyboard.js";
 import { playStream } from "./stream.js";
 
 const main = document.getElementById("film");
+// In the page from its first paint, at the player's shape (16:9; a film of another shape is letterboxed), so
+// nothing moves when the film arrives.
+const box = document.getElementById("player-box");
 const after = document.getElementById("after-film");
 const status = document.getElementById("status");
 // Without HLS (a film made before it, or a browser that cannot stream), a narrow screen gets the smallest
@@ -49,14 +52,33 @@ function details(film) {
   ];
 }
 
-// Plain links to share the page (no script of another site is loaded), and a button that copies it.
+// A large button on the poster: one tap plays the film (on a phone, a tap on the picture only shows the
+// controls). Gone once the film plays.
+function playButton(video) {
+  const button = el("button", { type: "button", class: "play-big", "aria-label": "Play the film" });
+  button.addEventListener("click", () => { video.play().catch(() => {}); });
+  video.addEventListener("play", () => { button.hidden = true; });
+  return button;
+}
+
+// The system's share sheet where there is one (phones), else a button that copies the link; and plain links
+// to share the page (no script of another site is loaded).
 function share(film) {
   const url = location.href.split("#")[0];
   const text = `${film.title_en || film.title}: a one-minute film by ${film.author?.first_name || "a young filmmaker"}`;
   const encoded = { url: encodeURIComponent(url), text: encodeURIComponent(text) };
   const copied = el("span", { class: "status", role: "status", "aria-live": "polite" });
-  const copy = el("button", { type: "button" }, "Copy the link");
+  const sheet = typeof navigator.share === "function";
+  const copy = el("button", { type: "button" }, sheet ? "Share…" : "Copy the link");
   copy.addEventListener("click", async () => {
+    if (sheet) {
+      try {
+        await navigator.share({ title: film.title, text, url });
+      } catch {
+        // Closed without sharing: nothing to say.
+      }
+      return;
+    }
     try {
       await navigator.clipboard.writeText(url);
       say(copied, "Link copied.", "success");
@@ -79,24 +101,23 @@ function share(film) {
     copied);
 }
 
-async function addStoryboard(film, video) {
-  if (!film.storyboard_url) return;
+// The "Scenes" strip, or null. The storyboard is a convenience: the film plays without it.
+async function scenes(film, video) {
+  if (!film.storyboard_url) return null;
   try {
     const response = await fetch(film.storyboard_url);
-    if (!response.ok) return;
+    if (!response.ok) return null;
     const cues = parseStoryboard(await response.text(), film.storyboard_url);
-    if (cues.length) {
-      video.closest(".player").after(el("section", { "aria-labelledby": "scenes-title" },
-        el("h2", { id: "scenes-title" }, "Scenes"), storyboardStrip(cues, video)));
-    }
+    return cues.length ? el("section", { "aria-labelledby": "scenes-title" },
+      el("h2", { id: "scenes-title" }, "Scenes"), storyboardStrip(cues, video)) : null;
   } catch {
-    // The storyboard is a convenience: the film plays without it.
+    return null;
   }
 }
 
 // The next film: the one after this in its workshop's list, else in the latest films; and films
 // on the same topic. Both are conveniences: the page stands without them.
-async function addNextAndRelated(film) {
+async function nextAndRelated(film) {
   try {
     const around = await publicGet(film.workshop
       ? `/videos?workshop=${encodeURIComponent(film.workshop)}&limit=50` : "/videos?limit=50");
@@ -122,9 +143,9 @@ async function addNextAndRelated(film) {
         el("h2", { id: "related-title" }, `More on ${topicName(topic)}`),
         el("ul", { class: "grid" }, related.map((item) => filmCard(item)))));
     }
-    after.replaceChildren(...parts);
+    return parts;
   } catch {
-    // Only the suggestions are missing.
+    return [];  // only the suggestions are missing
   }
 }
 
@@ -141,14 +162,19 @@ async function show() {
     const video = player(film);
     if (film.streaming?.hls) playStream(video, film.streaming.hls);
     else video.dataset.streaming = "mp4";
-    main.replaceChildren(el("div", { class: "player" }, video), ...details(film).filter(Boolean));
+    box.replaceChildren(video, playButton(video));
+    main.replaceChildren(box, ...details(film).filter(Boolean));
     say(status, "");
-    await Promise.all([addStoryboard(film, video), addNextAndRelated(film)]);
+    // Both below what the visitor reads, and in place at once: nothing the visitor reads is pushed down.
+    const [strip, suggestions] = await Promise.all([scenes(film, video), nextAndRelated(film)]);
+    if (strip) main.append(strip);
+    after.replaceChildren(...suggestions);
   } catch (error) {
+    box.hidden = true;
     say(status, visitorMessage(error, "this film"), "error");
     const latest = el("p", {}, el("a", { href: "index.html" }, "See the latest films"));
     status.after(latest);
-    if (!isNotFound(error)) latest.prepend(retryButton(() => { latest.remove(); show(); }), " ");
+    if (!isNotFound(error)) latest.prepend(retryButton(() => { latest.remove(); box.hidden = false; show(); }), " ");
   }
 }
 
