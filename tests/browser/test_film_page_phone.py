@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
+import requests
 from playwright.sync_api import Browser, Page, expect
 
 from local.clips import make_clip
@@ -138,3 +139,38 @@ def test_without_a_share_sheet_the_link_is_copied(browser: Browser, web_stack, f
     expect(share.get_by_role("status")).to_have_text("Link copied.")
     assert tab.evaluate("() => navigator.clipboard.readText()") == f"{web_stack.info['web_url']}/film.html?id={film}"
     context.close()
+
+
+def test_the_share_page_reads_without_scripts_and_goes_when_the_film_is_unpublished(
+    browser: Browser, web_stack, tmp_path
+):
+    """What a chat app's previewer sees: the share page with scripts off, its tags, and its link to the player;
+    once the film is unpublished the media server no longer serves it."""
+    clip = make_clip(tmp_path / "bridge.mp4", 60, width=320, height=180, fps=5)
+    office, editor = web_stack.client("field_office"), web_stack.client("editor")
+    video_id = office.upload(
+        clip,
+        {
+            "title": "Our <b>bridge</b>",
+            "country": "AZ",
+            "topics": ["violence"],
+            "author": {"first_name": "Anar", "age": 11},
+        },
+    )
+    assert office.wait_for_terminal(video_id)["status"] == "READY"
+    editor.publish(video_id)
+    share_url = requests.get(f"{web_stack.info['api_url']}/videos/{video_id}", timeout=30).json()["share_url"]
+    previewer = browser.new_context(java_script_enabled=False)
+    tab = previewer.new_page()
+
+    assert tab.goto(share_url).status == 200
+    expect(tab.locator('meta[property="og:title"]')).to_have_attribute("content", "Our <b>bridge</b>")
+    expect(tab.locator('meta[name="twitter:card"]')).to_have_attribute("content", "summary_large_image")
+    image = tab.locator('meta[property="og:image"]').get_attribute("content")
+    assert image is not None and requests.get(image, timeout=30).headers["content-type"] == "image/jpeg"
+    tab.get_by_role("link", name="Watch the film on OneMinutesJr").click()
+    expect(tab).to_have_url(f"{web_stack.info['web_url']}/film.html?id={video_id}")
+
+    editor.request("POST", f"/videos/{video_id}/unpublish", json={}).raise_for_status()
+    assert requests.get(share_url, timeout=30).status_code in (403, 404)
+    previewer.close()

@@ -101,17 +101,35 @@ function share(film) {
     copied);
 }
 
-// The "Scenes" strip, or null. The storyboard is a convenience: the film plays without it.
-async function scenes(film, video) {
-  if (!film.storyboard_url) return null;
+// The storyboard's tiles are this wide (chalicelib/domain/ladder.py), and as tall as the film's shape makes them.
+const SCENE_TILE_WIDTH = 160;
+
+// The "Scenes" section under the player, at its final height before its storyboard is read (the strip's height
+// follows its tiles': site.css), so that the title under it never moves; null for a film without one.
+function scenesSlot(film) {
+  if (!film.storyboard_url || !film.renditions.length) return null;
+  const { width, height } = film.renditions[0];
+  const strip = el("ol", { class: "storyboard", "aria-hidden": "true" });
+  strip.style.setProperty("--tile-height", `${Math.round((SCENE_TILE_WIDTH * height) / width)}px`);
+  return el("section", { "aria-labelledby": "scenes-title", "aria-busy": "true" },
+    el("h2", { id: "scenes-title" }, "Scenes"), strip);
+}
+
+// The scene buttons put in their slot; the slot goes when there are none. The storyboard is a convenience:
+// the film plays without it.
+async function fillScenes(slot, film, video) {
+  if (!slot) return;
   try {
     const response = await fetch(film.storyboard_url);
-    if (!response.ok) return null;
-    const cues = parseStoryboard(await response.text(), film.storyboard_url);
-    return cues.length ? el("section", { "aria-labelledby": "scenes-title" },
-      el("h2", { id: "scenes-title" }, "Scenes"), storyboardStrip(cues, video)) : null;
+    const cues = response.ok ? parseStoryboard(await response.text(), film.storyboard_url) : [];
+    if (!cues.length) throw new Error("no scenes");
+    const placeholder = slot.querySelector(".storyboard");
+    const strip = storyboardStrip(cues, video);
+    strip.style.setProperty("--tile-height", `${cues[0].height}px`);
+    placeholder.replaceWith(strip);
+    slot.removeAttribute("aria-busy");
   } catch {
-    return null;
+    slot.remove();
   }
 }
 
@@ -163,12 +181,11 @@ async function show() {
     if (film.streaming?.hls) playStream(video, film.streaming.hls);
     else video.dataset.streaming = "mp4";
     box.replaceChildren(video, playButton(video));
-    main.replaceChildren(box, ...details(film).filter(Boolean));
+    const slot = scenesSlot(film);
+    main.replaceChildren(...[box, slot, ...details(film)].filter(Boolean));
     say(status, "");
-    // Both below what the visitor reads, and in place at once: nothing the visitor reads is pushed down.
-    const [strip, suggestions] = await Promise.all([scenes(film, video), nextAndRelated(film)]);
-    if (strip) main.append(strip);
-    after.replaceChildren(...suggestions);
+    const suggestions = nextAndRelated(film).then((parts) => after.replaceChildren(...parts));
+    await Promise.all([fillScenes(slot, film, video), suggestions]);
   } catch (error) {
     box.hidden = true;
     say(status, visitorMessage(error, "this film"), "error");
