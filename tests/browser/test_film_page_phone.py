@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -39,23 +41,20 @@ SHIFT_TOTAL = """() => new Promise((resolve) => requestAnimationFrame(() => requ
 SHARE_SHEET = "window.shared = []; navigator.share = async (data) => { window.shared.push(data); };"
 
 
+def published(stack: RunningStack, clip_path: Path, metadata: dict[str, Any]) -> str:
+    """A tiny 60 s film uploaded by the office, READY, then published by the editor."""
+    clip = make_clip(clip_path, 60, width=320, height=180, fps=5)
+    office = stack.client("field_office")
+    video_id = office.upload(clip, {"country": "AZ", "topics": ["violence"], **metadata})
+    assert office.wait_for_terminal(video_id)["status"] == "READY"
+    stack.client("editor").publish(video_id)
+    return video_id
+
+
 @pytest.fixture(scope="module")
 def film(web_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> str:
-    clip = make_clip(tmp_path_factory.mktemp("phone") / "market.mp4", 60, width=320, height=180, fps=5)
-    office = web_stack.client("field_office")
-    video_id = office.upload(
-        clip,
-        {
-            "title": "Our market",
-            "country": "AZ",
-            "topics": ["violence"],
-            "author": {"first_name": "Leyla", "age": 12},
-            "workshop": WORKSHOP,
-        },
-    )
-    assert office.wait_for_terminal(video_id)["status"] == "READY"
-    web_stack.client("editor").publish(video_id)
-    return video_id
+    metadata = {"title": "Our market", "author": {"first_name": "Leyla", "age": 12}, "workshop": WORKSHOP}
+    return published(web_stack, tmp_path_factory.mktemp("phone") / "market.mp4", metadata)
 
 
 @pytest.fixture
@@ -146,19 +145,9 @@ def test_the_share_page_reads_without_scripts_and_goes_when_the_film_is_unpublis
 ):
     """What a chat app's previewer sees: the share page with scripts off, its tags, and its link to the player;
     once the film is unpublished the media server no longer serves it."""
-    clip = make_clip(tmp_path / "bridge.mp4", 60, width=320, height=180, fps=5)
-    office, editor = web_stack.client("field_office"), web_stack.client("editor")
-    video_id = office.upload(
-        clip,
-        {
-            "title": "Our <b>bridge</b>",
-            "country": "AZ",
-            "topics": ["violence"],
-            "author": {"first_name": "Anar", "age": 11},
-        },
-    )
-    assert office.wait_for_terminal(video_id)["status"] == "READY"
-    editor.publish(video_id)
+    metadata = {"title": "Our <b>bridge</b>", "author": {"first_name": "Anar", "age": 11}}
+    video_id = published(web_stack, tmp_path / "bridge.mp4", metadata)
+    editor = web_stack.client("editor")
     share_url = requests.get(f"{web_stack.info['api_url']}/videos/{video_id}", timeout=30).json()["share_url"]
     previewer = browser.new_context(java_script_enabled=False)
     tab = previewer.new_page()
