@@ -73,6 +73,9 @@ def write_share_page(deps: Dependencies, film: Film) -> None:
     links = ShareLinks(deps.settings.media_base_url, deps.settings.site_url)
     key = share_page_key(film.video_id)
     try:
+        if not all(url.startswith(("https://", "http://")) for url in (links.media_base_url, links.site_url)):
+            # The operator's tools know neither address (cli/target.py): the functions' sweep writes it.
+            raise RuntimeError("the media's and the website's addresses are unknown here: no share page written")
         deps.media.write_text(key, share_page(film, links), "text/html; charset=utf-8")
     except Exception:
         deps.media.set_public(key, False)  # never an old text left public: private until the sweep writes it

@@ -5,11 +5,14 @@ gone after a takedown."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
 
 from chalicelib import wiring
-from tests.functional.conftest import MEDIA_BASE_URL, SITE_URL, get, post_json, publish
+from chalicelib.services import editorial, media_exposure
+from tests.functional.conftest import CONSENT, MEDIA_BASE_URL, SITE_URL, get, post_json, publish
 from tests.functional.factories import write_ready_film
 
 HOSTILE_TITLE = '<script>alert("hi")</script> Our "street" & <b>us</b>'
@@ -133,3 +136,21 @@ def test_a_taken_down_film_s_share_page_is_gone(api, stack):
 
     assert taken_down.status_code == 200, taken_down.body
     assert not exists(stack, share_page_key(video_id))
+
+
+def test_where_the_addresses_are_unknown_nothing_is_exposed_until_the_functions_sweep_writes_the_page(api, stack):
+    """The operator's tools (cli/target.py) know neither the media's nor the website's address: a publish's
+    exposure they finish leaves the film's media private, never a share page naming "-"."""
+    video_id = write_ready_film(stack)
+    assert post_json(api, f"/videos/{video_id}/consent", CONSENT, stack.keys["editor"]).status_code == 200
+    deps = wiring.dependencies()
+    tools = replace(deps, settings=replace(deps.settings, media_base_url="-", site_url="-"))
+
+    editorial.publish(tools, "editor", video_id, {})
+
+    assert not is_public(share_page_key(video_id)) and not is_public(f"films/{video_id}/poster.jpg")
+    later = datetime.now(UTC) + timedelta(minutes=16)
+    assert media_exposure.finish_due(tools, later) == {"finished": 0, "failed": 1}
+    assert media_exposure.finish_due(deps, later) == {"finished": 1, "failed": 0}
+    head, _, _ = read_page(stack, video_id)
+    assert head.meta["og:url"].startswith(MEDIA_BASE_URL) and is_public(share_page_key(video_id))
