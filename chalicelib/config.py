@@ -27,6 +27,8 @@ CATALOG_TABLE = "CATALOG_TABLE"
 IDEMPOTENCY_TABLE = "IDEMPOTENCY_TABLE"
 # Each stage's queue URL (`<QUEUE>_QUEUE_URL`) and stuck-after setting are named by its entry in domain/stages.py.
 MEDIA_BASE_URL = "MEDIA_BASE_URL"
+# The website's public address: a film's share page leads to its page there.
+SITE_URL = "SITE_URL"
 MEDIA_DISTRIBUTION_ID = "MEDIA_DISTRIBUTION_ID"
 MIN_DURATION_S = "MIN_DURATION_S"
 MAX_DURATION_S = "MAX_DURATION_S"
@@ -48,6 +50,7 @@ class Settings:
     queue_urls: Mapping[str, str]
     idempotency_table: str
     media_base_url: str
+    site_url: str
     media_distribution_id: str  # empty: no CDN cache in front of the media (the local stack)
     cursor_signing_key_arn: str
     limits: ValidationLimits
@@ -67,6 +70,7 @@ class Settings:
             queue_urls={stage.name: env[stage.queue_url_variable] for stage in stages.STAGES},
             idempotency_table=env[IDEMPOTENCY_TABLE],
             media_base_url=env[MEDIA_BASE_URL].rstrip("/"),
+            site_url=env[SITE_URL].rstrip("/"),
             media_distribution_id=env[MEDIA_DISTRIBUTION_ID],
             cursor_signing_key_arn=env[CURSOR_SIGNING_KEY_ARN],
             limits=ValidationLimits(

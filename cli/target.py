@@ -66,6 +66,7 @@ class Target:
                 **chalice_config.environment(self.stage),
                 **self.names,
                 "MEDIA_BASE_URL": "-",
+                "SITE_URL": "-",
                 "MEDIA_DISTRIBUTION_ID": self.media_distribution_id,
                 **no_cursor_key,
             }

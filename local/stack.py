@@ -129,7 +129,9 @@ class LocalStack:
 
         media_port = free_port()
         self.media_server = serve_media(session.client("s3"), resources.resolve({"Ref": "MediaBucket"}), media_port)
-        function_env = resources.function_environment({"MEDIA_BASE_URL": f"http://127.0.0.1:{media_port}"})
+        function_env = resources.function_environment(
+            {"MEDIA_BASE_URL": f"http://127.0.0.1:{media_port}", "SITE_URL": f"http://127.0.0.1:{web_port}"}
+        )
         keys = self._api_keys(session, function_env["CATALOG_TABLE"])
 
         # Presigned URLs the functions make point at the front, which checks them as S3 does.

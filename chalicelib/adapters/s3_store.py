@@ -191,6 +191,13 @@ class S3Store:
         extra = {"ContentType": content_type, "CacheControl": CACHE_CONTROL}
         self._client.upload_file(path, self.bucket, key, ExtraArgs=extra, Config=self._transfer)
 
+    def write_text(self, key: str, text: str, content_type: str) -> None:
+        """A small text object (a share page), written whole; like every new object, untagged (private)."""
+        body = text.encode()
+        self._client.put_object(
+            Bucket=self.bucket, Key=key, Body=body, ContentType=content_type, CacheControl=CACHE_CONTROL
+        )
+
     def _keys(self, prefix: str) -> list[str]:
         pages = self._client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
         return [item["Key"] for page in pages for item in page.get("Contents", [])]

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 from chalicelib.domain.film import Film
+from chalicelib.domain.object_keys import SHARE_NAME, media_key
 
 # What the public may know about a published film. Media are stored as keys and become URLs on the way out.
 PUBLIC_FIELDS = (
@@ -186,6 +187,7 @@ def public_view(record: Mapping[str, Any], media_base_url: str) -> dict[str, Any
     for key in MEDIA_KEYS:
         url_field = key.removesuffix("_key") + "_url"
         view[url_field] = f"{media_base_url}/{record[key]}" if record.get(key) else None
+    view["share_url"] = f"{media_base_url}/{media_key(record['video_id'], SHARE_NAME)}"
     # A film made before HLS streams nothing: its page plays an MP4 rendition.
     view["streaming"] = {
         protocol: f"{media_base_url}/{record[key]}" for protocol, key in STREAMING_KEYS.items() if record.get(key)

@@ -173,7 +173,9 @@ def record_consent(film: Film, actor: str, consent: Mapping[str, Any], at: str) 
 def edit(film: Film, actor: str, changes: Mapping[str, Any], at: str) -> Change:
     """`changes` as domain/editorial.py's `parse_edit` gives them (None removes an optional field)."""
     audit = AuditEntry(actor, "edited", {"fields": sorted(changes)})
-    return _edited(film, replace(film, **changes), at, audit)
+    # A published film's share page shows its text: written again after the commit, as its media are exposed.
+    media = Media.EXPOSE if film.status is Status.PUBLISHED else Media.UNCHANGED
+    return _edited(film, replace(film, **changes), at, audit, media=media)
 
 
 def highlight(film: Film, actor: str, highlighted: bool, at: str) -> Change:

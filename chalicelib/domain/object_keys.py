@@ -17,6 +17,8 @@ STAGING_PREFIX = "staging/"
 POSTER_NAME = "poster.jpg"
 SPRITE_NAME = "sprite.jpg"
 STORYBOARD_NAME = "storyboard.vtt"
+# A published film's share page (domain/share_page.py): public exactly while the film is.
+SHARE_NAME = "share.html"
 # The protection stage's output beside the source: faces blurred, voice disguised when asked.
 MASTER_NAME = "protected.mkv"
 

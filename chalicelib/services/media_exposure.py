@@ -23,6 +23,7 @@ from chalicelib.domain.catalog import media_keys
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.object_keys import media_of, media_paths
 from chalicelib.domain.retention import iso
+from chalicelib.domain.share_page import ShareLinks, share_page, share_page_key
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
 
@@ -53,6 +54,7 @@ def expose_after_commit(deps: Dependencies, video_id: str, mark: str) -> bool:
         deps.catalog.clear_media_due(video_id, mark)
         return True
     try:
+        write_share_page(deps, film)
         # No cache to empty for media becoming public; one that stopped being so meanwhile empties it.
         sync_media(deps, video_id, empty_cache=False)
     # Any failure leaves the film published and its media private: safe, and finished later.
@@ -62,6 +64,22 @@ def expose_after_commit(deps: Dependencies, video_id: str, mark: str) -> bool:
         return False
     deps.catalog.clear_media_due(video_id, mark)
     return True
+
+
+def write_share_page(deps: Dependencies, film: Film) -> None:
+    """The film's share page as the film reads now, written private: the tagging after it makes it public
+    while the film is. Written where the website's and the media's addresses are known (the functions), not
+    by the operator's tools."""
+    links = ShareLinks(deps.settings.media_base_url, deps.settings.site_url)
+    key = share_page_key(film.video_id)
+    try:
+        if not all(url.startswith(("https://", "http://")) for url in (links.media_base_url, links.site_url)):
+            # The operator's tools know neither address (cli/target.py): the functions' sweep writes it.
+            raise RuntimeError("the media's and the website's addresses are unknown here: no share page written")
+        deps.media.write_text(key, share_page(film, links), "text/html; charset=utf-8")
+    except Exception:
+        deps.media.set_public(key, False)  # never an old text left public: private until the sweep writes it
+        raise
 
 
 def sync_media(deps: Dependencies, video_id: str, *, empty_cache: bool = True) -> None:
@@ -83,11 +101,11 @@ def sync_media(deps: Dependencies, video_id: str, *, empty_cache: bool = True) -
 def set_media_public(deps: Dependencies, film: Film, *, public: bool, empty_cache: bool = True) -> None:
     """A film's media become readable through the CDN, or stop being so at once (its cache emptied).
 
-    Public is exactly the objects the film's record lists, never "everything under films/{id}/";
-    private is the whole prefix."""
+    Public is exactly the objects the film's record lists and its share page, never "everything under
+    films/{id}/"; private is the whole prefix, the share page included."""
     prefix = media_of(film.video_id)
     if public:
-        deps.media.expose_exactly(prefix, media_keys(film))
+        deps.media.expose_exactly(prefix, media_keys(film) | {share_page_key(film.video_id)})
         return
     deps.media.set_public(prefix, False)
     if empty_cache:

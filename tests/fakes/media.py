@@ -38,6 +38,11 @@ class InMemoryStore:
         self.objects.update({key: key in public_keys for key in under})
         return len(public_keys)
 
+    def write_text(self, key: str, text: str, content_type: str) -> None:
+        """Not journalled: the journal is of tagging and deleting. A new object is private."""
+        del text, content_type
+        self.objects[key] = False
+
     def is_public(self, key: str) -> bool:
         return self.objects.get(key, False)
 

@@ -34,6 +34,7 @@ from local.worker import lambda_event
 from tests.functional.media_samples import make_samples
 
 MEDIA_BASE_URL = "https://media.example.org"
+SITE_URL = "https://films.example.org"
 # moto's server logs every request it answers; the tests' own output is what matters.
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
@@ -174,7 +175,10 @@ def stack(
     session = aws_session
     resources = LocalResources(KeptClients(session, test_clients), moto_endpoint, "omjr-test", copy.deepcopy(template))
     resources.create_all()
-    env = {**chalice_config.environment("local"), **resources.function_environment({"MEDIA_BASE_URL": MEDIA_BASE_URL})}
+    env = {
+        **chalice_config.environment("local"),
+        **resources.function_environment({"MEDIA_BASE_URL": MEDIA_BASE_URL, "SITE_URL": SITE_URL}),
+    }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     wiring.use_session(functions_session)  # as left by the last case, unless it put another session in place

@@ -85,6 +85,7 @@ def test_publishing_exposes_only_what_the_catalog_lists(api, stack, clips):
     listed |= {s["url"].split("/", 3)[3] for s in film["subtitles"]}
     # The HLS playlists: the master, and each rendition's, which the master names.
     listed |= {film["streaming"]["hls"].split("/", 3)[3], f"films/{video_id}/360p.m3u8"}
+    listed.add(film["share_url"].split("/", 3)[3])  # its share page (tests/functional/test_share_pages.py)
     assert state == dict.fromkeys(listed, True)
 
     # The repair after a deploy follows the same rule, also for an object wrongly tagged public.

@@ -59,6 +59,7 @@ def test_public_view_holds_only_public_fields():
         "storyboard_url",
         "subtitles",
         "streaming",
+        "share_url",
     }
     assert view["streaming"] == {"hls": "https://media.example/films/x/hls.m3u8"}
     assert view["author"] == {"first_name": "Leyla", "age": 14}

@@ -254,7 +254,8 @@ def deps_with(film: Film, failing: frozenset[str] = frozenset()) -> tuple[Depend
         journal, objects=dict.fromkeys((f"films/{VIDEO_ID}/360p.mp4", f"films/{VIDEO_ID}/poster.jpg"), False)
     )
     fakes: dict[str, Any] = {
-        "settings": None,
+        # What a share page names (services/media_exposure.py).
+        "settings": SimpleNamespace(media_base_url="https://media.example", site_url="https://films.example"),
         "catalog": Journaled(catalog, journal),
         "uploads": InMemoryStore(journal, "uploads"),
         "media": media,
@@ -288,7 +289,7 @@ def test_a_publish_commits_first_then_makes_exactly_the_listed_media_public() ->
     exposed = changes.apply(deps, lifecycle.publish(CONSENTED, "editor Anna", LATER, safeguarding_confirmed=False))
 
     assert exposed and journal.calls == ["catalog.apply", f"media.expose {PREFIX}"]
-    assert all(deps.media.is_public(key) for key in (f"{PREFIX}360p.mp4", f"{PREFIX}poster.jpg"))
+    assert all(deps.media.is_public(key) for key in (f"{PREFIX}360p.mp4", f"{PREFIX}poster.jpg", f"{PREFIX}share.html"))
     assert catalog.marks == {}, "the mark goes once the tags follow the catalog"
 
 

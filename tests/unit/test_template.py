@@ -204,6 +204,7 @@ ALLOWED = {
         "dynamodb:DeleteItem",
         "s3:AbortMultipartUpload",
         "s3:PutObjectTagging",
+        "s3:PutObject",  # a film's share page, written when the sweep finishes its exposure
         "s3:DeleteObjectTagging",
         "s3:DeleteObject",
         "s3:ListBucket",

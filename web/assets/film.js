@@ -7,6 +7,9 @@ import { parseStoryboard, storyboardStrip } from "./storyboard.js";
 import { playStream } from "./stream.js";
 
 const main = document.getElementById("film");
+// In the page from its first paint, at the player's shape (16:9; a film of another shape is letterboxed), so
+// nothing moves when the film arrives.
+const box = document.getElementById("player-box");
 const after = document.getElementById("after-film");
 const status = document.getElementById("status");
 // Without HLS (a film made before it, or a browser that cannot stream), a narrow screen gets the smallest
@@ -49,14 +52,33 @@ function details(film) {
   ];
 }
 
-// Plain links to share the page (no script of another site is loaded), and a button that copies it.
+// A large button on the poster: one tap plays the film (on a phone, a tap on the picture only shows the
+// controls). Gone once the film plays.
+function playButton(video) {
+  const button = el("button", { type: "button", class: "play-big", "aria-label": "Play the film" });
+  button.addEventListener("click", () => { video.play().catch(() => {}); });
+  video.addEventListener("play", () => { button.hidden = true; });
+  return button;
+}
+
+// The system's share sheet where there is one (phones), else a button that copies the link; and plain links
+// to share the page (no script of another site is loaded).
 function share(film) {
   const url = location.href.split("#")[0];
   const text = `${film.title_en || film.title}: a one-minute film by ${film.author?.first_name || "a young filmmaker"}`;
   const encoded = { url: encodeURIComponent(url), text: encodeURIComponent(text) };
   const copied = el("span", { class: "status", role: "status", "aria-live": "polite" });
-  const copy = el("button", { type: "button" }, "Copy the link");
+  const sheet = typeof navigator.share === "function";
+  const copy = el("button", { type: "button" }, sheet ? "Share…" : "Copy the link");
   copy.addEventListener("click", async () => {
+    if (sheet) {
+      try {
+        await navigator.share({ title: film.title, text, url });
+      } catch {
+        // Closed without sharing: nothing to say.
+      }
+      return;
+    }
     try {
       await navigator.clipboard.writeText(url);
       say(copied, "Link copied.", "success");
@@ -79,24 +101,41 @@ function share(film) {
     copied);
 }
 
-async function addStoryboard(film, video) {
-  if (!film.storyboard_url) return;
+// The storyboard's tiles are this wide (chalicelib/domain/ladder.py), and as tall as the film's shape makes them.
+const SCENE_TILE_WIDTH = 160;
+
+// The "Scenes" section under the player, at its final height before its storyboard is read (the strip's height
+// follows its tiles': site.css), so that the title under it never moves; null for a film without one.
+function scenesSlot(film) {
+  if (!film.storyboard_url || !film.renditions.length) return null;
+  const { width, height } = film.renditions[0];
+  const strip = el("ol", { class: "storyboard", "aria-hidden": "true" });
+  strip.style.setProperty("--tile-height", `${Math.round((SCENE_TILE_WIDTH * height) / width)}px`);
+  return el("section", { "aria-labelledby": "scenes-title", "aria-busy": "true" },
+    el("h2", { id: "scenes-title" }, "Scenes"), strip);
+}
+
+// The scene buttons put in their slot; the slot goes when there are none. The storyboard is a convenience:
+// the film plays without it.
+async function fillScenes(slot, film, video) {
+  if (!slot) return;
   try {
     const response = await fetch(film.storyboard_url);
-    if (!response.ok) return;
-    const cues = parseStoryboard(await response.text(), film.storyboard_url);
-    if (cues.length) {
-      video.closest(".player").after(el("section", { "aria-labelledby": "scenes-title" },
-        el("h2", { id: "scenes-title" }, "Scenes"), storyboardStrip(cues, video)));
-    }
+    const cues = response.ok ? parseStoryboard(await response.text(), film.storyboard_url) : [];
+    if (!cues.length) throw new Error("no scenes");
+    const placeholder = slot.querySelector(".storyboard");
+    const strip = storyboardStrip(cues, video);
+    strip.style.setProperty("--tile-height", `${cues[0].height}px`);
+    placeholder.replaceWith(strip);
+    slot.removeAttribute("aria-busy");
   } catch {
-    // The storyboard is a convenience: the film plays without it.
+    slot.remove();
   }
 }
 
 // The next film: the one after this in its workshop's list, else in the latest films; and films
 // on the same topic. Both are conveniences: the page stands without them.
-async function addNextAndRelated(film) {
+async function nextAndRelated(film) {
   try {
     const around = await publicGet(film.workshop
       ? `/videos?workshop=${encodeURIComponent(film.workshop)}&limit=50` : "/videos?limit=50");
@@ -122,9 +161,9 @@ async function addNextAndRelated(film) {
         el("h2", { id: "related-title" }, `More on ${topicName(topic)}`),
         el("ul", { class: "grid" }, related.map((item) => filmCard(item)))));
     }
-    after.replaceChildren(...parts);
+    return parts;
   } catch {
-    // Only the suggestions are missing.
+    return [];  // only the suggestions are missing
   }
 }
 
@@ -141,14 +180,18 @@ async function show() {
     const video = player(film);
     if (film.streaming?.hls) playStream(video, film.streaming.hls);
     else video.dataset.streaming = "mp4";
-    main.replaceChildren(el("div", { class: "player" }, video), ...details(film).filter(Boolean));
+    box.replaceChildren(video, playButton(video));
+    const slot = scenesSlot(film);
+    main.replaceChildren(...[box, slot, ...details(film)].filter(Boolean));
     say(status, "");
-    await Promise.all([addStoryboard(film, video), addNextAndRelated(film)]);
+    const suggestions = nextAndRelated(film).then((parts) => after.replaceChildren(...parts));
+    await Promise.all([fillScenes(slot, film, video), suggestions]);
   } catch (error) {
+    box.hidden = true;
     say(status, visitorMessage(error, "this film"), "error");
     const latest = el("p", {}, el("a", { href: "index.html" }, "See the latest films"));
     status.after(latest);
-    if (!isNotFound(error)) latest.prepend(retryButton(() => { latest.remove(); show(); }), " ");
+    if (!isNotFound(error)) latest.prepend(retryButton(() => { latest.remove(); box.hidden = false; show(); }), " ");
   }
 }
 
