@@ -33,7 +33,8 @@ export function entryText({ actor, action, details, at }) {
 // The <details> of one film's history; `.refresh()` reads it again when it is open.
 export function historyBox(videoId, key) {
   const list = el("ol", { class: "history" });
-  const status = el("p", { class: "status", role: "status", "aria-live": "polite" });
+  // Not a live region: the panel's own status is the one place an editor hears what an action did.
+  const status = el("p", { class: "status" });
   const box = el("details", { class: "edit" }, el("summary", {}, "History"), list, status);
   async function load() {
     say(status, "Loading the history…");

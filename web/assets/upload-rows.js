@@ -68,9 +68,11 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
     if (event.target.name === "topics") topics.querySelector("input")?.setCustomValidity("");
     onChange(entry);
   });
-  // Folded once complete and left: the facilitator moves to the next film, and the page stays short.
+  // Folded once complete and left for another film: the page stays short. Only then: a row that folded as the
+  // pointer went down on Send (or any button below it) would pull the button away before the click lands.
   node.addEventListener("focusout", (event) => {
-    if (!node.contains(event.relatedTarget)) setTimeout(() => api.fold(), 0);
+    const next = event.relatedTarget;
+    if (next instanceof Element && !node.contains(next) && next.closest(".film-row")) setTimeout(() => api.fold(), 0);
   });
 
   const chosenTopics = () => [...topics.querySelectorAll("input:checked")].map((box) => box.value);
