@@ -505,7 +505,7 @@ def transcoded(
         poster_key=images["poster_key"],
         sprite_key=images["sprite_key"],
         storyboard_key=images["storyboard_key"],
-        hls_key=images["hls_key"],
+        hls_key=images.get("hls_key"),  # none when the ladder could not be packaged as HLS
         duration_s=duration_s,
         protection_applied=applied,
     )

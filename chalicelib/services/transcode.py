@@ -14,7 +14,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, ObjectReplacedError, ProtectionMissingError, StaleTransitionError
 from chalicelib.domain.film import Film, FilmRendition, Status
-from chalicelib.domain.hls import MASTER_NAME, segment_starts
+from chalicelib.domain.hls import MASTER_NAME, PlaylistError, segment_starts
 from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
 from chalicelib.domain.lifecycle import transcoded
 from chalicelib.domain.loudness import gain_db
@@ -80,7 +80,14 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         if rejection is not None:  # the header said one minute; the frames say otherwise
             reject(deps, video_id, rejection.code, rejection.reason)
             return
-        playlists = write_playlists(out_dir, plan, outputs, float(decoded or 0))
+        try:
+            playlists: Playlists | None = write_playlists(out_dir, plan, outputs, float(decoded or 0))
+        except PlaylistError as error:
+            # A rung whose keyframes missed the planned segment starts (a variable frame rate can): the film
+            # is still READY, played from its MP4 renditions, with no HLS rather than failed.
+            logger.warning("no HLS for this film", extra={"reason": str(error)})
+            count("FilmsWithoutHls")
+            playlists = None
         stored = _store_outputs(deps, film, plan, outputs, playlists)
     if stored is None:
         _left_while_transcoding(deps, video_id)
@@ -226,7 +233,7 @@ def _left_while_transcoding(deps: Dependencies, video_id: str) -> None:
 
 
 def _store_outputs(
-    deps: Dependencies, film: Film, plan: TranscodePlan, outputs: Outputs, playlists: Playlists
+    deps: Dependencies, film: Film, plan: TranscodePlan, outputs: Outputs, playlists: Playlists | None
 ) -> tuple[tuple[FilmRendition, ...], dict[str, str]] | None:
     """Upload under a private staging prefix, then promote: a killed run never leaves half a film in films/.
 
@@ -238,10 +245,13 @@ def _store_outputs(
     renditions = []
     for rendition in plan.renditions:
         deps.media.upload(outputs.renditions[rendition.name], f"{staging}{rendition.name}.mp4", "video/mp4")
-        deps.media.upload(playlists.rungs[rendition.name], f"{staging}{rendition.name}.m3u8", HLS_TYPE)
-        key, playlist = rendition_key(video_id, rendition.name), playlist_key(video_id, rendition.name)
+        key, playlist = rendition_key(video_id, rendition.name), None
+        if playlists is not None:
+            playlist = playlist_key(video_id, rendition.name)
+            deps.media.upload(playlists.rungs[rendition.name], f"{staging}{rendition.name}.m3u8", HLS_TYPE)
         renditions.append(FilmRendition(rendition.name, key, rendition.width, rendition.height, playlist))
-    deps.media.upload(playlists.master, f"{staging}{MASTER_NAME}", HLS_TYPE)
+    if playlists is not None:
+        deps.media.upload(playlists.master, f"{staging}{MASTER_NAME}", HLS_TYPE)
     deps.media.upload(outputs.sprite, f"{staging}{SPRITE_NAME}", "image/jpeg")
     storyboard = os.path.join(os.path.dirname(outputs.sprite), STORYBOARD_NAME)
     with open(storyboard, "w", encoding="utf-8") as file:
@@ -258,5 +268,5 @@ def _store_outputs(
         "poster_key": media_key(video_id, POSTER_NAME),
         "sprite_key": media_key(video_id, SPRITE_NAME),
         "storyboard_key": media_key(video_id, STORYBOARD_NAME),
-        "hls_key": media_key(video_id, MASTER_NAME),
+        **({"hls_key": media_key(video_id, MASTER_NAME)} if playlists is not None else {}),
     }

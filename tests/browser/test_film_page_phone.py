@@ -52,9 +52,18 @@ def published(stack: RunningStack, clip_path: Path, metadata: dict[str, Any]) ->
 
 
 @pytest.fixture(scope="module")
-def film(web_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> str:
+def phone_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """A stack of its own: the films these tests publish and unpublish would change the counts and highlights
+    that the other pages' tests read on the shared one."""
+    stack = RunningStack(tmp_path_factory.mktemp("phone-stack"), samples=False)
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="module")
+def film(phone_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> str:
     metadata = {"title": "Our market", "author": {"first_name": "Leyla", "age": 12}, "workshop": WORKSHOP}
-    return published(web_stack, tmp_path_factory.mktemp("phone") / "market.mp4", metadata)
+    return published(phone_stack, tmp_path_factory.mktemp("phone") / "market.mp4", metadata)
 
 
 @pytest.fixture
@@ -80,12 +89,12 @@ def all_images_loaded(tab: Page) -> None:
         ("workshop", f"workshop.html?id={WORKSHOP}", ".card"),
     ],
 )
-def test_a_page_does_not_jump_as_it_fills_in(phone: Page, web_stack, film, name, path, filled):
+def test_a_page_does_not_jump_as_it_fills_in(phone: Page, phone_stack, film, name, path, filled):
     phone.add_init_script(RECORD_SHIFTS)
     cdp = phone.context.new_cdp_session(phone)
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", SLOW_LINK)
-    phone.goto(f"{web_stack.info['web_url']}/{path.format(id=film)}", timeout=120_000)
+    phone.goto(f"{phone_stack.info['web_url']}/{path.format(id=film)}", timeout=120_000)
     expect(phone.locator(filled).first).to_be_visible(timeout=120_000)
     phone.wait_for_load_state("networkidle", timeout=120_000)
     all_images_loaded(phone)
@@ -96,16 +105,16 @@ def test_a_page_does_not_jump_as_it_fills_in(phone: Page, web_stack, film, name,
     assert total <= GOOD_CLS, shifts
 
 
-def test_the_player_s_box_is_there_before_the_film_is_known(phone: Page, web_stack, film):
+def test_the_player_s_box_is_there_before_the_film_is_known(phone: Page, phone_stack, film):
     phone.route("**/videos/*", lambda route: None)  # the film's details never come
-    phone.goto(f"{web_stack.info['web_url']}/film.html?id={film}")
+    phone.goto(f"{phone_stack.info['web_url']}/film.html?id={film}")
     box = phone.locator(".player").bounding_box()
     assert box is not None and box["height"] == pytest.approx(box["width"] * 9 / 16, abs=1), box
     assert box["width"] > 300, box
 
 
-def test_one_tap_on_the_poster_plays_the_film(phone: Page, web_stack, film):
-    phone.goto(f"{web_stack.info['web_url']}/film.html?id={film}")
+def test_one_tap_on_the_poster_plays_the_film(phone: Page, phone_stack, film):
+    phone.goto(f"{phone_stack.info['web_url']}/film.html?id={film}")
     play = phone.get_by_role("button", name="Play the film")
     expect(play).to_be_visible()
     size = play.bounding_box()
@@ -116,39 +125,39 @@ def test_one_tap_on_the_poster_plays_the_film(phone: Page, web_stack, film):
     expect(play).to_be_hidden()
 
 
-def test_a_phone_shares_the_film_with_its_share_sheet(phone: Page, web_stack, film):
+def test_a_phone_shares_the_film_with_its_share_sheet(phone: Page, phone_stack, film):
     phone.add_init_script(SHARE_SHEET)
-    phone.goto(f"{web_stack.info['web_url']}/film.html?id={film}")
+    phone.goto(f"{phone_stack.info['web_url']}/film.html?id={film}")
     share = phone.get_by_role("region", name="Share this film")
     share.get_by_role("button", name="Share…").click()
     phone.wait_for_function("() => window.shared.length === 1")
     shared = phone.evaluate("() => window.shared[0]")
-    assert shared["url"] == f"{web_stack.info['web_url']}/film.html?id={film}"
+    assert shared["url"] == f"{phone_stack.info['web_url']}/film.html?id={film}"
     assert shared["title"] == "Our market"
     assert "Leyla" in shared["text"]
 
 
-def test_without_a_share_sheet_the_link_is_copied(browser: Browser, web_stack, film):
+def test_without_a_share_sheet_the_link_is_copied(browser: Browser, phone_stack, film):
     context = browser.new_context(**PHONE)
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=web_stack.info["web_url"])
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=phone_stack.info["web_url"])
     tab = context.new_page()
-    tab.goto(f"{web_stack.info['web_url']}/film.html?id={film}")
+    tab.goto(f"{phone_stack.info['web_url']}/film.html?id={film}")
     share = tab.get_by_role("region", name="Share this film")
     share.get_by_role("button", name="Copy the link").click()
     expect(share.get_by_role("status")).to_have_text("Link copied.")
-    assert tab.evaluate("() => navigator.clipboard.readText()") == f"{web_stack.info['web_url']}/film.html?id={film}"
+    assert tab.evaluate("() => navigator.clipboard.readText()") == f"{phone_stack.info['web_url']}/film.html?id={film}"
     context.close()
 
 
 def test_the_share_page_reads_without_scripts_and_goes_when_the_film_is_unpublished(
-    browser: Browser, web_stack, tmp_path
+    browser: Browser, phone_stack, tmp_path
 ):
     """What a chat app's previewer sees: the share page with scripts off, its tags, and its link to the player;
     once the film is unpublished the media server no longer serves it."""
     metadata = {"title": "Our <b>bridge</b>", "author": {"first_name": "Anar", "age": 11}}
-    video_id = published(web_stack, tmp_path / "bridge.mp4", metadata)
-    editor = web_stack.client("editor")
-    share_url = requests.get(f"{web_stack.info['api_url']}/videos/{video_id}", timeout=30).json()["share_url"]
+    video_id = published(phone_stack, tmp_path / "bridge.mp4", metadata)
+    editor = phone_stack.client("editor")
+    share_url = requests.get(f"{phone_stack.info['api_url']}/videos/{video_id}", timeout=30).json()["share_url"]
     previewer = browser.new_context(java_script_enabled=False)
     tab = previewer.new_page()
 
@@ -158,7 +167,7 @@ def test_the_share_page_reads_without_scripts_and_goes_when_the_film_is_unpublis
     image = tab.locator('meta[property="og:image"]').get_attribute("content")
     assert image is not None and requests.get(image, timeout=30).headers["content-type"] == "image/jpeg"
     tab.get_by_role("link", name="Watch the film on OneMinutesJr").click()
-    expect(tab).to_have_url(f"{web_stack.info['web_url']}/film.html?id={video_id}")
+    expect(tab).to_have_url(f"{phone_stack.info['web_url']}/film.html?id={video_id}")
 
     editor.request("POST", f"/videos/{video_id}/unpublish", json={}).raise_for_status()
     assert requests.get(share_url, timeout=30).status_code in (403, 404)

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 import requests
 
+from chalicelib.domain.hls import PlaylistError
+from chalicelib.services import transcode as transcode_service
 from local.clips import make_clip
 from local.media_cdn import serve_media
 from tests.functional.conftest import MEDIA_BASE_URL, get, post_json, publish, upload_body
@@ -161,3 +163,18 @@ def test_a_player_reads_the_master_playlist_and_every_variant_is_what_it_says(
         # From each rung's first frame: a muxer shifts a stream by its decoder delay, not the same in every rung.
         times = [time - first[1] for (_, time), first in zip(frames, [rung[0] for rung in first_frames], strict=True)]
         assert max(times) - min(times) < frame_s / 2
+
+
+def test_a_ladder_that_cannot_be_packaged_as_hls_still_makes_the_film_ready_with_its_mp4s(
+    api, stack, clips, monkeypatch
+):
+    """A rung whose keyframes miss the planned segment starts (a variable frame rate can) costs the film its HLS,
+    never the film itself: READY, published, played from its MP4 renditions."""
+
+    def keyframe_missed(*_: Any) -> None:
+        raise PlaylistError("120p.mp4 has no keyframe at 16.000 s")
+
+    monkeypatch.setattr(transcode_service, "write_playlists", keyframe_missed)
+    video_id = published_film(api, stack, clips["valid"])
+    public = get(api, f"/videos/{video_id}").json_body
+    assert public["renditions"] and "hls" not in (public.get("streaming") or {})
