@@ -205,8 +205,9 @@ def test_the_gallery_lists_the_published_film(page: Page, web_stack, published_f
 
 def test_the_gallery_is_chosen_with_combined_filters(page: Page, web_stack, published_film):
     page.goto(f"{web_stack.info['web_url']}/index.html")
-    page.get_by_label("Topic", exact=True).select_option(label="Violence (1)")
-    page.get_by_label("Country", exact=True).select_option(label="Kyrgyzstan (1)")
+    # By value: the counts in the labels follow whatever the other pages' tests published on the shared stack
+    page.get_by_label("Topic", exact=True).select_option(value="violence")
+    page.get_by_label("Country", exact=True).select_option(value="KG")
     page.get_by_role("button", name="Show films").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Films on Violence from Kyrgyzstan")
     assert page.url.endswith("index.html?country=KG&topic=violence"), page.url
