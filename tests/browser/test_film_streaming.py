@@ -60,7 +60,15 @@ WATCH = """([seconds]) => new Promise((resolve) => {
 
 
 @pytest.fixture(scope="module")
-def ladder_film(web_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> str:
+def streaming_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """A stack of its own: the film published here would change the counts the other pages' tests read."""
+    stack = RunningStack(tmp_path_factory.mktemp("streaming-stack"), samples=False)
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture(scope="module")
+def ladder_film(streaming_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A published 720p film: two rungs (720p, 360p), one HLS master naming both. Its grain keeps every rung
     above what Slow 3G carries, as a real film's would be."""
     clip = generate(
@@ -70,10 +78,10 @@ def ladder_film(web_stack: RunningStack, tmp_path_factory: pytest.TempPathFactor
         *("-vf", "noise=alls=30:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"),
         *("-c:a", "aac"),
     )
-    office = web_stack.client("field_office")
+    office = streaming_stack.client("field_office")
     video_id = office.upload(clip, METADATA)
     assert office.wait_for_terminal(video_id, timeout_s=600)["status"] == "READY"
-    web_stack.client("editor").publish(video_id)
+    streaming_stack.client("editor").publish(video_id)
     return video_id
 
 
@@ -120,8 +128,8 @@ def media_requests(seen: list[Request], suffix: str) -> list[Request]:
 
 
 @pytest.mark.parametrize("mode", ["native", "library"])
-def test_the_film_streams_its_hls_ladder(film_tab: Page, web_stack, ladder_film, requests_seen, mode):
-    video = open_film(film_tab, web_stack, ladder_film, mode)
+def test_the_film_streams_its_hls_ladder(film_tab: Page, streaming_stack, ladder_film, requests_seen, mode):
+    video = open_film(film_tab, streaming_stack, ladder_film, mode)
     plays(film_tab, video)
     assert media_requests(requests_seen, "/hls.m3u8"), "the master playlist was read"
     segments = [r for r in requests_seen if ".mp4" in r.url and r.headers.get("range")]
@@ -129,35 +137,35 @@ def test_the_film_streams_its_hls_ladder(film_tab: Page, web_stack, ladder_film,
     assert film_tab.evaluate("() => document.querySelector('video').videoHeight") in (360, 720)
 
 
-def test_without_hls_the_film_plays_an_mp4_rendition(film_tab: Page, web_stack, ladder_film, requests_seen):
-    video = open_film(film_tab, web_stack, ladder_film, "mp4")
+def test_without_hls_the_film_plays_an_mp4_rendition(film_tab: Page, streaming_stack, ladder_film, requests_seen):
+    video = open_film(film_tab, streaming_stack, ladder_film, "mp4")
     plays(film_tab, video)
     assert media_requests(requests_seen, ".m3u8") == [], "no playlist is read"
     assert film_tab.evaluate("() => document.querySelector('video').currentSrc").endswith("720p.mp4")
 
 
-def test_a_slow_link_starts_on_the_lowest_rung(film_tab: Page, web_stack, ladder_film, requests_seen):
+def test_a_slow_link_starts_on_the_lowest_rung(film_tab: Page, streaming_stack, ladder_film, requests_seen):
     cdp = film_tab.context.new_cdp_session(film_tab)
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", SLOW_3G)
-    video = open_film(film_tab, web_stack, ladder_film, "library")
+    video = open_film(film_tab, streaming_stack, ladder_film, "library")
     plays(film_tab, video, seconds=0.5)
     first = next(r for r in requests_seen if ".mp4" in r.url and r.headers.get("range"))
     assert first.url.split("?")[0].endswith("/360p.mp4"), first.url
     expect(video).to_have_attribute("data-rung", "360p")
 
 
-def test_a_broken_playlist_falls_back_to_the_mp4(film_tab: Page, web_stack, ladder_film, requests_seen):
+def test_a_broken_playlist_falls_back_to_the_mp4(film_tab: Page, streaming_stack, ladder_film, requests_seen):
     film_tab.route("**/hls.m3u8", lambda route: route.fulfill(status=404, body="gone"))
     film_tab.add_init_script(NO_NATIVE_HLS)
-    film_tab.goto(f"{web_stack.info['web_url']}/film.html?id={ladder_film}")
+    film_tab.goto(f"{streaming_stack.info['web_url']}/film.html?id={ladder_film}")
     video = film_tab.locator("video")
     expect(video).to_have_attribute("data-streaming", "mp4", timeout=30_000)
     plays(film_tab, video)
     assert film_tab.evaluate("() => document.querySelector('video').currentSrc").endswith(".mp4")
 
 
-def test_first_frame_and_stalls_on_throttled_3g_against_the_mp4(browser, web_stack, ladder_film):
+def test_first_frame_and_stalls_on_throttled_3g_against_the_mp4(browser, streaming_stack, ladder_film):
     """Time to the first frame, stalls while the first 8 s play, and the rung shown, with hls.js and Chromium's
     own HLS against today's MP4 (on a phone's screen: the smallest rendition), written to test-artifacts/ (the
     figures in docs/WEBSITE.md come from here). Asserts only what a visitor sees: HLS on Slow 3G shows the
@@ -177,7 +185,9 @@ def test_first_frame_and_stalls_on_throttled_3g_against_the_mp4(browser, web_sta
                 tally["bytes"] += int(event["encodedDataLength"])
 
             cdp.on("Network.loadingFinished", finished)
-            tab.goto(f"{web_stack.info['web_url']}/film.html?id={ladder_film}", wait_until="commit", timeout=180_000)
+            tab.goto(
+                f"{streaming_stack.info['web_url']}/film.html?id={ladder_film}", wait_until="commit", timeout=180_000
+            )
             expect(tab.locator("video")).to_have_attribute("data-streaming", mode, timeout=180_000)
             watched = tab.evaluate(WATCH, [8])
             figures[f"{network}, {WAYS[mode]}"] = {**watched, "bytes": received["bytes"]}
