@@ -29,11 +29,18 @@ CHROMIUM_ARGS = [
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 
+def running_stack(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[RunningStack]:
+    """A local stack with no demo films, stopped when its fixture ends (`yield from` it)."""
+    stack = RunningStack(tmp_path_factory.mktemp(name), samples=False)
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
 @pytest.fixture(scope="session")
 def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    stack = RunningStack(tmp_path_factory.mktemp("web-stack"), samples=False)
-    yield stack
-    stack.stop()
+    yield from running_stack(tmp_path_factory, "web-stack")
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 
 from local.clips import make_clip
-from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.conftest import ARTIFACTS, running_stack, screenshot
 from tests.e2e.conftest import RunningStack
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
@@ -55,9 +55,7 @@ def published(stack: RunningStack, clip_path: Path, metadata: dict[str, Any]) ->
 def phone_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """A stack of its own: the films these tests publish and unpublish would change the counts and highlights
     that the other pages' tests read on the shared one."""
-    stack = RunningStack(tmp_path_factory.mktemp("phone-stack"), samples=False)
-    yield stack
-    stack.stop()
+    yield from running_stack(tmp_path_factory, "phone-stack")
 
 
 @pytest.fixture(scope="module")

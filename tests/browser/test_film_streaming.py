@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, expect
 
 from local.clips import generate
-from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.conftest import ARTIFACTS, running_stack, screenshot
 from tests.browser.test_pages import RECORD_VIOLATIONS
 from tests.e2e.conftest import RunningStack
 
@@ -62,9 +62,7 @@ WATCH = """([seconds]) => new Promise((resolve) => {
 @pytest.fixture(scope="module")
 def streaming_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """A stack of its own: the film published here would change the counts the other pages' tests read."""
-    stack = RunningStack(tmp_path_factory.mktemp("streaming-stack"), samples=False)
-    yield stack
-    stack.stop()
+    yield from running_stack(tmp_path_factory, "streaming-stack")
 
 
 @pytest.fixture(scope="module")

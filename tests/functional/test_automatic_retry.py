@@ -5,28 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from botocore.stub import Stubber
-
 from chalicelib import wiring
-from chalicelib.domain.stages import TRANSCODE, VALIDATE
 from chalicelib.services import recovery
 from tests.functional.conftest import get
-from tests.functional.test_delivery import invoke, new_upload, notifications
+from tests.functional.test_delivery import fail_on_our_side, new_upload
 from tests.functional.test_needs_attention import failed_at_its_time_limit
-
-
-def fail_on_our_side(stack, video_id):
-    """The last delivery of the film's validation cannot hand it on (SQS unavailable): FAILED, processing_failed."""
-    [message] = notifications(stack, video_id)
-    deps = wiring.dependencies()
-    last = deps.queue(VALIDATE).max_receive_count
-    with Stubber(deps.queue(TRANSCODE).client) as stubber:
-        stubber.add_client_error("send_message", "ServiceUnavailable", http_status_code=503)
-        with pytest.raises(Exception, match="ServiceUnavailable"):
-            invoke("validate_upload", message, receive_count=last)
-    film = stack.catalog_item(video_id)
-    assert (film["status"], film["reason_code"]) == ("FAILED", "processing_failed")
 
 
 def attention_items(api, stack):
