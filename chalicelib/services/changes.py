@@ -59,10 +59,13 @@ def apply(deps: Dependencies, change: Change, on_lost: Callable[[], None] | None
 def _forget(deps: Dependencies, key: str) -> None:
     """An object the catalog no longer lists: deleted (an old text is gone, not just unlisted), and out of the
     CDN's cache whatever S3 answered. Untagged again first: a change that read the film before this commit may
-    have tagged it public since the untagging before it."""
+    have tagged it public since the untagging before it. The change has committed by now, so a refusal is
+    logged, not raised: what S3 kept is private, and goes with the film's media when the film does."""
     try:
         deps.media.set_public(key, False)
         deps.media.delete(key)
+    except Exception:
+        logger.exception("an object the catalog no longer lists was not deleted", extra={"key": key})
     finally:
         deps.media_cache.invalidate(f"/{key}")
 
