@@ -40,7 +40,7 @@ def build_parser(modules: dict[str, ModuleType] | ModuleNotFoundError) -> argpar
         "--stack-file",
         type=Path,
         default=default_stack_file(),
-        help="the local stack's description (default: .local/stack.json)",
+        help="the local stack's description (default: $LOCAL_STATE_DIR/stack.json, else .local/stack.json)",
     )
     parser.add_argument("--stack", help="a deployed CloudFormation stack instead of the local stack")
     parser.add_argument("--stage", default="dev", help="the deployed stack's Chalice stage (dev or prod)")

@@ -7,6 +7,7 @@ the current folder and its parents. A field office's `omjr upload --api-url ... 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent  # the checkout when cli/ runs from one, site-packages when installed
@@ -33,5 +34,7 @@ def checkout_or_exit(needed_for: str) -> Path:
 
 
 def default_stack_file() -> Path:
-    """The local stack's description, as `make run` writes it."""
-    return (find_checkout() or Path.cwd()) / ".local" / "stack.json"
+    """The local stack's description, as `make run` writes it: in LOCAL_STATE_DIR when it is set (a stack
+    run beside another, as local/stack.py reads it), else the checkout's `.local`."""
+    state_dir = os.environ.get("LOCAL_STATE_DIR")
+    return Path(state_dir) / "stack.json" if state_dir else (find_checkout() or Path.cwd()) / ".local" / "stack.json"
