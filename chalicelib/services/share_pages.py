@@ -19,7 +19,7 @@ from collections.abc import Callable
 from functools import partial
 
 from chalicelib.domain.film import Film, Status
-from chalicelib.domain.object_keys import workshop_share_key
+from chalicelib.domain.object_keys import WORKSHOP_PAGES, workshop_share_key
 from chalicelib.domain.share_page import (
     ShareLinks,
     share_image_of,
@@ -113,6 +113,28 @@ def refresh_workshop_page(deps: Dependencies, slug: str, leaving: str | None = N
     image = share_image_of(shown[0], found.media_base_url)
     deps.media.write_text(key, workshop_share_page(slug, story, image, found), HTML)
     deps.media.set_public(key, True)
+
+
+def finish_workshop_pages(deps: Dependencies) -> dict[str, int]:
+    """The sweep's part: every workshop with a published film has its page, and no other workshop has one. It
+    writes the pages of workshops published before their pages existed, and finishes what a failed step left
+    (`SharePagesUnfinished`). Only where the addresses are known (the functions' sweep). Returns counts."""
+    done = {"written": 0, "deleted": 0}
+    try:
+        links(deps)
+    except RuntimeError:
+        return done
+    published = set(deps.catalog.list_counts("workshop"))
+    paged = {key.removeprefix(WORKSHOP_PAGES).split("/", 1)[0] for key in deps.media.keys(WORKSHOP_PAGES)}
+    for slug in sorted(published - paged):
+        _best_effort(f"workshop-{slug}", "workshop share page", partial(refresh_workshop_page, deps, slug))
+        done["written"] += 1
+    for slug in sorted(paged - published):
+        _best_effort(f"workshop-{slug}", "workshop share page", partial(refresh_workshop_page, deps, slug))
+        done["deleted"] += 1
+    if any(done.values()):
+        logger.info("workshop share pages brought in line", extra=done)
+    return done
 
 
 def _best_effort(video_id: str, step: str, work: Callable[[], object]) -> None:
