@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import requests
 from botocore.exceptions import ClientError
 
 from tests.e2e.conftest import RunningStack, aws
+from tests.share_head import Head
 
 WORKSHOP = "share-e2e-2026"
 STORY = {
@@ -28,26 +28,6 @@ STORY = {
 }
 # A share image's budget: chat apps fetch it on slow phones, and some skip images over about 300 kB.
 IMAGE_BYTES = 100_000
-
-
-class Head(HTMLParser):
-    """Meta tags by property or name, the canonical link and the scripts, as a previewer reads a page."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.meta: dict[str, str] = {}
-        self.canonical: str | None = None
-        self.scripts = 0
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "meta" and ("property" in values or "name" in values):
-            self.meta[values.get("property") or values["name"]] = values["content"]
-        elif tag == "link" and values.get("rel") == "canonical":
-            self.canonical = values["href"]
-        elif tag == "script":
-            self.scripts += 1
 
 
 def previewed(url: str, tmp_path: Path) -> Head:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from html.parser import HTMLParser
 from typing import Any
 
 from chalicelib import wiring
@@ -17,36 +16,11 @@ from tests.functional.conftest import CONSENT, MEDIA_BASE_URL, SITE_URL, get, po
 from tests.functional.factories import write_ready_film
 from tests.functional.test_editorial import call
 from tests.functional.test_workshop_stories import STORY
+from tests.share_head import Head
 
 WORKSHOP_PAGE = "films/workshops/baku-2012/share.html"
 
 HOSTILE_TITLE = '<script>alert("hi")</script> Our "street" & <b>us</b>'
-
-
-class Head(HTMLParser):
-    """The page's meta tags (by property or name), canonical link, links and text, as a previewer reads them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.meta: dict[str, str] = {}
-        self.canonical: str | None = None
-        self.links: list[str] = []
-        self.scripts = 0
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "meta" and ("property" in values or "name" in values):
-            self.meta[values.get("property") or values["name"]] = values.get("content", "")
-        elif tag == "link" and values.get("rel") == "canonical":
-            self.canonical = values["href"]
-        elif tag == "a":
-            self.links.append(values["href"])
-        elif tag == "script":
-            self.scripts += 1
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
 
 
 def share_page_key(video_id: str) -> str:
@@ -60,9 +34,7 @@ def read_page(stack: Any, video_id: str) -> tuple[Head, str, dict[str, Any]]:
 def read_key(stack: Any, key: str) -> tuple[Head, str, dict[str, Any]]:
     stored = stack.client("s3").get_object(Bucket=stack.name("MediaBucket"), Key=key)
     html = stored["Body"].read().decode()
-    head = Head()
-    head.feed(html)
-    return head, html, stored
+    return Head(html), html, stored
 
 
 def is_public(key: str) -> bool:

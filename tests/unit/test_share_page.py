@@ -5,7 +5,6 @@ text the public-text check refuses left out."""
 from __future__ import annotations
 
 from dataclasses import replace
-from html.parser import HTMLParser
 
 from chalicelib.domain.film import Film, FilmRendition, Status
 from chalicelib.domain.metadata import Author
@@ -16,6 +15,7 @@ from chalicelib.domain.share_page import (
     share_page,
     workshop_share_page,
 )
+from tests.share_head import Head
 
 VIDEO_ID = "6f1c1c3e-2f0e-4a55-9d7a-5b7f0c2a9e11"
 LINKS = ShareLinks("https://media.example", "https://films.example")
@@ -43,24 +43,6 @@ STORY = {
     "ends_on": "2012-03-09",
     "paragraphs": ["Twelve young people filmed their streets.", "Then they showed them."],
 }
-
-
-class Head(HTMLParser):
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.meta: dict[str, str] = {}
-        self.canonical: str | None = None
-        self.links: list[str] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "meta" and ("property" in values or "name" in values):
-            self.meta[values.get("property") or values["name"]] = values["content"]
-        elif tag == "link" and values.get("rel") == "canonical":
-            self.canonical = values["href"]
-        elif tag == "a":
-            self.links.append(values["href"])
 
 
 def test_a_film_s_page_names_its_share_image_with_its_size_and_leads_to_the_player() -> None:
