@@ -126,21 +126,21 @@ def finish_workshop_pages(deps: Dependencies) -> dict[str, int]:
         return done
     published = set(deps.catalog.list_counts("workshop"))
     paged = {key.removeprefix(WORKSHOP_PAGES).split("/", 1)[0] for key in deps.media.keys(WORKSHOP_PAGES)}
-    for slug in sorted(published - paged):
-        _best_effort(f"workshop-{slug}", "workshop share page", partial(refresh_workshop_page, deps, slug))
-        done["written"] += 1
-    for slug in sorted(paged - published):
-        _best_effort(f"workshop-{slug}", "workshop share page", partial(refresh_workshop_page, deps, slug))
-        done["deleted"] += 1
+    for slug in sorted(published ^ paged):
+        if _best_effort(f"workshop-{slug}", "workshop share page", partial(refresh_workshop_page, deps, slug)):
+            done["written" if slug in published else "deleted"] += 1
     if any(done.values()):
         logger.info("workshop share pages brought in line", extra=done)
     return done
 
 
-def _best_effort(video_id: str, step: str, work: Callable[[], object]) -> None:
+def _best_effort(video_id: str, step: str, work: Callable[[], object]) -> bool:
+    """Whether `work` went through."""
     try:
         work()
     # A page left behind is private or names only public text; the failure is counted for the operators.
     except Exception:
         count("SharePagesUnfinished")
         logger.exception("a share page step failed", extra={"video_id": video_id, "step": step})
+        return False
+    return True
