@@ -14,7 +14,7 @@ from chalicelib.api.public import public
 from chalicelib.api.request_logging import log_request
 from chalicelib.domain.stages import STAGES, Stage
 from chalicelib.observability import count, observe_every_function
-from chalicelib.services import media_exposure, recovery, retention, stage_messages, takedown
+from chalicelib.services import media_exposure, recovery, retention, share_pages, stage_messages, takedown
 
 app = Chalice(app_name="oneminutesjr-ingest")
 # First registered, outermost: the request's own log line carries the Lambda context too.
@@ -52,7 +52,8 @@ for _stage in STAGES:
 
 # Expires unused uploads, catches films whose processing stopped without an outcome, deletes the raw
 # uploads whose retention has ended (docs/PROTECTION.md, what is kept), finishes takedowns that left
-# something behind and the making public of media whose tagging failed after a publish.
+# something behind and the making public of media whose tagging failed after a publish, and brings the workshops'
+# share pages in line with their published films.
 @app.schedule("rate(10 minutes)", name="sweep_stuck_films")
 def sweep_stuck_films(event: CloudWatchEvent) -> None:
     deps = wiring.dependencies()
@@ -61,5 +62,6 @@ def sweep_stuck_films(event: CloudWatchEvent) -> None:
     retention.delete_due_sources(deps)
     takedown.finish_unfinished(deps)
     media_exposure.finish_due(deps)
+    share_pages.finish_workshop_pages(deps)
     # The heartbeat: its alarm fires when it goes missing (a sweep that stopped, or fails every run).
     count("SweepsCompleted")

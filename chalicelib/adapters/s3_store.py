@@ -198,14 +198,15 @@ class S3Store:
             Bucket=self.bucket, Key=key, Body=body, ContentType=content_type, CacheControl=CACHE_CONTROL
         )
 
-    def _keys(self, prefix: str) -> list[str]:
+    def keys(self, prefix: str) -> list[str]:
+        """Every key under `prefix`."""
         pages = self._client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)
         return [item["Key"] for page in pages for item in page.get("Contents", [])]
 
     def set_public(self, prefix: str, public: bool) -> int:
         """Tag every object under `prefix` public or not; returns how many. Used to make a prefix
         private (the safe direction): to publish, `expose_exactly` the keys the catalog lists."""
-        keys = self._keys(prefix)
+        keys = self.keys(prefix)
         for key in keys:
             self._tag(key, public)
         return len(keys)
@@ -214,7 +215,7 @@ class S3Store:
         """Tag public exactly `public_keys` (what the catalog lists for a film); every other object
         under `prefix` loses the tag and stays private. Returns how many objects were made public."""
         exposed = 0
-        for key in self._keys(prefix):
+        for key in self.keys(prefix):
             self._tag(key, key in public_keys)
             exposed += key in public_keys
         return exposed
@@ -265,7 +266,7 @@ class S3Store:
 
     def promote(self, staging_prefix: str, final_prefix: str, last: str) -> None:
         """Copy every object from `staging_prefix` to `final_prefix` (`last` last), then remove the staging copies."""
-        for key in sorted(self._keys(staging_prefix), key=lambda k: k.endswith(last)):
+        for key in sorted(self.keys(staging_prefix), key=lambda k: k.endswith(last)):
             # The headers are given again: an older s3transfer drops them on a multipart copy. No tags: a
             # re-rendered object is private until the catalog says otherwise (S3 would copy the source's
             # tags, moto keep the destination's; with REPLACE and none given, both leave it untagged).

@@ -32,7 +32,7 @@ PUBLIC_FIELDS = (
 # count only chooses the listing a combined filter reads).
 COUNTED = ("country", "topic", "workshop", "highlight")
 # Images and the storyboard, stored as keys: `poster_key` becomes `poster_url` in a response.
-MEDIA_KEYS = ("poster_key", "sprite_key", "storyboard_key")
+MEDIA_KEYS = ("poster_key", "sprite_key", "storyboard_key", "share_image_key")
 # Streaming manifests, stored as keys: `hls_key` becomes `streaming: {hls: URL}` in a response.
 STREAMING_KEYS = {"hls": "hls_key"}
 # What a field office sees of its own upload.

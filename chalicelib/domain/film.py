@@ -190,6 +190,8 @@ class Film:
     poster_key: str | None = None
     sprite_key: str | None = None
     storyboard_key: str | None = None
+    # The poster's picture letterboxed for link previews; none for a film transcoded before it was made.
+    share_image_key: str | None = None
     # The HLS master playlist, which names the renditions' playlists (their `playlist_key`).
     hls_key: str | None = None
     subtitles: tuple[SubtitleTrack, ...] = ()

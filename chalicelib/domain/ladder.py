@@ -26,6 +26,11 @@ PASSTHROUGH_PROFILE = "High"
 SPRITE_COLUMNS = 5
 SPRITE_ROWS = 6
 SPRITE_TILE_WIDTH = 160
+# The share image (link previews, domain/share_page.py): the size previewers ask of a large card, the poster's
+# picture letterboxed in it, a JPEG quality that keeps a real film's under about 100 kB.
+SHARE_IMAGE_WIDTH = 1200
+SHARE_IMAGE_HEIGHT = 630
+SHARE_IMAGE_QUALITY = 6
 
 
 @dataclass(frozen=True)

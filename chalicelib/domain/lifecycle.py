@@ -495,8 +495,8 @@ def transcoded(
     applied: Protection | None,
 ) -> Change:
     """TRANSCODING -> READY with what the transcode made: its renditions, images (`poster_key`, `sprite_key`,
-    `storyboard_key`) and HLS master (`hls_key`), the decoded duration, and what protection the outputs carry
-    (exactly that, nothing more)."""
+    `storyboard_key`, `share_image_key`) and HLS master (`hls_key`), the decoded duration, and what protection
+    the outputs carry (exactly that, nothing more)."""
     after = replace(
         film,
         status=Status.READY,
@@ -505,11 +505,21 @@ def transcoded(
         poster_key=images["poster_key"],
         sprite_key=images["sprite_key"],
         storyboard_key=images["storyboard_key"],
+        share_image_key=images.get("share_image_key"),
         hls_key=images.get("hls_key"),  # none when the ladder could not be packaged as HLS
         duration_s=duration_s,
         protection_applied=applied,
     )
-    writes = ("renditions", "poster_key", "sprite_key", "storyboard_key", "hls_key", "duration_s", "protection_applied")
+    writes = (
+        "renditions",
+        "poster_key",
+        "sprite_key",
+        "storyboard_key",
+        "share_image_key",
+        "hls_key",
+        "duration_s",
+        "protection_applied",
+    )
     return Change(film, after, at, allowed_sources(Status.READY), writes=writes, checks_version=False)
 
 

@@ -19,6 +19,11 @@ SPRITE_NAME = "sprite.jpg"
 STORYBOARD_NAME = "storyboard.vtt"
 # A published film's share page (domain/share_page.py): public exactly while the film is.
 SHARE_NAME = "share.html"
+# The image its link previews show: the poster's picture letterboxed in a small JPEG (domain/ladder.py).
+SHARE_IMAGE_NAME = "share.jpg"
+# Workshops' share pages, under the same public prefix as the films' (the CDN, the bucket policy and the roles
+# name it): `films/workshops/{slug}/share.html`. No film's id is a workshop's name (ids are UUIDs).
+WORKSHOP_PAGES = f"{MEDIA_PREFIX}workshops/"
 # The protection stage's output beside the source: faces blurred, voice disguised when asked.
 MASTER_NAME = "protected.mkv"
 
@@ -70,6 +75,11 @@ def staging_of(video_id: str) -> str:
 def staging_run(video_id: str, run: str) -> str:
     """The prefix of one transcode's outputs before they are promoted."""
     return f"{staging_of(video_id)}{run}/"
+
+
+def workshop_share_key(slug: str) -> str:
+    """A workshop's share page: public exactly while the workshop has a published film."""
+    return f"{WORKSHOP_PAGES}{slug}/{SHARE_NAME}"
 
 
 def rendition_key(video_id: str, name: str) -> str:

@@ -1,4 +1,5 @@
-"""The ffmpeg command that turns a validated source into web renditions, a poster and a thumbnail sprite.
+"""The ffmpeg command that turns a validated source into web renditions, a poster, its share image and a
+thumbnail sprite.
 
 One decode feeds every output (a `split`): measured faster than one command per output
 (docs/BENCHMARKS.md). The picture is corrected once (media/picture.py) before the split, so renditions,
@@ -19,9 +20,15 @@ from typing import Any
 
 import ffmpeg
 
-from chalicelib.domain.ladder import Rendition, SpritePlan
+from chalicelib.domain.ladder import (
+    SHARE_IMAGE_HEIGHT,
+    SHARE_IMAGE_QUALITY,
+    SHARE_IMAGE_WIDTH,
+    Rendition,
+    SpritePlan,
+)
 from chalicelib.domain.loudness import limiter_ceiling
-from chalicelib.domain.object_keys import POSTER_NAME, SPRITE_NAME
+from chalicelib.domain.object_keys import POSTER_NAME, SHARE_IMAGE_NAME, SPRITE_NAME
 from chalicelib.domain.rules import DecodeCaps
 from chalicelib.domain.source import SourceDescription, VideoStream
 from chalicelib.media.loudness import SAMPLE_RATE
@@ -68,6 +75,7 @@ class Outputs:
     renditions: dict[str, str]
     poster: str
     sprite: str
+    share_image: str
 
 
 def rendition_file(rendition: Rendition) -> str:
@@ -108,6 +116,7 @@ def transcode(source_path: str, out_dir: str, plan: TranscodePlan, timeout_s: fl
         renditions={r.name: os.path.join(out_dir, rendition_file(r)) for r in plan.renditions},
         poster=os.path.join(out_dir, POSTER_NAME),
         sprite=os.path.join(out_dir, SPRITE_NAME),
+        share_image=os.path.join(out_dir, SHARE_IMAGE_NAME),
     )
 
 
@@ -193,10 +202,22 @@ def _image_outputs(picture: Any, out_dir: str, plan: TranscodePlan) -> list[Any]
         .output(os.path.join(out_dir, SPRITE_NAME), vframes=1, update=1, **{"q:v": 4}, **CLEAN)
     )
     # The poster: of the frames sampled across the film, the one most like the whole (not a black title card).
-    poster = scaled(samples[1].filter("thumbnail", n=sprite.tiles), video, top.width, top.height, jpeg=True).output(
-        os.path.join(out_dir, POSTER_NAME), vframes=1, update=1, **{"q:v": 3}, **CLEAN
+    chosen = scaled(samples[1].filter("thumbnail", n=sprite.tiles), video, top.width, top.height, jpeg=True)
+    pictures = chosen.filter_multi_output("split", 2)
+    poster = pictures[0].output(os.path.join(out_dir, POSTER_NAME), vframes=1, update=1, **{"q:v": 3}, **CLEAN)
+    return [tiles, poster, _share_image(pictures[1], out_dir)]
+
+
+def _share_image(poster: Any, out_dir: str) -> Any:
+    """The poster's picture, whole, letterboxed in the share image's frame (square pixels already)."""
+    width, height = SHARE_IMAGE_WIDTH, SHARE_IMAGE_HEIGHT
+    framed = (
+        poster.filter("scale", width, height, force_original_aspect_ratio="decrease", force_divisible_by=2)
+        .filter("pad", width, height, "(ow-iw)/2", "(oh-ih)/2", color="black")
+        .filter("setsar", 1)
     )
-    return [tiles, poster]
+    path = os.path.join(out_dir, SHARE_IMAGE_NAME)
+    return framed.output(path, vframes=1, update=1, **{"q:v": SHARE_IMAGE_QUALITY}, **CLEAN)
 
 
 def _compile(outputs: list[Any]) -> list[str]:

@@ -23,9 +23,10 @@ from chalicelib.domain.catalog import media_keys
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.object_keys import media_of, media_paths
 from chalicelib.domain.retention import iso
-from chalicelib.domain.share_page import ShareLinks, share_page, share_page_key
+from chalicelib.domain.share_page import share_page_key
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.share_pages import refresh_workshop_page, write_film_page
 
 # At most this many films brought in line per sweep; the next run, minutes later, takes the rest.
 SWEEP_BATCH = 100
@@ -54,9 +55,11 @@ def expose_after_commit(deps: Dependencies, video_id: str, mark: str) -> bool:
         deps.catalog.clear_media_due(video_id, mark)
         return True
     try:
-        write_share_page(deps, film)
+        write_film_page(deps, film)
         # No cache to empty for media becoming public; one that stopped being so meanwhile empties it.
         sync_media(deps, video_id, empty_cache=False)
+        if film.workshop:
+            refresh_workshop_page(deps, film.workshop)  # its first published film, or one more
     # Any failure leaves the film published and its media private: safe, and finished later.
     except Exception:
         count("MediaExposureUnfinished")
@@ -64,22 +67,6 @@ def expose_after_commit(deps: Dependencies, video_id: str, mark: str) -> bool:
         return False
     deps.catalog.clear_media_due(video_id, mark)
     return True
-
-
-def write_share_page(deps: Dependencies, film: Film) -> None:
-    """The film's share page as the film reads now, written private: the tagging after it makes it public
-    while the film is. Written where the website's and the media's addresses are known (the functions), not
-    by the operator's tools."""
-    links = ShareLinks(deps.settings.media_base_url, deps.settings.site_url)
-    key = share_page_key(film.video_id)
-    try:
-        if not all(url.startswith(("https://", "http://")) for url in (links.media_base_url, links.site_url)):
-            # The operator's tools know neither address (cli/target.py): the functions' sweep writes it.
-            raise RuntimeError("the media's and the website's addresses are unknown here: no share page written")
-        deps.media.write_text(key, share_page(film, links), "text/html; charset=utf-8")
-    except Exception:
-        deps.media.set_public(key, False)  # never an old text left public: private until the sweep writes it
-        raise
 
 
 def sync_media(deps: Dependencies, video_id: str, *, empty_cache: bool = True) -> None:

@@ -13,6 +13,7 @@ from chalicelib.domain.errors import GoneError, InvalidRequestError, NotFoundErr
 from chalicelib.domain.film import Status
 from chalicelib.domain.metadata import parse_country, parse_topic, parse_workshop
 from chalicelib.domain.paging import parse_limit
+from chalicelib.domain.share_page import workshop_share_url
 from chalicelib.domain.workshops import public_story
 from chalicelib.services.dependencies import Dependencies
 
@@ -95,5 +96,6 @@ def workshop(deps: Dependencies, workshop_id: str, params: dict[str, str]) -> di
         "workshop": slug,
         "films": published,
         "story": public_story(story) if story else None,
+        "share_url": workshop_share_url(slug, deps.settings.media_base_url),
         **films,
     }

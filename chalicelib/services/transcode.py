@@ -20,6 +20,7 @@ from chalicelib.domain.lifecycle import transcoded
 from chalicelib.domain.loudness import gain_db
 from chalicelib.domain.object_keys import (
     POSTER_NAME,
+    SHARE_IMAGE_NAME,
     SPRITE_NAME,
     STORYBOARD_NAME,
     media_key,
@@ -257,6 +258,7 @@ def _store_outputs(
     with open(storyboard, "w", encoding="utf-8") as file:
         file.write(storyboard_vtt(plan.sprite, SPRITE_NAME))
     deps.media.upload(storyboard, f"{staging}{STORYBOARD_NAME}", "text/vtt")
+    deps.media.upload(outputs.share_image, f"{staging}{SHARE_IMAGE_NAME}", "image/jpeg")
     deps.media.upload(outputs.poster, f"{staging}{POSTER_NAME}", "image/jpeg")
     now = deps.catalog.get_film(video_id)
     if now is None or now.status is not Status.TRANSCODING or now.attempt != film.attempt:
@@ -268,5 +270,6 @@ def _store_outputs(
         "poster_key": media_key(video_id, POSTER_NAME),
         "sprite_key": media_key(video_id, SPRITE_NAME),
         "storyboard_key": media_key(video_id, STORYBOARD_NAME),
+        "share_image_key": media_key(video_id, SHARE_IMAGE_NAME),
         **({"hls_key": media_key(video_id, MASTER_NAME)} if playlists is not None else {}),
     }

@@ -1,5 +1,6 @@
 """Workshop stories: an editor writes one, or deletes it; the public workshop page shows it with the
-workshop's films. Each write and deletion is in the workshop's audit trail (`workshop-{slug}`)."""
+workshop's films, and its share page is written again. Each write and deletion is in the workshop's audit
+trail (`workshop-{slug}`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from chalicelib.domain.public_text import check_film_texts
 from chalicelib.domain.workshops import parse_story, public_story, safety_warnings
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.editorial import REVIEW_PAGE
+from chalicelib.services.share_pages import story_changed
 
 # A workshop ends with ten to fifteen films: its listing is read whole to check them, in one page.
 WORKSHOP_FILMS_READ = 100
@@ -24,6 +26,7 @@ def write_story(deps: Dependencies, editor: str, workshop_id: str, body: Any) ->
     story, warnings = parse_story(body)
     deps.catalog.put_workshop_story(slug, {**story, "updated_by": editor, "updated_at": now_iso()})
     deps.catalog.record_audit(f"workshop-{slug}", now_iso(), {"actor": editor, "action": "story_written"})
+    story_changed(deps, slug)
     return {"workshop": slug, "story": story, "warnings": warnings + safety_warnings(_films_of(deps, slug))}
 
 
@@ -33,6 +36,7 @@ def delete_story(deps: Dependencies, editor: str, workshop_id: str) -> dict[str,
     if not deps.catalog.delete_workshop_story(slug):
         raise NotFoundError(f"Workshop {slug} has no story to delete.", "story_not_found")
     deps.catalog.record_audit(f"workshop-{slug}", now_iso(), {"actor": editor, "action": "story_deleted"})
+    story_changed(deps, slug)
     return {"workshop": slug, "story": None}
 
 

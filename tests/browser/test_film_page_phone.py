@@ -170,3 +170,45 @@ def test_the_share_page_reads_without_scripts_and_goes_when_the_film_is_unpublis
     editor.request("POST", f"/videos/{video_id}/unpublish", json={}).raise_for_status()
     assert requests.get(share_url, timeout=30).status_code in (403, 404)
     previewer.close()
+
+
+@pytest.fixture(scope="module")
+def more_films(phone_stack: RunningStack, film: str, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Two more films of the workshop, and the first one highlighted: it would otherwise stand in Highlights,
+    Latest films and the Violence section of the same screen."""
+    folder = tmp_path_factory.mktemp("home")
+    others = [
+        published(phone_stack, folder / f"{name}.mp4", {"title": title, "author": author, "workshop": WORKSHOP})
+        for name, title, author in (
+            ("river", "Our river", {"first_name": "Nigar", "age": 13}),
+            ("school", "The way to school", {"first_name": "Elvin", "age": 10}),
+        )
+    ]
+    highlighted = phone_stack.client("editor").request("POST", f"/videos/{film}/highlight", json={"highlighted": True})
+    highlighted.raise_for_status()
+    return [film, *others]
+
+
+def test_the_home_page_shows_each_film_once_in_rows_that_scroll_sideways(phone: Page, phone_stack, more_films):
+    phone.goto(f"{phone_stack.info['web_url']}/index.html")
+    expect(phone.get_by_role("heading", name="OneMinutesJr on Violence")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Workshops")).to_be_visible()
+
+    shown = phone.locator("#home a.card-link").evaluate_all("links => links.map((a) => a.getAttribute('href'))")
+    assert sorted(shown) == sorted(f"film.html?id={video_id}" for video_id in more_films), "each film once"
+    latest = phone.locator("section", has=phone.get_by_role("heading", name="Latest films")).locator("ul")
+    expect(latest.locator(".card")).to_have_count(2)
+    row = latest.evaluate(
+        "(ul) => ({ overflow: getComputedStyle(ul).overflowX, scroll: ul.scrollWidth, box: ul.clientWidth })"
+    )
+    assert row["overflow"] == "auto" and row["scroll"] > row["box"], row
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390, "the page itself never scrolls sideways"
+    last = latest.locator(".card").last
+    last.scroll_into_view_if_needed()
+    expect(last).to_be_in_viewport()
+    assert latest.evaluate("(ul) => ul.scrollLeft") > 0, "the row scrolled, not the page"
+    screenshot(phone, "home-phone-rows")
+
+    phone.get_by_role("link", name="Baku 2019 (3 films)").click()
+    expect(phone).to_have_url(f"{phone_stack.info['web_url']}/workshop.html?id={WORKSHOP}")
+    expect(phone.locator(".card")).to_have_count(3)

@@ -25,6 +25,7 @@ class InMemoryCatalog:
     listings: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     audit: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     marks: dict[str, tuple[str, str]] = field(default_factory=dict)
+    stories: dict[str, dict[str, Any]] = field(default_factory=dict)
     applied: list[Change] = field(default_factory=list)
     fail_next: Exception | None = None
     _marks: Iterator[int] = field(default_factory=itertools.count)
@@ -71,6 +72,19 @@ class InMemoryCatalog:
 
     def listed_facets(self, video_id: str) -> list[str]:
         return list(self.listings.get(video_id, {}))
+
+    def list_published(self, facet: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], None]:
+        """The records in `facet`, newest first (one page: the fake never pages)."""
+        assert cursor is None
+        records = [entries[facet] for entries in self.listings.values() if facet in entries]
+        records.sort(key=lambda record: record.get("published_at") or "", reverse=True)
+        return records[:limit], None
+
+    def count_of(self, facet: str) -> int:
+        return sum(1 for entries in self.listings.values() if facet in entries)
+
+    def get_workshop_story(self, workshop: str) -> dict[str, Any] | None:
+        return self.stories.get(workshop)
 
     def audit_trail(self, video_id: str) -> list[dict[str, Any]]:
         return list(self.audit.get(video_id, []))

@@ -46,6 +46,9 @@ class InMemoryStore:
     def is_public(self, key: str) -> bool:
         return self.objects.get(key, False)
 
+    def keys(self, prefix: str) -> list[str]:
+        return sorted(key for key in self.objects if key.startswith(prefix))
+
     def delete(self, key: str) -> None:
         self.journal.record(f"{self.name}.delete {key}")
         self.objects.pop(key, None)

@@ -16,6 +16,7 @@ from chalicelib.domain.lifecycle import new_upload
 from chalicelib.domain.metadata import Author, parse_upload_request
 from chalicelib.domain.object_keys import (
     POSTER_NAME,
+    SHARE_IMAGE_NAME,
     SPRITE_NAME,
     STORYBOARD_NAME,
     master_key,
@@ -34,6 +35,7 @@ OFFICE_ID = "office-caucasus"
 PLACEHOLDERS = {
     POSTER_NAME: (b"\xff\xd8\xff\xe0placeholder poster", "image/jpeg"),
     SPRITE_NAME: (b"\xff\xd8\xff\xe0placeholder sprite", "image/jpeg"),
+    SHARE_IMAGE_NAME: (b"\xff\xd8\xff\xe0placeholder share image", "image/jpeg"),
     STORYBOARD_NAME: (b"WEBVTT\n", "text/vtt"),
     MASTER_NAME: (b"#EXTM3U\n360p.m3u8\n", "application/vnd.apple.mpegurl"),
     "360p.m3u8": (b"#EXTM3U\n360p.mp4\n", "application/vnd.apple.mpegurl"),
@@ -56,6 +58,7 @@ def ready_film(video_id: str, at: str, **changes: Any) -> Film:
         poster_key=media_key(video_id, POSTER_NAME),
         sprite_key=media_key(video_id, SPRITE_NAME),
         storyboard_key=media_key(video_id, STORYBOARD_NAME),
+        share_image_key=media_key(video_id, SHARE_IMAGE_NAME),
         hls_key=media_key(video_id, MASTER_NAME),
     )
     return replace(film, **{name: _typed(name, value) for name, value in changes.items()})

@@ -280,12 +280,16 @@ def test_media_are_readable_through_the_cdn_only_while_the_film_is_published(api
 
     assert post_json(api, f"/videos/{video_id}/unpublish", {}, stack.keys["editor"]).status_code == 200
     assert not any(public_keys().values())
-    assert invalidated() == [[f"/films/{video_id}/*"]]  # and out of the CDN's cache at once
+    # And out of the CDN's cache at once: its share page first, with its workshop's (this was its only published
+    # film: before the commit, and again once the catalog says so), then all its media.
+    workshop_page = "/films/workshops/baku-2012/share.html"
+    withdrawn = sorted([f"/films/{video_id}/share.html", workshop_page, f"/films/{video_id}/*", workshop_page])
+    assert sorted(path for paths in invalidated() for path in paths) == withdrawn
 
     assert publish(api, stack, video_id).status_code == 200
     assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200
     assert public_keys() == {}
-    assert len(invalidated()) == 2
+    assert sorted(path for paths in invalidated() for path in paths) == sorted(withdrawn * 2), "a takedown: the same"
 
 
 def test_a_publish_or_unpublish_that_loses_a_race_leaves_the_media_as_the_catalog_says(api, stack, clips, monkeypatch):

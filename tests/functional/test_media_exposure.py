@@ -80,7 +80,8 @@ def test_publishing_exposes_only_what_the_catalog_lists(api, stack, clips):
     state = media_state(stack, video_id)
     assert state.pop(stray) is False, "an object the catalog does not list never becomes public"
     film = api.http.get(f"/videos/{video_id}").json_body
-    listed = {url.split("/", 3)[3] for url in (film["poster_url"], film["sprite_url"], film["storyboard_url"])}
+    images = ("poster_url", "sprite_url", "storyboard_url", "share_image_url")
+    listed = {film[url].split("/", 3)[3] for url in images}
     listed |= {r["url"].split("/", 3)[3] for r in film["renditions"]}
     listed |= {s["url"].split("/", 3)[3] for s in film["subtitles"]}
     # The HLS playlists: the master, and each rendition's, which the master names.

@@ -197,6 +197,31 @@ def test_sprite_and_storyboard_are_served_with_the_film(api, stack, clips, tmp_p
     assert (sprite["width"], sprite["height"]) == (5 * 160, 6 * 90)
 
 
+def test_a_film_s_share_image_is_its_poster_letterboxed_in_a_small_jpeg(api, stack, clips, tmp_path):
+    """What link previews show (docs/WEBSITE.md, "Share pages"): the poster's picture whole, in 1200x630. A 4:3
+    film fills 840x630 of it, between black bars of 180 px."""
+    video_id, _ = ingest(api, stack, clips["valid"])
+    assert publish(api, stack, video_id).status_code == 200
+    public = get(api, f"/videos/{video_id}").json_body
+
+    assert public["share_image_url"].endswith(f"films/{video_id}/share.jpg")
+    path = fetch(stack, f"films/{video_id}/share.jpg", tmp_path / "share.jpg")
+    image = ffprobe_json(path)["streams"][0]
+    assert (image["codec_name"], image["width"], image["height"]) == ("mjpeg", 1200, 630)
+    assert path.stat().st_size < 100_000
+    assert "tags" not in image, "no metadata, as every output"
+    grey = subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    rows = [grey[row * 1200 : (row + 1) * 1200] for row in range(630)]
+    bars = [value for row in rows for value in (*row[:170], *row[-170:])]
+    picture = [value for row in rows for value in row[200:1000]]
+    assert max(bars) < 24, "black bars either side"
+    assert sum(picture) / len(picture) > 40, "the poster's picture between them"
+
+
 def test_probing_through_a_presigned_url_reads_only_the_headers(stack, tmp_path):
     big = make_clip(
         tmp_path / "big.mp4",

@@ -126,16 +126,26 @@ def sprite_faces_seen(cascade: Cascade, clip: FaceClip, sprite: np.ndarray, tile
     return sum(still_faces_seen(cascade, clip, tile) for tile in tiles[::4])
 
 
+def share_image_faces_seen(cascade: Cascade, clip: FaceClip, share_image: np.ndarray) -> int:
+    """Faces found on the share image's picture, the letterbox around it cut off (the film fills its height)."""
+    height, width = share_image.shape[:2]
+    fitted = round(height * WIDTH / HEIGHT / 2) * 2
+    left = (width - fitted) // 2
+    return still_faces_seen(cascade, clip, share_image[:, left : left + fitted])
+
+
 def outputs_seen(stack: Any, cascade: Cascade, clip: FaceClip, video_id: str, folder: Path) -> dict[str, int]:
-    """How many faces the independent detector finds in the rendition, the poster and the sprite of a film."""
+    """How many faces the independent detector finds in the rendition, the poster, the sprite and the share image
+    of a film."""
     current = film(video_id)
     [rendition] = current.renditions  # a film this small has one rendition, at its own size
     assert (rendition.width, rendition.height) == (WIDTH, HEIGHT)
-    assert current.poster_key and current.sprite_key
+    assert current.poster_key and current.sprite_key and current.share_image_key
     return {
         "rendition": len(faces_seen(cascade, clip, decode(media(stack, rendition.key, folder)))),
         "poster": still_faces_seen(cascade, clip, image(media(stack, current.poster_key, folder))),
         "sprite": sprite_faces_seen(cascade, clip, image(media(stack, current.sprite_key, folder))),
+        "share_image": share_image_faces_seen(cascade, clip, image(media(stack, current.share_image_key, folder))),
     }
 
 
@@ -173,7 +183,7 @@ def test_a_film_protected_at_upload_is_protected_before_it_is_transcoded_and_sho
     assert film(video_id).status is Status.READY
 
     seen = outputs_seen(stack, cascade, face_film, video_id, tmp_path)
-    assert seen == {"rendition": 0, "poster": 0, "sprite": 0}
+    assert seen == {"rendition": 0, "poster": 0, "sprite": 0, "share_image": 0}
     source_seen = faces_seen(cascade, face_film, decode(face_film.path))
     assert len(source_seen) >= 3, "the independent detector must see the faces in the source, or it proves nothing"
 
@@ -195,9 +205,9 @@ def test_an_editor_protects_a_ready_film_its_outputs_are_made_again_protected_an
     stack.run_pipeline()
     assert film(video_id).status is Status.READY
     before = outputs_seen(stack, cascade, face_film, video_id, tmp_path)
-    assert before["rendition"] >= 3 and before["poster"] >= 1 and before["sprite"] >= 1, (
-        f"the independent detector must see the faces of the unprotected film first: {before}"
-    )
+    assert (
+        before["rendition"] >= 3 and before["poster"] >= 1 and before["sprite"] >= 1 and before["share_image"] >= 1
+    ), f"the independent detector must see the faces of the unprotected film first: {before}"
     assert call(api, "post", f"/videos/{video_id}/consent", editor, CONSENT).status_code == 200
 
     turned_on = call(api, "put", f"/videos/{video_id}/protection", editor, FACES)
@@ -212,7 +222,12 @@ def test_an_editor_protects_a_ready_film_its_outputs_are_made_again_protected_an
     stack.deliver("TranscodeQueue", "transcode_film")
     ready = film(video_id)
     assert ready.status is Status.READY and ready.protection_applied == Protection(faces=True)
-    assert outputs_seen(stack, cascade, face_film, video_id, tmp_path) == {"rendition": 0, "poster": 0, "sprite": 0}
+    assert outputs_seen(stack, cascade, face_film, video_id, tmp_path) == {
+        "rendition": 0,
+        "poster": 0,
+        "sprite": 0,
+        "share_image": 0,
+    }
     assert call(api, "post", f"/videos/{video_id}/publish", editor, {}).status_code == 200
     trail = get(api, f"/videos/{video_id}/audit", editor).json_body["items"]
     assert [e["details"] for e in trail if e["action"] == "protection_changed"] == [

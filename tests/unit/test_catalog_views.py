@@ -38,6 +38,7 @@ FILM = Film(
     renditions=(FilmRendition("720p", "films/x/720p.mp4", 1280, 720, playlist_key="films/x/720p.m3u8"),),
     poster_key="films/x/poster.jpg",
     sprite_key="films/x/sprite.jpg",
+    share_image_key="films/x/share.jpg",
     hls_key="films/x/hls.m3u8",
 )
 
@@ -57,6 +58,7 @@ def test_public_view_holds_only_public_fields():
         "poster_url",
         "sprite_url",
         "storyboard_url",
+        "share_image_url",
         "subtitles",
         "streaming",
         "share_url",
@@ -131,6 +133,7 @@ def test_the_media_made_public_are_exactly_the_objects_a_film_lists():
         "films/x/hls.m3u8",
         "films/x/poster.jpg",
         "films/x/sprite.jpg",
+        "films/x/share.jpg",
         "films/x/subtitles/en-0123456789ab.vtt",
     }
     assert "films/x/storyboard.vtt" not in media_keys(film), "a key the film does not name is never public"
@@ -140,4 +143,4 @@ def test_the_media_made_public_are_exactly_the_objects_a_film_lists():
 def test_a_film_made_before_hls_streams_nothing_and_plays_its_renditions():
     old = replace(FILM, hls_key=None, renditions=(FilmRendition("720p", "films/x/720p.mp4", 1280, 720),))
     assert public_view(public_record(old), "https://media.example")["streaming"] == {}
-    assert media_keys(old) == {"films/x/720p.mp4", "films/x/poster.jpg", "films/x/sprite.jpg"}
+    assert media_keys(old) == {"films/x/720p.mp4", "films/x/poster.jpg", "films/x/sprite.jpg", "films/x/share.jpg"}

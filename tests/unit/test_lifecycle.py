@@ -281,6 +281,9 @@ class Journaled:
 
 
 PREFIX = f"films/{VIDEO_ID}/"
+SHARE_PAGE = f"{PREFIX}share.html"
+# The film's workshop's share page: public while the workshop has a published film.
+WORKSHOP_PAGE = "films/workshops/baku-2012/share.html"
 
 
 def test_a_publish_commits_first_then_makes_exactly_the_listed_media_public() -> None:
@@ -288,8 +291,9 @@ def test_a_publish_commits_first_then_makes_exactly_the_listed_media_public() ->
 
     exposed = changes.apply(deps, lifecycle.publish(CONSENTED, "editor Anna", LATER, safeguarding_confirmed=False))
 
-    assert exposed and journal.calls == ["catalog.apply", f"media.expose {PREFIX}"]
-    assert all(deps.media.is_public(key) for key in (f"{PREFIX}360p.mp4", f"{PREFIX}poster.jpg", f"{PREFIX}share.html"))
+    assert exposed and journal.calls == ["catalog.apply", f"media.expose {PREFIX}", f"media.tag {WORKSHOP_PAGE}"]
+    public = (f"{PREFIX}360p.mp4", f"{PREFIX}poster.jpg", SHARE_PAGE, WORKSHOP_PAGE)
+    assert all(deps.media.is_public(key) for key in public), "the film's share page, and its workshop's first"
     assert catalog.marks == {}, "the mark goes once the tags follow the catalog"
 
 
@@ -303,19 +307,59 @@ def test_a_publish_that_loses_its_race_tags_nothing() -> None:
     assert journal.calls == ["catalog.apply"] and not any(deps.media.objects.values())
 
 
-def test_an_unpublish_hides_the_media_before_its_commit_and_again_after_it() -> None:
-    deps, _, journal = deps_with(PUBLISHED)
-    deps.media.objects = dict.fromkeys(deps.media.objects, True)
+# The first step of an unpublish or a takedown: the film's share page deleted and out of the CDN's cache, and its
+# workshop's, whose last published film it is.
+SHARE_PAGES_GO = [
+    f"media.delete {SHARE_PAGE}",
+    f"cdn.invalidate /{SHARE_PAGE}",
+    f"media.untag {WORKSHOP_PAGE}",
+    f"media.delete {WORKSHOP_PAGE}",
+    f"cdn.invalidate /{WORKSHOP_PAGE}",
+]
 
-    changes.apply(deps, lifecycle.unpublish(PUBLISHED, "editor Anna", LATER))
+
+def published_with_share_pages(failing: frozenset[str] = frozenset()) -> tuple[Dependencies, InMemoryCatalog, Journal]:
+    deps, catalog, journal = deps_with(CONSENTED, failing)
+    changes.apply(deps, lifecycle.publish(CONSENTED, "editor Anna", AT, safeguarding_confirmed=False))
+    assert deps.media.objects[SHARE_PAGE] and deps.media.objects[WORKSHOP_PAGE]
+    journal.calls.clear()
+    return deps, catalog, journal
+
+
+def test_an_unpublish_deletes_the_share_pages_and_hides_the_media_before_its_commit_and_again_after_it() -> None:
+    deps, catalog, journal = published_with_share_pages()
+    published = catalog.get_film(VIDEO_ID)
+    assert published is not None
+
+    changes.apply(deps, lifecycle.unpublish(published, "editor Anna", LATER))
 
     assert journal.calls == [
         f"media.untag {PREFIX}",
+        *SHARE_PAGES_GO,
         "catalog.apply",
         f"media.untag {PREFIX}",
         f"cdn.invalidate /{PREFIX}*",
+        f"media.delete {SHARE_PAGE}",  # again: an edit's exposure that raced it may have written it since
+        f"media.untag {WORKSHOP_PAGE}",  # the workshop as the catalog reads now: still none published
+        f"media.delete {WORKSHOP_PAGE}",
+        f"cdn.invalidate /{WORKSHOP_PAGE}",
     ]
-    assert not any(deps.media.objects.values())
+    assert not any(deps.media.objects.values()) and SHARE_PAGE not in deps.media.objects
+    assert WORKSHOP_PAGE not in deps.media.objects
+
+
+def test_a_workshop_keeps_its_share_page_while_another_of_its_films_is_published() -> None:
+    deps, catalog, journal = published_with_share_pages()
+    other = replace(PUBLISHED, video_id="5e0b0b2d-1f0e-4a55-9d7a-5b7f0c2a9e10", published_at=AT)
+    catalog.create_film(other)
+    catalog.listings[other.video_id] = {"workshop#baku-2012": {"video_id": other.video_id, "published_at": AT}}
+    published = catalog.get_film(VIDEO_ID)
+    assert published is not None
+
+    changes.apply(deps, lifecycle.unpublish(published, "editor Anna", LATER))
+
+    assert f"media.delete {WORKSHOP_PAGE}" not in journal.calls
+    assert deps.media.objects[WORKSHOP_PAGE], "written again, naming the film still published"
 
 
 def test_an_unpublish_that_fails_to_commit_leaves_the_media_as_the_catalog_says() -> None:
@@ -325,8 +369,10 @@ def test_an_unpublish_that_fails_to_commit_leaves_the_media_as_the_catalog_says(
     with pytest.raises(StaleTransitionError):
         changes.apply(deps, lifecycle.unpublish(PUBLISHED, "editor Anna", LATER))
 
-    assert journal.calls[:2] == [f"media.untag {PREFIX}", "catalog.apply"]
-    assert journal.calls[2] == f"media.expose {PREFIX}", "still published: public again, as the catalog says"
+    assert journal.calls[:7] == [f"media.untag {PREFIX}", *SHARE_PAGES_GO, "catalog.apply"]
+    assert journal.calls[7] == f"media.expose {PREFIX}", "still published: public again, as the catalog says"
+    assert deps.media.objects[SHARE_PAGE], "its share page written again"
+    assert catalog.marks == {}
 
 
 def test_a_takedown_hides_the_media_before_its_tombstone_even_when_s3_refuses() -> None:
@@ -334,7 +380,7 @@ def test_a_takedown_hides_the_media_before_its_tombstone_even_when_s3_refuses() 
 
     changes.apply(deps, lifecycle.take_down(PUBLISHED, "editor Anna", LATER))
 
-    assert journal.calls == [f"media.untag {PREFIX}", "catalog.apply"]
+    assert journal.calls[:7] == [f"media.untag {PREFIX}", *SHARE_PAGES_GO, "catalog.apply"]
     stored = catalog.get_film(VIDEO_ID)
     assert stored is not None and stored.status is Status.DELETED
 
@@ -365,7 +411,8 @@ def test_the_protection_stage_hands_its_master_to_the_transcode_and_a_film_askin
 
 def test_a_transcode_makes_the_film_ready_with_exactly_the_protection_its_outputs_carry() -> None:
     transcoding = replace(READY, status=Status.TRANSCODING, protection_applied=Protection(faces=True))
-    images = {name: f"{PREFIX}{name}" for name in ("poster_key", "sprite_key", "storyboard_key", "hls_key")}
+    names = ("poster_key", "sprite_key", "storyboard_key", "share_image_key", "hls_key")
+    images = {name: f"{PREFIX}{name}" for name in names}
 
     change = lifecycle.transcoded(
         transcoding, LATER, renditions=READY.renditions, images=images, duration_s=60.0, applied=None

@@ -1,5 +1,6 @@
 // The home page (index.html): a line about the programme, highlights, the latest films, a section
-// per topic and the films by country; with filters (country, topic, workshop, highlights, in any
+// per topic, the workshops (each leading to its story) and the films by country, each film shown once
+// (in the first section that has it; on a phone each section is one row that scrolls sideways); with filters (country, topic, workshop, highlights, in any
 // combination) it becomes the list of the films that match all of them, page by page.
 import { publicGet, visitorMessage } from "./api.js";
 import { countryName, filmCard, topicName, workshopName } from "./cards.js";
@@ -8,6 +9,8 @@ import { el, retryButton, say } from "./dom.js";
 const FILTERS = ["country", "topic", "workshop", "highlight"];
 const HOME_LATEST = 8;
 const HOME_SECTION = 4;
+// Asked for beyond a section's own films, to fill it with films no section above shows.
+const HOME_SPARE = HOME_LATEST + HOME_SECTION;
 // Films shown before a filtered list waits for "More": the API's default page.
 const SCREENFUL = 20;
 const WIDE_SCREEN = "(min-width: 40rem)";
@@ -53,7 +56,7 @@ async function fillChoices(picked) {
     picked);
   fill("workshop", workshops.items.map((w) => [w.workshop, `${workshopName(w.workshop)} (${w.films})`]), picked);
   document.getElementById("highlight").checked = picked.highlight === "true";
-  return { countries: countries.items, topics: topics.items };
+  return { countries: countries.items, topics: topics.items, workshops: workshops.items };
 }
 
 function fill(name, options, picked) {
@@ -79,10 +82,27 @@ function showChosen(picked) {
   }));
 }
 
+// A home section's films: at most `count` of `films` that no section above shows (`shown` remembers them).
+function unseen(films, shown, count) {
+  const fresh = films.filter((film) => !shown.has(film.video_id)).slice(0, count);
+  fresh.forEach((film) => shown.add(film.video_id));
+  return fresh;
+}
+
 function section(title, id, films, link) {
-  return el("section", { "aria-labelledby": id },
-    el("div", { class: "section-head" }, el("h2", { id }, title), link),
-    el("ul", { class: "grid" }, films.map((film, index) => filmCard(film, { lazy: index >= HOME_SECTION }))));
+  const row = films.length
+    ? el("ul", { class: "grid home-row" }, films.map((film, index) => filmCard(film, { lazy: index >= HOME_SECTION })))
+    : el("p", { class: "hint" }, "Its films are shown above.");
+  return el("section", { "aria-labelledby": id }, el("div", { class: "section-head" }, el("h2", { id }, title), link), row);
+}
+
+function workshopsSection(workshops) {
+  return el("section", { "aria-labelledby": "workshops-title" },
+    el("h2", { id: "workshops-title" }, "Workshops"),
+    el("p", {}, "Where the films were made: each workshop's story and all its films."),
+    el("ul", { class: "countries" }, workshops.map((w) => el("li", {},
+      el("a", { href: `workshop.html?id=${encodeURIComponent(w.workshop)}` },
+        `${workshopName(w.workshop)} (${w.films === 1 ? "1 film" : `${w.films} films`})`)))));
 }
 
 // The first films are asked for at once, beside the lists of countries and topics, and shown as soon
@@ -92,25 +112,29 @@ async function showHome(choicesLoading) {
   say(status, "Loading films…");
   const [highlights, latest] = await Promise.all([
     publicGet(`/videos?highlight=true&limit=${HOME_SECTION}`).catch(() => ({ items: [] })),
-    publicGet(`/videos?limit=${HOME_LATEST}`),
+    publicGet(`/videos?limit=${HOME_LATEST + HOME_SECTION}`),
   ]);
+  const shown = new Set();
   const first = [];
   if (highlights.items.length) {
-    first.push(section("Highlights", "highlights-title", highlights.items,
+    first.push(section("Highlights", "highlights-title", unseen(highlights.items, shown, HOME_SECTION),
       el("a", { href: "index.html?highlight=true" }, "All highlights")));
   }
-  first.push(section("Latest films", "latest-title", latest.items, null));
+  const newest = unseen(latest.items, shown, HOME_LATEST);
+  if (latest.items.length) first.push(section("Latest films", "latest-title", newest, null));
   home.replaceChildren(...first);
   say(status, latest.items.length ? "" : "No films are published yet. Come back soon.");
 
   const choices = await choicesLoading;
   const published = choices.topics.filter((t) => t.films > 0);
   const byTopic = await Promise.all(published.map((t) =>
-    publicGet(`/videos?topic=${encodeURIComponent(t.topic)}&limit=${HOME_SECTION}`).catch(() => ({ items: [] }))));
+    publicGet(`/videos?topic=${encodeURIComponent(t.topic)}&limit=${HOME_SECTION + HOME_SPARE}`)
+      .catch(() => ({ items: [] }))));
   const rest = published.map((topic, index) => section(`OneMinutesJr on ${topicName(topic.topic)}`,
-    `topic-${topic.topic}`, byTopic[index].items,
+    `topic-${topic.topic}`, unseen(byTopic[index].items, shown, HOME_SECTION),
     el("a", { href: `index.html?topic=${encodeURIComponent(topic.topic)}` },
       topic.films === 1 ? `The one film on ${topicName(topic.topic)}` : `All ${topic.films} films on ${topicName(topic.topic)}`)));
+  if (choices.workshops.length) rest.push(workshopsSection(choices.workshops));
   if (choices.countries.length) {
     rest.push(el("section", { "aria-labelledby": "countries-title" },
       el("h2", { id: "countries-title" }, "Films by country"),
