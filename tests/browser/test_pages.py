@@ -731,10 +731,27 @@ def test_the_editor_takes_a_film_down_after_a_confirmation(browser, web_stack, p
     panel.get_by_role("button", name="Unpublish").click()
     expect(panel.get_by_role("status")).to_contain_text("now unpublished")
     panel.get_by_role("button", name="Take down…").click()
+    why = panel.get_by_role("group", name="Why is it taken down?")
+    expect(why.get_by_role("radio", name="Consent withdrawn")).to_be_focused()
     confirm = panel.get_by_role("button", name="Yes, take it down")
-    expect(confirm).to_be_focused()
+    why.get_by_role("radio", name="Other").check()
+    confirm.click()  # "Other" without saying what happened: nothing is sent
+    expect(panel.get_by_role("status").last).to_have_text(
+        "Say in a few words why the film is taken down (never who the child or the family is)."
+    )
+    expect(panel.get_by_label("For “Other”: what happened")).to_be_focused()
+    assert (
+        requests.get(f"{published_film['api_url']}/videos/{published_film['video_id']}", timeout=10).status_code == 410
+    )
+    why.get_by_role("radio", name="At the family's request").check()
     confirm.click()
     expect(panel).to_contain_text("was taken down")
+    trail = requests.get(
+        f"{published_film['api_url']}/videos/{published_film['video_id']}/audit",
+        headers={"x-api-key": web_stack.info["api_keys"]["editor"]},
+        timeout=10,
+    ).json()["items"]
+    assert trail[-1]["action"] == "taken_down" and trail[-1]["details"]["reason"] == "family_request"
     screenshot(editor, "editor-taken-down")
     editor.context.close()
     gone = requests.get(f"{published_film['api_url']}/videos/{published_film['video_id']}", timeout=10)

@@ -27,7 +27,8 @@ const currentKey = keyField(document.getElementById("key-form"), "omjr.editorKey
 });
 const attention = attentionGroup(document.getElementById("attention"), document.getElementById("attention-status"),
   document.getElementById("attention-more"), currentKey);
-const stories = storyEditor(document.getElementById("story-form"), currentKey);
+const stories = storyEditor(document.getElementById("story-form"), document.getElementById("story-preview"),
+  currentKey);
 let vocabulary = [];
 
 async function topics() {
