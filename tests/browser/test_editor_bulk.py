@@ -1,9 +1,9 @@
 """A workshop's films decided together on the editor page, as an editor meets it the morning after: "Select all",
 "Publish all consented…" behind one confirmation that shows every card; films flagged sensitive and films with
 identity protection listed apart, each published only after its own check; a film changed by another editor
-meanwhile refused and named, never published; the queue and its counts following without a reload. Also the
-smaller things: a takedown that asks why, a story previewed before it goes public, "Identity protected" as a good
-state. A stack of its own: these tests publish films."""
+meanwhile refused and named, never published; the queue and its counts following without a reload. Also a
+takedown that asks why, and "Identity protected" as a good state (a story previewed before it goes public:
+test_pages.py). A stack of its own: these tests publish films."""
 
 from __future__ import annotations
 
@@ -34,6 +34,9 @@ SENSITIVE = [ReviewFilm("What happened at home", "Tamar", 14, sensitive=True)]
 PROTECTED = [ReviewFilm("Behind the wall", "Levan", 15, faces_blurred=True)]
 UNCONSENTED = [ReviewFilm("No forms yet", "Keti", 12, consent=False)]
 OTHER_EDITOR = [ReviewFilm("Published by a colleague", "Irakli", 13, sensitive=True)]
+# Each film is published by its own call (its media tagged, its share page written): on a busy machine the eight
+# take a while. A wait for the outcome, never a limit on how fast.
+PUBLISHING_MS = 120_000
 ALL = [*PLAIN, *SENSITIVE, *PROTECTED, *UNCONSENTED, *OTHER_EDITOR]
 
 
@@ -112,7 +115,8 @@ def test_an_editor_publishes_a_workshops_consented_films_together_and_the_checke
     bulk_status = group.locator(".bulk-actions + [role=status]")
     expect(bulk_status).to_have_text(
         f"Published {len(PLAIN) - 1} of {len(PLAIN)} films. Not published: “Flagged meanwhile”: This film is flagged "
-        "sensitive: tick “Safeguarding checked” first."
+        "sensitive: tick “Safeguarding checked” first.",
+        timeout=PUBLISHING_MS,
     )
     assert status_of(bulk_stack, films["Flagged meanwhile"]) == "READY"
     for film in PLAIN[:-1]:
@@ -128,7 +132,7 @@ def test_an_editor_publishes_a_workshops_consented_films_together_and_the_checke
     expect(publish_sensitive).to_be_disabled()
     sensitive.get_by_label("Safeguarding checked").check()
     publish_sensitive.click()
-    expect(sensitive).to_contain_text("“What happened at home” is published.")
+    expect(sensitive).to_contain_text("“What happened at home” is published.", timeout=PUBLISHING_MS)
     protected = apart.filter(has_text="Behind the wall")
     publish_protected = protected.get_by_role("button", name="Publish “Behind the wall”")
     expect(publish_protected).to_be_disabled()
@@ -136,7 +140,7 @@ def test_an_editor_publishes_a_workshops_consented_films_together_and_the_checke
     protected.get_by_role("button", name="Watch the protected version").click()
     expect(protected.locator("video")).to_have_attribute("aria-label", "Protected version of “Behind the wall”")
     publish_protected.click()
-    expect(protected).to_contain_text("“Behind the wall” is published.")
+    expect(protected).to_contain_text("“Behind the wall” is published.", timeout=PUBLISHING_MS)
     assert status_of(bulk_stack, films["What happened at home"]) == status_of(bulk_stack, films["Behind the wall"])
     assert status_of(bulk_stack, films["Behind the wall"]) == "PUBLISHED"
     expect(group.locator(":scope > h3")).to_have_text("Workshop Tbilisi 2015 · 3 films awaiting review")
@@ -147,39 +151,9 @@ def test_an_editor_publishes_a_workshops_consented_films_together_and_the_checke
     published = api(bulk_stack, "POST", f"/videos/{colleague}/publish", {"safeguarding_confirmed": True})
     assert published.status_code == 200, published.text
     expect(group.locator(f'.panels.awaiting .panel[data-video-id="{colleague}"]')).to_have_count(0, timeout=90_000)
+    expect(apart.filter(has_text="Published by a colleague")).to_have_count(0)  # no longer offered apart either
     expect(group.locator(":scope > h3")).to_have_text("Workshop Tbilisi 2015 · 2 films awaiting review")
     expect(page.locator("#review-status")).to_have_text("2 films awaiting review, in 1 workshop.")
-
-
-def test_an_editor_previews_a_workshops_story_before_it_goes_public(page: Page, bulk_stack, films):
-    open_editor(page, bulk_stack)
-    form = page.locator("#story-form")
-    form.get_by_label("Workshop").fill(WORKSHOP)
-    form.get_by_role("button", name="Open the story").click()
-    expect(form.get_by_role("status")).to_have_text("No story yet: write one.")
-    form.get_by_label("Title").fill("Young people in Tbilisi film their neighbourhoods")
-    form.get_by_label("City").fill("Tbilisi")
-    form.get_by_label("Country").fill("GE")
-    form.get_by_label("First day").fill("2015-05-04")
-    form.get_by_label("Last day").fill("2015-05-08")
-    form.get_by_label("The story").fill("We met at 12 Rustaveli avenue.")
-    form.get_by_role("button", name="Preview the workshop's page").click()
-    expect(form.get_by_role("status")).to_contain_text("Not previewed. The text of paragraph 1 seems to hold a street")
-    form.get_by_label("The story").fill("Twelve young people met for five days.\n\nThey made twelve films.")
-    form.get_by_role("button", name="Preview the workshop's page").click()
-    preview = page.get_by_role("region", name="Preview: not public yet")
-    expect(preview.get_by_role("heading", name="Young people in Tbilisi film their neighbourhoods")).to_be_visible()
-    expect(preview.locator(".place")).to_have_text("Tbilisi, Georgia · 4 to 8 May 2015")
-    expect(preview.locator(".card", has_text="My street")).to_contain_text("Nino, 13")  # published by the test above
-    expect(form.get_by_role("status")).to_have_text("Previewed below: nothing is public until you save the story.")
-    public = requests.get(f"{bulk_stack.info['api_url']}/workshops/{WORKSHOP}", timeout=10).json()
-    assert public["story"] is None, "a preview publishes nothing"
-    screenshot(page, "editor-story-preview")
-    form.get_by_role("button", name="Save the story").click()
-    expect(form.get_by_role("status")).to_contain_text("Story saved")
-    expect(preview).to_be_hidden()
-    public = requests.get(f"{bulk_stack.info['api_url']}/workshops/{WORKSHOP}", timeout=10).json()
-    assert public["story"]["title"] == "Young people in Tbilisi film their neighbourhoods"
 
 
 def test_a_takedown_asks_why_and_the_history_keeps_it(page: Page, bulk_stack, films):

@@ -591,13 +591,26 @@ def test_an_editor_writes_a_workshop_story_that_visitors_read(browser, web_stack
     form.get_by_label("Last day").fill("2014-03-07")
     form.get_by_label("Partners").fill("One Minutes Foundation")
     form.get_by_label("The story").fill("Twelve young people met for five days at 14 Chui avenue.")
+    preview_button = form.get_by_role("button", name="Preview the workshop's page")
+    preview_button.click()  # checked as a save would be, before anything is public
+    expect(form.get_by_role("status")).to_contain_text("Not previewed. The text of paragraph 1 seems to hold a street")
     form.get_by_role("button", name="Save the story").click()
     expect(form.get_by_role("status")).to_contain_text(
         "The story was not saved. The text of paragraph 1 seems to hold a street"
     )
     form.get_by_label("The story").fill("Twelve young people met for five days.\n\nThey made twelve films.")
+    preview_button.click()
+    preview = editor.get_by_role("region", name="Preview: not public yet")
+    expect(preview.get_by_role("heading", name="Young people in Bishkek film their school years")).to_be_visible()
+    expect(preview.locator(".place")).to_have_text("Bishkek, Kyrgyzstan · 3 to 7 March 2014")
+    expect(preview.locator(".card", has_text=METADATA["title"])).to_contain_text("Aigerim, 12")
+    expect(form.get_by_role("status")).to_have_text("Previewed below: nothing is public until you save the story.")
+    public = requests.get(f"{web_stack.info['api_url']}/workshops/bishkek-2014", timeout=10).json()
+    assert public["story"] is None, "a preview publishes nothing"
+    screenshot(editor, "editor-story-preview")
     form.get_by_role("button", name="Save the story").click()
     expect(form.get_by_role("status")).to_contain_text("Story saved.")
+    expect(preview).to_be_hidden()
     screenshot(editor, "editor-story")
     editor.context.close()
 

@@ -165,6 +165,10 @@ export function reviewQueue(container, line, currentKey, { topics, stories }) {
             }
           }
         }
+        // A film listed apart in an open confirmation and decided elsewhere meanwhile is no longer offered there.
+        for (const item of container.querySelectorAll(".apart[data-video-id]")) {
+          if (!waitingIds.has(item.dataset.videoId) && item.querySelector("[data-action=publish-apart]")) item.remove();
+        }
         const shown = new Set([...container.querySelectorAll(".panels.awaiting > .panel")]
           .map((panel) => panel.dataset.videoId));
         for (const film of items) {
