@@ -13,10 +13,12 @@ from typing import Any
 
 import pytest
 import requests
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import running_stack, screenshot
 from tests.browser.review_films import ReviewFilm, write_review_films
+from tests.browser.test_pages import WCAG_AA
 from tests.e2e.conftest import RunningStack
 
 WORKSHOP = "tbilisi-2015"
@@ -108,6 +110,8 @@ def test_an_editor_publishes_a_workshops_consented_films_together_and_the_checke
         expect(apart.filter(has_text=title).locator(".card")).to_contain_text(title)
     expect(confirm).to_contain_text("1 film without consent is not included")
     screenshot(page, "editor-bulk-confirm")
+    results = Axe().run(page, options=WCAG_AA)  # the confirmation open, its films apart included
+    assert results.violations_count == 0, results.generate_report()
 
     # Another editor flags one of them sensitive while the confirmation is open: refused, named, not published.
     assert api(bulk_stack, "PATCH", f"/videos/{films['Flagged meanwhile']}", {"sensitive": True}).status_code == 200

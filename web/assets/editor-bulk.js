@@ -26,11 +26,17 @@ function publicCard(film) {
   return card;
 }
 
+// Busy while its publish is on its way: the queue's next read leaves the panel be (editor-queue.js).
 async function publishOne(panel, key, body) {
   const film = panel.film();
-  const result = await request("POST", `/videos/${encodeURIComponent(film.video_id)}/publish`, { key: key(), body });
-  panel.show(result);
-  return result;
+  panel.setAttribute("aria-busy", "true");
+  try {
+    const result = await request("POST", `/videos/${encodeURIComponent(film.video_id)}/publish`, { key: key(), body });
+    panel.show(result);
+    return result;
+  } finally {
+    panel.removeAttribute("aria-busy");
+  }
 }
 
 // One film listed apart: its card, why it is apart, and its own confirmation.

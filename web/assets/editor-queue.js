@@ -84,12 +84,15 @@ export function reviewQueue(container, line, currentKey, { topics, stories }) {
       say(groupStatus, `Recording consent for ${plural(chosen.length, "film")}…`);
       const failed = [];
       for (const panel of chosen) {
+        panel.setAttribute("aria-busy", "true");
         try {
           panel.show(await request("POST", `/videos/${encodeURIComponent(panel.film().video_id)}/consent`,
             { key: currentKey(), body }));
           panel.say("Consent recorded: the film can be published.", "success");
         } catch (error) {
           failed.push(`“${panel.film().title}”: ${editorWords(error)}`);
+        } finally {
+          panel.removeAttribute("aria-busy");
         }
       }
       syncSelectAll();
@@ -110,7 +113,7 @@ export function reviewQueue(container, line, currentKey, { topics, stories }) {
     // A film that is no longer awaiting review leaves the list: published, into "Published from this page".
     function changed(panel, film) {
       if (film.status === "DELETED") panel.dataset.left = "taken down"; // its panel says so until the next read
-      if (film.status === "PUBLISHED" && panel.parentElement === list) {
+      if (film.status === "PUBLISHED" && panel.parentElement !== publishedList) {
         publishedList.append(panel);
         published.hidden = false;
       }
@@ -145,7 +148,8 @@ export function reviewQueue(container, line, currentKey, { topics, stories }) {
       say(line, "Type your editor key above to see the films awaiting review.");
       return;
     }
-    if (loading) return loading;
+    if (loading && !fresh) return loading;
+    if (loading) await loading; // a new key (or a first load) reads afresh once the read under way is done
     if (fresh) say(line, "Loading the films awaiting review…");
     loading = (async () => {
       try {
@@ -169,7 +173,8 @@ export function reviewQueue(container, line, currentKey, { topics, stories }) {
         for (const item of container.querySelectorAll(".apart[data-video-id]")) {
           if (!waitingIds.has(item.dataset.videoId) && item.querySelector("[data-action=publish-apart]")) item.remove();
         }
-        const shown = new Set([...container.querySelectorAll(".panels.awaiting > .panel")]
+        // Every film the page shows, published from it too: a read that began before a publish ended adds no copy.
+        const shown = new Set([...container.querySelectorAll(".panels > .panel")]
           .map((panel) => panel.dataset.videoId));
         for (const film of items) {
           if (shown.has(film.video_id)) continue;
