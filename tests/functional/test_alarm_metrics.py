@@ -12,7 +12,9 @@ import pytest
 from botocore.stub import Stubber
 
 from chalicelib import wiring
+from chalicelib.domain.film import Status
 from chalicelib.domain.stages import TRANSCODE, VALIDATE
+from chalicelib.observability import metrics
 from chalicelib.services import recovery
 from infra.alarms import ALARMS
 from tests.functional.test_delivery import fail_on_our_side, invoke, new_upload, notifications
@@ -76,3 +78,18 @@ def test_a_film_failed_at_its_time_limit_pages_at_once(api, stack, clips, capsys
     capsys.readouterr()
     failed_at_its_time_limit(api, stack, clips)
     assert paged(capsys.readouterr().out) == {"FilmsFailedAlarm"}
+
+
+def test_a_transient_failure_whose_automatic_retry_cannot_start_pages(api, stack, clips):
+    video_id = new_upload(api, stack, clips["valid"])
+    fail_on_our_side(stack, video_id)
+    deps, limits = wiring.dependencies(), wiring.dependencies().settings.sweep
+    now = datetime.now(UTC)
+    stamp = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    deps.catalog.touch(video_id, Status.FAILED, stamp, {"source_deleted_at": stamp})  # its source gone meanwhile
+    metrics.clear_metrics()
+    later = now + timedelta(seconds=limits.auto_retry_after_s + 1)
+    assert recovery.retry_transient_failures(deps, limits, later) == 0
+    # Left to people after all: counted now (the sweep's handler publishes it), so the alarm fires.
+    assert "FilmsFailed" in metrics.metric_set
+    metrics.clear_metrics()
