@@ -112,6 +112,11 @@ def test_an_editor_publishes_a_workshops_consented_films_together_and_the_checke
     screenshot(page, "editor-bulk-confirm")
     results = Axe().run(page, options=WCAG_AA)  # the confirmation open, its films apart included
     assert results.violations_count == 0, results.generate_report()
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone: no sideways scrolling
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    screenshot(page, "editor-bulk-confirm-phone")
+    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide on a {widths[1]} px screen"
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Another editor flags one of them sensitive while the confirmation is open: refused, named, not published.
     assert api(bulk_stack, "PATCH", f"/videos/{films['Flagged meanwhile']}", {"sensitive": True}).status_code == 200
