@@ -6,8 +6,11 @@
     python -m cli ops redrive                # dead-letter messages go back to their stages' queues
     python -m cli ops sweep                  # run the scheduled sweep now (sources past retention,
                                              # unfinished takedowns and media exposure too)
-    python -m cli ops takedown VIDEO_ID      # take a film down now, or finish a takedown that left
-                                             # something behind (it says what is left, if anything)
+    python -m cli ops takedown VIDEO_ID --reason REASON [--note TEXT]
+                                             # take a film down now, or finish a takedown that left
+                                             # something behind (it says what is left, if anything); the
+                                             # reason (consent_withdrawn, safeguarding, family_request, or
+                                             # other with a note) goes in its audit trail
     python -m cli ops sync-media             # media public exactly for published films, private for every
                                              # other film (after a deploy, or when a publish's tagging failed)
     python -m cli ops relist                 # listings written anew from the films, old forms removed
@@ -27,6 +30,7 @@ from typing import Any
 from chalicelib import wiring
 from chalicelib.domain.film import Status
 from chalicelib.domain.stages import STAGES
+from chalicelib.domain.takedown_reasons import TakedownReason, parse_takedown
 from chalicelib.services import attention, editorial, media_exposure, recovery, retention, takedown
 from cli.target import Target
 
@@ -77,7 +81,8 @@ def run(args: argparse.Namespace, target: Target) -> None:
     elif args.ops_command == "redrive":
         result = redrive(target)
     elif args.ops_command == "takedown":
-        result = takedown.take_down(target.dependencies(), OPERATOR, args.video_id)
+        why = parse_takedown({"reason": args.reason, "note": args.note})
+        result = takedown.take_down(target.dependencies(), OPERATOR, args.video_id, why)
     elif args.ops_command == "sync-media":
         result = media_exposure.sync_all_media(target.dependencies())
     elif args.ops_command == "relist":
@@ -105,9 +110,14 @@ def add_parser(commands: Any) -> None:
     verbs.add_parser("retry", help="start a FAILED film again").add_argument("video_id")
     verbs.add_parser("redrive", help="move dead-letter messages back to their queues")
     verbs.add_parser("sweep", help="expire unused uploads, requeue or fail stuck films, delete expired sources, now")
-    verbs.add_parser(
+    taking_down = verbs.add_parser(
         "takedown", help="take a film down now, or finish a takedown that left something behind"
-    ).add_argument("video_id")
+    )
+    taking_down.add_argument("video_id")
+    taking_down.add_argument(
+        "--reason", required=True, choices=[reason.value for reason in TakedownReason], help="why (its audit trail)"
+    )
+    taking_down.add_argument("--note", help="for --reason other: what happened (never who the child or family is)")
     verbs.add_parser("sync-media", help="make media public exactly for published films, private for all others")
     verbs.add_parser(
         "relist", help="write every published and unpublished film's listings anew, removing old forms (after a deploy)"

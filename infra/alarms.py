@@ -122,7 +122,8 @@ ALARMS: list[Alarm] = [
     Alarm(
         "FilmsFailedAlarm",
         "films-failed",
-        "A film ended FAILED: a stage failed at its last delivery (not the film's fault).",
+        "A film ended FAILED and is left to people: a time limit, a film stuck twice, or a stage failed at its "
+        "last delivery after the sweep's automatic retry (not the film's fault).",
         custom("FilmsFailed"),
         runbook="a stuck or failed film",
     ),

@@ -1,6 +1,6 @@
 """Editor routes: review, lists of published and unpublished films, consent, publish, unpublish,
-highlight, edit, subtitles (add, remove), takedown, retry of a failed film, audit, workshop stories (read,
-write, delete)."""
+highlight, edit, subtitles (add, remove), takedown (with its reason), retry of a failed film, audit, workshop
+stories (read, preview, write, delete)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from chalice.app import Blueprint, Response
 from chalicelib import wiring
 from chalicelib.api.cors import ANY_ORIGIN
 from chalicelib.api.errors import answers_errors, json_body
+from chalicelib.domain.takedown_reasons import parse_takedown
 from chalicelib.services import editor_lists, editorial, recovery, takedown, workshop_stories
 from chalicelib.services.access import EDITOR, authenticate
 
@@ -51,6 +52,13 @@ def workshop_story(workshop_id: str) -> dict[str, Any]:
 @answers_errors
 def write_workshop_story(workshop_id: str) -> dict[str, Any]:
     return workshop_stories.write_story(wiring.dependencies(), _editor(), workshop_id, _body())
+
+
+@editor.route("/workshops/{workshop_id}/story/preview", methods=["POST"], cors=ANY_ORIGIN)
+@answers_errors
+def preview_workshop_story(workshop_id: str) -> dict[str, Any]:
+    _editor()
+    return workshop_stories.preview_story(wiring.dependencies(), workshop_id, _body())
 
 
 @editor.route("/workshops/{workshop_id}/story", methods=["DELETE"], cors=ANY_ORIGIN)
@@ -125,7 +133,8 @@ def remove_subtitles(video_id: str, language: str) -> dict[str, Any]:
 @editor.route("/videos/{video_id}", methods=["DELETE"], cors=ANY_ORIGIN)
 @answers_errors
 def take_down(video_id: str) -> Response:
-    answer = takedown.take_down(wiring.dependencies(), _editor(), video_id)
+    actor = _editor()
+    answer = takedown.take_down(wiring.dependencies(), actor, video_id, parse_takedown(_body()))
     # 202 when something is left behind: the film is DELETED, and a retry or the sweep finishes the rest.
     return Response(body=answer, status_code=202 if "left" in answer else 200)
 

@@ -51,6 +51,7 @@ from chalicelib.domain.retention import (
 )
 from chalicelib.domain.source import SourceDescription
 from chalicelib.domain.stages import PROTECT, VALIDATE, stage_after, stage_for
+from chalicelib.domain.takedown_reasons import TakedownWhy
 
 
 def new_upload(video_id: str, office_id: str, request: UploadRequest, key: str, at: str) -> Film:
@@ -335,11 +336,12 @@ def _edited(film: Film, after: Film, at: str, audit: AuditEntry, **effects: Any)
 # A takedown -----------------------------------------------------------------------------------------
 
 
-def take_down(film: Film, actor: str, at: str) -> Change:
+def take_down(film: Film, actor: str, why: TakedownWhy, at: str) -> Change:
     """The film becomes a tombstone, marked unfinished until every object is gone, out of every listing it
-    stands in; its media are made private before anything else (`Media.REMOVE`)."""
+    stands in; its media are made private before anything else (`Media.REMOVE`). Why it was taken down is in
+    the audit entry only (which outlives the film), never in the tombstone."""
     tombstone = Film(film.video_id, Status.DELETED, film.created_at, at, takedown_unfinished_since=at)
-    audit = AuditEntry(actor, "taken_down", {"was": film.status.value})
+    audit = AuditEntry(actor, "taken_down", {"was": film.status.value, **why.as_details()})
     return Change(film, tombstone, at, frozenset({film.status}), audit, Listed((), {}, None), Media.REMOVE)
 
 

@@ -10,13 +10,14 @@ from chalicelib.domain import lifecycle
 from chalicelib.domain.change import Change
 from chalicelib.domain.errors import StaleTransitionError
 from chalicelib.domain.film import Film
+from chalicelib.domain.sweep import retried_automatically
 from chalicelib.observability import count, logger, record_rejection
 from chalicelib.services.dependencies import Dependencies
 
 
 def reject(deps: Dependencies, video_id: str, code: str, reason: str) -> None:
     """The film's own fault: REJECTED with a reason the field office can act on."""
-    if not _ended(deps, video_id, lambda film: lifecycle.rejected(film, code, reason, now_iso())):
+    if _ended(deps, video_id, lambda film: lifecycle.rejected(film, code, reason, now_iso())) is None:
         logger.info("film left processing before it could be rejected")
         return
     record_rejection(code)
@@ -24,23 +25,34 @@ def reject(deps: Dependencies, video_id: str, code: str, reason: str) -> None:
 
 
 def fail(deps: Dependencies, video_id: str, reason: str, code: str = "processing_failed") -> None:
-    """Not the film's fault (a time limit, an outage): FAILED with a reason, and it can be retried."""
-    if not _ended(deps, video_id, lambda film: lifecycle.failed(film, code, reason, now_iso())):
+    """Not the film's fault (a time limit, an outage): FAILED with a reason, and it can be retried.
+
+    A first failure from a transient cause is started again by the sweep a few minutes later (domain/sweep.py):
+    it is counted as `FilmsFailedRetrying`, and `FilmsFailed` (which pages) waits for that retry to fail too. A
+    second failure, a time limit or a film stuck twice counts at once: it is in the editors' Needs attention."""
+    failed = _ended(deps, video_id, lambda film: lifecycle.failed(film, code, reason, now_iso()))
+    if failed is None:
+        return
+    if retried_automatically(failed):
+        count("FilmsFailedRetrying")
+        logger.warning("processing failed; the sweep starts it again by itself", extra={"reason": reason})
         return
     count("FilmsFailed")
     logger.error("processing failed", extra={"reason": reason})
 
 
-def _ended(deps: Dependencies, video_id: str, command: Callable[[Film], Change]) -> bool:
-    """The film's processing ends as `command` says; False when it left processing meanwhile (or is gone)."""
+def _ended(deps: Dependencies, video_id: str, command: Callable[[Film], Change]) -> Film | None:
+    """The film's processing ends as `command` says: the film as it ended, or None when it left processing
+    meanwhile (or is gone)."""
     film = deps.catalog.get_film(video_id)
     if film is None:
-        return False
+        return None
     try:
-        deps.catalog.apply(command(film))
+        change = command(film)
+        deps.catalog.apply(change)
     except StaleTransitionError:
-        return False
-    return True
+        return None
+    return change.after
 
 
 def fail_on_time(deps: Dependencies, video_id: str, stage: str, limit_s: float) -> None:

@@ -102,8 +102,14 @@ def retry_transient_failures(deps: Dependencies, limits: SweepLimits, now: datet
                 continue
             try:
                 changes.apply(deps, lifecycle.retried(film, AUTOMATIC_RETRIER, now_iso(), automatic=True))
-            except (StaleTransitionError, ConflictError):
-                continue  # started again by someone meanwhile, or its source is gone: left to people
+            except StaleTransitionError:
+                continue  # started again by someone meanwhile
+            except ConflictError:
+                # Its source is gone: it cannot start again by itself. Left to people, so it counts now (the
+                # failure was held back from FilmsFailed for this retry: services/outcomes.py).
+                count("FilmsFailed")
+                logger.error("failed film could not be retried automatically", extra={"video_id": film.video_id})
+                continue
             logger.info("failed film retried automatically", extra={"video_id": film.video_id})
             retried += 1
         if cursor is None:

@@ -32,6 +32,7 @@ from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import NotFoundError, StaleTransitionError, UnavailableError
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.object_keys import media_of, media_paths, staging_of, uploads_of
+from chalicelib.domain.takedown_reasons import TakedownWhy
 from chalicelib.observability import count, logger
 from chalicelib.services import changes
 from chalicelib.services.dependencies import Dependencies
@@ -53,9 +54,10 @@ UPLOADED_OBJECTS = "uploaded_objects"
 MULTIPART_UPLOADS = "multipart_uploads"
 
 
-def take_down(deps: Dependencies, actor: str, video_id: str) -> dict[str, Any]:
-    """Every object and every public or personal datum goes; a tombstone stays. Safe to repeat: sent
-    again for a tombstone, it finishes what an earlier takedown left."""
+def take_down(deps: Dependencies, actor: str, video_id: str, why: TakedownWhy) -> dict[str, Any]:
+    """Every object and every public or personal datum goes; a tombstone stays, and the audit trail keeps who
+    took it down and `why`. Safe to repeat: sent again for a tombstone, it finishes what an earlier takedown
+    left (the first takedown's reason stays the one recorded)."""
     for attempt in range(ATTEMPTS):
         if attempt:
             backoff_s = min(BACKOFF_MAX_S, BACKOFF_S * 2 ** (attempt - 1))
@@ -68,7 +70,7 @@ def take_down(deps: Dependencies, actor: str, video_id: str) -> dict[str, Any]:
         # Private before anything else happens, the tombstone included (`Media.REMOVE`): should the tombstone's
         # write or the untag after it fail, the media are private already (the untag after it catches a publish
         # that raced this one). The tombstone, marked unfinished, and its audit entry are one write.
-        change = lifecycle.take_down(film, actor, now_iso())
+        change = lifecycle.take_down(film, actor, why, now_iso())
         try:
             changes.apply(deps, change)
         except StaleTransitionError:

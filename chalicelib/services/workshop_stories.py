@@ -30,6 +30,15 @@ def write_story(deps: Dependencies, editor: str, workshop_id: str, body: Any) ->
     return {"workshop": slug, "story": story, "warnings": warnings + safety_warnings(_films_of(deps, slug))}
 
 
+def preview_story(deps: Dependencies, workshop_id: str, body: Any) -> dict[str, Any]:
+    """The story as `write_story` would publish it (checked the same way, with the same warnings), saved
+    nowhere: the editor sees the workshop's page as it would look before it goes public."""
+    slug = _slug(workshop_id)
+    check_film_texts({"workshop": slug})
+    story, warnings = parse_story(body)
+    return {"workshop": slug, "story": story, "warnings": warnings + safety_warnings(_films_of(deps, slug))}
+
+
 def delete_story(deps: Dependencies, editor: str, workshop_id: str) -> dict[str, Any]:
     """The story goes from the catalog, and with it from the public workshop page at once."""
     slug = _slug(workshop_id)

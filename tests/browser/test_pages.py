@@ -591,13 +591,26 @@ def test_an_editor_writes_a_workshop_story_that_visitors_read(browser, web_stack
     form.get_by_label("Last day").fill("2014-03-07")
     form.get_by_label("Partners").fill("One Minutes Foundation")
     form.get_by_label("The story").fill("Twelve young people met for five days at 14 Chui avenue.")
+    preview_button = form.get_by_role("button", name="Preview the workshop's page")
+    preview_button.click()  # checked as a save would be, before anything is public
+    expect(form.get_by_role("status")).to_contain_text("Not previewed. The text of paragraph 1 seems to hold a street")
     form.get_by_role("button", name="Save the story").click()
     expect(form.get_by_role("status")).to_contain_text(
         "The story was not saved. The text of paragraph 1 seems to hold a street"
     )
     form.get_by_label("The story").fill("Twelve young people met for five days.\n\nThey made twelve films.")
+    preview_button.click()
+    preview = editor.get_by_role("region", name="Preview: not public yet")
+    expect(preview.get_by_role("heading", name="Young people in Bishkek film their school years")).to_be_visible()
+    expect(preview.locator(".place")).to_have_text("Bishkek, Kyrgyzstan · 3 to 7 March 2014")
+    expect(preview.locator(".card", has_text=METADATA["title"])).to_contain_text("Aigerim, 12")
+    expect(form.get_by_role("status")).to_have_text("Previewed below: nothing is public until you save the story.")
+    public = requests.get(f"{web_stack.info['api_url']}/workshops/bishkek-2014", timeout=10).json()
+    assert public["story"] is None, "a preview publishes nothing"
+    screenshot(editor, "editor-story-preview")
     form.get_by_role("button", name="Save the story").click()
     expect(form.get_by_role("status")).to_contain_text("Story saved.")
+    expect(preview).to_be_hidden()
     screenshot(editor, "editor-story")
     editor.context.close()
 
@@ -733,10 +746,27 @@ def test_the_editor_takes_a_film_down_after_a_confirmation(browser, web_stack, p
     panel.get_by_role("button", name="Unpublish").click()
     expect(panel.get_by_role("status")).to_contain_text("now unpublished")
     panel.get_by_role("button", name="Take down…").click()
+    why = panel.get_by_role("group", name="Why is it taken down?")
+    expect(why.get_by_role("radio", name="Consent withdrawn")).to_be_focused()
     confirm = panel.get_by_role("button", name="Yes, take it down")
-    expect(confirm).to_be_focused()
+    why.get_by_role("radio", name="Other").check()
+    confirm.click()  # "Other" without saying what happened: nothing is sent
+    expect(panel.get_by_role("status").last).to_have_text(
+        "Say in a few words why the film is taken down (never who the child or the family is)."
+    )
+    expect(panel.get_by_label("For “Other”: what happened")).to_be_focused()
+    assert (
+        requests.get(f"{published_film['api_url']}/videos/{published_film['video_id']}", timeout=10).status_code == 410
+    )
+    why.get_by_role("radio", name="At the family's request").check()
     confirm.click()
     expect(panel).to_contain_text("was taken down")
+    trail = requests.get(
+        f"{published_film['api_url']}/videos/{published_film['video_id']}/audit",
+        headers={"x-api-key": web_stack.info["api_keys"]["editor"]},
+        timeout=10,
+    ).json()["items"]
+    assert trail[-1]["action"] == "taken_down" and trail[-1]["details"]["reason"] == "family_request"
     screenshot(editor, "editor-taken-down")
     editor.context.close()
     gone = requests.get(f"{published_film['api_url']}/videos/{published_film['video_id']}", timeout=10)

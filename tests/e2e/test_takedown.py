@@ -97,7 +97,11 @@ def test_a_takedown_wins_every_race_and_leaves_nothing(running_stack: RunningSta
                     "PUT", f"/videos/{v}/subtitles/en", data=SRT, headers={"content-type": "application/x-subrip"}
                 ),
             }[kind]
-            takedown, *rivals = at_once(lambda v=video_id: editor.request("DELETE", f"/videos/{v}"), rival, rival)
+            takedown, *rivals = at_once(
+                lambda v=video_id: editor.request("DELETE", f"/videos/{v}", json={"reason": "safeguarding"}),
+                rival,
+                rival,
+            )
 
             assert takedown.status_code == 200, (kind, takedown.text)
             assert takedown.json() == {"video_id": video_id, "status": "DELETED"}
@@ -140,7 +144,7 @@ def test_a_takedown_discards_the_parts_of_an_unfinished_upload(running_stack: Ru
     video_id, (_, second) = film_in_parts(office, "Half sent", "half.mp4")
     assert leftovers(running_stack, video_id)["multipart_uploads"] == [f"uploads/{video_id}/source.mp4"]
 
-    assert editor.request("DELETE", f"/videos/{video_id}").status_code == 200
+    assert editor.request("DELETE", f"/videos/{video_id}", json={"reason": "safeguarding"}).status_code == 200
     late = requests.put(second, data=b"b" * PART_SIZE, timeout=60)  # a URL handed out before the takedown
     assert not late.ok
     assert leftovers(running_stack, video_id) == {}
@@ -152,7 +156,16 @@ def test_an_operator_takes_a_film_down_from_the_command_line_parts_and_all(runni
     video_id, _ = film_in_parts(office, "Taken down at 3 am", "night.mp4")
 
     done = subprocess.run(
-        [*OMJR, "--stack-file", str(running_stack.state_dir / "stack.json"), "ops", "takedown", video_id],
+        [
+            *OMJR,
+            "--stack-file",
+            str(running_stack.state_dir / "stack.json"),
+            "ops",
+            "takedown",
+            video_id,
+            "--reason",
+            "safeguarding",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

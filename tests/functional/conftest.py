@@ -264,6 +264,8 @@ def ffprobe_json(path: Path) -> dict[str, Any]:
 
 
 CONSENT = {"guardian_consent": True, "child_assent": True, "reference": "consent forms, Baku workshop box 3"}
+# The body of a takedown (`DELETE /videos/{id}`): why it is taken down, for its audit trail.
+TAKEDOWN = {"reason": "consent_withdrawn"}
 
 
 def publish(api: Client, stack: Stack, video_id: str) -> Any:

@@ -1,18 +1,24 @@
 """What the pipeline publishes when it retries and when it gives up, read against the alarms (infra/alarms.py):
-a deliberate retry publishes nothing that pages; a film FAILED at its last delivery pages."""
+a deliberate retry publishes nothing that pages; nor does a film FAILED from a transient cause, which the sweep
+starts again by itself; that retry failing too, or a time limit, pages."""
 
 from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from botocore.stub import Stubber
 
 from chalicelib import wiring
+from chalicelib.domain.film import Status
 from chalicelib.domain.stages import TRANSCODE, VALIDATE
+from chalicelib.observability import metrics
+from chalicelib.services import recovery
 from infra.alarms import ALARMS
-from tests.functional.test_delivery import invoke, new_upload, notifications
+from tests.functional.test_delivery import fail_on_our_side, invoke, new_upload, notifications
+from tests.functional.test_needs_attention import failed_at_its_time_limit
 
 
 def paged(published: str) -> set[str]:
@@ -35,7 +41,7 @@ def paged(published: str) -> set[str]:
     return moved
 
 
-def test_a_retry_pages_no_one_and_a_film_failed_at_its_last_delivery_does(api, stack, clips, capsys):
+def test_a_retry_pages_no_one_nor_a_transient_failure_until_its_automatic_retry_fails_too(api, stack, clips, capsys):
     video_id = new_upload(api, stack, clips["valid"])
     [message] = notifications(stack, video_id)
     deps = wiring.dependencies()
@@ -55,5 +61,35 @@ def test_a_retry_pages_no_one_and_a_film_failed_at_its_last_delivery_does(api, s
         with pytest.raises(Exception, match="ServiceUnavailable"):
             invoke("validate_upload", message, receive_count=last)
     assert stack.catalog_item(video_id)["status"] == "FAILED"
+    # FAILED at its last delivery, from a cause that may pass: the sweep starts it again, and no one is paged yet.
+    out = capsys.readouterr().out
+    assert paged(out) == set()
+    assert '"FilmsFailedRetrying"' in out
+
+    limits = deps.settings.sweep
+    later = datetime.now(UTC) + timedelta(seconds=limits.auto_retry_after_s + 1)
+    assert recovery.retry_transient_failures(deps, limits, later) == 1
+    fail_on_our_side(stack, video_id)  # the same cause again, after the automatic retry
     # The same capture that saw nothing above sees the page here, with the stage the alarm watches.
     assert paged(capsys.readouterr().out) == {"FilmsFailedAlarm"}
+
+
+def test_a_film_failed_at_its_time_limit_pages_at_once(api, stack, clips, capsys):
+    capsys.readouterr()
+    failed_at_its_time_limit(api, stack, clips)
+    assert paged(capsys.readouterr().out) == {"FilmsFailedAlarm"}
+
+
+def test_a_transient_failure_whose_automatic_retry_cannot_start_pages(api, stack, clips):
+    video_id = new_upload(api, stack, clips["valid"])
+    fail_on_our_side(stack, video_id)
+    deps, limits = wiring.dependencies(), wiring.dependencies().settings.sweep
+    now = datetime.now(UTC)
+    stamp = now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    deps.catalog.touch(video_id, Status.FAILED, stamp, {"source_deleted_at": stamp})  # its source gone meanwhile
+    metrics.clear_metrics()
+    later = now + timedelta(seconds=limits.auto_retry_after_s + 1)
+    assert recovery.retry_transient_failures(deps, limits, later) == 0
+    # Left to people after all: counted now (the sweep's handler publishes it), so the alarm fires.
+    assert "FilmsFailed" in metrics.metric_set
+    metrics.clear_metrics()

@@ -16,9 +16,12 @@ from chalicelib import wiring
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
 from chalicelib.domain.errors import ConflictError, UnavailableError
 from chalicelib.domain.film import Status
+from chalicelib.domain.takedown_reasons import TakedownReason, TakedownWhy
 from chalicelib.services import editorial, takedown
 from tests.functional.conftest import CONSENT
 from tests.functional.factories import write_ready_film
+
+WHY = TakedownWhy(TakedownReason.CONSENT_WITHDRAWN)
 
 
 class DiedError(Exception):
@@ -75,7 +78,7 @@ def test_a_takedown_that_dies_right_after_its_commit_keeps_its_audit_entry(api, 
     video_id = write_ready_film(stack)
 
     with pytest.raises(DiedError):
-        takedown.take_down(crashing(after=True), "editor Anna", video_id)
+        takedown.take_down(crashing(after=True), "editor Anna", video_id, WHY)
 
     assert stack.catalog_item(video_id)["status"] == Status.DELETED.value
     assert trail(video_id) == ["taken_down"], "the tombstone and who made it, together"
@@ -108,7 +111,7 @@ def test_a_takedown_whose_audit_entry_is_refused_leaves_the_film_as_it_was(api, 
     before = stack.catalog_item(video_id)
 
     with pytest.raises(UnavailableError, match="kept changing"):
-        takedown.take_down(crashing(inside=True), "editor Anna", video_id)
+        takedown.take_down(crashing(inside=True), "editor Anna", video_id, WHY)
 
     after = stack.catalog_item(video_id)
     assert after["status"] == Status.READY.value and after.get("version") == before.get("version")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalicelib import wiring
 from chalicelib.services import editorial
-from tests.functional.conftest import get, post_json, publish
+from tests.functional.conftest import TAKEDOWN, get, post_json, publish
 from tests.functional.test_editorial import call, error_of, ready_film
 
 
@@ -41,7 +41,7 @@ def test_published_and_unpublished_films_are_listed_and_searchable(api, stack, c
     assert listed("status=unpublished") == [] and listed("status=published&q=cello") == [rasul]
 
     # A takedown leaves no trace in either list.
-    assert call(api, "delete", f"/videos/{leyla}", editor).status_code == 200
+    assert call(api, "delete", f"/videos/{leyla}", editor, TAKEDOWN).status_code == 200
     assert listed("status=published") == [rasul]
 
 

@@ -14,7 +14,7 @@ from chalicelib import wiring
 from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import ConflictError, StaleTransitionError
 from chalicelib.services import editorial, media_exposure
-from tests.functional.conftest import CONSENT, get, is_gone, post_json, publish, upload_body
+from tests.functional.conftest import CONSENT, TAKEDOWN, get, is_gone, post_json, publish, upload_body
 from tests.functional.factories import ReadBefore, write_ready_film
 
 SRT = b"1\n00:00:01,000 --> 00:00:04,000\nMy street is narrow.\n\n2\n00:00:50,000 --> 00:00:59,000\nThe end.\n"
@@ -145,8 +145,13 @@ def test_takedown_removes_everything_and_is_idempotent(api, stack, clips):
     editor = stack.keys["editor"]
     video_id = ready_film(api, stack, clips, workshop="baku-2012")
     publish(api, stack, video_id)
-    assert call(api, "delete", f"/videos/{video_id}", editor).json_body == {"video_id": video_id, "status": "DELETED"}
-    assert call(api, "delete", f"/videos/{video_id}", editor).status_code == 200, "a second takedown is harmless"
+    assert call(api, "delete", f"/videos/{video_id}", editor, TAKEDOWN).json_body == {
+        "video_id": video_id,
+        "status": "DELETED",
+    }
+    assert call(api, "delete", f"/videos/{video_id}", editor, TAKEDOWN).status_code == 200, (
+        "a second takedown is harmless"
+    )
     assert is_gone(api, video_id)
     assert get(api, "/workshops/baku-2012").status_code == 404
     assert get(api, f"/uploads/{video_id}", stack.keys["office"]).status_code == 404
@@ -203,7 +208,7 @@ def test_a_published_film_is_unpublished_before_it_is_flagged_sensitive(api, sta
 
 def test_a_file_arriving_after_a_takedown_is_deleted(api, stack, clips):
     video_id = post_json(api, "/uploads", upload_body(), stack.keys["office"]).json_body["video_id"]
-    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200
+    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"], TAKEDOWN).status_code == 200
     stack.put_upload(video_id, clips["valid"])
     stack.run_pipeline()
     assert stack.client("s3").list_objects_v2(Bucket=stack.name("UploadsBucket")).get("KeyCount") == 0
@@ -287,7 +292,7 @@ def test_media_are_readable_through_the_cdn_only_while_the_film_is_published(api
     assert sorted(path for paths in invalidated() for path in paths) == withdrawn
 
     assert publish(api, stack, video_id).status_code == 200
-    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200
+    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"], TAKEDOWN).status_code == 200
     assert public_keys() == {}
     assert sorted(path for paths in invalidated() for path in paths) == sorted(withdrawn * 2), "a takedown: the same"
 

@@ -13,7 +13,7 @@ from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
 from chalicelib.domain.film import Status
 from chalicelib.services import editorial, uploads
 from chalicelib.services.access import FIELD_OFFICE, authenticate
-from tests.functional.conftest import CONSENT, get, post_json, publish, upload_body
+from tests.functional.conftest import CONSENT, TAKEDOWN, get, post_json, publish, upload_body
 from tests.functional.factories import move, write_ready_film
 
 
@@ -250,7 +250,9 @@ def test_a_correction_racing_an_editors_consent_still_sends_the_film_back_to_rev
 def test_a_film_taken_down_cannot_be_corrected(api, stack):
     video_id = new_upload(api, stack)
     assert (
-        api.http.request("DELETE", f"/videos/{video_id}", headers={"x-api-key": stack.keys["editor"]}).status_code
+        api.http.request(
+            "DELETE", f"/videos/{video_id}", headers={"x-api-key": stack.keys["editor"]}, body=json.dumps(TAKEDOWN)
+        ).status_code
         == 200
     )
     assert error_of(patch(api, f"/uploads/{video_id}", {"title": "Back again"}, stack.keys["office"])) == (

@@ -25,7 +25,7 @@ from chalicelib.domain.film import Film, Status
 from chalicelib.domain.object_keys import master_key
 from chalicelib.domain.protection import Protection
 from chalicelib.services import recovery
-from tests.functional.conftest import CONSENT, get, post_json, upload_body
+from tests.functional.conftest import CONSENT, TAKEDOWN, get, post_json, upload_body
 from tests.functional.face_clips import HEIGHT, WIDTH, FaceClip, decode, make_face_clip
 from tests.functional.factories import move
 from tests.functional.test_editorial import call, error_of
@@ -358,7 +358,7 @@ def test_a_master_stored_by_a_run_that_a_takedown_overtook_is_removed_by_the_ret
     stack.put_upload(video_id, clips["valid"])
     stack.deliver("UploadsQueue", "validate_upload")
     [message] = waiting(stack, "ProtectQueue")
-    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200
+    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"], TAKEDOWN).status_code == 200
     # The run that was killed after storing its master (and so never moved the film on) left it behind.
     s3, uploads = stack.client("s3"), stack.name("UploadsBucket")
     s3.put_object(Bucket=uploads, Key=master_key(video_id), Body=b"a master with blurred faces")

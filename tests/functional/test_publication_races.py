@@ -12,10 +12,13 @@ import pytest
 from chalicelib import wiring
 from chalicelib.domain.catalog import media_keys
 from chalicelib.domain.errors import DomainError
+from chalicelib.domain.takedown_reasons import TakedownReason, TakedownWhy
 from chalicelib.services import editorial, media_exposure, takedown
 from tests.functional.conftest import is_gone, publish
 from tests.functional.factories import write_ready_film
 from tests.functional.test_editorial import SRT
+
+WHY = TakedownWhy(TakedownReason.CONSENT_WITHDRAWN)
 
 
 class UnpublishedBeforeExposing:
@@ -110,7 +113,7 @@ def test_subtitles_sent_again_while_the_film_is_taken_down_leave_nothing_behind(
     video_id = write_ready_film(stack)
     deps = wiring.dependencies()
     editorial.add_subtitles(deps, "editor A", video_id, "en", SRT)  # the same file is sent again below
-    racing = TakenDownBeforeUploading(deps.media, lambda: takedown.take_down(deps, "editor B", video_id))
+    racing = TakenDownBeforeUploading(deps.media, lambda: takedown.take_down(deps, "editor B", video_id, WHY))
 
     with pytest.raises(DomainError):
         editorial.add_subtitles(dataclasses.replace(deps, media=racing), "editor A", video_id, "en", SRT)

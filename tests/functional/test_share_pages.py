@@ -6,13 +6,14 @@ written again when its story changes, deleted when its last published film goes.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib import wiring
 from chalicelib.services import editorial, media_exposure, share_pages
-from tests.functional.conftest import CONSENT, MEDIA_BASE_URL, SITE_URL, get, post_json, publish
+from tests.functional.conftest import CONSENT, MEDIA_BASE_URL, SITE_URL, TAKEDOWN, get, post_json, publish
 from tests.functional.factories import write_ready_film
 from tests.functional.test_editorial import call
 from tests.functional.test_workshop_stories import STORY
@@ -115,7 +116,9 @@ def test_a_taken_down_film_s_share_page_is_gone(api, stack):
     assert publish(api, stack, video_id).status_code == 200
     assert exists(stack, share_page_key(video_id))
 
-    taken_down = api.http.request("DELETE", f"/videos/{video_id}", headers={"x-api-key": stack.keys["editor"]})
+    taken_down = api.http.request(
+        "DELETE", f"/videos/{video_id}", headers={"x-api-key": stack.keys["editor"]}, body=json.dumps(TAKEDOWN)
+    )
 
     assert taken_down.status_code == 200, taken_down.body
     assert not exists(stack, share_page_key(video_id))

@@ -18,7 +18,7 @@ from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Status
 from chalicelib.domain.object_keys import master_key, upload_key
 from chalicelib.services import editorial, outcomes, recovery, retention
-from tests.functional.conftest import CONSENT, get, post_json, publish
+from tests.functional.conftest import CONSENT, TAKEDOWN, get, post_json, publish
 from tests.functional.factories import finish_rendering, write_ready_film
 from tests.functional.test_editorial import call, error_of
 
@@ -255,7 +255,7 @@ def test_a_failed_sweep_deletion_leaves_the_source_marked_and_due_and_the_next_r
 def test_a_taken_down_film_leaves_nothing_for_the_sweep(api, stack):
     video_id = write_ready_film(stack)
     assert publish(api, stack, video_id).status_code == 200
-    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200
+    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"], TAKEDOWN).status_code == 200
     item = stack.catalog_item(video_id)
     assert item["status"] == "DELETED" and "gsi4pk" not in item and "source_delete_after" not in item
     assert retention.delete_due_sources(wiring.dependencies(), now=days_later(31)) == {

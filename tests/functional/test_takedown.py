@@ -4,6 +4,7 @@ unconditional write), and it aborts the film's unfinished multipart upload so th
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime, timedelta
 
 import requests
@@ -11,10 +12,13 @@ import requests
 from chalicelib import wiring
 from chalicelib.domain.errors import UnavailableError
 from chalicelib.domain.film import Status
+from chalicelib.domain.takedown_reasons import TakedownReason, TakedownWhy
 from chalicelib.services import editorial, recovery, takedown
-from tests.functional.conftest import CONSENT, get, is_gone, post_json, upload_body
+from tests.functional.conftest import CONSENT, TAKEDOWN, get, is_gone, post_json, upload_body
 from tests.functional.test_editorial import SRT, call, error_of, ready_film
 from tests.functional.test_multipart_upload import PART, send_parts, start, stored_size
+
+WHY = TakedownWhy(TakedownReason.CONSENT_WITHDRAWN)
 
 
 class RacingCatalog:
@@ -59,7 +63,7 @@ def test_a_takedown_wins_over_a_publish_an_edit_and_subtitles_landing_meanwhile(
     ]
     racing = RacingCatalog(deps.catalog, rivals)
 
-    result = takedown.take_down(dataclasses.replace(deps, catalog=racing), "editor A", video_id)
+    result = takedown.take_down(dataclasses.replace(deps, catalog=racing), "editor A", video_id, WHY)
 
     assert result == {"video_id": video_id, "status": "DELETED"}
     assert racing.takedown_writes == 4, "three writes lost a race, the fourth went through"
@@ -80,13 +84,13 @@ def test_a_takedown_that_keeps_losing_says_to_send_it_again_and_never_409(api, s
     rival = lambda: editorial.edit(deps, "editor B", video_id, {"title": f"Edit {next(titles)}"})  # noqa: E731
     racing = RacingCatalog(deps.catalog, [rival], forever=True)
     try:
-        takedown.take_down(dataclasses.replace(deps, catalog=racing), "editor A", video_id)
+        takedown.take_down(dataclasses.replace(deps, catalog=racing), "editor A", video_id, WHY)
     except UnavailableError as error:
         assert error.code == "unavailable"
     else:
         raise AssertionError("a takedown that never got through must not claim it did")
     assert racing.takedown_writes == takedown.ATTEMPTS
-    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200  # sent again
+    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"], TAKEDOWN).status_code == 200  # sent again
     assert get(api, f"/uploads/{video_id}", stack.keys["office"]).status_code == 404
 
 
@@ -94,7 +98,7 @@ def test_outputs_a_killed_transcode_promoted_after_a_takedown_go_when_its_messag
     video_id = post_json(api, "/uploads", upload_body(), stack.keys["office"]).json_body["video_id"]
     stack.put_upload(video_id, clips["valid"])
     stack.deliver("UploadsQueue", "validate_upload")  # TRANSCODING, its message waiting
-    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200
+    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"], TAKEDOWN).status_code == 200
     # The run that was transcoding it finished copying staging -> films/ after the takedown's delete, then died.
     s3, bucket = stack.client("s3"), stack.name("MediaBucket")
     promoted = ("360p.mp4", "360p.m3u8", "hls.m3u8", "poster.jpg")
@@ -115,7 +119,7 @@ def test_a_takedown_aborts_the_films_multipart_upload(api, stack):
     assert handed_out["parts"][0]["part_number"] == 1
     s3, bucket = stack.client("s3"), stack.name("UploadsBucket")
 
-    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"]).status_code == 200
+    assert call(api, "delete", f"/videos/{video_id}", stack.keys["editor"], TAKEDOWN).status_code == 200
 
     assert s3.list_multipart_uploads(Bucket=bucket, Prefix=f"uploads/{video_id}/").get("Uploads", []) == []
     late = requests.put(later["parts"][0]["url"], data=data[PART : 2 * PART], timeout=30)
@@ -137,3 +141,34 @@ def test_an_expired_upload_in_parts_takes_no_more_parts(api, stack):
     assert not requests.put(signed["parts"][1]["url"], data=data[PART:], timeout=30).ok
     uploads = stack.client("s3").list_multipart_uploads(Bucket=stack.name("UploadsBucket"))
     assert uploads.get("Uploads", []) == [] and stored_size(stack, video_id) == []
+
+
+def test_a_takedown_says_why_and_only_its_audit_trail_keeps_the_reason(api, stack, clips):
+    video_id = ready_film(api, stack, clips)
+    editor = stack.keys["editor"]
+    assert post_json(api, f"/videos/{video_id}/consent", CONSENT, editor).status_code == 200
+    assert post_json(api, f"/videos/{video_id}/publish", {}, editor).status_code == 200
+
+    for body, code in (
+        (None, "reason_missing"),
+        ({}, "reason_missing"),
+        ({"reason": "boredom"}, "reason_unknown"),
+        ({"reason": "other"}, "reason_note_missing"),
+    ):
+        assert error_of(call(api, "delete", f"/videos/{video_id}", editor, body)) == (400, code)
+    assert get(api, f"/videos/{video_id}").status_code == 200, "a refused takedown changes nothing"
+
+    note = "The partner organisation asked for the whole day's films."
+    taken = call(api, "delete", f"/videos/{video_id}", editor, {"reason": "other", "note": note})
+    assert taken.status_code == 200
+    assert is_gone(api, video_id)
+
+    # The audit trail outlives the film and says why; the tombstone is id, DELETED, time and nothing more.
+    [entry] = [
+        e for e in get(api, f"/videos/{video_id}/audit", editor).json_body["items"] if e["action"] == "taken_down"
+    ]
+    assert entry["details"] == {"was": "PUBLISHED", "reason": "other", "note": note}
+    tombstone = stack.catalog_item(video_id)
+    assert tombstone["status"] == "DELETED"
+    assert note not in json.dumps(tombstone, default=str) and "reason" not in tombstone
+    assert note not in get(api, f"/videos/{video_id}").body.decode()

@@ -13,7 +13,7 @@ from chalicelib import wiring
 from chalicelib.services import takedown
 from cli.__main__ import main as omjr
 from cli.target import DEAD_LETTER_QUEUES, RESOURCE_VARIABLES
-from tests.functional.conftest import get, is_gone, publish
+from tests.functional.conftest import TAKEDOWN, get, is_gone, publish
 from tests.functional.factories import write_ready_film
 from tests.functional.faults import denying_session, emitted
 from tests.functional.test_editorial import call
@@ -44,7 +44,7 @@ def half_done_takedown(api, stack, capsys):
     assert any(objects(stack, video_id).values()), "published: its media are public"
     wiring.reset(denying_session("s3", *DENIED))
     capsys.readouterr()
-    response = call(api, "delete", f"/videos/{video_id}", stack.keys["editor"])
+    response = call(api, "delete", f"/videos/{video_id}", stack.keys["editor"], TAKEDOWN)
     return video_id, response, capsys.readouterr().out
 
 
@@ -68,7 +68,7 @@ def test_a_takedown_refused_half_way_leaves_the_film_deleted_private_and_says_wh
     assert left and not any(left.values()), "what S3 kept is private: the media stopped being public first"
 
     capsys.readouterr()
-    again = call(api, "delete", f"/videos/{video_id}", stack.keys["editor"])  # the editor sends it again
+    again = call(api, "delete", f"/videos/{video_id}", stack.keys["editor"], TAKEDOWN)  # the editor sends it again
 
     assert (again.status_code, again.json_body) == (200, {"video_id": video_id, "status": "DELETED"})
     assert objects(stack, video_id) == {}
@@ -125,16 +125,17 @@ def test_an_operator_finishes_a_takedown_and_takes_a_film_down_from_the_command_
     normal()
     path = stack_file(stack, tmp_path, moto_endpoint)
 
-    omjr(["--stack-file", path, "ops", "takedown", video_id])
+    omjr(["--stack-file", path, "ops", "takedown", video_id, "--reason", "family_request"])
 
     assert printed(capsys) == {"video_id": video_id, "status": "DELETED"}
     assert objects(stack, video_id) == {}
 
     other = write_ready_film(stack)
     assert publish(api, stack, other).status_code == 200
-    omjr(["--stack-file", path, "ops", "takedown", other])
+    omjr(["--stack-file", path, "ops", "takedown", other, "--reason", "family_request"])
     assert printed(capsys) == {"video_id": other, "status": "DELETED"}
     assert objects(stack, other) == {}
     assert is_gone(api, other)
     trail = get(api, f"/videos/{other}/audit", stack.keys["editor"]).json_body["items"]
     assert trail[-1]["action"] == "taken_down" and trail[-1]["actor"].startswith("operator")
+    assert trail[-1]["details"]["reason"] == "family_request"

@@ -87,3 +87,26 @@ def test_the_editor_is_warned_when_the_workshop_has_sensitive_films(api, stack, 
         "story": None,
         "warnings": [],
     }
+
+
+def test_a_story_is_previewed_as_it_would_be_published_and_nothing_is_stored(api, stack, clips):
+    editor = stack.keys["editor"]
+    video_id = ready_film(api, stack, clips)
+    publish(api, stack, video_id)
+    named = {**STORY, "paragraphs": ["They are helped at the Psycho-Social Rehabilitation Center."]}
+
+    previewed = call(api, "post", "/workshops/baku-2012/story/preview", editor, named)
+
+    assert previewed.status_code == 200
+    assert previewed.json_body["story"] == named
+    assert [w["code"] for w in previewed.json_body["warnings"]] == ["venue_named"]
+    assert get(api, "/workshops/baku-2012").json_body["story"] is None, "the public page tells nothing yet"
+    assert get(api, "/workshops/baku-2012/story", editor).json_body["story"] is None
+    assert wiring.dependencies().catalog.audit_trail("workshop-baku-2012") == [], "a preview is no write"
+    # Refused as a write would be, before anything is public.
+    too_precise = {**STORY, "paragraphs": ["We met at 12 Nizami street."]}
+    assert error_of(call(api, "post", "/workshops/baku-2012/story/preview", editor, too_precise)) == (
+        400,
+        "place_too_precise",
+    )
+    assert call(api, "post", "/workshops/baku-2012/story/preview", stack.keys["office"], STORY).status_code == 403

@@ -28,11 +28,14 @@ from chalicelib.domain.film import (
 from chalicelib.domain.metadata import Author
 from chalicelib.domain.protection import ProtectedMaster, Protection
 from chalicelib.domain.stages import PROTECT, STAGES, TRANSCODE, VALIDATE
+from chalicelib.domain.takedown_reasons import TakedownReason, TakedownWhy
 from chalicelib.services import changes
 from chalicelib.services.dependencies import Dependencies
 from tests.fakes.catalog import InMemoryCatalog
 from tests.fakes.media import InMemoryCache, InMemoryStore, Journal
 from tests.fakes.queue import InMemoryQueue
+
+WHY = TakedownWhy(TakedownReason.CONSENT_WITHDRAWN)
 
 VIDEO_ID = "6f1c1c3e-2f0e-4a55-9d7a-5b7f0c2a9e11"
 AT = "2026-12-01T10:00:00.000Z"
@@ -189,13 +192,17 @@ def test_subtitles_replaced_forget_the_old_text_and_removing_a_language_it_lacks
         )
 
 
-def test_a_takedown_leaves_a_tombstone_out_of_every_listing_and_its_audit_says_what_the_film_was() -> None:
-    change = lifecycle.take_down(PUBLISHED, "editor Anna", LATER)
+def test_a_takedown_leaves_a_tombstone_out_of_every_listing_and_its_audit_says_what_the_film_was_and_why() -> None:
+    why = TakedownWhy(TakedownReason.OTHER, "The workshop's partner asked for every film of the day.")
+    change = lifecycle.take_down(PUBLISHED, "editor Anna", why, LATER)
 
     assert change.target is Status.DELETED and change.media is Media.REMOVE
+    # The tombstone is id, DELETED, time: the reason is in the audit entry only.
     assert change.after == Film(VIDEO_ID, Status.DELETED, AT, LATER, takedown_unfinished_since=LATER)
     assert change.listed == Listed((), {}, None)
-    assert change.audit == AuditEntry("editor Anna", "taken_down", {"was": "PUBLISHED"})
+    assert change.audit == AuditEntry(
+        "editor Anna", "taken_down", {"was": "PUBLISHED", "reason": "other", "note": why.note}
+    )
 
 
 def test_an_office_corrects_its_film_until_it_was_published_and_a_correction_after_consent_sends_it_back() -> None:
@@ -378,7 +385,7 @@ def test_an_unpublish_that_fails_to_commit_leaves_the_media_as_the_catalog_says(
 def test_a_takedown_hides_the_media_before_its_tombstone_even_when_s3_refuses() -> None:
     deps, catalog, journal = deps_with(PUBLISHED, failing=frozenset({f"media.untag {PREFIX}"}))
 
-    changes.apply(deps, lifecycle.take_down(PUBLISHED, "editor Anna", LATER))
+    changes.apply(deps, lifecycle.take_down(PUBLISHED, "editor Anna", WHY, LATER))
 
     assert journal.calls[:7] == [f"media.untag {PREFIX}", *SHARE_PAGES_GO, "catalog.apply"]
     stored = catalog.get_film(VIDEO_ID)

@@ -10,9 +10,12 @@ import pytest
 
 from chalicelib.domain.change import Change
 from chalicelib.domain.film import Film, Status
+from chalicelib.domain.takedown_reasons import TakedownReason, TakedownWhy
 from chalicelib.services import takedown
 from chalicelib.services.dependencies import Dependencies
 from tests.fakes.catalog import InMemoryCatalog
+
+WHY = TakedownWhy(TakedownReason.CONSENT_WITHDRAWN)
 
 VIDEO_ID = "6f1c1c3e-2f0e-4a55-9d7a-5b7f0c2a9e11"
 
@@ -108,7 +111,7 @@ def test_the_media_stop_being_public_before_anything_is_deleted_and_aborts_come_
     journal = Journal()
     deps, catalog = deps_for(journal)
 
-    answer = takedown.take_down(deps, "editor Anna", VIDEO_ID)
+    answer = takedown.take_down(deps, "editor Anna", VIDEO_ID, WHY)
 
     assert answer == {"video_id": VIDEO_ID, "status": "DELETED"}
     assert journal.calls == EXPECTED
@@ -123,7 +126,7 @@ def test_a_failing_step_stops_no_other_and_the_tombstone_keeps_its_mark(failing:
     journal = Journal(frozenset({failing}))
     deps, catalog = deps_for(journal)
 
-    answer = takedown.take_down(deps, "editor Anna", VIDEO_ID)
+    answer = takedown.take_down(deps, "editor Anna", VIDEO_ID, WHY)
 
     assert journal.calls == EXPECTED[:-1], "every step ran; the mark stayed"
     assert answer["status"] == "DELETED" and len(answer["left"]) == 1

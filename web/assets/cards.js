@@ -1,7 +1,8 @@
 // How the pages show films: a film as a card in a gallery (the whole poster, portrait posters not
 // cropped; the title in its language and in English; the child's first name and age; only fields of
-// the public API), its length, and human names for what the API gives as codes (topics, countries,
-// workshops, languages). One module rather than two: each file is one more round trip on a slow phone.
+// the public API), its length, a workshop's story as its page tells it (also the editors' preview of it),
+// and human names for what the API gives as codes (topics, countries, workshops, languages). One module
+// rather than two: each file is one more round trip on a slow phone.
 import { el } from "./dom.js";
 
 export function filmCard(film, { lazy = true } = {}) {
@@ -66,4 +67,29 @@ export function languageName(code) {
   } catch {
     return code;
   }
+}
+
+// "3 to 7 March 2014": a workshop's days.
+function dates(from, to) {
+  const format = (value, options) => new Date(`${value}T12:00:00Z`).toLocaleDateString("en-GB",
+    { timeZone: "UTC", ...options });
+  if (from === to) return format(from, { day: "numeric", month: "long", year: "numeric" });
+  const sameMonth = from.slice(0, 7) === to.slice(0, 7);
+  return `${format(from, sameMonth ? { day: "numeric" } : { day: "numeric", month: "long" })} to `
+    + format(to, { day: "numeric", month: "long", year: "numeric" });
+}
+
+// A workshop's story as the top of its page tells it (or, with none written, its name and how many films it
+// has); `heading`: the title's element, h1 on the workshop's page, lower in the editors' preview of it.
+export function storyParts(slug, written, films, heading = "h1") {
+  if (!written) {
+    return [el(heading, {}, `Workshop ${workshopName(slug)}`),
+      el("p", { class: "place" }, `${films} film${films === 1 ? "" : "s"} made in this workshop.`)];
+  }
+  return [
+    el(heading, { class: "story-title" }, written.title),
+    el("p", { class: "place" }, `${written.city}, ${countryName(written.country)} · ${dates(written.starts_on, written.ends_on)}`),
+    ...written.paragraphs.map((text) => el("p", {}, text)),
+    written.partners.length ? el("p", { class: "film-meta" }, `With ${written.partners.join(", ")}.`) : null,
+  ];
 }

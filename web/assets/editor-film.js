@@ -11,7 +11,7 @@ import { countryName, duration, filmCard, topicName } from "./cards.js";
 import { el, say } from "./dom.js";
 import { detailsForm, subtitleLanguages, subtitlesForm } from "./editor-forms.js";
 import { historyBox } from "./editor-history.js";
-import { STATUS_WORDS, editorWords } from "./editor-words.js";
+import { STATUS_WORDS, TAKEDOWN_REASONS, editorWords } from "./editor-words.js";
 
 const PUBLISHABLE = new Set(["READY", "UNPUBLISHED"]);
 const TRANSCODED = new Set(["READY", "PUBLISHED", "UNPUBLISHED"]);
@@ -19,6 +19,7 @@ const TRANSCODED = new Set(["READY", "PUBLISHED", "UNPUBLISHED"]);
 // waits sees it come back (protected) without opening it again.
 const PROCESSING = new Set(["UPLOADED", "VALIDATING", "PROTECTING", "TRANSCODING"]);
 const REFRESH_MS = 5000;
+
 let panels = 0; // the same film may be shown twice (awaiting review, and found by its id): ids stay unique
 
 // Identity protection as an editor reads it (docs/PROTECTION.md): what was asked, and whether the
@@ -309,18 +310,43 @@ export function filmPanel(initial, key, options = {}) {
     return [toggle("faces", "Blur faces"), toggle("voice", "Disguise voice"), note];
   }
 
+  // A takedown says why (API: `reason`, and a note for "other"): the audit trail keeps it, nothing public does.
   function takeDownControls() {
     const start = el("button", { type: "button", class: "danger", "data-action": "take-down" }, "Take down…");
-    const confirm = el("div", { class: "confirm", role: "group", "aria-label": "Confirm the takedown", hidden: true },
+    const name = `${uid}-takedown-reason`;
+    const reasons = Object.entries(TAKEDOWN_REASONS).map(([value, label]) => el("label", { class: "check" },
+      el("input", { type: "radio", name, value }), ` ${label}`));
+    const note = el("input", { id: `${uid}-takedown-note`, name: "note", maxlength: 500, autocomplete: "off",
+      "aria-describedby": `${uid}-takedown-note-hint` });
+    const form = el("form", { class: "confirm", "aria-label": "Confirm the takedown", hidden: true },
       el("p", {}, `Take down “${film.title}”? Every file and the child's data are deleted. This cannot be undone.`),
-      el("button", { type: "button", class: "danger", onclick: () => act("Taking down", "DELETE", "") },
-        "Yes, take it down"),
-      el("button", { type: "button", onclick: () => { confirm.hidden = true; start.focus(); } }, "Cancel"));
-    start.addEventListener("click", () => {
-      confirm.hidden = false;
-      confirm.querySelector("button").focus();
+      el("fieldset", {}, el("legend", {}, "Why is it taken down?"), reasons,
+        el("label", { for: note.id }, "For “Other”: what happened"),
+        el("p", { class: "hint", id: `${uid}-takedown-note-hint` },
+          "Kept in the film's history for the project team. Never name the child or the family."), note),
+      el("button", { type: "submit", class: "danger", "data-action": "confirm-take-down" }, "Yes, take it down"),
+      el("button", { type: "button", onclick: () => { form.hidden = true; start.focus(); } }, "Cancel"));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const reason = form.querySelector(`input[name="${name}"]:checked`)?.value;
+      if (!reason) {
+        say(status, "Choose why the film is taken down first.", "error");
+        reasons[0].querySelector("input").focus();
+        return;
+      }
+      const text = note.value.trim();
+      if (reason === "other" && !text) {
+        say(status, "Say in a few words why the film is taken down (never who the child or the family is).", "error");
+        note.focus();
+        return;
+      }
+      act("Taking down", "DELETE", "", { body: reason === "other" ? { reason, note: text } : { reason } });
     });
-    return [start, confirm];
+    start.addEventListener("click", () => {
+      form.hidden = false;
+      reasons[0].querySelector("input").focus();
+    });
+    return [start, form];
   }
 
   function edits() {
@@ -343,7 +369,8 @@ export function filmPanel(initial, key, options = {}) {
       [STATUS_WORDS[film.status] ? `Status: ${STATUS_WORDS[film.status]}` : null, ""],
       film.summary ? [null] : film.consent ? ["Consent recorded", "ok"] : ["No consent yet", "warn"],
       [film.sensitive ? "Sensitive" : null, "warn"],
-      [protectionBadge(film), "warn"],
+      // Protected is the good state for a child at risk: it reads as consent recorded does, not as a warning.
+      [protectionBadge(film), protectionPending(film) ? "warn" : "ok"],
       [film.highlighted ? "Highlighted" : null, ""],
       [languages.length ? `Subtitles: ${languages.join(", ")}` : null, ""],
     ];

@@ -3,7 +3,7 @@
 // each change made from the panel while it is open.
 import { request } from "./api.js";
 import { el, say } from "./dom.js";
-import { editorWords } from "./editor-words.js";
+import { TAKEDOWN_REASONS, editorWords } from "./editor-words.js";
 
 const hidden = ({ faces, voice }) => [faces ? "faces blurred" : null, voice ? "voice disguised" : null]
   .filter(Boolean).join(" and ") || "none";
@@ -20,7 +20,8 @@ const WHAT = {
   subtitles_added: (d) => `added subtitles (${d.language})`,
   subtitles_removed: (d) => `removed subtitles (${d.language})`,
   source_deleted: () => "deleted the original upload (kept only for a while)",
-  taken_down: () => "took the film down",
+  taken_down: (d) => `took the film down${d.reason ? ` (${TAKEDOWN_REASONS[d.reason] || d.reason}`
+    + `${d.note ? `: ${d.note}` : ""})` : ""}`,
 };
 
 const when = (at) => `${at.slice(0, 10)} ${at.slice(11, 16)} UTC`;

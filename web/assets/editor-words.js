@@ -18,6 +18,9 @@ const BY_CODE = {
   network: "The service could not be reached: check the connection and try again.",
   invalid_cursor: "The list changed meanwhile: search again.",
   internal_error: "Something went wrong on the server: try again in a moment.",
+  reason_missing: "Choose why the film is taken down first.",
+  reason_unknown: "Choose one of the reasons listed for the takedown.",
+  reason_note_missing: "Say in a few words why the film is taken down (never who the child or the family is).",
 };
 
 export function editorWords(error) {
@@ -43,4 +46,12 @@ export const STATUS_WORDS = {
   FAILED: "failed",
   EXPIRED: "never uploaded",
   DELETED: "taken down",
+};
+
+// Why a film is taken down: the API's `reason` as an editor says it.
+export const TAKEDOWN_REASONS = {
+  consent_withdrawn: "Consent withdrawn",
+  safeguarding: "Safeguarding",
+  family_request: "At the family's request",
+  other: "Other",
 };

@@ -1,17 +1,16 @@
 // The editor page: the films awaiting review, grouped by workshop, with consent recorded once for a
-// workshop's films (or a selection); the lists of published and unpublished films with a search;
-// workshop stories; any film by its id; the films that need attention (failed or stuck).
+// workshop's films (or a selection) and its consented films published together (editor-queue.js); the
+// lists of published and unpublished films with a search; workshop stories; any film by its id; the films
+// that need attention (failed or stuck).
 import { publicGet, request } from "./api.js";
-import { workshopName } from "./cards.js";
-import { el, say } from "./dom.js";
+import { say } from "./dom.js";
 import { attentionGroup } from "./editor-attention.js";
 import { filmPanel } from "./editor-film.js";
+import { reviewQueue } from "./editor-queue.js";
 import { storyEditor } from "./editor-story.js";
 import { editorWords } from "./editor-words.js";
 import { keyField } from "./keys.js";
 
-const review = document.getElementById("review");
-const reviewStatus = document.getElementById("review-status");
 const found = document.getElementById("found");
 const findForm = document.getElementById("find-form");
 const findStatus = document.getElementById("find-status");
@@ -19,7 +18,6 @@ const listForm = document.getElementById("list-form");
 const listed = document.getElementById("listed");
 const listStatus = document.getElementById("list-status-line");
 const listMore = document.getElementById("list-more");
-const NO_WORKSHOP = "";
 
 const currentKey = keyField(document.getElementById("key-form"), "omjr.editorKey", () => {
   loadQueue();
@@ -27,8 +25,17 @@ const currentKey = keyField(document.getElementById("key-form"), "omjr.editorKey
 });
 const attention = attentionGroup(document.getElementById("attention"), document.getElementById("attention-status"),
   document.getElementById("attention-more"), currentKey);
-const stories = storyEditor(document.getElementById("story-form"), currentKey);
+const stories = storyEditor(document.getElementById("story-form"), document.getElementById("story-preview"),
+  currentKey);
 let vocabulary = [];
+const queue = reviewQueue(document.getElementById("review"), document.getElementById("review-status"), currentKey, {
+  topics: () => vocabulary,
+  stories: { open: (workshop) => {
+    stories.open(workshop);
+    document.getElementById("story-title").scrollIntoView();
+    document.getElementById("story-title-field").focus();
+  } },
+});
 
 async function topics() {
   if (!vocabulary.length) {
@@ -41,90 +48,11 @@ function plural(count, word) {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-// One workshop's films awaiting review, and one form to record their consent together: the
-// signed forms of a workshop usually sit in one folder.
-function workshopGroup(workshop, films, vocabularyNow, index) {
-  const panels = films.map((film) => filmPanel(film, currentKey, { topics: vocabularyNow, selectable: true }));
-  const id = `group-${index}`;
-  const title = workshop ? `Workshop ${workshopName(workshop)}` : "Films without a workshop";
-  const groupStatus = el("p", { class: "status", role: "status", "aria-live": "polite" });
-  const form = el("form", { class: "group-consent", "aria-label": `Consent for the selected films of ${title}` },
-    el("p", { class: "hint" }, "Tick the films whose signed forms you have, then record their consent at once."),
-    el("label", { class: "check" }, el("input", { type: "checkbox", name: "guardian", required: true }),
-      " The guardians gave written consent"),
-    el("label", { class: "check" }, el("input", { type: "checkbox", name: "child", required: true }),
-      " The children gave their own assent"),
-    el("label", { for: `${id}-ref` }, "Where the signed forms are kept"),
-    el("input", { id: `${id}-ref`, name: "reference", required: true, maxlength: 200 }),
-    el("div", { class: "actions" },
-      el("button", { type: "submit", "data-action": "group-consent" }, "Record consent for the selected films")),
-    groupStatus);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    if (!form.reportValidity()) return;
-    const chosen = panels.filter((panel) => panel.isConnected && panel.selected());
-    if (!chosen.length) {
-      say(groupStatus, "Select at least one film first (the box under its poster).", "error");
-      return;
-    }
-    const body = { guardian_consent: true, child_assent: true, reference: form.elements.reference.value.trim() };
-    say(groupStatus, `Recording consent for ${plural(chosen.length, "film")}…`);
-    const failed = [];
-    for (const panel of chosen) {
-      try {
-        panel.show(await request("POST", `/videos/${encodeURIComponent(panel.film().video_id)}/consent`,
-          { key: currentKey(), body }));
-        panel.say("Consent recorded: the film can be published.", "success");
-      } catch (error) {
-        failed.push(`“${panel.film().title}”: ${editorWords(error)}`);
-      }
-    }
-    const done = chosen.length - failed.length;
-    say(groupStatus, failed.length ? `Consent recorded for ${plural(done, "film")}; not for ${failed.join(" ")}`
-      : `Consent recorded for ${plural(done, "film")}.`, failed.length ? "error" : "success");
-  });
-  const storyLink = workshop ? el("button", { type: "button", class: "link", onclick: () => {
-    stories.open(workshop);
-    document.getElementById("story-title").scrollIntoView();
-    document.getElementById("story-title-field").focus();
-  } }, "Write or edit this workshop's story") : null;
-  return el("section", { class: "workshop-group", "aria-labelledby": `${id}-title`, "data-workshop": workshop },
-    el("h3", { id: `${id}-title` }, `${title} · ${plural(films.length, "film")}`),
-    storyLink, form, el("ul", { class: "panels" }, panels));
-}
-
-// Films without a workshop are no workshop: "11 films awaiting review, none with a workshop".
-function queueSummary(count, groups) {
-  if (!count) return "No film is awaiting review.";
-  const loose = (groups.get(NO_WORKSHOP) || []).length;
-  const named = groups.size - (loose ? 1 : 0);
-  const films = `${plural(count, "film")} awaiting review`;
-  if (!loose) return `${films}, in ${plural(named, "workshop")}.`;
-  if (!named) return `${films}, none with a workshop.`;
-  return `${films}: ${count - loose} in ${plural(named, "workshop")}, ${loose} without a workshop.`;
-}
-
+// The queue is read once the vocabulary of topics is there (its panels' forms offer them).
 async function loadQueue() {
   attention.load();
-  if (!currentKey()) {
-    review.replaceChildren();
-    say(reviewStatus, "Type your editor key above to see the films awaiting review.");
-    return;
-  }
-  say(reviewStatus, "Loading the films awaiting review…");
-  try {
-    const [{ items }, vocabularyNow] = await Promise.all([request("GET", "/review", { key: currentKey() }), topics()]);
-    const groups = new Map();
-    for (const film of items) {
-      const workshop = film.workshop || NO_WORKSHOP;
-      groups.set(workshop, [...(groups.get(workshop) || []), film]);
-    }
-    review.replaceChildren(...[...groups].map(([workshop, films], index) =>
-      workshopGroup(workshop, films, vocabularyNow, index)));
-    say(reviewStatus, queueSummary(items.length, groups));
-  } catch (error) {
-    say(reviewStatus, editorWords(error), "error");
-  }
+  if (currentKey()) await topics();
+  return queue.load();
 }
 
 let listCursor = null;
@@ -183,5 +111,8 @@ findForm.addEventListener("submit", async (event) => {
   }
 });
 
-document.getElementById("refresh").addEventListener("click", loadQueue);
+document.getElementById("refresh").addEventListener("click", () => {
+  attention.load();
+  queue.refresh();
+});
 loadQueue();

@@ -1,7 +1,7 @@
 // A workshop's page (workshop.html?id=...): its story as an editor wrote it (a title, the city,
 // the dates, the partners, a few paragraphs) and the films the young people made there.
 import { isNotFound, publicGet, visitorMessage } from "./api.js";
-import { countryName, filmCard, workshopName } from "./cards.js";
+import { filmCard, storyParts, workshopName } from "./cards.js";
 import { el, query, retryButton, say } from "./dom.js";
 
 const story = document.getElementById("story");
@@ -10,28 +10,6 @@ const section = document.getElementById("films-section");
 const list = document.getElementById("films");
 const more = document.getElementById("more");
 const FIRST_EAGER = 4;
-
-function dates(from, to) {
-  const format = (value, options) => new Date(`${value}T12:00:00Z`).toLocaleDateString("en-GB",
-    { timeZone: "UTC", ...options });
-  if (from === to) return format(from, { day: "numeric", month: "long", year: "numeric" });
-  const sameMonth = from.slice(0, 7) === to.slice(0, 7);
-  return `${format(from, sameMonth ? { day: "numeric" } : { day: "numeric", month: "long" })} to `
-    + format(to, { day: "numeric", month: "long", year: "numeric" });
-}
-
-function storyParts(slug, written, films) {
-  if (!written) {
-    return [el("h1", {}, `Workshop ${workshopName(slug)}`),
-      el("p", { class: "place" }, `${films} film${films === 1 ? "" : "s"} made in this workshop.`)];
-  }
-  return [
-    el("h1", {}, written.title),
-    el("p", { class: "place" }, `${written.city}, ${countryName(written.country)} · ${dates(written.starts_on, written.ends_on)}`),
-    ...written.paragraphs.map((text) => el("p", {}, text)),
-    written.partners.length ? el("p", { class: "film-meta" }, `With ${written.partners.join(", ")}.`) : null,
-  ];
-}
 
 let path = "";
 let nextPage = null;

@@ -1,0 +1,43 @@
+"""Why a film is taken down: one of the reasons editors pick, a note for "other" only; anything else is refused
+with a code that says what is missing."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.domain.errors import InvalidRequestError
+from chalicelib.domain.takedown_reasons import NOTE_MAX_CHARS, TakedownReason, TakedownWhy, parse_takedown
+
+
+@pytest.mark.parametrize("reason", ["consent_withdrawn", "safeguarding", "family_request"])
+def test_each_reason_is_kept_as_given(reason: str) -> None:
+    assert parse_takedown({"reason": reason}) == TakedownWhy(TakedownReason(reason))
+    assert parse_takedown({"reason": reason}).as_details() == {"reason": reason}
+
+
+def test_other_keeps_its_note_trimmed() -> None:
+    why = parse_takedown({"reason": "other", "note": "  The partner organisation asked.  "})
+    assert why.as_details() == {"reason": "other", "note": "The partner organisation asked."}
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({}, "reason_missing"),
+        ({"reason": ""}, "reason_missing"),
+        ({"reason": None}, "reason_missing"),
+        ({"reason": "bored"}, "reason_unknown"),
+        ({"reason": ["safeguarding"]}, "reason_unknown"),
+        ({"reason": "OTHER", "note": "x"}, "reason_unknown"),
+        ({"reason": "other"}, "reason_note_missing"),
+        ({"reason": "other", "note": "   "}, "reason_note_missing"),
+        ({"reason": "other", "note": 12}, "reason_note_missing"),
+        ({"reason": "other", "note": "x" * (NOTE_MAX_CHARS + 1)}, "reason_note_missing"),
+        ({"reason": "safeguarding", "note": "a note where none belongs"}, "invalid_note"),
+        ([], "invalid_json"),
+    ],
+)
+def test_a_missing_or_unknown_reason_is_refused_with_its_code(body: object, code: str) -> None:
+    with pytest.raises(InvalidRequestError) as refused:
+        parse_takedown(body)
+    assert refused.value.code == code
