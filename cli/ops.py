@@ -6,11 +6,12 @@
     python -m cli ops redrive                # dead-letter messages go back to their stages' queues
     python -m cli ops sweep                  # run the scheduled sweep now (sources past retention,
                                              # unfinished takedowns and media exposure too)
-    python -m cli ops takedown VIDEO_ID --reason REASON [--note TEXT]
+    python -m cli ops takedown VIDEO_ID [--reason REASON [--note TEXT]]
                                              # take a film down now, or finish a takedown that left
                                              # something behind (it says what is left, if anything); the
                                              # reason (consent_withdrawn, safeguarding, family_request, or
-                                             # other with a note) goes in its audit trail
+                                             # other with a note) goes in its audit trail;
+                                             # without one, it says none was given
     python -m cli ops sync-media             # media public exactly for published films, private for every
                                              # other film (after a deploy, or when a publish's tagging failed)
     python -m cli ops relist                 # listings written anew from the films, old forms removed
@@ -115,7 +116,9 @@ def add_parser(commands: Any) -> None:
     )
     taking_down.add_argument("video_id")
     taking_down.add_argument(
-        "--reason", required=True, choices=[reason.value for reason in TakedownReason], help="why (its audit trail)"
+        "--reason",
+        choices=[reason.value for reason in TakedownReason],
+        help="why (its audit trail; say it whenever you know it)",
     )
     taking_down.add_argument("--note", help="for --reason other: what happened (never who the child or family is)")
     verbs.add_parser("sync-media", help="make media public exactly for published films, private for all others")

@@ -1,5 +1,5 @@
-"""Why a film is taken down: one of the reasons editors pick, a note for "other" only; anything else is refused
-with a code that says what is missing."""
+"""Why a film is taken down: one of the reasons editors pick, a note for "other" only; a reason that is not one of
+them is refused with a code that says what is wrong, and none at all still takes the film down."""
 
 from __future__ import annotations
 
@@ -23,9 +23,6 @@ def test_other_keeps_its_note_trimmed() -> None:
 @pytest.mark.parametrize(
     ("body", "code"),
     [
-        ({}, "reason_missing"),
-        ({"reason": ""}, "reason_missing"),
-        ({"reason": None}, "reason_missing"),
         ({"reason": "bored"}, "reason_unknown"),
         ({"reason": ["safeguarding"]}, "reason_unknown"),
         ({"reason": "OTHER", "note": "x"}, "reason_unknown"),
@@ -34,6 +31,7 @@ def test_other_keeps_its_note_trimmed() -> None:
         ({"reason": "other", "note": 12}, "reason_note_missing"),
         ({"reason": "other", "note": "x" * (NOTE_MAX_CHARS + 1)}, "reason_note_missing"),
         ({"reason": "safeguarding", "note": "a note where none belongs"}, "invalid_note"),
+        ({"note": "a note without a reason"}, "invalid_note"),
         ([], "invalid_json"),
     ],
 )
@@ -41,3 +39,8 @@ def test_a_missing_or_unknown_reason_is_refused_with_its_code(body: object, code
     with pytest.raises(InvalidRequestError) as refused:
         parse_takedown(body)
     assert refused.value.code == code
+
+
+@pytest.mark.parametrize("body", [None, {}, {"reason": ""}, {"reason": None}])
+def test_no_reason_still_takes_the_film_down_and_says_none_was_given(body: object) -> None:
+    assert parse_takedown(body).as_details() == {"reason": "not_given"}

@@ -20,8 +20,8 @@ const WHAT = {
   subtitles_added: (d) => `added subtitles (${d.language})`,
   subtitles_removed: (d) => `removed subtitles (${d.language})`,
   source_deleted: () => "deleted the original upload (kept only for a while)",
-  taken_down: (d) => `took the film down${d.reason ? ` (${TAKEDOWN_REASONS[d.reason] || d.reason}`
-    + `${d.note ? `: ${d.note}` : ""})` : ""}`,
+  taken_down: (d) => `took the film down${d.reason === "not_given" ? " (no reason given)"
+    : d.reason ? ` (${TAKEDOWN_REASONS[d.reason] || d.reason}${d.note ? `: ${d.note}` : ""})` : ""}`,
 };
 
 const when = (at) => `${at.slice(0, 10)} ${at.slice(11, 16)} UTC`;

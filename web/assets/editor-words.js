@@ -18,7 +18,6 @@ const BY_CODE = {
   network: "The service could not be reached: check the connection and try again.",
   invalid_cursor: "The list changed meanwhile: search again.",
   internal_error: "Something went wrong on the server: try again in a moment.",
-  reason_missing: "Choose why the film is taken down first.",
   reason_unknown: "Choose one of the reasons listed for the takedown.",
   reason_note_missing: "Say in a few words why the film is taken down (never who the child or the family is).",
 };
