@@ -776,4 +776,13 @@ def test_the_editor_takes_a_film_down_after_a_confirmation(browser, web_stack, p
     )
     visitor = open_page(browser, web_stack, f"film.html?id={published_film['video_id']}")
     expect(visitor.get_by_role("status")).to_have_text("Sorry, this film is no longer available.")
+    # and the latest films to watch instead, on the same page
+    latest = requests.get(f"{published_film['api_url']}/videos?limit=6", timeout=10).json()["items"]
+    instead = visitor.get_by_role("region", name="Latest films")
+    if latest:  # the other tests' films, when they ran before this one
+        expect(instead.get_by_role("listitem")).to_have_count(len(latest))
+        expect(instead.get_by_role("listitem").first).to_contain_text(latest[0]["title"])
+    else:
+        expect(visitor.get_by_role("link", name="See the latest films")).to_be_visible()
+        expect(instead).to_have_count(0)
     visitor.context.close()

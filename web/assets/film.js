@@ -1,6 +1,6 @@
 // A film's page (film.html?id=...): the player with its renditions, poster and subtitles, the
 // storyboard, share links, the next film of its workshop (or the latest films) and related films.
-import { isNotFound, publicGet, visitorMessage } from "./api.js";
+import { ApiError, isNotFound, publicGet, visitorMessage } from "./api.js";
 import { countryName, duration, filmCard, languageName, topicName, workshopName } from "./cards.js";
 import { el, query, retryButton, say } from "./dom.js";
 import { parseStoryboard, storyboardStrip } from "./storyboard.js";
@@ -192,6 +192,19 @@ async function show() {
     const latest = el("p", {}, el("a", { href: "index.html" }, "See the latest films"));
     status.after(latest);
     if (!isNotFound(error)) latest.prepend(retryButton(() => { latest.remove(); box.hidden = false; show(); }), " ");
+    if (error instanceof ApiError && error.status === 410) after.replaceChildren(...await latestFilms());
+  }
+}
+
+// A film that is no longer available: what a visitor can watch instead, on the same page.
+async function latestFilms() {
+  try {
+    const { items } = await publicGet("/videos?limit=6");
+    return items.length ? [el("section", { "aria-labelledby": "latest-title" },
+      el("h2", { id: "latest-title" }, "Latest films"),
+      el("ul", { class: "grid" }, items.map((item) => filmCard(item))))] : [];
+  } catch {
+    return [];  // the link to the latest films is there all the same
   }
 }
 
