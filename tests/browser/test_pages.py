@@ -768,6 +768,12 @@ def test_the_editor_takes_a_film_down_after_a_confirmation(browser, web_stack, p
     ).json()["items"]
     assert trail[-1]["action"] == "taken_down" and trail[-1]["details"]["reason"] == "family_request"
     screenshot(editor, "editor-taken-down")
+    # Found again by its id, days later: gone, with its history and why.
+    editor.get_by_label("Film id").fill(published_film["video_id"])
+    editor.get_by_role("button", name="Find").click()
+    gone_panel = editor.get_by_role("region", name="Taken down")
+    expect(gone_panel).to_contain_text("its files and personal data are gone")
+    expect(gone_panel.get_by_role("listitem").last).to_contain_text("took the film down (At the family's request)")
     editor.context.close()
     gone = requests.get(f"{published_film['api_url']}/videos/{published_film['video_id']}", timeout=10)
     assert (gone.status_code, gone.json()) == (

@@ -3,9 +3,10 @@
 // lists of published and unpublished films with a search; workshop stories; any film by its id; the films
 // that need attention (failed or stuck).
 import { publicGet, request } from "./api.js";
-import { say } from "./dom.js";
+import { el, say } from "./dom.js";
 import { attentionGroup } from "./editor-attention.js";
 import { filmPanel } from "./editor-film.js";
+import { entryText } from "./editor-history.js";
 import { reviewQueue } from "./editor-queue.js";
 import { storyEditor } from "./editor-story.js";
 import { editorWords } from "./editor-words.js";
@@ -106,10 +107,29 @@ findForm.addEventListener("submit", async (event) => {
     say(findStatus, `Found: ${film.title}.`, "success");
   } catch (error) {
     found.replaceChildren();
+    if (error.status === 404 && await showTakenDown(id)) return;
     say(findStatus, error.status === 404 ? "No film has this id: check it, or search the lists above."
       : editorWords(error), "error");
   }
 });
+
+// A film taken down is gone with its files and personal data; its history (who took it down, and why) stays.
+async function showTakenDown(id) {
+  let items;
+  try {
+    ({ items } = await request("GET", `/videos/${encodeURIComponent(id)}/audit`, { key: currentKey() }));
+  } catch {
+    return false;
+  }
+  const takenDown = items.find((item) => item.action === "taken_down");
+  if (!takenDown) return false;
+  found.replaceChildren(el("section", { class: "panel", "aria-label": "Taken down" },
+    el("p", {}, "This film was taken down: its files and personal data are gone. Its history stays."),
+    el("h3", {}, "History"),
+    el("ol", { class: "history" }, items.map((item) => el("li", {}, entryText(item))))));
+  say(findStatus, "Found: this film was taken down.", "success");
+  return true;
+}
 
 document.getElementById("refresh").addEventListener("click", () => {
   attention.load();
