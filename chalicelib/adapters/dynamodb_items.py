@@ -61,7 +61,8 @@ class Update:
         self._sets.append(f"{field} = if_not_exists({field}, {self._value(0)}) + {self._value(by)}")
         return self
 
-    def add(self, name: str, delta: int) -> Update:
+    def add(self, name: str, delta: int | frozenset[str]) -> Update:
+        """A number moved on by `delta`, or strings put into a string set (either starts empty when missing)."""
         self._adds.append(f"{self._name(name)} {self._value(delta)}")
         return self
 
