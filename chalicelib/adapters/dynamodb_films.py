@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.adapters.dynamodb_audit import audit_item
 from chalicelib.adapters.dynamodb_batch import batch_get
-from chalicelib.adapters.dynamodb_items import Update, from_item, is_condition_failure, to_item
+from chalicelib.adapters.dynamodb_items import Update, conditionally_updated, from_item, is_condition_failure, to_item
 from chalicelib.adapters.film_items import (
     DUE_FIELDS,
     DUE_INDEX,
@@ -279,13 +279,7 @@ class DynamoDBFilms:
         update = Update(self.table_name, film_key(video_id))
         update.add("duplicates", frozenset(duplicate.stored() for duplicate in duplicates))
         update.require_one_of("status", [status.value for status in Status if status is not Status.DELETED])
-        try:
-            self._client.update_item(**update.build())
-        except ClientError as error:
-            if is_condition_failure(error):
-                return False
-            raise
-        return True
+        return conditionally_updated(self._client, update)
 
     def _query_all(self, index: Mapping[str, str], key: str, projection: str) -> Iterator[dict[str, Any]]:
         query: dict[str, Any] = {
