@@ -267,7 +267,8 @@ class DynamoDBFilms:
                 found[video_id_of(item)] = Fingerprint.of(item["fingerprint"])
         if workshop:
             listing = {"IndexName": LISTING_INDEX, "KeyConditionExpression": "gsi1pk = :key"}
-            ids = [video_id_of(item) for item in self._query_all(listing, listing_pk(f"workshop#{workshop}"), "pk")]
+            (facet,) = filter_facets({"workshop": workshop})
+            ids = [video_id_of(item) for item in self._query_all(listing, listing_pk(facet), "pk")]
             for film in self.get_films(video_id for video_id in ids if video_id not in found):
                 if film.fingerprint is not None:
                     found[film.video_id] = film.fingerprint

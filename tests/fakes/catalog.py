@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from chalicelib.domain.catalog import filter_facets
 from chalicelib.domain.change import Change
 from chalicelib.domain.errors import StaleTransitionError
 from chalicelib.domain.film import Film, HistoryStep, Status, allowed_sources
@@ -98,7 +99,7 @@ class InMemoryCatalog:
                 or (
                     workshop is not None
                     and film.workshop == workshop
-                    and f"workshop#{workshop}" in self.listings.get(film.video_id, {})
+                    and filter_facets({"workshop": workshop})[0] in self.listings.get(film.video_id, {})
                 )
             )
         ]

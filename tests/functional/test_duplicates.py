@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.functional.conftest import get, post_json, upload_body
+from tests.functional.conftest import get, post_json, publish, upload_body
 from tests.functional.media_samples import ffmpeg
 
 VOICE_ONLY = {"faces": False, "voice": True}
@@ -78,12 +78,18 @@ def test_a_protected_copy_is_flagged_from_the_fingerprint_its_protection_stage_t
     assert flagged(api, stack, protected) == {(original, "picture")}
 
 
-def test_another_office_is_never_told_of_a_film_it_did_not_send(api, stack, films):
-    theirs = send(api, stack, films["original"], key="other_office", country="KG")
-    ours = send(api, stack, films["copy"], workshop="osh-2013")
-    assert flagged(api, stack, ours) == set(), "another office, another workshop: not compared"
-    assert "already_sent_as" not in get(api, f"/uploads/{ours}", stack.keys["office"]).json_body
-    assert flagged(api, stack, theirs) == set()
+def test_a_workshop_s_published_films_are_compared_whoever_sent_them_and_another_office_is_never_named(
+    api, stack, films
+):
+    theirs = send(api, stack, films["original"], key="other_office", country="KG", title="Their film")
+    assert publish(api, stack, theirs).status_code == 200
+    elsewhere = send(api, stack, films["copy"], workshop="osh-2013", title="Ours, another workshop")
+    assert flagged(api, stack, elsewhere) == set(), "another office's film, another workshop: not compared"
+    ours = send(api, stack, films["copy"], title="Ours, the same workshop")
+
+    assert flagged(api, stack, ours) == {(theirs, "picture"), (elsewhere, "file")}
+    sent_as = get(api, f"/uploads/{ours}", stack.keys["office"]).json_body["already_sent_as"]
+    assert sent_as == [{"video_id": elsewhere, "title": "Ours, another workshop"}], "never the other office's film"
 
 
 def test_a_film_taken_down_and_sent_again_is_a_new_film(api, stack, films):
