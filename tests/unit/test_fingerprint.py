@@ -3,8 +3,6 @@
 import math
 import random
 
-import pytest
-
 from chalicelib.domain.fingerprint import (
     CLOSE_BITS,
     FRAME_SIZE,
@@ -46,17 +44,16 @@ def test_a_film_is_the_same_as_itself_and_as_a_copy_with_a_few_bits_changed_in_e
     assert likeness(original, noisy(original, CLOSE_BITS)) == 1.0
 
 
-@pytest.mark.parametrize("seconds", [1, 2])
-def test_a_copy_trimmed_at_either_end_matches(seconds):
+def test_a_copy_trimmed_by_a_second_at_either_end_matches():
     original = film(2)
-    cut = seconds * SAMPLES_PER_S
+    cut = SAMPLES_PER_S
     assert likeness(original, noisy(original[cut:], 6)) == 1.0
     assert likeness(noisy(original[:-cut], 6), original) == 1.0
 
 
 def test_a_copy_trimmed_further_than_the_alignment_reaches_does_not_match():
     original = film(3)
-    assert likeness(original, original[3 * SAMPLES_PER_S :]) < MIN_SHARE
+    assert likeness(original, original[2 * SAMPLES_PER_S :]) < MIN_SHARE
 
 
 def test_distinct_films_do_not_match():
