@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from chalicelib.adapters.dynamodb_items import Update, from_item, is_condition_failure, to_item
+from chalicelib.adapters.dynamodb_items import Update, conditionally_updated, from_item, to_item
 
 KEY_SK = "KEY"
 
@@ -29,13 +27,7 @@ class DynamoDBApiKeys:
     def revoke_api_key(self, key_hash: str, at: str) -> bool:
         """Mark a key revoked; False when there is no such key."""
         update = Update(self.table_name, _key(key_hash)).set({"revoked": True, "revoked_at": at}).require_exists("pk")
-        try:
-            self._client.update_item(**update.build())
-        except ClientError as error:
-            if is_condition_failure(error):
-                return False
-            raise
-        return True
+        return conditionally_updated(self._client, update)
 
     def get_api_key(self, key_hash: str) -> dict[str, Any] | None:
         response = self._client.get_item(TableName=self.table_name, Key=to_item(_key(key_hash)))

@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.adapters.dynamodb_audit import audit_item
 from chalicelib.adapters.dynamodb_batch import batch_get
-from chalicelib.adapters.dynamodb_items import Update, from_item, is_condition_failure, to_item
+from chalicelib.adapters.dynamodb_items import Update, conditionally_updated, from_item, is_condition_failure, to_item
 from chalicelib.adapters.film_items import (
     DUE_FIELDS,
     DUE_INDEX,
@@ -57,6 +57,7 @@ from chalicelib.domain.catalog import (
 from chalicelib.domain.change import Change
 from chalicelib.domain.errors import InvalidRequestError, StaleTransitionError
 from chalicelib.domain.film import Film, HistoryStep, Status, allowed_sources, is_video_id
+from chalicelib.domain.fingerprint import Duplicate, Fingerprint
 
 COUNTS_PK = "COUNTS"
 # DynamoDB's limit on the items of one transaction. No change of a film reaches it: a film stands in one
@@ -253,6 +254,47 @@ class DynamoDBFilms:
         last = response.get("LastEvaluatedKey")
         films = [film_of(from_item(item)) for item in response.get("Items", [])]
         return films, (self._paging().encode(from_item(last)) if last else None)
+
+    # Duplicates (services/duplicates.py) ------------------------------------------------------
+
+    def fingerprints_near(self, office_id: str, workshop: str | None) -> list[tuple[str, Fingerprint]]:
+        """The fingerprints of the office's films (its index, every status) and of the workshop's published
+        films (their listing, whichever office sent them), each film once: Queries, never a Scan."""
+        found: dict[str, Fingerprint] = {}
+        office = {"IndexName": OFFICE_INDEX, "KeyConditionExpression": "gsi2pk = :key"}
+        for item in self._query_all(office, office_pk(office_id), "pk, fingerprint"):
+            if "fingerprint" in item:
+                found[video_id_of(item)] = Fingerprint.of(item["fingerprint"])
+        if workshop:
+            listing = {"IndexName": LISTING_INDEX, "KeyConditionExpression": "gsi1pk = :key"}
+            (facet,) = filter_facets({"workshop": workshop})
+            ids = [video_id_of(item) for item in self._query_all(listing, listing_pk(facet), "pk")]
+            for film in self.get_films(video_id for video_id in ids if video_id not in found):
+                if film.fingerprint is not None:
+                    found[film.video_id] = film.fingerprint
+        return list(found.items())
+
+    def add_duplicates(self, video_id: str, duplicates: Iterable[Duplicate]) -> bool:
+        """The duplicates put into the film's set (each side of a match records the other); False when the
+        film is gone or a tombstone, which keeps nothing of the kind."""
+        update = Update(self.table_name, film_key(video_id))
+        update.add("duplicates", frozenset(duplicate.stored() for duplicate in duplicates))
+        update.require_one_of("status", [status.value for status in Status if status is not Status.DELETED])
+        return conditionally_updated(self._client, update)
+
+    def _query_all(self, index: Mapping[str, str], key: str, projection: str) -> Iterator[dict[str, Any]]:
+        query: dict[str, Any] = {
+            "TableName": self.table_name,
+            **index,
+            "ExpressionAttributeValues": to_item({":key": key}),
+            "ProjectionExpression": projection,
+        }
+        while True:
+            response = self._client.query(**query)
+            yield from (from_item(item) for item in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     # Listings and counters ------------------------------------------------------------------
 

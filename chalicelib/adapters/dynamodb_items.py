@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -25,6 +26,17 @@ def to_item(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
     return {key: _from_dynamo(_deserializer.deserialize(value)) for key, value in item.items()}
+
+
+def conditionally_updated(client: Any, update: Update) -> bool:
+    """Runs `update`; False when its condition refused it."""
+    try:
+        client.update_item(**update.build())
+    except ClientError as error:
+        if is_condition_failure(error):
+            return False
+        raise
+    return True
 
 
 def is_condition_failure(error: Any, code: str = "ConditionalCheckFailedException") -> bool:
@@ -61,7 +73,8 @@ class Update:
         self._sets.append(f"{field} = if_not_exists({field}, {self._value(0)}) + {self._value(by)}")
         return self
 
-    def add(self, name: str, delta: int) -> Update:
+    def add(self, name: str, delta: int | frozenset[str]) -> Update:
+        """A number moved on by `delta`, or strings put into a string set (either starts empty when missing)."""
         self._adds.append(f"{self._name(name)} {self._value(delta)}")
         return self
 

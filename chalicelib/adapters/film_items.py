@@ -19,6 +19,7 @@ from dataclasses import fields
 from typing import Any
 
 from chalicelib.domain.film import FILM_FIELDS, Film, FilmRendition, HistoryStep, Status, SubtitleTrack
+from chalicelib.domain.fingerprint import Fingerprint, stored_duplicates
 from chalicelib.domain.metadata import Author
 from chalicelib.domain.protection import ProtectedMaster, Protection, VoiceDisguise
 
@@ -141,6 +142,9 @@ _READERS: dict[str, Any] = {
     "protect_identity": Protection.of,
     "protection_applied": Protection.of,
     "protected_master": ProtectedMaster.of,
+    "fingerprint": Fingerprint.of,
+    # A string set of `{video_id}:{same}`, added to by each side of a match (ADD needs no list to exist).
+    "duplicates": stored_duplicates,
     "subtitles": lambda values: tuple(SubtitleTrack(language=v["language"], key=v["key"]) for v in values),
     # A disguise recorded before the disguise became a path (a pitch and a shift, which a search undoes)
     # reads as none: the protection stage refuses such a film (voice_disguise_missing) until its voice is

@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
+from chalicelib.domain.fingerprint import Duplicate, Fingerprint
 from chalicelib.domain.metadata import Author
 from chalicelib.domain.protection import ProtectedMaster, Protection, VoiceDisguise
 
@@ -208,6 +209,10 @@ class Film:
     # The protected master the protection stage made (services/protection.py), in the uploads bucket
     # beside the source, and what it carries. The transcode reads it instead of the source.
     protected_master: ProtectedMaster | None = None
+    # The source's fingerprint (domain/fingerprint.py), taken by the stage that reads the source, and the
+    # earlier or later films of the same office or workshop found to be the same film. Never public.
+    fingerprint: Fingerprint | None = None
+    duplicates: tuple[Duplicate, ...] = ()
     # The raw upload's retention (domain/retention.py): when it is due for deletion, and when it
     # went. Once it has gone, only the protected master (if any) and the outputs remain.
     source_delete_after: str | None = None

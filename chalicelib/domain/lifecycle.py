@@ -32,6 +32,7 @@ from chalicelib.domain.film import (
     SubtitleTrack,
     allowed_sources,
 )
+from chalicelib.domain.fingerprint import Fingerprint
 from chalicelib.domain.metadata import Author, UploadRequest
 from chalicelib.domain.protection import (
     ProtectedMaster,
@@ -472,10 +473,17 @@ def validated(film: Film, at: str, source: SourceDescription, *, etag: str, size
     )
 
 
-def protected(film: Film, master: ProtectedMaster | None, at: str) -> Change:
+def protected(film: Film, master: ProtectedMaster | None, at: str, fingerprint: Fingerprint | None = None) -> Change:
     """PROTECTING -> TRANSCODING: the protected master made, or none when nothing
-    is asked any more (the transcode then reads the source); the transcode is told."""
-    after = replace(film, status=Status.TRANSCODING, status_changed_at=at, protected_master=master)
+    is asked any more (the transcode then reads the source); the transcode is told. With the master comes
+    the source's fingerprint, taken in the same decode (the transcode reads the master, not the source)."""
+    after = replace(
+        film,
+        status=Status.TRANSCODING,
+        status_changed_at=at,
+        protected_master=master,
+        fingerprint=fingerprint or film.fingerprint,
+    )
     return Change(
         film,
         after,
@@ -495,10 +503,12 @@ def transcoded(
     images: Mapping[str, str],
     duration_s: float,
     applied: Protection | None,
+    fingerprint: Fingerprint | None = None,
 ) -> Change:
     """TRANSCODING -> READY with what the transcode made: its renditions, images (`poster_key`, `sprite_key`,
     `storyboard_key`, `share_image_key`) and HLS master (`hls_key`), the decoded duration, and what protection
-    the outputs carry (exactly that, nothing more)."""
+    the outputs carry (exactly that, nothing more); and the source's fingerprint when it read the source (else
+    the protection stage's stays)."""
     after = replace(
         film,
         status=Status.READY,
@@ -511,6 +521,7 @@ def transcoded(
         hls_key=images.get("hls_key"),  # none when the ladder could not be packaged as HLS
         duration_s=duration_s,
         protection_applied=applied,
+        fingerprint=fingerprint or film.fingerprint,
     )
     writes = (
         "renditions",

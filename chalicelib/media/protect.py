@@ -34,6 +34,7 @@ from chalicelib.domain.faces import BlurRegion
 from chalicelib.domain.protection import VoiceDisguise
 from chalicelib.domain.rules import DecodeCaps
 from chalicelib.media.faceblur import blur_filter, filtered_input_args, write_filter_script
+from chalicelib.media.fingerprint import frames_chain, frames_output_args
 from chalicelib.media.runner import run
 
 MASTER_NAME = "protected.mkv"
@@ -120,10 +121,16 @@ def protect_args(
     audio: bool,
     duration_s: float,
     caps: DecodeCaps | None = None,
+    fingerprint_frames: Path | None = None,
 ) -> list[str]:
     graph = blur_filter(regions, width, height, "0:v:0", "picture")
     if audio:
         graph += f";\n{voice_graph(voice, duration_s)}"
+    # The source's own picture, before the blur: the fingerprint of what was sent (media/fingerprint.py).
+    frames = []
+    if fingerprint_frames is not None:
+        graph += f";\n[0:v:0]{frames_chain()}[fingerprint]"
+        frames = frames_output_args("fingerprint", str(fingerprint_frames))
     script = write_filter_script(graph, output.parent)
     sound = ["-map", "[sound]", "-c:a", "flac"] if audio else []
     return [
@@ -148,6 +155,7 @@ def protect_args(
         "-f",
         "matroska",
         str(output),
+        *frames,
     ]
 
 
@@ -163,10 +171,21 @@ def make_protected_master(
     duration_s: float,
     timeout_s: float,
     caps: DecodeCaps | None = None,
+    fingerprint_frames: Path | None = None,
 ) -> Path:
-    """The master, decoding no more of the source than `caps` allow (the transcode's own caps)."""
+    """The master, decoding no more of the source than `caps` allow (the transcode's own caps), and with
+    `fingerprint_frames`, the source's fingerprint frames in the same decode."""
     args = protect_args(
-        source, output, regions, width=width, height=height, voice=voice, audio=audio, duration_s=duration_s, caps=caps
+        source,
+        output,
+        regions,
+        width=width,
+        height=height,
+        voice=voice,
+        audio=audio,
+        duration_s=duration_s,
+        caps=caps,
+        fingerprint_frames=fingerprint_frames,
     )
     run(args, timeout_s)
     return output

@@ -31,6 +31,7 @@ from chalicelib.domain.loudness import limiter_ceiling
 from chalicelib.domain.object_keys import POSTER_NAME, SHARE_IMAGE_NAME, SPRITE_NAME
 from chalicelib.domain.rules import DecodeCaps
 from chalicelib.domain.source import SourceDescription, VideoStream
+from chalicelib.media.fingerprint import FRAMES_NAME, frames_branch
 from chalicelib.media.loudness import SAMPLE_RATE
 from chalicelib.media.picture import BT709_OUTPUT, corrected, scaled
 from chalicelib.media.runner import input_options, run
@@ -68,6 +69,9 @@ class TranscodePlan:
     segment_starts: tuple[float, ...] = (0.0,)
     # When the first frame comes in ffmpeg's output timeline (after a sound that starts earlier, say).
     first_frame_s: float = 0.0
+    # Whether this decode also takes the frames of the source's picture fingerprint (media/fingerprint.py):
+    # when it reads the source itself, not a protected master.
+    fingerprint: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class Outputs:
     poster: str
     sprite: str
     share_image: str
+    fingerprint_frames: str | None = None
 
 
 def rendition_file(rendition: Rendition) -> str:
@@ -86,14 +91,22 @@ def transcode_args(source_path: str, out_dir: str, plan: TranscodePlan) -> list[
     """Every rendition and both images from one decode of the source."""
     source = _input(source_path, plan)
     raw = _video_stream(source, plan)
+    decoded = raw
+    if plan.fingerprint:
+        # The fingerprint's frames come from the picture as decoded, before any correction: as the protection
+        # stage takes them (media/fingerprint.py).
+        split = raw.filter_multi_output("split", 2)
+        decoded, for_fingerprint = split[0], split[1]
     encoded = [r for r in plan.renditions if not r.passthrough]
-    branches = corrected(raw, _video(plan)).filter_multi_output("split", len(encoded) + 1)
+    branches = corrected(decoded, _video(plan)).filter_multi_output("split", len(encoded) + 1)
     sounds = _sounds(source, plan, len(plan.renditions))
     outputs = [
         _rendition_output(raw if r.passthrough else branches[encoded.index(r)], sounds[i], out_dir, r, plan)
         for i, r in enumerate(plan.renditions)
     ]
     outputs += _image_outputs(branches[len(encoded)], out_dir, plan)
+    if plan.fingerprint:
+        outputs.append(frames_branch(for_fingerprint, os.path.join(out_dir, FRAMES_NAME)))
     return _compile(outputs)
 
 
@@ -117,6 +130,7 @@ def transcode(source_path: str, out_dir: str, plan: TranscodePlan, timeout_s: fl
         poster=os.path.join(out_dir, POSTER_NAME),
         sprite=os.path.join(out_dir, SPRITE_NAME),
         share_image=os.path.join(out_dir, SHARE_IMAGE_NAME),
+        fingerprint_frames=os.path.join(out_dir, FRAMES_NAME) if plan.fingerprint else None,
     )
 
 

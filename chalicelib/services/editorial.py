@@ -35,6 +35,7 @@ from chalicelib.domain.subtitles import parse_language, parse_subtitles, subtitl
 from chalicelib.observability import count, logger
 from chalicelib.services import changes
 from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.duplicates import duplicates_for_editor
 from chalicelib.services.retention import delete_source
 
 REVIEW_PAGE = 100
@@ -46,6 +47,8 @@ def for_editor(deps: Dependencies, film: Film) -> dict[str, Any]:
     """The editor's view of a film, with short-lived links to watch it whatever its status: a film
     is reviewed before it is published, while its media are not public."""
     view = editor_view(film)
+    # The other films of the office or workshop that are the same film (services/duplicates.py).
+    view["duplicates"] = duplicates_for_editor(deps, film)
     keys = preview_keys(film)
     if keys is not None:
         video_key, poster_key = keys

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from chalicelib.domain.change import Change
 from chalicelib.domain.film import Film, Status
+from chalicelib.domain.fingerprint import Duplicate, Fingerprint
 from chalicelib.domain.multipart import ArrivedPart
 
 
@@ -36,6 +37,8 @@ class FilmCatalog(Protocol):
         self, office_id: str, limit: int, cursor: str | None = None
     ) -> tuple[list[Film], str | None]: ...
     def listed_facets(self, video_id: str) -> list[str]: ...
+    def fingerprints_near(self, office_id: str, workshop: str | None) -> list[tuple[str, Fingerprint]]: ...
+    def add_duplicates(self, video_id: str, duplicates: Iterable[Duplicate]) -> bool: ...
     def list_published(
         self, facet: str, limit: int, cursor: str | None, containing: str | None = None
     ) -> tuple[list[dict[str, Any]], str | None]: ...

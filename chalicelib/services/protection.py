@@ -28,9 +28,11 @@ from chalicelib.clock import now_iso
 from chalicelib.domain import lifecycle
 from chalicelib.domain.errors import ConflictError, MediaError, ObjectReplacedError, StaleTransitionError
 from chalicelib.domain.film import Film, Status
+from chalicelib.domain.fingerprint import Fingerprint
 from chalicelib.domain.object_keys import MASTER_NAME, master_key
 from chalicelib.domain.protection import ProtectedMaster, record_of, voice_to_disguise
 from chalicelib.domain.rules import DecodeCaps, decode_caps
+from chalicelib.media.fingerprint import FRAMES_NAME, fingerprint_of
 from chalicelib.media.protect import make_protected_master
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.observability import count, logger, measure, subsegment
@@ -84,6 +86,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
     with tempfile.TemporaryDirectory(prefix="omjr-protect-") as workdir:
         source_path = os.path.join(workdir, "source")
         master_path = Path(workdir) / MASTER_NAME
+        frames_path = Path(workdir) / FRAMES_NAME
         try:
             # Exactly the file that was validated: S3 refuses the read if another replaced it since.
             deps.uploads.download(film.upload_key, source_path, film.upload_etag or "")
@@ -103,7 +106,10 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
                     duration_s=film.duration_s,
                     timeout_s=max(budget_s - (time.monotonic() - started), 1.0),
                     caps=caps,
+                    fingerprint_frames=frames_path,
                 )
+            # The source's fingerprint, from the same decode (the transcode will read the blurred master).
+            fingerprint = fingerprint_of(source_path, str(frames_path))
         except (ObjectReplacedError, MediaError) as error:
             _not_protected(deps, video_id, error, deadline_s)
             return
@@ -114,7 +120,7 @@ def protect_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
         logger.info("the protected master is gone right after its upload (taken down?)")
         return
     master = ProtectedMaster.made(key, stored.etag, wanted)
-    if not _to_transcode(deps, film, master):
+    if not _to_transcode(deps, film, master, fingerprint):
         return
     elapsed = time.monotonic() - started
     count("FilmsProtected")
@@ -152,10 +158,12 @@ def _detector() -> Any:
     return CenterFaceDetector()
 
 
-def _to_transcode(deps: Dependencies, film: Film, master: ProtectedMaster | None) -> bool:
+def _to_transcode(
+    deps: Dependencies, film: Film, master: ProtectedMaster | None, fingerprint: Fingerprint | None = None
+) -> bool:
     """PROTECTING -> TRANSCODING, and the next stage told; False when the film moved on meanwhile."""
     try:
-        changes.apply(deps, lifecycle.protected(film, master, now_iso()))
+        changes.apply(deps, lifecycle.protected(film, master, now_iso(), fingerprint))
     except StaleTransitionError:
         _left_while_protecting(deps, film.video_id)
         return False

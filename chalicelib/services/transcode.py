@@ -6,7 +6,7 @@ import os
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -14,6 +14,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import MediaError, ObjectReplacedError, ProtectionMissingError, StaleTransitionError
 from chalicelib.domain.film import Film, FilmRendition, Status
+from chalicelib.domain.fingerprint import Fingerprint
 from chalicelib.domain.hls import MASTER_NAME, PlaylistError, segment_starts
 from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
 from chalicelib.domain.lifecycle import transcoded
@@ -32,6 +33,7 @@ from chalicelib.domain.object_keys import (
 )
 from chalicelib.domain.protection import Protection, outputs_protected
 from chalicelib.domain.rules import ValidationLimits, check_duration, decode_caps
+from chalicelib.media.fingerprint import fingerprint_of
 from chalicelib.media.fragments import source_keyframes
 from chalicelib.media.loudness import measure_loudness
 from chalicelib.media.probe import probe
@@ -39,6 +41,7 @@ from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.media.transcode import Outputs, TranscodePlan, transcode
 from chalicelib.observability import count, logger, measure, subsegment
 from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.duplicates import record_duplicates
 from chalicelib.services.hls_packaging import Playlists, write_playlists
 from chalicelib.services.outcomes import fail, fail_on_time, reject
 from chalicelib.services.replaced_uploads import follow_replaced_upload
@@ -70,8 +73,7 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
             source = transcode_input(film)
             _download(deps, source, source_path)
             plan = plan_transcode(source_path, deps.settings.limits, timeout_s=deadline_s / 4)
-            with subsegment("ffmpeg"):
-                outputs = transcode(source_path, out_dir, plan, timeout_s=deadline_s - min(RESERVE_S, deadline_s / 4))
+            outputs, fingerprint = _made(source, source_path, out_dir, plan, deadline_s)
             top = next(iter(outputs.renditions.values()))
             decoded = probe(top, os.path.getsize(top)).source.duration_s
         except (ObjectReplacedError, MediaError, ProtectionMissingError) as error:
@@ -98,7 +100,13 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
     # What the outputs just made carry, and nothing more: from the master, what it was made with.
     duration_s = round(float(decoded or 0), 3)
     ready = transcoded(
-        film, now_iso(), renditions=renditions, images=images, duration_s=duration_s, applied=source.applied
+        film,
+        now_iso(),
+        renditions=renditions,
+        images=images,
+        duration_s=duration_s,
+        applied=source.applied,
+        fingerprint=fingerprint,
     )
     try:
         deps.catalog.apply(ready)
@@ -106,6 +114,7 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         _left_while_transcoding(deps, video_id)
         return
     _forget_old_renditions(deps, film, renditions)
+    record_duplicates(deps, ready.after)
     count("FilmsReady")
     uploaded = film.entered(Status.UPLOADED)
     if uploaded:
@@ -114,6 +123,18 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
     measure("TranscodeSeconds", elapsed, MetricUnit.Seconds)
     measure("TranscodeSpeed", float(decoded or 0) / max(elapsed, 1e-3), MetricUnit.Count)
     logger.info("film ready", extra={"renditions": [r.name for r in renditions], "seconds": elapsed})
+
+
+def _made(
+    source: TranscodeInput, source_path: str, out_dir: str, plan: TranscodePlan, deadline_s: float
+) -> tuple[Outputs, Fingerprint | None]:
+    """The outputs, and the source's fingerprint from the same decode when this reads the source (a protected
+    film's was taken by the protection stage: the master's picture is blurred)."""
+    plan = replace(plan, fingerprint=source.applied is None)
+    with subsegment("ffmpeg"):
+        outputs = transcode(source_path, out_dir, plan, timeout_s=deadline_s - min(RESERVE_S, deadline_s / 4))
+    frames = outputs.fingerprint_frames
+    return outputs, (fingerprint_of(source_path, frames) if frames else None)
 
 
 MASTER_GONE = (

@@ -29,6 +29,7 @@ from chalicelib.observability import count, logger
 from chalicelib.services import changes
 from chalicelib.services.access import Caller
 from chalicelib.services.dependencies import Dependencies
+from chalicelib.services.duplicates import already_sent
 
 MAX_LISTED_UPLOADS = 100
 CORRECTION_ATTEMPTS = 3
@@ -75,15 +76,24 @@ def office_film(deps: Dependencies, caller: Caller, video_id: str) -> Film:
 
 
 def get_upload(deps: Dependencies, caller: Caller, video_id: str) -> dict[str, Any]:
-    return upload_view(office_film(deps, caller, video_id))
+    return _with_already_sent(deps, [office_film(deps, caller, video_id)])[0]
 
 
 def list_uploads(deps: Dependencies, caller: Caller, params: Mapping[str, str]) -> dict[str, Any]:
     """The office's own uploads, newest first, a page at a time (`limit`, `cursor`)."""
     limit = parse_limit(params.get("limit"), MAX_LISTED_UPLOADS, MAX_LISTED_UPLOADS)
     films, next_cursor = deps.catalog.list_office_films(str(caller.office_id), limit, params.get("cursor") or None)
-    items = [upload_view(film) for film in films if film.status is not Status.DELETED]
+    items = _with_already_sent(deps, [film for film in films if film.status is not Status.DELETED])
     return {"items": items, "next_cursor": next_cursor}
+
+
+def _with_already_sent(deps: Dependencies, films: list[Film]) -> list[dict[str, Any]]:
+    """Each film's upload view, with `already_sent_as` when the office sent the same film before."""
+    sent = already_sent(deps, films)
+    return [
+        {**upload_view(film), **({"already_sent_as": sent[film.video_id]} if sent.get(film.video_id) else {})}
+        for film in films
+    ]
 
 
 def upload_rules(deps: Dependencies, caller: Caller) -> dict[str, Any]:

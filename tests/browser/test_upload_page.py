@@ -30,7 +30,11 @@ NOISY = ("-vf", "noise=alls=40:allf=t", "-b:v", "120k", "-maxrate", "120k", "-bu
 @pytest.fixture(scope="module")
 def workshop_films(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("workshop-films")
-    films = {f"film-{n}": make_clip(folder / f"film-{n}.mp4", 60, width=160, height=120, fps=2) for n in (1, 2, 3)}
+    # Three different films (flipped, each picture is another to the duplicate detector), not one sent three times.
+    films = {
+        f"film-{n}": make_clip(folder / f"film-{n}.mp4", 60, width=160, height=120, fps=2, extra_args=flip)
+        for n, flip in ((1, ()), (2, ("-vf", "hflip")), (3, ("-vf", "vflip")))
+    }
     films["too-long"] = make_clip(folder / "too-long.mp4", 300, width=160, height=120, fps=1, audio=False)
     films["too-short"] = make_clip(folder / "too-short.mp4", 10, width=160, height=120, fps=2)
     for n in (1, 2, 3):

@@ -7,13 +7,15 @@ when checked, the version is the one read; a refused change writes nothing, its 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from chalicelib.domain.catalog import filter_facets
 from chalicelib.domain.change import Change
 from chalicelib.domain.errors import StaleTransitionError
 from chalicelib.domain.film import Film, HistoryStep, Status, allowed_sources
+from chalicelib.domain.fingerprint import Duplicate, Fingerprint
 
 _DEFAULTS = {each.name: each.default for each in fields(Film)}
 
@@ -96,3 +98,30 @@ class InMemoryCatalog:
 
     def clear_media_due(self, video_id: str, mark: str) -> None:
         self.marks.pop(mark, None)
+
+    def get_films(self, video_ids: Iterable[str]) -> list[Film]:
+        return [self.films[video_id] for video_id in dict.fromkeys(video_ids) if video_id in self.films]
+
+    def fingerprints_near(self, office_id: str, workshop: str | None) -> list[tuple[str, Fingerprint]]:
+        """As the adapter reads them: the office's films, and the workshop's published ones."""
+        return [
+            (film.video_id, film.fingerprint)
+            for film in self.films.values()
+            if film.fingerprint is not None
+            and (
+                film.office_id == office_id
+                or (
+                    workshop is not None
+                    and film.workshop == workshop
+                    and filter_facets({"workshop": workshop})[0] in self.listings.get(film.video_id, {})
+                )
+            )
+        ]
+
+    def add_duplicates(self, video_id: str, duplicates: Iterable[Duplicate]) -> bool:
+        film = self.films.get(video_id)
+        if film is None or film.status is Status.DELETED:
+            return False
+        known = {d.video_id: d for d in (*film.duplicates, *duplicates)}
+        self.films[video_id] = replace(film, duplicates=tuple(sorted(known.values(), key=lambda d: d.video_id)))
+        return True

@@ -162,6 +162,8 @@ ALLOWED = {
         "sqs:ChangeMessageVisibility",
         "sqs:SendMessage",
         "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",

@@ -9,6 +9,7 @@
 import { request } from "./api.js";
 import { countryName, duration, filmCard, topicName } from "./cards.js";
 import { el, say } from "./dom.js";
+import { duplicateBadge, duplicateNotice } from "./editor-duplicates.js";
 import { detailsForm, subtitleLanguages, subtitlesForm } from "./editor-forms.js";
 import { historyBox } from "./editor-history.js";
 import { STATUS_WORDS, TAKEDOWN_REASONS, editorWords } from "./editor-words.js";
@@ -371,6 +372,7 @@ export function filmPanel(initial, key, options = {}) {
       [film.sensitive ? "Sensitive" : null, "warn"],
       // Protected is the good state for a child at risk: it reads as consent recorded does, not as a warning.
       [protectionBadge(film), protectionPending(film) ? "warn" : "ok"],
+      [duplicateBadge(film), "warn"],
       [film.highlighted ? "Highlighted" : null, ""],
       [languages.length ? `Subtitles: ${languages.join(", ")}` : null, ""],
     ];
@@ -421,6 +423,7 @@ export function filmPanel(initial, key, options = {}) {
             `Failed: ${film.reason || "processing stopped."} Start it again under “Needs attention” at the top of `
             + "this page.") : null,
           badges(),
+          duplicateNotice(film),
           el("p", { class: "film-meta id" }, `Film id: ${film.video_id}`))),
       player(),
       el("div", { class: "actions" }, watchButton(), actions().filter(Boolean)),

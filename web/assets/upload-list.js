@@ -23,7 +23,17 @@ export function uploadsList({ list, more, status, currentKey, onFilm, onGone }) 
       el("strong", {}, film.title), child,
       el("span", { class: "upload-when" }, ` · ${sent}`),
       hidden ? el("span", { class: "upload-protect" }, `Identity hidden: ${hidden}`) : null,
-      el("span", { class: "upload-outcome", "data-kind": kind }, text));
+      el("span", { class: "upload-outcome", "data-kind": kind }, text),
+      alreadySent(film));
+  }
+
+  // The office sent the same film before (the same file, or the same picture re-encoded, resized, trimmed):
+  // editors see both; the office is told which film this one was already sent as.
+  function alreadySent(film) {
+    const earlier = film.already_sent_as || [];
+    if (!earlier.length) return null;
+    return el("span", { class: "upload-duplicate", "data-kind": "warn" },
+      `Already sent as ${earlier.map((other) => `“${other.title}”`).join(", ")}: the editors see both.`);
   }
 
   function render() {

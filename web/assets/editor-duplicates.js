@@ -1,0 +1,24 @@
+// Duplicates beside a film (GET /videos/{id}/editorial's `duplicates`): the other films of its office or
+// workshop whose picture is the same (a copy re-encoded, resized, trimmed or protected) or that are the same
+// file. Said first when the other film is already published: publishing this one would show the film twice.
+import { el } from "./dom.js";
+import { STATUS_WORDS } from "./editor-words.js";
+
+const SAME_WORDS = { file: "Same file as", picture: "Same picture as" };
+
+export function duplicateBadge(film) {
+  const others = film.duplicates || [];
+  if (!others.length) return null;
+  return others.some((other) => other.status === "PUBLISHED") ? "Duplicate of a published film" : "Possible duplicate";
+}
+
+export function duplicateNotice(film) {
+  const others = [...(film.duplicates || [])].sort((a, b) =>
+    Number(b.status === "PUBLISHED") - Number(a.status === "PUBLISHED"));
+  if (!others.length) return null;
+  return el("div", { class: "duplicates", role: "note", "aria-label": "Duplicates" },
+    el("p", {}, others.length === 1 ? "This film looks like another film:" : "This film looks like other films:"),
+    el("ul", {}, others.map((other) => el("li", { "data-status": other.status },
+      `${SAME_WORDS[other.same] || "Same as"} “${other.title}” (${STATUS_WORDS[other.status] || other.status}`
+      + `, film id ${other.video_id})`))));
+}
