@@ -91,7 +91,12 @@ def test_any_other_film_keeps_its_source_30_days_after_its_first_publication(api
     assert entry["details"] == {"reason": "kept_after_publication", "due": first_due}
     # The public film is untouched: its outputs are in the media bucket.
     assert get(api, f"/videos/{video_id}").status_code == 200
-    assert retention.delete_due_sources(deps, now=days_later(60)) == {"deleted": 0, "failed": 0, "waiting": 0}
+    assert retention.delete_due_sources(deps, now=days_later(60)) == {
+        "deleted": 0,
+        "failed": 0,
+        "waiting": 0,
+        "drafts_deleted": 0,
+    }
 
 
 def test_a_film_awaiting_its_editor_keeps_its_source(api, stack):
