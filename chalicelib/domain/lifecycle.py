@@ -59,32 +59,17 @@ from chalicelib.domain.stages import PROTECT, VALIDATE, stage_after, stage_for
 
 def new_upload(video_id: str, office_id: str, request: UploadRequest, key: str, at: str) -> Film:
     """The film a field office's upload request makes, AWAITING_UPLOAD its file at `key`."""
-    return Film(
-        video_id=video_id,
-        status=Status.AWAITING_UPLOAD,
-        created_at=at,
-        status_changed_at=at,
-        office_id=office_id,
-        upload_key=key,
-        filename=request.filename,
-        content_type=request.content_type,
-        size_bytes=request.size_bytes,
-        title=request.title,
-        description=request.description,
-        country=request.country,
-        topics=request.topics,
-        workshop=request.workshop,
-        language=request.language,
-        author=request.author,
-        protect_identity=request.protect_identity,
-        # Drawn now when the voice is to be disguised, kept private on the film (domain/protection.py).
-        voice_disguise=voice_disguise_for(request.protect_identity, None),
-    )
+    file = UploadFile(request.filename, request.extension, request.size_bytes, request.content_type)
+    return _with_details(_awaiting(video_id, office_id, file, key, at), request)
 
 
 def new_draft(video_id: str, office_id: str, file: UploadFile, key: str, at: str) -> Film:
     """A film sent before its details, AWAITING_UPLOAD its file at `key`: processed like any film, never
     reviewed or published until `complete_draft`, deleted whole at its date if never completed."""
+    return replace(_awaiting(video_id, office_id, file, key, at), draft=True, source_delete_after=due_as_draft(at))
+
+
+def _awaiting(video_id: str, office_id: str, file: UploadFile, key: str, at: str) -> Film:
     return Film(
         video_id=video_id,
         status=Status.AWAITING_UPLOAD,
@@ -95,8 +80,23 @@ def new_draft(video_id: str, office_id: str, file: UploadFile, key: str, at: str
         filename=file.filename,
         content_type=file.content_type,
         size_bytes=file.size_bytes,
-        draft=True,
-        source_delete_after=due_as_draft(at),
+    )
+
+
+def _with_details(film: Film, request: UploadRequest, rng: random.Random | None = None) -> Film:
+    """`film` with the details its office gave (`request`)."""
+    return replace(
+        film,
+        title=request.title,
+        description=request.description,
+        country=request.country,
+        topics=request.topics,
+        workshop=request.workshop,
+        language=request.language,
+        author=request.author,
+        protect_identity=request.protect_identity,
+        # Drawn now when the voice is to be disguised, kept private on the film (domain/protection.py).
+        voice_disguise=voice_disguise_for(request.protect_identity, film.voice_disguise, rng),
     )
 
 
@@ -455,20 +455,7 @@ def complete_draft(film: Film, actor: str, request: UploadRequest, at: str, rng:
             "details again once it is ready and its protected version is made then. Nothing was changed.",
             "film_processing",
         )
-    after = replace(
-        film,
-        draft=False,
-        source_delete_after=due_on_completion(film),
-        title=request.title,
-        description=request.description,
-        country=request.country,
-        topics=request.topics,
-        workshop=request.workshop,
-        language=request.language,
-        author=request.author,
-        protect_identity=request.protect_identity,
-        voice_disguise=voice_disguise_for(request.protect_identity, film.voice_disguise, rng),
-    )
+    after = replace(_with_details(film, request, rng), draft=False, source_delete_after=due_on_completion(film))
     details: dict[str, Any] = {
         "fields": sorted(name for name in DETAIL_FIELDS if getattr(after, name) not in (None, "", ()))
     }

@@ -55,9 +55,11 @@ export function mistakesList(node, groups) {
       if (count && focus) node.focus();
       return count;
     },
-    // Called on every change: once shown, the list follows the fixes.
+    // Called on every change: once shown, the list follows the fixes. True when the last one was just fixed.
     update() {
-      if (shown && !render()) shown = false;
+      if (!shown || render()) return false;
+      shown = false;
+      return true;
     },
   };
 }

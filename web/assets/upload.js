@@ -46,6 +46,7 @@ const UNCORRECTABLE = new Set(["PUBLISHED", "UNPUBLISHED", "REJECTED", "EXPIRED"
 const entries = new Map();
 let rules = null;
 let summed = false; // the workshop's summary is shown, and follows each film's outcome
+let fixedAll = false; // the list of mistakes was shown and every one of them fixed
 // A film is done with once its bytes arrived and its details completed it.
 const done = (entry) => entry.sent && entry.completed;
 
@@ -141,6 +142,9 @@ const save = () => saveDraft(workshop(), [...entries.values()].map((entry) => ({
 function addEntry(saved) {
   const entry = { ...saved, file: null, check: Promise.resolve() };
   entry.row = filmRow(entry, { onRemove: removeEntry, onChange: changed, onCorrect: correctEntry });
+  // The facilitator moved on from the row: its details, if complete, are sent (not while it is being filled in:
+  // the choice to hide the child's identity comes after the topics).
+  entry.row.node.addEventListener("focusout", () => setTimeout(() => completeDetails(entry), 0));
   entry.row.fill(saved.fields || {});
   if (rules) entry.row.setRules(rules);
   entries.set(entry.id, entry);
@@ -151,8 +155,15 @@ function addEntry(saved) {
 
 function changed(entry) {
   save();
-  mistakes.update();
-  detailsSoon(entry);
+  if (!followFixes()) detailsSoon(entry);
+}
+
+// The last mistake of the list fixed: every film's details go once the facilitator pauses, the row being
+// typed in too (they came to fix this field, not to fill in the row). True when so.
+function followFixes() {
+  if (mistakes.update()) fixedAll = true;
+  if (fixedAll) for (const each of entries.values()) detailsSoon(each, { evenIfFocused: true });
+  return fixedAll;
 }
 
 function removeEntry(entry) {
@@ -198,6 +209,12 @@ function checkEntry(entry) {
   });
 }
 
+// Whether every detail of the row has a value (right or wrong: that is for the checks to say).
+function filledIn(entry) {
+  const { title, first_name: firstName, age, topics } = entry.row.read();
+  return Boolean(title && firstName && age !== "" && topics.length);
+}
+
 // Files are added one batch after the other; sending waits for the batches being added (a click on
 // Send right after choosing the files must find them in their rows).
 let adding = Promise.resolve();
@@ -213,11 +230,12 @@ async function addBatch(files) {
     const entry = entries.get(id) || addEntry({ id, name: file.name, size: file.size, fields: {} });
     entry.file = file;
     checkEntry(entry);
-    first ??= entry;
+    if (!done(entry) && !filledIn(entry)) first ??= entry;
   }
   save();
   summarise();
-  if (first && !done(first)) first.row.focus();
+  // The first film still to be described (not one whose details are complete: a focused row is not sent).
+  first?.row.focus();
 }
 
 function summarise() {
@@ -387,22 +405,23 @@ async function sendEntry(entry, onWorkshop) {
   bytesArrived(entry, videoId, "Sent: it is being checked…");
 }
 
-function detailsSoon(entry) {
+function detailsSoon(entry, how = {}) {
   clearTimeout(entry.detailsTimer);
-  entry.detailsTimer = setTimeout(() => completeDetails(entry), DETAILS_AFTER_MS);
+  entry.detailsTimer = setTimeout(() => completeDetails(entry, how), DETAILS_AFTER_MS);
 }
 
-function detailsReady(entry) {
+function detailsReady(entry, { evenIfFocused = false } = {}) {
   if (!rules || !country.value || !entry.videoId || entry.refusal || done(entry)) return false;
+  if (!evenIfFocused && entry.row.node.contains(document.activeElement)) return false; // still being filled in
   if (shared.some((input) => !input.checkValidity())) return false;
   return entry.row.complete();
 }
 
-// The row's details, once complete and valid, complete its draft (PATCH /uploads/{id}); changed again
-// before every byte arrived, they are sent again. A refusal marks its field, which the list of mistakes shows.
-async function completeDetails(entry) {
+// The row's details, once complete and valid and the facilitator has moved on from it, complete its draft
+// (PATCH /uploads/{id}); changed again before every byte arrived, they are sent again. A refusal marks its field, which the list of mistakes shows.
+async function completeDetails(entry, how = {}) {
   clearTimeout(entry.detailsTimer);
-  if (entry.patching || !detailsReady(entry)) return;
+  if (entry.patching || !detailsReady(entry, how)) return;
   const body = detailsOf(entry);
   const said = JSON.stringify(body);
   if (said === entry.detailsSent) return;
@@ -465,6 +484,7 @@ async function send(event) {
     completeDetails(entry);
   }
   const count = mistakes.show();
+  fixedAll = false;
   if (count) {
     for (const entry of open) if (!entry.row.complete()) entry.row.unfold();
     say(sendStatus, `${count} detail${count === 1 ? " needs" : "s need"} fixing, listed above (each links to its `
@@ -479,12 +499,14 @@ async function send(event) {
 // Wiring -------------------------------------------------------------------------------------------
 
 form.addEventListener("submit", send);
-form.addEventListener("input", (event) => {
-  if (!event.target.closest(".film-row")) save();
-});
-form.addEventListener("change", (event) => {
-  if (!event.target.closest(".film-row")) save();
-});
+// The workshop's details belong to every film's.
+const sharedChanged = (event) => {
+  if (event.target.closest(".film-row")) return;
+  save();
+  if (!followFixes()) for (const entry of entries.values()) detailsSoon(entry);
+};
+form.addEventListener("input", sharedChanged);
+form.addEventListener("change", sharedChanged);
 picker.addEventListener("change", () => {
   addFiles([...picker.files]);
   picker.value = "";
