@@ -27,11 +27,12 @@ function linkBack(attempt, progress, bar) {
 }
 
 // `sendEntry(entry, onWorkshopBytes)` sends one film's bytes; `onEnd(sent, films)` hears when the queue ran
-// dry. `add(entry)` queues a film (once); `has(entry)` says whether it is queued or being sent.
+// dry. `add(entry)` queues a film (once), `drop(entry)` takes it out before its turn; `has(entry)` says whether
+// it is queued or being sent.
 export function sendingQueue({ sendEntry, bar, status, onEnd }) {
   const waiting = [];
   const progress = { sent: 0, films: 0 };
-  let measure = meter(0);
+  const measure = meter(0);
   let before = 0;
   let shown = 0;
   let running = null;
@@ -93,6 +94,15 @@ export function sendingQueue({ sendEntry, bar, status, onEnd }) {
       progress.films += 1;
       measure.grow(entry.file.size);
       running ??= run();
+    },
+    // A film removed from the list before its turn is not sent (the one going now finishes: a draft no editor
+    // sees, deleted on its date).
+    drop(entry) {
+      const index = waiting.indexOf(entry);
+      if (index < 1) return;
+      waiting.splice(index, 1);
+      progress.films -= 1;
+      measure.grow(-entry.file.size);
     },
     has: (entry) => waiting.includes(entry),
     busy: () => running !== null,

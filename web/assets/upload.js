@@ -167,8 +167,9 @@ function followFixes() {
 }
 
 function removeEntry(entry) {
-  // A film removed while its bytes go is still sent (the queue goes one film at a time); without its details
-  // it stays a draft that no editor sees, deleted on its date.
+  // A film removed before its turn is not sent; one whose bytes are going is (without its details it stays a
+  // draft that no editor sees, deleted on its date).
+  queue.drop(entry);
   entries.delete(entry.id);
   entry.row.node.remove();
   bulk.update();
