@@ -8,6 +8,11 @@ counts it: every click (one that focuses a field included; a drop-down is two, t
 every typed field, every press of Send. A person is slower than a script: each click waits CLICK_S and
 each typed field FIELD_S, so typing and sending overlap only where the page lets them.
 
+main's page (items 2-6 of issue 26: every mistake listed at once, checks as typed, one topic for all,
+resumes by itself) sends nothing until every row is complete and valid; this tree's sends each film as a
+draft as soon as it is chosen, and its details once the facilitator has typed them. On both the reload
+comes while the middle film is sending, whatever is being typed then.
+
 `--page before` serves main's page (its web/ files from git, routed in place of this tree's);
 `--page after` is this tree's. Each run starts its own stack (`python -m local`, no demo films).
 
@@ -22,6 +27,7 @@ import re
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,13 +119,15 @@ def serve_main_page(tab: Page, web_url: str) -> None:
     tab.route(f"{web_url}/**", from_main)
 
 
-def fill_details(person: Facilitator, tab: Page, films: list[Path], bulk: bool) -> None:
+def fill_details(
+    person: Facilitator, tab: Page, films: list[Path], between: Callable[[], object] = lambda: None
+) -> None:
     """Each film's details with the protocol's mistakes: film 0 has no first name, film 1 an age of 4
-    (film 1's right age is 11), film 2 the wrong topic, film 3 no title."""
-    if bulk:  # the page offers the topic once for all: Violence for every film
-        person.click(tab.get_by_label("Select all the films"))
-        person.click(tab.locator("#bulk").get_by_role("checkbox", name="Violence"))
-        person.click(tab.get_by_role("button", name="Apply to the selected films"))
+    (said as it is typed: fixed at once to 11), film 2 the wrong topic, film 3 no title; one topic for all
+    by "Apply to the selected films". `between` runs after each film."""
+    person.click(tab.get_by_label("Select all the films"))
+    person.click(tab.locator("#bulk").get_by_role("checkbox", name="Violence"))
+    person.click(tab.get_by_role("button", name="Apply to the selected films"))
     for n, film in enumerate(films):
         here = row(tab, film)
         if not here.get_by_label("Title (in").is_visible():
@@ -130,40 +138,75 @@ def fill_details(person: Facilitator, tab: Page, films: list[Path], bulk: bool) 
             person.type(here.get_by_label("Child's first name"), f"Child{chr(65 + n)}")
         age = here.get_by_label("Age", exact=True)
         person.type(age, "4" if n == 1 else "12")
-        if n == 1 and bulk and tab.locator(f"#{age.get_attribute('id')}-error").is_visible():
-            person.type(age, "11", focused=True)  # said as it was typed: fixed at once
-        if not bulk:
-            person.click(here.get_by_role("checkbox", name="Violence"))  # film 2's is the wrong one
+        if n == 1 and tab.locator(f"#{age.get_attribute('id')}-error").is_visible():
+            person.type(age, "11", focused=True)
         if n == 2:  # noticed on reading the row again: HIV and AIDS, not Violence
             person.click(here.get_by_role("checkbox", name="Violence"))
             person.click(here.get_by_role("checkbox", name="HIV and AIDS"))
+        between()
 
 
-def fix_until_sending(person: Facilitator, tab: Page, after: bool) -> float:
-    """Presses Send and fixes what the page shows, until the films go (the time they start)."""
+def fix_listed_mistakes(person: Facilitator, tab: Page) -> None:
+    """One press of Send lists every mistake: a click on each link, then the field."""
     right = {"workshop": "bishkek-2014", "first_name": "Aida", "age": "11", "title": "Our film 4"}
-    for _ in range(10):
-        person.send()
-        try:
-            expect(tab.locator("#send-status")).to_contain_text("Sending film", timeout=3000)
-            return time.monotonic()
-        except AssertionError:
-            pass
-        if after:  # the list of every mistake: a click on each link, then the field
-            while tab.locator("#mistakes a").count():
-                link = tab.locator("#mistakes a").first
-                name = (link.get_attribute("href") or "").lstrip("#")
-                field_name = tab.locator(f"#{name}").get_attribute("name") or ""
-                person.click(link)
-                person.type(tab.locator(f"#{name}"), right[field_name], focused=True)
-        else:  # the old page focuses the first wrong field
-            focused = tab.locator(":focus")
-            person.type(focused, right[focused.get_attribute("name") or ""], focused=True)
-    raise RuntimeError("the films never went")
+    person.send()
+    while tab.locator("#mistakes a").count():
+        link = tab.locator("#mistakes a").first
+        name = (link.get_attribute("href") or "").lstrip("#")
+        field_name = tab.locator(f"#{name}").get_attribute("name") or ""
+        person.click(link)
+        person.type(tab.locator(f"#{name}"), right[field_name], focused=True)
+
+
+def reload_when_sending(person: Facilitator, tab: Page, films: list[Path], files: list[Path]) -> Callable[[], bool]:
+    """The reload, once, as soon as the middle film (or a later one, if it went by meanwhile) is sending;
+    then the files are chosen again. True once done."""
+    done = False
+
+    def check() -> bool:
+        nonlocal done
+        if done or not any(row(tab, f).get_attribute("data-status") == "SENDING" for f in films[len(films) // 2 :]):
+            return done
+        done = True
+        tab.reload()
+        expect(tab.locator("#key-status")).to_contain_text("Key accepted", timeout=60_000)
+        person.choose(files)
+        return True
+
+    return check
+
+
+def facilitate(person: Facilitator, tab: Page, good: list[Path], files: list[Path], drafts: bool) -> float:
+    """The films' details, the fixes and the reload as each page lets them; the time sending started."""
+    reload = reload_when_sending(person, tab, good, files)
+    if drafts:  # the films go as they are chosen; the details follow, through the reload
+        first_byte = time.monotonic()
+        fill_details(person, tab, good, between=reload)
+        fix_listed_mistakes(person, tab)
+        wait_for_reload(tab, good, reload)
+        return first_byte
+    # main's page: nothing goes until every row is valid; after the reload the sending resumes by itself
+    fill_details(person, tab, good)
+    fix_listed_mistakes(person, tab)
+    person.send()
+    expect(tab.locator("#send-status")).to_contain_text("Sending film", timeout=30_000)
+    first_byte = time.monotonic()
+    wait_for_reload(tab, good, reload)
+    return first_byte
+
+
+def wait_for_reload(tab: Page, films: list[Path], reload: Callable[[], bool]) -> None:
+    """Until the reload is done, or every film from the middle on went by (said: the run had none)."""
+    while not reload():
+        statuses = [row(tab, film).get_attribute("data-status") for film in films[len(films) // 2 :]]
+        if all(status not in (None, "", "SENDING") for status in statuses):
+            print("no reload: the films from the middle on were all sent before it could come", flush=True)
+            return
+        tab.wait_for_timeout(200)
 
 
 def run(page: str, films: int) -> dict[str, float]:
-    after = page == "after"
+    drafts = page == "after"
     with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
         good, long, text = workshop_files(Path(scratch), films)
         (Path(scratch) / "stack").mkdir()
@@ -172,7 +215,7 @@ def run(page: str, films: int) -> dict[str, float]:
         try:
             tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             tab.on("console", lambda message: print(f"page: {message.text}", flush=True))
-            if not after:
+            if not drafts:
                 serve_main_page(tab, stack.info["web_url"])
             cdp = tab.context.new_cdp_session(tab)
             cdp.send("Network.enable")
@@ -188,28 +231,17 @@ def run(page: str, films: int) -> dict[str, float]:
             person.type(tab.get_by_label("Language of the films"), "ky")
             workshop = tab.get_by_label("Workshop (")
             person.type(workshop, "12 Nizami street")
-            if after and tab.locator("#workshop-error").is_visible():
+            if tab.locator("#workshop-error").is_visible():
                 person.type(workshop, "bishkek-2014", focused=True)  # said as it was typed: fixed at once
             files = [*good, long, text]
             person.choose(files)
             expect(row(tab, text).locator(".film-check")).not_to_be_empty(timeout=60_000)
             expect(row(tab, long).locator(".film-check")).to_contain_text("lasts", timeout=60_000)
-            # The old page leaves the text file to the server: it needs details like a film.
-            to_fill = good if after else [*good, text]
-            fill_details(person, tab, to_fill, bulk=after)
-            first_byte = fix_until_sending(person, tab, after)
-            sending = [*good] if after else [*good, text]
-            reload_when = sending[len(sending) // 2]
-            expect(row(tab, reload_when)).to_have_attribute("data-status", "SENDING", timeout=WAIT_MS)
-            tab.reload()  # midway
-            expect(tab.locator("#key-status")).to_contain_text("Key accepted", timeout=60_000)
-            person.choose(files)
-            if not after:
-                person.send()
-            for film in sending:
+            first_byte = facilitate(person, tab, good, files, drafts)
+            for film in good:
                 expect(row(tab, film)).to_have_attribute("data-status", SENT, timeout=WAIT_MS)
             elapsed = time.monotonic() - started  # the reload's time to choose the files again included
-            sent_bytes = sum(film.stat().st_size for film in sending)
+            sent_bytes = sum(film.stat().st_size for film in good)
             return {
                 "clicks": person.clicks,
                 "typed fields": person.typed,

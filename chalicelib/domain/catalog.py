@@ -213,7 +213,7 @@ EDITOR_FIELDS = (
 
 
 def editor_view(film: Film) -> dict[str, Any]:
-    view = _fields(film, EDITOR_FIELDS)
+    view = {**_fields(film, EDITOR_FIELDS), **draft_view(film)}
     view["subtitle_languages"] = [subtitles.language for subtitles in film.subtitles]
     return view
 
@@ -246,7 +246,12 @@ def preview_keys(film: Film) -> tuple[str, str | None] | None:
 
 
 def upload_view(film: Film) -> dict[str, Any]:
-    return _fields(film, UPLOAD_FIELDS)
+    return {**_fields(film, UPLOAD_FIELDS), **draft_view(film)}
+
+
+def draft_view(film: Film) -> dict[str, Any]:
+    """A draft says so, and when it is deleted whole unless its details are completed; nothing for any other."""
+    return {"draft": True, "delete_after": film.source_delete_after} if film.draft else {}
 
 
 def _fields(film: Film, names: tuple[str, ...]) -> dict[str, Any]:

@@ -162,6 +162,10 @@ class Film:
     part_size: int | None = None
     parts_joined: bool = False
     upload_etag: str | None = None
+    # Sent before its details (`POST /uploads` with `"draft": true`): validated and transcoded like any film, never
+    # reviewed, consented or published until the office completes its details (lifecycle.complete_draft); deleted
+    # whole, as by a takedown, at its `source_delete_after` if it never is (domain/retention.py).
+    draft: bool = False
     # Processing: which attempt, how often the sweep queued it again, why it stopped.
     attempt: int = 0
     requeued: int = 0

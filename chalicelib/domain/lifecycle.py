@@ -33,7 +33,7 @@ from chalicelib.domain.film import (
     allowed_sources,
 )
 from chalicelib.domain.fingerprint import Fingerprint
-from chalicelib.domain.metadata import Author, UploadRequest
+from chalicelib.domain.metadata import Author, UploadFile, UploadRequest
 from chalicelib.domain.protection import (
     ProtectedMaster,
     Protection,
@@ -44,11 +44,15 @@ from chalicelib.domain.protection import (
     voice_disguise_for,
 )
 from chalicelib.domain.retention import (
+    DRAFT_UNFINISHED,
     DeletionReason,
     check_source_kept,
+    draft_due,
     due_after_first_publication,
+    due_as_draft,
+    due_on_completion,
     due_on_publication,
-    due_on_refusal,
+    due_on_refusal_of,
 )
 from chalicelib.domain.source import SourceDescription
 from chalicelib.domain.stages import PROTECT, VALIDATE, stage_after, stage_for
@@ -57,6 +61,17 @@ from chalicelib.domain.takedown_reasons import TakedownWhy
 
 def new_upload(video_id: str, office_id: str, request: UploadRequest, key: str, at: str) -> Film:
     """The film a field office's upload request makes, AWAITING_UPLOAD its file at `key`."""
+    file = UploadFile(request.filename, request.extension, request.size_bytes, request.content_type)
+    return _with_details(_awaiting(video_id, office_id, file, key, at), request)
+
+
+def new_draft(video_id: str, office_id: str, file: UploadFile, key: str, at: str) -> Film:
+    """A film sent before its details, AWAITING_UPLOAD its file at `key`: processed like any film, never
+    reviewed or published until `complete_draft`, deleted whole at its date if never completed."""
+    return replace(_awaiting(video_id, office_id, file, key, at), draft=True, source_delete_after=due_as_draft(at))
+
+
+def _awaiting(video_id: str, office_id: str, file: UploadFile, key: str, at: str) -> Film:
     return Film(
         video_id=video_id,
         status=Status.AWAITING_UPLOAD,
@@ -64,9 +79,16 @@ def new_upload(video_id: str, office_id: str, request: UploadRequest, key: str, 
         status_changed_at=at,
         office_id=office_id,
         upload_key=key,
-        filename=request.filename,
-        content_type=request.content_type,
-        size_bytes=request.size_bytes,
+        filename=file.filename,
+        content_type=file.content_type,
+        size_bytes=file.size_bytes,
+    )
+
+
+def _with_details(film: Film, request: UploadRequest, rng: random.Random | None = None) -> Film:
+    """`film` with the details its office gave (`request`)."""
+    return replace(
+        film,
         title=request.title,
         description=request.description,
         country=request.country,
@@ -76,7 +98,7 @@ def new_upload(video_id: str, office_id: str, request: UploadRequest, key: str, 
         author=request.author,
         protect_identity=request.protect_identity,
         # Drawn now when the voice is to be disguised, kept private on the film (domain/protection.py).
-        voice_disguise=voice_disguise_for(request.protect_identity, None),
+        voice_disguise=voice_disguise_for(request.protect_identity, film.voice_disguise, rng),
     )
 
 
@@ -138,7 +160,8 @@ def retried(film: Film, actor: str, at: str, *, automatic: bool = False) -> Chan
         requeued=0,
         reason_code=None,
         reason=None,
-        source_delete_after=due_after_first_publication(film),
+        # A draft keeps its own date (the whole film goes then); any other film its first publication's, if any.
+        source_delete_after=film.source_delete_after if film.draft else due_after_first_publication(film),
         auto_retried=film.auto_retried or automatic,
     )
     audit = AuditEntry(actor, "retried", {"attempt": after.attempt, **({"automatic": True} if automatic else {})})
@@ -167,7 +190,18 @@ def _moved(
 # Editors --------------------------------------------------------------------------------------------
 
 
+def check_complete(film: Film, action: str) -> None:
+    """Refuses `action` (a review, consent, a publication) for a draft: its details are not all known yet."""
+    if film.draft:
+        raise ConflictError(
+            f"Film {film.video_id} is a draft: its field office has not completed its details yet, so it cannot "
+            f"be {action}. It waits for them (or is deleted on {(film.source_delete_after or '')[:10]}).",
+            "draft_incomplete",
+        )
+
+
 def record_consent(film: Film, actor: str, consent: Mapping[str, Any], at: str) -> Change:
+    check_complete(film, "given consent")
     recorded = {**consent, "recorded_by": actor, "recorded_at": at}
     return _edited(film, replace(film, consent=recorded), at, AuditEntry(actor, "consent_recorded"))
 
@@ -188,6 +222,7 @@ def highlight(film: Film, actor: str, highlighted: bool, at: str) -> Change:
 def publish(film: Film, actor: str, at: str, *, safeguarding_confirmed: bool) -> Change:
     """Public only after the commit (`Media.EXPOSE`): a protection turned on meanwhile wins, and its
     unprotected version is never tagged."""
+    check_complete(film, "published")
     if film.status in PROCESSING and film.protect_identity is not None:
         check_protected(film.protect_identity, None)  # its protected version is being made: say so
     if film.status not in PUBLISHABLE:
@@ -341,9 +376,22 @@ def take_down(film: Film, actor: str, why: TakedownWhy, at: str) -> Change:
     """The film becomes a tombstone, marked unfinished until every object is gone, out of every listing it
     stands in; its media are made private before anything else (`Media.REMOVE`). Why it was taken down is in
     the audit entry only (which outlives the film), never in the tombstone."""
+    return _taken_down(film, actor, why.as_details(), at)
+
+
+def _taken_down(film: Film, actor: str, why: Mapping[str, str], at: str) -> Change:
     tombstone = Film(film.video_id, Status.DELETED, film.created_at, at, takedown_unfinished_since=at)
-    audit = AuditEntry(actor, "taken_down", {"was": film.status.value, **why.as_details()})
+    audit = AuditEntry(actor, "taken_down", {"was": film.status.value, **why})
     return Change(film, tombstone, at, frozenset({film.status}), audit, Listed((), {}, None), Media.REMOVE)
+
+
+def draft_deleted(film: Film, actor: str, at: str, now: str | None = None) -> Change:
+    """A draft whose details were never completed, deleted whole at its date (due by `now`, `at` unless given)
+    as by a takedown (the raw video of a child no one described): on the version read, so a completion
+    meanwhile wins."""
+    if not draft_due(film, now or at):
+        raise ConflictError(f"Film {film.video_id} is no draft due for deletion.", "not_a_draft")
+    return _taken_down(film, actor, {"reason": DRAFT_UNFINISHED}, at)
 
 
 def takedown_marked(tombstone: Film, at: str, *, unfinished: bool) -> Change:
@@ -396,6 +444,35 @@ def correct(film: Film, actor: str, changed: Mapping[str, Any], at: str, rng: ra
     # A stage that started meanwhile read the protection before this change: then refused, as above.
     expect = CORRECTABLE - READING_PROTECTION if protection else CORRECTABLE
     return Change(film, after, at, expect, AuditEntry(actor, "corrected_by_office", details))
+
+
+def complete_draft(film: Film, actor: str, request: UploadRequest, at: str, rng: random.Random | None = None) -> Change:
+    """A field office completes its draft's details (`request`, checked as a full upload's): the draft ends,
+    and so does its date for deletion; the film goes on where the pipeline has it (a READY film waits for
+    review). Refused where a correction is (a rejected or expired upload is sent again), and a protection asked
+    while a stage that read none runs, as for a correction."""
+    if not film.draft:
+        raise ConflictError(f"Film {film.video_id} is no draft: its details are complete.", "not_a_draft")
+    check_correctable(film)
+    protect = request.protect_identity is not None
+    if protect and film.status in READING_PROTECTION:
+        raise ConflictError(
+            f"Film {film.video_id} is being processed ({film.status}) without identity protection; send its "
+            "details again once it is ready and its protected version is made then. Nothing was changed.",
+            "film_processing",
+        )
+    after = replace(_with_details(film, request, rng), draft=False, source_delete_after=due_on_completion(film))
+    details: dict[str, Any] = {
+        "fields": sorted(name for name in DETAIL_FIELDS if getattr(after, name) not in (None, "", ()))
+    }
+    if protect:
+        details["protect_identity"] = record_of(request.protect_identity)
+    expect = CORRECTABLE - READING_PROTECTION if protect else CORRECTABLE
+    return Change(film, after, at, expect, AuditEntry(actor, "details_completed", details))
+
+
+# A film's details as its office gives them (the audit of a completion names those given).
+DETAIL_FIELDS = ("title", "country", "topics", "author", "language", "workshop", "description", "protect_identity")
 
 
 def _typed(name: str, value: Any) -> Any:
@@ -547,7 +624,7 @@ def failed(film: Film, code: str, reason: str, at: str) -> Change:
 
 
 def _ended(film: Film, target: Status, code: str, reason: str, at: str) -> Change:
-    due = due_on_refusal(at)
+    due = due_on_refusal_of(film, at)
     after = replace(film, status=target, status_changed_at=at, reason_code=code, reason=reason, source_delete_after=due)
     writes = ("reason_code", "reason", "source_delete_after")
     return Change(film, after, at, allowed_sources(target), writes=writes, checks_version=False)

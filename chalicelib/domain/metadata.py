@@ -46,6 +46,16 @@ class Author:
 
 
 @dataclass(frozen=True)
+class UploadFile:
+    """The file an upload announces: all a draft needs (`POST /uploads` with `"draft": true`)."""
+
+    filename: str
+    extension: str
+    size_bytes: int
+    content_type: str
+
+
+@dataclass(frozen=True)
 class UploadRequest:
     """A validated request to upload one film."""
 
@@ -66,19 +76,16 @@ class UploadRequest:
 
 def parse_upload_request(body: Any, topics: frozenset[str], max_upload_bytes: int) -> UploadRequest:
     """Check every field of a `POST /uploads` body; raise `InvalidRequestError` naming what to fix."""
-    if not isinstance(body, Mapping):
-        raise InvalidRequestError("The request body must be a JSON object.", "invalid_json")
-    extension = _extension(_required_text(body, "filename", 255))
-    size_bytes = _size(body.get("size_bytes"), max_upload_bytes)
+    file = parse_upload_file(body, max_upload_bytes)
     request = UploadRequest(
         title=_required_text(body, "title", TITLE_MAX_CHARS),
         country=parse_country(body.get("country")),
         topics=_topics(body.get("topics"), topics),
         author=_author(body.get("author")),
-        filename=str(body["filename"]).strip(),
-        extension=extension,
-        size_bytes=size_bytes,
-        content_type=_content_type(body.get("content_type"), extension),
+        filename=file.filename,
+        extension=file.extension,
+        size_bytes=file.size_bytes,
+        content_type=file.content_type,
         language=_optional_pattern(body, "language", _LANGUAGE, "a BCP 47 tag such as 'az' or 'en-GB'"),
         workshop=_optional_pattern(body, "workshop", _WORKSHOP, "a lowercase slug such as 'baku-2012'"),
         description=_optional_text(body, "description", DESCRIPTION_MAX_CHARS),
@@ -86,6 +93,59 @@ def parse_upload_request(body: Any, topics: frozenset[str], max_upload_bytes: in
     )
     check_film_texts({"title": request.title, "description": request.description, "workshop": request.workshop})
     return request
+
+
+def parse_upload_file(body: Any, max_upload_bytes: int) -> UploadFile:
+    """The file a `POST /uploads` body announces (name, size, type), checked as for any upload."""
+    if not isinstance(body, Mapping):
+        raise InvalidRequestError("The request body must be a JSON object.", "invalid_json")
+    extension = _extension(_required_text(body, "filename", 255))
+    return UploadFile(
+        filename=str(body["filename"]).strip(),
+        extension=extension,
+        size_bytes=_size(body.get("size_bytes"), max_upload_bytes),
+        content_type=_content_type(body.get("content_type"), extension),
+    )
+
+
+# What a draft's `POST /uploads` may hold: its file, and how it is sent. The details come with the PATCH that
+# completes it (`DETAILS`).
+DRAFT_FIELDS = ("filename", "size_bytes", "content_type", "multipart", "draft")
+DETAILS = ("title", "country", "topics", "author", "language", "workshop", "description", "protect_identity")
+
+
+def parse_draft_flag(body: Any) -> bool:
+    """Whether a `POST /uploads` body asks for a draft (`"draft": true`): its details come later."""
+    value = body.get("draft", False) if isinstance(body, Mapping) else False
+    if not isinstance(value, bool):
+        raise InvalidRequestError("draft must be true or false.", "invalid_draft")
+    return value
+
+
+def parse_draft_request(body: Any, max_upload_bytes: int) -> UploadFile:
+    """A draft's `POST /uploads`: only its file, checked as for any upload; details are refused here (they
+    would be stored unchecked or lost): they complete the draft with `PATCH /uploads/{id}`."""
+    file = parse_upload_file(body, max_upload_bytes)
+    _only(body, DRAFT_FIELDS, "a draft's POST /uploads takes", "send the details with PATCH /uploads/{video_id}")
+    return file
+
+
+def parse_completion(body: Any, file: UploadFile, topics: frozenset[str], max_upload_bytes: int) -> UploadRequest:
+    """The details that complete a draft of `file` (`PATCH /uploads/{id}`), every one checked as a full
+    `POST /uploads` checks it (the public-text check included)."""
+    if not isinstance(body, Mapping) or not body:
+        raise InvalidRequestError(f"Send a JSON object with the film's details: {', '.join(DETAILS)}.", "invalid_json")
+    _only(body, DETAILS, "a draft is completed with", "its file cannot change: upload it again as a new film")
+    sent = {"filename": file.filename, "size_bytes": file.size_bytes, "content_type": file.content_type}
+    return parse_upload_request({**body, **sent}, topics, max_upload_bytes)
+
+
+def _only(body: Mapping[str, Any], allowed: tuple[str, ...], what: str, advice: str) -> None:
+    unknown = set(body) - set(allowed)
+    if unknown:
+        raise InvalidRequestError(
+            f"{', '.join(sorted(unknown))}: {what} only {', '.join(allowed)}; {advice}.", "invalid_field"
+        )
 
 
 def parse_country(value: Any) -> str:

@@ -13,6 +13,10 @@ camera wrote into the file (place, device, time). It is kept only while someone 
   message); the office fixes a refused film by sending a new file, not from our copy. Its protected
   master, if any, goes with it.
 
+- a draft (a film sent before its details, `Film.draft`) whose details are never completed: the whole film,
+  as by a takedown, `KEPT_AS_DRAFT` after it was created, whatever its status. Its date is its
+  `source_delete_after` (so the sweep finds it in the same index); completing the details clears it.
+
 A film waiting for an editor's first decision (READY, never published) keeps its source: an editor
 may still ask for protection, which is made from it. A takedown deletes everything at once (services/takedown.py).
 The film records when its source is due (`source_delete_after`) and, once it is gone, when it went
@@ -29,6 +33,9 @@ from chalicelib.domain.film import REFUSED, SOURCE_DELETABLE, Film, Status
 
 KEPT_AFTER_PUBLICATION = timedelta(days=30)
 KEPT_AFTER_REFUSAL = timedelta(days=14)
+KEPT_AS_DRAFT = timedelta(days=14)
+# The takedown's reason in the audit trail when an unfinished draft is deleted.
+DRAFT_UNFINISHED = "draft_unfinished"
 
 
 class DeletionReason(StrEnum):
@@ -71,6 +78,29 @@ def due_after_first_publication(film: Film) -> str | None:
 def due_on_refusal(at: str) -> str:
     """When the source of a film that ended REJECTED or FAILED at `at` is to be deleted."""
     return iso(parse_iso(at) + KEPT_AFTER_REFUSAL)
+
+
+def due_as_draft(created_at: str) -> str:
+    """When a draft created at `created_at` is deleted whole unless its details are completed first."""
+    return iso(parse_iso(created_at) + KEPT_AS_DRAFT)
+
+
+def due_on_refusal_of(film: Film, at: str) -> str:
+    """When the source of `film`, ending REJECTED or FAILED at `at`, is to be deleted: a draft keeps its own
+    earlier date, when the whole film goes."""
+    due = due_on_refusal(at)
+    return min(due, film.source_delete_after) if film.draft and film.source_delete_after else due
+
+
+def due_on_completion(film: Film) -> str | None:
+    """What a draft's date becomes once its details are completed: none, or the refusal's for a film that ended
+    FAILED meanwhile (a REJECTED one cannot be completed)."""
+    return due_on_refusal(film.status_changed_at) if film.status in REFUSED else None
+
+
+def draft_due(film: Film, now: str) -> bool:
+    """Whether `film` is a draft never completed whose time is up: deleted whole, in whatever status."""
+    return film.draft and film.source_delete_after is not None and film.source_delete_after <= now
 
 
 def reason_for(film: Film) -> DeletionReason:

@@ -77,6 +77,8 @@ def _film_view(film: Film) -> dict[str, Any]:
     }
     if film.workshop:
         view["workshop"] = film.workshop
+    if film.draft:  # no title yet: its office has not completed its details, and it cannot be published
+        view["draft"] = True
     return view
 
 

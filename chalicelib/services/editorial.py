@@ -66,10 +66,11 @@ def for_editor(deps: Dependencies, film: Film) -> dict[str, Any]:
 
 
 def review_queue(deps: Dependencies) -> dict[str, Any]:
-    """READY films waiting for an editor's decision, oldest first."""
+    """READY films waiting for an editor's decision, oldest first. A draft is not waiting for one: its
+    office has not completed its details (it joins the queue when they are)."""
     films = deps.catalog.get_films(deps.catalog.list_by_status(Status.READY, "9999", REVIEW_PAGE))
     # A film decided between the index's read and the films' is no longer waiting.
-    return {"items": [for_editor(deps, film) for film in films if film.status is Status.READY]}
+    return {"items": [for_editor(deps, film) for film in films if film.status is Status.READY and not film.draft]}
 
 
 def show(deps: Dependencies, video_id: str) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Deleting raw uploads once they are no longer needed (the policy is domain/retention.py).
 
-A film's `source_delete_after` is set when its retention starts (publication, a refusal); the film
+A film's `source_delete_after` is set when its retention starts (publication, a refusal, a draft's creation); the film
 then stands in the catalog's source index until its source is gone. Publishing a protected film
 deletes its source at once; the scheduled sweep deletes every source whose date has passed, and
 finishes what a publication could not (an S3 outage): a failed deletion leaves the film in the index,
@@ -9,6 +9,9 @@ so the next run tries again. Each deletion is in the film's audit trail (`source
 The object is marked for the uploads bucket's expiry rule before it is deleted (S3Store.discard), and
 only then does the catalog record it: a crash between the two leaves a film that says its source is
 due (tried again) rather than one that says it is gone while it is not.
+
+A draft never completed by its date goes whole, as by a takedown (services/takedown.py): its tombstone first,
+then every object; what S3 leaves is finished by the sweep's unfinished takedowns.
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ import contextlib
 from datetime import UTC, datetime
 
 from chalicelib.clock import now_iso
-from chalicelib.domain.errors import StaleTransitionError, UnavailableError
+from chalicelib.domain.errors import ConflictError, StaleTransitionError, UnavailableError
 from chalicelib.domain.film import Film, Status
-from chalicelib.domain.lifecycle import source_deleted, source_undated
+from chalicelib.domain.lifecycle import draft_deleted, source_deleted, source_undated
 from chalicelib.domain.object_keys import master_key
 from chalicelib.domain.retention import DeletionReason, is_due, iso, reason_for
 from chalicelib.observability import count, logger
+from chalicelib.services import changes, takedown
 from chalicelib.services.dependencies import Dependencies
 
 # The sweep's actor in the audit trail: no editor asked for this, the retention policy did.
@@ -53,16 +57,20 @@ def delete_source(deps: Dependencies, film: Film, reason: DeletionReason) -> boo
 
 
 def delete_due_sources(deps: Dependencies, now: datetime | None = None) -> dict[str, int]:
-    """Every source whose date has passed, deleted (at most BATCH). Returns counts: deleted, failed
-    (tried again on the next run), waiting (the film is being processed: after it settles)."""
+    """Every source whose date has passed, deleted (at most BATCH), and every draft never completed by its
+    date, whole. Returns counts: deleted, failed (tried again on the next run), waiting (the film is being
+    processed: after it settles), drafts_deleted."""
     at = iso(now or datetime.now(UTC))
-    done = {"deleted": 0, "failed": 0, "waiting": 0}
+    done = {"deleted": 0, "failed": 0, "waiting": 0, "drafts_deleted": 0}
     for video_id in deps.catalog.sources_due(at):
-        if done["deleted"] + done["failed"] == BATCH:
+        if done["deleted"] + done["failed"] + done["drafts_deleted"] == BATCH:
             break
         film = deps.catalog.get_film(video_id)
         if film is None or film.status is Status.DELETED:
             continue  # a tombstone is out of the index; this reading came before it
+        if film.draft:
+            done["drafts_deleted"] += delete_draft(deps, film, at)
+            continue
         if film.source_deleted_at is not None:
             _forget_due(deps, film)  # dated again by a publication that read the film before the deletion
             continue
@@ -81,6 +89,20 @@ def delete_due_sources(deps: Dependencies, now: datetime | None = None) -> dict[
     if any(done.values()):
         logger.info("sources swept", extra=done)
     return done
+
+
+def delete_draft(deps: Dependencies, film: Film, at: str) -> bool:
+    """A draft whose details were never completed, deleted whole as by a takedown (tombstone, every object,
+    audited `taken_down` with its reason), in whatever status. False when it was completed meanwhile (the
+    completion wins) or S3 left something: the takedown's own mark has the sweep finish it."""
+    try:
+        change = draft_deleted(film, ACTOR, now_iso(), now=at)
+        changes.apply(deps, change)
+    except (ConflictError, StaleTransitionError):
+        return False
+    count("DraftsDeleted")
+    logger.info("unfinished draft deleted", extra={"video_id": film.video_id, "was": film.status.value})
+    return "left" not in takedown.finish(deps, change.after)
 
 
 def _forget_due(deps: Dependencies, film: Film) -> None:

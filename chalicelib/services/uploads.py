@@ -18,8 +18,22 @@ from chalicelib.domain.errors import (
     StaleTransitionError,
 )
 from chalicelib.domain.film import Film, Status
-from chalicelib.domain.lifecycle import check_correctable, correct, new_upload, render_for_office
-from chalicelib.domain.metadata import parse_correction, parse_upload_request
+from chalicelib.domain.lifecycle import (
+    check_correctable,
+    complete_draft,
+    correct,
+    new_draft,
+    new_upload,
+    render_for_office,
+)
+from chalicelib.domain.metadata import (
+    UploadFile,
+    parse_completion,
+    parse_correction,
+    parse_draft_flag,
+    parse_draft_request,
+    parse_upload_request,
+)
 from chalicelib.domain.multipart import PartPlan, parse_multipart_flag
 from chalicelib.domain.object_keys import upload_key
 from chalicelib.domain.paging import parse_limit
@@ -36,29 +50,47 @@ CORRECTION_ATTEMPTS = 3
 
 
 def create_upload(deps: Dependencies, caller: Caller, body: Any) -> dict[str, Any]:
+    """A film and the means to send its file: with every detail, or as a draft (`"draft": true`) whose details
+    a PATCH completes while its bytes go."""
     settings = deps.settings
-    request = parse_upload_request(body, settings.topics, settings.limits.max_bytes)
-    multipart = parse_multipart_flag(body)
-    if request.country not in caller.countries:
-        raise ForbiddenError(
-            f"Your key may upload films for {', '.join(sorted(caller.countries))}, not {request.country}."
-        )
+    draft = parse_draft_flag(body)
     video_id = str(uuid.uuid4())
+    if draft:
+        file = parse_draft_request(body, settings.limits.max_bytes)
+        multipart = parse_multipart_flag(body)
+        film = new_draft(video_id, str(caller.office_id), file, upload_key(video_id, file.extension), now_iso())
+    else:
+        request = parse_upload_request(body, settings.topics, settings.limits.max_bytes)
+        multipart = parse_multipart_flag(body)
+        _check_country(caller, request.country)
+        film = new_upload(video_id, str(caller.office_id), request, upload_key(video_id, request.extension), now_iso())
     logger.thread_safe_append_keys(video_id=video_id)  # the request's log line names the film it created
-    key = upload_key(video_id, request.extension)
-    film = new_upload(video_id, str(caller.office_id), request, key, now_iso())
+    key = film.upload_key
     if multipart:
-        plan = PartPlan.for_size(request.size_bytes)
-        upload_id = deps.uploads.start_multipart(key, request.content_type)
+        plan = PartPlan.for_size(film.size_bytes)
+        upload_id = deps.uploads.start_multipart(key, film.content_type)
         film = replace(film, multipart_upload_id=upload_id, part_size=plan.part_size)
         upload: dict[str, Any] = {"method": "multipart", "part_size": plan.part_size, "parts_total": plan.parts_total}
     else:
-        post = deps.uploads.presign_post(key, request.content_type, request.size_bytes, settings.upload_url_ttl_s)
+        post = deps.uploads.presign_post(key, film.content_type, film.size_bytes, settings.upload_url_ttl_s)
         upload = {"method": "post", "url": post.url, "fields": post.fields, "expires_at": expires_at(settings)}
     deps.catalog.create_film(film)
-    count("UploadsRequested")
+    count("DraftsRequested" if draft else "UploadsRequested")
     warnings = venue_warnings(film_texts(upload_view(film)))
-    return {"video_id": video_id, "status": Status.AWAITING_UPLOAD.value, "upload": upload, "warnings": warnings}
+    answer: dict[str, Any] = {
+        "video_id": video_id,
+        "status": Status.AWAITING_UPLOAD.value,
+        "upload": upload,
+        "warnings": warnings,
+    }
+    if draft:
+        answer |= {"draft": True, "delete_after": film.source_delete_after}
+    return answer
+
+
+def _check_country(caller: Caller, country: str) -> None:
+    if country not in caller.countries:
+        raise ForbiddenError(f"Your key may upload films for {', '.join(sorted(caller.countries))}, not {country}.")
 
 
 def expires_at(settings: Settings) -> str:
@@ -102,12 +134,20 @@ def upload_rules(deps: Dependencies, caller: Caller) -> dict[str, Any]:
 
 
 def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any) -> dict[str, Any]:
-    """A field office corrects its own film's details before it is published. A correction made after
-    an editor recorded consent clears that consent: the editor reviews the film again (audited)."""
+    """A field office completes its draft's details, or corrects its own film's before it is published. A
+    correction made after an editor recorded consent clears that consent: the editor reviews the film again
+    (audited)."""
     for _attempt in range(CORRECTION_ATTEMPTS):
         film = office_film(deps, caller, video_id)
+        if film.draft:
+            done = _complete(deps, caller, film, body)
+            if done is None:
+                continue
+            return done
         current = upload_view(film)  # the film's details as plain JSON values, as a correction names them
-        changes = parse_correction(body, current.get("author"), deps.settings.topics, film.protect_identity)
+        changes = parse_correction(
+            _without_same_country(body, film), current.get("author"), deps.settings.topics, film.protect_identity
+        )
         check_correctable(film)
         changed = {field: value for field, value in changes.items() if current.get(field) != value}
         if not changed:
@@ -127,6 +167,37 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
             "warnings": venue_warnings(film_texts(changes)),
         }
     raise ConflictError(f"Film {video_id} changed while it was being corrected; try again.", "conflict")
+
+
+def _complete(deps: Dependencies, caller: Caller, film: Film, body: Any) -> dict[str, Any] | None:
+    """The draft's details completed (every one checked as a full upload's, nothing written when one is bad);
+    None when the film changed meanwhile (read it again)."""
+    file = UploadFile(film.filename, _extension_of(film.upload_key), film.size_bytes, film.content_type)
+    request = parse_completion(body, file, deps.settings.topics, deps.settings.limits.max_bytes)
+    _check_country(caller, request.country)
+    change = complete_draft(film, caller.actor, request, now_iso())
+    try:
+        deps.catalog.apply(change)  # its audit entry in the same write
+    except StaleTransitionError:
+        return None
+    count("DraftsCompleted")
+    logger.info("draft completed", extra={"video_id": film.video_id, "status": film.status.value})
+    if request.protect_identity is not None:
+        _render_protection(deps, caller.actor, film.video_id)
+    completed = upload_view(office_film(deps, caller, film.video_id))
+    return {**completed, "sent_back_to_review": False, "warnings": venue_warnings(film_texts(completed))}
+
+
+def _extension_of(key: str) -> str:
+    return key[key.rfind(".") :]
+
+
+def _without_same_country(body: Any, film: Film) -> Any:
+    """A correction may repeat the film's country as it is (a page that sends a film's whole details again):
+    the country is never corrected, so only a different one is refused."""
+    if isinstance(body, Mapping) and "country" in body and body["country"] == film.country:
+        return {name: value for name, value in body.items() if name != "country"}
+    return body
 
 
 def _render_protection(deps: Dependencies, actor: str, video_id: str) -> None:

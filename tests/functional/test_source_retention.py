@@ -91,7 +91,12 @@ def test_any_other_film_keeps_its_source_30_days_after_its_first_publication(api
     assert entry["details"] == {"reason": "kept_after_publication", "due": first_due}
     # The public film is untouched: its outputs are in the media bucket.
     assert get(api, f"/videos/{video_id}").status_code == 200
-    assert retention.delete_due_sources(deps, now=days_later(60)) == {"deleted": 0, "failed": 0, "waiting": 0}
+    assert retention.delete_due_sources(deps, now=days_later(60)) == {
+        "deleted": 0,
+        "failed": 0,
+        "waiting": 0,
+        "drafts_deleted": 0,
+    }
 
 
 def test_a_film_awaiting_its_editor_keeps_its_source(api, stack):
@@ -241,7 +246,12 @@ def test_a_failed_sweep_deletion_leaves_the_source_marked_and_due_and_the_next_r
     deps = wiring.dependencies()
     failing = replace(deps, uploads=S3Store(DeleteFails(stack.session.client("s3")), deps.settings.uploads_bucket))
 
-    assert retention.delete_due_sources(failing, now=days_later(31)) == {"deleted": 0, "failed": 1, "waiting": 0}
+    assert retention.delete_due_sources(failing, now=days_later(31)) == {
+        "deleted": 0,
+        "failed": 1,
+        "waiting": 0,
+        "drafts_deleted": 0,
+    }
     assert source_exists(stack, video_id)
     tags = stack.client("s3").get_object_tagging(Bucket=stack.name("UploadsBucket"), Key=upload_key(video_id, ".mp4"))
     assert DISCARD_TAG in tags["TagSet"], "the bucket's expiry rule would finish it even if nothing ran again"
@@ -262,6 +272,7 @@ def test_a_taken_down_film_leaves_nothing_for_the_sweep(api, stack):
         "deleted": 0,
         "failed": 0,
         "waiting": 0,
+        "drafts_deleted": 0,
     }
 
 

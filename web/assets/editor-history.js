@@ -21,6 +21,7 @@ const WHAT = {
   subtitles_removed: (d) => `removed subtitles (${d.language})`,
   source_deleted: () => "deleted the original upload (kept only for a while)",
   taken_down: (d) => `took the film down${d.reason === "not_given" ? " (no reason given)"
+    : d.reason === "draft_unfinished" ? " (its details were never completed: deleted after 14 days)"
     : d.reason ? ` (${TAKEDOWN_REASONS[d.reason] || d.reason}${d.note ? `: ${d.note}` : ""})` : ""}`,
 };
 

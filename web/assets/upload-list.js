@@ -20,7 +20,7 @@ export function uploadsList({ list, more, status, currentKey, onFilm, onGone }) 
     const sent = new Date(film.created_at).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
     const hidden = protectionText(film.protect_identity);
     return el("li", { class: "upload-item", "data-video-id": film.video_id, "data-status": film.status },
-      el("strong", {}, film.title), child,
+      el("strong", {}, film.title || film.filename), child,
       el("span", { class: "upload-when" }, ` · ${sent}`),
       hidden ? el("span", { class: "upload-protect" }, `Identity hidden: ${hidden}`) : null,
       el("span", { class: "upload-outcome", "data-kind": kind }, text),

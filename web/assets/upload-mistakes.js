@@ -47,16 +47,19 @@ export function mistakesList(node, groups) {
   }
 
   return {
-    // Shows the list (and moves to it) when there is anything to fix; the number of mistakes.
-    show() {
+    // Shows the list (and moves to it, unless `focus` is false: a refusal heard while the facilitator types
+    // elsewhere) when there is anything to fix; the number of mistakes.
+    show({ focus = true } = {}) {
       shown = true;
       const count = render();
-      if (count) node.focus();
+      if (count && focus) node.focus();
       return count;
     },
-    // Called on every change: once shown, the list follows the fixes.
+    // Called on every change: once shown, the list follows the fixes. True when the last one was just fixed.
     update() {
-      if (shown && !render()) shown = false;
+      if (!shown || render()) return false;
+      shown = false;
+      return true;
     },
   };
 }

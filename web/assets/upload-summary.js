@@ -13,9 +13,11 @@ export function workshopSummary(entries) {
   const refused = count((status) => REFUSED.has(status));
   const notSent = count((status) => NOT_SENT.has(status));
   const removed = count((status) => status === "REMOVED");
-  const checking = entries.length - ready - failed - refused - notSent - removed;
+  const drafts = count((status) => status === "DRAFT");
+  const checking = entries.length - ready - failed - refused - notSent - removed - drafts;
   const parts = [
     [ready, "ready"],
+    [drafts, "sent, waiting for their details"],
     [checking, "being sent or checked"],
     [failed, "failed (being retried)"],
     [removed, "removed by the editors"],
@@ -24,6 +26,6 @@ export function workshopSummary(entries) {
   ].filter(([n]) => n).map(([n, what]) => `${n} ${what}`);
   const reasons = entries.filter((entry) => REFUSED.has(statusOf(entry)) || NOT_SENT.has(statusOf(entry)))
     .map((entry) => `${entry.name}: ${entry.refusal || entry.reason || entry.row.node.querySelector(".film-outcome").textContent}`);
-  const kind = refused || failed || notSent ? "error" : checking ? "info" : "success";
+  const kind = refused || failed || notSent ? "error" : checking || drafts ? "info" : "success";
   return { text: `${parts.join(", ")}${reasons.length ? ":" : "."}`, kind, reasons };
 }

@@ -12,6 +12,11 @@ export function sizeText(bytes) {
   return `${(bytes / 1000 / 1000).toFixed(1)} MB`;
 }
 
+// A date as a facilitator reads it: "21 December 2026".
+export function dateText(iso) {
+  return new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
+}
+
 export function lengthText(seconds) {
   const whole = Math.round(seconds);
   if (whole < 60) return `${whole} s`;
@@ -52,6 +57,10 @@ export const FINAL = new Set(["READY", "PUBLISHED", "UNPUBLISHED", "REJECTED", "
 
 // A film's status as a sentence, and how it should look (info, success, error).
 export function outcome(film) {
+  if (film.draft && film.status !== "EXPIRED" && film.status !== "REJECTED") {
+    return { text: `Details missing: no editor sees it, and it is deleted on ${dateText(film.delete_after)} unless `
+      + "they are completed.", kind: "error" };
+  }
   const [words, kind] = STATUS[film.status] || [film.status, "info"];
   return { text: film.status === "REJECTED" && film.reason ? `${words}: ${film.reason}` : `${words}.`, kind };
 }

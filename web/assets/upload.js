@@ -1,7 +1,9 @@
 // The upload page for a workshop: the key checked as soon as it is entered, the workshop's details
 // typed once, a row per film with its own details, checks before a byte is sent (against the stage's
-// published rules), every mistake listed at once, each film sent in parts (resumable, never twice, and
-// resumed by itself when the connection returns), the workshop's progress and summary, and the
+// published rules), each film sent as soon as it is chosen and passes them (a draft: POST /uploads with
+// "draft": true), in parts (resumable, never twice, and resumed by itself when the connection returns),
+// while the facilitator fills in its details, which the page sends (PATCH /uploads/{id}) as soon as they
+// are complete and valid; every mistake listed at once, the workshop's progress and summary, and the
 // office's uploads. A reload keeps the rows (upload-draft.js) and continues where it stopped.
 import { request } from "./api.js";
 import { el, say } from "./dom.js";
@@ -15,11 +17,11 @@ import { loadDraft, saveDraft } from "./upload-draft.js";
 import { markRefused, watchField } from "./upload-fields.js";
 import { uploadsList } from "./upload-list.js";
 import { mistakesList } from "./upload-mistakes.js";
-import { sendQueue } from "./upload-queue.js";
+import { sendingQueue } from "./upload-queue.js";
 import { placeholder, preview } from "./upload-preview.js";
 import { filmRow } from "./upload-rows.js";
 import { workshopSummary } from "./upload-summary.js";
-import { explainError, FINAL, lengthText, listText, outcome, progressText } from "./upload-words.js";
+import { dateText, explainError, FINAL, lengthText, listText, outcome, progressText } from "./upload-words.js";
 
 const form = document.getElementById("workshop-form");
 const keyInput = document.getElementById("key");
@@ -33,13 +35,20 @@ const clearDone = document.getElementById("clear-done");
 const picker = document.getElementById("files");
 const dropZone = document.getElementById("drop-zone");
 const PROGRESS_EVERY_MS = 400;
+// Details are sent once the facilitator pauses (not at every key), and tried again after a dropped
+// connection or while a stage cannot take them yet.
+const DETAILS_AFTER_MS = 1200;
+const DETAILS_RETRY_MS = 5000;
 const UNCORRECTABLE = new Set(["PUBLISHED", "UNPUBLISHED", "REJECTED", "EXPIRED"]);
 
-const entries = new Map(); // file digest -> {id, name, size, file, fields, videoId, sent, refusal, check, row}
+// file digest -> {id, name, size, file, fields, videoId, sent (every byte arrived), completed (its details
+// accepted), detailsSent, deleteAfter (a draft's), refusal, check, row}
+const entries = new Map();
 let rules = null;
-let sending = false;
 let summed = false; // the workshop's summary is shown, and follows each film's outcome
-let refusedWhileSending = false;
+let fixedAll = false; // the list of mistakes was shown and every one of them fixed
+// A film is done with once its bytes arrived and its details completed it.
+const done = (entry) => entry.sent && entry.completed;
 
 const list = uploadsList({
   list: document.getElementById("uploads"), more: document.getElementById("more"),
@@ -52,7 +61,7 @@ const shared = [country, form.elements.language, form.elements.workshop];
 for (const input of shared) watchField(input);
 const mistakes = mistakesList(document.getElementById("mistakes"), () => [
   { name: "The workshop", inputs: shared, open: () => {} },
-  ...[...entries.values()].filter((e) => !e.sent && e.file && !e.refusal)
+  ...[...entries.values()].filter((e) => !done(e) && (e.file || e.videoId) && !e.refusal)
     .map((entry) => ({ name: entry.name, inputs: entry.row.inputs(), open: () => entry.row.unfold() })),
 ]);
 const currentKey = keyField(document.getElementById("key-form"), "omjr.fieldOfficeKey", () => checkKey());
@@ -119,6 +128,7 @@ async function askForRules() {
   for (const entry of entries.values()) {
     entry.row.setRules(rules);
     checkEntry(entry);
+    completeDetails(entry);
   }
   list.refresh();
 }
@@ -127,12 +137,14 @@ async function askForRules() {
 
 const workshop = () => ({ country: rules ? country.value : pendingCountry, language: form.elements.language.value.trim(),
   workshop: form.elements.workshop.value.trim() });
-const save = () => saveDraft(workshop(), [...entries.values()].map((entry) => ({ ...entry, fields: entry.row.read() })),
-  sending);
+const save = () => saveDraft(workshop(), [...entries.values()].map((entry) => ({ ...entry, fields: entry.row.read() })));
 
 function addEntry(saved) {
   const entry = { ...saved, file: null, check: Promise.resolve() };
   entry.row = filmRow(entry, { onRemove: removeEntry, onChange: changed, onCorrect: correctEntry });
+  // The facilitator moved on from the row: its details, if complete, are sent (not while it is being filled in:
+  // the choice to hide the child's identity comes after the topics).
+  entry.row.node.addEventListener("focusout", () => setTimeout(() => completeDetails(entry), 0));
   entry.row.fill(saved.fields || {});
   if (rules) entry.row.setRules(rules);
   entries.set(entry.id, entry);
@@ -141,12 +153,23 @@ function addEntry(saved) {
   return entry;
 }
 
-function changed() {
+function changed(entry) {
   save();
-  mistakes.update();
+  if (!followFixes()) detailsSoon(entry);
+}
+
+// The last mistake of the list fixed: every film's details go once the facilitator pauses, the row being
+// typed in too (they came to fix this field, not to fill in the row). True when so.
+function followFixes() {
+  if (mistakes.update()) fixedAll = true;
+  if (fixedAll) for (const each of entries.values()) detailsSoon(each, { evenIfFocused: true });
+  return fixedAll;
 }
 
 function removeEntry(entry) {
+  // A film removed before its turn is not sent; one whose bytes are going is (without its details it stays a
+  // draft that no editor sees, deleted on its date).
+  queue.drop(entry);
   entries.delete(entry.id);
   entry.row.node.remove();
   bulk.update();
@@ -183,7 +206,14 @@ function checkEntry(entry) {
     if (problem) entry.row.showOutcome("Not sent.", "error", "REFUSED_HERE");
     save();
     summarise();
+    startSending(entry);
   });
+}
+
+// Whether every detail of the row has a value (right or wrong: that is for the checks to say).
+function filledIn(entry) {
+  const { title, first_name: firstName, age, topics } = entry.row.read();
+  return Boolean(title && firstName && age !== "" && topics.length);
 }
 
 // Files are added one batch after the other; sending waits for the batches being added (a click on
@@ -201,40 +231,30 @@ async function addBatch(files) {
     const entry = entries.get(id) || addEntry({ id, name: file.name, size: file.size, fields: {} });
     entry.file = file;
     checkEntry(entry);
-    first ??= entry;
+    if (!done(entry) && !filledIn(entry)) first ??= entry;
   }
   save();
   summarise();
-  if (first && !first.sent) first.row.focus();
-  resumeSending();
-}
-
-// After a reload in the middle of sending, the sending goes on by itself once every film waiting to be
-// sent has its file again (choosing them is all a reload asks).
-let resumeAfterReload = false;
-function resumeSending() {
-  const waiting = [...entries.values()].filter((e) => !e.sent && !e.refusal);
-  if (!resumeAfterReload || sending || !waiting.length || !waiting.every((e) => e.file)) return;
-  resumeAfterReload = false;
-  say(sendStatus, "Continuing where the sending stopped…");
-  form.requestSubmit(sendButton);
+  // The first film still to be described (not one whose details are complete: a focused row is not sent).
+  first?.row.focus();
 }
 
 function summarise() {
   const all = [...entries.values()];
   const counts = [
-    [all.filter((e) => e.sent).length, "sent"],
+    [all.filter(done).length, "sent"],
+    [all.filter((e) => e.sent && !e.completed).length, "sent, details to complete"],
     [all.filter((e) => !e.sent && e.file && !e.refusal).length, "to send"],
     [all.filter((e) => !e.sent && e.refusal).length, "refused before sending"],
     [all.filter((e) => !e.sent && !e.file && !e.refusal).length, "to choose again"],
   ].filter(([n]) => n);
   say(rowsStatus, all.length ? `${all.length} film${all.length === 1 ? "" : "s"}: ${counts.map(([n, what]) => `${n} ${what}`).join(", ")}.` : "");
-  clearDone.hidden = !all.some((e) => e.sent);
+  clearDone.hidden = !all.some(done);
 }
 
 // The outcome the office's list reports for a film sent from this page.
 function showOutcome(film) {
-  const entry = [...entries.values()].find((e) => e.videoId === film.video_id && e.sent);
+  const entry = [...entries.values()].find((e) => e.videoId === film.video_id && done(e));
   if (!entry) return;
   // Every byte left this page, but the service has not noticed yet: "waiting to be sent" would say otherwise.
   const { text, kind } = film.status === "AWAITING_UPLOAD"
@@ -253,7 +273,7 @@ function showOutcome(film) {
 // A film this page sent that the API no longer knows (404) or no longer shows (410): the editors took
 // it down, and its tombstone keeps no office. The row says so; the rest of the list goes on.
 function showGone(videoId) {
-  const entry = [...entries.values()].find((e) => e.videoId === videoId && e.sent);
+  const entry = [...entries.values()].find((e) => e.videoId === videoId && done(e));
   if (!entry) return;
   entry.row.showOutcome("No longer available: removed by the editors.", "info", "REMOVED");
   entry.row.offerCorrection(false);
@@ -299,36 +319,63 @@ async function correctEntry(entry) {
 
 // Sending ------------------------------------------------------------------------------------------
 
-function metadataOf(entry) {
+// What a draft needs: its file only. Every film goes in parts, even a small one: an interrupted film
+// continues, and the memory of which film a file became (parts.js) makes sending the same file again harmless.
+const draftOf = (entry) => ({ filename: entry.file.name, size_bytes: entry.file.size,
+  content_type: contentType(entry.file, rules), multipart: true, draft: true });
+
+// The details that complete a draft (or, sent again, correct what changed of them).
+function detailsOf(entry) {
   const { title, first_name: firstName, age, topics, protect_identity: protection } = entry.row.read();
-  const body = { title, country: country.value, topics, author: { first_name: firstName, age },
-    filename: entry.file.name, size_bytes: entry.file.size, content_type: contentType(entry.file, rules),
-    multipart: true };
+  const body = { title, country: country.value, topics, author: { first_name: firstName, age } };
   if (protection.faces || protection.voice) body.protect_identity = protection;
   const shared = workshop();
   for (const name of ["language", "workshop"]) if (shared[name]) body[name] = shared[name];
   return body;
 }
 
-function markSent(entry, videoId, text) {
+const queue = sendingQueue({ sendEntry, bar, status: sendStatus, onEnd: () => showSummary() });
+
+// A film is sent as soon as it is chosen and passes the checks, with or without its details.
+function startSending(entry) {
+  if (!rules || !currentKey() || !entry.file || entry.sent || entry.refusal || queue.has(entry)) return;
+  queue.add(entry);
+}
+
+function draftText(entry) {
+  const when = entry.deleteAfter ? dateText(entry.deleteAfter) : "in 14 days";
+  return `Complete its details: until then no editor sees it, and it is deleted on ${when}.`;
+}
+
+// Every byte arrived: the film is done with if its details completed it, else it waits for them.
+function bytesArrived(entry, videoId, text) {
   Object.assign(entry, { videoId, sent: true });
+  if (entry.completed) finish(entry, text);
+  else {
+    entry.row.showOutcome(`Sent. ${draftText(entry)}`, "info", "DRAFT");
+    completeDetails(entry);
+  }
+  save();
+  summarise();
+}
+
+function finish(entry, text = "Sent: it is being checked…") {
   entry.row.showSent(entry.row.read().protect_identity);
   entry.row.lock(true);
+  entry.row.showCheck("");
   entry.row.showOutcome(text, "info", "SENT");
   save();
   summarise();
-  list.watch(videoId);
+  list.watch(entry.videoId);
 }
 
-// Every film goes in parts, even a small one: an interrupted film continues, and the memory of which
-// film a file became (parts.js) makes sending the same file again harmless.
 async function sendEntry(entry, onWorkshop) {
   const key = currentKey();
   const { row, file } = entry;
   row.showOutcome("Starting…", "info", "SENDING");
   const earlier = await unfinished(file, key);
   if (earlier?.sent) {
-    markSent(entry, earlier.video_id, "This film had already been sent; it was not sent again.");
+    bytesArrived(entry, earlier.video_id, "This film had already been sent; it was not sent again.");
     return;
   }
   let videoId = earlier?.video_id;
@@ -336,34 +383,72 @@ async function sendEntry(entry, onWorkshop) {
   if (earlier) {
     row.showOutcome(`Continuing: ${earlier.arrived.length} of ${earlier.parts_total} parts had arrived.`);
   } else {
-    videoId = (await request("POST", "/uploads", { key, body: metadataOf(entry) })).video_id;
+    const created = await request("POST", "/uploads", { key, body: draftOf(entry) });
+    videoId = created.video_id;
+    entry.deleteAfter = created.delete_after;
     await remember(file, videoId);
     parts = await request("GET", `/uploads/${encodeURIComponent(videoId)}/parts`, { key });
     row.showOutcome("Sending…");
   }
   entry.videoId = videoId;
   save();
+  completeDetails(entry); // typed before the film could be created: sent now
   const measure = meter(file.size, parts.arrived.reduce((sum, part) => sum + part.size_bytes, 0));
   let shown = 0;
-  await sendInParts(videoId, file, parts, key, (done) => {
-    onWorkshop(done);
-    const reading = measure(done);
-    if (performance.now() - shown > PROGRESS_EVERY_MS || done === file.size) {
+  await sendInParts(videoId, file, parts, key, (sentBytes) => {
+    onWorkshop(sentBytes);
+    const reading = measure(sentBytes);
+    if (performance.now() - shown > PROGRESS_EVERY_MS || sentBytes === file.size) {
       shown = performance.now();
-      row.showProgress(progressText(reading), done / file.size);
+      row.showProgress(progressText(reading), sentBytes / file.size);
     }
   });
-  markSent(entry, videoId, "Sent: it is being checked…");
+  bytesArrived(entry, videoId, "Sent: it is being checked…");
 }
 
-function lockPage(locked) {
-  sendButton.disabled = locked;
-  picker.disabled = locked;
-  for (const entry of entries.values()) {
-    entry.row.lockRemove(locked);
-    if (!entry.sent && !entry.refusal) entry.row.lock(locked);
+function detailsSoon(entry, how = {}) {
+  clearTimeout(entry.detailsTimer);
+  entry.detailsTimer = setTimeout(() => completeDetails(entry, how), DETAILS_AFTER_MS);
+}
+
+function detailsReady(entry, { evenIfFocused = false } = {}) {
+  if (!rules || !country.value || !entry.videoId || entry.refusal || done(entry)) return false;
+  if (!evenIfFocused && entry.row.node.contains(document.activeElement)) return false; // still being filled in
+  if (shared.some((input) => !input.checkValidity())) return false;
+  return entry.row.complete();
+}
+
+// The row's details, once complete and valid and the facilitator has moved on from it, complete its draft
+// (PATCH /uploads/{id}); changed again before every byte arrived, they are sent again. A refusal marks its field, which the list of mistakes shows.
+async function completeDetails(entry, how = {}) {
+  clearTimeout(entry.detailsTimer);
+  if (entry.patching || !detailsReady(entry, how)) return;
+  const body = detailsOf(entry);
+  const said = JSON.stringify(body);
+  if (said === entry.detailsSent) return;
+  entry.patching = true;
+  const { row } = entry;
+  try {
+    await request("PATCH", `/uploads/${encodeURIComponent(entry.videoId)}`, { key: currentKey(), body });
+    Object.assign(entry, { completed: true, detailsSent: said });
+    if (entry.sent) finish(entry);
+    else row.showCheck("Details complete: the film goes to the editors once every byte has arrived.", "success");
+  } catch (error) {
+    if (error.status === 0 || error.code === "film_processing") {
+      entry.detailsTimer = setTimeout(() => completeDetails(entry), DETAILS_RETRY_MS);
+    } else if (markRefused(error, [...shared, ...row.inputs()])) {
+      row.unfold();
+      row.showCheck("The upload service refused a detail (see the list of things to fix).", "error");
+      mistakes.show({ focus: false });
+    } else {
+      row.showCheck(`The details were not saved: ${explainError(error)}`, "error");
+    }
+  } finally {
+    entry.patching = false;
+    save();
+    summarise();
   }
-  for (const name of ["country", "language", "workshop"]) form.elements[name].disabled = locked;
+  if (!done(entry) && entry.completed) detailsSoon(entry); // changed while the request went
 }
 
 function nothingToSend() {
@@ -371,75 +456,58 @@ function nothingToSend() {
   const again = all.filter((e) => !e.sent && !e.file && !e.refusal).map((e) => e.name);
   if (again.length) return [`Choose ${listText(again)} again to send ${again.length === 1 ? "it" : "them"}.`, "error"];
   if (!all.length) return ["Choose the films first.", "error"];
-  if (all.every((e) => e.sent)) return ["Every film in the list has been sent.", "info"];
+  if (all.every((e) => done(e) || e.refusal) && all.some(done)) return ["Every film in the list has been sent.", "info"];
   return ["There is no film left to send: the others were refused before sending (each says why).", "error"];
 }
 
+// The films go by themselves; "Send the films" is for a facilitator who wants to know what is left: every
+// mistake at once, and the details that are complete sent now.
 async function send(event) {
   event.preventDefault();
-  if (sending) return;
-  sending = true;
-  sendButton.disabled = true;
-  try {
-    await Promise.all([keyChecked, adding]);
-    if (!rules) {
-      say(sendStatus, "Use your office's key first (step 1).", "error");
-      keyInput.focus();
-      return;
-    }
-    await Promise.all([...entries.values()].map((entry) => entry.check));
-    const waiting = [...entries.values()].filter((e) => !e.sent && e.file && !e.refusal);
-    if (!waiting.length) {
-      say(sendStatus, ...nothingToSend());
-      return;
-    }
-    for (const entry of waiting) entry.row.requireTopics();
-    for (const input of [...shared, ...waiting.flatMap((entry) => entry.row.inputs())]) {
-      if (input.dataset.refused) input.setCustomValidity(""); // the API judges its own refusals again
-    }
-    const count = mistakes.show();
-    if (count) {
-      for (const entry of waiting) if (!entry.row.complete()) entry.row.unfold();
-      say(sendStatus, `Nothing was sent yet: ${count} detail${count === 1 ? " needs" : "s need"} fixing, `
-        + "listed above (each links to its field).", "error");
-      return;
-    }
-    lockPage(true);
-    save();
-    await sendAll(waiting);
-  } finally {
-    sending = false;
-    lockPage(false);
-    save();
-    if (refusedWhileSending) mistakes.show();
-    refusedWhileSending = false;
+  await Promise.all([keyChecked, adding]);
+  if (!rules) {
+    say(sendStatus, "Use your office's key first (step 1).", "error");
+    keyInput.focus();
+    return;
   }
-}
-
-// A detail the API refused: set on its field, which the list of mistakes then shows.
-function refuseDetails(entry, error) {
-  if (!markRefused(error, [...shared, ...entry.row.inputs()])) return false;
-  entry.row.unfold();
-  entry.row.showOutcome("Not sent: the upload service refused a detail (see the list of things to fix).",
-    "error", "REFUSED_DETAILS");
-  refusedWhileSending = true; // listed once the fields are unlocked (a disabled field has no validity)
-  return true;
-}
-
-async function sendAll(waiting) {
-  await sendQueue(waiting, { sendEntry, refuse: refuseDetails, bar, status: sendStatus });
-  showSummary();
+  await Promise.all([...entries.values()].map((entry) => entry.check));
+  const open = [...entries.values()].filter((e) => !done(e) && (e.file || e.videoId) && !e.refusal);
+  if (!open.length) {
+    say(sendStatus, ...nothingToSend());
+    return;
+  }
+  for (const entry of open) entry.row.requireTopics();
+  for (const input of [...shared, ...open.flatMap((entry) => entry.row.inputs())]) {
+    if (input.dataset.refused) input.setCustomValidity(""); // the API judges its own refusals again
+  }
+  for (const entry of open) {
+    startSending(entry);
+    completeDetails(entry);
+  }
+  const count = mistakes.show();
+  fixedAll = false;
+  if (count) {
+    for (const entry of open) if (!entry.row.complete()) entry.row.unfold();
+    say(sendStatus, `${count} detail${count === 1 ? " needs" : "s need"} fixing, listed above (each links to its `
+      + "field). The films go on being sent meanwhile; none reaches the editors before its details are complete.",
+    "error");
+    return;
+  }
+  say(sendStatus, queue.busy() ? "Every film's details are complete; the films go on being sent."
+    : "Every film's details are complete.", "success");
 }
 
 // Wiring -------------------------------------------------------------------------------------------
 
 form.addEventListener("submit", send);
-form.addEventListener("input", (event) => {
-  if (!event.target.closest(".film-row")) save();
-});
-form.addEventListener("change", (event) => {
-  if (!event.target.closest(".film-row")) save();
-});
+// The workshop's details belong to every film's.
+const sharedChanged = (event) => {
+  if (event.target.closest(".film-row")) return;
+  save();
+  if (!followFixes()) for (const entry of entries.values()) detailsSoon(entry);
+};
+form.addEventListener("input", sharedChanged);
+form.addEventListener("change", sharedChanged);
 picker.addEventListener("change", () => {
   addFiles([...picker.files]);
   picker.value = "";
@@ -456,24 +524,26 @@ document.addEventListener("dragleave", (event) => {
 document.addEventListener("drop", (event) => {
   event.preventDefault();
   dropZone.classList.remove("dragging");
-  if (!sending && event.dataTransfer.files.length) addFiles([...event.dataTransfer.files]);
+  if (event.dataTransfer.files.length) addFiles([...event.dataTransfer.files]);
 });
 clearDone.addEventListener("click", () => {
   for (const entry of [...entries.values()]) if (entry.sent) removeEntry(entry);
 });
 
-// A reload shows the workshop's details and the rows again; films already sent follow their outcome.
+// A reload shows the workshop's details and the rows again; films already sent follow their outcome, and
+// the others go on by themselves once their files are chosen again.
 const draft = loadDraft();
-resumeAfterReload = Boolean(draft.sending);
 pendingCountry = draft.workshop.country || "";
 form.elements.language.value = draft.workshop.language || "";
 form.elements.workshop.value = draft.workshop.workshop || "";
 for (const saved of draft.films) {
   const entry = addEntry(saved);
-  if (saved.sent) {
+  if (done(saved)) {
     entry.row.lock(true);
     entry.row.showOutcome("Sent: waiting for news of it…", "info", "SENT");
     list.watch(saved.videoId);
+  } else if (saved.sent) {
+    entry.row.showOutcome(`Sent. ${draftText(entry)}`, "info", "DRAFT");
   } else if (saved.refusal) {
     entry.row.lock(true);
     entry.row.setRefused(true);
