@@ -21,10 +21,12 @@ def make_clip(
     height: int = 180,
     fps: int = 5,
     audio: bool = True,
+    pattern: str = "testsrc",
     extra_args: tuple[str, ...] = (),
 ) -> Path:
-    """An H.264 (+ AAC) clip of a moving test pattern with a tone; encoded fast, decoded fast."""
-    args = ["-f", "lavfi", "-i", f"testsrc=size={width}x{height}:rate={fps}:duration={duration_s}"]
+    """An H.264 (+ AAC) clip of a moving test pattern (one of ffmpeg's sources that take a size and a rate:
+    testsrc, testsrc2, gradients, life, cellauto...) with a tone; encoded fast, decoded fast."""
+    args = ["-f", "lavfi", "-t", str(duration_s), "-i", f"{pattern}=size={width}x{height}:rate={fps}"]
     if audio:
         args += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=22050:duration={duration_s}"]
     args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
@@ -46,7 +48,7 @@ FOOTAGE = {
     ),
     # A phone filming upright in HLG: 10-bit HEVC BT.2020, portrait.
     "phone_hdr": (
-        "-f lavfi -i testsrc2=size=360x640:rate=5:duration={d} -f lavfi -i sine=duration={d}"
+        "-f lavfi -i gradients=size=360x640:rate=5:duration={d}:speed=0.05 -f lavfi -i sine=duration={d}"
         " -vf zscale=tin=bt709:pin=bt709:min=bt709:t=arib-std-b67:p=bt2020:m=2020_ncl:npl=203,format=yuv420p10le"
         " -c:v libx265 -preset ultrafast"
         " -x265-params log-level=error -tag:v hvc1 -color_primaries bt2020 -color_trc arib-std-b67"
@@ -54,7 +56,7 @@ FOOTAGE = {
     ),
     # A picture that stops 15 s before its sound.
     "picture_shorter": (
-        "-f lavfi -i testsrc=size=640x360:rate=10:duration={short} -f lavfi -i sine=duration={d}"
+        "-f lavfi -t {short} -i life=size=640x360:rate=10:mold=10:ratio=0.3 -f lavfi -i sine=duration={d}"
         " -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac"
     ),
 }

@@ -28,6 +28,7 @@ DEMO_FILMS: list[dict[str, Any]] = [
     {
         "file": "the-bus-home.mp4",
         "duration_s": 59.5,
+        "pattern": "cellauto",  # a picture of its own: the editors would see two test patterns as one film sent twice
         "width": 480,
         "height": 848,
         "metadata": {
@@ -91,7 +92,14 @@ def run_demo(api_url: str, web_url: str, field_office_key: str, editor_key: str,
     editor = IngestClient(api_url, editor_key)
     uploaded = []
     for film in DEMO_FILMS:
-        path = make_clip(workdir / film["file"], film["duration_s"], width=film["width"], height=film["height"], fps=10)
+        path = make_clip(
+            workdir / film["file"],
+            film["duration_s"],
+            width=film["width"],
+            height=film["height"],
+            fps=10,
+            pattern=film.get("pattern", "testsrc"),
+        )
         uploaded.append((film["file"], office.upload(path, film["metadata"])))
     for film in FOOTAGE_FILMS:
         path = make_footage_clip(workdir / film["file"], film["kind"], 60)
