@@ -1,0 +1,56 @@
+"""Races around a workshop's share page: it is public exactly while the workshop has a published film, whatever
+the order in which a publish's exposure and an unpublish or a takedown of the same film run."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from chalicelib import wiring
+from tests.functional.conftest import TAKEDOWN, get, post_json, publish
+from tests.functional.factories import write_ready_film
+from tests.functional.test_share_pages import WORKSHOP_PAGE, exists, is_public
+
+
+def _withdraw_while_exposure_reads(monkeypatch: Any, act: Any) -> None:
+    """The publish's exposure reads the workshop's published films; before it writes the page from what it
+    read, `act` (another editor's unpublish or takedown of that film) runs to its end."""
+    catalog = wiring.dependencies().catalog
+    read = catalog.list_published
+    armed = [True]
+
+    def list_published(partition: str, limit: int, cursor: Any) -> Any:
+        found = read(partition, limit, cursor)
+        if armed[0] and partition == "workshop#baku-2012" and found[0]:
+            armed[0] = False
+            act()
+        return found
+
+    monkeypatch.setattr(catalog, "list_published", list_published)
+
+
+@pytest.mark.parametrize("withdrawal", ["unpublish", "takedown"])
+def test_a_workshop_page_is_not_left_public_when_its_only_film_is_withdrawn_during_its_publish(
+    api, stack, monkeypatch, withdrawal
+):
+    video_id = write_ready_film(stack)
+    editor = stack.keys["editor"]
+
+    def withdraw() -> None:
+        if withdrawal == "unpublish":
+            answer = post_json(api, f"/videos/{video_id}/unpublish", {}, editor)
+        else:
+            answer = api.http.request(
+                "DELETE", f"/videos/{video_id}", headers={"x-api-key": editor}, body=json.dumps(TAKEDOWN)
+            )
+        assert answer.status_code == 200, answer.body
+
+    _withdraw_while_exposure_reads(monkeypatch, withdraw)
+    publish(api, stack, video_id)  # answered after the withdrawal: as the film reads then
+
+    assert get(api, "/workshops/baku-2012").status_code == 404, "the workshop has no published film"
+    assert not (exists(stack, WORKSHOP_PAGE) and is_public(WORKSHOP_PAGE)), (
+        "its share page (story and a withdrawn film's image) is left public until the sweep"
+    )
