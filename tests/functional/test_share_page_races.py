@@ -11,7 +11,9 @@ import pytest
 from chalicelib import wiring
 from tests.functional.conftest import TAKEDOWN, get, post_json, publish
 from tests.functional.factories import write_ready_film
+from tests.functional.test_editorial import call, media_distribution
 from tests.functional.test_share_pages import WORKSHOP_PAGE, exists, is_public
+from tests.functional.test_workshop_stories import STORY
 
 
 def _withdraw_while_exposure_reads(monkeypatch: Any, act: Any) -> None:
@@ -54,3 +56,25 @@ def test_a_workshop_page_is_not_left_public_when_its_only_film_is_withdrawn_duri
     assert not (exists(stack, WORKSHOP_PAGE) and is_public(WORKSHOP_PAGE)), (
         "its share page (story and a withdrawn film's image) is left public until the sweep"
     )
+
+
+def test_a_story_corrected_after_its_workshop_page_is_public_leaves_the_cdn_s_cache(api, stack, monkeypatch):
+    """An editor who corrects a published workshop's story (a venue named, the warning read too late) expects
+    previewers to stop being served the old text at once, as an unpublish empties the cache."""
+    distribution_id = media_distribution(stack, monkeypatch)
+    editor = stack.keys["editor"]
+    named = {**STORY, "paragraphs": ["Fifteen children from the juvenile colony filmed their week.", "More."]}
+    assert call(api, "put", "/workshops/baku-2012/story", editor, named).status_code == 200
+    assert publish(api, stack, write_ready_film(stack)).status_code == 200
+
+    assert call(api, "put", "/workshops/baku-2012/story", editor, STORY).status_code == 200
+
+    listing = stack.client("cloudfront").list_invalidations(DistributionId=distribution_id)["InvalidationList"]
+    paths = [
+        path
+        for item in listing.get("Items", [])
+        for path in stack.client("cloudfront").get_invalidation(DistributionId=distribution_id, Id=item["Id"])[
+            "Invalidation"
+        ]["InvalidationBatch"]["Paths"]["Items"]
+    ]
+    assert f"/{WORKSHOP_PAGE}" in paths, "the old story stays in the CDN's cache (s-maxage=300) after the correction"
