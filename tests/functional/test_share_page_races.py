@@ -78,3 +78,30 @@ def test_a_story_corrected_after_its_workshop_page_is_public_leaves_the_cdn_s_ca
         ]["InvalidationBatch"]["Paths"]["Items"]
     ]
     assert f"/{WORKSHOP_PAGE}" in paths, "the old story stays in the CDN's cache (s-maxage=300) after the correction"
+
+
+def test_a_film_taken_down_while_its_publish_writes_its_share_page_leaves_no_page_behind(api, stack, monkeypatch):
+    """The exposure read the film PUBLISHED; a takedown then runs to its end (every object gone, the tombstone
+    finished); the exposure's write of the share page lands after it. Nothing of the child may stay."""
+    video_id = write_ready_film(stack)
+    editor = stack.keys["editor"]
+    media = wiring.dependencies().media
+    write = media.write_text
+    armed = [True]
+
+    def write_text(key: str, text: str, content_type: str) -> None:
+        if armed[0] and key == f"films/{video_id}/share.html":
+            armed[0] = False
+            answer = api.http.request(
+                "DELETE", f"/videos/{video_id}", headers={"x-api-key": editor}, body=json.dumps(TAKEDOWN)
+            )
+            assert answer.status_code == 200, answer.body
+        write(key, text, content_type)
+
+    monkeypatch.setattr(media, "write_text", write_text)
+    publish(api, stack, video_id)
+
+    left = stack.client("s3").list_objects_v2(Bucket=stack.name("MediaBucket"), Prefix=f"films/{video_id}/")
+    assert [item["Key"] for item in left.get("Contents", [])] == [], (
+        "the share page (title, first name, age) outlives the takedown, and the tombstone says it is finished"
+    )
