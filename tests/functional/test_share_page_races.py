@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib import wiring
+from chalicelib.services import share_pages
 from tests.functional.conftest import TAKEDOWN, get, post_json, publish
 from tests.functional.factories import write_ready_film
 from tests.functional.test_editorial import call, media_distribution
@@ -105,3 +106,30 @@ def test_a_film_taken_down_while_its_publish_writes_its_share_page_leaves_no_pag
     assert [item["Key"] for item in left.get("Contents", [])] == [], (
         "the share page (title, first name, age) outlives the takedown, and the tombstone says it is finished"
     )
+
+
+def test_a_story_correction_whose_page_write_failed_is_finished_by_the_sweep(api, stack, monkeypatch):
+    """The story is corrected (200) but the page's rewrite fails once (counted SharePagesUnfinished); the sweep,
+    which 'finishes what a failed step left', must bring the public page in line with the corrected story."""
+    editor = stack.keys["editor"]
+    named = {**STORY, "title": "Films from the juvenile colony"}
+    assert call(api, "put", "/workshops/baku-2012/story", editor, named).status_code == 200
+    assert publish(api, stack, write_ready_film(stack)).status_code == 200
+    deps = wiring.dependencies()
+    write = deps.media.write_text
+    failing = [True]
+
+    def write_text(key: str, text: str, content_type: str) -> None:
+        if failing[0] and key == WORKSHOP_PAGE:
+            failing[0] = False
+            raise OSError("S3 unavailable for a moment")
+        write(key, text, content_type)
+
+    monkeypatch.setattr(deps.media, "write_text", write_text)
+    assert call(api, "put", "/workshops/baku-2012/story", editor, STORY).status_code == 200
+
+    share_pages.finish_workshop_pages(deps)
+
+    stored = stack.client("s3").get_object(Bucket=stack.name("MediaBucket"), Key=WORKSHOP_PAGE)["Body"].read()
+    assert is_public(WORKSHOP_PAGE)
+    assert b"juvenile colony" not in stored, "the old story stays public: the sweep only writes or deletes pages"
