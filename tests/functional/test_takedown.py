@@ -172,6 +172,25 @@ def test_a_takedown_says_why_and_only_its_audit_trail_keeps_the_reason(api, stac
     assert note not in get(api, f"/videos/{video_id}").body.decode()
 
 
+def test_a_takedown_note_holding_personal_data_is_refused_and_nothing_changes(api, stack, clips):
+    video_id = ready_film(api, stack, clips)
+    editor = stack.keys["editor"]
+    assert post_json(api, f"/videos/{video_id}/consent", CONSENT, editor).status_code == 200
+    assert post_json(api, f"/videos/{video_id}/publish", {}, editor).status_code == 200
+
+    for note, code in (
+        ("Her mother called from +44 7700 900123 and asked.", "contact_details"),
+        ("The family at 12 Baker Street asked us to remove it.", "place_too_precise"),
+        ("leyla's mother asked us to remove it.", "note_names_child"),
+    ):
+        refused = call(api, "delete", f"/videos/{video_id}", editor, {"reason": "other", "note": note})
+        assert error_of(refused) == (400, code)
+        assert "note" in refused.json_body["message"]
+    assert get(api, f"/videos/{video_id}").status_code == 200, "a refused takedown changes nothing"
+    actions = [e["action"] for e in get(api, f"/videos/{video_id}/audit", editor).json_body["items"]]
+    assert "taken_down" not in actions
+
+
 def test_a_takedown_with_no_reason_still_goes_through_and_its_audit_says_none_was_given(api, stack, clips):
     # The contract other programs rely on is DELETE /videos/{id} with no body: a takedown is never held up.
     video_id = ready_film(api, stack, clips)
