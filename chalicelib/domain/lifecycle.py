@@ -189,10 +189,11 @@ def publish(
 ) -> Change:
     """Public only after the commit (`Media.EXPOSE`): a protection turned on meanwhile wins, and its
     unprotected version is never tagged. With `seen_version`, only the film as the editor saw it: the change
-    checks the version read, so nothing can change between this check and the commit."""
-    check_unchanged(film, seen_version)
+    checks the version read, so nothing can change between this check and the commit. A protected version
+    being made is said as such first: the most precise reason, whatever the editor saw."""
     if film.status in PROCESSING and film.protect_identity is not None:
         check_protected(film.protect_identity, None)  # its protected version is being made: say so
+    check_unchanged(film, seen_version)
     if film.status not in PUBLISHABLE:
         raise ConflictError(
             f"Film {film.video_id} is {film.status}; only a READY or UNPUBLISHED film can be published."

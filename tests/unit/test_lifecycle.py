@@ -103,10 +103,8 @@ def test_publish_moves_a_consented_film_to_published_lists_it_and_makes_it_publi
     assert change.media is Media.EXPOSE and change.checks_version and not change.deletes_source
 
 
-def test_publish_of_the_film_as_the_editor_saw_it_is_refused_once_it_changed_and_nothing_else_is_checked_first() -> (
-    None
-):
-    # Asked for protection since the editor looked: the version moved on, and that is what the refusal says.
+def test_publish_of_the_film_as_the_editor_saw_it_is_refused_once_it_changed() -> None:
+    # Protected since the editor looked (and READY again): the version moved on, and that is what the refusal says.
     changed = replace(CONSENTED, protect_identity=Protection(faces=True), version=CONSENTED.version + 1)
     with pytest.raises(ConflictError) as refused:
         lifecycle.publish(changed, "editor Anna", LATER, safeguarding_confirmed=False, seen_version=CONSENTED.version)
