@@ -215,6 +215,8 @@ EDITOR_FIELDS = (
 def editor_view(film: Film) -> dict[str, Any]:
     view = {**_fields(film, EDITOR_FIELDS), **draft_view(film)}
     view["subtitle_languages"] = [subtitles.language for subtitles in film.subtitles]
+    # What an editor sends back to act only on the film as shown (`POST /videos/{id}/publish`'s `version`).
+    view["version"] = film.version
     return view
 
 

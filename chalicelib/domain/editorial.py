@@ -77,6 +77,29 @@ def parse_edit(body: Any, vocabulary: frozenset[str]) -> dict[str, Any]:
     return changes
 
 
+def parse_seen_version(body: Any) -> int | None:
+    """The `version` of the film the editor saw before publishing, when the request says (None otherwise)."""
+    seen = body.get("version") if isinstance(body, Mapping) else None
+    if seen is None:
+        return None
+    if isinstance(seen, bool) or not isinstance(seen, int) or seen < 0:
+        raise InvalidRequestError(
+            "version must be the film's version the editor saw (a whole number).", "invalid_version"
+        )
+    return seen
+
+
+def check_unchanged(film: Film, seen_version: int | None) -> None:
+    """Refuse to act on a film that changed since the editor saw it at `seen_version` (a protection asked, a title
+    edited, a sensitive flag set): what was confirmed is not what would be published."""
+    if seen_version is not None and seen_version != film.version:
+        raise ConflictError(
+            f"Film {film.video_id} changed since it was shown (version {seen_version}, now {film.version}): look at "
+            "it again before publishing.",
+            "film_changed",
+        )
+
+
 def check_publishable(film: Film, safeguarding_confirmed: bool) -> None:
     consent = film.consent or {}
     if not (consent.get("guardian_consent") and consent.get("child_assent")):

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from chalicelib.domain.change import AuditEntry, Change, Listed, Media, listed_as
-from chalicelib.domain.editorial import check_publishable
+from chalicelib.domain.editorial import check_publishable, check_unchanged
 from chalicelib.domain.errors import ConflictError, NotFoundError, StaleTransitionError
 from chalicelib.domain.film import (
     CORRECTABLE,
@@ -56,7 +56,7 @@ from chalicelib.domain.retention import (
 )
 from chalicelib.domain.source import SourceDescription
 from chalicelib.domain.stages import PROTECT, VALIDATE, stage_after, stage_for
-from chalicelib.domain.takedown_reasons import TakedownWhy
+from chalicelib.domain.takedown_reasons import TakedownWhy, check_note_names_no_one
 
 
 def new_upload(video_id: str, office_id: str, request: UploadRequest, key: str, at: str) -> Film:
@@ -219,12 +219,17 @@ def highlight(film: Film, actor: str, highlighted: bool, at: str) -> Change:
     return _edited(film, replace(film, highlighted=highlighted), at, audit)
 
 
-def publish(film: Film, actor: str, at: str, *, safeguarding_confirmed: bool) -> Change:
+def publish(
+    film: Film, actor: str, at: str, *, safeguarding_confirmed: bool, seen_version: int | None = None
+) -> Change:
     """Public only after the commit (`Media.EXPOSE`): a protection turned on meanwhile wins, and its
-    unprotected version is never tagged."""
+    unprotected version is never tagged. With `seen_version`, only the film as the editor saw it: the change
+    checks the version read, so nothing can change between this check and the commit. A protected version
+    being made is said as such first: the most precise reason, whatever the editor saw."""
     check_complete(film, "published")
     if film.status in PROCESSING and film.protect_identity is not None:
         check_protected(film.protect_identity, None)  # its protected version is being made: say so
+    check_unchanged(film, seen_version)
     if film.status not in PUBLISHABLE:
         raise ConflictError(
             f"Film {film.video_id} is {film.status}; only a READY or UNPUBLISHED film can be published."
@@ -375,7 +380,8 @@ def _edited(film: Film, after: Film, at: str, audit: AuditEntry, **effects: Any)
 def take_down(film: Film, actor: str, why: TakedownWhy, at: str) -> Change:
     """The film becomes a tombstone, marked unfinished until every object is gone, out of every listing it
     stands in; its media are made private before anything else (`Media.REMOVE`). Why it was taken down is in
-    the audit entry only (which outlives the film), never in the tombstone."""
+    the audit entry only (which outlives the film), never in the tombstone: a note naming the child is refused."""
+    check_note_names_no_one(why, film.author.first_name if film.author else None)
     return _taken_down(film, actor, why.as_details(), at)
 
 

@@ -6,11 +6,15 @@ entry saying no reason was given. A reason that is given must be one of the know
 
 The reason goes in the film's audit trail (the `taken_down` entry), which editors read and which outlives the
 film; never in the tombstone (id, DELETED, time) nor anywhere public. The note is for the project team: it says
-what happened, never who the child or the family is.
+what happened, never who the child or the family is. Since it outlives the takedown that removed every personal
+datum, it is refused when it holds what public text may not (domain/public_text.py: contact details, addresses,
+map points) or the child's first name (`check_note_names_no_one`, once the film is read).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,6 +22,7 @@ from typing import Any
 
 from chalicelib.domain.errors import InvalidRequestError
 from chalicelib.domain.metadata import is_unicode_text
+from chalicelib.domain.public_text import check_public_text, normalise
 
 NOTE_MAX_CHARS = 500
 
@@ -69,4 +74,33 @@ def parse_takedown(body: Any) -> TakedownWhy:
         raise InvalidRequestError(
             f"For the reason other, note says why (1 to {NOTE_MAX_CHARS} characters).", "reason_note_missing"
         )
+    _check_no_personal_data(note)
     return TakedownWhy(TakedownReason.OTHER, note.strip())
+
+
+_KEPT = "the note is kept in the film's audit trail after the takedown has removed every personal datum"
+
+
+def _check_no_personal_data(note: str) -> None:
+    try:
+        check_public_text("note", note)
+    except InvalidRequestError as refused:
+        raise InvalidRequestError(f"{refused.message} ({_KEPT}.)", refused.code) from None
+
+
+def _folded(text: str) -> str:
+    """As the public-text check reads it, accents gone too (`Leylá` is `leyla`)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", normalise(text)) if unicodedata.category(c) != "Mn")
+
+
+def check_note_names_no_one(why: TakedownWhy, first_name: str | None) -> None:
+    """Refuse a note that names the child (their first name, as a word, whatever its case or accents)."""
+    if why.note is None or not first_name or not first_name.strip():
+        return
+    name = re.escape(_folded(first_name))
+    if re.search(rf"(?<!\w){name}(?!\w)", _folded(why.note)):
+        raise InvalidRequestError(
+            f"The note names the child ({first_name}): say what happened, never who the child or the family is; "
+            f"{_KEPT}. Remove the name and send again.",
+            "note_names_child",
+        )

@@ -18,7 +18,7 @@ from chalicelib.clock import now_iso
 from chalicelib.domain import lifecycle
 from chalicelib.domain.catalog import editor_view, preview_keys
 from chalicelib.domain.change import Change
-from chalicelib.domain.editorial import parse_consent, parse_edit
+from chalicelib.domain.editorial import parse_consent, parse_edit, parse_seen_version
 from chalicelib.domain.errors import (
     ConflictError,
     InvalidRequestError,
@@ -108,7 +108,9 @@ def set_protection(deps: Dependencies, editor: str, video_id: str, body: Any) ->
 
 def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[str, Any]:
     confirmed = isinstance(body, Mapping) and body.get("safeguarding_confirmed") is True
-    change = lifecycle.publish(_film(deps, video_id), editor, now_iso(), safeguarding_confirmed=confirmed)
+    seen = parse_seen_version(body)
+    film = _film(deps, video_id)
+    change = lifecycle.publish(film, editor, now_iso(), safeguarding_confirmed=confirmed, seen_version=seen)
     # Commit first, then tag: nothing is public that the catalog does not say is (a protection turned on
     # meanwhile wins, and its unprotected version is never tagged). A lost race tagged nothing.
     exposed = _apply(deps, change)

@@ -1,7 +1,7 @@
 """A workshop's films decided together on the editor page, as an editor meets it the morning after: "Select all",
 "Publish all consented…" behind one confirmation that shows every card; films flagged sensitive and films with
 identity protection listed apart, each published only after its own check; a film changed by another editor
-meanwhile refused and named, never published; the queue and its counts following without a reload. Also a
+meanwhile (after the confirmation showed it) refused, named and said what changed, never published; the queue and its counts following without a reload. Also a
 takedown that asks why, and "Identity protected" as a good state (a story previewed before it goes public:
 test_pages.py). A stack of its own: these tests publish films."""
 
@@ -30,7 +30,7 @@ PLAIN = [
     ReviewFilm("Bread at dawn", "Ana", 15),
     ReviewFilm("The old lift", "Saba", 10),
     ReviewFilm("My sister's song", "Elene", 16),
-    ReviewFilm("Flagged meanwhile", "Dato", 13),
+    ReviewFilm("Renamed meanwhile", "Dato", 13),
 ]
 SENSITIVE = [ReviewFilm("What happened at home", "Tamar", 14, sensitive=True)]
 PROTECTED = [ReviewFilm("Behind the wall", "Levan", 15, faces_blurred=True)]
@@ -118,16 +118,20 @@ def test_an_editor_publishes_a_workshops_consented_films_together_and_the_checke
     assert widths[0] <= widths[1], f"the page is {widths[0]} px wide on a {widths[1]} px screen"
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    # Another editor flags one of them sensitive while the confirmation is open: refused, named, not published.
-    assert api(bulk_stack, "PATCH", f"/videos/{films['Flagged meanwhile']}", {"sensitive": True}).status_code == 200
+    # Another editor renames one of them while the confirmation is open: what the editor confirmed is not what
+    # would be published, so it is refused, named with what changed, and not published.
+    renamed = films["Renamed meanwhile"]
+    edited = api(bulk_stack, "PATCH", f"/videos/{renamed}", {"title": "Now with another title"})
+    assert edited.status_code == 200, edited.text
     yes.click()
     bulk_status = group.locator(".bulk-actions + [role=status]")
     expect(bulk_status).to_have_text(
-        f"Published {len(PLAIN) - 1} of {len(PLAIN)} films. Not published: “Flagged meanwhile”: This film is flagged "
-        "sensitive: tick “Safeguarding checked” first.",
+        f"Published {len(PLAIN) - 1} of {len(PLAIN)} films. Not published: “Renamed meanwhile”: Changed since you "
+        "looked: its title is now “Now with another title”; look again.",
         timeout=PUBLISHING_MS,
     )
-    assert status_of(bulk_stack, films["Flagged meanwhile"]) == "READY"
+    assert status_of(bulk_stack, renamed) == "READY"
+    expect(group.locator(f'.panel[data-video-id="{renamed}"]')).to_contain_text("Now with another title")
     for film in PLAIN[:-1]:
         assert status_of(bulk_stack, films[film.title]) == "PUBLISHED", film.title
     # They left the queue at once; the counts followed, with no reload.
@@ -177,7 +181,13 @@ def test_a_takedown_asks_why_and_the_history_keeps_it(page: Page, bulk_stack, fi
     expect(panel.get_by_role("status").last).to_have_text("Choose why the film is taken down first.")
     assert status_of(bulk_stack, video_id) == "READY"
     why.get_by_role("radio", name="Other").check()
-    panel.get_by_label("For “Other”: what happened").fill("The partner organisation asked for it.")
+    # The note outlives the film in its history: never who the child is, never how to reach the family.
+    note = panel.get_by_label("For “Other”: what happened")
+    note.fill("Keti's mother asked for it.")
+    confirm.click()
+    expect(panel.get_by_role("status").last).to_contain_text("The note names the child")
+    assert status_of(bulk_stack, video_id) == "READY"
+    note.fill("The partner organisation asked for it.")
     confirm.click()
     expect(panel).to_contain_text("“No forms yet” was taken down")
     expect(page.locator("#review-status")).to_have_text(re.compile(r"^1 film awaiting review"))
@@ -185,3 +195,19 @@ def test_a_takedown_asks_why_and_the_history_keeps_it(page: Page, bulk_stack, fi
     assert trail[-1]["action"] == "taken_down"
     assert trail[-1]["details"] == {"was": "READY", "reason": "other", "note": "The partner organisation asked for it."}
     screenshot(page, "editor-takedown-reason")
+
+
+def test_a_single_publish_is_refused_once_the_film_changed_since_its_card_was_shown(page: Page, bulk_stack, films):
+    video_id = films["Renamed meanwhile"]  # READY and consented, left waiting by the first test
+    open_editor(page, bulk_stack)
+    panel = page.locator(f'#review .panel[data-video-id="{video_id}"]')
+    panel.get_by_role("button", name="Publish…").click()
+    confirm = panel.get_by_role("group", name="Confirm publishing")
+    expect(confirm.locator(".card")).to_be_visible()
+    edited = api(bulk_stack, "PATCH", f"/videos/{video_id}", {"title": "Renamed once more"})
+    assert edited.status_code == 200, edited.text
+    confirm.get_by_role("button", name="Yes, publish it").click()
+    expect(panel).to_contain_text(
+        "Publishing: not done. This film changed since you looked at it", timeout=PUBLISHING_MS
+    )
+    assert status_of(bulk_stack, video_id) == "READY"

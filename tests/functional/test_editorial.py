@@ -182,6 +182,27 @@ def test_every_editorial_action_is_audited_and_the_trail_is_not_public(api, stac
     assert get(api, f"/videos/{video_id}/audit", stack.keys["office"]).status_code == 403
 
 
+def test_a_publish_sent_with_the_version_the_editor_saw_is_refused_once_the_film_changed(api, stack, clips):
+    editor = stack.keys["editor"]
+    video_id = ready_film(api, stack, clips)
+    assert call(api, "post", f"/videos/{video_id}/consent", editor, CONSENT).status_code == 200
+    seen = get(api, f"/videos/{video_id}/editorial", editor).json_body["version"]
+    assert call(api, "patch", f"/videos/{video_id}", editor, {"title": "Another title"}).status_code == 200
+
+    refused = call(api, "post", f"/videos/{video_id}/publish", editor, {"version": seen})
+    assert error_of(refused) == (409, "film_changed")
+    assert get(api, f"/videos/{video_id}").status_code == 404, "nothing was published"
+    assert error_of(call(api, "post", f"/videos/{video_id}/publish", editor, {"version": "1"})) == (
+        400,
+        "invalid_version",
+    )
+
+    now = get(api, f"/videos/{video_id}/editorial", editor).json_body["version"]
+    published = call(api, "post", f"/videos/{video_id}/publish", editor, {"version": now})
+    assert published.json_body["status"] == "PUBLISHED"
+    assert get(api, f"/videos/{video_id}").json_body["title"] == "Another title"
+
+
 @pytest.mark.parametrize("path", ["/review", "/videos/00000000-0000-4000-8000-000000000000/editorial"])
 def test_editor_routes_need_an_editor_key(api, stack, path):
     assert error_of(get(api, path)) == (401, "unauthenticated")

@@ -143,18 +143,28 @@ def test_an_expired_upload_in_parts_takes_no_more_parts(api, stack):
     assert uploads.get("Uploads", []) == [] and stored_size(stack, video_id) == []
 
 
-def test_a_takedown_says_why_and_only_its_audit_trail_keeps_the_reason(api, stack, clips):
+def test_a_takedown_says_why_only_its_audit_trail_keeps_it_and_a_note_holding_personal_data_is_refused(
+    api, stack, clips
+):
     video_id = ready_film(api, stack, clips)
     editor = stack.keys["editor"]
     assert post_json(api, f"/videos/{video_id}/consent", CONSENT, editor).status_code == 200
     assert post_json(api, f"/videos/{video_id}/publish", {}, editor).status_code == 200
 
+    # The note outlives the film and its personal data: none of them may be in it.
     for body, code in (
         ({"reason": "boredom"}, "reason_unknown"),
         ({"reason": "other"}, "reason_note_missing"),
+        ({"reason": "other", "note": "Her mother called from +44 7700 900123."}, "contact_details"),
+        ({"reason": "other", "note": "The family at 12 Baker Street asked."}, "place_too_precise"),
+        ({"reason": "other", "note": "leyla's mother asked us to remove it."}, "note_names_child"),
     ):
-        assert error_of(call(api, "delete", f"/videos/{video_id}", editor, body)) == (400, code)
+        refused = call(api, "delete", f"/videos/{video_id}", editor, body)
+        assert error_of(refused) == (400, code)
+        assert "note" in refused.json_body["message"] or "note" not in body
     assert get(api, f"/videos/{video_id}").status_code == 200, "a refused takedown changes nothing"
+    audited = [e["action"] for e in get(api, f"/videos/{video_id}/audit", editor).json_body["items"]]
+    assert "taken_down" not in audited
 
     note = "The partner organisation asked for the whole day's films."
     taken = call(api, "delete", f"/videos/{video_id}", editor, {"reason": "other", "note": note})

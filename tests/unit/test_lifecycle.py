@@ -15,7 +15,13 @@ import pytest
 
 from chalicelib.domain import lifecycle
 from chalicelib.domain.change import AuditEntry, Change, Listed, Media
-from chalicelib.domain.errors import ConflictError, DomainError, NotFoundError, StaleTransitionError
+from chalicelib.domain.errors import (
+    ConflictError,
+    DomainError,
+    InvalidRequestError,
+    NotFoundError,
+    StaleTransitionError,
+)
 from chalicelib.domain.film import (
     CORRECTABLE,
     READING_PROTECTION,
@@ -95,6 +101,17 @@ def test_publish_moves_a_consented_film_to_published_lists_it_and_makes_it_publi
     assert set(change.listed.facets) >= {"all", "country#AZ", "topic#violence", "status#PUBLISHED"}
     assert change.audit == AuditEntry("editor Anna", "published")
     assert change.media is Media.EXPOSE and change.checks_version and not change.deletes_source
+
+
+def test_publish_of_the_film_as_the_editor_saw_it_is_refused_once_it_changed() -> None:
+    # Protected since the editor looked (and READY again): the version moved on, and that is what the refusal says.
+    changed = replace(CONSENTED, protect_identity=Protection(faces=True), version=CONSENTED.version + 1)
+    with pytest.raises(ConflictError) as refused:
+        lifecycle.publish(changed, "editor Anna", LATER, safeguarding_confirmed=False, seen_version=CONSENTED.version)
+    assert code_of(refused) == "film_changed"
+
+    change = lifecycle.publish(CONSENTED, "editor Anna", LATER, safeguarding_confirmed=False, seen_version=3)
+    assert change.target is Status.PUBLISHED and change.checks_version and change.before.version == 3
 
 
 def test_a_protected_film_loses_its_source_when_it_is_published_and_a_sensitive_one_records_who_confirmed() -> None:
@@ -190,6 +207,15 @@ def test_subtitles_replaced_forget_the_old_text_and_removing_a_language_it_lacks
         lifecycle.add_subtitles(
             replace(film, status=Status.TRANSCODING), "editor Anna", SubtitleTrack("az", "k"), LATER
         )
+
+
+@pytest.mark.parametrize("note", ["Leyla's mother asked.", "LEYLA asked us", "asked by leylá herself"])
+def test_a_takedown_note_naming_the_child_is_refused(note: str) -> None:
+    with pytest.raises(InvalidRequestError) as refused:
+        lifecycle.take_down(PUBLISHED, "editor Anna", TakedownWhy(TakedownReason.OTHER, note), LATER)
+    assert code_of(refused) == "note_names_child" and "note" in refused.value.message
+    # A word that only contains the name is not the name.
+    assert lifecycle.take_down(PUBLISHED, "editor Anna", TakedownWhy(TakedownReason.OTHER, "Leylanda asked"), LATER)
 
 
 def test_a_takedown_leaves_a_tombstone_out_of_every_listing_and_its_audit_says_what_the_film_was_and_why() -> None:

@@ -44,3 +44,20 @@ def test_a_missing_or_unknown_reason_is_refused_with_its_code(body: object, code
 @pytest.mark.parametrize("body", [None, {}, {"reason": ""}, {"reason": None}])
 def test_no_reason_still_takes_the_film_down_and_says_none_was_given(body: object) -> None:
     assert parse_takedown(body).as_details() == {"reason": "not_given"}
+
+
+@pytest.mark.parametrize(
+    ("note", "code"),
+    [
+        ("The mother phoned from +994 50 123 45 67.", "contact_details"),
+        ("Write to family@example.org about it.", "contact_details"),
+        ("The family lives at 14 Nizami Street.", "place_too_precise"),
+        ("They stay at 40.4093, 49.8671 now.", "place_too_precise"),
+    ],
+)
+def test_a_note_holding_contact_details_or_a_place_is_refused_naming_the_note(note: str, code: str) -> None:
+    # The note outlives the film and every personal datum in its audit trail: none may be in it.
+    with pytest.raises(InvalidRequestError) as refused:
+        parse_takedown({"reason": "other", "note": note})
+    assert refused.value.code == code
+    assert refused.value.message.startswith("The note ") and "audit trail" in refused.value.message

@@ -1,6 +1,7 @@
 // "Publish all consented…" for one workshop on the editor page: one confirmation that shows the card of every
 // film it publishes (poster, title, first name and age), then each film published by its own call to the API
-// (POST /videos/{id}/publish, audited film by film; refused there too if a film changed meanwhile). Films
+// (POST /videos/{id}/publish with the version of the film its card showed, audited film by film: refused with
+// film_changed if the film changed since the confirmation opened, and the editor told what changed). Films
 // flagged sensitive and films with identity protection are listed apart, each with its own confirmation: the
 // safeguarding check for a sensitive film, the protected version watched for a protected one. A failure names
 // the film and why; the films published leave the queue (editor-queue.js moves them).
@@ -8,7 +9,7 @@ import { request } from "./api.js";
 import { filmCard, topicName } from "./cards.js";
 import { el, say } from "./dom.js";
 import { protectionPending } from "./editor-film.js";
-import { editorWords } from "./editor-words.js";
+import { editorWords, STATUS_WORDS } from "./editor-words.js";
 
 const PUBLISHABLE = new Set(["READY", "UNPUBLISHED"]);
 
@@ -26,12 +27,40 @@ function publicCard(film) {
   return card;
 }
 
-// Busy while its publish is on its way: the queue's next read leaves the panel be (editor-queue.js).
-async function publishOne(panel, key, body) {
-  const film = panel.film();
+// What changed between the film as the confirmation showed it and as it is now, in an editor's words.
+function changes(shown, now) {
+  const said = [];
+  if (isProtected(now) && !isProtected(shown)) said.push("protection was asked");
+  else if (JSON.stringify(asked(now)) !== JSON.stringify(asked(shown))) said.push("its identity protection changed");
+  if (now.status !== shown.status) said.push(`it is now ${STATUS_WORDS[now.status] || now.status}`);
+  if (now.title !== shown.title) said.push(`its title is now “${now.title}”`);
+  if (Boolean(now.sensitive) !== Boolean(shown.sensitive)) {
+    said.push(now.sensitive ? "it was flagged sensitive" : "its sensitive flag was removed");
+  }
+  if (shown.consent && !now.consent) said.push("its consent was cleared");
+  return said.length ? said.join(", ") : "its details were edited";
+}
+
+// Why a film was not published, in an editor's words; for a film changed since `shown`, what changed (read
+// again, and shown in its panel so the editor can look again).
+async function whyNot(panel, key, shown, error) {
+  if (error.code !== "film_changed") return editorWords(error);
+  try {
+    const now = await request("GET", `/videos/${encodeURIComponent(shown.video_id)}/editorial`, { key: key() });
+    panel.show(now);
+    return `Changed since you looked: ${changes(shown, now)}; look again.`;
+  } catch {
+    return "Changed since you looked; look again.";
+  }
+}
+
+// Busy while its publish is on its way: the queue's next read leaves the panel be (editor-queue.js). Publishes
+// only the film as `shown` (its version): the API refuses it if it changed since.
+async function publishOne(panel, key, shown, body) {
   panel.setAttribute("aria-busy", "true");
   try {
-    const result = await request("POST", `/videos/${encodeURIComponent(film.video_id)}/publish`, { key: key(), body });
+    const result = await request("POST", `/videos/${encodeURIComponent(shown.video_id)}/publish`,
+      { key: key(), body: { ...body, version: shown.version } });
     panel.show(result);
     return result;
   } finally {
@@ -90,12 +119,12 @@ function apartItem(panel, key, uid, onPublished) {
     publish.disabled = true;
     say(status, `Publishing “${film.title}”…`);
     try {
-      await publishOne(panel, key, film.sensitive ? { safeguarding_confirmed: true } : {});
+      await publishOne(panel, key, film, film.sensitive ? { safeguarding_confirmed: true } : {});
       item.replaceChildren(el("p", { class: "status", role: "status", "data-kind": "success" },
         `“${film.title}” is published.`));
       onPublished();
     } catch (error) {
-      say(status, `“${film.title}” was not published. ${editorWords(error)}`, "error");
+      say(status, `“${film.title}” was not published. ${await whyNot(panel, key, film, error)}`, "error");
       update();
     }
   });
@@ -120,12 +149,13 @@ export function publishAllConsented(panels, key, uid, onPublished) {
     for (const control of region.querySelectorAll(".bulk-plain button")) control.disabled = true;
     say(status, `Publishing ${plural(chosen.length, "film")}…`);
     const failed = [];
-    for (const panel of chosen) {
+    for (const { panel, shown } of chosen) {
       try {
-        await publishOne(panel, key, {});
+        await publishOne(panel, key, shown, {});
       } catch (error) {
-        failed.push(`“${panel.film().title}”: ${editorWords(error)}`);
-        panel.say(`Not published. ${editorWords(error)}`, "error");
+        const why = await whyNot(panel, key, shown, error);
+        failed.push(`“${shown.title}”: ${why}`);
+        panel.say(`Not published. ${why}`, "error");
       }
     }
     const done = chosen.length - failed.length;
@@ -155,7 +185,9 @@ export function publishAllConsented(panels, key, uid, onPublished) {
     if (plain.length) {
       const yes = el("button", { type: "button", class: "primary", "data-action": "confirm-publish-all" },
         `Yes, publish these ${plural(plain.length, "film")}`);
-      yes.addEventListener("click", () => publishAll(plain, yes));
+      // The films as their cards show them now: what is published is these, or nothing.
+      const shown = plain.map((panel) => ({ panel, shown: panel.film() }));
+      yes.addEventListener("click", () => publishAll(shown, yes));
       parts.push(el("div", { class: "bulk-plain" },
         el("p", {}, `Visitors will see ${plain.length === 1 ? "this card" : `these ${plain.length} cards`}, the films `
           + "and their subtitles:"),

@@ -246,6 +246,7 @@ export function filmPanel(initial, key, options = {}) {
     };
     safeguarding?.querySelector("input").addEventListener("change", update);
     update();
+    const shownVersion = film.version;
     const card = filmCard({ ...film, poster_url: film.preview?.poster_url || film.poster_url,
       author: film.author }, { lazy: false });
     card.querySelector("a").removeAttribute("href");
@@ -255,7 +256,9 @@ export function filmPanel(initial, key, options = {}) {
       el("ul", { class: "grid" }, card),
       el("button", { type: "button", class: "primary", "data-action": "confirm-publish", onclick: () => {
         const confirmed = safeguarding?.querySelector("input").checked;
-        act("Publishing", "POST", "/publish", { body: confirmed ? { safeguarding_confirmed: true } : {},
+        // The version this card was made from: the API refuses the publish if the film changed since.
+        act("Publishing", "POST", "/publish", { body: { ...(confirmed ? { safeguarding_confirmed: true } : {}),
+          version: shownVersion },
           done: () => "Published: visitors can watch it now." });
       } }, "Yes, publish it"),
       el("button", { type: "button", onclick: () => { confirming = false; confirmBox.hidden = true; button.focus(); } },

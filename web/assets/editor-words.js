@@ -13,6 +13,9 @@ const BY_CODE = {
     + "ready yet. It can be published once it is: open the film again later, its identity-protection line says when.",
   source_deleted: "The original upload of this film has been deleted (it is kept only for a while after "
     + "publication): its identity protection can no longer change. Take it down and upload it again if needed.",
+  film_changed: "This film changed since you looked at it (its protection, title or sensitive flag, say): refresh "
+    + "the page and look again before publishing.",
+  note_names_child: "The note names the child: say what happened, never who the child or the family is.",
   conflict: "This film changed since the page showed it (someone else may be working on it): refresh and try again.",
   not_found: "This film is no longer there: it may have been taken down.",
   network: "The service could not be reached: check the connection and try again.",
