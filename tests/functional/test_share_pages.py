@@ -16,6 +16,7 @@ from chalicelib.services import editorial, media_exposure, share_pages
 from tests.functional.conftest import CONSENT, MEDIA_BASE_URL, SITE_URL, TAKEDOWN, get, post_json, publish
 from tests.functional.factories import write_ready_film
 from tests.functional.test_editorial import call
+from tests.functional.test_media_validation import ingest
 from tests.functional.test_workshop_stories import STORY
 from tests.share_head import Head
 
@@ -221,3 +222,26 @@ def test_the_sweep_writes_the_pages_of_workshops_published_before_them_and_delet
     assert head.meta["og:image"] == f"{MEDIA_BASE_URL}/films/{video_id}/share.jpg" and is_public(WORKSHOP_PAGE)
     assert not exists(stack, left)
     assert share_pages.finish_workshop_pages(deps) == {"written": 0, "deleted": 0}, "nothing more to do"
+
+
+def test_a_film_protected_after_its_publish_shows_its_new_share_image_at_a_new_address(api, stack, clips):
+    """Chat apps cache a preview's image by its URL: the image of a film rendered again with faces blurred must
+    have a new one, and the old image (faces showing) must be gone from the bucket, never public again."""
+    editor = stack.keys["editor"]
+    video_id, _ = ingest(api, stack, clips["valid"])
+    assert publish(api, stack, video_id).status_code == 200
+    before = read_page(stack, video_id)[0].meta["og:image"]
+    old_key = before.removeprefix(f"{MEDIA_BASE_URL}/")
+    assert is_public(old_key)
+
+    assert post_json(api, f"/videos/{video_id}/unpublish", {}, editor).status_code == 200  # a face seen since
+    turned_on = call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": True, "voice": False})
+    assert turned_on.status_code == 200, turned_on.json_body
+    stack.run_pipeline()
+    assert publish(api, stack, video_id).status_code == 200
+
+    after = read_page(stack, video_id)[0].meta["og:image"]
+    assert after != before, "the protected film's preview image hides behind the old one's cached URL"
+    assert get(api, f"/videos/{video_id}").json_body["share_image_url"] == after
+    assert is_public(after.removeprefix(f"{MEDIA_BASE_URL}/"))
+    assert not exists(stack, old_key), "the unprotected share image stays in the bucket"
