@@ -47,19 +47,29 @@ def links(deps: Dependencies) -> ShareLinks:
 
 def write_film_page(deps: Dependencies, film: Film) -> None:
     """The film's page as the film reads now, written private (the tagging after it makes it public while the
-    film is published) and out of the CDN's cache, so an edited text shows at once. Should the write fail,
-    whatever page was there is made private, never left showing an old text. A takedown that finished while
-    it was written (deleting the film's objects before the page landed) has the page deleted after it."""
+    film is published), emptied from the CDN's cache when it replaced another text (an edit shows at once).
+    Should the write fail, whatever page was there is made private, never left showing an old text. A takedown
+    that finished while it was written (deleting the film's objects before the page landed) has the page
+    deleted after it."""
     key = share_page_key(film.video_id)
     try:
-        deps.media.write_text(key, share_page(film, links(deps)), HTML)
+        _replace(deps, key, share_page(film, links(deps)))
     except Exception:
         deps.media.set_public(key, False)
         raise
     now = deps.catalog.get_film(film.video_id)
     if now is None or now.status is Status.DELETED:
         deps.media.delete(key)
-    deps.media_cache.invalidate(f"/{key}")  # never raises: a failure is logged and counted by the adapter
+
+
+def _replace(deps: Dependencies, key: str, text: str) -> None:
+    """A page written (private), and out of the CDN's cache when it replaced another text: a page written where
+    there was none (a publish: a withdrawal deleted the last one and emptied the cache) or with the same text
+    (new subtitles) costs no invalidation, which CloudFront bills per path."""
+    old = deps.media.read_text(key)
+    deps.media.write_text(key, text, HTML)
+    if old is not None and old != text:
+        deps.media_cache.invalidate(f"/{key}")  # never raises: a failure is logged and counted by the adapter
 
 
 def withdraw(deps: Dependencies, film: Film) -> None:
@@ -104,16 +114,17 @@ def story_changed(deps: Dependencies, slug: str) -> None:
 def refresh_workshop_page(deps: Dependencies, slug: str, leaving: str | None = None) -> None:
     """Workshop `slug`'s page as the catalog reads now (without film `leaving`, about to stop being public):
     written and public when the workshop has a published film, its image the newest one's; deleted when it
-    has none; out of the CDN's cache either way. A withdrawal that committed while the page was written (its
-    own deletion before this write) is seen in a second read, and the page deleted. Should the write fail,
-    whatever page was there is made private, never left showing an old text (the sweep writes it again)."""
+    has none; out of the CDN's cache when its text changed or it went. A withdrawal that committed while the
+    page was written (its own deletion before this write) is seen in a second read, and the page deleted.
+    Should the write fail, whatever page was there is made private, never left showing an old text (the sweep
+    writes it again)."""
     key = workshop_share_key(slug)
     text = _workshop_page(deps, slug, leaving)
     if text is None:
         _delete_workshop_page(deps, key)
         return
     try:
-        deps.media.write_text(key, text, HTML)
+        _replace(deps, key, text)
     except Exception:
         deps.media.set_public(key, False)
         deps.media_cache.invalidate(f"/{key}")
@@ -121,8 +132,6 @@ def refresh_workshop_page(deps: Dependencies, slug: str, leaving: str | None = N
     deps.media.set_public(key, True)
     if not _shown(deps, slug, leaving):
         _delete_workshop_page(deps, key)
-        return
-    deps.media_cache.invalidate(f"/{key}")
 
 
 def _shown(deps: Dependencies, slug: str, leaving: str | None) -> list[dict[str, Any]]:
