@@ -198,6 +198,16 @@ class S3Store:
             Bucket=self.bucket, Key=key, Body=body, ContentType=content_type, CacheControl=CACHE_CONTROL
         )
 
+    def read_text(self, key: str) -> str | None:
+        """A small text object written by `write_text`, or None when there is none."""
+        try:
+            response = self._client.get_object(Bucket=self.bucket, Key=key)
+        except self._client.exceptions.NoSuchKey:
+            return None
+        with response["Body"] as body:
+            text: str = body.read().decode()
+        return text
+
     def keys(self, prefix: str) -> list[str]:
         """Every key under `prefix`."""
         pages = self._client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix)

@@ -19,7 +19,8 @@ SPRITE_NAME = "sprite.jpg"
 STORYBOARD_NAME = "storyboard.vtt"
 # A published film's share page (domain/share_page.py): public exactly while the film is.
 SHARE_NAME = "share.html"
-# The image its link previews show: the poster's picture letterboxed in a small JPEG (domain/ladder.py).
+# The image its link previews show: the poster's picture letterboxed in a small JPEG (domain/ladder.py), named
+# by the render that made it (`share_image_name`); films rendered before that have it under this name.
 SHARE_IMAGE_NAME = "share.jpg"
 # Workshops' share pages, under the same public prefix as the films' (the CDN, the bucket policy and the roles
 # name it): `films/workshops/{slug}/share.html`. No film's id is a workshop's name (ids are UUIDs).
@@ -94,6 +95,18 @@ def playlist_key(video_id: str, name: str) -> str:
 def media_key(video_id: str, name: str) -> str:
     """One of a film's outputs by file name (POSTER_NAME, SPRITE_NAME, STORYBOARD_NAME, the HLS master)."""
     return f"{media_of(video_id)}{name}"
+
+
+def share_image_name(run: str) -> str:
+    """A new name for each render's share image: chat apps cache previews by URL, so the image of a film
+    rendered again (its faces blurred since) must never hide behind the old one's address."""
+    return f"share-{run}.jpg"
+
+
+def is_share_image_key(video_id: str, key: str) -> bool:
+    """Whether `key` is one of the film's share images, whichever render made it."""
+    name = key.removeprefix(media_of(video_id))
+    return name == SHARE_IMAGE_NAME or (name.startswith("share-") and name.endswith(".jpg") and "/" not in name)
 
 
 def subtitles_key(video_id: str, language: str, digest: str) -> str:

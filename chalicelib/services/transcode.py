@@ -21,13 +21,14 @@ from chalicelib.domain.lifecycle import transcoded
 from chalicelib.domain.loudness import gain_db
 from chalicelib.domain.object_keys import (
     POSTER_NAME,
-    SHARE_IMAGE_NAME,
     SPRITE_NAME,
     STORYBOARD_NAME,
+    is_share_image_key,
     media_key,
     media_of,
     playlist_key,
     rendition_key,
+    share_image_name,
     staging_of,
     staging_run,
 )
@@ -263,7 +264,9 @@ def _store_outputs(
     it READY, say, with protection since, and an editor published it): outputs made from what the film was
     then must not replace the ones it has now, such as a protected poster by one made from the source."""
     video_id = film.video_id
-    staging = staging_run(video_id, uuid.uuid4().hex)
+    run = uuid.uuid4().hex
+    staging = staging_run(video_id, run)
+    share_image = media_key(video_id, share_image_name(run[:12]))
     renditions = []
     for rendition in plan.renditions:
         deps.media.upload(outputs.renditions[rendition.name], f"{staging}{rendition.name}.mp4", "video/mp4")
@@ -279,7 +282,7 @@ def _store_outputs(
     with open(storyboard, "w", encoding="utf-8") as file:
         file.write(storyboard_vtt(plan.sprite, SPRITE_NAME))
     deps.media.upload(storyboard, f"{staging}{STORYBOARD_NAME}", "text/vtt")
-    deps.media.upload(outputs.share_image, f"{staging}{SHARE_IMAGE_NAME}", "image/jpeg")
+    deps.media.upload(outputs.share_image, f"{staging}{share_image_name(run[:12])}", "image/jpeg")
     deps.media.upload(outputs.poster, f"{staging}{POSTER_NAME}", "image/jpeg")
     now = deps.catalog.get_film(video_id)
     if now is None or now.status is not Status.TRANSCODING or now.attempt != film.attempt:
@@ -287,10 +290,19 @@ def _store_outputs(
         return None
     # The poster last: its presence says the set is complete.
     deps.media.promote(staging, media_of(video_id), last=POSTER_NAME)
+    _forget_share_images(deps, video_id, keep=share_image)
     return tuple(renditions), {
         "poster_key": media_key(video_id, POSTER_NAME),
         "sprite_key": media_key(video_id, SPRITE_NAME),
         "storyboard_key": media_key(video_id, STORYBOARD_NAME),
-        "share_image_key": media_key(video_id, SHARE_IMAGE_NAME),
+        "share_image_key": share_image,
         **({"hls_key": media_key(video_id, MASTER_NAME)} if playlists is not None else {}),
     }
+
+
+def _forget_share_images(deps: Dependencies, video_id: str, keep: str) -> None:
+    """The share images of the film's earlier renders deleted (the film is private while it is rendered): an
+    image with faces a protection has blurred since is never public again, under any address."""
+    for key in deps.media.keys(media_of(video_id)):
+        if key != keep and is_share_image_key(video_id, key):
+            deps.media.delete(key)

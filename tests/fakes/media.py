@@ -25,6 +25,7 @@ class InMemoryStore:
     name: str = "media"
     # Each object, and whether the CDN may serve it (the `published` tag).
     objects: dict[str, bool] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
 
     def set_public(self, prefix: str, public: bool) -> int:
         self.journal.record(f"{self.name}.{'tag' if public else 'untag'} {prefix}")
@@ -40,8 +41,12 @@ class InMemoryStore:
 
     def write_text(self, key: str, text: str, content_type: str) -> None:
         """Not journalled: the journal is of tagging and deleting. A new object is private."""
-        del text, content_type
+        del content_type
         self.objects[key] = False
+        self.texts[key] = text
+
+    def read_text(self, key: str) -> str | None:
+        return self.texts.get(key) if key in self.objects else None
 
     def is_public(self, key: str) -> bool:
         return self.objects.get(key, False)

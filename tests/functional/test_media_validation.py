@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 
@@ -11,7 +12,7 @@ from chalicelib.domain.errors import MediaError
 from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError, input_args, run
 from local.clips import make_clip
-from tests.functional.conftest import ffprobe_json, get, post_json, publish, upload_body
+from tests.functional.conftest import MEDIA_BASE_URL, ffprobe_json, get, post_json, publish, upload_body
 
 EXTENSIONS = {
     "webm": ("video/webm", ".webm"),
@@ -204,8 +205,9 @@ def test_a_film_s_share_image_is_its_poster_letterboxed_in_a_small_jpeg(api, sta
     assert publish(api, stack, video_id).status_code == 200
     public = get(api, f"/videos/{video_id}").json_body
 
-    assert public["share_image_url"].endswith(f"films/{video_id}/share.jpg")
-    path = fetch(stack, f"films/{video_id}/share.jpg", tmp_path / "share.jpg")
+    key = public["share_image_url"].removeprefix(f"{MEDIA_BASE_URL}/")
+    assert re.fullmatch(f"films/{video_id}/share-[0-9a-f]{{12}}.jpg", key), "named by the render that made it"
+    path = fetch(stack, key, tmp_path / "share.jpg")
     image = ffprobe_json(path)["streams"][0]
     assert (image["codec_name"], image["width"], image["height"]) == ("mjpeg", 1200, 630)
     assert path.stat().st_size < 100_000

@@ -13,7 +13,7 @@ from chalicelib.services import share_pages
 from tests.functional.conftest import TAKEDOWN, get, post_json, publish
 from tests.functional.factories import write_ready_film
 from tests.functional.test_editorial import call, media_distribution
-from tests.functional.test_share_pages import WORKSHOP_PAGE, exists, is_public
+from tests.functional.test_share_pages import WORKSHOP_PAGE, exists, invalidated, is_public
 from tests.functional.test_workshop_stories import STORY
 
 
@@ -70,15 +70,9 @@ def test_a_story_corrected_after_its_workshop_page_is_public_leaves_the_cdn_s_ca
 
     assert call(api, "put", "/workshops/baku-2012/story", editor, STORY).status_code == 200
 
-    listing = stack.client("cloudfront").list_invalidations(DistributionId=distribution_id)["InvalidationList"]
-    paths = [
-        path
-        for item in listing.get("Items", [])
-        for path in stack.client("cloudfront").get_invalidation(DistributionId=distribution_id, Id=item["Id"])[
-            "Invalidation"
-        ]["InvalidationBatch"]["Paths"]["Items"]
-    ]
-    assert f"/{WORKSHOP_PAGE}" in paths, "the old story stays in the CDN's cache (s-maxage=300) after the correction"
+    assert f"/{WORKSHOP_PAGE}" in invalidated(stack, distribution_id), (
+        "the old story stays in the CDN's cache (s-maxage=300) after the correction"
+    )
 
 
 def test_a_film_taken_down_while_its_publish_writes_its_share_page_leaves_no_page_behind(api, stack, monkeypatch):
@@ -133,3 +127,21 @@ def test_a_story_correction_whose_page_write_failed_is_finished_by_the_sweep(api
     stored = stack.client("s3").get_object(Bucket=stack.name("MediaBucket"), Key=WORKSHOP_PAGE)["Body"].read()
     assert is_public(WORKSHOP_PAGE)
     assert b"juvenile colony" not in stored, "the old story stays public: the sweep only writes or deletes pages"
+
+
+def test_a_workshop_page_whose_rewrite_failed_is_private_until_the_sweep_writes_it(api, stack, monkeypatch):
+    """A story corrected (a venue named by mistake) whose page rewrite fails: the old text must not stay public
+    while it waits for the sweep, as a film's page does not."""
+    editor = stack.keys["editor"]
+    named = {**STORY, "title": "Films from the juvenile colony"}
+    assert call(api, "put", "/workshops/baku-2012/story", editor, named).status_code == 200
+    assert publish(api, stack, write_ready_film(stack)).status_code == 200
+    media = wiring.dependencies().media
+
+    def write_text(key: str, text: str, content_type: str) -> None:
+        raise OSError("S3 unavailable for a moment")
+
+    monkeypatch.setattr(media, "write_text", write_text)
+    assert call(api, "put", "/workshops/baku-2012/story", editor, STORY).status_code == 200
+
+    assert exists(stack, WORKSHOP_PAGE) and not is_public(WORKSHOP_PAGE), "the old story stays public"

@@ -15,7 +15,8 @@ from chalicelib import wiring
 from chalicelib.services import editorial, media_exposure, share_pages
 from tests.functional.conftest import CONSENT, MEDIA_BASE_URL, SITE_URL, TAKEDOWN, get, post_json, publish
 from tests.functional.factories import write_ready_film
-from tests.functional.test_editorial import call
+from tests.functional.test_editorial import call, media_distribution
+from tests.functional.test_media_validation import ingest
 from tests.functional.test_workshop_stories import STORY
 from tests.share_head import Head
 
@@ -97,6 +98,31 @@ def test_an_edited_title_is_written_to_the_share_page(api, stack):
     head, _, _ = read_page(stack, video_id)
     assert head.meta["og:title"] == "A better title"
     assert is_public(share_page_key(video_id)), "written again, and public again"
+
+
+def test_an_edited_title_leaves_the_cdn_s_cache_at_once(api, stack, monkeypatch):
+    """Previewers must not be served the old title (a child's full name, say) for s-maxage after an edit."""
+    distribution_id = media_distribution(stack, monkeypatch)
+    video_id = write_ready_film(stack, title="Leyla Mammadova's yard")
+    assert publish(api, stack, video_id).status_code == 200
+
+    edited = call(api, "patch", f"/videos/{video_id}", stack.keys["editor"], {"title": "Our yard"})
+
+    assert edited.status_code == 200, edited.body
+    assert f"/{share_page_key(video_id)}" in invalidated(stack, distribution_id)
+
+
+def invalidated(stack: Any, distribution_id: str) -> list[str]:
+    """Every path the media distribution was asked to empty from its cache."""
+    cloudfront = stack.client("cloudfront")
+    listing = cloudfront.list_invalidations(DistributionId=distribution_id)["InvalidationList"]
+    return [
+        path
+        for item in listing.get("Items", [])
+        for path in cloudfront.get_invalidation(DistributionId=distribution_id, Id=item["Id"])["Invalidation"][
+            "InvalidationBatch"
+        ]["Paths"]["Items"]
+    ]
 
 
 def test_an_unpublished_film_s_share_page_is_deleted(api, stack):
@@ -221,3 +247,26 @@ def test_the_sweep_writes_the_pages_of_workshops_published_before_them_and_delet
     assert head.meta["og:image"] == f"{MEDIA_BASE_URL}/films/{video_id}/share.jpg" and is_public(WORKSHOP_PAGE)
     assert not exists(stack, left)
     assert share_pages.finish_workshop_pages(deps) == {"written": 0, "deleted": 0}, "nothing more to do"
+
+
+def test_a_film_protected_after_its_publish_shows_its_new_share_image_at_a_new_address(api, stack, clips):
+    """Chat apps cache a preview's image by its URL: the image of a film rendered again with faces blurred must
+    have a new one, and the old image (faces showing) must be gone from the bucket, never public again."""
+    editor = stack.keys["editor"]
+    video_id, _ = ingest(api, stack, clips["valid"])
+    assert publish(api, stack, video_id).status_code == 200
+    before = read_page(stack, video_id)[0].meta["og:image"]
+    old_key = before.removeprefix(f"{MEDIA_BASE_URL}/")
+    assert is_public(old_key)
+
+    assert post_json(api, f"/videos/{video_id}/unpublish", {}, editor).status_code == 200  # a face seen since
+    turned_on = call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": True, "voice": False})
+    assert turned_on.status_code == 200, turned_on.json_body
+    stack.run_pipeline()
+    assert publish(api, stack, video_id).status_code == 200
+
+    after = read_page(stack, video_id)[0].meta["og:image"]
+    assert after != before, "the protected film's preview image hides behind the old one's cached URL"
+    assert get(api, f"/videos/{video_id}").json_body["share_image_url"] == after
+    assert is_public(after.removeprefix(f"{MEDIA_BASE_URL}/"))
+    assert not exists(stack, old_key), "the unprotected share image stays in the bucket"

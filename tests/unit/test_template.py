@@ -207,6 +207,8 @@ ALLOWED = {
         "s3:AbortMultipartUpload",
         "s3:PutObjectTagging",
         "s3:PutObject",  # a film's share page, written when the sweep finishes its exposure
+        "s3:GetObject",  # a share page read before it is written again: emptied from the cache if it changed
+        "s3:GetObjectTagging",  # whether a workshop's page is public, as the catalog says it should be
         "s3:DeleteObjectTagging",
         "s3:DeleteObject",
         "s3:ListBucket",
