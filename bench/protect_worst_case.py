@@ -38,6 +38,7 @@ from skimage.data import astronaut, lfw_subset, rocket
 from skimage.io import imsave
 from skimage.transform import resize
 
+from bench.moto_stack import stack_on_moto
 from bench.protection_speed import cpu_seconds, photo_for_face
 from chalicelib.domain.faces import Box
 from tests.functional.face_clips import FACE_IN_PHOTO, PHOTO_SIZE
@@ -155,24 +156,11 @@ def covered(faces: list[list[Box]], regions: list[Any]) -> tuple[int, int]:
 def protect_through_the_function(film: Path, seconds: int, limit_s: float) -> dict[str, Any]:
     """The film through `app.protect_film` on moto, as Lambda would run it; what it took."""
     with mock_aws():
-        os.environ.update(
-            {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+        resources = stack_on_moto(
+            "omjr-bench", {"MEDIA_BASE_URL": "https://media.example", "SITE_URL": "https://films.example"}
         )
-        os.environ.pop("AWS_ENDPOINT_URL", None)
-        from chalicelib import wiring
-        from local import chalice_config
-        from local.resources import LocalResources
-
-        resources = LocalResources(boto3.session.Session(), None, "omjr-bench")
-        resources.create_all()
-        os.environ.update(
-            {
-                **chalice_config.environment("local"),
-                **resources.function_environment({"MEDIA_BASE_URL": "https://media.example", "SITE_URL": "https://x"}),
-            }
-        )
-        wiring.reset()
         import app as app_module
+        from chalicelib import wiring
         from chalicelib.clock import now_iso
         from chalicelib.domain.film import Film, Status
         from chalicelib.domain.metadata import Author

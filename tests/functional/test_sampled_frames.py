@@ -34,8 +34,9 @@ def film(folder: Path, rate: float, seconds: float = 3) -> Path:
     )
 
 
-def sampled_by_time(path: Path, scene_change: float | None) -> SampledFrames:
-    """The 160x90 test film's frames as protection samples them, by time (and at cuts, with `scene_change`)."""
+def sampled_by_time(path: Path, scene_change: float | None, changes: list[float] | None = None) -> SampledFrames:
+    """The 160x90 test film's frames as protection samples them, by time (and at cuts, with `scene_change`, and
+    at `changes` inside a shot)."""
     return SampledFrames(
         str(path),
         width=160,
@@ -44,6 +45,7 @@ def sampled_by_time(path: Path, scene_change: float | None) -> SampledFrames:
         timeout_s=60,
         interval_s=DETECTION_INTERVAL_S,
         scene_change=scene_change,
+        changes=changes or [],
     )
 
 
@@ -121,16 +123,7 @@ def test_a_small_change_inside_a_shot_is_sampled_as_a_cut_where_the_scene_score_
     assert np.allclose(changes, [40 / 30, 41 / 30], atol=0.01), "the patch's coming and going, nothing else"
 
     def sampled(changes: list[float]) -> SampledFrames:
-        frames = SampledFrames(
-            str(path),
-            width=160,
-            height=90,
-            max_width=1280,
-            timeout_s=60,
-            interval_s=DETECTION_INTERVAL_S,
-            scene_change=SCENE_CHANGE,
-            changes=changes,
-        )
+        frames = sampled_by_time(path, SCENE_CHANGE, changes)
         list(frames)
         return frames
 
