@@ -164,9 +164,7 @@ def writes() -> dict[str, dict[str, int]]:
 
 def measure(films: int, design: str) -> dict[str, str]:
     with mock_aws(), partitioned_queries():
-        stack_on_moto(
-            "omjr-bench", {"MEDIA_BASE_URL": "https://media.example"}, TOPICS=",".join([*TOPICS, *MORE_TOPICS])
-        )
+        stack_on_moto("omjr-bench", TOPICS=",".join([*TOPICS, *MORE_TOPICS]))
         catalog = wiring.dependencies().catalog
         started = time.monotonic()
         last = seed(catalog, films, DESIGNS[design])

@@ -11,9 +11,13 @@ from local import chalice_config
 from local.resources import LocalResources
 
 
-def stack_on_moto(name: str, local_values: dict[str, str], **environment: str) -> LocalResources:
+# What has no local twin (CloudFront's addresses): made-up ones.
+LOCAL_VALUES = {"MEDIA_BASE_URL": "https://media.example", "SITE_URL": "https://films.example"}
+
+
+def stack_on_moto(name: str, **environment: str) -> LocalResources:
     """Inside `mock_aws`: every resource of the template made under `name`, the environment the functions get
-    (with `local_values` for what has no local twin, and `environment` on top) set, and the wiring made anew."""
+    (LOCAL_VALUES for what has no local twin, `environment` on top) set, and the wiring made anew."""
     os.environ.update(
         {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
     )
@@ -21,7 +25,7 @@ def stack_on_moto(name: str, local_values: dict[str, str], **environment: str) -
     resources = LocalResources(boto3.session.Session(), None, name)
     resources.create_all()
     os.environ.update(
-        {**chalice_config.environment("local"), **resources.function_environment(local_values), **environment}
+        {**chalice_config.environment("local"), **resources.function_environment(LOCAL_VALUES), **environment}
     )
     wiring.reset()
     return resources

@@ -156,9 +156,7 @@ def covered(faces: list[list[Box]], regions: list[Any]) -> tuple[int, int]:
 def protect_through_the_function(film: Path, seconds: int, limit_s: float) -> dict[str, Any]:
     """The film through `app.protect_film` on moto, as Lambda would run it; what it took."""
     with mock_aws():
-        resources = stack_on_moto(
-            "omjr-bench", {"MEDIA_BASE_URL": "https://media.example", "SITE_URL": "https://films.example"}
-        )
+        resources = stack_on_moto("omjr-bench")
         import app as app_module
         from chalicelib import wiring
         from chalicelib.clock import now_iso
