@@ -10,7 +10,6 @@ from chalicelib import wiring
 from local import chalice_config
 from local.resources import LocalResources
 
-
 # What has no local twin (CloudFront's addresses): made-up ones.
 LOCAL_VALUES = {"MEDIA_BASE_URL": "https://media.example", "SITE_URL": "https://films.example"}
 
