@@ -10,7 +10,8 @@ Frames are picked by time (one every `interval_s` of film, whatever the frame ra
 costs no more detection than a 24 fps one) or, for comparisons, by count (every Nth frame). Picked by
 time, a scene change (`scene_change`, ffmpeg's scene score, read in the same decode) is picked too, and
 so is every frame for `interval_s` after it: a shot shorter than the interval, a face shown for one
-frame after a cut, is looked at on every frame, where the interval alone could step over it.
+frame after a cut, is looked at on every frame, where the interval alone could step over it. A change
+inside a shot (`local_changes`, a decode of its own before the sampling's) counts as a cut.
 """
 
 from __future__ import annotations
