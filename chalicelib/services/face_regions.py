@@ -3,12 +3,12 @@
 Detection runs on one frame every DETECTION_INTERVAL_S of film at most, upright and turned a quarter turn
 each way (QUARTER_TURNS: faces lying on their side, a child lying down, a phone held sideways with no
 rotation tag), at most MAX_DETECTION_WIDTH pixels wide. Beyond those, a cut's frame (a scene change, or a
-change inside a shot: LOCAL_CHANGE) is looked at all ways
-and every frame for DETECTION_INTERVAL_S after it upright (so every frame of a shorter shot: a face shown
-for one frame after a cut), paid from a budget of model runs earned as the film plays (EXTRA_RUNS_PER_S),
-so a film cut every few frames costs a bounded number of runs. domain/faces.py holds each detection from
-the sample before to the sample after, with a margin, and along its track over samples that missed it;
-each series (upright, turned) is held over its own samples.
+change inside a shot: LOCAL_CHANGE) is looked at all ways and every frame for DETECTION_INTERVAL_S after
+it upright (so every frame of a shorter shot: a face shown for one frame after a cut), paid from a budget
+of model runs earned as the film plays (EXTRA_RUNS_PER_S), so a film cut every few frames costs a bounded
+number of runs. domain/faces.py holds each detection from the sample before to the sample after, with a
+margin, and along its track over samples that missed it; each series (upright, turned) is held over its
+own samples.
 
 Frames are detected several at once (one per core, each run single-threaded) while ffmpeg decodes the
 next ones: on a shared or small machine that keeps every core busy, where one run spread over all
