@@ -10,7 +10,7 @@ STAGE ?= dev
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test unit functional e2e browser chromium lint typecheck package deploy-check bench bench-catalog bench-protection bench-voice bench-faces bench-duplicates clean ffmpeg-check
+.PHONY: run test unit functional e2e browser chromium lint typecheck package deploy-check bench bench-catalog bench-protection bench-voice bench-faces bench-duplicates bench-protect-worst clean ffmpeg-check
 
 run: $(BIN)/.installed ffmpeg-check  ## the local stack with demo films (PORT, SAMPLES=0, *_API_KEY, VERBOSE=1)
 	exec $(BIN)/python -m local $(if $(filter-out 0,$(VERBOSE)),--verbose)
@@ -120,3 +120,7 @@ bench-duplicates: $(BIN)/.installed ffmpeg-check  ## duplicate films: 20 films a
 # BENCH_ARGS="--skip worst" leaves out the longest part (a 62 s 60 fps film cut every 3 frames).
 bench-faces: $(BIN)/.installed ffmpeg-check  ## faces between samples: flashes, whip pan, lying faces, cost of scene changes and turned looks
 	$(BIN)/python -m bench.face_sampling $(BENCH_ARGS)
+
+# BENCH_ARGS="--seconds 10" for a shorter film; the film is made once per --work folder.
+bench-protect-worst: $(BIN)/.installed ffmpeg-check  ## the protect function's worst case timed whole: 62 s 1080p60 cut every 3 frames, through its handler on moto (tens of minutes)
+	nice -n 10 $(BIN)/python -m bench.protect_worst_case $(BENCH_ARGS)

@@ -27,11 +27,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import boto3
 from chalice.test import Client
 from moto import mock_aws
 
 from bench.moto_partitions import moto_table, partitioned_queries, put
+from bench.moto_stack import stack_on_moto
 from chalicelib import wiring
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
 from chalicelib.adapters.dynamodb_items import to_item
@@ -50,8 +50,7 @@ from chalicelib.domain.catalog import (
 from chalicelib.domain.film import Film, FilmRendition, Status
 from chalicelib.domain.metadata import Author
 from chalicelib.domain.object_keys import POSTER_NAME, media_key, rendition_key
-from local import chalice_config
-from local.resources import ROOT, LocalResources
+from local.resources import ROOT
 
 COUNTRIES = ["AZ", "AM", "KG", "TJ", "GE", "UA", "MD", "BY", "KZ", "UZ"]
 TOPICS = ["juvenile-justice", "hiv-aids", "roma-children", "violence", "leave-no-child-out"]
@@ -165,20 +164,7 @@ def writes() -> dict[str, dict[str, int]]:
 
 def measure(films: int, design: str) -> dict[str, str]:
     with mock_aws(), partitioned_queries():
-        os.environ.update(
-            {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
-        )
-        os.environ.pop("AWS_ENDPOINT_URL", None)
-        resources = LocalResources(boto3.session.Session(), None, "omjr-bench")
-        resources.create_all()
-        os.environ.update(
-            {
-                **chalice_config.environment("local"),
-                **resources.function_environment({"MEDIA_BASE_URL": "https://media.example"}),
-                "TOPICS": ",".join([*TOPICS, *MORE_TOPICS]),
-            }
-        )
-        wiring.reset()
+        stack_on_moto("omjr-bench", TOPICS=",".join([*TOPICS, *MORE_TOPICS]))
         catalog = wiring.dependencies().catalog
         started = time.monotonic()
         last = seed(catalog, films, DESIGNS[design])

@@ -2,12 +2,13 @@
 
 Detection runs on one frame every DETECTION_INTERVAL_S of film at most, upright and turned a quarter turn
 each way (QUARTER_TURNS: faces lying on their side, a child lying down, a phone held sideways with no
-rotation tag), at most MAX_DETECTION_WIDTH pixels wide. Beyond those, a cut's frame is looked at all ways
-and every frame for DETECTION_INTERVAL_S after it upright (so every frame of a shorter shot: a face shown
-for one frame after a cut), paid from a budget of model runs earned as the film plays (EXTRA_RUNS_PER_S),
-so a film cut every few frames costs a bounded number of runs. domain/faces.py holds each detection from
-the sample before to the sample after, with a margin, and along its track over samples that missed it;
-each series (upright, turned) is held over its own samples.
+rotation tag), at most MAX_DETECTION_WIDTH pixels wide. Beyond those, a cut's frame (a scene change, or a
+change inside a shot: LOCAL_CHANGE) is looked at all ways and every frame for DETECTION_INTERVAL_S after
+it upright (so every frame of a shorter shot: a face shown for one frame after a cut), paid from a budget
+of model runs earned as the film plays (EXTRA_RUNS_PER_S), so a film cut every few frames costs a bounded
+number of runs. domain/faces.py holds each detection from the sample before to the sample after, with a
+margin, and along its track over samples that missed it; each series (upright, turned) is held over its
+own samples.
 
 Frames are detected several at once (one per core, each run single-threaded) while ffmpeg decodes the
 next ones: on a shared or small machine that keeps every core busy, where one run spread over all
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -29,7 +31,7 @@ import numpy as np
 from chalicelib.domain.errors import MediaError
 from chalicelib.domain.faces import BlurRegion, Box, Sample, blur_regions, unturned
 from chalicelib.domain.rules import DecodeCaps
-from chalicelib.media.frames import PICK_TOLERANCE_S, SampledFrames
+from chalicelib.media.frames import PICK_TOLERANCE_S, SampledFrames, local_changes
 
 # One sample every quarter second of film at most: every 3rd frame at 12 fps (what the tests prove), every 7th
 # at 30 fps. Two samples are never further apart (at a steady frame rate).
@@ -39,6 +41,11 @@ MAX_DETECTION_WIDTH = 1280
 # ffmpeg's scene score (0 to 1) from which a frame starts a new shot. Low, since a missed cut is what
 # lets a face through and a false one costs a quarter second of every-frame detection.
 SCENE_CHANGE = 0.1
+# A change inside a shot that the scene score does not count as a cut (a face popping in over a still
+# picture) is looked at as one when some block of the picture (media/frames.py, CHANGE_GRID) changed by
+# this share of the full brightness range from the frame before. An ordinary panned and moving film
+# reached 0.27 at most (a 10 s pan across two photographs), a face appearing over a photograph 0.66.
+LOCAL_CHANGE = 0.3
 # The model finds faces up to about 75 degrees off upright: a quarter turn each way covers a face
 # lying on either side, and the upright look the rest.
 QUARTER_TURNS = (1, 3)
@@ -156,7 +163,8 @@ def looks(
     Every frame is looked at all ways (upright and `turns` turned looks) when it is the first or when the
     next pick (taken as far as this one was from the last) would be more than `interval_s` after the
     last such look: the rule ffmpeg's own pick follows, so without cuts every frame of the interval is
-    looked at all ways, free. A cut (scene score from `scene_change`) is looked at upright, and turned
+    looked at all ways, free. A cut (scene score from `scene_change`, or one of the frames' changes inside
+    a shot) is looked at upright, and turned
     too, and the frames after it upright, as far as `budget` allows, in that order: a cut's turned looks
     leave a run for the next cut's upright one (a whip pan reads as a cut on every frame), the frames
     after a cut enough for the next cut's look all ways.
@@ -177,7 +185,7 @@ def looks(
             # A frame held on screen is picked again every interval (media/frames.py): the same pixels,
             # looked at the same ways, have the same faces.
             repeat = before is not None and (before.turned or not turn) and np.array_equal(frame, before.frame)
-        elif scene_change is not None and score is not None and score >= scene_change:
+        elif scene_change is not None and score is not None and (score >= scene_change or frames.changed(time_s)):
             upright = budget.spend(time_s, 1)
             turn = upright and turns > 0 and budget.spend(time_s, turns, keep=1)
         else:
@@ -211,23 +219,32 @@ def find_blur_regions(
     workers: int | None = None,
     caps: DecodeCaps | None = None,
     scene_change: float | None = SCENE_CHANGE,
+    local_change: float | None = LOCAL_CHANGE,
     quarter_turns: tuple[int, ...] = QUARTER_TURNS,
     extra_runs: tuple[float, float] = (EXTRA_RUNS_PER_S, EXTRA_RUNS_MOST),
 ) -> list[BlurRegion]:
     """`width` and `height` are the decoded picture's (after rotation), as media/faceblur.py sees it.
 
     `every_n_frames`, when given, samples by frame count instead of `interval_s`, every frame looked at
-    (for comparisons); `scene_change=None` samples by time alone and `quarter_turns=()` looks upright
+    (for comparisons); `scene_change=None` samples by time alone, `local_change=None` takes no change
+    inside a shot for a cut and `quarter_turns=()` looks upright
     only (today's comparisons in bench/); `extra_runs` is the budget of the looks at cuts and after
     them (per second of film, most saved; `math.inf` for no bound); `workers` defaults to one per
     available core.
     """
+    started = time.monotonic()
+    changes = (
+        local_changes(source, width=width, height=height, threshold=local_change, timeout_s=timeout_s, caps=caps)
+        if local_change is not None and scene_change is not None and not every_n_frames
+        else []
+    )
     frames = SampledFrames(
         source,
         width=width,
         height=height,
         max_width=max_width,
-        timeout_s=timeout_s,
+        timeout_s=max(1.0, timeout_s - (time.monotonic() - started)),
+        changes=changes,
         every_n_frames=every_n_frames,
         interval_s=None if every_n_frames else interval_s,
         caps=caps,

@@ -77,9 +77,10 @@ def _photo(size: int, mirrored: bool) -> np.ndarray:
     return image[:, ::-1] if mirrored else image
 
 
-def draw(placements: list[Placement]) -> np.ndarray:
+def draw(placements: list[Placement], ground: np.ndarray | None = None) -> np.ndarray:
+    """The photographs at `placements` over `ground` (a picture of the frame's size; the plain background)."""
     frame = np.empty((HEIGHT, WIDTH, 3), dtype=np.uint8)
-    frame[:] = BACKGROUND
+    frame[:] = BACKGROUND if ground is None else ground
     for placement in placements:
         photo = _photo(placement.size, placement.mirrored)
         x, y = round(placement.x), round(placement.y)
@@ -191,28 +192,41 @@ FLASHES = (Flash("1 frame", 33, 1), Flash("3 frames", 62, 3), Flash("0.2 s", 76,
 FLASH_FACE = Placement(105, 0, 270)
 
 
+def flash_face_in_shot(order: int) -> Placement:
+    """Inside a shot, the astronaut's photograph (her face 25 px tall) over the rocket, a fifth of the
+    picture's width (too little of it for the scene score to count as a cut), a place of its own for each
+    flash: a face found again at the same place is held along its track from one flash to the next."""
+    return Placement(20 + 120 * order, 50, 100)
+
+
 def make_flash_clip(
-    folder: Path, lying: bool = False, flashes: tuple[Flash, ...] = FLASHES
+    folder: Path, lying: bool = False, flashes: tuple[Flash, ...] = FLASHES, inside_shot: bool = False
 ) -> tuple[FaceClip, tuple[Flash, ...]]:
     """A shot of a rocket on its launch pad (a real photograph with no face), slowly panned, cut to the
     astronaut's face for each of `flashes` and back; when `lying`, cut to six real faces lying on their
-    side (those of make_lying_clip, which the model does not find upright) instead."""
+    side (those of make_lying_clip, which the model does not find upright) instead; when `inside_shot`,
+    no cut: the astronaut's photograph appears over the panned rocket (`flash_face_in_shot`) and goes."""
     launch = (resize(rocket(), (320, WIDTH), anti_aliasing=True) * 255).astype(np.uint8)
-    on_face = {index for flash in flashes for index in flash.indices}
+    on_face = {index: order for order, flash in enumerate(flashes) for index in flash.indices}
     if lying:
         face_shot, face_boxes = lying_frame(lfw_subset()[: len(LYING_SIZES)], lying_at(0))
     else:
         face_shot, face_boxes = draw([FLASH_FACE]), visible_faces([FLASH_FACE])
     pictures, faces = [], []
     for index in range(FLASH_FPS * FLASH_SECONDS):
-        if index in on_face:
+        top = round(50 * index / (FLASH_FPS * FLASH_SECONDS))
+        ground = np.ascontiguousarray(launch[top : top + HEIGHT])
+        if index in on_face and inside_shot:
+            placement = flash_face_in_shot(on_face[index])
+            pictures.append(draw([placement], ground))
+            faces.append(visible_faces([placement]))
+        elif index in on_face:
             pictures.append(face_shot)
             faces.append(face_boxes)
         else:
-            top = round(50 * index / (FLASH_FPS * FLASH_SECONDS))
-            pictures.append(np.ascontiguousarray(launch[top : top + HEIGHT]))
+            pictures.append(ground)
             faces.append([])
-    name = "lying-flashes" if lying else "flashes"
+    name = ("lying-flashes" if lying else "flashes") + ("-in-shot" if inside_shot else "")
     return FaceClip(encode(pictures, folder / f"{name}.mp4", FLASH_FPS), faces, FLASH_FPS), flashes
 
 

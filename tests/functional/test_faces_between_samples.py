@@ -83,9 +83,13 @@ def bare(clip: FaceClip, regions: list[BlurRegion], renditions: dict[str, list],
 
 
 def flashes_protected(
-    folder: Path, model: CenterFaceDetector, lying: bool, flashes: tuple[Flash, ...] = FLASHES
+    folder: Path,
+    model: CenterFaceDetector,
+    lying: bool,
+    flashes: tuple[Flash, ...] = FLASHES,
+    inside_shot: bool = False,
 ) -> tuple:
-    clip, flashes = make_flash_clip(folder, lying, flashes)
+    clip, flashes = make_flash_clip(folder, lying, flashes, inside_shot)
     # Where one sample every quarter second falls on this clip (what protection looked at before).
     interval = SampledFrames(
         str(clip.path), width=WIDTH, height=HEIGHT, max_width=WIDTH, timeout_s=60, interval_s=DETECTION_INTERVAL_S
@@ -112,6 +116,21 @@ def assert_flash_blurred(flashes: tuple, name: str) -> None:
 @pytest.mark.parametrize("name", ["1 frame", "3 frames", "0.2 s", "0.5 s"])
 def test_a_face_after_a_cut_is_blurred_on_every_frame_of_every_rendition_however_short_the_shot(flashes, name) -> None:
     assert_flash_blurred(flashes, name)
+
+
+@pytest.fixture(scope="module")
+def flashes_in_shot(tmp_path_factory: pytest.TempPathFactory, detector: CenterFaceDetector):  # noqa: F811
+    return flashes_protected(tmp_path_factory.mktemp("flashes-in-shot"), detector, lying=False, inside_shot=True)
+
+
+@pytest.mark.parametrize("name", ["1 frame", "3 frames", "0.2 s", "0.5 s"])
+def test_a_face_that_appears_inside_a_shot_is_blurred_on_every_frame_of_every_rendition_however_briefly(
+    flashes_in_shot, name
+) -> None:
+    clip, by_name, *_ = flashes_in_shot
+    first = by_name[name].first
+    assert clip.faces[first] and not clip.faces[first - 1], "the face appears over the shot's own picture"
+    assert_flash_blurred(flashes_in_shot, name)
 
 
 # The three shorter than the interval (a 0.5 s shot holds two samples of the interval, turned looks included).

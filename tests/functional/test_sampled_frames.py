@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 from chalicelib.domain.faces import Box
-from chalicelib.media.frames import SampledFrames
+from chalicelib.media.frames import SampledFrames, local_changes
 from chalicelib.services.face_regions import (
     DETECTION_INTERVAL_S,
     EXTRA_RUNS_MOST,
     EXTRA_RUNS_PER_S,
+    LOCAL_CHANGE,
     QUARTER_TURNS,
     SCENE_CHANGE,
     RunBudget,
@@ -33,8 +34,9 @@ def film(folder: Path, rate: float, seconds: float = 3) -> Path:
     )
 
 
-def sampled_by_time(path: Path, scene_change: float | None) -> SampledFrames:
-    """The 160x90 test film's frames as protection samples them, by time (and at cuts, with `scene_change`)."""
+def sampled_by_time(path: Path, scene_change: float | None, changes: list[float] | None = None) -> SampledFrames:
+    """The 160x90 test film's frames as protection samples them, by time (and at cuts, with `scene_change`, and
+    at `changes` inside a shot)."""
     return SampledFrames(
         str(path),
         width=160,
@@ -43,6 +45,7 @@ def sampled_by_time(path: Path, scene_change: float | None) -> SampledFrames:
         timeout_s=60,
         interval_s=DETECTION_INTERVAL_S,
         scene_change=scene_change,
+        changes=changes or [],
     )
 
 
@@ -105,6 +108,29 @@ def test_every_frame_of_a_shot_shorter_than_the_interval_is_sampled_and_the_firs
     assert seen(times, 34 / 30), "the first frame of the shot after it too"
     assert np.diff(times).max() <= DETECTION_INTERVAL_S + 1e-3
     assert len(times) <= len(by_time) + 2 * 8, "no more than the frames of a quarter second after each cut"
+
+
+def test_a_small_change_inside_a_shot_is_sampled_as_a_cut_where_the_scene_score_misses_it(tmp_path: Path) -> None:
+    # A still picture, and a patch 16 px square (2 % of it) on frame 40 only (1.333 s at 30 fps): between two
+    # samples of the interval (1.25, 1.5), and far too small a part of the picture for the scene score.
+    path = generate(
+        tmp_path / "patch.mp4",
+        *("-f", "lavfi", "-i", "color=c=0x405a6e:size=160x90:rate=30:duration=2"),
+        *("-vf", "drawbox=x=70:y=30:w=16:h=16:color=white:t=fill:enable='eq(n\\,40)'"),
+        *("-c:v", "libx264", "-pix_fmt", "yuv420p"),
+    )
+    changes = local_changes(str(path), width=160, height=90, threshold=LOCAL_CHANGE, timeout_s=60)
+    assert np.allclose(changes, [40 / 30, 41 / 30], atol=0.01), "the patch's coming and going, nothing else"
+
+    def sampled(changes: list[float]) -> SampledFrames:
+        frames = sampled_by_time(path, SCENE_CHANGE, changes)
+        list(frames)
+        return frames
+
+    assert not any(abs(t - 40 / 30) < 0.01 for t in sampled([]).times_s), "the scene score does not count it a cut"
+    frames = sampled(changes)
+    assert any(abs(t - 40 / 30) < 0.01 for t in frames.times_s), "the frame with the patch is sampled"
+    assert [frames.changed(t) for t in (40 / 30, 39 / 30, 42 / 30)] == [True, False, False], "and looked at as a cut"
 
 
 def test_frames_can_still_be_sampled_by_count(tmp_path: Path) -> None:
