@@ -31,6 +31,10 @@ SPRITE_TILE_WIDTH = 160
 SHARE_IMAGE_WIDTH = 1200
 SHARE_IMAGE_HEIGHT = 630
 SHARE_IMAGE_QUALITY = 6
+# Chat apps drop a preview image over about 300 kB; a grainy low-light film can reach that at the quality
+# above. Over this budget the image is encoded again at each of SHARE_IMAGE_FALLBACK_QUALITIES in turn.
+SHARE_IMAGE_MAX_BYTES = 150_000
+SHARE_IMAGE_FALLBACK_QUALITIES = (12, 20, 31)
 
 
 @dataclass(frozen=True)

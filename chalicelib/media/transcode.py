@@ -21,7 +21,9 @@ from typing import Any
 import ffmpeg
 
 from chalicelib.domain.ladder import (
+    SHARE_IMAGE_FALLBACK_QUALITIES,
     SHARE_IMAGE_HEIGHT,
+    SHARE_IMAGE_MAX_BYTES,
     SHARE_IMAGE_QUALITY,
     SHARE_IMAGE_WIDTH,
     Rendition,
@@ -125,6 +127,7 @@ def images_args(source_path: str, out_dir: str, plan: TranscodePlan) -> list[str
 
 def transcode(source_path: str, out_dir: str, plan: TranscodePlan, timeout_s: float) -> Outputs:
     run(transcode_args(source_path, out_dir, plan), timeout_s)
+    fit_share_image(os.path.join(out_dir, SHARE_IMAGE_NAME), timeout_s)
     return Outputs(
         renditions={r.name: os.path.join(out_dir, rendition_file(r)) for r in plan.renditions},
         poster=os.path.join(out_dir, POSTER_NAME),
@@ -232,6 +235,21 @@ def _share_image(poster: Any, out_dir: str) -> Any:
     )
     path = os.path.join(out_dir, SHARE_IMAGE_NAME)
     return framed.output(path, vframes=1, update=1, **{"q:v": SHARE_IMAGE_QUALITY}, **CLEAN)
+
+
+def fit_share_image(path: str, timeout_s: float) -> None:
+    """The share image within SHARE_IMAGE_MAX_BYTES (a chat app shows no preview over about 300 kB): encoded
+    again from itself, coarser each time, until it fits or the coarsest is reached."""
+    for quality in SHARE_IMAGE_FALLBACK_QUALITIES:
+        if os.path.getsize(path) <= SHARE_IMAGE_MAX_BYTES:
+            return
+        smaller = f"{path}.smaller.jpg"
+        run(["ffmpeg", *GLOBAL_ARGS, "-y", "-i", path, "-q:v", str(quality), *_clean_args(), smaller], timeout_s)
+        os.replace(smaller, path)
+
+
+def _clean_args() -> list[str]:
+    return [arg for key, value in CLEAN.items() for arg in (f"-{key}", str(value))]
 
 
 def _compile(outputs: list[Any]) -> list[str]:
