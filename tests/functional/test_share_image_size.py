@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 
 from chalicelib.domain.ladder import SHARE_IMAGE_HEIGHT, SHARE_IMAGE_MAX_BYTES, SHARE_IMAGE_QUALITY, SHARE_IMAGE_WIDTH
 from chalicelib.media.transcode import fit_share_image
@@ -51,8 +52,8 @@ def test_a_grainy_picture_is_made_small_enough_to_be_previewed(tmp_path):
 
 def test_an_ordinary_picture_is_left_as_it_was(tmp_path):
     path = share_image(tmp_path / "share.jpg", "testsrc2=size={size}")
-    before = open(path, "rb").read()
+    before = Path(path).read_bytes()
 
     fit_share_image(path, timeout_s=60)
 
-    assert open(path, "rb").read() == before
+    assert Path(path).read_bytes() == before
