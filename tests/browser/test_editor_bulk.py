@@ -211,3 +211,20 @@ def test_a_single_publish_is_refused_once_the_film_changed_since_its_card_was_sh
         "Publishing: not done. This film changed since you looked at it", timeout=PUBLISHING_MS
     )
     assert status_of(bulk_stack, video_id) == "READY"
+
+
+def test_a_waiting_film_changed_by_another_editor_is_shown_as_it_is_now(page: Page, bulk_stack, films):
+    video_id = films["Renamed meanwhile"]  # still waiting: the single publish above was refused
+    open_editor(page, bulk_stack)
+    panel = page.locator(f'#review .panel[data-video-id="{video_id}"]')
+    about = panel.get_by_role("list", name="About this film")
+    expect(about).to_be_visible()
+    expect(about.get_by_text("Sensitive", exact=True)).to_have_count(0)
+
+    flagged = api(bulk_stack, "PATCH", f"/videos/{video_id}", {"sensitive": True})
+    assert flagged.status_code == 200, flagged.text
+    page.get_by_role("button", name="Refresh").click()  # what the page also does every 30 s
+
+    expect(panel).to_contain_text("Changed by another editor meanwhile: shown as it is now.")
+    expect(about.get_by_text("Sensitive", exact=True)).to_be_visible()
+    api(bulk_stack, "PATCH", f"/videos/{video_id}", {"sensitive": False})

@@ -158,7 +158,8 @@ export function reviewQueue(container, line, currentKey, { topics, stories }) {
           groups.clear();
           container.replaceChildren();
         }
-        const waitingIds = new Set(items.map((film) => film.video_id));
+        const waitingNow = new Map(items.map((film) => [film.video_id, film]));
+        const waitingIds = new Set(waitingNow.keys());
         for (const group of groups.values()) {
           for (const panel of [...group.list.children]) {
             // Decided elsewhere (another editor, another tab) while this page showed it waiting: it leaves. A film
@@ -166,6 +167,14 @@ export function reviewQueue(container, line, currentKey, { topics, stories }) {
             const gone = !waitingIds.has(panel.dataset.videoId);
             if (gone && !panel.hasAttribute("aria-busy") && (panel.film().status === "READY" || panel.dataset.left)) {
               panel.remove();
+            }
+            // Changed elsewhere and still waiting (flagged sensitive, renamed, protection asked): shown as it is now,
+            // so its badges and checks are the ones the API will hold it to.
+            const now = waitingNow.get(panel.dataset.videoId);
+            if (now && now.version !== panel.film().version && !panel.hasAttribute("aria-busy")
+              && !panel.contains(document.activeElement)) {
+              panel.show(now);
+              panel.say("Changed by another editor meanwhile: shown as it is now.");
             }
           }
         }
