@@ -4,6 +4,9 @@ must survive the office completing its details."""
 from __future__ import annotations
 
 from chalicelib import wiring
+from chalicelib.clock import now_iso
+from chalicelib.domain import lifecycle, stages
+from chalicelib.domain.film import Status
 from tests.functional.conftest import get
 from tests.functional.test_drafts import DETAILS, new_draft, patch
 
@@ -29,3 +32,29 @@ def test_protection_an_editor_asked_on_a_draft_is_not_lost_when_its_office_compl
         completed.status_code,
         film.protect_identity,
     )
+
+
+def test_a_draft_completed_while_its_processing_fails_keeps_a_date_for_its_raw_upload(api, stack, clips, monkeypatch):
+    video_id = new_draft(api, stack, clips["valid"])
+    stack.put_upload(video_id, clips["valid"])
+    first = stages.STAGES[0]
+    stack.deliver(first.queue_id, first.function)
+    deps = wiring.dependencies()
+    assert deps.catalog.get_film(video_id).status is Status.TRANSCODING  # validated: the transcode next
+    apply = deps.catalog.apply
+
+    def fails_first(change):
+        # The pipeline fails the film (an outage) between the PATCH's read and its write.
+        if change.audit is not None and change.audit.action == "details_completed":
+            apply(lifecycle.failed(deps.catalog.get_film(video_id), "processing_failed", "an outage", now_iso()))
+        return apply(change)
+
+    monkeypatch.setattr(deps.catalog, "apply", fails_first)
+    completed = patch(api, f"/uploads/{video_id}", DETAILS, stack.keys["office"])
+    monkeypatch.undo()
+
+    film = deps.catalog.get_film(video_id)
+    assert film.status is Status.FAILED
+    # Expected: a FAILED film's source is due 14 days after the failure (or the draft's own date stands). Seen: the
+    # completion (read before the failure, which does not move the version) removed the date: kept for ever.
+    assert film.source_delete_after is not None, (completed.status_code, film.draft, film.source_delete_after)
