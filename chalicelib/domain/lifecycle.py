@@ -460,7 +460,15 @@ def complete_draft(film: Film, actor: str, request: UploadRequest, at: str, rng:
     if not film.draft:
         raise ConflictError(f"Film {film.video_id} is no draft: its details are complete.", "not_a_draft")
     check_correctable(film)
-    protect = request.protect_identity is not None
+    # Protection an editor asked for meanwhile stays: an office turns protection on, never off (as a correction).
+    kept = film.protect_identity
+    asked = request.protect_identity
+    merged = Protection.named(
+        faces=bool(kept and kept.faces) or bool(asked and asked.faces),
+        voice=bool(kept and kept.voice) or bool(asked and asked.voice),
+    )
+    request = replace(request, protect_identity=merged)
+    protect = merged != kept
     if protect and film.status in READING_PROTECTION:
         raise ConflictError(
             f"Film {film.video_id} is being processed ({film.status}) without identity protection; send its "
@@ -473,8 +481,9 @@ def complete_draft(film: Film, actor: str, request: UploadRequest, at: str, rng:
     }
     if protect:
         details["protect_identity"] = record_of(request.protect_identity)
-    expect = CORRECTABLE - READING_PROTECTION if protect else CORRECTABLE
-    return Change(film, after, at, expect, AuditEntry(actor, "details_completed", details))
+    # In the status read and no other: a stage's end (which moves no version) between this read and the write
+    # would otherwise be overwritten with what was read (a FAILED film's deletion date among it).
+    return Change(film, after, at, frozenset({film.status}), AuditEntry(actor, "details_completed", details))
 
 
 # A film's details as its office gives them (the audit of a completion names those given).

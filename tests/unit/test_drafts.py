@@ -11,7 +11,7 @@ import pytest
 from chalicelib.domain import lifecycle
 from chalicelib.domain.change import AuditEntry, Listed, Media
 from chalicelib.domain.errors import ConflictError, InvalidRequestError, StaleTransitionError
-from chalicelib.domain.film import CORRECTABLE, READING_PROTECTION, Film, Status
+from chalicelib.domain.film import Film, Status
 from chalicelib.domain.metadata import (
     Author,
     UploadFile,
@@ -76,7 +76,7 @@ def test_completing_a_draft_writes_its_details_ends_the_draft_and_its_date_with_
         DETAILS.author,
     )
     assert after.status is Status.READY and change.target is None  # it waits for review where it stands
-    assert change.expect == CORRECTABLE and change.checks_version
+    assert change.expect == {Status.READY} and change.checks_version  # in the status read: a stage's end loses it
     assert change.audit == AuditEntry(
         "office office-az",
         "details_completed",
@@ -102,7 +102,7 @@ def test_completion_is_refused_for_a_film_that_is_no_draft_one_rejected_and_prot
     assert refused.value.code == "film_processing"
 
     asking = lifecycle.complete_draft(replace(DRAFT, status=Status.UPLOADED), "office", protect, LATER)
-    assert asking.expect == CORRECTABLE - READING_PROTECTION
+    assert asking.expect == {Status.UPLOADED}
     assert asking.after.protect_identity == Protection(faces=True)
     assert asking.audit is not None and asking.audit.details["protect_identity"] == {"faces": True, "voice": False}
 
@@ -166,3 +166,12 @@ def test_a_drafts_post_takes_only_its_file_and_its_completion_only_details_each_
         with pytest.raises(InvalidRequestError) as refused:
             parse_completion(body, FILE, TOPICS, 10**9)
         assert refused.value.code == code
+
+
+def test_completion_keeps_the_protection_an_editor_asked_for_meanwhile() -> None:
+    protected = replace(READY_DRAFT, protect_identity=Protection(faces=True))
+    change = lifecycle.complete_draft(protected, "office", DETAILS, LATER)  # DETAILS ask for none
+    assert change.after.protect_identity == Protection(faces=True)
+    voice = replace(DETAILS, protect_identity=Protection(voice=True))
+    both = lifecycle.complete_draft(replace(protected, status=Status.UPLOADED), "office", voice, LATER)
+    assert both.after.protect_identity == Protection(faces=True, voice=True)
