@@ -124,18 +124,20 @@ def frame_hash(frame: bytes) -> int:
 
 
 def likeness(first: Sequence[int], second: Sequence[int]) -> float:
-    """The share of close frames at the best alignment of two hash sequences (0 when too few compare)."""
+    """The share of close frames at the best alignment of two hash sequences (0 when too few compare). A frame
+    with nothing to recognise in both films says nothing; in one film only, it is a frame that differs (a film
+    that shares a few seconds with another and is dark for the rest is not the same film)."""
     best = 0.0
     reach = round(MAX_OFFSET_S * SAMPLES_PER_S)
     for offset in range(-reach, reach + 1):
         pairs = [
             (a, second[i + offset])
             for i, a in enumerate(first)
-            if 0 <= i + offset < len(second) and a != NO_HASH and second[i + offset] != NO_HASH
+            if 0 <= i + offset < len(second) and (a != NO_HASH or second[i + offset] != NO_HASH)
         ]
         if len(pairs) < MIN_COMPARED:
             continue
-        close = sum(1 for a, b in pairs if (a ^ b).bit_count() <= CLOSE_BITS)
+        close = sum(1 for a, b in pairs if NO_HASH not in (a, b) and (a ^ b).bit_count() <= CLOSE_BITS)
         best = max(best, close / len(pairs))
     return best
 
