@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.fingerprint import Duplicate, duplicates_among
+from chalicelib.domain.protection import KINDS, record_of
 from chalicelib.observability import count, logger
 from chalicelib.services.dependencies import Dependencies
 
@@ -35,11 +37,36 @@ def record_duplicates(deps: Dependencies, film: Film) -> list[Duplicate]:
 
 
 def duplicates_for_editor(deps: Dependencies, film: Film) -> list[dict[str, Any]]:
-    """`[{video_id, title, status, same}]`: the films still there that are the same as this one."""
+    """`[{video_id, title, status, same, protect_identity}]`: the films still there that are the same as this
+    one, and the identity protection each asked for."""
     return [
-        {"video_id": other.video_id, "title": other.title, "status": other.status.value, "same": same}
+        {
+            "video_id": other.video_id,
+            "title": other.title,
+            "status": other.status.value,
+            "same": same,
+            "protect_identity": record_of(other.protect_identity),
+        }
         for other, same in _still_there(deps, film.duplicates)
     ]
+
+
+def check_protected_as_its_copies(deps: Dependencies, film: Film) -> None:
+    """A film is not published with less identity protection than a copy of it asked for: whoever sent the
+    copy knew the child and asked to hide them (when in doubt, it stays private). The editor asks for the same
+    protection here (`PUT /videos/{id}/protection`), and publishes the protected version."""
+    asked = record_of(film.protect_identity)
+    for other, _same in _still_there(deps, film.duplicates):
+        wanted = record_of(other.protect_identity)
+        missing = [kind for kind in KINDS if wanted[kind] and not asked[kind]]
+        if missing:
+            names = {"faces": "blurred faces", "voice": "a disguised voice"}
+            raise ConflictError(
+                f"“{other.title}” (film {other.video_id}) is the same film and asked for "
+                f"{' and '.join(names[kind] for kind in missing)}: ask for the same protection here before "
+                "publishing. Nothing was published.",
+                "copy_protected",
+            )
 
 
 def already_sent(deps: Dependencies, films: Iterable[Film]) -> dict[str, list[dict[str, str]]]:

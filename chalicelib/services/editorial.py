@@ -35,7 +35,7 @@ from chalicelib.domain.subtitles import parse_language, parse_subtitles, subtitl
 from chalicelib.observability import count, logger
 from chalicelib.services import changes
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.duplicates import duplicates_for_editor
+from chalicelib.services.duplicates import check_protected_as_its_copies, duplicates_for_editor
 from chalicelib.services.retention import delete_source
 
 REVIEW_PAGE = 100
@@ -111,6 +111,7 @@ def publish(deps: Dependencies, editor: str, video_id: str, body: Any) -> dict[s
     seen = parse_seen_version(body)
     film = _film(deps, video_id)
     change = lifecycle.publish(film, editor, now_iso(), safeguarding_confirmed=confirmed, seen_version=seen)
+    check_protected_as_its_copies(deps, film)
     # Commit first, then tag: nothing is public that the catalog does not say is (a protection turned on
     # meanwhile wins, and its unprotected version is never tagged). A lost race tagged nothing.
     exposed = _apply(deps, change)

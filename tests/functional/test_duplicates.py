@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.functional.conftest import get, post_json, publish, upload_body
+from tests.functional.conftest import CONSENT, get, post_json, publish, upload_body
 from tests.functional.media_samples import ffmpeg
 
 VOICE_ONLY = {"faces": False, "voice": True}
@@ -57,7 +57,13 @@ def test_a_re_encoded_copy_and_the_same_file_are_flagged_beside_both_films_and_a
     assert flagged(api, stack, original) == {(copy, "picture"), (again, "file")}
     assert flagged(api, stack, distinct) == set()
     shown = editorial(api, stack, copy)["duplicates"]
-    assert {"video_id": original, "title": "My street", "status": "READY", "same": "picture"} in shown
+    assert {
+        "video_id": original,
+        "title": "My street",
+        "status": "READY",
+        "same": "picture",
+        "protect_identity": {"faces": False, "voice": False},
+    } in shown
 
     # The office's row says what the film was already sent as; its first sending says nothing of the kind.
     rows = {row["video_id"]: row for row in get(api, "/uploads", stack.keys["office"]).json_body["items"]}
@@ -76,6 +82,14 @@ def test_a_protected_copy_is_flagged_from_the_fingerprint_its_protection_stage_t
     protected = send(api, stack, films["copy"], protect_identity=VOICE_ONLY)
     assert editorial(api, stack, protected)["preview"]["protected"] is True
     assert flagged(api, stack, protected) == {(original, "picture")}
+
+    # The unprotected copy is not published while the protected one asked to hide the child's voice.
+    editor = stack.keys["editor"]
+    assert post_json(api, f"/videos/{original}/consent", CONSENT, editor).status_code == 200
+    held = post_json(api, f"/videos/{original}/publish", {}, editor)
+    assert (held.status_code, held.json_body["error"]) == (409, "copy_protected")
+    assert "disguised voice" in held.json_body["message"]
+    assert editorial(api, stack, original)["status"] == "READY", "nothing was published"
 
 
 def test_a_workshop_s_published_films_are_compared_whoever_sent_them_and_another_office_is_never_named(

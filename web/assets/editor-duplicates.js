@@ -20,5 +20,14 @@ export function duplicateNotice(film) {
     el("p", {}, others.length === 1 ? "This film looks like another film:" : "This film looks like other films:"),
     el("ul", {}, others.map((other) => el("li", { "data-status": other.status },
       `${SAME_WORDS[other.same] || "Same as"} “${other.title}” (${STATUS_WORDS[other.status] || other.status}`
-      + `, film id ${other.video_id})`))));
+      + `, film id ${other.video_id})${askedToHide(other, film)}`))));
+}
+
+// A copy sent asking to hide the child: this film is not published with less (the API holds it, copy_protected).
+function askedToHide(other, film) {
+  const asked = other.protect_identity || {};
+  const here = film.protect_identity || {};
+  const missing = [asked.faces && !here.faces ? "blurred faces" : null, asked.voice && !here.voice
+    ? "a disguised voice" : null].filter(Boolean);
+  return missing.length ? `. It asked for ${missing.join(" and ")}: ask for the same here before publishing.` : "";
 }
