@@ -94,11 +94,14 @@ def _folded(text: str) -> str:
 
 
 def check_note_names_no_one(why: TakedownWhy, first_name: str | None) -> None:
-    """Refuse a note that names the child (their first name, as a word, whatever its case or accents)."""
+    """Refuse a note that names the child: their first name, or any part of it as people write it day to day (Ana
+    of Ana-Maria, Mary of Mary Jane), as a word, whatever its case or accents."""
     if why.note is None or not first_name or not first_name.strip():
         return
-    name = re.escape(_folded(first_name))
-    if re.search(rf"(?<!\w){name}(?!\w)", _folded(why.note)):
+    folded = _folded(first_name)
+    parts = {folded, *(part for part in re.split(r"[\s\-'’.]+", folded) if len(part) >= 2)}
+    note = _folded(why.note)
+    if any(re.search(rf"(?<!\w){re.escape(part)}(?!\w)", note) for part in parts):
         raise InvalidRequestError(
             f"The note names the child ({first_name}): say what happened, never who the child or the family is; "
             f"{_KEPT}. Remove the name and send again.",
