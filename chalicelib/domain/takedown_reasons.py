@@ -99,7 +99,7 @@ def check_note_names_no_one(why: TakedownWhy, first_name: str | None) -> None:
     if why.note is None or not first_name or not first_name.strip():
         return
     folded = _folded(first_name)
-    parts = {folded, *(part for part in re.split(r"[\s\-'’.]+", folded) if len(part) >= 2)}
+    parts = {folded, *(part for part in re.split(r"[\s\-'\u2019.]+", folded) if len(part) >= 2)}
     note = _folded(why.note)
     if any(re.search(rf"(?<!\w){re.escape(part)}(?!\w)", note) for part in parts):
         raise InvalidRequestError(
