@@ -13,9 +13,9 @@ reference by Resemblyzer's voice encoder (cosine of the embeddings):
 - control: the film through the same path with no disguise (the transcode's own effect);
 - as published: with disguises drawn as films draw them, both ways of the tract (shorter, longer);
 - after the best blind inversion: someone who has the code, the published sound and a recording of
-  the child, but not the film's seed, searches the inverses within reach (a steady warp back, the pitch
-  moved back with the formants kept, and the levelling undone by equalising the sound's long-term
-  spectrum to the reference's) for the one closest to the child's reference, by coordinate descent.
+  the child, but not the film's seed, searches the inverses within reach (a steady tract factor back,
+  a frequency shift back, and the robot's pitch moved to where the child's is, formants kept) for the
+  one closest to the child's reference, by coordinate descent over a grid.
 
 A film passes when the child's voice does not rank first among the references and its cosine to the
 child's reference is no higher than to the nearest other speaker's. The search is steered by the child's
@@ -46,8 +46,7 @@ from faster_whisper import WhisperModel  # type: ignore[import-not-found]
 from resemblyzer import VoiceEncoder, preprocess_wav  # type: ignore[import-not-found]
 
 from chalicelib.domain.protection import VoiceDisguise
-from chalicelib.media.protect import DISGUISE_RATE, make_protected_master
-from chalicelib.media.voice_disguise import frame_spectra, log_envelopes, overlap_add
+from chalicelib.media.protect import make_protected_master
 
 RATE = 48_000
 REFERENCE_TEXT = (
@@ -61,12 +60,10 @@ FILM_TEXT = (
 ESPEAK_VOICES = ("en-us+m1", "en-us+f2", "en-us+m7", "en-029+f5", "en-gb-scotland+m4", "en-us+Annie")
 # The disguised films' word error rate may be at most this much above the originals' (absolute).
 WER_BOUND = 0.20
-# The attacker's grids: a steady warp back (rubberband: formants and pitch together), the pitch moved with
-# the formants kept, and the levelling undone (the sound's long-term spectrum equalised to the reference's).
-# Together they reach every steady inverse of the disguise: formants x1/1.30 to x1.30, pitch x0.64 to x1.55.
+# The attacker's grids: a steady tract factor back, a shift back, the robot's pitch moved (formants kept).
 TRACT_BACK = tuple(round(1 / factor, 4) for factor in np.linspace(0.76, 1.3, 7))
-PITCH_BACK = (1.0, 0.7, 0.8, 0.9, 1.1, 1.2, 1.35)
-LEVEL_BACK = (False, True)
+SHIFT_BACK = (0.0, -60.0, -80.0, -100.0)
+PITCH_BACK = (1.0, 0.6, 0.8, 1.25)
 
 
 @dataclass(frozen=True)
@@ -87,12 +84,10 @@ def decode(path: Path | str, filters: str = "anull") -> np.ndarray:
     return np.frombuffer(raw, dtype=np.float32)
 
 
-def filtered(sound: np.ndarray, filters: str, rate: int = RATE) -> np.ndarray:
-    """`sound` (at `rate`) through ffmpeg's `filters`, as mono float at the rate they end at (RATE unless told)."""
-    out = re.findall(r"aresample=(\d+)", filters)
+def filtered(sound: np.ndarray, filters: str) -> np.ndarray:
     raw = ffmpeg(
-        *("-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "-", "-af", filters),
-        *("-ac", "1", "-ar", out[-1] if out else str(RATE), "-f", "f32le", "-"),
+        *("-f", "f32le", "-ar", str(RATE), "-ac", "1", "-i", "-", "-af", filters),
+        *("-ac", "1", "-ar", str(RATE), "-f", "f32le", "-"),
         stdin=sound.tobytes(),
     )
     return np.frombuffer(raw, dtype=np.float32)
@@ -208,28 +203,8 @@ def verdict(name: str, cosines: dict[str, float]) -> Verdict:
     return Verdict(ranked.index(name) + 1, cosines[name], max(v for other, v in cosines.items() if other != name))
 
 
-def inverse_filter(tract: float, pitch: float) -> str:
-    return f"rubberband=pitch={tract},rubberband=pitch={pitch}:formant=preserved"
-
-
-def long_term_envelope(sound: np.ndarray) -> np.ndarray:
-    """The mean log spectral envelope (at DISGUISE_RATE) over the frames where there is sound."""
-    envelopes = log_envelopes(frame_spectra(sound.astype(np.float64)))
-    level = envelopes.mean(axis=1)
-    return np.asarray(envelopes[level > np.percentile(level, 30)].mean(axis=0))
-
-
-def level_back(sound: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """`sound` with its long-term spectrum equalised to `reference`'s: the levelling undone, as far as the
-    child's reference recording stands for the film's own mean."""
-    low = filtered(sound, f"aresample={DISGUISE_RATE}").astype(np.float64)
-    gain = np.exp(
-        np.clip(
-            long_term_envelope(filtered(reference, f"aresample={DISGUISE_RATE}")) - long_term_envelope(low), -4.6, 4.6
-        )
-    )
-    equalised = overlap_add(frame_spectra(low) * gain, len(low)).astype(np.float32)
-    return filtered(equalised / max(float(np.abs(equalised).max()), 1e-9) * 0.5, f"aresample={RATE}", DISGUISE_RATE)
+def inverse_filter(tract: float, shift: float, pitch: float) -> str:
+    return f"afreqshift=shift={shift},rubberband=pitch={tract},rubberband=pitch={pitch}:formant=preserved"
 
 
 @dataclass(frozen=True)
@@ -239,28 +214,26 @@ class Attack:
     inverse: str
 
 
-def best_inversion(judge: Judge, speaker: Speaker, sound: np.ndarray) -> Attack:
-    """Coordinate descent over the attacker's grids, keeping what brings the sound closest to the speaker's
-    reference."""
-    best: dict[str, float] = {"tract": 1.0, "pitch": 1.0, "level": False}
-    tried: dict[tuple[float, float, bool], dict[str, float]] = {}
+def best_inversion(judge: Judge, name: str, sound: np.ndarray) -> Attack:
+    """Coordinate descent over the attacker's grids, keeping what brings the sound closest to `name`'s reference."""
+    best = {"tract": 1.0, "shift": 0.0, "pitch": 1.0}
+    tried: dict[tuple[float, float, float], dict[str, float]] = {}
 
     def own(values: dict[str, float]) -> float:
-        key = (values["tract"], values["pitch"], bool(values["level"]))
+        key = (values["tract"], values["shift"], values["pitch"])
         if key not in tried:
-            inverted = filtered(sound, inverse_filter(key[0], key[1]))
-            tried[key] = judge.cosines(level_back(inverted, speaker.reference) if key[2] else inverted)
-        return tried[key][speaker.name]
+            tried[key] = judge.cosines(filtered(sound, inverse_filter(*key)))
+        return tried[key][name]
 
-    grids: dict[str, Sequence[float]] = {"tract": TRACT_BACK, "pitch": PITCH_BACK, "level": LEVEL_BACK}
-    for axis in ("level", "tract", "pitch", "tract", "pitch"):
+    grids: dict[str, Sequence[float]] = {"tract": TRACT_BACK, "shift": SHIFT_BACK, "pitch": PITCH_BACK}
+    for axis in ("tract", "shift", "pitch", "tract"):
         best[axis] = max(grids[axis], key=lambda value: own({**best, axis: value}))
-    found = (best["tract"], best["pitch"], bool(best["level"]))
+    found = (best["tract"], best["shift"], best["pitch"])
     each_best = {reference: max(cosines[reference] for cosines in tried.values()) for reference in judge.references}
     return Attack(
-        verdict(speaker.name, tried[found]),
-        verdict(speaker.name, each_best),
-        f"{best['tract']:.3f}/{best['pitch']}/{'levelled' if best['level'] else 'as is'}",
+        verdict(name, tried[found]),
+        verdict(name, each_best),
+        f"{best['tract']:.3f}/{best['shift']:.0f}/{best['pitch']}",
     )
 
 
@@ -319,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"{len(judge.references)} speakers: " + ", ".join(judge.references))
         print(
             "| speaker | control (no disguise) | as published: passed | worst (rank / own / nearest other) |"
-            " after best inversion: passed (each its best) | worst after inversion (inverse tract/pitch/levelling) |"
+            " after best inversion: passed (each its best) | worst after inversion (inverse tract/shift/pitch) |"
             " each its best | word error rate: original / control / disguised |"
         )
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -340,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 sound = published(speaker.film, disguise, folder)
                 out.append(verdict(speaker.name, judge.cosines(sound)))
                 if index < options.inversion_draws:
-                    attacked.append(best_inversion(judge, speaker, sound))
+                    attacked.append(best_inversion(judge, speaker.name, sound))
                 heard["disguised"].append(word_error_rate(said, recogniser.transcribe(sound)))
             for kind, rates in heard.items():
                 errors[kind] += rates

@@ -25,30 +25,34 @@ from chalicelib.domain.errors import ConflictError, InvalidRequestError
 
 KINDS = ("faces", "voice")
 
-# The bounds of a film's voice disguise (bench/voice_speakers.py, docs/PROTECTION.md, "The voice"). The voice
-# is spoken again by a vocoder (media/voice_disguise.py): its words' spectral envelope, moved, on a new pitch.
-# The film's sound is cut into steps of 0.3 to 0.8 s; at each step's start the envelope's frequency axis is
-# stretched by that step's warp (15 to 30 %, away from the speaker's own: up for a low voice, down for a high
-# one), and the warp glides from one step's value to the next, so no steady inverse fits the film. The pitch
-# is the speaker's own median moved by the film's pitch factor (the same direction), with half its intonation.
-VOICE_WARP_RANGE = (1.15, 1.30)
-VOICE_PITCH_RANGE = (1.35, 1.55)
+# The bounds of a film's voice disguise (bench/voice_speakers.py, docs/PROTECTION.md, "The voice"). The
+# disguise is a path: the film's sound is cut into steps of 0.3 to 0.8 s, each with its own vocal-tract
+# factor (the formants) and frequency shift, over a voice whose own pitch is replaced by a steady one
+# (media/protect.py). Each step's tract is shorter or longer at random, by 12 to 28 %: no one inverse fits
+# both kinds of step (the best single one found still brings part of the voice back: docs/PROTECTION.md).
+# Beyond 0.78 or 1.28 the words blur.
+VOICE_TRACT_RANGES = ((0.78, 0.88), (1.14, 1.28))
+VOICE_SHIFT_HZ_RANGE = (60.0, 100.0)
 VOICE_STEP_S_RANGE = (0.3, 0.8)
+# A film's tract factors: this many drawn within each range, and each step takes one of them (the protected
+# master runs one rubberband per factor: a factor changed while it runs would change the duration).
+TRACTS_EACH_WAY = 2
 
 
 @dataclass(frozen=True)
 class VoiceStep:
-    """At `start_s` the spectral envelope is stretched by `warp` (at least 1: the vocoder takes it up or down,
-    away from the speaker's own voice), gliding towards the next step's value."""
+    """From `start_s` on (until the next step): the formants and the rest of the spectrum moved by the
+    factor `tract`, then `shift_hz` added to every component."""
 
     start_s: float
-    warp: float
+    tract: float
+    shift_hz: float
 
 
 @dataclass(frozen=True)
 class VoiceDisguise:
-    """One film's voice disguise: a secret seed from which its pitch factor and its path of steps are drawn.
-    Private to the film: whoever holds the seed can rebuild the path."""
+    """One film's voice disguise: a secret seed from which its path of steps is drawn. Private to the film:
+    whoever holds the seed can rebuild the path."""
 
     seed: int
 
@@ -56,22 +60,18 @@ class VoiceDisguise:
         # The seed is the disguise's key: a film printed in a log or a traceback must not show it.
         return "VoiceDisguise(...)"
 
-    @property
-    def pitch_factor(self) -> float:
-        """How far the pitch moves from the speaker's own median (at least 1: up for a low voice, down for a
-        high one)."""
-        return round(_Stream(self.seed).uniform(*VOICE_PITCH_RANGE), 4)
-
     def steps(self, duration_s: float) -> tuple[VoiceStep, ...]:
-        """The path over a sound of `duration_s` (at least two steps, the last at or past its end): the same
-        seed always gives the same path, so a re-run of the protection stage makes the same sound. Changing how
-        it is drawn changes the sound of films made again, never of those already made."""
+        """The path over a sound of `duration_s` (at least one step): the same seed always gives the same
+        path, so a re-run of the protection stage makes the same sound. Changing how it is drawn changes
+        the sound of films made again, never of those already made."""
         draw = _Stream(self.seed)
-        draw.uniform(*VOICE_PITCH_RANGE)  # the pitch factor's draw
+        tracts = [round(draw.uniform(low, high), 4) for low, high in VOICE_TRACT_RANGES for _ in range(TRACTS_EACH_WAY)]
         steps: list[VoiceStep] = []
         start = 0.0
-        while len(steps) < 2 or steps[-1].start_s < duration_s:
-            steps.append(VoiceStep(start_s=round(start, 3), warp=round(draw.uniform(*VOICE_WARP_RANGE), 4)))
+        while start < duration_s or not steps:
+            tract = tracts[draw.below(len(tracts))]
+            shift_hz = round(draw.uniform(*VOICE_SHIFT_HZ_RANGE), 1)
+            steps.append(VoiceStep(start_s=round(start, 3), tract=tract, shift_hz=shift_hz))
             start += draw.uniform(*VOICE_STEP_S_RANGE)
         return tuple(steps)
 

@@ -6,19 +6,27 @@ the picture, it cannot show a face the master does not. Matroska with H.264 at a
 FLAC: one generation of loss before the renditions' own. Only the chosen picture and the first
 sound are kept, with no metadata or chapters, like every output.
 
-The voice, when a film's `VoiceDisguise` is given, is spoken again by a vocoder (media/voice_disguise.py):
-its words' spectral envelope, levelled and stretched away from the speaker's own along the film's secret path,
-on a new pitch; the speaker's own glottal sound and pitch are not in the output. The sound is decoded to mono
-16 kHz (within the same caps), disguised in numpy, and the master takes it as its second input, cut or padded
-to the source sound's length: the same duration, to the sample (tests/functional/test_voice_disguise.py).
-docs/PROTECTION.md, "The voice", says how far a speaker model still recognises it and how well a recogniser
-still understands it; bench/voice_speakers.py measures both. The path is the film's secret: it stays in this
-process, never on a command line or in a file beside the output.
+The voice, when a film's `VoiceDisguise` is given, is made into one with no single exact inverse and
+none of the child's pitch (docs/PROTECTION.md, "The voice", says how far a speaker model still
+recognises it and how well a recogniser still understands it; bench/voice_speakers.py measures both):
+- its vocal tract moves along the film's path of steps, shorter or longer, changing every 0.3 to 0.8 s:
+  one rubberband per tract factor of the film (its pitch factor moves the formants and the whole
+  spectrum), each heard only during its own steps;
+- it is whispered (afftfilt): every analysis frame's magnitudes are smeared over neighbouring bins and
+  levelled against the frame's broad spectrum, and its phases are drawn at random, so what sounds is
+  breath shaped by the moved formants, with no pitch at all and little of the speaker's own spectral
+  slope. The child's pitch and intonation are not in the output;
+- a frequency shift (afreqshift, changed at each step's start by asendcmd) moves every component by
+  60 to 100 Hz, which moves the low formants relatively more than the high ones;
+- only the telephone band is kept (300 to 3400 Hz): the words are carried there, while the low and
+  high ends carry much of what tells speakers apart.
+The steps are the film's secret: they go into the filter script beside the output, never onto the
+command line, so a process listing or a logged command does not show them. Same duration, to the sample
+(tests/functional/test_voice_disguise.py).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,7 +35,7 @@ from chalicelib.domain.protection import VoiceDisguise
 from chalicelib.domain.rules import DecodeCaps
 from chalicelib.media.faceblur import blur_filter, filtered_input_args, write_filter_script
 from chalicelib.media.fingerprint import frames_chain, frames_output_args
-from chalicelib.media.runner import input_args, run
+from chalicelib.media.runner import run
 
 MASTER_NAME = "protected.mkv"
 # The master's encoder speed. At CRF 14 superfast encodes in about 0.4x veryfast's time, for a file
@@ -36,21 +44,69 @@ MASTER_NAME = "protected.mkv"
 MASTER_PRESET = "superfast"
 
 
-# The master's sound rate, as the renditions'; the voice is disguised at DISGUISE_RATE (media/voice_disguise.py).
-SOUND_RATE = 48_000
-DISGUISE_RATE = 16_000
-DISGUISED_NAME = "voice.f32"
-_RAW = ["-f", "f32le", "-ac", "1", "-ar", str(DISGUISE_RATE)]
+# Every sound is taken to 48 kHz first.
+VOICE_RATE = 48_000
+# Frames of 1024 samples (21 ms), a new one every 256. Each bin's magnitude is the mean over 7 neighbouring
+# bins (+-140 Hz), so no harmonic of the child's own pitch is left; it is levelled against the frame's broad
+# spectrum (9 bins 375 Hz apart, +-1.5 kHz) to the power LEVELLING, which keeps where the formants are and
+# takes away most of the speaker's own slope; the frame's loudness (its mean magnitude up to 9.4 kHz, kept in
+# variable 2 from bin 0 on) is kept. The phase is drawn at random (an LCG in variable 1, the same sequence in
+# the real and the imaginary part, so each bin gets one phase): breath, not a voice. Deterministic: the
+# same film always gives the same sound.
+SMEAR_BINS = 3
+BROAD_BINS, BROAD_STEP = 32, 8
+LEVELLING = 0.7
+SPEECH_BAND_HZ = (300, 3400)
 
 
-def voice_graph(disguised: bool) -> str:
-    """The sound's part of the graph, to `[sound]`: the source's first sound untouched, or the disguised one
-    (the second input) exactly as long as it: the source's sound, silenced, sets the length."""
-    if not disguised:
+def _magnitude(offset: str) -> str:
+    return f"hypot(real({offset},ch),imag({offset},ch))"
+
+
+def _mean(offsets: Sequence[str]) -> str:
+    return f"({'+'.join(_magnitude(offset) for offset in offsets)})/{len(offsets)}"
+
+
+_SMEARED = _mean([f"b{k:+d}" for k in range(-SMEAR_BINS, SMEAR_BINS + 1)])
+_BROAD = _mean([f"b{k:+d}" for k in range(-BROAD_BINS, BROAD_BINS + 1, BROAD_STEP)])
+_LOUDNESS = f"if(eq(b,0),st(2,{_mean([str(k) for k in range(4, 200, 6)])}),ld(2))"
+_LEVELLED = f"({_SMEARED})*pow(({_LOUDNESS}+1e-6)/({_BROAD}+1e-6),{LEVELLING})"
+WHISPER = (
+    f"afftfilt=real='{_LEVELLED}*cos(6.283185*random(1))':imag='{_LEVELLED}*sin(6.283185*random(1))'"
+    ":win_size=1024:overlap=0.75"
+)
+_LOW, _HIGH = SPEECH_BAND_HZ
+TELEPHONE_BAND = f"highpass=f={_LOW},highpass=f={_LOW},lowpass=f={_HIGH},lowpass=f={_HIGH}"
+
+
+def voice_graph(voice: VoiceDisguise | None, duration_s: float) -> str:
+    """The sound's part of the graph, from the source's first sound to `[sound]`: the film's disguise along
+    its path over `duration_s`, or the sound untouched (None)."""
+    if voice is None:
         return "[0:a:0]anull[sound]"
-    return (
-        f"[0:a:0]aresample={SOUND_RATE},volume=0[length];\n[1:a:0]aresample={SOUND_RATE}[spoken];\n"
-        "[length][spoken]amix=inputs=2:duration=first:normalize=0[sound]"
+    steps = voice.steps(duration_s)
+    tracts = sorted({step.tract for step in steps})
+    # One rubberband per tract factor, each heard only during its own steps (a factor changed while
+    # rubberband runs would lengthen the sound); every frame of 1024 samples hears exactly one of them.
+    branches = []
+    for index, tract in enumerate(tracts):
+        spans = [
+            (step.start_s, following.start_s if following else 1e9)
+            for step, following in zip(steps, [*steps[1:], None], strict=True)
+            if step.tract == tract
+        ]
+        gate = "+".join(f"gte(t,{start:.3f})*lt(t,{end:.3f})" for start, end in spans)
+        branches.append(f"[v{index}]rubberband=pitch={tract:.4f},volume=volume='{gate}':eval=frame[w{index}]")
+    shifts = ";".join(f"{step.start_s:.3f} afreqshift shift {step.shift_hz:.1f}" for step in steps)
+    split = "".join(f"[v{index}]" for index in range(len(tracts)))
+    mixed = "".join(f"[w{index}]" for index in range(len(tracts)))
+    return ";\n".join(
+        [
+            f"[0:a:0]aresample={VOICE_RATE},asplit={len(tracts)}{split}",
+            *branches,
+            f"{mixed}amix=inputs={len(tracts)}:normalize=0,{WHISPER},asendcmd=c='{shifts}',"
+            f"afreqshift=shift={steps[0].shift_hz:.1f},{TELEPHONE_BAND}[sound]",
+        ]
     )
 
 
@@ -61,16 +117,15 @@ def protect_args(
     *,
     width: int,
     height: int,
-    disguised: Path | None,
+    voice: VoiceDisguise | None,
     audio: bool,
+    duration_s: float,
     caps: DecodeCaps | None = None,
     fingerprint_frames: Path | None = None,
 ) -> list[str]:
-    """The master's ffmpeg: the picture blurred, the sound as it was or, with `disguised` (raw mono float at
-    DISGUISE_RATE, media/voice_disguise.py), that sound instead."""
     graph = blur_filter(regions, width, height, "0:v:0", "picture")
     if audio:
-        graph += f";\n{voice_graph(disguised is not None)}"
+        graph += f";\n{voice_graph(voice, duration_s)}"
     # The source's own picture, before the blur: the fingerprint of what was sent (media/fingerprint.py).
     frames = []
     if fingerprint_frames is not None:
@@ -78,13 +133,8 @@ def protect_args(
         frames = frames_output_args("fingerprint", str(fingerprint_frames))
     script = write_filter_script(graph, output.parent)
     sound = ["-map", "[sound]", "-c:a", "flac"] if audio else []
-    second = [*_RAW, "-i", str(disguised)] if audio and disguised is not None else []
-    args = filtered_input_args(source, script, caps)
-    at = args.index("-filter_complex_script")
     return [
-        *args[:at],
-        *second,
-        *args[at:],
+        *filtered_input_args(source, script, caps),
         "-map",
         "[picture]",
         *sound,
@@ -125,42 +175,17 @@ def make_protected_master(
 ) -> Path:
     """The master, decoding no more of the source than `caps` allow (the transcode's own caps), and with
     `fingerprint_frames`, the source's fingerprint frames in the same decode."""
-    deadline = time.monotonic() + timeout_s
-    disguised = None
-    if voice is not None and audio:
-        disguised = _disguised_sound(
-            source, output.parent, voice, duration_s=duration_s, timeout_s=timeout_s, caps=caps
-        )
     args = protect_args(
         source,
         output,
         regions,
         width=width,
         height=height,
-        disguised=disguised,
+        voice=voice,
         audio=audio,
+        duration_s=duration_s,
         caps=caps,
         fingerprint_frames=fingerprint_frames,
     )
-    run(args, max(deadline - time.monotonic(), 1.0))
+    run(args, timeout_s)
     return output
-
-
-def _disguised_sound(
-    source: str, folder: Path, voice: VoiceDisguise, *, duration_s: float, timeout_s: float, caps: DecodeCaps | None
-) -> Path:
-    """The source's first sound, decoded to mono at DISGUISE_RATE within `caps`, disguised, as a raw file in
-    `folder`."""
-    # Imported here: numpy is in the protection function's layer only, and app.py imports this module.
-    import numpy as np
-
-    from chalicelib.media.voice_disguise import disguise
-
-    decoded = run(
-        ["ffmpeg", "-nostdin", "-v", "error", *input_args(source, caps), "-i", source, "-map", "0:a:0", *_RAW, "-"],
-        timeout_s,
-    )
-    sound = np.frombuffer(decoded.stdout, dtype=np.float32)
-    path = folder / DISGUISED_NAME
-    disguise(sound, voice.steps(max(duration_s, len(sound) / DISGUISE_RATE)), voice.pitch_factor).tofile(path)
-    return path

@@ -54,8 +54,9 @@ def test_the_master_is_made_with_the_transcodes_pixel_cap_before_its_input(tmp_p
         [],
         width=64,
         height=48,
-        disguised=None,
+        voice=None,
         audio=False,
+        duration_s=60.0,
         caps=DecodeCaps(max_pixels=4096 * 2160, max_duration_s=63.0),
     )
     before_input = args[: args.index("-i")]

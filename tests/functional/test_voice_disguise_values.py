@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib.adapters.film_items import film_of
 from chalicelib.domain.film import Film
-from chalicelib.domain.protection import VOICE_PITCH_RANGE, VOICE_WARP_RANGE, VoiceDisguise
+from chalicelib.domain.protection import VOICE_SHIFT_HZ_RANGE, VOICE_TRACT_RANGES, VoiceDisguise
 from chalicelib.observability import logger
 from tests.functional.conftest import get, post_json, upload_body
 from tests.functional.factories import finish_rendering
@@ -50,10 +50,9 @@ def stored_film(stack, video_id: str) -> Film:
 
 def within_bounds(disguise: VoiceDisguise) -> bool:
     steps = disguise.steps(60.0)
-    low, high = VOICE_WARP_RANGE
-    return VOICE_PITCH_RANGE[0] <= disguise.pitch_factor <= VOICE_PITCH_RANGE[1] and all(
-        low <= step.warp <= high for step in steps
-    )
+    tracts_ok = all(any(low <= step.tract <= high for low, high in VOICE_TRACT_RANGES) for step in steps)
+    low_hz, high_hz = VOICE_SHIFT_HZ_RANGE
+    return tracts_ok and all(low_hz <= step.shift_hz <= high_hz for step in steps)
 
 
 def assert_not_shown(text: str, disguise: VoiceDisguise) -> None:
@@ -61,7 +60,7 @@ def assert_not_shown(text: str, disguise: VoiceDisguise) -> None:
     for name in ("voice_disguise", "seed", "rubberband", "afreqshift", "afftfilt"):
         assert name not in text
     first = disguise.steps(60.0)[0]
-    for value in (disguise.seed, first.warp, disguise.pitch_factor):
+    for value in (disguise.seed, first.tract, first.shift_hz):
         assert not re.search(rf"(?<![\d.]){re.escape(str(value))}(?!\d)", text), value
 
 
