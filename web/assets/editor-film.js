@@ -183,7 +183,10 @@ export function filmPanel(initial, key, options = {}) {
     }
     if (!protectionPending(film)) {
       preview.removeAttribute("aria-describedby");
-      return preview;
+      if (!asProtected(film).voice) return preview;
+      // docs/PROTECTION.md: the disguise does not hold against someone who has a recording of the child.
+      return [preview, el("p", { class: "hint" }, "The voice is disguised, not beyond recovery: someone who has a "
+        + "recording of this child may still recognise it. Listen before publishing.")];
     }
     const warning = el("p", { class: "preview-unprotected", id: `${uid}-unprotected` },
       `Not protected yet: this preview shows ${asFilmed(film)}. Visitors will only ever see the protected version.`);
