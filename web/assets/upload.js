@@ -142,8 +142,8 @@ const save = () => saveDraft(workshop(), [...entries.values()].map((entry) => ({
 function addEntry(saved) {
   const entry = { ...saved, file: null, check: Promise.resolve() };
   entry.row = filmRow(entry, { onRemove: removeEntry, onChange: changed, onCorrect: correctEntry });
-  // The facilitator moved on from the row: its details, if complete and Send was pressed for it, are sent (not
-  // while it is being filled in: the choice to hide the child's identity comes after the topics).
+  // The facilitator moved on from the row: its details, if complete, are sent (not while it is being filled in:
+  // the choice to hide the child's identity comes after the topics).
   entry.row.node.addEventListener("focusout", () => setTimeout(() => completeDetails(entry), 0));
   entry.row.fill(saved.fields || {});
   if (rules) entry.row.setRules(rules);
@@ -413,15 +413,12 @@ function detailsSoon(entry, how = {}) {
 
 function detailsReady(entry, { evenIfFocused = false } = {}) {
   if (!rules || !country.value || !entry.videoId || entry.refusal || done(entry)) return false;
-  // Never before Send: a row left complete may still be waiting for its "hide this child's identity" choice, and a
-  // film whose details are complete goes to the editors (it would be there unprotected, its row locked once sent).
-  if (!entry.released) return false;
   if (!evenIfFocused && entry.row.node.contains(document.activeElement)) return false; // still being filled in
   if (shared.some((input) => !input.checkValidity())) return false;
   return entry.row.complete();
 }
 
-// The row's details, once complete and valid, Send pressed and the facilitator moved on from it, complete its draft
+// The row's details, once complete and valid and the facilitator has moved on from it, complete its draft
 // (PATCH /uploads/{id}); changed again before every byte arrived, they are sent again. A refusal marks its field, which the list of mistakes shows.
 async function completeDetails(entry, how = {}) {
   clearTimeout(entry.detailsTimer);
@@ -484,7 +481,6 @@ async function send(event) {
     if (input.dataset.refused) input.setCustomValidity(""); // the API judges its own refusals again
   }
   for (const entry of open) {
-    entry.released = true; // its details as they stand now are the facilitator's: they may go to the editors
     startSending(entry);
     completeDetails(entry);
   }
