@@ -38,6 +38,7 @@ const PROGRESS_EVERY_MS = 400;
 // Details are sent once the facilitator pauses (not at every key), and tried again after a dropped
 // connection or while a stage cannot take them yet.
 const DETAILS_AFTER_MS = 1200;
+const DETAILS_AFTER_LEAVING_MS = 30_000;
 const DETAILS_RETRY_MS = 5000;
 const UNCORRECTABLE = new Set(["PUBLISHED", "UNPUBLISHED", "REJECTED", "EXPIRED"]);
 
@@ -142,9 +143,10 @@ const save = () => saveDraft(workshop(), [...entries.values()].map((entry) => ({
 function addEntry(saved) {
   const entry = { ...saved, file: null, check: Promise.resolve() };
   entry.row = filmRow(entry, { onRemove: removeEntry, onChange: changed, onCorrect: correctEntry });
-  // The facilitator moved on from the row: its details, if complete, are sent (not while it is being filled in:
-  // the choice to hide the child's identity comes after the topics).
-  entry.row.node.addEventListener("focusout", () => setTimeout(() => completeDetails(entry), 0));
+  // The facilitator moved on from the row: its details, if complete, are sent once it has been left alone for a
+  // while (not while it is being filled in, nor at once: a facilitator often comes back to tick "hide this child's
+  // identity", or applies it to several rows at once, and a film whose details are complete goes to the editors).
+  entry.row.node.addEventListener("focusout", () => detailsSoon(entry, {}, DETAILS_AFTER_LEAVING_MS));
   entry.row.fill(saved.fields || {});
   if (rules) entry.row.setRules(rules);
   entries.set(entry.id, entry);
@@ -406,9 +408,9 @@ async function sendEntry(entry, onWorkshop) {
   bytesArrived(entry, videoId, "Sent: it is being checked…");
 }
 
-function detailsSoon(entry, how = {}) {
+function detailsSoon(entry, how = {}, after = DETAILS_AFTER_MS) {
   clearTimeout(entry.detailsTimer);
-  entry.detailsTimer = setTimeout(() => completeDetails(entry, how), DETAILS_AFTER_MS);
+  entry.detailsTimer = setTimeout(() => completeDetails(entry, how), after);
 }
 
 function detailsReady(entry, { evenIfFocused = false } = {}) {
@@ -434,7 +436,11 @@ async function completeDetails(entry, how = {}) {
     if (entry.sent) finish(entry);
     else row.showCheck("Details complete: the film goes to the editors once every byte has arrived.", "success");
   } catch (error) {
-    if (error.status === 0 || error.code === "film_processing") {
+    if (error.code === "not_correctable" && entry.sent) {
+      // Refused by the pipeline meanwhile (a file that is no film): nothing to complete; the list says why.
+      Object.assign(entry, { completed: true, detailsSent: said });
+      finish(entry);
+    } else if (error.status === 0 || error.code === "film_processing") {
       entry.detailsTimer = setTimeout(() => completeDetails(entry), DETAILS_RETRY_MS);
     } else if (markRefused(error, [...shared, ...row.inputs()])) {
       row.unfold();
@@ -493,8 +499,9 @@ async function send(event) {
     "error");
     return;
   }
+  const sent = [...entries.values()].filter((e) => e.sent).length;
   say(sendStatus, queue.busy() ? "Every film's details are complete; the films go on being sent."
-    : "Every film's details are complete.", "success");
+    : `Every film's details are complete; ${sent} film${sent === 1 ? "" : "s"} sent.`, "success");
 }
 
 // Wiring -------------------------------------------------------------------------------------------
