@@ -13,7 +13,8 @@ from chalicelib.services import share_pages
 from tests.functional.conftest import TAKEDOWN, get, post_json, publish
 from tests.functional.factories import write_ready_film
 from tests.functional.test_editorial import call, media_distribution
-from tests.functional.test_share_pages import WORKSHOP_PAGE, exists, invalidated, is_public
+from tests.functional.test_media_exposure import invalidated_paths
+from tests.functional.test_share_pages import WORKSHOP_PAGE, exists, is_public
 from tests.functional.test_workshop_stories import STORY
 
 
@@ -70,7 +71,7 @@ def test_a_story_corrected_after_its_workshop_page_is_public_leaves_the_cdn_s_ca
 
     assert call(api, "put", "/workshops/baku-2012/story", editor, STORY).status_code == 200
 
-    assert f"/{WORKSHOP_PAGE}" in invalidated(stack, distribution_id), (
+    assert f"/{WORKSHOP_PAGE}" in invalidated_paths(stack, distribution_id), (
         "the old story stays in the CDN's cache (s-maxage=300) after the correction"
     )
 

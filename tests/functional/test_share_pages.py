@@ -16,6 +16,7 @@ from chalicelib.services import editorial, media_exposure, share_pages
 from tests.functional.conftest import CONSENT, MEDIA_BASE_URL, SITE_URL, TAKEDOWN, get, post_json, publish
 from tests.functional.factories import write_ready_film
 from tests.functional.test_editorial import call, media_distribution
+from tests.functional.test_media_exposure import invalidated_paths
 from tests.functional.test_media_validation import ingest
 from tests.functional.test_workshop_stories import STORY
 from tests.share_head import Head
@@ -109,20 +110,7 @@ def test_an_edited_title_leaves_the_cdn_s_cache_at_once(api, stack, monkeypatch)
     edited = call(api, "patch", f"/videos/{video_id}", stack.keys["editor"], {"title": "Our yard"})
 
     assert edited.status_code == 200, edited.body
-    assert f"/{share_page_key(video_id)}" in invalidated(stack, distribution_id)
-
-
-def invalidated(stack: Any, distribution_id: str) -> list[str]:
-    """Every path the media distribution was asked to empty from its cache."""
-    cloudfront = stack.client("cloudfront")
-    listing = cloudfront.list_invalidations(DistributionId=distribution_id)["InvalidationList"]
-    return [
-        path
-        for item in listing.get("Items", [])
-        for path in cloudfront.get_invalidation(DistributionId=distribution_id, Id=item["Id"])["Invalidation"][
-            "InvalidationBatch"
-        ]["Paths"]["Items"]
-    ]
+    assert f"/{share_page_key(video_id)}" in invalidated_paths(stack, distribution_id)
 
 
 def test_an_unpublished_film_s_share_page_is_deleted(api, stack):
