@@ -25,8 +25,10 @@ def make_clip(
     extra_args: tuple[str, ...] = (),
 ) -> Path:
     """An H.264 (+ AAC) clip of a moving test pattern (one of ffmpeg's sources that take a size and a rate:
-    testsrc, testsrc2, gradients, life, cellauto...) with a tone; encoded fast, decoded fast."""
-    args = ["-f", "lavfi", "-t", str(duration_s), "-i", f"{pattern}=size={width}x{height}:rate={fps}"]
+    testsrc, testsrc2, gradients, life, cellauto..., with options of its own: `cellauto=random_seed=7`) with a
+    tone; encoded fast, decoded fast."""
+    joined = ":" if "=" in pattern else "="
+    args = ["-f", "lavfi", "-t", str(duration_s), "-i", f"{pattern}{joined}size={width}x{height}:rate={fps}"]
     if audio:
         args += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=22050:duration={duration_s}"]
     args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,7 +38,17 @@ READY = "Identity protection: faces blurred. The protected version is ready: the
 def ready_film(stack: RunningStack, folder: Path, title: str) -> str:
     """A film uploaded by the office, READY, its consent recorded: publishable, no protection asked."""
     office, editor = stack.client("field_office"), stack.client("editor")
-    clip = make_clip(folder / f"{title.lower().replace(' ', '-')}.mp4", 60, width=160, height=120, fps=2)
+    # A picture of its own per title: the same picture twice on one stack is one film to the duplicate check, and
+    # one of them asking for protection would hold the other's publishing (copy_protected).
+    seed = zlib.crc32(title.encode())
+    clip = make_clip(
+        folder / f"{title.lower().replace(' ', '-')}.mp4",
+        60,
+        width=160,
+        height=120,
+        fps=2,
+        pattern=f"cellauto=random_seed={seed}",
+    )
     metadata = {"title": title, "country": "KG", "topics": ["violence"], "author": {"first_name": "Dana", "age": 13}}
     video_id = office.upload(clip, metadata)
     assert office.wait_for_terminal(video_id, timeout_s=PROCESSING_TIMEOUT_S)["status"] == "READY"

@@ -41,7 +41,13 @@ def test_a_match_is_recorded_on_both_films_and_the_office_is_told_of_its_own_ear
 
     assert [(d.video_id, d.same.value) for d in found] == [("a", "file")], "another office, no workshop: not read"
     assert duplicates_for_editor(services, catalog.films["a"]) == [
-        {"video_id": "b", "title": "Film b", "status": "READY", "same": "file"}
+        {
+            "video_id": "b",
+            "title": "Film b",
+            "status": "READY",
+            "same": "file",
+            "protect_identity": {"faces": False, "voice": False},
+        }
     ]
     assert duplicates_for_editor(services, catalog.films["b"])[0]["status"] == "PUBLISHED"
     sent = already_sent(services, [catalog.films[v] for v in ("a", "b", "d")])

@@ -30,6 +30,8 @@ export function editorWords(error) {
   if (error.status === 401) return "Type your editor key above first.";
   if (error.status === 403) return "This key is not an editor's key, or it no longer works.";
   if (BY_CODE[error.code]) return BY_CODE[error.code];
+  // Its own words name the copy and what it asked for (PIPELINE.md, "Duplicates").
+  if (error.code === "copy_protected" && error.message) return error.message;
   if (error.status === 400 && error.message && !/\/[a-z]+\//.test(error.message)) return error.message;
   return error.status >= 500 ? BY_CODE.internal_error : "That did not work: refresh the page and try again.";
 }
