@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from local.clips import make_clip
 from tests.browser.conftest import running_stack, screenshot
+from tests.browser.test_editor_bulk import open_editor
 from tests.browser.test_upload_page import use_office_key
 from tests.e2e.conftest import RunningStack
 
@@ -46,16 +47,10 @@ def films(dupes_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -
     return ids
 
 
-def use_editor_key(page: Page, stack: RunningStack) -> None:
-    page.goto(f"{stack.info['web_url']}/editor.html")
-    page.get_by_label("key").fill(stack.info["api_keys"]["editor"])
-    page.get_by_role("button", name="Use this key").click()
-
-
 def test_the_editor_sees_a_film_sent_again_as_a_duplicate_of_the_published_one_beside_both(
     page: Page, dupes_stack, films
 ):
-    use_editor_key(page, dupes_stack)
+    open_editor(page, dupes_stack)
     queued = page.locator(f"#review .panel[data-video-id='{films['again']}']")
     expect(queued.locator(".badges")).to_contain_text("Duplicate of a published film")
     expect(queued.get_by_role("note", name="Duplicates")).to_contain_text(
