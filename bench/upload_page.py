@@ -8,15 +8,16 @@ counts it: every click (one that focuses a field included; a drop-down is two, t
 every typed field, every press of Send. A person is slower than a script: each click waits CLICK_S and
 each typed field FIELD_S, so typing and sending overlap only where the page lets them.
 
-main's page (items 2-6 of issue 26: every mistake listed at once, checks as typed, one topic for all,
-resumes by itself) sends nothing until every row is complete and valid; this tree's sends each film as a
-draft as soon as it is chosen, and its details once the facilitator has typed them. On both the reload
-comes while the middle film is sending, whatever is being typed then.
+A page without drafts (items 2-6 of issue 26 only: every mistake listed at once, checks as typed, one topic
+for all, resumes by itself) sends nothing until every row is complete and valid; a page with drafts (it has
+the note `#drafts-note`) sends each film as soon as it is chosen, and its details once the facilitator has
+typed them. On both the reload comes while the middle film is sending, whatever is being typed then. Where
+the page asks whether each child may be recognised, the facilitator answers "No" for all with the topic.
 
-`--page before` serves main's page (its web/ files from git, routed in place of this tree's);
-`--page after` is this tree's. Each run starts its own stack (`python -m local`, no demo films).
+`--page before` serves the page of commit `--before-ref` (its web/ files from git, routed in place of this
+tree's); `--page after` is this tree's. Each run starts its own stack (`python -m local`, no demo films).
 
-    .venv/bin/python -m bench.upload_page --page before
+    .venv/bin/python -m bench.upload_page --page before --before-ref main
     .venv/bin/python -m bench.upload_page --page after
 """
 
@@ -101,10 +102,11 @@ def row(tab: Page, film: Path) -> Locator:
     return tab.locator(".film-row", has=tab.locator("legend", has_text=film.name))
 
 
-def serve_main_page(tab: Page, web_url: str) -> None:
-    """main's upload page and its assets, in place of this tree's (config.js stays the stack's)."""
+def serve_earlier_page(tab: Page, web_url: str, ref: str) -> None:
+    """The upload page and its assets as commit `ref` had them, in place of this tree's (config.js stays the
+    stack's)."""
     names = subprocess.run(
-        ["git", "ls-tree", "-r", "--name-only", "main", "web/"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "ls-tree", "-r", "--name-only", ref, "web/"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
 
     def from_main(route: Route) -> None:
@@ -112,7 +114,7 @@ def serve_main_page(tab: Page, web_url: str) -> None:
         if path not in names:
             route.continue_()
             return
-        body = subprocess.run(["git", "show", f"main:{path}"], cwd=ROOT, capture_output=True, check=True).stdout
+        body = subprocess.run(["git", "show", f"{ref}:{path}"], cwd=ROOT, capture_output=True, check=True).stdout
         kind = {"js": "text/javascript", "css": "text/css", "html": "text/html", "svg": "image/svg+xml"}
         route.fulfill(body=body, content_type=kind[path.rsplit(".", 1)[1]])
 
@@ -127,6 +129,9 @@ def fill_details(
     by "Apply to the selected films". `between` runs after each film."""
     person.click(tab.get_by_label("Select all the films"))
     person.click(tab.locator("#bulk").get_by_role("checkbox", name="Violence"))
+    recognisable = tab.locator("#bulk").get_by_role("checkbox", name="No, may be recognised")
+    if recognisable.count():  # a page that asks whether each child may be recognised: none is hidden here
+        person.click(recognisable)
     person.click(tab.get_by_role("button", name="Apply to the selected films"))
     for n, film in enumerate(films):
         here = row(tab, film)
@@ -205,8 +210,7 @@ def wait_for_reload(tab: Page, films: list[Path], reload: Callable[[], bool]) ->
         tab.wait_for_timeout(200)
 
 
-def run(page: str, films: int) -> dict[str, float]:
-    drafts = page == "after"
+def run(page: str, films: int, before_ref: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
         good, long, text = workshop_files(Path(scratch), films)
         (Path(scratch) / "stack").mkdir()
@@ -215,13 +219,14 @@ def run(page: str, films: int) -> dict[str, float]:
         try:
             tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             tab.on("console", lambda message: print(f"page: {message.text}", flush=True))
-            if not drafts:
-                serve_main_page(tab, stack.info["web_url"])
+            if page == "before":
+                serve_earlier_page(tab, stack.info["web_url"], before_ref)
             cdp = tab.context.new_cdp_session(tab)
             cdp.send("Network.enable")
             conditions = {"offline": False, "latency": LATENCY_MS, "downloadThroughput": DOWN, "uploadThroughput": UP}
             cdp.send("Network.emulateNetworkConditions", conditions)
             tab.goto(f"{stack.info['web_url']}/upload.html")
+            drafts = tab.locator("#drafts-note").count() > 0
             person = Facilitator(tab)
             started = time.monotonic()
             person.type(tab.get_by_label("Your office's key"), stack.info["api_keys"]["field_office"])
@@ -260,8 +265,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--page", choices=("before", "after"), required=True)
     parser.add_argument("--films", type=int, default=6, help="good films (the protocol has 15)")
+    parser.add_argument("--before-ref", default="main", help="the commit whose page `--page before` serves")
     args = parser.parse_args()
-    for name, value in run(args.page, args.films).items():
+    for name, value in run(args.page, args.films, args.before_ref).items():
         print(f"{args.page}: {name}: {value:.1f}" if isinstance(value, float) else f"{args.page}: {name}: {value}")
 
 

@@ -308,7 +308,9 @@ def render_for_office(film: Film, actor: str, at: str) -> Change | None:
     return _rendered_again(film, film, actor, at, record_of(film.protect_identity))
 
 
-def _rendered_again(film: Film, asked: Film, actor: str, at: str, details: Mapping[str, Any]) -> Change:
+def _rendered_again(
+    film: Film, asked: Film, actor: str, at: str, details: Mapping[str, Any], *, action: str = "protection_changed"
+) -> Change:
     """A film whose outputs do not carry exactly the protection `asked` holds is made again from its upload,
     with no new upload: PROTECTING (then TRANSCODING) when protection is asked, TRANSCODING from the source
     when it was turned off. The new outputs replace the old ones at the same keys."""
@@ -322,7 +324,7 @@ def _rendered_again(film: Film, asked: Film, actor: str, at: str, details: Mappi
         # True of the old outputs and of the new ones alike, so true at every moment in between.
         protection_applied=still_applied(asked.protect_identity, film.protection_applied),
     )
-    audit = AuditEntry(actor, "protection_changed", {**details, "rendered_again": True})
+    audit = AuditEntry(actor, action, {**details, "rendered_again": True})
     return Change(
         film, after, at, frozenset({film.status}), audit, listed_as(after), next_stage=stage_for(after.status)
     )
@@ -481,6 +483,10 @@ def complete_draft(film: Film, actor: str, request: UploadRequest, at: str, rng:
     }
     if protect:
         details["protect_identity"] = record_of(request.protect_identity)
+    if protect and render_for_office(after, actor, at) is not None:
+        # A READY draft completed with protection: its protected version is asked in the same write (the film
+        # is never complete, READY and without it, nor left there should a second write fail).
+        return _rendered_again(film, after, actor, at, details, action="details_completed")
     # In the status read and no other: a stage's end (which moves no version) between this read and the write
     # would otherwise be overwritten with what was read (a FAILED film's deletion date among it).
     return Change(film, after, at, frozenset({film.status}), AuditEntry(actor, "details_completed", details))

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from chalicelib.domain.errors import InvalidRequestError
-from chalicelib.domain.protection import Protection, parse_protection, parse_protection_correction, record_of
+from chalicelib.domain.protection import (
+    Protection,
+    parse_protection,
+    parse_protection_answer,
+    parse_protection_correction,
+    record_of,
+)
 from chalicelib.domain.public_text import check_film_texts
 
 TITLE_MAX_CHARS = 120
@@ -136,6 +142,7 @@ def parse_completion(body: Any, file: UploadFile, topics: frozenset[str], max_up
     if not isinstance(body, Mapping) or not body:
         raise InvalidRequestError(f"Send a JSON object with the film's details: {', '.join(DETAILS)}.", "invalid_json")
     _only(body, DETAILS, "a draft is completed with", "its file cannot change: upload it again as a new film")
+    parse_protection_answer(body.get("protect_identity"))
     sent = {"filename": file.filename, "size_bytes": file.size_bytes, "content_type": file.content_type}
     return parse_upload_request({**body, **sent}, topics, max_upload_bytes)
 

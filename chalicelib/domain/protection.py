@@ -192,6 +192,20 @@ def parse_protection(value: Any, field: str = "protect_identity") -> Protection 
     return Protection.of(value)
 
 
+def parse_protection_answer(value: Any) -> Protection | None:
+    """The answer a draft's completion must give (`PATCH /uploads/{id}`): `{faces, voice}`, both named, true or
+    false. Left out, or a kind left out, is refused: the facilitator who knows the child says whether the child
+    may be recognised (docs/FIELD_OFFICE_API.md); a silence never publishes a child who needed hiding."""
+    if not isinstance(value, Mapping) or any(kind not in value for kind in KINDS):
+        raise InvalidRequestError(
+            "protect_identity must say for this child whether faces are blurred and the voice disguised, "
+            '{"faces": false, "voice": false} when the child may be recognised; '
+            f"got {'nothing' if value is None else repr(value)}. Nothing was changed.",
+            "protection_unanswered",
+        )
+    return parse_protection(value)
+
+
 def outputs_protected(asked: Protection | None, applied: Protection | None) -> bool:
     """True when outputs carrying `applied` (a film's `protection_applied`) give every protection asked."""
     return asked is None or (applied is not None and all(getattr(applied, kind) for kind in asked.kinds()))

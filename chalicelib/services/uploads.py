@@ -177,13 +177,13 @@ def _complete(deps: Dependencies, caller: Caller, film: Film, body: Any) -> dict
     _check_country(caller, request.country)
     change = complete_draft(film, caller.actor, request, now_iso())
     try:
-        deps.catalog.apply(change)  # its audit entry in the same write
+        changes.apply(deps, change)  # its audit entry in the same write; a protected version asked, its stage
     except StaleTransitionError:
         return None
     count("DraftsCompleted")
-    logger.info("draft completed", extra={"video_id": film.video_id, "status": film.status.value})
-    if request.protect_identity is not None:
-        _render_protection(deps, caller.actor, film.video_id)
+    if change.next_stage is not None:
+        count("FilmsRenderedAgain")
+    logger.info("draft completed", extra={"video_id": film.video_id, "status": change.after.status.value})
     completed = upload_view(office_film(deps, caller, film.video_id))
     return {**completed, "sent_back_to_review": False, "warnings": venue_warnings(film_texts(completed))}
 

@@ -73,6 +73,7 @@ def fill_upload_form(tab: Page, film: Path, title: str) -> Locator:
         row.locator(f"input[name=topics][value={topic}]").check()
     row.get_by_label("first name").fill(METADATA["first_name"])
     row.get_by_label("Age", exact=True).fill(METADATA["age"])
+    row.get_by_role("checkbox", name="No, this child may be recognised").check()
     tab.get_by_role("button", name="Send the films").click()
     return row
 

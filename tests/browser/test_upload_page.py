@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 PROCESSING_TIMEOUT_MS = 240_000
 CHILDREN = [("Aigerim", 12), ("Bakyt", 14), ("Cholpon", 16)]
+NOT_HIDDEN = {"faces": False, "voice": False}
 # Bigger than the tiny clips (noise does not compress), so a throttled link takes seconds per film.
 NOISY = ("-vf", "noise=alls=40:allf=t", "-b:v", "120k", "-maxrate", "120k", "-bufsize", "240k")
 
@@ -81,9 +82,19 @@ def unfold(row: Locator) -> None:
         row.locator("details.film-details > summary").click()
 
 
+RECOGNISABLE = "No, this child may be recognised"
+
+
 def fill_film(
-    tab: Page, film: Path, title: str, child: tuple[str, int], topics: tuple[str, ...] = ("Violence",)
+    tab: Page,
+    film: Path,
+    title: str,
+    child: tuple[str, int],
+    topics: tuple[str, ...] = ("Violence",),
+    protection: tuple[str, ...] | None = (RECOGNISABLE,),
 ) -> None:
+    """The row's details; `protection` the boxes ticked to answer whether the child may be recognised (None:
+    left unanswered)."""
     row = film_row(tab, film)
     unfold(row)
     row.get_by_label("Title (in").fill(title)
@@ -91,6 +102,8 @@ def fill_film(
     row.get_by_label("Age", exact=True).fill(str(child[1]))
     for topic in topics:
         row.get_by_role("checkbox", name=topic).check()
+    for answer in protection or ():
+        row.get_by_role("checkbox", name=answer).check()
 
 
 def office_uploads(stack: RunningStack) -> list[dict[str, Any]]:
@@ -347,6 +360,13 @@ def test_the_upload_page_works_on_a_phone_and_with_the_keyboard(browser, web_sta
     tab.keyboard.type("11")
     tab.keyboard.press("Tab")
     tab.keyboard.press("Space")  # the first topic
+    tab.evaluate("() => { window.sent = 0; document.forms['workshop-form'].addEventListener('submit', () => sent++); }")
+    tab.keyboard.press("Enter")  # ends the row: never sends, goes to what is left to fill in
+    expect(film_row(tab, films[0]).get_by_role("checkbox", name=RECOGNISABLE)).to_be_focused()
+    tab.keyboard.press("Space")
+    tab.keyboard.press("Enter")  # nothing left to fill in: Send, pressed only as a button
+    expect(tab.get_by_role("button", name="Send the films")).to_be_focused()
+    assert tab.evaluate("() => window.sent") == 0, "Enter in a field sent the form"
     widths = tab.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     screenshot(tab, "upload-workshop-phone")
     row = film_row(tab, films[0])
@@ -431,10 +451,10 @@ def test_a_facilitator_hides_one_childs_identity_and_it_is_kept_sent_shown_and_a
     fill_workshop(office)
     details = api_details(office, web_stack)
     office.get_by_label("Choose the films").set_input_files([str(hidden), str(plain)])
-    fill_film(office, hidden, "Hidden child's film", CHILDREN[0])
+    fill_film(office, hidden, "Hidden child's film", CHILDREN[0], protection=None)
     row = film_row(office, hidden)
     faces = row.get_by_role("checkbox", name="Blur faces")  # asked before moving on: the details wait for it
-    expect(row.get_by_role("group", name="Hide this child's identity")).to_be_visible()
+    expect(row.get_by_role("group", name="Hide this child's identity? (answer for each film)")).to_be_visible()
     expect(faces).to_have_accessible_description(re.compile("must not be recognised.*takes longer to be ready"))
     faces.check()
     expect(row.locator(".film-protect-note")).to_have_text(HIDDEN_FACES_NOTE)
@@ -447,13 +467,14 @@ def test_a_facilitator_hides_one_childs_identity_and_it_is_kept_sent_shown_and_a
     expect(film_row(office, hidden).get_by_role("checkbox", name="Blur faces")).to_be_checked()
     expect(film_row(office, hidden).get_by_role("checkbox", name="Disguise voice")).not_to_be_checked()
     expect(film_row(office, plain).get_by_role("checkbox", name="Blur faces")).not_to_be_checked()
+    expect(film_row(office, plain).get_by_role("checkbox", name=RECOGNISABLE)).to_be_checked()
     office.get_by_label("Choose the films").set_input_files([str(hidden), str(plain)])  # for any not all sent
     for film in (hidden, plain):
         expect(film_row(office, film)).to_have_attribute(
             "data-status", re.compile("SENT|UPLOADED|VALIDATING|PROTECTING|TRANSCODING|READY"), timeout=60_000
         )
     asked = {title: body.get("protect_identity") for title, body in last_details(details).items()}
-    assert asked == {"Hidden child's film": {"faces": True, "voice": False}, "Plain film": None}
+    assert asked == {"Hidden child's film": {"faces": True, "voice": False}, "Plain film": NOT_HIDDEN}
     first_sent = next(body for request in details if (body := json.loads(request.post_data))["title"].startswith("Hid"))
     assert first_sent["protect_identity"] == {"faces": True, "voice": False}, "never completed without it"
 
@@ -494,10 +515,14 @@ def test_hiding_a_childs_identity_is_reached_with_the_keyboard_and_fits_a_phone(
     last_topic = row.locator("input[name=topics]").last
     expect(last_topic).to_be_visible()
     last_topic.focus()
-    tab.keyboard.press("Tab")  # from the topics straight to the choice
+    tab.keyboard.press("Tab")  # from the topics straight to the choice, "No" first
+    expect(row.get_by_role("checkbox", name=RECOGNISABLE)).to_be_focused()
+    tab.keyboard.press("Space")
+    tab.keyboard.press("Tab")
     faces = row.get_by_role("checkbox", name="Blur faces")
     expect(faces).to_be_focused()
-    tab.keyboard.press("Space")
+    tab.keyboard.press("Space")  # and hiding takes the "No" back
+    expect(row.get_by_role("checkbox", name=RECOGNISABLE)).not_to_be_checked()
     tab.keyboard.press("Tab")
     expect(row.get_by_role("checkbox", name="Disguise voice")).to_be_focused()
     tab.keyboard.press("Space")
@@ -547,7 +572,7 @@ def test_every_mistake_shows_at_once_by_film_each_linking_to_its_field(office, w
     expect(film_row(office, films[1]).locator(".field-error").filter(has_text="4 is")).to_have_text(
         "4 is not an age the project takes: a whole number of years from 5 to 25."
     )
-    fill_film(office, films[2], "", ("Emil", 13))
+    fill_film(office, films[2], "", ("Emil", 13), protection=None)
     details = api_details(office, web_stack)
     answers: list[int] = []
     office.on("response", lambda response: answers.append(response.status) if response.request in details else None)
@@ -556,13 +581,16 @@ def test_every_mistake_shows_at_once_by_film_each_linking_to_its_field(office, w
     send.click()  # one press shows everything; no film reaches the editors with a mistake
     mistakes = office.locator("#mistakes")
     expect(mistakes).to_be_focused()
-    expect(mistakes.get_by_role("heading")).to_have_text("4 things to fix before sending, in 4 places")
+    expect(mistakes.get_by_role("heading")).to_have_text("5 things to fix before sending, in 4 places")
     by_film = mistakes.locator(":scope > ul > li")
     expect(by_film).to_have_count(4)
     expect(by_film.nth(0)).to_contain_text("The workshop")
     expect(by_film.nth(1)).to_contain_text(f"{films[0].name}Child's first name: Empty: write the child's first name.")
     expect(by_film.nth(2)).to_contain_text("Age: 4 is not an age the project takes")
     expect(by_film.nth(3)).to_contain_text("Title: Empty: write the film's title.")
+    expect(by_film.nth(3)).to_contain_text(  # never taken from a box left empty
+        "Hide this child's identity?: Answer for this child: “No, this child may be recognised”, or “Blur faces”"
+    )
     assert_axe_finds_nothing(office, "upload page listing its mistakes")
     screenshot(office, "upload-mistakes-desktop")
 
@@ -578,6 +606,10 @@ def test_every_mistake_shows_at_once_by_film_each_linking_to_its_field(office, w
     # Typed only once the link has moved the focus: on a busy machine the keys can outrun the click's focus.
     expect(film_row(office, films[0]).get_by_label("Child's first name")).to_be_focused()
     office.keyboard.type("Ali")
+    mistakes.get_by_role("link", name="Hide this child's identity?").click()
+    expect(film_row(office, films[2]).get_by_role("checkbox", name=RECOGNISABLE)).to_be_focused()
+    office.keyboard.press("Space")  # answered: it leaves the list
+    expect(mistakes.get_by_role("link", name="Hide this child's identity?")).to_have_count(0)
     mistakes.get_by_role("link", name="Title").click()
     expect(film_row(office, films[2]).get_by_label("Title (in")).to_be_focused()
     office.keyboard.type("A title at last")
@@ -591,6 +623,7 @@ def test_every_mistake_shows_at_once_by_film_each_linking_to_its_field(office, w
     assert sorted(sent) == ["A title at last", "No name given", "Too young"]
     assert sent["Too young"]["author"] == {"first_name": "Dana", "age": 11}
     assert sent["A title at last"]["workshop"] == "bishkek-2014"
+    assert sent["A title at last"]["protect_identity"] == NOT_HIDDEN
     assert sent["No name given"]["author"] == {"first_name": "Ali", "age": 12}
     assert answers and set(answers) == {200}, "no detail with a mistake was ever sent"
 
@@ -658,17 +691,28 @@ def test_rows_show_the_film_share_details_fold_when_complete_and_refuse_text_at_
         "No preview: this browser cannot play this film. Its length is measured once it is sent."
     )
 
-    # topics and protection for every film at once
+    # topics and protection for every film at once; "No" only where a film has no answer yet
+    # By the keyboard: at this scroll the workshop's sticky bar lies over the box, and a click would land on the bar.
+    film_row(office, films[0]).get_by_role("checkbox", name="Disguise voice").focus()
+    office.keyboard.press("Space")
     office.get_by_label("Select all the films").check()
     shared = office.locator("#bulk")
     shared.get_by_role("checkbox", name="Violence").check()
-    shared.get_by_role("checkbox", name="Blur faces").check()
+    shared.get_by_role("checkbox", name="No, may be recognised").check()
     shared.get_by_role("button", name="Apply to the selected films").click()
-    expect(shared.get_by_role("status")).to_have_text("Applied to 3 films.")
+    expect(shared.get_by_role("status")).to_have_text("Applied to 3 films (“No” only where a film had no answer yet).")
+    expect(film_row(office, films[0]).get_by_role("checkbox", name="Disguise voice")).to_be_checked()
+    expect(film_row(office, films[0]).get_by_role("checkbox", name=RECOGNISABLE)).not_to_be_checked()
+    for film in films[1:]:
+        expect(film_row(office, film).get_by_role("checkbox", name=RECOGNISABLE)).to_be_checked()
+    shared.get_by_role("checkbox", name="Blur faces").check()  # and hiding is added to every film
+    expect(shared.get_by_role("checkbox", name="No, may be recognised")).not_to_be_checked()
+    shared.get_by_role("button", name="Apply to the selected films").click()
     for film in films:
         row = film_row(office, film)
         expect(row.get_by_role("checkbox", name="Violence")).to_be_checked()
         expect(row.get_by_role("checkbox", name="Blur faces")).to_be_checked()
+        expect(row.get_by_role("checkbox", name=RECOGNISABLE)).not_to_be_checked()
         expect(row.get_by_role("checkbox", name="HIV and AIDS")).not_to_be_checked()
     expect(film_row(office, notes).get_by_label(f"Select {notes.name}")).to_be_disabled()
 
@@ -680,7 +724,9 @@ def test_rows_show_the_film_share_details_fold_when_complete_and_refuse_text_at_
     expect(first.locator("details.film-details")).to_have_attribute("open", "")
     film_row(office, films[1]).get_by_label("Title (in").click()
     expect(first.locator("details.film-details")).not_to_have_attribute("open", "")
-    expect(first.locator("summary")).to_have_text("Details complete: “Our street”, Aigerim, 12; Violence")
+    expect(first.locator("summary")).to_have_text(
+        "Details complete: “Our street”, Aigerim, 12; Violence; hidden: faces blurred and voice disguised"
+    )
     expect(first.get_by_label("Title (in")).to_be_hidden()
     screenshot(office, "upload-rows-desktop")
     assert_axe_finds_nothing(office, "upload page with previews and shared details")
@@ -746,3 +792,83 @@ def test_a_detail_the_api_refuses_joins_the_list_of_mistakes_at_its_field(office
         "Leyla at 12 Nizami street",
         "Leyla's street",
     ]
+
+
+def details_held_while(
+    office: Page, web_stack: RunningStack, film: Path, fill: Callable[[], None]
+) -> Callable[[], None]:
+    """The film's details sent by Send after `fill`, held on their way to the API; what lets them go."""
+    held: list[Route] = []
+    pattern = f"{web_stack.info['api_url']}/uploads/*"
+
+    def hold(route: Route) -> None:
+        if route.request.method == "PATCH" and not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    office.route(pattern, hold)
+    fill()
+    office.get_by_role("button", name="Send the films").click()
+    for _ in range(600):
+        if held:
+            break
+        office.wait_for_timeout(100)
+    assert held, f"the details of {film.name} went"
+
+    def let_go() -> None:
+        held[0].continue_()
+        office.unroute(pattern, hold)
+
+    return let_go
+
+
+def test_an_answer_changed_while_the_details_go_is_sent_too_and_hiding_is_never_taken_back(
+    office, web_stack, workshop_films
+):
+    added, kept = workshop_films["film-1"], workshop_films["film-2"]
+    use_office_key(office, web_stack.info["api_keys"]["field_office"])
+    fill_workshop(office)
+    office.get_by_label("Choose the films").set_input_files([str(added), str(kept)])
+    for film in (added, kept):  # sent first: only the details are left to go
+        expect(film_row(office, film)).to_have_attribute("data-status", "DRAFT", timeout=PROCESSING_TIMEOUT_MS)
+    details = api_details(office, web_stack)
+
+    # A child found to need hiding just as the "No" went: the hiding goes too.
+    let_go = details_held_while(
+        office, web_stack, added, lambda: fill_film(office, added, "Hidden after all", CHILDREN[0])
+    )
+    unfold(film_row(office, added))
+    film_row(office, added).get_by_role("checkbox", name="Blur faces").focus()
+    office.keyboard.press("Space")
+    let_go()
+    listed = office.locator(".upload-item", has_text="Hidden after all")
+    expect(listed.locator(".upload-protect")).to_have_text(
+        "Identity hidden: faces blurred", timeout=PROCESSING_TIMEOUT_MS
+    )
+
+    # A "No" ticked by mistake as the hiding went: the hiding stays (only the editors take it off).
+    let_go = details_held_while(
+        office,
+        web_stack,
+        kept,
+        lambda: fill_film(office, kept, "Hidden from the start", CHILDREN[1], ("Violence",), ("Blur faces",)),
+    )
+    row = film_row(office, kept)
+    unfold(row)
+    row.get_by_role("checkbox", name=RECOGNISABLE).focus()
+    office.keyboard.press("Space")
+    let_go()
+    expect(row).to_have_attribute("data-status", re.compile("SENT|UPLOADED|VALIDATING|PROTECTING|TRANSCODING|READY"))
+    expect(row.get_by_role("checkbox", name="Blur faces")).to_be_checked()
+    expect(row.get_by_role("checkbox", name=RECOGNISABLE)).not_to_be_checked()
+    listed = office.locator(".upload-item", has_text="Hidden from the start")
+    expect(listed.locator(".upload-protect")).to_have_text(
+        "Identity hidden: faces blurred", timeout=PROCESSING_TIMEOUT_MS
+    )
+
+    sent = [json.loads(request.post_data) for request in details]
+    later = [body["protect_identity"] for body in sent if body["title"] == "Hidden after all"]
+    assert later[0] == NOT_HIDDEN and later[-1] == {"faces": True, "voice": False}, later
+    mine = {item.get("title"): item.get("protect_identity") for item in office_uploads(web_stack)}
+    assert mine["Hidden after all"] == mine["Hidden from the start"] == {"faces": True, "voice": False}

@@ -16,7 +16,9 @@ from tests.functional.conftest import CONSENT, get, post_json, publish, upload_b
 from tests.functional.test_source_retention import days_later
 
 FILE = {"filename": "VID_20240513_101500.mp4", "size_bytes": 50_000, "content_type": "video/mp4"}
-DETAILS = {key: value for key, value in upload_body().items() if key not in FILE}
+# A completion answers whether the child may be recognised (here: yes, nothing hidden).
+NO_PROTECTION = {"faces": False, "voice": False}
+DETAILS = {**{key: value for key, value in upload_body().items() if key not in FILE}, "protect_identity": NO_PROTECTION}
 
 
 def patch(api: Any, path: str, body: Any, key: str) -> Any:
@@ -95,6 +97,8 @@ def test_a_draft_is_processed_but_reviewed_and_published_only_once_its_details_c
         ({**DETAILS, "workshop": "12 Nizami Street, Baku"}, "invalid_workshop"),
         ({key: value for key, value in DETAILS.items() if key != "author"}, "invalid_author"),
         ({**DETAILS, "size_bytes": 1}, "invalid_field"),
+        ({key: value for key, value in DETAILS.items() if key != "protect_identity"}, "protection_unanswered"),
+        ({**DETAILS, "protect_identity": {"voice": False}}, "protection_unanswered"),
     ):
         assert error_of(patch(api, f"/uploads/{video_id}", bad, stack.keys["office"])) == (400, code)
     assert upload_of(api, stack, video_id).json_body == processed  # nothing changed
@@ -158,3 +162,28 @@ def test_a_draft_never_completed_is_deleted_with_all_its_data_after_14_days_and_
     assert patch(api, f"/uploads/{forgotten}", DETAILS, stack.keys["office"]).status_code == 404
     assert upload_of(api, stack, completed).json_body["status"] == "READY"
     assert objects_of(stack, completed) != []
+
+
+def test_a_ready_draft_completed_with_protection_is_made_protected_before_any_editor_can_publish_it(api, stack, clips):
+    video_id = new_draft(api, stack, clips["valid"])
+    stack.put_upload(video_id, clips["valid"])
+    stack.run_pipeline()
+    assert upload_of(api, stack, video_id).json_body["status"] == "READY"
+
+    completed = patch(
+        api,
+        f"/uploads/{video_id}",
+        {**DETAILS, "protect_identity": {"faces": False, "voice": True}},
+        stack.keys["office"],
+    )
+
+    assert completed.status_code == 200, completed.json_body
+    assert completed.json_body["status"] == "PROTECTING"  # in the completion's own write
+    assert error_of(publish(api, stack, video_id)) == (409, "protection_pending")
+    stack.run_pipeline()
+    assert upload_of(api, stack, video_id).json_body["status"] == "READY"
+    assert publish(api, stack, video_id).status_code == 200
+    trail = get(api, f"/videos/{video_id}/audit", stack.keys["editor"]).json_body["items"]
+    completion = next(entry for entry in trail if entry["action"] == "details_completed")
+    assert completion["details"]["rendered_again"] is True
+    assert completion["details"]["protect_identity"] == {"faces": False, "voice": True}

@@ -154,14 +154,21 @@ def test_a_drafts_post_takes_only_its_file_and_its_completion_only_details_each_
         "country": "az",
         "topics": ["violence"],
         "author": {"first_name": "Leyla", "age": 14},
+        "protect_identity": {"faces": False, "voice": False},
     }
     assert parse_completion(details, FILE, TOPICS, 10**9).country == "AZ"
+    assert parse_completion(details, FILE, TOPICS, 10**9).protect_identity is None
     for body, code in (
         ({**details, "author": {"first_name": "Leyla", "age": 4}}, "invalid_author"),
         ({**details, "topics": ["sports"]}, "invalid_topic"),
         ({key: value for key, value in details.items() if key != "title"}, "missing_field"),
         ({**details, "filename": "b.mp4"}, "invalid_field"),
         ({**details, "workshop": "12 Nizami Street"}, "invalid_workshop"),
+        # Whether the child may be recognised is answered for every film, never taken from a silence.
+        ({key: value for key, value in details.items() if key != "protect_identity"}, "protection_unanswered"),
+        ({**details, "protect_identity": {"faces": True}}, "protection_unanswered"),
+        ({**details, "protect_identity": None}, "protection_unanswered"),
+        ({**details, "protect_identity": {"faces": "no", "voice": False}}, "invalid_protect_identity"),
     ):
         with pytest.raises(InvalidRequestError) as refused:
             parse_completion(body, FILE, TOPICS, 10**9)
@@ -175,3 +182,18 @@ def test_completion_keeps_the_protection_an_editor_asked_for_meanwhile() -> None
     voice = replace(DETAILS, protect_identity=Protection(voice=True))
     both = lifecycle.complete_draft(replace(protected, status=Status.UPLOADED), "office", voice, LATER)
     assert both.after.protect_identity == Protection(faces=True, voice=True)
+
+
+def test_a_ready_draft_completed_with_protection_asks_for_its_protected_version_in_the_same_write() -> None:
+    protect = replace(DETAILS, protect_identity=Protection(voice=True))
+
+    change = lifecycle.complete_draft(READY_DRAFT, "office", protect, LATER)
+
+    assert change.after.status is Status.PROTECTING and change.next_stage is not None
+    assert not change.after.draft and change.after.protect_identity == Protection(voice=True)
+    assert change.after.voice_disguise is not None and change.after.attempt == READY_DRAFT.attempt + 1
+    assert change.expect == {Status.READY}
+    assert change.audit is not None and change.audit.action == "details_completed"
+    assert change.audit.details["rendered_again"] is True
+    # Without protection, it waits for review where it stands.
+    assert lifecycle.complete_draft(READY_DRAFT, "office", DETAILS, LATER).after.status is Status.READY

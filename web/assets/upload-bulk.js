@@ -9,6 +9,14 @@ export function bulkPanel(node, rows) {
   const status = node.querySelector("[role=status]");
   const chosen = (name) => [...node.querySelectorAll(`input[name=${name}]:checked`)].map((box) => box.value);
 
+  // "No" and the kinds of hiding exclude each other, as in each row.
+  const none = node.querySelector("input[name=bulk-protect][value=none]");
+  node.addEventListener("change", (event) => {
+    if (event.target.name !== "bulk-protect" || !event.target.checked) return;
+    for (const box of node.querySelectorAll("input[name=bulk-protect]")) {
+      if ((event.target === none) !== (box === none)) box.checked = false;
+    }
+  });
   all.addEventListener("change", () => {
     for (const row of rows()) if (!row.select.disabled) row.select.checked = all.checked;
   });
@@ -20,15 +28,17 @@ export function bulkPanel(node, rows) {
       say(status, "Select the films first (or “Select all the films”).", "error");
       return;
     }
-    if (!wanted.length && !protect.faces && !protect.voice) {
+    const recognisable = none.checked;
+    if (!wanted.length && !protect.faces && !protect.voice && !recognisable) {
       say(status, "Choose the topics or the protection to apply first.", "error");
       return;
     }
     for (const row of selected) {
-      row.apply({ topics: wanted, protect_identity: protect });
+      row.apply({ topics: wanted, protect_identity: protect, recognisable });
       row.fold();
     }
-    say(status, `Applied to ${selected.length} film${selected.length === 1 ? "" : "s"}.`, "success");
+    say(status, `Applied to ${selected.length} film${selected.length === 1 ? "" : "s"}`
+      + `${recognisable ? " (“No” only where a film had no answer yet)" : ""}.`, "success");
   });
 
   return {

@@ -14,7 +14,8 @@ const EMPTY = {
 
 // The field's name in the page's own words: its label, or its group's legend (the topics).
 export function fieldName(input) {
-  const label = input.closest("fieldset.film-topics")?.querySelector("legend") || input.labels?.[0];
+  const label = input.closest("fieldset.film-topics, fieldset.film-protect")?.querySelector("legend")
+    || input.labels?.[0];
   return (label?.textContent || input.name).replace(/\s*\(.*$/, "").trim();
 }
 
@@ -54,7 +55,11 @@ export function watchField(input) {
     input.setCustomValidity("");
     show(false);
   });
-  input.addEventListener("blur", () => show(true));
+  // Not when the facilitator leaves it for a button (Send, a link of the list): a note appearing then would move
+  // the button from under the pointer, and the click would be lost. The button says what is left to fix.
+  input.addEventListener("blur", (event) => {
+    if (!(event.relatedTarget instanceof HTMLButtonElement)) show(true);
+  });
   input.addEventListener("invalid", () => show(true));
   return { show: () => show(true) };
 }

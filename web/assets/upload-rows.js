@@ -13,7 +13,9 @@ function field(id, label, input) {
 }
 
 // Hiding a child's identity (docs/PROTECTION.md): the facilitator knows which child needs it, so it is
-// asked per film. The words match the editor page's toggles ("Blur faces", "Disguise voice").
+// asked per film, and answered for every film: "No" is a choice of its own, never a box left empty (the API
+// refuses a completion without the answer: protection_unanswered). The words match the editor page's toggles
+// ("Blur faces", "Disguise voice").
 function protectionChoice(n) {
   const hint = el("p", { id: `protect-hint-${n}`, class: "hint" },
     "For a child who must not be recognised: a victim of violence, a young offender, a child at risk if seen. "
@@ -23,11 +25,20 @@ function protectionChoice(n) {
     el("input", { type: "checkbox", name: "protect", value: kind, id: `protect-${kind}-${n}`,
       "aria-describedby": hint.id }),
     ` ${label}`);
-  const node = el("fieldset", { class: "film-protect" }, el("legend", {}, "Hide this child's identity"), hint,
-    el("div", { class: "checks" }, box("faces", "Blur faces"), box("voice", "Disguise voice")));
-  return { node, boxes: [...node.querySelectorAll("input")] };
+  const node = el("fieldset", { class: "film-protect" }, el("legend", {}, "Hide this child's identity? (answer for each film)"),
+    hint, el("div", { class: "checks" }, box("none", "No, this child may be recognised"), box("faces", "Blur faces"),
+      box("voice", "Disguise voice")));
+  const boxes = [...node.querySelectorAll("input")];
+  const [none, ...hiding] = boxes;
+  // "No" and the kinds of hiding exclude each other.
+  // Before the row hears of the change (the list of mistakes follows it): an answer given is no mistake.
+  node.addEventListener("change", (event) => {
+    if (event.target === none && none.checked) for (const each of hiding) each.checked = false;
+    if (hiding.includes(event.target) && event.target.checked) none.checked = false;
+    none.setCustomValidity("");
+  });
+  return { node, none, hiding };
 }
-
 export function filmRow(entry, { onRemove, onChange, onCorrect }) {
   const n = (rows += 1);
   const title = el("input", { id: `title-${n}`, name: "title", required: true, maxlength: 120, autocomplete: "off" });
@@ -76,7 +87,12 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
   });
 
   const chosenTopics = () => [...topics.querySelectorAll("input:checked")].map((box) => box.value);
-  const protection = () => Object.fromEntries(protect.boxes.map((box) => [box.value, box.checked]));
+  const protection = () => Object.fromEntries(protect.hiding.map((box) => [box.value, box.checked]));
+  const answered = () => protect.none.checked || protect.hiding.some((box) => box.checked);
+  const setProtection = (asked) => {
+    for (const box of protect.hiding) box.checked = Boolean(asked?.[box.value]);
+    protect.none.checked = Boolean(asked) && !protect.hiding.some((box) => box.checked);
+  };
   // What the film asks once sent: an office may add to it, never take it back (the editors decide).
   let askedWhenSent = {};
   const showProtection = () => {
@@ -93,16 +109,24 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
     select,
     // Every field of the row that a mistake can be in, in the order they are shown.
     inputs() {
-      return [title, firstName, age, topics.querySelector("input")].filter(Boolean);
+      return [title, firstName, age, topics.querySelector("input"), protect.none].filter(Boolean);
     },
     complete() {
       this.requireTopics();
+      this.requireProtection();
       return this.inputs().every((input) => input.checkValidity());
+    },
+    // The first field still to fill in (a film just chosen, or one come back to).
+    firstToFill() {
+      return [title, firstName, age].find((input) => !input.value) || (chosenTopics().length ? null
+        : topics.querySelector("input")) || (answered() ? null : protect.none);
     },
     fold() {
       if (this.correcting || fields.hidden || !this.complete()) return;
       const { title: name, first_name: child, age: years, topics: chosen } = this.read();
-      digest.textContent = `Details complete: “${name}”, ${child}, ${years}; ${chosen.map(topicName).join(", ")}`;
+      const hidden = protectionText(protection());
+      digest.textContent = `Details complete: “${name}”, ${child}, ${years}; ${chosen.map(topicName).join(", ")}; `
+        + (hidden ? `hidden: ${hidden}` : "may be recognised");
       folding.open = false;
     },
     unfold() {
@@ -114,11 +138,19 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
     },
     // "Apply to the selected films": the topics are set as chosen; protection is only ever added here
     // (when in doubt, a child stays hidden; a box already ticked is untouched).
-    apply({ topics: wanted, protect_identity: asked }) {
+    // "No" is set only where the row has no answer yet: it never takes back a child's hiding.
+    apply({ topics: wanted, protect_identity: asked, recognisable }) {
       if (title.disabled) return;
       if (wanted.length) for (const box of topics.querySelectorAll("input")) box.checked = wanted.includes(box.value);
-      for (const box of protect.boxes) if (asked[box.value]) box.checked = true;
+      for (const box of protect.hiding) {
+        if (asked[box.value] && !box.disabled) {
+          box.checked = true;
+          protect.none.checked = false;
+        }
+      }
+      if (recognisable && !answered()) protect.none.checked = true;
       topics.querySelector("input")?.setCustomValidity("");
+      protect.none.setCustomValidity("");
       showProtection();
       onChange(entry);
     },
@@ -128,18 +160,33 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
       age.value = values.age ?? "";
       for (const box of topics.querySelectorAll("input")) box.checked = (values.topics || []).includes(box.value);
       this.pendingTopics = values.topics || [];
-      for (const box of protect.boxes) box.checked = Boolean(values.protect_identity?.[box.value]);
+      // Answered only where it was answered (a row saved before the question was asked has no answer).
+      const asked = values.protect_identity || {};
+      setProtection(values.protect_answered || asked.faces || asked.voice ? asked : null);
       showProtection();
     },
+    // `protect_identity` is {faces, voice}; `protect_answered` whether the facilitator answered at all.
     read() {
       const topicsNow = topics.querySelector("input") ? chosenTopics() : this.pendingTopics || [];
       return { title: title.value.trim(), first_name: firstName.value.trim(),
-        age: age.value === "" ? "" : Number(age.value), topics: topicsNow, protect_identity: protection() };
+        age: age.value === "" ? "" : Number(age.value), topics: topicsNow, protect_identity: protection(),
+        protect_answered: answered() };
     },
     // What the film asks, as the office's list reports it (an editor may have changed it meanwhile).
     showSent(asked) {
       askedWhenSent = asked || {};
-      if (!this.correcting) for (const box of protect.boxes) box.checked = Boolean(askedWhenSent[box.value]);
+      if (!this.correcting) setProtection(askedWhenSent);
+      showProtection();
+    },
+    // Protection asked in a request that went is not taken back here (only the editors turn it off): a box
+    // unticked while it went is ticked again.
+    keepAsked(asked) {
+      for (const box of protect.hiding) {
+        if (asked?.[box.value]) {
+          box.checked = true;
+          protect.none.checked = false;
+        }
+      }
       showProtection();
     },
     setRules(rules) {
@@ -158,6 +205,11 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
     requireTopics() {
       const first = topics.querySelector("input");
       first?.setCustomValidity(chosenTopics().length ? "" : "Choose at least one topic for this film.");
+    },
+    // Asks for the protection answer likewise (on its "No" box, where the list of mistakes links).
+    requireProtection() {
+      protect.none.setCustomValidity(answered() ? ""
+        : "Answer for this child: “No, this child may be recognised”, or “Blur faces”, “Disguise voice” or both.");
     },
     lock(locked) {
       for (const input of fields.querySelectorAll("input")) input.disabled = locked;
@@ -185,7 +237,7 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
     },
     focus() {
       this.unfold();
-      title.focus();
+      (this.firstToFill() || title).focus();
     },
     // A film already sent can have its details corrected until it is published (PATCH /uploads/{id}).
     correcting: false,
@@ -196,12 +248,14 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
       this.correcting = on;
       this.lock(!on);
       // Protection already asked is not taken back here: only the editors turn it off.
-      for (const box of protect.boxes) if (on && askedWhenSent[box.value]) box.disabled = true;
+      for (const box of protect.hiding) if (on && askedWhenSent[box.value]) box.disabled = true;
+      if (on && (askedWhenSent.faces || askedWhenSent.voice)) protect.none.disabled = true;
       correct.textContent = on ? "Save the corrections" : "Correct the details";
       if (on) this.focus();
     },
     invalidField() {
       this.requireTopics();
+      this.requireProtection();
       return [...fields.querySelectorAll("input")].find((input) => !input.checkValidity());
     },
   };

@@ -214,8 +214,8 @@ function checkEntry(entry) {
 
 // Whether every detail of the row has a value (right or wrong: that is for the checks to say).
 function filledIn(entry) {
-  const { title, first_name: firstName, age, topics } = entry.row.read();
-  return Boolean(title && firstName && age !== "" && topics.length);
+  const { title, first_name: firstName, age, topics, protect_answered: answered } = entry.row.read();
+  return Boolean(title && firstName && age !== "" && topics.length && answered);
 }
 
 // Files are added one batch after the other; sending waits for the batches being added (a click on
@@ -266,7 +266,8 @@ function showOutcome(film) {
   if (film.duration_s && entry.row.node.querySelector(".film-thumb-none")) {
     entry.row.showPreview(placeholder(`No preview in this browser. The film lasts ${lengthText(film.duration_s)}.`));
   }
-  entry.row.showSent(film.protect_identity);
+  // Not over a change the facilitator made that is still being saved (it would be lost).
+  if (!entry.resend) entry.row.showSent(film.protect_identity);
   entry.row.offerCorrection(!UNCORRECTABLE.has(film.status));
   if (FINAL.has(film.status)) entry.row.showProgress("", 1);
   if (summed) showSummary();
@@ -329,8 +330,9 @@ const draftOf = (entry) => ({ filename: entry.file.name, size_bytes: entry.file.
 // The details that complete a draft (or, sent again, correct what changed of them).
 function detailsOf(entry) {
   const { title, first_name: firstName, age, topics, protect_identity: protection } = entry.row.read();
-  const body = { title, country: country.value, topics, author: { first_name: firstName, age } };
-  if (protection.faces || protection.voice) body.protect_identity = protection;
+  // The protection answered for every film, "No" included (a complete row has its answer).
+  const body = { title, country: country.value, topics, author: { first_name: firstName, age },
+    protect_identity: protection };
   const shared = workshop();
   for (const name of ["language", "workshop"]) if (shared[name]) body[name] = shared[name];
   return body;
@@ -363,7 +365,10 @@ function bytesArrived(entry, videoId, text) {
 
 function finish(entry, text = "Sent: it is being checked…") {
   entry.row.showSent(entry.row.read().protect_identity);
+  // The row locks: a facilitator typing in it goes on in the next film (a disabled field would drop the focus).
+  const typing = entry.row.node.contains(document.activeElement);
   entry.row.lock(true);
+  if (typing) moveOn(entry);
   entry.row.showCheck("");
   entry.row.showOutcome(text, "info", "SENT");
   save();
@@ -414,7 +419,7 @@ function detailsSoon(entry, how = {}, after = DETAILS_AFTER_MS) {
 }
 
 function detailsReady(entry, { evenIfFocused = false } = {}) {
-  if (!rules || !country.value || !entry.videoId || entry.refusal || done(entry)) return false;
+  if (!rules || !country.value || !entry.videoId || entry.refusal || (done(entry) && !entry.resend)) return false;
   if (!evenIfFocused && entry.row.node.contains(document.activeElement)) return false; // still being filled in
   if (shared.some((input) => !input.checkValidity())) return false;
   return entry.row.complete();
@@ -427,13 +432,22 @@ async function completeDetails(entry, how = {}) {
   if (entry.patching || !detailsReady(entry, how)) return;
   const body = detailsOf(entry);
   const said = JSON.stringify(body);
-  if (said === entry.detailsSent) return;
+  if (said === entry.detailsSent) {
+    if (entry.resend && entry.sent) finish(entry); // changed back to what was saved: nothing left to save
+    entry.resend = false;
+    return;
+  }
   entry.patching = true;
   const { row } = entry;
   try {
     await request("PATCH", `/uploads/${encodeURIComponent(entry.videoId)}`, { key: currentKey(), body });
     Object.assign(entry, { completed: true, detailsSent: said });
-    if (entry.sent) finish(entry);
+    // Changed while the request went (a box ticked, a typo fixed): sent too before the row locks. Protection
+    // sent is kept (only the editors take it off).
+    row.keepAsked(body.protect_identity);
+    entry.resend = JSON.stringify(detailsOf(entry)) !== said;
+    if (entry.resend) row.showCheck("Saving the latest changes…");
+    else if (entry.sent) finish(entry);
     else row.showCheck("Details complete: the film goes to the editors once every byte has arrived.", "success");
   } catch (error) {
     if (error.code === "not_correctable" && entry.sent) {
@@ -441,7 +455,7 @@ async function completeDetails(entry, how = {}) {
       Object.assign(entry, { completed: true, detailsSent: said });
       finish(entry);
     } else if (error.status === 0 || error.code === "film_processing") {
-      entry.detailsTimer = setTimeout(() => completeDetails(entry), DETAILS_RETRY_MS);
+      entry.detailsTimer = setTimeout(() => completeDetails(entry, how), DETAILS_RETRY_MS);
     } else if (markRefused(error, [...shared, ...row.inputs()])) {
       row.unfold();
       row.showCheck("The upload service refused a detail (see the list of things to fix).", "error");
@@ -454,7 +468,8 @@ async function completeDetails(entry, how = {}) {
     save();
     summarise();
   }
-  if (!done(entry) && entry.completed) detailsSoon(entry); // changed while the request went
+  if (entry.resend) completeDetails(entry, { evenIfFocused: true });
+  else if (!done(entry) && entry.completed) detailsSoon(entry); // changed while the request went
 }
 
 function nothingToSend() {
@@ -482,7 +497,10 @@ async function send(event) {
     say(sendStatus, ...nothingToSend());
     return;
   }
-  for (const entry of open) entry.row.requireTopics();
+  for (const entry of open) {
+    entry.row.requireTopics();
+    entry.row.requireProtection();
+  }
   for (const input of [...shared, ...open.flatMap((entry) => entry.row.inputs())]) {
     if (input.dataset.refused) input.setCustomValidity(""); // the API judges its own refusals again
   }
@@ -503,6 +521,28 @@ async function send(event) {
   say(sendStatus, queue.busy() ? "Every film's details are complete; the films go on being sent."
     : `Every film's details are complete; ${sent} film${sent === 1 ? "" : "s"} sent.`, "success");
 }
+
+// The keyboard -------------------------------------------------------------------------------------
+
+// What is left to fill in: in `entry`'s row first, then the films after it (or from the first, coming from the
+// workshop's fields), then those before it; Send once nothing is.
+function moveOn(entry) {
+  const open = [...entries.values()].filter((e) => !done(e) && !e.refusal && !e.row.correcting);
+  const at = entry ? open.indexOf(entry) : 0;
+  const next = [...open.slice(Math.max(at, 0)), ...open.slice(0, Math.max(at, 0))].find((e) => e.row.firstToFill());
+  if (next) next.row.focus();
+  else sendButton.focus();
+}
+
+// Enter never sends the form from a field (a facilitator presses it to end a field): it moves to the next
+// film to fill in. Send is pressed as a button.
+form.addEventListener("keydown", (event) => {
+  const field = event.target;
+  if (event.key !== "Enter" || !(field instanceof HTMLInputElement) || field.type === "file" || event.isComposing) return;
+  event.preventDefault();
+  const row = field.closest(".film-row");
+  moveOn(row ? [...entries.values()].find((e) => e.row.node === row) : null);
+});
 
 // Wiring -------------------------------------------------------------------------------------------
 
