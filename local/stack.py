@@ -36,7 +36,7 @@ from local.media_cdn import serve_media
 from local.resources import ACCOUNT_ID, ROOT, LocalResources
 from local.s3_front import Credentials, S3Front
 from local.toolchain import use_face_model, use_layer_ffmpeg
-from local.web_server import serve_web
+from local.web_server import bind_web, serve_web
 from local.worker import VERBOSE_ENV
 
 STAGE = "local"
@@ -56,6 +56,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def port_taken(port: int, what: str, variable: str, error: OSError) -> SystemExit:
+    return SystemExit(
+        f"{what} cannot use port {port} ({error.strerror}: another program, perhaps another `make run`, "
+        f"listens there): stop it, or set {variable} to a free port"
+    )
+
+
 def claim_port(port: int, what: str, variable: str) -> None:
     """Stop at once when another program listens on `port`. Checked before anything starts: the API's start-up
     check would otherwise be answered by that program (another `make run`, say), and the console would print
@@ -65,10 +72,7 @@ def claim_port(port: int, what: str, variable: str) -> None:
         try:
             sock.bind(("127.0.0.1", port))
         except OSError as error:
-            raise SystemExit(
-                f"{what} cannot use port {port} ({error.strerror}: another program, perhaps another `make run`, "
-                f"listens there): stop it, or set {variable} to a free port"
-            ) from None
+            raise port_taken(port, what, variable, error) from None
 
 
 # A start-up check waits this long for each answer: one that gives up sooner makes the server write a
@@ -97,6 +101,7 @@ class LocalStack:
         self.restartable: dict[int, tuple[list[str], dict[str, str] | None]] = {}
         self.media_server: ThreadingHTTPServer | None = None
         self.web_server: ThreadingHTTPServer | None = None
+        self.web_served = False
         self.s3_front: ThreadingHTTPServer | None = None
         # Only the stack that wrote .local/stack.json removes it: one that could not start leaves another's alone.
         self.wrote_stack_file = False
@@ -104,7 +109,10 @@ class LocalStack:
     def start(self) -> dict[str, Any]:
         web_port = int(os.environ.get("WEB_PORT") or DEFAULT_WEB_PORT)
         claim_port(self.api_port, "the API", "PORT")
-        claim_port(web_port, "the website", "WEB_PORT")
+        try:  # held from now on: the many servers started below take ports of their own meanwhile
+            self.web_server = bind_web(f"http://127.0.0.1:{self.api_port}", web_port)
+        except OSError as error:
+            raise port_taken(web_port, "the website", "WEB_PORT", error) from None
         moto_port = free_port()
         endpoint = f"http://127.0.0.1:{moto_port}"
         # moto's server, its DynamoDB writes isolated as on AWS (see local/moto_server.py).
@@ -165,7 +173,8 @@ class LocalStack:
         [schedule] = self._functions(ScheduledEventConfig)
         self._spawn([sys.executable, "-m", "local.scheduler"], env=env_of(schedule), restart=True)
         wait_until(lambda: requests.get(f"{api_url}/videos", timeout=CHECK_TIMEOUT_S).ok, "the API")
-        self.web_server = serve_web(api_url, web_port)  # its port was claimed above
+        serve_web(self.web_server)  # its port was held from the start
+        self.web_served = True
 
         stack = {
             "api_url": api_url,
@@ -244,6 +253,9 @@ class LocalStack:
             self.restartable[process.pid] = (args, env)
 
     def stop(self) -> None:
+        if self.web_server is not None and not self.web_served:
+            self.web_server.server_close()  # bound, never served (the start failed): shutdown() would wait for ever
+            self.web_server = None
         for server in (self.media_server, self.web_server, self.s3_front):
             if server is not None:
                 server.shutdown()

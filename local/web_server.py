@@ -61,12 +61,16 @@ class WebHandler(SimpleHTTPRequestHandler):
         pass  # page requests would drown the pipeline's own log lines
 
 
-def serve_web(api_url: str, port: int) -> ThreadingHTTPServer:
+def bind_web(api_url: str, port: int) -> ThreadingHTTPServer:
+    """The website's server, holding its port from now on (no other program can take it in between), not
+    serving yet: `serve_web` starts it once the API answers. OSError when another program listens there."""
     handler = type(
         "ConfiguredWebHandler",
         (WebHandler,),
         {"config_js": render(api_url).encode(), "headers_sent_always": security_headers()},
     )
-    server = QuietHTTPServer(("127.0.0.1", port), partial(handler, directory=str(WEB_ROOT)))
+    return QuietHTTPServer(("127.0.0.1", port), partial(handler, directory=str(WEB_ROOT)))
+
+
+def serve_web(server: ThreadingHTTPServer) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server

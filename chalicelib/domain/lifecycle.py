@@ -297,15 +297,15 @@ def request_protection(
     return _edited(film, after, at, AuditEntry(actor, "protection_changed", details))
 
 
-def render_for_office(film: Film, actor: str, at: str) -> Change | None:
-    """A field office's correction asked for protection on a READY (or unpublished) film: its protected
-    version is made as when an editor asks, or nothing would ever make it. None when there is nothing to
-    render (or no source to render it from): publishing then still waits for the protection."""
-    if film.status not in PUBLISHABLE or film.source_deleted_at is not None:
-        return None
-    if not must_render_again(film.protect_identity, film.protection_applied):
-        return None
-    return _rendered_again(film, film, actor, at, record_of(film.protect_identity))
+def _made_again_for_office(film: Film) -> bool:
+    """A field office asked for protection (a correction, a draft's completion) that the outputs of this READY
+    (or unpublished) film lack: its protected version is made as when an editor asks, or nothing would ever
+    make it. Not without a source to make it from: publishing then still waits for the protection."""
+    return (
+        film.status in PUBLISHABLE
+        and film.source_deleted_at is None
+        and must_render_again(film.protect_identity, film.protection_applied)
+    )
 
 
 def _rendered_again(
@@ -428,7 +428,8 @@ def check_correctable(film: Film) -> None:
 
 def correct(film: Film, actor: str, changed: Mapping[str, Any], at: str, rng: random.Random | None = None) -> Change:
     """A field office's correction of `changed` (as `parse_correction` gives them, each different from the
-    film's). One made after an editor recorded consent clears that consent: the editor reviews it again."""
+    film's). One made after an editor recorded consent clears that consent: the editor reviews it again. One
+    that asks for protection a READY film's outputs lack has it made again (PROTECTING) in the same write."""
     check_correctable(film)
     protection = "protect_identity" in changed
     if protection and film.status in READING_PROTECTION:
@@ -449,6 +450,10 @@ def correct(film: Film, actor: str, changed: Mapping[str, Any], at: str, rng: ra
     details: dict[str, Any] = {"fields": sorted(changed), "sent_back_to_review": review_again}
     if protection:  # what was asked, as the editors' protection_changed records it
         details["protect_identity"] = changed["protect_identity"]
+    if protection and _made_again_for_office(after):
+        # A READY (or unpublished) film: its protected version is asked in the same write, as a completion's is
+        # (a second write could lose to an editor's change and leave the protection asked and never made).
+        return _rendered_again(film, after, actor, at, details, action="corrected_by_office")
     # A stage that started meanwhile read the protection before this change: then refused, as above.
     expect = CORRECTABLE - READING_PROTECTION if protection else CORRECTABLE
     return Change(film, after, at, expect, AuditEntry(actor, "corrected_by_office", details))
@@ -481,9 +486,11 @@ def complete_draft(film: Film, actor: str, request: UploadRequest, at: str, rng:
     details: dict[str, Any] = {
         "fields": sorted(name for name in DETAIL_FIELDS if getattr(after, name) not in (None, "", ()))
     }
+    # The office's answer, "may be recognised" ({faces: false, voice: false}) included: who said so is on record.
+    details["answered"] = record_of(asked)
     if protect:
         details["protect_identity"] = record_of(request.protect_identity)
-    if protect and render_for_office(after, actor, at) is not None:
+    if protect and _made_again_for_office(after):
         # A READY draft completed with protection: its protected version is asked in the same write (the film
         # is never complete, READY and without it, nor left there should a second write fail).
         return _rendered_again(film, after, actor, at, details, action="details_completed")

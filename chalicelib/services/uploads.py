@@ -24,7 +24,6 @@ from chalicelib.domain.lifecycle import (
     correct,
     new_draft,
     new_upload,
-    render_for_office,
 )
 from chalicelib.domain.metadata import (
     UploadFile,
@@ -145,26 +144,26 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
                 continue
             return done
         current = upload_view(film)  # the film's details as plain JSON values, as a correction names them
-        changes = parse_correction(
+        corrected = parse_correction(
             _without_same_country(body, film), current.get("author"), deps.settings.topics, film.protect_identity
         )
         check_correctable(film)
-        changed = {field: value for field, value in changes.items() if current.get(field) != value}
+        changed = {field: value for field, value in corrected.items() if current.get(field) != value}
         if not changed:
-            return {**current, "sent_back_to_review": False, "warnings": venue_warnings(film_texts(changes))}
+            return {**current, "sent_back_to_review": False, "warnings": venue_warnings(film_texts(corrected))}
         change = correct(film, caller.actor, changed, now_iso())
         try:
-            deps.catalog.apply(change)  # its audit entry in the same write
+            changes.apply(deps, change)  # its audit entry in the same write; a protected version asked, its stage
         except StaleTransitionError:
             continue  # an editor acted, or the film moved on, meanwhile: read it again and decide anew
         assert change.audit is not None
+        if change.next_stage is not None:
+            count("FilmsRenderedAgain")
         logger.info("upload corrected", extra={"video_id": video_id, **change.audit.details})
-        if "protect_identity" in changed:
-            _render_protection(deps, caller.actor, video_id)
         return {
             **upload_view(office_film(deps, caller, video_id)),
             "sent_back_to_review": bool(film.consent),
-            "warnings": venue_warnings(film_texts(changes)),
+            "warnings": venue_warnings(film_texts(corrected)),
         }
     raise ConflictError(f"Film {video_id} changed while it was being corrected; try again.", "conflict")
 
@@ -198,19 +197,3 @@ def _without_same_country(body: Any, film: Film) -> Any:
     if isinstance(body, Mapping) and "country" in body and body["country"] == film.country:
         return {name: value for name, value in body.items() if name != "country"}
     return body
-
-
-def _render_protection(deps: Dependencies, actor: str, video_id: str) -> None:
-    """A correction asked for protection on a READY film: its protected version is made as when an editor
-    asks, or nothing would ever make it and the film could never be published. When the film moved on
-    meanwhile (an editor acted), it stays as it is: publishing still waits for the protection."""
-    film = deps.catalog.get_film(video_id)
-    change = render_for_office(film, actor, now_iso()) if film is not None else None
-    if change is None:
-        return
-    try:
-        changes.apply(deps, change)
-    except StaleTransitionError:
-        logger.info("film changed before its office's protection could be made; it waits for an editor")
-        return
-    count("FilmsRenderedAgain")

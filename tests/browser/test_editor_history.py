@@ -62,3 +62,23 @@ def test_the_review_queue_counts_workshops_without_the_films_that_have_none(page
     else:
         expected = f"{total} film{'s' if total > 1 else ''} awaiting review, none with a workshop."
     expect(page.locator("#review-status")).to_have_text(expected)
+
+
+def test_the_history_says_what_the_office_answered_on_hiding_the_child_when_it_completed_a_draft(page: Page, web_stack):
+    page.goto(f"{web_stack.info['web_url']}/editor.html")
+    said = page.evaluate(
+        """async () => {
+            const { entryText } = await import("./assets/editor-history.js");
+            const entry = (answered, more = {}) => entryText({ actor: "local office", action: "details_completed",
+                at: "2026-12-07T10:00:00.000Z", details: { fields: ["title"], answered, ...more } });
+            return [entry({ faces: false, voice: false }),
+                    entry({ faces: true, voice: false }, { protect_identity: { faces: true, voice: false },
+                      rendered_again: true })];
+        }"""
+    )
+    assert said == [
+        "2026-12-07 10:00 UTC · local office: completed the details of its draft (field office); "
+        "said the child may be recognised",
+        "2026-12-07 10:00 UTC · local office: completed the details of its draft (field office); "
+        "asked to hide the child: faces blurred; the film is made again from its upload",
+    ]

@@ -124,6 +124,7 @@ def test_a_draft_is_processed_but_reviewed_and_published_only_once_its_details_c
     trail = get(api, f"/videos/{video_id}/audit", stack.keys["editor"]).json_body["items"]
     completion = next(entry for entry in trail if entry["action"] == "details_completed")
     assert completion["details"]["fields"] == ["author", "country", "title", "topics", "workshop"]
+    assert completion["details"]["answered"] == NO_PROTECTION  # who said the child may be recognised
 
 
 def objects_of(stack: Any, video_id: str) -> list[str]:

@@ -80,7 +80,7 @@ def test_completing_a_draft_writes_its_details_ends_the_draft_and_its_date_with_
     assert change.audit == AuditEntry(
         "office office-az",
         "details_completed",
-        {"fields": ["author", "country", "title", "topics", "workshop"]},
+        {"fields": ["author", "country", "title", "topics", "workshop"], "answered": {"faces": False, "voice": False}},
     )
     assert {"draft", "source_delete_after"} <= set(change.remove_fields())
     # Complete, it may now be given consent and published like any film.

@@ -246,8 +246,17 @@ def test_an_office_corrects_its_film_until_it_was_published_and_a_correction_aft
     assert change.after.author == Author("Lala", 13) and change.after.consent is None
     assert set(change.remove_fields()) == {"consent"} and change.expect == CORRECTABLE
     assert change.audit is not None and change.audit.details == {"fields": ["author"], "sent_back_to_review": True}
-    asking = lifecycle.correct(READY, "office", {"protect_identity": {"faces": True, "voice": False}}, LATER)
-    assert asking.expect == CORRECTABLE - READING_PROTECTION
+    faces = {"protect_identity": {"faces": True, "voice": False}}
+    asking = lifecycle.correct(replace(READY, status=Status.UPLOADED), "office", faces, LATER)
+    assert asking.expect == CORRECTABLE - READING_PROTECTION  # a stage that starts meanwhile reads none: refused
+    # On a READY film, consented or not, its protected version is asked in the same write: no second write to lose
+    # to an editor's change, which left the protection asked and never made.
+    for ready in (READY, CONSENTED):
+        made_again = lifecycle.correct(ready, "office", faces, LATER)
+        assert made_again.after.status is Status.PROTECTING and made_again.next_stage is not None
+        assert made_again.expect == {Status.READY} and made_again.after.consent is None
+        assert made_again.audit is not None and made_again.audit.action == "corrected_by_office"
+        assert made_again.audit.details["rendered_again"] is True
 
 
 # The in-memory catalog honours the adapter's conditions ------------------------------------------------------

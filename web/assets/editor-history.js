@@ -15,6 +15,10 @@ const WHAT = {
   highlighted: (d) => (d.highlighted ? "highlighted the film" : "took the highlight off"),
   edited: (d) => `edited the details${d.fields?.length ? ` (${d.fields.join(", ")})` : ""}`,
   corrected_by_office: () => "corrected the details (field office)",
+  details_completed: (d) => "completed the details of its draft (field office)"
+    + (!d.answered ? "" : d.answered.faces || d.answered.voice ? `; asked to hide the child: ${hidden(d.answered)}`
+      : "; said the child may be recognised")
+    + (d.rendered_again ? "; the film is made again from its upload" : ""),
   protection_changed: (d) => `set identity protection: ${hidden(d)}`
     + (d.rendered_again ? "; the film is made again from its upload" : ""),
   subtitles_added: (d) => `added subtitles (${d.language})`,

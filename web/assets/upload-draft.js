@@ -14,7 +14,7 @@ export function loadDraft() {
 }
 
 export function saveDraft(workshop, entries) {
-  const films = entries.map(({ id, name, size, fields, videoId, sent, completed, detailsSent, deleteAfter, refusal }) =>
-    ({ id, name, size, fields, videoId, sent, completed, detailsSent, deleteAfter, refusal }));
+  const films = entries.map(({ id, name, size, fields, videoId, sent, completed, unsaved, detailsSent, deleteAfter,
+    refusal }) => ({ id, name, size, fields, videoId, sent, completed, unsaved, detailsSent, deleteAfter, refusal }));
   sessionStorage.setItem(DRAFT, JSON.stringify({ workshop, films }));
 }

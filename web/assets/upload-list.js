@@ -33,7 +33,8 @@ export function uploadsList({ list, more, status, currentKey, onFilm, onGone }) 
     const earlier = film.already_sent_as || [];
     if (!earlier.length) return null;
     return el("span", { class: "upload-duplicate", "data-kind": "warn" },
-      `Already sent as ${earlier.map((other) => `“${other.title}”`).join(", ")}: the editors see both.`);
+      `Already sent as ${earlier.map((other) => (other.title ? `“${other.title}”` : "a film whose details are missing"))
+        .join(", ")}: the editors see ${earlier.length === 1 ? "both" : "all of them"}.`);
   }
 
   function render() {
@@ -60,6 +61,7 @@ export function uploadsList({ list, more, status, currentKey, onFilm, onGone }) 
     clearTimeout(timer);
     if (!currentKey()) return;
     try {
+      const readAt = performance.now(); // what the page saved after this read is newer than the list says
       const first = await page(null);
       const fresh = new Map(first.items.map((film) => [film.video_id, film]));
       for (const id of watched) {
@@ -71,7 +73,7 @@ export function uploadsList({ list, more, status, currentKey, onFilm, onGone }) 
       films = new Map([...merged.values()].sort((a, b) => b.created_at.localeCompare(a.created_at))
         .map((film) => [film.video_id, film]));
       render();
-      for (const film of films.values()) onFilm(film);
+      for (const film of films.values()) onFilm(film, fresh.has(film.video_id) ? readAt : 0);
     } catch (error) {
       say(status, `The list could not be loaded: ${explainError(error)}`, "error");
     }

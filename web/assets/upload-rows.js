@@ -68,6 +68,10 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
   const digest = el("span", { class: "film-digest" }, "Details");
   const folding = el("details", { class: "film-details", open: true },
     el("summary", {}, digest), el("div", { class: "film-body" }, preview, fields));
+  // Opened again, it says no summary that a change could make wrong.
+  folding.addEventListener("toggle", () => {
+    if (folding.open) digest.textContent = "Details";
+  });
   const node = el("li", { class: "film-row", "data-file": entry.name },
     el("fieldset", {},
       el("legend", {}, el("span", { class: "film-name" }, entry.name)),
@@ -179,15 +183,20 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
       showProtection();
     },
     // Protection asked in a request that went is not taken back here (only the editors turn it off): a box
-    // unticked while it went is ticked again.
+    // unticked while it went is ticked again, and those sent are locked, "No" with them. True when a box was
+    // ticked again.
     keepAsked(asked) {
+      let again = false;
       for (const box of protect.hiding) {
-        if (asked?.[box.value]) {
-          box.checked = true;
-          protect.none.checked = false;
-        }
+        if (!asked?.[box.value]) continue;
+        again ||= !box.checked;
+        box.checked = true;
+        box.disabled = true;
+        protect.none.checked = false;
+        protect.none.disabled = true;
       }
       showProtection();
+      return again;
     },
     setRules(rules) {
       const wanted = this.read().topics;

@@ -48,8 +48,9 @@ const entries = new Map();
 let rules = null;
 let summed = false; // the workshop's summary is shown, and follows each film's outcome
 let fixedAll = false; // the list of mistakes was shown and every one of them fixed
-// A film is done with once its bytes arrived and its details completed it.
-const done = (entry) => entry.sent && entry.completed;
+// A film is done with once its bytes arrived and its details completed it, with no change of them left unsaved
+// (`unsaved`: changed after they went, a box ticked to hide the child among them; kept across a reload).
+const done = (entry) => entry.sent && entry.completed && !entry.unsaved;
 
 const list = uploadsList({
   list: document.getElementById("uploads"), more: document.getElementById("more"),
@@ -156,6 +157,11 @@ function addEntry(saved) {
 }
 
 function changed(entry) {
+  // Changed after its details went: sent again before the film is done with.
+  // ("Correct the details" saves its own.)
+  if (entry.completed && !entry.row.correcting && JSON.stringify(detailsOf(entry)) !== entry.detailsSent) {
+    entry.unsaved = true;
+  }
   save();
   if (!followFixes()) detailsSoon(entry);
 }
@@ -163,7 +169,10 @@ function changed(entry) {
 // The last mistake of the list fixed: every film's details go once the facilitator pauses, the row being
 // typed in too (they came to fix this field, not to fill in the row). True when so.
 function followFixes() {
-  if (mistakes.update()) fixedAll = true;
+  if (mistakes.update()) {
+    fixedAll = true;
+    say(sendStatus, "Every listed mistake is fixed: the details go now, and the films on with them.", "success");
+  }
   if (fixedAll) for (const each of entries.values()) detailsSoon(each, { evenIfFocused: true });
   return fixedAll;
 }
@@ -254,8 +263,8 @@ function summarise() {
   clearDone.hidden = !all.some(done);
 }
 
-// The outcome the office's list reports for a film sent from this page.
-function showOutcome(film) {
+// The outcome the office's list reports for a film sent from this page, as read at `readAt`.
+function showOutcome(film, readAt) {
   const entry = [...entries.values()].find((e) => e.videoId === film.video_id && done(e));
   if (!entry) return;
   // Every byte left this page, but the service has not noticed yet: "waiting to be sent" would say otherwise.
@@ -266,8 +275,8 @@ function showOutcome(film) {
   if (film.duration_s && entry.row.node.querySelector(".film-thumb-none")) {
     entry.row.showPreview(placeholder(`No preview in this browser. The film lasts ${lengthText(film.duration_s)}.`));
   }
-  // Not over a change the facilitator made that is still being saved (it would be lost).
-  if (!entry.resend) entry.row.showSent(film.protect_identity);
+  // Not what the list read before this page last saved the film's details (it would undo them on the page).
+  if (!(readAt < entry.savedAt)) entry.row.showSent(film.protect_identity);
   entry.row.offerCorrection(!UNCORRECTABLE.has(film.status));
   if (FINAL.has(film.status)) entry.row.showProgress("", 1);
   if (summed) showSummary();
@@ -311,6 +320,7 @@ async function correctEntry(entry) {
       { key: currentKey(), body });
     row.showSent(film.protect_identity);
     row.setCorrecting(false);
+    Object.assign(entry, { detailsSent: JSON.stringify(detailsOf(entry)), unsaved: false, savedAt: performance.now() });
     row.showCheck(film.sent_back_to_review
       ? "Corrected. The editors will check the film again before publishing it." : "Corrected.", "success");
     save();
@@ -354,7 +364,11 @@ function draftText(entry) {
 // Every byte arrived: the film is done with if its details completed it, else it waits for them.
 function bytesArrived(entry, videoId, text) {
   Object.assign(entry, { videoId, sent: true });
-  if (entry.completed) finish(entry, text);
+  if (done(entry)) finish(entry, text);
+  else if (entry.completed) {
+    entry.row.showOutcome("Sent. Saving the latest changes to its details…", "info", "SAVING");
+    completeDetails(entry, { evenIfFocused: true });
+  }
   else {
     entry.row.showOutcome(`Sent. ${draftText(entry)}`, "info", "DRAFT");
     completeDetails(entry);
@@ -419,7 +433,7 @@ function detailsSoon(entry, how = {}, after = DETAILS_AFTER_MS) {
 }
 
 function detailsReady(entry, { evenIfFocused = false } = {}) {
-  if (!rules || !country.value || !entry.videoId || entry.refusal || (done(entry) && !entry.resend)) return false;
+  if (!rules || !country.value || !entry.videoId || entry.refusal || done(entry)) return false;
   if (!evenIfFocused && entry.row.node.contains(document.activeElement)) return false; // still being filled in
   if (shared.some((input) => !input.checkValidity())) return false;
   return entry.row.complete();
@@ -433,22 +447,28 @@ async function completeDetails(entry, how = {}) {
   const body = detailsOf(entry);
   const said = JSON.stringify(body);
   if (said === entry.detailsSent) {
-    if (entry.resend && entry.sent) finish(entry); // changed back to what was saved: nothing left to save
-    entry.resend = false;
+    if (entry.unsaved) { // changed back to what was saved: nothing left to save
+      entry.unsaved = false;
+      if (entry.sent) finish(entry);
+      save();
+    }
     return;
   }
   entry.patching = true;
   const { row } = entry;
   try {
     await request("PATCH", `/uploads/${encodeURIComponent(entry.videoId)}`, { key: currentKey(), body });
-    Object.assign(entry, { completed: true, detailsSent: said });
+    Object.assign(entry, { completed: true, detailsSent: said, savedAt: performance.now() });
     // Changed while the request went (a box ticked, a typo fixed): sent too before the row locks. Protection
     // sent is kept (only the editors take it off).
-    row.keepAsked(body.protect_identity);
-    entry.resend = JSON.stringify(detailsOf(entry)) !== said;
-    if (entry.resend) row.showCheck("Saving the latest changes…");
+    const kept = row.keepAsked(body.protect_identity);
+    entry.unsaved = JSON.stringify(detailsOf(entry)) !== said;
+    if (entry.unsaved) row.showCheck("Saving the latest changes…");
     else if (entry.sent) finish(entry);
     else row.showCheck("Details complete: the film goes to the editors once every byte has arrived.", "success");
+    if (kept && !entry.unsaved) {
+      row.showCheck("Hiding this child's identity, once sent, is taken off only by the project's editors.", "info");
+    }
   } catch (error) {
     if (error.code === "not_correctable" && entry.sent) {
       // Refused by the pipeline meanwhile (a file that is no film): nothing to complete; the list says why.
@@ -468,8 +488,7 @@ async function completeDetails(entry, how = {}) {
     save();
     summarise();
   }
-  if (entry.resend) completeDetails(entry, { evenIfFocused: true });
-  else if (!done(entry) && entry.completed) detailsSoon(entry); // changed while the request went
+  if (entry.unsaved) completeDetails(entry, { evenIfFocused: true }); // changed while the request went
 }
 
 function nothingToSend() {
@@ -589,6 +608,8 @@ for (const saved of draft.films) {
     entry.row.lock(true);
     entry.row.showOutcome("Sent: waiting for news of it…", "info", "SENT");
     list.watch(saved.videoId);
+  } else if (saved.sent && saved.completed) { // changed after its details went: they go again once the key is checked
+    entry.row.showOutcome("Sent. Saving the latest changes to its details…", "info", "SAVING");
   } else if (saved.sent) {
     entry.row.showOutcome(`Sent. ${draftText(entry)}`, "info", "DRAFT");
   } else if (saved.refusal) {
