@@ -24,6 +24,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 PROCESSING_TIMEOUT_MS = 240_000
 CHILDREN = [("Aigerim", 12), ("Bakyt", 14), ("Cholpon", 16)]
 NOT_HIDDEN = {"faces": False, "voice": False}
+BLURRED = {"faces": True, "voice": False}
 # Bigger than the tiny clips (noise does not compress), so a throttled link takes seconds per film.
 NOISY = ("-vf", "noise=alls=40:allf=t", "-b:v", "120k", "-maxrate", "120k", "-bufsize", "240k")
 
@@ -917,12 +918,22 @@ def test_hiding_ticked_after_the_details_went_is_saved_before_the_film_is_done_e
     unfold(row)
     row.get_by_role("checkbox", name="Blur faces").focus()
     office.keyboard.press("Space")
+    row.get_by_label("Age", exact=True).fill("")  # and the row made invalid meanwhile: the hiding goes all the same
     joins[0].continue_()
     office.unroute(f"{api}/uploads/*/complete")
+
+    def asked_of(title: str) -> Any:
+        return next(
+            (item.get("protect_identity") for item in office_uploads(web_stack) if item.get("title") == title), None
+        )
+
+    wait_for(office, "the hiding saved alone", lambda: asked_of("Hidden while its bytes went") == BLURRED)
+    row.get_by_label("Age", exact=True).fill(str(CHILDREN[2][1]))
     listed = office.locator(".upload-item", has_text="Hidden while its bytes went")
     expect(listed.locator(".upload-protect")).to_have_text(
         "Identity hidden: faces blurred", timeout=PROCESSING_TIMEOUT_MS
     )
+    expect(row).to_have_attribute("data-status", re.compile("SENT|PROTECTING|TRANSCODING|READY"), timeout=60_000)
     expect(row.get_by_role("checkbox", name="Blur faces")).to_be_checked()
 
     # Ticked as the "No" went, and the page reloaded while the hiding was being saved.

@@ -99,6 +99,8 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
   };
   // What the film asks once sent: an office may add to it, never take it back (the editors decide).
   let askedWhenSent = {};
+  // The kinds of hiding saved from this row: their boxes stay locked, whatever else unlocks the row.
+  const kept = {};
   const showProtection = () => {
     const what = protectionText(protection());
     protectNote.hidden = !what;
@@ -189,6 +191,7 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
       let again = false;
       for (const box of protect.hiding) {
         if (!asked?.[box.value]) continue;
+        kept[box.value] = true;
         again ||= !box.checked;
         box.checked = true;
         box.disabled = true;
@@ -222,6 +225,9 @@ export function filmRow(entry, { onRemove, onChange, onCorrect }) {
     },
     lock(locked) {
       for (const input of fields.querySelectorAll("input")) input.disabled = locked;
+      if (locked) return;
+      for (const box of protect.hiding) if (kept[box.value]) box.disabled = true;
+      if (protect.hiding.some((box) => kept[box.value])) protect.none.disabled = true;
     },
     lockRemove(locked) {
       remove.disabled = locked;

@@ -41,6 +41,7 @@ const DETAILS_AFTER_MS = 1200;
 const DETAILS_AFTER_LEAVING_MS = 30_000;
 const DETAILS_RETRY_MS = 5000;
 const UNCORRECTABLE = new Set(["PUBLISHED", "UNPUBLISHED", "REJECTED", "EXPIRED"]);
+const KINDS = ["faces", "voice"]; // of hiding a child's identity
 
 // file digest -> {id, name, size, file, fields, videoId, sent (every byte arrived), completed (its details
 // accepted), detailsSent, deleteAfter (a draft's), refusal, check, row}
@@ -159,8 +160,10 @@ function addEntry(saved) {
 function changed(entry) {
   // Changed after its details went: sent again before the film is done with.
   // ("Correct the details" saves its own.)
-  if (entry.completed && !entry.row.correcting && JSON.stringify(detailsOf(entry)) !== entry.detailsSent) {
+  if (entry.completed && !done(entry) && !entry.row.correcting
+    && JSON.stringify(detailsOf(entry)) !== entry.detailsSent) {
     entry.unsaved = true;
+    saveHidingAlone(entry);
   }
   save();
   if (!followFixes()) detailsSoon(entry);
@@ -255,6 +258,7 @@ function summarise() {
   const counts = [
     [all.filter(done).length, "sent"],
     [all.filter((e) => e.sent && !e.completed).length, "sent, details to complete"],
+    [all.filter((e) => e.sent && e.completed && e.unsaved).length, "sent, changes to its details being saved"],
     [all.filter((e) => !e.sent && e.file && !e.refusal).length, "to send"],
     [all.filter((e) => !e.sent && e.refusal).length, "refused before sending"],
     [all.filter((e) => !e.sent && !e.file && !e.refusal).length, "to choose again"],
@@ -456,8 +460,10 @@ async function completeDetails(entry, how = {}) {
   }
   entry.patching = true;
   const { row } = entry;
+  let saved = false;
   try {
     await request("PATCH", `/uploads/${encodeURIComponent(entry.videoId)}`, { key: currentKey(), body });
+    saved = true;
     Object.assign(entry, { completed: true, detailsSent: said, savedAt: performance.now() });
     // Changed while the request went (a box ticked, a typo fixed): sent too before the row locks. Protection
     // sent is kept (only the editors take it off).
@@ -476,6 +482,11 @@ async function completeDetails(entry, how = {}) {
       finish(entry);
     } else if (error.status === 0 || error.code === "film_processing") {
       entry.detailsTimer = setTimeout(() => completeDetails(entry, how), DETAILS_RETRY_MS);
+    } else if (error.code === "protection_kept" && entry.detailsSent) {
+      // Hiding already saved was unticked: it stays (only the editors take it off); the rest goes again.
+      row.keepAsked(JSON.parse(entry.detailsSent).protect_identity);
+      row.showCheck(explainError(error), "info");
+      detailsSoon(entry, { evenIfFocused: true });
     } else if (markRefused(error, [...shared, ...row.inputs()])) {
       row.unfold();
       row.showCheck("The upload service refused a detail (see the list of things to fix).", "error");
@@ -488,7 +499,38 @@ async function completeDetails(entry, how = {}) {
     save();
     summarise();
   }
-  if (entry.unsaved) completeDetails(entry, { evenIfFocused: true }); // changed while the request went
+  if (saved && entry.unsaved) completeDetails(entry, { evenIfFocused: true }); // changed while the request went
+}
+
+// Hiding added once the details were saved goes at once and on its own (a correction may name one field): it never
+// waits for the rest of the row to be valid again, nor for the facilitator to leave it.
+async function saveHidingAlone(entry) {
+  if (!entry.completed || entry.patching || !entry.videoId || !entry.detailsSent || !currentKey()) return;
+  const sent = JSON.parse(entry.detailsSent);
+  const now = entry.row.read().protect_identity;
+  if (!KINDS.some((kind) => now[kind] && !sent.protect_identity?.[kind])) return;
+  const asked = Object.fromEntries(KINDS.map((kind) => [kind, Boolean(now[kind] || sent.protect_identity?.[kind])]));
+  entry.patching = true;
+  try {
+    await request("PATCH", `/uploads/${encodeURIComponent(entry.videoId)}`,
+      { key: currentKey(), body: { protect_identity: asked } });
+    Object.assign(entry, { detailsSent: JSON.stringify({ ...sent, protect_identity: asked }),
+      savedAt: performance.now() });
+    entry.row.keepAsked(asked);
+    entry.unsaved = JSON.stringify(detailsOf(entry)) !== entry.detailsSent;
+  } catch (error) {
+    if (error.status === 0 || error.code === "film_processing") {
+      setTimeout(() => saveHidingAlone(entry), DETAILS_RETRY_MS);
+    } else {
+      entry.row.showCheck(`The choice to hide this child was not saved: ${explainError(error)}`, "error");
+    }
+  } finally {
+    entry.patching = false;
+    save();
+    summarise();
+  }
+  if (!entry.unsaved && entry.sent) finish(entry);
+  else if (entry.unsaved) detailsSoon(entry);
 }
 
 function nothingToSend() {
@@ -593,7 +635,7 @@ document.addEventListener("drop", (event) => {
   if (event.dataTransfer.files.length) addFiles([...event.dataTransfer.files]);
 });
 clearDone.addEventListener("click", () => {
-  for (const entry of [...entries.values()]) if (entry.sent) removeEntry(entry);
+  for (const entry of [...entries.values()]) if (done(entry)) removeEntry(entry);
 });
 
 // A reload shows the workshop's details and the rows again; films already sent follow their outcome, and
@@ -604,6 +646,7 @@ form.elements.language.value = draft.workshop.language || "";
 form.elements.workshop.value = draft.workshop.workshop || "";
 for (const saved of draft.films) {
   const entry = addEntry(saved);
+  if (saved.detailsSent) entry.row.keepAsked(JSON.parse(saved.detailsSent).protect_identity); // saved: stays
   if (done(saved)) {
     entry.row.lock(true);
     entry.row.showOutcome("Sent: waiting for news of it…", "info", "SENT");
