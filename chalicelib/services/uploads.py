@@ -11,6 +11,7 @@ from typing import Any
 from chalicelib.clock import now_iso
 from chalicelib.config import Settings
 from chalicelib.domain.catalog import upload_view
+from chalicelib.domain.change import Change
 from chalicelib.domain.errors import (
     ConflictError,
     ForbiddenError,
@@ -153,12 +154,10 @@ def correct_upload(deps: Dependencies, caller: Caller, video_id: str, body: Any)
             return {**current, "sent_back_to_review": False, "warnings": venue_warnings(film_texts(corrected))}
         change = correct(film, caller.actor, changed, now_iso())
         try:
-            changes.apply(deps, change)  # its audit entry in the same write; a protected version asked, its stage
+            _apply_office_change(deps, change)
         except StaleTransitionError:
             continue  # an editor acted, or the film moved on, meanwhile: read it again and decide anew
         assert change.audit is not None
-        if change.next_stage is not None:
-            count("FilmsRenderedAgain")
         logger.info("upload corrected", extra={"video_id": video_id, **change.audit.details})
         return {
             **upload_view(office_film(deps, caller, video_id)),
@@ -176,12 +175,10 @@ def _complete(deps: Dependencies, caller: Caller, film: Film, body: Any) -> dict
     _check_country(caller, request.country)
     change = complete_draft(film, caller.actor, request, now_iso())
     try:
-        changes.apply(deps, change)  # its audit entry in the same write; a protected version asked, its stage
+        _apply_office_change(deps, change)
     except StaleTransitionError:
         return None
     count("DraftsCompleted")
-    if change.next_stage is not None:
-        count("FilmsRenderedAgain")
     logger.info("draft completed", extra={"video_id": film.video_id, "status": change.after.status.value})
     completed = upload_view(office_film(deps, caller, film.video_id))
     return {**completed, "sent_back_to_review": False, "warnings": venue_warnings(film_texts(completed))}
@@ -197,3 +194,11 @@ def _without_same_country(body: Any, film: Film) -> Any:
     if isinstance(body, Mapping) and "country" in body and body["country"] == film.country:
         return {name: value for name, value in body.items() if name != "country"}
     return body
+
+
+def _apply_office_change(deps: Dependencies, change: Change) -> None:
+    """An office's completion or correction, its audit entry in the same write; one that asked for protection on
+    a READY film moved it to PROTECTING there, and its stage gets the film (counted as made again)."""
+    changes.apply(deps, change)
+    if change.next_stage is not None:
+        count("FilmsRenderedAgain")
