@@ -2,12 +2,17 @@
 
 The graph splits the decoded picture three ways: the picture itself, a heavily blurred copy (scaled
 down to a few dozen pixels across, blurred, scaled back: nothing of a face's features survives,
-whatever its size), and a black mask on which every region is drawn in white for its time span
-(`drawbox` with `enable='between(t,start,end)'`). The blurred copy is laid over the picture through
-the mask. It works on the picture as decoded (rotated, before any scaling), the picture that
-media/frames.py hands to detection, and sits first in the graph, so every output made from its
-result (renditions, poster, sprite) is protected alike. Written to a filter script file: a long
-film has hundreds of regions.
+whatever its size), and a black mask on which every region is drawn in white for its time span. The
+blurred copy is laid over the picture through the mask. It works on the picture as decoded (rotated,
+before any scaling), the picture that media/frames.py hands to detection, and sits first in the graph,
+so every output made from its result (renditions, poster, sprite) is protected alike. Written to a
+filter script file: a long film has thousands of regions.
+
+The mask has as many `drawbox` filters as regions are ever shown at once (`slots`), not one per region:
+every frame passes every `drawbox` in the chain, so a film cut every few frames, with thousands of
+regions, spent most of its master's time passing frames through boxes switched off. `sendcmd` moves a
+slot's box to its next region as that region starts, and switches it on and off (`enable`) at the
+region's start and end.
 """
 
 from __future__ import annotations
@@ -35,19 +40,46 @@ def _even_box(region: BlurRegion, width: int, height: int) -> tuple[int, int, in
     return x1, y1, x2 - x1, y2 - y1
 
 
+# A region's times are widened by this much either way (a frame shown at exactly its start or end is
+# blurred, as `between(t, start, end)` would have it, whatever the rounding of times to microseconds).
+EDGE_S = 0.001
+
+
+def slots(regions: Sequence[BlurRegion]) -> list[list[BlurRegion]]:
+    """The regions shared among as few boxes as possible: each slot's regions follow one another in time
+    (one ends before the next starts, widened edges included), in order."""
+    assigned: list[list[BlurRegion]] = []
+    for region in sorted(regions, key=lambda r: (r.start_s, r.end_s)):
+        free = [slot for slot in assigned if slot[-1].end_s + EDGE_S < region.start_s - EDGE_S]
+        if free:
+            min(free, key=lambda slot: slot[-1].end_s).append(region)
+        else:
+            assigned.append([region])
+    return assigned
+
+
+def _slot_commands(slot_name: str, region: BlurRegion, width: int, height: int) -> str:
+    x, y, w, h = _even_box(region, width, height)
+    moves = [f"[enter] {slot_name} {option} {value}" for option, value in (("x", x), ("y", y), ("w", w), ("h", h))]
+    switches = [f"[enter] {slot_name} enable 1", f"[leave] {slot_name} enable 0"]
+    # sendcmd reads no negative time ("-0.001-2.5" is not an interval).
+    return f"{max(0.0, region.start_s - EDGE_S):.6f}-{region.end_s + EDGE_S:.6f} " + ", ".join(moves + switches)
+
+
 def blur_filter(regions: Sequence[BlurRegion], width: int, height: int, source: str, output: str) -> str:
     """A filtergraph fragment from the label `source` to the label `output` (labels without brackets)."""
-    if not regions:
+    shown = [region for region in regions if min(_even_box(region, width, height)[2:]) > 0]
+    if not shown:
         return f"[{source}]null[{output}]"
     small_w = BLUR_ACROSS
     small_h = max(2, round(BLUR_ACROSS * height / width))
-    boxes = []
-    for region in regions:
-        x, y, w, h = _even_box(region, width, height)
-        if w > 0 and h > 0:
-            enable = f"between(t\\,{region.start_s:.6f}\\,{region.end_s:.6f})"
-            boxes.append(f"drawbox=x={x}:y={y}:w={w}:h={h}:color=white:t=fill:enable='{enable}'")
-    mask = ",".join(["format=gray", "lut=y=0", *boxes])
+    boxes, commands = [], []
+    for index, slot in enumerate(slots(shown)):
+        # sendcmd names a filter by its instance name alone ("fb3"), not "drawbox@fb3".
+        name = f"fb{index}"
+        boxes.append(f"drawbox@{name}=w=2:h=2:color=white:t=fill:enable=0")
+        commands += [_slot_commands(name, region, width, height) for region in slot]
+    mask = ",".join(["format=gray", "lut=y=0", f"sendcmd=c='{';'.join(commands)}'", *boxes])
     return ";\n".join(
         [
             f"[{source}]split=3[fb_picture][fb_copy][fb_mask_source]",
