@@ -84,7 +84,10 @@ _TRANSITIONS: dict[Status, frozenset[Status]] = {
     ),
     # Identity protection asked: the protected master is made from the source, then transcoded.
     Status.PROTECTING: frozenset({Status.TRANSCODING, Status.REJECTED, Status.FAILED, Status.DELETED, Status.UPLOADED}),
-    Status.TRANSCODING: frozenset({Status.READY, Status.REJECTED, Status.FAILED, Status.DELETED, Status.UPLOADED}),
+    # Back to PROTECTING when its office asked for protection its input lacks, after the stage before read none.
+    Status.TRANSCODING: frozenset(
+        {Status.READY, Status.PROTECTING, Status.REJECTED, Status.FAILED, Status.DELETED, Status.UPLOADED}
+    ),
     # An editor's change of protection renders a film that is not public again from its source:
     # PROTECTING when protection is asked, TRANSCODING when it was turned off.
     Status.READY: frozenset({Status.PUBLISHED, Status.PROTECTING, Status.TRANSCODING, Status.DELETED}),

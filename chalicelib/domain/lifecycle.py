@@ -21,7 +21,6 @@ from chalicelib.domain.film import (
     LISTED,
     PROCESSING,
     PUBLISHABLE,
-    READING_PROTECTION,
     READING_UPLOAD,
     RETRYABLE,
     SOURCE_DELETABLE,
@@ -39,6 +38,7 @@ from chalicelib.domain.protection import (
     Protection,
     check_protected,
     must_render_again,
+    outputs_protected,
     record_of,
     still_applied,
     voice_disguise_for,
@@ -308,6 +308,29 @@ def _made_again_for_office(film: Film) -> bool:
     )
 
 
+# Who the audit trail says made a film again with the protection its office asked while it was being made.
+PIPELINE_ACTOR = "pipeline"
+
+
+def protection_caught_up(film: Film, at: str) -> Change | None:
+    """A film whose office asked for identity protection while a stage that had read none ran (a correction, a
+    draft's completion) is made again with it once that stage is done: at the transcode's start when its input
+    (the source, or a master made before the ask) lacks it, at its end when the outputs it made do, as when an
+    editor asks. None when nothing is lacking, or nothing can be made (no source: publishing waits for it)."""
+    if film.source_deleted_at is not None or film.protect_identity is None:
+        return None
+    if film.status is Status.TRANSCODING:
+        carried = film.protected_master.carries if film.protected_master else None
+    elif film.status is Status.READY:
+        carried = film.protection_applied
+    else:
+        return None
+    if outputs_protected(film.protect_identity, carried):
+        return None
+    details = {"protect_identity": record_of(film.protect_identity)}
+    return _rendered_again(film, film, PIPELINE_ACTOR, at, details, action="protection_caught_up")
+
+
 def _rendered_again(
     film: Film, asked: Film, actor: str, at: str, details: Mapping[str, Any], *, action: str = "protection_changed"
 ) -> Change:
@@ -429,17 +452,10 @@ def check_correctable(film: Film) -> None:
 def correct(film: Film, actor: str, changed: Mapping[str, Any], at: str, rng: random.Random | None = None) -> Change:
     """A field office's correction of `changed` (as `parse_correction` gives them, each different from the
     film's). One made after an editor recorded consent clears that consent: the editor reviews it again. One
-    that asks for protection a READY film's outputs lack has it made again (PROTECTING) in the same write."""
+    that asks for protection a READY film's outputs lack has it made again (PROTECTING) in the same write; one
+    made while a stage runs is made when that stage ends (`protection_caught_up`)."""
     check_correctable(film)
     protection = "protect_identity" in changed
-    if protection and film.status in READING_PROTECTION:
-        # The running stage read the protection when it started: a change now would be lost (a transcode
-        # from the source) or fail the film (a master without what is now asked). As for the editors.
-        raise ConflictError(
-            f"Film {film.video_id} is being processed ({film.status}); ask for identity protection again once "
-            "it is ready. Nothing was changed.",
-            "film_processing",
-        )
     review_again = bool(film.consent)
     after = replace(film, **{name: _typed(name, value) for name, value in changed.items()})
     if protection:
@@ -454,16 +470,16 @@ def correct(film: Film, actor: str, changed: Mapping[str, Any], at: str, rng: ra
         # A READY (or unpublished) film: its protected version is asked in the same write, as a completion's is
         # (a second write could lose to an editor's change and leave the protection asked and never made).
         return _rendered_again(film, after, actor, at, details, action="corrected_by_office")
-    # A stage that started meanwhile read the protection before this change: then refused, as above.
-    expect = CORRECTABLE - READING_PROTECTION if protection else CORRECTABLE
-    return Change(film, after, at, expect, AuditEntry(actor, "corrected_by_office", details))
+    # Asked while a stage that read none runs (or starts meanwhile), it is kept: that stage's end makes the film
+    # again with it (`protection_caught_up`), and publishing waits for it (protection_pending) until then.
+    return Change(film, after, at, CORRECTABLE, AuditEntry(actor, "corrected_by_office", details))
 
 
 def complete_draft(film: Film, actor: str, request: UploadRequest, at: str, rng: random.Random | None = None) -> Change:
     """A field office completes its draft's details (`request`, checked as a full upload's): the draft ends,
     and so does its date for deletion; the film goes on where the pipeline has it (a READY film waits for
-    review). Refused where a correction is (a rejected or expired upload is sent again), and a protection asked
-    while a stage that read none runs, as for a correction."""
+    review). Refused where a correction is (a rejected or expired upload is sent again); a protection asked while
+    a stage that read none runs is made when it ends, as a correction's."""
     if not film.draft:
         raise ConflictError(f"Film {film.video_id} is no draft: its details are complete.", "not_a_draft")
     check_correctable(film)
@@ -476,12 +492,6 @@ def complete_draft(film: Film, actor: str, request: UploadRequest, at: str, rng:
     )
     request = replace(request, protect_identity=merged)
     protect = merged != kept
-    if protect and film.status in READING_PROTECTION:
-        raise ConflictError(
-            f"Film {film.video_id} is being processed ({film.status}) without identity protection; send its "
-            "details again once it is ready and its protected version is made then. Nothing was changed.",
-            "film_processing",
-        )
     after = replace(_with_details(film, request, rng), draft=False, source_delete_after=due_on_completion(film))
     details: dict[str, Any] = {
         "fields": sorted(name for name in DETAIL_FIELDS if getattr(after, name) not in (None, "", ()))

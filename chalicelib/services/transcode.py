@@ -17,7 +17,7 @@ from chalicelib.domain.film import Film, FilmRendition, Status
 from chalicelib.domain.fingerprint import Fingerprint
 from chalicelib.domain.hls import MASTER_NAME, PlaylistError, segment_starts
 from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
-from chalicelib.domain.lifecycle import transcoded
+from chalicelib.domain.lifecycle import protection_caught_up, transcoded
 from chalicelib.domain.loudness import gain_db
 from chalicelib.domain.object_keys import (
     POSTER_NAME,
@@ -41,6 +41,7 @@ from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.media.transcode import Outputs, TranscodePlan, transcode
 from chalicelib.observability import count, logger, measure, subsegment
+from chalicelib.services import changes
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.duplicates import record_duplicates
 from chalicelib.services.hls_packaging import Playlists, write_playlists
@@ -55,13 +56,8 @@ HLS_TYPE = "application/vnd.apple.mpegurl"
 
 def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None:
     """The transcode stage's service (domain/stages.py), once per film message and attempt."""
-    film = deps.catalog.get_film(video_id)
-    if film is not None and film.status is Status.DELETED:
-        # A run killed after promoting its outputs, then a takedown: this retry is the last to know of them.
-        _left_while_transcoding(deps, video_id)
-        return
-    if film is None or film.status is not Status.TRANSCODING:
-        logger.info("ignoring a transcode request for a film not in TRANSCODING")
+    film = _film_to_transcode(deps, video_id)
+    if film is None:
         return
     started = time.monotonic()
     # A private directory per invocation, removed whatever happens: a warm container never shows
@@ -116,14 +112,52 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         return
     _forget_old_renditions(deps, film, renditions)
     record_duplicates(deps, ready.after)
+    _count_ready(film, elapsed, duration_s)
+    logger.info("film ready", extra={"renditions": [r.name for r in renditions], "seconds": elapsed})
+    # Its office may have asked for protection while this ran: the outputs just made lack it.
+    _protected_first(deps, deps.catalog.get_film(video_id))
+
+
+def _film_to_transcode(deps: Dependencies, video_id: str) -> Film | None:
+    """The film, when this stage is to transcode it now."""
+    film = deps.catalog.get_film(video_id)
+    if film is not None and film.status is Status.DELETED:
+        # A run killed after promoting its outputs, then a takedown: this retry is the last to know of them.
+        _left_while_transcoding(deps, video_id)
+        return None
+    if film is None or film.status is not Status.TRANSCODING:
+        logger.info("ignoring a transcode request for a film not in TRANSCODING")
+        return None
+    if _protected_first(deps, film):  # asked meanwhile, and this stage's input lacks it
+        return None
+    return film
+
+
+def _count_ready(film: Film, elapsed: float, duration_s: float) -> None:
     count("FilmsReady")
     uploaded = film.entered(Status.UPLOADED)
     if uploaded:
         waited = datetime.now(UTC) - datetime.fromisoformat(uploaded.replace("Z", "+00:00"))
         measure("UploadToReadySeconds", waited.total_seconds(), MetricUnit.Seconds)
     measure("TranscodeSeconds", elapsed, MetricUnit.Seconds)
-    measure("TranscodeSpeed", float(decoded or 0) / max(elapsed, 1e-3), MetricUnit.Count)
-    logger.info("film ready", extra={"renditions": [r.name for r in renditions], "seconds": elapsed})
+    measure("TranscodeSpeed", duration_s / max(elapsed, 1e-3), MetricUnit.Count)
+
+
+def _protected_first(deps: Dependencies, film: Film | None) -> bool:
+    """Protection its office asked while this stage's input had none of it (the film sent here before the ask,
+    or transcoded meanwhile): the film goes to the protection stage first, as when an editor asks. Should this
+    fail, publishing still waits for it (protection_pending), and an editor's protection change makes it."""
+    change = protection_caught_up(film, now_iso()) if film is not None else None
+    if change is None:
+        return False
+    try:
+        changes.apply(deps, change)
+    except StaleTransitionError:
+        logger.info("the film moved on before its protection was caught up")
+        return True
+    count("ProtectionCaughtUp")
+    logger.info("protection asked meanwhile: sent to the protection stage")
+    return True
 
 
 def _made(

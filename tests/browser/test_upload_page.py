@@ -488,8 +488,7 @@ def test_a_facilitator_hides_one_childs_identity_and_it_is_kept_sent_shown_and_a
     expect(office.locator(".upload-item", has_text="Plain film").locator(".upload-protect")).to_have_count(0)
 
     # A correction may add to the protection, never take it back (only the editors turn it off). Asked once
-    # the film is ready (while a stage that read the protection runs, it is refused: 409 film_processing),
-    # it has the film made again with it.
+    # the film is ready, it has the film made again with it.
     expect(film_row(office, hidden)).to_have_attribute("data-status", "READY", timeout=PROCESSING_TIMEOUT_MS)
     row.get_by_role("button", name="Correct the details").click()
     expect(row.get_by_role("checkbox", name="Blur faces")).to_be_disabled()
@@ -834,8 +833,7 @@ def test_an_answer_changed_while_the_details_go_is_sent_too_and_hiding_is_never_
     office.get_by_label("Choose the films").set_input_files([str(added), str(kept)])
     for film in (added, kept):  # sent first: only the details are left to go
         expect(film_row(office, film)).to_have_attribute("data-status", "DRAFT", timeout=PROCESSING_TIMEOUT_MS)
-    # Processed too: a stage that read no protection refuses it until the film is ready (409 film_processing), and
-    # a refused answer is no answer sent: the facilitator's next one stands.
+    # Processed too: the answers below land on films that are ready.
     processing = {"UPLOADED", "VALIDATING", "PROTECTING", "TRANSCODING"}
     for _ in range(PROCESSING_TIMEOUT_MS // 500):
         if not [item for item in office_uploads(web_stack) if item.get("draft") and item["status"] in processing]:

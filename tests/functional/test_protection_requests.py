@@ -9,11 +9,11 @@ from dataclasses import replace
 import pytest
 
 from chalicelib import wiring
-from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Status
 from chalicelib.domain.source import SourceDescription, VideoStream
 from chalicelib.services import uploads, validate
 from chalicelib.services.access import Caller
+from chalicelib.services.transcode import transcode_film
 from tests.functional.conftest import CONSENT, get, post_json, upload_body
 from tests.functional.factories import OFFICE_ID, ReadBefore, move
 from tests.functional.test_editorial import call, error_of, ready_film
@@ -183,24 +183,26 @@ def test_an_office_asking_protection_for_a_ready_film_has_it_made_not_left_waiti
 
 
 @pytest.mark.parametrize("status", [Status.PROTECTING, Status.TRANSCODING])
-def test_an_office_cannot_change_protection_while_a_stage_that_read_it_runs(api, stack, clips, status):
-    # The stage read the protection when it started: a change now would be lost (a transcode from the source
-    # labels nothing) or fail the film (a master without the voice now asked). The editors' rule: once READY.
-    office = stack.keys["office"]
+def test_protection_an_office_asks_while_a_stage_that_read_none_runs_is_kept_and_holds_publishing(
+    api, stack, clips, status
+):
+    # The stage read the protection when it started; the ask is kept, the film is made again with it once that
+    # stage is done (tests/functional/test_protection_stage.py), and nobody publishes it before.
+    office, editor = stack.keys["office"], stack.keys["editor"]
     video_id = ready_film(api, stack, clips, status=status)
 
-    refused = call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": {"faces": True}})
+    asked = call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": {"faces": True}})
 
-    assert error_of(refused) == (409, "film_processing")
-    assert "protect_identity" not in get(api, f"/uploads/{video_id}", office).json_body
-    # Its other details may still be corrected meanwhile.
-    assert call(api, "patch", f"/uploads/{video_id}", office, {"title": "Our street"}).status_code == 200
+    assert asked.status_code == 200, asked.json_body
+    assert get(api, f"/uploads/{video_id}", office).json_body["protect_identity"] == FACES
+    assert call(api, "post", f"/videos/{video_id}/consent", editor, CONSENT).status_code == 200
+    assert error_of(call(api, "post", f"/videos/{video_id}/publish", editor, {})) == (409, "protection_pending")
 
 
-def test_an_office_asking_protection_loses_to_a_stage_that_started_after_it_read_the_film(api, stack, clips):
+def test_an_office_asking_protection_after_a_stage_that_read_none_started_is_not_lost(api, stack, clips):
     # The office read the film while it was validated; validation then sent it to the transcode from its source
-    # (no protection asked then). Landing now, the request would be lost: the film would end READY, asking
-    # protection it does not carry, with nothing to make it. Refused instead, like a request made now.
+    # (no protection asked then). Landing now, the ask is kept, and the transcode sends the film to the
+    # protection stage before making anything from the source.
     office = stack.keys["office"]
     video_id = ready_film(api, stack, clips, status=Status.VALIDATING)
     deps = wiring.dependencies()
@@ -208,16 +210,16 @@ def test_an_office_asking_protection_loses_to_a_stage_that_started_after_it_read
     move(video_id, Status.TRANSCODING)
     caller = Caller(role="office", office_id=OFFICE_ID, countries=frozenset({"AZ"}), actor="office test")
 
-    with pytest.raises(ConflictError) as refused:
-        uploads.correct_upload(
-            replace(deps, catalog=ReadBefore(deps.catalog, read_by_office)),
-            caller,
-            video_id,
-            {"protect_identity": {"faces": True}},
-        )
+    uploads.correct_upload(
+        replace(deps, catalog=ReadBefore(deps.catalog, read_by_office)),
+        caller,
+        video_id,
+        {"protect_identity": {"faces": True}},
+    )
 
-    assert refused.value.code == "film_processing"
-    assert "protect_identity" not in get(api, f"/uploads/{video_id}", office).json_body
+    assert get(api, f"/uploads/{video_id}", office).json_body["protect_identity"] == FACES
+    transcode_film(deps, video_id, 600.0)
+    assert deps.catalog.get_film(video_id).status is Status.PROTECTING
 
 
 def test_protection_an_office_asks_while_the_film_is_probed_is_not_lost_when_validation_ends(api, stack, clips):

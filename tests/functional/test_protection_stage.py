@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,10 @@ from chalicelib.domain.film import Film, Status
 from chalicelib.domain.object_keys import master_key
 from chalicelib.domain.protection import Protection
 from chalicelib.services import recovery
+from chalicelib.services.transcode import transcode_film
 from tests.functional.conftest import CONSENT, TAKEDOWN, get, post_json, upload_body
 from tests.functional.face_clips import HEIGHT, WIDTH, FaceClip, decode, make_face_clip
-from tests.functional.factories import move
+from tests.functional.factories import ReadBefore, move
 from tests.functional.test_editorial import call, error_of
 from tests.functional.test_face_protection import CASCADE_MIN_FACE_PX, cascade_faces
 
@@ -303,17 +305,62 @@ def refuse_to_transcode(stack: Any, video_id: str, **fields: Any) -> Film:
     ],
 )
 def test_the_transcode_never_reads_the_raw_source_of_a_film_that_asks_for_protection(api, stack, clips, master, why):
+    # Protection asked that the transcode's input lacks (an office asked for it after the stage before had read
+    # none): the film goes to the protection stage first, its master made from the upload, never transcoded so.
     video_id = post_json(api, "/uploads", upload_body(protect_identity=FACES), stack.keys["office"]).json_body[
         "video_id"
     ]
     stack.put_upload(video_id, clips["valid"])
     stack.deliver("UploadsQueue", "validate_upload")
     fields = {} if master is None else {"protected_master": {"key": "uploads/x/protected.mkv", "etag": "e", **master}}
-    failed = refuse_to_transcode(stack, video_id, **fields)
-    assert failed.status is Status.FAILED, why
-    assert "Identity protection is asked" in (failed.reason or "")
+    sent_back = refuse_to_transcode(stack, video_id, **fields)
+    assert sent_back.status is Status.PROTECTING, why
+    assert [m["video_id"] for m in waiting(stack, "ProtectQueue")] == [video_id]
     listed = stack.client("s3").list_objects_v2(Bucket=stack.name("MediaBucket"), Prefix=f"films/{video_id}/")
     assert listed.get("KeyCount", 0) == 0, "no output was made"
+    stack.run_pipeline()
+    assert film(video_id).status is Status.READY and film(video_id).protection_applied == Protection(faces=True)
+
+
+def test_faces_an_office_asks_for_while_its_film_is_transcoded_are_blurred_before_anyone_can_publish_it(
+    api, stack, face_film, cascade, tmp_path
+):
+    # The office sent the film saying the child may be recognised, then ticked "Blur faces" while the transcode,
+    # which read no protection, was running. Before, the ask was refused (409 film_processing) and sent again once
+    # the film was READY: in between, an editor who had its consent could publish the child's face.
+    office, editor = stack.keys["office"], stack.keys["editor"]
+    video_id = upload(api, stack, face_film)
+    stack.deliver("UploadsQueue", "validate_upload")
+    read_by_transcode = film(video_id)
+    assert read_by_transcode.status is Status.TRANSCODING
+    asked = call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": FACES})
+    assert asked.status_code == 200, asked.json_body
+    assert asked.json_body["protect_identity"] == FACES
+
+    # The transcode read the film before the ask: it makes outputs without it, then sends the film on to be
+    # protected at once, so it is never READY without what its office asked.
+    deps = wiring.dependencies()
+    drain(stack, "TranscodeQueue")
+    transcode_film(replace(deps, catalog=ReadBefore(deps.catalog, read_by_transcode)), video_id, 600.0)
+    sent_on = film(video_id)
+    assert sent_on.status is Status.PROTECTING
+    assert [step.status for step in sent_on.history][-3:] == [Status.TRANSCODING, Status.READY, Status.PROTECTING]
+    assert call(api, "post", f"/videos/{video_id}/consent", editor, CONSENT).status_code == 200
+    assert error_of(call(api, "post", f"/videos/{video_id}/publish", editor, {})) == (409, "protection_pending")
+
+    stack.deliver("ProtectQueue", "protect_film")
+    stack.deliver("TranscodeQueue", "transcode_film")
+    ready = film(video_id)
+    assert ready.status is Status.READY and ready.protection_applied == Protection(faces=True)
+    assert outputs_seen(stack, cascade, face_film, video_id, tmp_path) == {
+        "rendition": 0,
+        "poster": 0,
+        "sprite": 0,
+        "share_image": 0,
+    }
+    trail = get(api, f"/videos/{video_id}/audit", editor).json_body["items"]
+    [caught_up] = [entry for entry in trail if entry["action"] == "protection_caught_up"]
+    assert caught_up["actor"] == "pipeline" and caught_up["details"]["protect_identity"] == FACES
 
 
 def test_a_film_whose_master_is_gone_fails_with_a_reason_instead_of_using_its_source(api, stack, clips):

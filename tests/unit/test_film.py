@@ -35,10 +35,20 @@ def test_a_film_not_public_is_rendered_again_only_when_an_editor_changes_its_pro
 
 def test_a_film_never_moves_backwards():
     assert not can_transition(Status.READY, Status.VALIDATING)
-    assert not can_transition(Status.TRANSCODING, Status.PROTECTING)
     assert not can_transition(Status.TRANSCODING, Status.VALIDATING)
     assert not can_transition(Status.PUBLISHED, Status.READY)
     assert not can_transition(Status.REJECTED, Status.VALIDATING)
+
+
+def test_a_film_being_transcoded_goes_back_to_protection_only_for_protection_asked_meanwhile():
+    # lifecycle.protection_caught_up: its office asked for protection after the transcode's input was chosen.
+    assert can_transition(Status.TRANSCODING, Status.PROTECTING)
+    assert allowed_sources(Status.PROTECTING) == {
+        Status.VALIDATING,
+        Status.TRANSCODING,
+        Status.READY,
+        Status.UNPUBLISHED,
+    }
 
 
 def test_deleted_is_final_and_reachable_from_everywhere_else():

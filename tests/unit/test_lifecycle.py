@@ -24,7 +24,6 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.film import (
     CORRECTABLE,
-    READING_PROTECTION,
     Film,
     FilmRendition,
     HistoryStep,
@@ -235,12 +234,6 @@ def test_an_office_corrects_its_film_until_it_was_published_and_a_correction_aft
     with pytest.raises(ConflictError) as refused:
         lifecycle.correct(replace(PUBLISHED, history=()), "office", {"title": "x"}, LATER)
     assert code_of(refused) == "not_correctable"
-    with pytest.raises(ConflictError) as refused:
-        lifecycle.correct(
-            replace(READY, status=Status.PROTECTING), "office", {"protect_identity": {"faces": True}}, LATER
-        )
-    assert code_of(refused) == "film_processing"
-
     change = lifecycle.correct(CONSENTED, "office", {"author": {"first_name": "Lala", "age": 13}}, LATER)
 
     assert change.after.author == Author("Lala", 13) and change.after.consent is None
@@ -248,7 +241,7 @@ def test_an_office_corrects_its_film_until_it_was_published_and_a_correction_aft
     assert change.audit is not None and change.audit.details == {"fields": ["author"], "sent_back_to_review": True}
     faces = {"protect_identity": {"faces": True, "voice": False}}
     asking = lifecycle.correct(replace(READY, status=Status.UPLOADED), "office", faces, LATER)
-    assert asking.expect == CORRECTABLE - READING_PROTECTION  # a stage that starts meanwhile reads none: refused
+    assert asking.expect == CORRECTABLE  # a stage that starts meanwhile and reads none: caught up at its end
     # On a READY film, consented or not, its protected version is asked in the same write: no second write to lose
     # to an editor's change, which left the protection asked and never made.
     for ready in (READY, CONSENTED):
@@ -589,3 +582,39 @@ def test_a_retry_is_refused_for_a_film_not_failed_or_without_its_source_and_on_a
     with pytest.raises(StaleTransitionError):
         catalog.apply(lifecycle.retried(FAILED, "operator", LATER))
     assert [entry["action"] for entry in catalog.audit_trail(VIDEO_ID)] == ["consent_recorded"]
+
+
+def test_protection_an_office_asks_while_a_stage_that_read_none_runs_is_kept_and_made_when_that_stage_ends() -> None:
+    faces = {"protect_identity": {"faces": True, "voice": False}}
+    for status in (Status.PROTECTING, Status.TRANSCODING):
+        asked = lifecycle.correct(replace(READY, status=status), "office", faces, LATER)
+        assert asked.after.status is status and asked.after.protect_identity == Protection(faces=True)
+        assert asked.next_stage is None and asked.expect == CORRECTABLE
+
+    # Sent to the transcode from its source before the ask: it goes to the protection stage first.
+    transcoding = replace(READY, status=Status.TRANSCODING, protect_identity=Protection(faces=True))
+    first = lifecycle.protection_caught_up(transcoding, LATER)
+    assert first is not None and first.after.status is Status.PROTECTING and first.next_stage is not None
+    assert first.expect == {Status.TRANSCODING} and first.after.attempt == transcoding.attempt + 1
+    assert first.audit == AuditEntry(
+        lifecycle.PIPELINE_ACTOR,
+        "protection_caught_up",
+        {"protect_identity": {"faces": True, "voice": False}, "rendered_again": True},
+    )
+    # A master made before the voice was asked: made again with both.
+    master = ProtectedMaster(key="films/x/protected-1.mkv", etag="etag", faces=True)
+    both = replace(transcoding, protect_identity=Protection(faces=True, voice=True), protected_master=master)
+    assert lifecycle.protection_caught_up(both, LATER) is not None
+    assert lifecycle.protection_caught_up(replace(both, protect_identity=Protection(faces=True)), LATER) is None
+    # Transcoded meanwhile: READY with outputs that lack it, made again (and not published before: pending).
+    ready = replace(READY, protect_identity=Protection(faces=True), protection_applied=None)
+    again = lifecycle.protection_caught_up(ready, LATER)
+    assert again is not None and again.after.status is Status.PROTECTING and again.expect == {Status.READY}
+    with pytest.raises(ConflictError) as pending:
+        lifecycle.publish(replace(ready, consent=CONSENTED.consent), "editor Anna", LATER, safeguarding_confirmed=False)
+    assert code_of(pending) == "protection_pending"
+    # Nothing lacking, nothing asked, or no source left to make it from: nothing to do.
+    assert lifecycle.protection_caught_up(replace(ready, protection_applied=Protection(faces=True)), LATER) is None
+    assert lifecycle.protection_caught_up(READY, LATER) is None
+    assert lifecycle.protection_caught_up(replace(ready, source_deleted_at=AT), LATER) is None
+    assert lifecycle.protection_caught_up(replace(ready, status=Status.PUBLISHED), LATER) is None

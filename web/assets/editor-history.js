@@ -21,6 +21,8 @@ const WHAT = {
     + (d.rendered_again ? "; the film is made again from its upload" : ""),
   protection_changed: (d) => `set identity protection: ${hidden(d)}`
     + (d.rendered_again ? "; the film is made again from its upload" : ""),
+  protection_caught_up: (d) => `made the film again from its upload with the identity protection its office asked for`
+    + ` while it was being prepared: ${hidden(d.protect_identity || {})}`,
   subtitles_added: (d) => `added subtitles (${d.language})`,
   subtitles_removed: (d) => `removed subtitles (${d.language})`,
   source_deleted: () => "deleted the original upload (kept only for a while)",

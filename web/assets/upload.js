@@ -480,7 +480,7 @@ async function completeDetails(entry, how = {}) {
       // Refused by the pipeline meanwhile (a file that is no film): nothing to complete; the list says why.
       Object.assign(entry, { completed: true, detailsSent: said });
       finish(entry);
-    } else if (error.status === 0 || error.code === "film_processing") {
+    } else if (error.status === 0) {
       entry.detailsTimer = setTimeout(() => completeDetails(entry, how), DETAILS_RETRY_MS);
     } else if (error.code === "protection_kept" && entry.detailsSent) {
       // Hiding already saved was unticked: it stays (only the editors take it off); the rest goes again.
@@ -519,7 +519,7 @@ async function saveHidingAlone(entry) {
     entry.row.keepAsked(asked);
     entry.unsaved = JSON.stringify(detailsOf(entry)) !== entry.detailsSent;
   } catch (error) {
-    if (error.status === 0 || error.code === "film_processing") {
+    if (error.status === 0) {
       setTimeout(() => saveHidingAlone(entry), DETAILS_RETRY_MS);
     } else {
       entry.row.showCheck(`The choice to hide this child was not saved: ${explainError(error)}`, "error");
