@@ -39,8 +39,6 @@ class Status(StrEnum):
 # The sets of statuses the use cases decide by, here and nowhere else (domain/lifecycle.py's commands use them).
 # A stage works on the film: an editor's change of protection waits until it is READY.
 PROCESSING = frozenset({Status.UPLOADED, Status.VALIDATING, Status.PROTECTING, Status.TRANSCODING})
-# The stages that read the film's protection when they start: a change of it while they run would be lost.
-READING_PROTECTION = frozenset({Status.PROTECTING, Status.TRANSCODING})
 # Transcoded and not public: an editor may publish it, and a change of protection renders it again.
 PUBLISHABLE = frozenset({Status.READY, Status.UNPUBLISHED})
 # The film has its media, so it can carry subtitles.
