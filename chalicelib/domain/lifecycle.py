@@ -38,7 +38,6 @@ from chalicelib.domain.protection import (
     Protection,
     check_protected,
     must_render_again,
-    outputs_protected,
     record_of,
     still_applied,
     voice_disguise_for,
@@ -325,7 +324,9 @@ def protection_caught_up(film: Film, at: str) -> Change | None:
         carried = film.protection_applied
     else:
         return None
-    if outputs_protected(film.protect_identity, carried):
+    # Exactly what is asked, as the editors' rule: a master made for an earlier, larger ask (the voice disguised
+    # before an editor turned protection off) is not reused for a smaller one.
+    if not must_render_again(film.protect_identity, carried):
         return None
     details = {"protect_identity": record_of(film.protect_identity)}
     return _rendered_again(film, film, PIPELINE_ACTOR, at, details, action="protection_caught_up")
@@ -471,8 +472,11 @@ def correct(film: Film, actor: str, changed: Mapping[str, Any], at: str, rng: ra
         # (a second write could lose to an editor's change and leave the protection asked and never made).
         return _rendered_again(film, after, actor, at, details, action="corrected_by_office")
     # Asked while a stage that read none runs (or starts meanwhile), it is kept: that stage's end makes the film
-    # again with it (`protection_caught_up`), and publishing waits for it (protection_pending) until then.
-    return Change(film, after, at, CORRECTABLE, AuditEntry(actor, "corrected_by_office", details))
+    # again with it (`protection_caught_up`), and publishing waits for it (protection_pending) until then. In the
+    # status read and no other: a stage's end (which moves no version) landing first would leave it asked on a
+    # READY film that nothing makes again; refused, the office's request reads the film again and decides anew.
+    expect = frozenset({film.status}) if protection else CORRECTABLE
+    return Change(film, after, at, expect, AuditEntry(actor, "corrected_by_office", details))
 
 
 def complete_draft(film: Film, actor: str, request: UploadRequest, at: str, rng: random.Random | None = None) -> Change:

@@ -110,12 +110,13 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
     except StaleTransitionError:
         _left_while_transcoding(deps, video_id)
         return
+    # Its office may have asked for protection while this ran: the outputs just made lack it. At once, before
+    # anything else that could fail (a failure here has the message delivered again, which catches it up).
+    _protected_first(deps, video_id)
     _forget_old_renditions(deps, film, renditions)
     record_duplicates(deps, ready.after)
     _count_ready(film, elapsed, duration_s)
     logger.info("film ready", extra={"renditions": [r.name for r in renditions], "seconds": elapsed})
-    # Its office may have asked for protection while this ran: the outputs just made lack it.
-    _protected_first(deps, deps.catalog.get_film(video_id))
 
 
 def _film_to_transcode(deps: Dependencies, video_id: str) -> Film | None:
@@ -125,10 +126,14 @@ def _film_to_transcode(deps: Dependencies, video_id: str) -> Film | None:
         # A run killed after promoting its outputs, then a takedown: this retry is the last to know of them.
         _left_while_transcoding(deps, video_id)
         return None
+    if film is not None and film.status is Status.READY:
+        # Delivered again after this stage made the film READY and stopped before its protection was caught up.
+        _protected_first(deps, video_id, film)
+        return None
     if film is None or film.status is not Status.TRANSCODING:
         logger.info("ignoring a transcode request for a film not in TRANSCODING")
         return None
-    if _protected_first(deps, film):  # asked meanwhile, and this stage's input lacks it
+    if _protected_first(deps, video_id, film):  # asked meanwhile, and this stage's input lacks it
         return None
     return film
 
@@ -143,21 +148,30 @@ def _count_ready(film: Film, elapsed: float, duration_s: float) -> None:
     measure("TranscodeSpeed", duration_s / max(elapsed, 1e-3), MetricUnit.Count)
 
 
-def _protected_first(deps: Dependencies, film: Film | None) -> bool:
+# Tries at catching a film's protection up, each on the film as read again after another change won the write.
+CATCH_UP_TRIES = 5
+
+
+def _protected_first(deps: Dependencies, video_id: str, film: Film | None = None) -> bool:
     """Protection its office asked while this stage's input had none of it (the film sent here before the ask,
-    or transcoded meanwhile): the film goes to the protection stage first, as when an editor asks. Should this
-    fail, publishing still waits for it (protection_pending), and an editor's protection change makes it."""
-    change = protection_caught_up(film, now_iso()) if film is not None else None
-    if change is None:
-        return False
-    try:
-        changes.apply(deps, change)
-    except StaleTransitionError:
-        logger.info("the film moved on before its protection was caught up")
+    or transcoded meanwhile): the film goes to the protection stage first, as when an editor asks. A change
+    that won the write meanwhile (a consent, another correction) has the film read again and decided anew;
+    should that go on, the message fails and is delivered again. Publishing waits for it (protection_pending).
+    Decided on `film` when given (what this run read), else on the film as it is now."""
+    current = film if film is not None else deps.catalog.get_film(video_id)
+    for _attempt in range(CATCH_UP_TRIES):
+        change = protection_caught_up(current, now_iso()) if current is not None else None
+        if change is None:
+            return False
+        try:
+            changes.apply(deps, change)
+        except StaleTransitionError:
+            current = deps.catalog.get_film(video_id)
+            continue
+        count("ProtectionCaughtUp")
+        logger.info("protection asked meanwhile: sent to the protection stage")
         return True
-    count("ProtectionCaughtUp")
-    logger.info("protection asked meanwhile: sent to the protection stage")
-    return True
+    raise StaleTransitionError(f"Film {video_id} kept changing while its protection was caught up.")
 
 
 def _made(

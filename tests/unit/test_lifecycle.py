@@ -241,7 +241,8 @@ def test_an_office_corrects_its_film_until_it_was_published_and_a_correction_aft
     assert change.audit is not None and change.audit.details == {"fields": ["author"], "sent_back_to_review": True}
     faces = {"protect_identity": {"faces": True, "voice": False}}
     asking = lifecycle.correct(replace(READY, status=Status.UPLOADED), "office", faces, LATER)
-    assert asking.expect == CORRECTABLE  # a stage that starts meanwhile and reads none: caught up at its end
+    # In the status read: a stage's end landing first (it moves no version) has the request read the film again.
+    assert asking.expect == {Status.UPLOADED}
     # On a READY film, consented or not, its protected version is asked in the same write: no second write to lose
     # to an editor's change, which left the protection asked and never made.
     for ready in (READY, CONSENTED):
@@ -589,7 +590,7 @@ def test_protection_an_office_asks_while_a_stage_that_read_none_runs_is_kept_and
     for status in (Status.PROTECTING, Status.TRANSCODING):
         asked = lifecycle.correct(replace(READY, status=status), "office", faces, LATER)
         assert asked.after.status is status and asked.after.protect_identity == Protection(faces=True)
-        assert asked.next_stage is None and asked.expect == CORRECTABLE
+        assert asked.next_stage is None and asked.expect == {status}
 
     # Sent to the transcode from its source before the ask: it goes to the protection stage first.
     transcoding = replace(READY, status=Status.TRANSCODING, protect_identity=Protection(faces=True))
@@ -618,3 +619,15 @@ def test_protection_an_office_asks_while_a_stage_that_read_none_runs_is_kept_and
     assert lifecycle.protection_caught_up(READY, LATER) is None
     assert lifecycle.protection_caught_up(replace(ready, source_deleted_at=AT), LATER) is None
     assert lifecycle.protection_caught_up(replace(ready, status=Status.PUBLISHED), LATER) is None
+
+
+def test_a_master_made_for_another_ask_is_not_reused_the_film_is_protected_again_for_exactly_what_is_asked() -> None:
+    # An editor turned protection off for a READY film whose master carries faces and voice: TRANSCODING from the
+    # source, the old master still recorded. Its office then ticks "Blur faces": the transcode must not take the
+    # old master (the voice disguised, asked by nobody now), but have a master made for faces alone.
+    master = ProtectedMaster(key="uploads/x/protected.mkv", etag="e", faces=True, voice=True)
+    film = replace(READY, status=Status.TRANSCODING, protect_identity=Protection(faces=True), protected_master=master)
+    again = lifecycle.protection_caught_up(film, LATER)
+    assert again is not None and again.after.status is Status.PROTECTING
+    exact = replace(film, protected_master=replace(master, voice=False))
+    assert lifecycle.protection_caught_up(exact, LATER) is None

@@ -1,0 +1,164 @@
+"""Protection an office asks while its film is being transcoded is made, whatever lands in between
+(lifecycle.protection_caught_up, services/transcode.py): a correction read before the film became READY, an
+editor's consent or the office's next correction winning the catch-up's write, a catch-up whose write failed,
+a master made for another ask. Never READY and unpublishable for good, never FAILED for it. (Found by a review
+that attacked the first version of the catch-up: each of these failed on it.)"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from chalicelib import wiring
+from chalicelib.domain.film import Film, Status
+from chalicelib.domain.protection import Protection
+from chalicelib.services import changes, recovery, uploads
+from chalicelib.services.access import Caller
+from chalicelib.services.transcode import transcode_film
+from tests.functional.conftest import CONSENT, post_json, upload_body
+from tests.functional.factories import OFFICE_ID, ReadBefore
+from tests.functional.test_editorial import call, error_of
+
+FACES = {"faces": True, "voice": False}
+OFFICE = Caller(role="office", office_id=OFFICE_ID, countries=frozenset({"AZ"}), actor="office test")
+
+
+def film(video_id: str) -> Film:
+    found = wiring.dependencies().catalog.get_film(video_id)
+    assert found is not None
+    return found
+
+
+def transcoding(api: Any, stack: Any, clip: Any) -> str:
+    """A film sent without protection, validated: TRANSCODING, its message waiting on the transcode queue."""
+    video_id = post_json(api, "/uploads", upload_body(), stack.keys["office"]).json_body["video_id"]
+    stack.put_upload(video_id, clip)
+    stack.deliver("UploadsQueue", "validate_upload")
+    assert film(video_id).status is Status.TRANSCODING
+    return video_id
+
+
+def hook_before_catch_up(monkeypatch: Any, status: Status, hook: Any) -> None:
+    """Runs `hook` once, right before the catch-up change of a film in `status` is applied (what another request
+    does between the stage's reading of the film and its write)."""
+    original = changes.apply
+    pending = [hook]
+
+    def apply(deps: Any, change: Any, *args: Any, **kwargs: Any) -> bool:
+        action = change.audit.action if change.audit else None
+        if pending and action == "protection_caught_up" and change.before.status is status:
+            pending.pop()()
+        return original(deps, change, *args, **kwargs)
+
+    monkeypatch.setattr(changes, "apply", apply)
+
+
+def test_a_correction_read_while_the_film_was_transcoded_that_lands_once_it_is_ready_has_it_made(api, stack, clips):
+    # The office's PATCH reads the film (TRANSCODING, version v). The transcode writes READY (a stage's end moves
+    # no version) and its check after READY finds nothing asked. The PATCH's write then lands: it expects the
+    # status it read, so it is refused, reads the film again and has the READY film made again with faces.
+    editor = stack.keys["editor"]
+    video_id = transcoding(api, stack, clips["valid"])
+    read_by_office = film(video_id)
+    stack.deliver("TranscodeQueue", "transcode_film")
+    assert film(video_id).status is Status.READY
+
+    deps = wiring.dependencies()
+    uploads.correct_upload(
+        replace(deps, catalog=ReadBefore(deps.catalog, read_by_office)), OFFICE, video_id, {"protect_identity": FACES}
+    )
+    stack.run_pipeline()  # whatever was queued
+
+    now = film(video_id)
+    assert now.protect_identity == Protection(faces=True)
+    assert call(api, "post", f"/videos/{video_id}/consent", editor, CONSENT).status_code == 200
+    publish = call(api, "post", f"/videos/{video_id}/publish", editor, {})
+    assert (now.status, now.protection_applied) == (Status.READY, Protection(faces=True)), (
+        now.status,
+        now.protection_applied,
+        error_of(publish),
+    )
+
+
+def test_the_catch_up_after_ready_is_not_lost_to_an_editor_recording_consent_meanwhile(api, stack, clips, monkeypatch):
+    # The office asked for faces while the transcode ran from the source. The transcode writes READY, reads the
+    # film and builds the catch-up (version-checked); an editor records consent (version + 1) in between: the
+    # catch-up's write loses, reads the film again and is made.
+    office, editor = stack.keys["office"], stack.keys["editor"]
+    video_id = transcoding(api, stack, clips["valid"])
+    read_by_transcode = film(video_id)
+    assert call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": FACES}).status_code == 200
+
+    def editor_records_consent() -> None:
+        assert call(api, "post", f"/videos/{video_id}/consent", editor, CONSENT).status_code == 200
+
+    hook_before_catch_up(monkeypatch, Status.READY, editor_records_consent)
+    deps = wiring.dependencies()
+    stack.client("sqs").purge_queue(QueueUrl=stack.name("TranscodeQueue"))
+    transcode_film(replace(deps, catalog=ReadBefore(deps.catalog, read_by_transcode)), video_id, 600.0)
+    stack.run_pipeline()
+
+    now = film(video_id)
+    assert now.status is not Status.READY or now.protection_applied == Protection(faces=True), (
+        f"stuck: {now.status} asking {now.protect_identity}, carrying {now.protection_applied}; publish says "
+        f"{error_of(call(api, 'post', f'/videos/{video_id}/publish', editor, {}))}"
+    )
+
+
+def test_a_catch_up_whose_write_failed_is_made_when_the_transcode_message_is_delivered_again(
+    api, stack, clips, monkeypatch
+):
+    # The READY write committed, the catch-up's write failed (a throttled or timed-out DynamoDB call, the Lambda's
+    # deadline). The handler raises, SQS delivers the message again, and the transcode, finding the film READY
+    # and lacking what its office asked, catches it up then.
+    office = stack.keys["office"]
+    video_id = transcoding(api, stack, clips["valid"])
+    read_by_transcode = film(video_id)
+    assert call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": FACES}).status_code == 200
+
+    def throttled() -> None:
+        raise RuntimeError("ProvisionedThroughputExceededException")
+
+    hook_before_catch_up(monkeypatch, Status.READY, throttled)
+    deps = wiring.dependencies()
+    stack.client("sqs").purge_queue(QueueUrl=stack.name("TranscodeQueue"))
+    with pytest.raises(RuntimeError):
+        transcode_film(replace(deps, catalog=ReadBefore(deps.catalog, read_by_transcode)), video_id, 600.0)
+    assert film(video_id).status is Status.READY
+    transcode_film(deps, video_id, 600.0)  # SQS's redelivery of the same message
+    stack.run_pipeline()
+
+    now = film(video_id)
+    assert now.protection_applied == Protection(faces=True), (now.status, now.protection_applied)
+
+
+def test_a_catch_up_at_the_start_that_loses_to_a_second_correction_is_made_and_never_fails_the_film(
+    api, stack, clips, monkeypatch
+):
+    # The office ticks "Blur faces", then edits the title a moment later (or an editor records consent). The
+    # transcode reads the film (faces asked, no master) and builds the catch-up; the second PATCH moves the
+    # version first. Lost, the run would complete with the film left TRANSCODING and nothing running (the sweep
+    # then FAILED it): the catch-up reads the film again and is made, and later sweeps find nothing to do.
+    office = stack.keys["office"]
+    video_id = transcoding(api, stack, clips["valid"])
+    assert call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": FACES}).status_code == 200
+
+    def office_edits_title() -> None:
+        assert call(api, "patch", f"/uploads/{video_id}", office, {"title": "Our street"}).status_code == 200
+
+    hook_before_catch_up(monkeypatch, Status.TRANSCODING, office_edits_title)
+    stack.deliver("TranscodeQueue", "transcode_film")
+    after_run = film(video_id).status
+    deps = wiring.dependencies()
+    later = datetime.now(UTC) + timedelta(days=2)
+    for day in range(2):
+        recovery.sweep(deps, deps.settings.sweep, now=later + timedelta(days=day))
+        stack.run_pipeline()
+
+    now = film(video_id)
+    assert (now.status, now.protection_applied) == (Status.READY, Protection(faces=True)), (
+        f"after the run: {after_run}; now {now.status} {now.reason_code}"
+    )
