@@ -24,13 +24,15 @@ def reject(deps: Dependencies, video_id: str, code: str, reason: str) -> None:
     logger.info("upload rejected", extra={"reason_code": code, "reason": reason})
 
 
-def fail(deps: Dependencies, video_id: str, reason: str, code: str = "processing_failed") -> None:
+def fail(
+    deps: Dependencies, video_id: str, reason: str, code: str = "processing_failed", attempt: int | None = None
+) -> None:
     """Not the film's fault (a time limit, an outage): FAILED with a reason, and it can be retried.
 
     A first failure from a transient cause is started again by the sweep a few minutes later (domain/sweep.py):
     it is counted as `FilmsFailedRetrying`, and `FilmsFailed` (which pages) waits for that retry to fail too. A
     second failure, a time limit or a film stuck twice counts at once: it is in the editors' Needs attention."""
-    failed = _ended(deps, video_id, lambda film: lifecycle.failed(film, code, reason, now_iso()))
+    failed = _ended(deps, video_id, lambda film: lifecycle.failed(film, code, reason, now_iso()), attempt)
     if failed is None:
         return
     if retried_automatically(failed):
@@ -41,12 +43,14 @@ def fail(deps: Dependencies, video_id: str, reason: str, code: str = "processing
     logger.error("processing failed", extra={"reason": reason})
 
 
-def _ended(deps: Dependencies, video_id: str, command: Callable[[Film], Change]) -> Film | None:
+def _ended(
+    deps: Dependencies, video_id: str, command: Callable[[Film], Change], attempt: int | None = None
+) -> Film | None:
     """The film's processing ends as `command` says: the film as it ended, or None when it left processing
     meanwhile (or is gone)."""
     film = deps.catalog.get_film(video_id)
-    if film is None:
-        return None
+    if film is None or (attempt is not None and film.attempt != attempt):
+        return None  # gone, or in another attempt than the one that ended (a message of an earlier one)
     try:
         change = command(film)
         deps.catalog.apply(change)

@@ -24,8 +24,8 @@ from chalicelib.services.delivery import deliver
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.outcomes import fail, seconds_left
 
-# One film's run of a stage, ready to deliver.
-Run = tuple[str, Callable[[], None]]
+# One film's run of a stage, ready to deliver, and what its last failed delivery does.
+Run = tuple[str, Callable[[], None], Callable[[str], None]]
 
 
 def handle_record(deps: Dependencies, stage: Stage, record: SQSRecord, context: Any) -> None:
@@ -42,9 +42,9 @@ def handle_record(deps: Dependencies, stage: Stage, record: SQSRecord, context: 
         # Retried with backoff like any failure, so it soon rests in the dead-letter queue, where operators see it.
         deliver(record, queue, work=functools.partial(_raise, unreadable))
         return
-    for video_id, work in runs:
+    for video_id, work, give_up in runs:
         logger.append_keys(video_id=video_id)
-        deliver(record, queue, work=work, give_up=functools.partial(fail, deps, video_id))
+        deliver(record, queue, work=work, give_up=give_up)
 
 
 @functools.cache
@@ -64,7 +64,12 @@ def _film_runs(
     except (ValueError, KeyError, TypeError):
         raise ValueError(f"unreadable {stage.name} message: {body[:200]!r}") from None
     key = {"video_id": video_id, "etag": etag, "attempt": attempt}
-    yield video_id, lambda: deps.idempotency.run_once(service, key, context, deps, video_id, seconds_left(context))
+    yield (
+        video_id,
+        lambda: deps.idempotency.run_once(service, key, context, deps, video_id, seconds_left(context)),
+        # Only the attempt this message carries: one that moved on since (a catch-up) is not this message's.
+        functools.partial(fail, deps, video_id, attempt=attempt),
+    )
 
 
 def _upload_runs(deps: Dependencies, body: str, service: Callable[..., None], context: Any) -> Iterator[Run]:
@@ -78,7 +83,11 @@ def _upload_runs(deps: Dependencies, body: str, service: Callable[..., None], co
         if video_id is None:
             logger.warning("ignoring an object outside the upload layout", extra={"key": created.key})
             continue
-        yield video_id, functools.partial(service, deps, video_id, created, context)
+        yield (
+            video_id,
+            functools.partial(service, deps, video_id, created, context),
+            functools.partial(fail, deps, video_id),
+        )
 
 
 def _raise(error: Exception) -> None:

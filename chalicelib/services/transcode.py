@@ -157,12 +157,16 @@ def _protected_first(deps: Dependencies, video_id: str, film: Film | None = None
     or transcoded meanwhile): the film goes to the protection stage first, as when an editor asks. A change
     that won the write meanwhile (a consent, another correction) has the film read again and decided anew;
     should that go on, the message fails and is delivered again. Publishing waits for it (protection_pending).
-    Decided on `film` when given (what this run read), else on the film as it is now."""
+    Decided on `film` when given (what this run read), else on the film as it is now. True when this run stops
+    here: the film went to the protection stage, or moved on meanwhile."""
     current = film if film is not None else deps.catalog.get_film(video_id)
+    decided_in = current.status if current is not None else None
     for _attempt in range(CATCH_UP_TRIES):
         change = protection_caught_up(current, now_iso()) if current is not None else None
         if change is None:
-            return False
+            # Read again after a lost write: moved on meanwhile (another delivery caught it up, a takedown), it is
+            # no longer this run's to transcode.
+            return current is None or current.status is not decided_in
         try:
             changes.apply(deps, change)
         except StaleTransitionError:

@@ -15,11 +15,12 @@ import pytest
 from chalicelib import wiring
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.protection import Protection
-from chalicelib.services import changes, recovery, uploads
+from chalicelib.services import changes, recovery, transcode, uploads
 from chalicelib.services.access import Caller
 from chalicelib.services.transcode import transcode_film
 from tests.functional.conftest import CONSENT, post_json, upload_body
 from tests.functional.factories import OFFICE_ID, ReadBefore
+from tests.functional.test_delivery import invoke, journey
 from tests.functional.test_editorial import call, error_of
 
 FACES = {"faces": True, "voice": False}
@@ -162,3 +163,67 @@ def test_a_catch_up_at_the_start_that_loses_to_a_second_correction_is_made_and_n
     assert (now.status, now.protection_applied) == (Status.READY, Protection(faces=True)), (
         f"after the run: {after_run}; now {now.status} {now.reason_code}"
     )
+
+
+def test_a_catch_up_at_the_start_lost_to_another_delivery_catching_it_up_does_not_fail_the_film(
+    api, stack, clips, monkeypatch
+):
+    # The office asked for faces while the film waited for its transcode. Two transcode deliveries read it at
+    # once (the current attempt's message and an older attempt's delivered again, or redriven from the DLQ:
+    # different idempotency keys): both build the catch-up. The other wins (PROTECTING, attempt + 1); this one's
+    # write is stale, it reads the film again and finds it moved on: it stops there, and transcodes nothing (it
+    # went on with the film it read first, found no master and FAILED it).
+    office = stack.keys["office"]
+    video_id = transcoding(api, stack, clips["valid"])
+    assert call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": FACES}).status_code == 200
+    deps = wiring.dependencies()
+
+    def another_delivery() -> None:
+        transcode_film(deps, video_id, 600.0)
+
+    hook_before_catch_up(monkeypatch, Status.TRANSCODING, another_delivery)
+    stack.deliver("TranscodeQueue", "transcode_film")
+    after_run = film(video_id)
+    stack.run_pipeline()
+
+    now = film(video_id)
+    assert "FAILED" not in journey(stack, video_id), (after_run.status, after_run.reason)
+    assert (now.status, now.protection_applied) == (Status.READY, Protection(faces=True))
+
+
+def test_a_failure_after_the_catch_up_on_the_messages_last_delivery_does_not_fail_the_film(
+    api, stack, clips, monkeypatch
+):
+    # The transcode's last delivery (earlier ones timed out, say). The office asks for faces while it runs. The
+    # run writes READY, catches up at once (PROTECTING, attempt + 1, the protection stage told), then a step
+    # after it fails (record_duplicates's DynamoDB call throttled, an S3 delete in _forget_old_renditions). On
+    # the last delivery the message gives up on its own attempt only: the film, in the catch-up's, goes on (it
+    # was FAILED by its id whatever attempt it was in).
+    office = stack.keys["office"]
+    video_id = transcoding(api, stack, clips["valid"])
+    sqs = stack.client("sqs")
+    [message] = sqs.receive_message(QueueUrl=stack.name("TranscodeQueue"), AttributeNames=["All"])["Messages"]
+    sqs.delete_message(QueueUrl=stack.name("TranscodeQueue"), ReceiptHandle=message["ReceiptHandle"])
+
+    store, duplicates = transcode._store_outputs, transcode.record_duplicates
+
+    def store_then_office_asks(*args: Any, **kwargs: Any) -> Any:
+        stored = store(*args, **kwargs)
+        assert call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": FACES}).status_code == 200
+        return stored
+
+    def throttled(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("ProvisionedThroughputExceededException")
+
+    monkeypatch.setattr(transcode, "_store_outputs", store_then_office_asks)
+    monkeypatch.setattr(transcode, "record_duplicates", throttled)
+    with pytest.raises(RuntimeError):
+        invoke("transcode_film", message, receive_count=3)  # the transcode queue's maxReceiveCount
+    monkeypatch.setattr(transcode, "_store_outputs", store)
+    monkeypatch.setattr(transcode, "record_duplicates", duplicates)
+    after_run = film(video_id)
+    stack.run_pipeline()
+
+    now = film(video_id)
+    assert "FAILED" not in journey(stack, video_id), (after_run.status, after_run.reason)
+    assert (now.status, now.protection_applied) == (Status.READY, Protection(faces=True))

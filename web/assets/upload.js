@@ -36,7 +36,7 @@ const picker = document.getElementById("files");
 const dropZone = document.getElementById("drop-zone");
 const PROGRESS_EVERY_MS = 400;
 // Details are sent once the facilitator pauses (not at every key), and tried again after a dropped
-// connection or while a stage cannot take them yet.
+// connection.
 const DETAILS_AFTER_MS = 1200;
 const DETAILS_AFTER_LEAVING_MS = 30_000;
 const DETAILS_RETRY_MS = 5000;
