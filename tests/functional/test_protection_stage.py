@@ -151,6 +151,17 @@ def outputs_seen(stack: Any, cascade: Cascade, clip: FaceClip, video_id: str, fo
     }
 
 
+def made_with_faces_blurred(stack: Any, cascade: Cascade, clip: FaceClip, video_id: str, folder: Path) -> None:
+    """The protection stage and the transcode run: the film is READY with its faces blurred, and the independent
+    detector finds no face in any of its outputs."""
+    stack.deliver("ProtectQueue", "protect_film")
+    stack.deliver("TranscodeQueue", "transcode_film")
+    ready = film(video_id)
+    assert ready.status is Status.READY and ready.protection_applied == Protection(faces=True)
+    seen = outputs_seen(stack, cascade, clip, video_id, folder)
+    assert seen == {"rendition": 0, "poster": 0, "sprite": 0, "share_image": 0}
+
+
 def test_a_film_protected_at_upload_is_protected_before_it_is_transcoded_and_shows_no_face(
     api, stack, face_film, cascade, tmp_path
 ):
@@ -220,16 +231,7 @@ def test_an_editor_protects_a_ready_film_its_outputs_are_made_again_protected_an
     refused = call(api, "put", f"/videos/{video_id}/protection", editor, {"faces": False})
     assert error_of(refused) == (409, "film_processing")
 
-    stack.deliver("ProtectQueue", "protect_film")
-    stack.deliver("TranscodeQueue", "transcode_film")
-    ready = film(video_id)
-    assert ready.status is Status.READY and ready.protection_applied == Protection(faces=True)
-    assert outputs_seen(stack, cascade, face_film, video_id, tmp_path) == {
-        "rendition": 0,
-        "poster": 0,
-        "sprite": 0,
-        "share_image": 0,
-    }
+    made_with_faces_blurred(stack, cascade, face_film, video_id, tmp_path)
     assert call(api, "post", f"/videos/{video_id}/publish", editor, {}).status_code == 200
     trail = get(api, f"/videos/{video_id}/audit", editor).json_body["items"]
     assert [e["details"] for e in trail if e["action"] == "protection_changed"] == [
@@ -348,16 +350,7 @@ def test_faces_an_office_asks_for_while_its_film_is_transcoded_are_blurred_befor
     assert call(api, "post", f"/videos/{video_id}/consent", editor, CONSENT).status_code == 200
     assert error_of(call(api, "post", f"/videos/{video_id}/publish", editor, {})) == (409, "protection_pending")
 
-    stack.deliver("ProtectQueue", "protect_film")
-    stack.deliver("TranscodeQueue", "transcode_film")
-    ready = film(video_id)
-    assert ready.status is Status.READY and ready.protection_applied == Protection(faces=True)
-    assert outputs_seen(stack, cascade, face_film, video_id, tmp_path) == {
-        "rendition": 0,
-        "poster": 0,
-        "sprite": 0,
-        "share_image": 0,
-    }
+    made_with_faces_blurred(stack, cascade, face_film, video_id, tmp_path)
     trail = get(api, f"/videos/{video_id}/audit", editor).json_body["items"]
     [caught_up] = [entry for entry in trail if entry["action"] == "protection_caught_up"]
     assert caught_up["actor"] == "pipeline" and caught_up["details"]["protect_identity"] == FACES
