@@ -1,7 +1,7 @@
 """Is the disguised voice still taken for the child's own? Speaker identification and intelligibility.
 
     make bench-voice            # its own venv (requirements-bench-voice.txt), espeak-ng from apt
-    python -m bench.voice_speakers [--draws N] [--inversion-draws N]
+    python -m bench.voice_speakers [--draws N] [--inversion-draws N] [--engine whisper|world] [--world SETTINGS]
 
 Speakers: the two real speakers of the sample recording that ships in pyannote.audio's wheel (its
 RTTM tells who speaks when; each speaker's turns without overlap are split into a reference and a
@@ -13,9 +13,17 @@ reference by Resemblyzer's voice encoder (cosine of the embeddings):
 - control: the film through the same path with no disguise (the transcode's own effect);
 - as published: with disguises drawn as films draw them, both ways of the tract (shorter, longer);
 - after the best blind inversion: someone who has the code, the published sound and a recording of
-  the child, but not the film's seed, searches the inverses within reach (a steady tract factor back,
-  a frequency shift back, and the robot's pitch moved to where the child's is, formants kept) for the
-  one closest to the child's reference, by coordinate descent over a grid.
+  the child, but not the film's seed, searches the inverses within reach for the one closest to the
+  child's reference, by coordinate descent over a grid. The published sound is shifted back (0 to
+  -100 Hz), analysed by WORLD (pyworld, bench/voice_world.py) and spoken again with its spectral
+  envelope warped back by a steady factor (x0.77 to x1.3), its long-term mean envelope (and spread)
+  matched to the reference's, and its pitch moved back: its mean (and spread) of log-pitch matched to
+  the reference's, or a pitch imposed on a whisper at the reference's median.
+
+`--engine world` measures instead the WORLD vocoder's disguise, tried and not kept (bench/voice_world.py,
+`--world` its settings; docs/PROTECTION.md). The product has no such engine, so for it the bench makes the
+master itself: the picture by `make_protected_master`, and the WORLD sound muxed in at the master's rate as
+the product's master carries its sound (FLAC); then the same renditions' AAC.
 
 A film passes when the child's voice does not rank first among the references and its cosine to the
 child's reference is no higher than to the nearest other speaker's. The search is steered by the child's
@@ -45,8 +53,9 @@ import numpy as np
 from faster_whisper import WhisperModel  # type: ignore[import-not-found]
 from resemblyzer import VoiceEncoder, preprocess_wav  # type: ignore[import-not-found]
 
+from bench import voice_world
 from chalicelib.domain.protection import VoiceDisguise
-from chalicelib.media.protect import make_protected_master
+from chalicelib.media.protect import VOICE_RATE, make_protected_master
 
 RATE = 48_000
 REFERENCE_TEXT = (
@@ -60,10 +69,13 @@ FILM_TEXT = (
 ESPEAK_VOICES = ("en-us+m1", "en-us+f2", "en-us+m7", "en-029+f5", "en-gb-scotland+m4", "en-us+Annie")
 # The disguised films' word error rate may be at most this much above the originals' (absolute).
 WER_BOUND = 0.20
-# The attacker's grids: a steady tract factor back, a shift back, the robot's pitch moved (formants kept).
-TRACT_BACK = tuple(round(1 / factor, 4) for factor in np.linspace(0.76, 1.3, 7))
+# The attacker's grids (WORLD analysis and synthesis of the published sound): a steady warp of the envelope
+# back, a shift back, the pitch moved back, the long-term envelope matched to the reference's.
+WARP_BACK = (1.0, 0.77, 0.83, 0.9, 1.1, 1.2, 1.3)
 SHIFT_BACK = (0.0, -60.0, -80.0, -100.0)
-PITCH_BACK = (1.0, 0.6, 0.8, 1.25)
+PITCH_BACK = ("kept", "mean", "mean+spread", "imposed")
+LEVEL_BACK = ("kept", "mean", "mean+spread")
+LOW_RATE = voice_world.RATE
 
 
 @dataclass(frozen=True)
@@ -84,10 +96,10 @@ def decode(path: Path | str, filters: str = "anull") -> np.ndarray:
     return np.frombuffer(raw, dtype=np.float32)
 
 
-def filtered(sound: np.ndarray, filters: str) -> np.ndarray:
+def filtered(sound: np.ndarray, filters: str, out_rate: int = RATE) -> np.ndarray:
     raw = ffmpeg(
         *("-f", "f32le", "-ar", str(RATE), "-ac", "1", "-i", "-", "-af", filters),
-        *("-ac", "1", "-ar", str(RATE), "-f", "f32le", "-"),
+        *("-ac", "1", "-ar", str(out_rate), "-f", "f32le", "-"),
         stdin=sound.tobytes(),
     )
     return np.frombuffer(raw, dtype=np.float32)
@@ -139,6 +151,51 @@ def espeak_speakers(folder: Path) -> list[Speaker]:
     ]
 
 
+# The disguise measured (--engine): the product's whisper, or the WORLD disguise tried beside it (bench/voice_world.py,
+# --world its settings), which the product does not have. For that one the bench makes the master itself: the
+# picture by make_protected_master (no sound), the WORLD sound muxed in by WORLD_GRAPH, then the same renditions.
+ENGINE: dict[str, object] = {"engine": "whisper", "world": voice_world.DEFAULT}
+# The film's first sound, mono at the WORLD disguise's rate, raw float (the WORLD disguise's input and output).
+WORLD_RAW = ("-f", "f32le", "-ac", "1", "-ar", str(voice_world.RATE))
+# The master's sound with the WORLD disguise: the spoken sound at the master's rate, cut to the film's sound's
+# length. The film's picture goes through the graph too (to nothing): the product's master reads the picture and
+# the sound in one graph, which ends its sound about where the picture ends (9.984 s of a 10.104 s sound in a 10 s
+# clip), and so must this one for like-for-like figures (without it, the sound runs 0.128 s longer).
+WORLD_GRAPH = (
+    f"[0:v:0]nullsink;[0:a:0]aresample={VOICE_RATE},volume=0[length];[1:a:0]aresample={VOICE_RATE}[spoken];"
+    "[length][spoken]amix=inputs=2:duration=first:normalize=0[sound]"
+)
+
+
+def world_master(clip: Path, disguise: VoiceDisguise, seconds: float, folder: Path) -> Path:
+    """The protected master of `clip` with the WORLD disguise instead of the whisper: the picture as
+    make_protected_master makes it, the sound decoded to WORLD's rate, spoken again along the film's path,
+    and muxed in as FLAC: the same samples as had the product's own ffmpeg made the master with this sound."""
+    picture = make_protected_master(
+        str(clip),
+        folder / "picture.mkv",
+        [],
+        width=64,
+        height=64,
+        voice=None,
+        audio=False,
+        duration_s=seconds,
+        timeout_s=300,
+    )
+    low = np.frombuffer(ffmpeg("-i", str(clip), "-map", "0:a:0", *WORLD_RAW, "-"), dtype=np.float32)
+    settings = ENGINE["world"]
+    assert isinstance(settings, voice_world.Settings)
+    steps = disguise.steps(max(seconds, len(low) / voice_world.RATE))
+    spoken, master = folder / "voice.f32", folder / "protected.mkv"
+    voice_world.disguise(low, steps, settings).tofile(spoken)
+    ffmpeg(
+        *("-i", str(clip), *WORLD_RAW, "-i", str(spoken), "-i", str(picture)),
+        *("-filter_complex", WORLD_GRAPH, "-map", "2:v:0", "-c:v", "copy", "-map", "[sound]", "-c:a", "flac"),
+        *("-map_metadata", "-1", "-map_chapters", "-1", "-fflags", "+bitexact", "-f", "matroska", str(master)),
+    )
+    return master
+
+
 def published(sound: np.ndarray, disguise: VoiceDisguise | None, folder: Path) -> np.ndarray:
     """`sound` as a film's rendition carries it: a clip, the protected master, then the renditions' AAC."""
     seconds = len(sound) / RATE
@@ -149,17 +206,20 @@ def published(sound: np.ndarray, disguise: VoiceDisguise | None, folder: Path) -
         *("-c:v", "libx264", "-c:a", "aac", "-b:a", "192k", "-shortest", str(clip)),
         stdin=sound.tobytes(),
     )
-    master = make_protected_master(
-        str(clip),
-        folder / "protected.mkv",
-        [],
-        width=64,
-        height=64,
-        voice=disguise,
-        audio=True,
-        duration_s=seconds,
-        timeout_s=300,
-    )
+    if ENGINE["engine"] == "world" and disguise is not None:
+        master = world_master(clip, disguise, seconds, folder)
+    else:
+        master = make_protected_master(
+            str(clip),
+            folder / "protected.mkv",
+            [],
+            width=64,
+            height=64,
+            voice=disguise,
+            audio=True,
+            duration_s=seconds,
+            timeout_s=300,
+        )
     ffmpeg(
         "-i", str(master), "-map", "0:a:0", "-c:a", "aac", "-b:a", "128k", "-ar", str(RATE), "-ac", "2", str(rendition)
     )
@@ -173,11 +233,11 @@ class Judge:
         self.encoder = VoiceEncoder("cpu", verbose=False)
         self.references = {speaker.name: self.embed(speaker.reference) for speaker in speakers}
 
-    def embed(self, sound: np.ndarray) -> np.ndarray:
-        return self.encoder.embed_utterance(preprocess_wav(sound.astype(np.float32), source_sr=RATE))
+    def embed(self, sound: np.ndarray, rate: int = RATE) -> np.ndarray:
+        return self.encoder.embed_utterance(preprocess_wav(sound.astype(np.float32), source_sr=rate))
 
-    def cosines(self, sound: np.ndarray) -> dict[str, float]:
-        embedding = self.embed(sound)
+    def cosines(self, sound: np.ndarray, rate: int = RATE) -> dict[str, float]:
+        embedding = self.embed(sound, rate)
         return {name: float(reference @ embedding) for name, reference in self.references.items()}
 
 
@@ -203,8 +263,52 @@ def verdict(name: str, cosines: dict[str, float]) -> Verdict:
     return Verdict(ranked.index(name) + 1, cosines[name], max(v for other, v in cosines.items() if other != name))
 
 
-def inverse_filter(tract: float, shift: float, pitch: float) -> str:
-    return f"afreqshift=shift={shift},rubberband=pitch={tract},rubberband=pitch={pitch}:formant=preserved"
+@dataclass(frozen=True)
+class Analysis:
+    """WORLD's analysis of a sound at LOW_RATE, and its statistics."""
+
+    f0: np.ndarray
+    log_envelope: np.ndarray
+    aperiodicity: np.ndarray
+    heard: np.ndarray
+    length: int
+
+    @classmethod
+    def of(cls, sound: np.ndarray) -> Analysis:
+        low = filtered(sound, f"aresample={LOW_RATE}", out_rate=LOW_RATE).astype(np.float64)
+        _, f0, envelope, aperiodicity = voice_world.analyse(low)
+        return cls(f0, np.log(envelope + 1e-16), aperiodicity, voice_world.heard_frames(envelope), len(low))
+
+    def log_pitch(self) -> tuple[float, float]:
+        logs = np.log(self.f0[self.f0 > 0]) if (self.f0 > 0).sum() > 1 else np.log([voice_world.NEUTRAL_PITCH_HZ] * 2)
+        return float(logs.mean()), float(max(logs.std(), 1e-3))
+
+    def envelope_stats(self) -> tuple[np.ndarray, np.ndarray]:
+        frames = self.log_envelope[self.heard]
+        return frames.mean(axis=0), np.maximum(frames.std(axis=0), 1e-3)
+
+
+def inverted(sound: Analysis, reference: Analysis, warp: float, pitch: str, level: str) -> np.ndarray:
+    """`sound` spoken again by WORLD with the attacker's inverse (at LOW_RATE)."""
+    f0, aperiodicity = sound.f0.copy(), sound.aperiodicity
+    voiced = f0 > 0
+    (mean, spread), (ref_mean, ref_spread) = sound.log_pitch(), reference.log_pitch()
+    if pitch != "kept" and voiced.any():
+        z = (np.log(f0[voiced]) - mean) / spread
+        f0[voiced] = np.exp(ref_mean + z * (ref_spread if pitch != "mean" else spread))
+    if pitch == "imposed":
+        silent = sound.heard & ~voiced
+        f0[silent] = np.exp(ref_mean)
+        aperiodicity = aperiodicity.copy()
+        aperiodicity[silent] = np.minimum(aperiodicity[silent], 0.3)
+    envelope = sound.log_envelope
+    if level != "kept":
+        (own_mean, own_spread), (ref_env_mean, ref_env_spread) = sound.envelope_stats(), reference.envelope_stats()
+        ratio = ref_env_spread / own_spread if level == "mean+spread" else 1.0
+        envelope = (envelope - own_mean) * ratio + ref_env_mean
+    if warp != 1.0:
+        envelope = voice_world.warp_envelope(envelope, np.array([warp]))
+    return voice_world.synthesise(f0, np.exp(envelope), aperiodicity, sound.length)
 
 
 @dataclass(frozen=True)
@@ -214,26 +318,40 @@ class Attack:
     inverse: str
 
 
-def best_inversion(judge: Judge, name: str, sound: np.ndarray) -> Attack:
-    """Coordinate descent over the attacker's grids, keeping what brings the sound closest to `name`'s reference."""
-    best = {"tract": 1.0, "shift": 0.0, "pitch": 1.0}
-    tried: dict[tuple[float, float, float], dict[str, float]] = {}
+def best_inversion(judge: Judge, speaker: Speaker, sound: np.ndarray, reference: Analysis) -> Attack:
+    """Coordinate descent over the attacker's grids, keeping what brings the sound closest to the speaker's
+    reference. The published sound as it is counts as one of the tries."""
+    name = speaker.name
+    best: dict[str, object] = {"shift": 0.0, "warp": 1.0, "pitch": "kept", "level": "kept"}
+    tried: dict[tuple[object, ...], dict[str, float]] = {("as published",): judge.cosines(sound)}
+    analyses: dict[float, Analysis] = {}
 
-    def own(values: dict[str, float]) -> float:
-        key = (values["tract"], values["shift"], values["pitch"])
+    def own(values: dict[str, object]) -> float:
+        key = (values["shift"], values["warp"], values["pitch"], values["level"])
         if key not in tried:
-            tried[key] = judge.cosines(filtered(sound, inverse_filter(*key)))
+            shift, warp = float(str(values["shift"])), float(str(values["warp"]))
+            if shift not in analyses:
+                analyses[shift] = Analysis.of(filtered(sound, f"afreqshift=shift={shift}") if shift else sound)
+            attempt = inverted(analyses[shift], reference, warp, str(values["pitch"]), str(values["level"]))
+            tried[key] = judge.cosines(attempt.astype(np.float32), LOW_RATE)
         return tried[key][name]
 
-    grids: dict[str, Sequence[float]] = {"tract": TRACT_BACK, "shift": SHIFT_BACK, "pitch": PITCH_BACK}
-    for axis in ("tract", "shift", "pitch", "tract"):
+    grids: dict[str, Sequence[object]] = {
+        "shift": SHIFT_BACK,
+        "warp": WARP_BACK,
+        "pitch": PITCH_BACK,
+        "level": LEVEL_BACK,
+    }
+    for axis in ("level", "pitch", "warp", "shift", "level", "pitch", "warp"):
         best[axis] = max(grids[axis], key=lambda value: own({**best, axis: value}))
-    found = (best["tract"], best["shift"], best["pitch"])
+    found: tuple[object, ...] = (best["shift"], best["warp"], best["pitch"], best["level"])
+    if tried[("as published",)][name] > tried[found][name]:
+        found = ("as published",)
     each_best = {reference: max(cosines[reference] for cosines in tried.values()) for reference in judge.references}
     return Attack(
         verdict(name, tried[found]),
         verdict(name, each_best),
-        f"{best['tract']:.3f}/{best['shift']:.0f}/{best['pitch']}",
+        "/".join(str(part) for part in found),
     )
 
 
@@ -276,12 +394,37 @@ class Recogniser:
         return " ".join(segment.text for segment in segments)
 
 
+def world_settings(text: str) -> voice_world.Settings:
+    values: dict[str, object] = {}
+    for item in filter(None, text.split(",")):
+        key, value = item.split("=")
+        if key == "band":
+            low, high = value.split("-")
+            values[key] = (float(low), float(high))
+        elif key == "variance":
+            values[key] = value in ("1", "true", "yes")
+        elif key == "lifter":
+            values[key] = int(value)
+        elif key == "f0":
+            values[key] = value
+        else:
+            values[key] = float(value)
+    return voice_world.Settings(**values)  # type: ignore[arg-type]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--draws", type=int, default=3, help="disguises drawn per speaker, as published")
     parser.add_argument("--inversion-draws", type=int, default=1, help="of those, how many are attacked")
     parser.add_argument("--speakers", help="only these speakers, by name, comma-separated (a quicker run)")
+    parser.add_argument("--engine", default="whisper", choices=("whisper", "world"), help="the disguise measured")
+    parser.add_argument(
+        "--world", default="", help="the WORLD disguise's settings, e.g. strength=0.5,variance=1,band=300-3400"
+    )
     options = parser.parse_args(argv)
+    ENGINE["engine"] = options.engine
+    ENGINE["world"] = world_settings(options.world)
+    print(f"disguise: {options.engine} {ENGINE['world'] if options.engine == 'world' else ''}", flush=True)
     disguises = draws(options.draws)
     with tempfile.TemporaryDirectory(prefix="omjr-voice-") as name:
         folder = Path(name)
@@ -290,9 +433,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         if options.speakers:
             speakers = [speaker for speaker in speakers if speaker.name in options.speakers.split(",")]
         print(f"{len(judge.references)} speakers: " + ", ".join(judge.references))
+        references = {speaker.name: Analysis.of(speaker.reference) for speaker in speakers}
         print(
             "| speaker | control (no disguise) | as published: passed | worst (rank / own / nearest other) |"
-            " after best inversion: passed (each its best) | worst after inversion (inverse tract/shift/pitch) |"
+            " after best inversion: passed (each its best) | worst after inversion (inverse shift/warp/pitch/level) |"
             " each its best | word error rate: original / control / disguised |"
         )
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -313,7 +457,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 sound = published(speaker.film, disguise, folder)
                 out.append(verdict(speaker.name, judge.cosines(sound)))
                 if index < options.inversion_draws:
-                    attacked.append(best_inversion(judge, speaker.name, sound))
+                    attacked.append(best_inversion(judge, speaker, sound, references[speaker.name]))
                 heard["disguised"].append(word_error_rate(said, recogniser.transcribe(sound)))
             for kind, rates in heard.items():
                 errors[kind] += rates
