@@ -4,6 +4,8 @@ film, fetched as the website would, shows no face where the source had one (an i
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,12 @@ import requests
 from skimage.data import lbp_frontal_face_cascade_filename
 from skimage.feature import Cascade
 
-from tests.e2e.conftest import RunningStack
+from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+from chalicelib.clock import now_iso
+from chalicelib.domain.change import AuditEntry, Change
+from chalicelib.domain.film import Status
+from chalicelib.domain.protection import Protection
+from tests.e2e.conftest import RunningStack, aws, wait_for
 from tests.functional.face_clips import decode, make_face_clip
 from tests.functional.test_protection_stage import faces_seen, image, still_faces_seen
 
@@ -58,3 +65,44 @@ def test_a_protected_film_is_published_with_no_face_showing(running_stack: Runni
     [rendition] = public["renditions"]
     assert faces_seen(cascade, clip, decode(fetched(rendition["url"], tmp_path / "public.mp4"))) == []
     assert still_faces_seen(cascade, clip, image(fetched(public["poster_url"], tmp_path / "poster.jpg"))) == 0
+
+
+@pytest.mark.timeout(900)
+def test_protection_asked_while_the_film_was_transcoded_is_caught_up_under_the_transcodes_own_role(
+    running_stack: RunningStack, tmp_path: Path
+):
+    # The office's ask landed while the transcode ran from the source, which made the film READY without it. A
+    # transcode message (another attempt's, delivered again) finds it so: under the transcode's own role it
+    # writes the catch-up with its audit entry and hands the film to the protection stage, which blurs it.
+    # (That role could neither write the audit entry nor send to the protection queue before.)
+    clip = make_face_clip("two_faces", tmp_path, seconds=60, fps=2)
+    office = running_stack.client("field_office")
+    metadata = {
+        "title": "Asked late",
+        "country": "AZ",
+        "topics": ["juvenile-justice"],
+        "author": {"first_name": "Aysel", "age": 12},
+    }
+    video_id = office.upload(clip.path, metadata)
+    assert office.wait_for_terminal(video_id, timeout_s=600)["status"] == "READY"
+    catalog = DynamoDBCatalog(aws(running_stack, "dynamodb"), running_stack.info["resources"]["CatalogTable"])
+    ready = catalog.get_film(video_id)
+    assert ready is not None and ready.protection_applied is None
+    asked = replace(ready, protect_identity=Protection(faces=True))
+    catalog.apply(
+        Change(ready, asked, now_iso(), frozenset({Status.READY}), AuditEntry("office", "corrected_by_office"))
+    )
+
+    message = {"video_id": video_id, "etag": ready.upload_etag, "attempt": ready.attempt + 7}
+    aws(running_stack, "sqs").send_message(
+        QueueUrl=running_stack.info["resources"]["TranscodeQueue"], MessageBody=json.dumps(message)
+    )
+
+    def protected() -> bool:
+        film = catalog.get_film(video_id)
+        return film is not None and film.status is Status.READY and film.protection_applied == Protection(faces=True)
+
+    wait_for(protected, 600, "the film made again with its faces blurred")
+    editor = running_stack.client("editor")
+    trail = editor.request("GET", f"/videos/{video_id}/audit").json()["items"]
+    assert [entry["actor"] for entry in trail if entry["action"] == "protection_caught_up"] == ["pipeline"]
