@@ -167,21 +167,18 @@ WORLD_GRAPH = (
 )
 
 
+def product_master(clip: Path, output: Path, seconds: float, voice: VoiceDisguise | None, *, audio: bool) -> Path:
+    """The clip's protected master as the protect function makes it (no face to blur)."""
+    return make_protected_master(
+        str(clip), output, [], width=64, height=64, voice=voice, audio=audio, duration_s=seconds, timeout_s=300
+    )
+
+
 def world_master(clip: Path, disguise: VoiceDisguise, seconds: float, folder: Path) -> Path:
     """The protected master of `clip` with the WORLD disguise instead of the whisper: the picture as
     make_protected_master makes it, the sound decoded to WORLD's rate, spoken again along the film's path,
     and muxed in as FLAC: the same samples as had the product's own ffmpeg made the master with this sound."""
-    picture = make_protected_master(
-        str(clip),
-        folder / "picture.mkv",
-        [],
-        width=64,
-        height=64,
-        voice=None,
-        audio=False,
-        duration_s=seconds,
-        timeout_s=300,
-    )
+    picture = product_master(clip, folder / "picture.mkv", seconds, None, audio=False)
     low = np.frombuffer(ffmpeg("-i", str(clip), "-map", "0:a:0", *WORLD_RAW, "-"), dtype=np.float32)
     settings = ENGINE["world"]
     assert isinstance(settings, voice_world.Settings)
@@ -209,17 +206,7 @@ def published(sound: np.ndarray, disguise: VoiceDisguise | None, folder: Path) -
     if ENGINE["engine"] == "world" and disguise is not None:
         master = world_master(clip, disguise, seconds, folder)
     else:
-        master = make_protected_master(
-            str(clip),
-            folder / "protected.mkv",
-            [],
-            width=64,
-            height=64,
-            voice=disguise,
-            audio=True,
-            duration_s=seconds,
-            timeout_s=300,
-        )
+        master = product_master(clip, folder / "protected.mkv", seconds, disguise, audio=True)
     ffmpeg(
         "-i", str(master), "-map", "0:a:0", "-c:a", "aac", "-b:a", "128k", "-ar", str(RATE), "-ac", "2", str(rendition)
     )

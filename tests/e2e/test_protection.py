@@ -23,6 +23,12 @@ from tests.functional.face_clips import decode, make_face_clip
 from tests.functional.test_protection_stage import faces_seen, image, still_faces_seen
 
 FACES = {"faces": True, "voice": False}
+METADATA = {
+    "title": "Who I am",
+    "country": "AZ",
+    "topics": ["juvenile-justice"],
+    "author": {"first_name": "Kamal", "age": 15},
+}
 
 
 def fetched(url: str, path: Path) -> Path:
@@ -41,14 +47,7 @@ def test_a_protected_film_is_published_with_no_face_showing(running_stack: Runni
     )
 
     office = running_stack.client("field_office")
-    metadata = {
-        "title": "Who I am",
-        "country": "AZ",
-        "topics": ["juvenile-justice"],
-        "author": {"first_name": "Kamal", "age": 15},
-        "protect_identity": FACES,
-    }
-    video_id = office.upload(clip.path, metadata)
+    video_id = office.upload(clip.path, {**METADATA, "protect_identity": FACES})
     upload = office.wait_for_terminal(video_id, timeout_s=600)
     assert upload["status"] == "READY", (upload, running_stack.output()[-3000:])
 
@@ -77,13 +76,7 @@ def test_protection_asked_while_the_film_was_transcoded_is_caught_up_under_the_t
     # (That role could neither write the audit entry nor send to the protection queue before.)
     clip = make_face_clip("two_faces", tmp_path, seconds=60, fps=2)
     office = running_stack.client("field_office")
-    metadata = {
-        "title": "Asked late",
-        "country": "AZ",
-        "topics": ["juvenile-justice"],
-        "author": {"first_name": "Aysel", "age": 12},
-    }
-    video_id = office.upload(clip.path, metadata)
+    video_id = office.upload(clip.path, {**METADATA, "title": "Asked late"})
     assert office.wait_for_terminal(video_id, timeout_s=600)["status"] == "READY"
     catalog = DynamoDBCatalog(aws(running_stack, "dynamodb"), running_stack.info["resources"]["CatalogTable"])
     ready = catalog.get_film(video_id)

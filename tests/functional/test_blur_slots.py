@@ -20,14 +20,15 @@ SQUARE = 24
 def _clip(folder: Path) -> Path:
     """A sharp pattern (fine stripes) on every frame: blurred, it turns flat grey."""
     path = folder / "stripes.mp4"
+    stripes = "geq=lum='255*mod(floor(X/2)+floor(Y/2),2)':cb=128:cr=128"
     subprocess.run(
         [
-            "ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi",
-            "-i", f"nullsrc=s={WIDTH}x{HEIGHT}:r={FPS}:d={FRAMES / FPS},geq=lum='255*mod(floor(X/2)+floor(Y/2),2)':cb=128:cr=128",
-            "-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv420p", str(path),
+            *["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi"],
+            *["-i", f"nullsrc=s={WIDTH}x{HEIGHT}:r={FPS}:d={FRAMES / FPS},{stripes}"],
+            *["-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv420p", str(path)],
         ],
         check=True,
-    )  # fmt: skip
+    )
     return path
 
 
