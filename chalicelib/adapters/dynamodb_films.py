@@ -161,6 +161,20 @@ class DynamoDBFilms:
         for page in self._client.get_paginator("query").paginate(**self._in_status(status, changed_before)):
             yield from (video_id_of(from_item(item)) for item in page.get("Items", []))
 
+    def every_in_status_since(self, status: Status, changed_after: str) -> Iterator[str]:
+        """Ids of all films in `status` since after `changed_after`, the latest first, read page by page as the
+        caller goes on (the sweep; never a request's path). No cursor leaves this process, so none is signed:
+        the sweep's role cannot read the signing key, and needs none."""
+        query = {
+            "TableName": self.table_name,
+            "IndexName": STATUS_INDEX,
+            "KeyConditionExpression": "gsi3pk = :status AND gsi3sk > :after",
+            "ExpressionAttributeValues": to_item({":status": status.value, ":after": changed_after}),
+            "ScanIndexForward": False,
+        }
+        for page in self._client.get_paginator("query").paginate(**query):
+            yield from (video_id_of(from_item(item)) for item in page.get("Items", []))
+
     def page_in_status(self, status: Status, limit: int, cursor: str | None) -> tuple[list[str], str | None]:
         """Ids of films in `status`, the latest to enter it first, and an opaque cursor to the next page (or
         None): the editors' Needs attention list. A cursor is refused unless this status's listing returned it."""

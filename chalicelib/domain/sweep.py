@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from chalicelib.domain.film import PROCESSING, Film, Status
+from chalicelib.domain.retention import iso
 
 
 class SweepAction(StrEnum):
@@ -32,6 +33,12 @@ class SweepLimits:
     # long after it failed, if it failed within `auto_retry_window_s` (older failures are left to people).
     auto_retry_after_s: int = 300
     auto_retry_window_s: int = 3600
+    # A READY film whose office asked for protection its outputs lack (its transcode could not catch it up) is
+    # caught up once it has been READY this long, if it became READY within the window
+    # (services/protection_catch_up.py): the sweep runs every ten minutes, so a day is a wide margin, and older
+    # READY films are not read again on every run.
+    catch_up_after_s: int = 300
+    catch_up_window_s: int = 86400
 
 
 def stale_before(status: Status, now: datetime, limits: SweepLimits) -> datetime:
@@ -39,6 +46,11 @@ def stale_before(status: Status, now: datetime, limits: SweepLimits) -> datetime
     if status is Status.AWAITING_UPLOAD:
         return now - timedelta(seconds=limits.upload_window_s)
     return now - timedelta(seconds=limits.stuck_after_s[status])
+
+
+def since(now: datetime, seconds: int) -> str:
+    """The status index's time `seconds` before `now`: films whose status changed after it are within."""
+    return iso(now - timedelta(seconds=seconds))
 
 
 def upload_expired(waiting_since: datetime, in_parts: bool, now: datetime, limits: SweepLimits) -> bool:

@@ -23,6 +23,7 @@ from chalicelib.domain.sweep import (
     SweepLimits,
     retried_automatically,
     seconds_in_status,
+    since,
     stale_before,
     sweep_action,
     upload_expired,
@@ -33,6 +34,7 @@ from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.handoff import send_to
 from chalicelib.services.outcomes import fail
 from chalicelib.services.ports import Queue
+from chalicelib.services.protection_catch_up import catch_up_ready_films
 
 # At most this many films acted on per status and run; the next run, minutes later, takes the rest.
 SWEEP_BATCH = 100
@@ -58,7 +60,8 @@ def retry_film(deps: Dependencies, actor: str, video_id: str) -> dict[str, Any]:
 
 
 def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) -> dict[str, int]:
-    """Expire unused uploads; queue stuck films once more, then fail them. Returns counts per action."""
+    """Expire unused uploads; queue stuck films once more, then fail them; catch up the protection of READY films
+    whose transcode could not. Returns counts per action."""
     now = now or datetime.now(UTC)
     done = {action.value: 0 for action in SweepAction}
     for status in SWEPT_STATUSES:
@@ -81,39 +84,36 @@ def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) 
                 continue  # it moved on by itself meanwhile
             done[action.value] += 1
             acted += 1
+    done["protection_caught_up"] = catch_up_ready_films(deps, limits, now)
     if any(done.values()):
         logger.info("sweep", extra=done)
     return done
 
 
 def retry_transient_failures(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) -> int:
-    """Films FAILED from a transient cause a few minutes ago (domain/sweep.py) started again, once each: the
-    latest failures first (the status index), read until one is older than the window. Returns how many."""
+    """Films FAILED from a transient cause a few minutes ago (domain/sweep.py) started again, once each: those
+    FAILED within the window, the latest first, at most a batch a run. Returns how many."""
     now = now or datetime.now(UTC)
-    retried, cursor = 0, None
-    while retried < SWEEP_BATCH:
-        ids, cursor = deps.catalog.page_in_status(Status.FAILED, SWEEP_BATCH, cursor)
-        # One GetItem each, as the rest of the sweep reads (its role has no BatchGetItem): at most a page a run.
-        for film in filter(None, map(deps.catalog.get_film, ids)):
-            age = seconds_in_status(film, now)
-            if age > limits.auto_retry_window_s:
-                return retried  # the rest failed earlier still
-            if age < limits.auto_retry_after_s or not retried_automatically(film):
-                continue
-            try:
-                changes.apply(deps, lifecycle.retried(film, AUTOMATIC_RETRIER, now_iso(), automatic=True))
-            except StaleTransitionError:
-                continue  # started again by someone meanwhile
-            except ConflictError:
-                # Its source is gone: it cannot start again by itself. Left to people, so it counts now (the
-                # failure was held back from FilmsFailed for this retry: services/outcomes.py).
-                count("FilmsFailed")
-                logger.error("failed film could not be retried automatically", extra={"video_id": film.video_id})
-                continue
-            logger.info("failed film retried automatically", extra={"video_id": film.video_id})
-            retried += 1
-        if cursor is None:
+    retried = 0
+    failed_lately = deps.catalog.every_in_status_since(Status.FAILED, since(now, limits.auto_retry_window_s))
+    # One GetItem each, as the rest of the sweep reads (its role has no BatchGetItem).
+    for film in filter(None, map(deps.catalog.get_film, failed_lately)):
+        if retried == SWEEP_BATCH:
             break
+        if seconds_in_status(film, now) < limits.auto_retry_after_s or not retried_automatically(film):
+            continue
+        try:
+            changes.apply(deps, lifecycle.retried(film, AUTOMATIC_RETRIER, now_iso(), automatic=True))
+        except StaleTransitionError:
+            continue  # started again by someone meanwhile
+        except ConflictError:
+            # Its source is gone: it cannot start again by itself. Left to people, so it counts now (the
+            # failure was held back from FilmsFailed for this retry: services/outcomes.py).
+            count("FilmsFailed")
+            logger.error("failed film could not be retried automatically", extra={"video_id": film.video_id})
+            continue
+        logger.info("failed film retried automatically", extra={"video_id": film.video_id})
+        retried += 1
     return retried
 
 
@@ -138,6 +138,8 @@ def _apply(deps: Dependencies, film: Film, status: Status, action: SweepAction, 
             f"Processing stopped in {status.value} without an outcome for longer than its limit ({limit_s} s), "
             "even after it was queued once more, and was given up; it can be retried.",
             code="processing_stuck",
+            # Only the attempt it found stuck: a protection caught up meanwhile started another.
+            attempt=film.attempt,
         )
 
 

@@ -17,7 +17,7 @@ from chalicelib.domain.film import Film, FilmRendition, Status
 from chalicelib.domain.fingerprint import Fingerprint
 from chalicelib.domain.hls import MASTER_NAME, PlaylistError, segment_starts
 from chalicelib.domain.ladder import plan_renditions, plan_sprite, storyboard_vtt
-from chalicelib.domain.lifecycle import protection_caught_up, transcoded
+from chalicelib.domain.lifecycle import transcoded
 from chalicelib.domain.loudness import gain_db
 from chalicelib.domain.object_keys import (
     POSTER_NAME,
@@ -41,11 +41,11 @@ from chalicelib.media.probe import probe
 from chalicelib.media.runner import MediaTimeoutError, ToolFailedError
 from chalicelib.media.transcode import Outputs, TranscodePlan, transcode
 from chalicelib.observability import count, logger, measure, subsegment
-from chalicelib.services import changes
 from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.duplicates import record_duplicates
 from chalicelib.services.hls_packaging import Playlists, write_playlists
 from chalicelib.services.outcomes import fail, fail_on_time, reject
+from chalicelib.services.protection_catch_up import catch_up
 from chalicelib.services.replaced_uploads import follow_replaced_upload
 
 # Time kept back from the Lambda's deadline to upload outputs and record the outcome:
@@ -112,7 +112,7 @@ def transcode_film(deps: Dependencies, video_id: str, deadline_s: float) -> None
         return
     # Its office may have asked for protection while this ran: the outputs just made lack it. At once, before
     # anything else that could fail (a failure here has the message delivered again, which catches it up).
-    _protected_first(deps, video_id)
+    catch_up(deps, video_id)
     _forget_old_renditions(deps, film, renditions)
     record_duplicates(deps, ready.after)
     _count_ready(film, elapsed, duration_s)
@@ -128,12 +128,12 @@ def _film_to_transcode(deps: Dependencies, video_id: str) -> Film | None:
         return None
     if film is not None and film.status is Status.READY:
         # Delivered again after this stage made the film READY and stopped before its protection was caught up.
-        _protected_first(deps, video_id, film)
+        catch_up(deps, video_id, film)
         return None
     if film is None or film.status is not Status.TRANSCODING:
         logger.info("ignoring a transcode request for a film not in TRANSCODING")
         return None
-    if _protected_first(deps, video_id, film):  # asked meanwhile, and this stage's input lacks it
+    if catch_up(deps, video_id, film):  # asked meanwhile, and this stage's input lacks it
         return None
     return film
 
@@ -146,36 +146,6 @@ def _count_ready(film: Film, elapsed: float, duration_s: float) -> None:
         measure("UploadToReadySeconds", waited.total_seconds(), MetricUnit.Seconds)
     measure("TranscodeSeconds", elapsed, MetricUnit.Seconds)
     measure("TranscodeSpeed", duration_s / max(elapsed, 1e-3), MetricUnit.Count)
-
-
-# Tries at catching a film's protection up, each on the film as read again after another change won the write.
-CATCH_UP_TRIES = 5
-
-
-def _protected_first(deps: Dependencies, video_id: str, film: Film | None = None) -> bool:
-    """Protection its office asked while this stage's input had none of it (the film sent here before the ask,
-    or transcoded meanwhile): the film goes to the protection stage first, as when an editor asks. A change
-    that won the write meanwhile (a consent, another correction) has the film read again and decided anew;
-    should that go on, the message fails and is delivered again. Publishing waits for it (protection_pending).
-    Decided on `film` when given (what this run read), else on the film as it is now. True when this run stops
-    here: the film went to the protection stage, or moved on meanwhile."""
-    current = film if film is not None else deps.catalog.get_film(video_id)
-    decided_in = current.status if current is not None else None
-    for _attempt in range(CATCH_UP_TRIES):
-        change = protection_caught_up(current, now_iso()) if current is not None else None
-        if change is None:
-            # Read again after a lost write: moved on meanwhile (another delivery caught it up, a takedown), it is
-            # no longer this run's to transcode.
-            return current is None or current.status is not decided_in
-        try:
-            changes.apply(deps, change)
-        except StaleTransitionError:
-            current = deps.catalog.get_film(video_id)
-            continue
-        count("ProtectionCaughtUp")
-        logger.info("protection asked meanwhile: sent to the protection stage")
-        return True
-    raise StaleTransitionError(f"Film {video_id} kept changing while its protection was caught up.")
 
 
 def _made(

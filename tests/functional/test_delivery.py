@@ -187,7 +187,12 @@ def test_the_sweep_expires_unused_uploads_and_requeues_then_fails_stuck_films(ap
     deps = wiring.dependencies()
     later = datetime.now(UTC) + timedelta(days=1)
 
-    assert recovery.sweep(deps, deps.settings.sweep, now=later) == {"expire": 1, "requeue": 1, "fail": 0}
+    assert recovery.sweep(deps, deps.settings.sweep, now=later) == {
+        "expire": 1,
+        "requeue": 1,
+        "fail": 0,
+        "protection_caught_up": 0,
+    }
     assert stack.catalog_item(unused)["status"] == "EXPIRED"
     assert stack.catalog_item(stuck)["requeued"] == 1
     [queued] = lose_messages(stack, "TranscodeQueue")  # and lost again
@@ -197,10 +202,11 @@ def test_the_sweep_expires_unused_uploads_and_requeues_then_fails_stuck_films(ap
         "expire": 0,
         "requeue": 0,
         "fail": 1,
+        "protection_caught_up": 0,
     }
     film = stack.catalog_item(stuck)
     assert film["status"] == "FAILED" and "TRANSCODING" in film["reason"]
-    assert recovery.sweep(deps, deps.settings.sweep, now=later) == {"expire": 0, "requeue": 0, "fail": 0}
+    assert not any(recovery.sweep(deps, deps.settings.sweep, now=later).values())
 
 
 def test_only_a_failed_film_can_be_retried(api, stack, clips):

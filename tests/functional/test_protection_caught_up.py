@@ -15,7 +15,7 @@ import pytest
 from chalicelib import wiring
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.protection import Protection
-from chalicelib.services import changes, recovery, transcode, uploads
+from chalicelib.services import changes, protection_catch_up, recovery, transcode, uploads
 from chalicelib.services.access import Caller
 from chalicelib.services.transcode import transcode_film
 from tests.functional.conftest import CONSENT, post_json, upload_body
@@ -226,4 +226,84 @@ def test_a_failure_after_the_catch_up_on_the_messages_last_delivery_does_not_fai
 
     now = film(video_id)
     assert "FAILED" not in journey(stack, video_id), (after_run.status, after_run.reason)
+    assert (now.status, now.protection_applied) == (Status.READY, Protection(faces=True))
+
+
+def test_a_ready_film_whose_catch_up_failed_on_every_delivery_is_caught_up_by_the_next_sweep(
+    api, stack, clips, monkeypatch
+):
+    # The READY write committed, and the catch-up's write failed on every delivery of the message (DynamoDB
+    # throttled for minutes): the message is in the dead-letter queue, the film READY, asking faces its outputs
+    # lack, and publishing answers protection_pending. The sweep, minutes later, catches it up without an
+    # operator (it waited for `ops redrive`).
+    office, editor = stack.keys["office"], stack.keys["editor"]
+    video_id = transcoding(api, stack, clips["valid"])
+    read_by_transcode = film(video_id)
+    assert call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": FACES}).status_code == 200
+
+    def throttled() -> None:
+        raise RuntimeError("ProvisionedThroughputExceededException")
+
+    hook_before_catch_up(monkeypatch, Status.READY, throttled)
+    deps = wiring.dependencies()
+    stack.client("sqs").purge_queue(QueueUrl=stack.name("TranscodeQueue"))  # gone to the dead-letter queue
+    with pytest.raises(RuntimeError):
+        transcode_film(replace(deps, catalog=ReadBefore(deps.catalog, read_by_transcode)), video_id, 600.0)
+    assert film(video_id).status is Status.READY
+    assert call(api, "post", f"/videos/{video_id}/consent", editor, CONSENT).status_code == 200
+    assert error_of(call(api, "post", f"/videos/{video_id}/publish", editor, {})) == (409, "protection_pending")
+
+    swept = recovery.sweep(deps, deps.settings.sweep, now=datetime.now(UTC) + timedelta(minutes=10))
+    assert swept["protection_caught_up"] == 1
+    stack.run_pipeline()
+
+    now = film(video_id)
+    assert (now.status, now.protection_applied) == (Status.READY, Protection(faces=True))
+    assert journey(stack, video_id)[-3:] == ["PROTECTING", "TRANSCODING", "READY"]
+    assert call(api, "post", f"/videos/{video_id}/publish", editor, {}).status_code == 200
+    assert recovery.sweep(deps, deps.settings.sweep, now=datetime.now(UTC) + timedelta(minutes=10)) == {
+        "expire": 0,
+        "requeue": 0,
+        "fail": 0,
+        "protection_caught_up": 0,
+    }
+
+
+class CaughtUpWhileSwept:
+    """A catalog through which the sweep reads a stuck film as it was, while the transcode, at that moment,
+    catches the film's protection up (another attempt): what the sweep's FAIL then finds."""
+
+    def __init__(self, deps: Any, stuck: Film) -> None:
+        self._deps, self._stuck = deps, stuck
+        self._caught_up = False
+
+    def get_film(self, video_id: str) -> Film | None:
+        if not self._caught_up and video_id == self._stuck.video_id:
+            self._caught_up = True
+            assert protection_catch_up.catch_up(self._deps, video_id)
+            return self._stuck
+        return self._deps.catalog.get_film(video_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._deps.catalog, name)
+
+
+def test_the_sweep_does_not_fail_a_stuck_film_whose_protection_was_caught_up_as_it_was_swept(api, stack, clips):
+    # A film stuck in TRANSCODING, queued once more by the sweep and stuck again: the next sweep gives it up.
+    # At that moment the transcode's delivery catches up the faces its office asked (PROTECTING, a new attempt):
+    # the sweep gives up only the attempt it found stuck, and the film is protected (it was FAILED).
+    office = stack.keys["office"]
+    video_id = transcoding(api, stack, clips["valid"])
+    stack.client("sqs").purge_queue(QueueUrl=stack.name("TranscodeQueue"))
+    assert call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": FACES}).status_code == 200
+    deps = wiring.dependencies()
+    deps.catalog.touch(video_id, Status.TRANSCODING, film(video_id).status_changed_at, {"requeued": 1})
+    stuck = film(video_id)
+
+    swept = replace(deps, catalog=CaughtUpWhileSwept(deps, stuck))
+    recovery.sweep(swept, deps.settings.sweep, now=datetime.now(UTC) + timedelta(days=1))
+    stack.run_pipeline()
+
+    now = film(video_id)
+    assert "FAILED" not in journey(stack, video_id), now.reason
     assert (now.status, now.protection_applied) == (Status.READY, Protection(faces=True))

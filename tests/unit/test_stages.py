@@ -126,6 +126,9 @@ class FakeCatalog:
     def every_in_status(self, status: Status, before: str) -> Iterator[str]:
         yield from [video_id for video_id, film in self.films.items() if film.status is status]
 
+    def every_in_status_since(self, status: Status, after: str) -> Iterator[str]:
+        yield from self.every_in_status(status, after)
+
     def get_film(self, video_id: str) -> Film | None:
         return self.films.get(video_id)
 
