@@ -332,7 +332,13 @@ class DynamoDBFilms:
         if containing:
             test.add("contains({}, {})", "search", containing)
         start = self._paging().decode(cursor, facet) if cursor else None
-        return self._read_listing(facet, test, limit, limit, start)
+        return self._paged(self._read_listing(facet, test, limit, limit, start))
+
+    def latest_published(self, facet: str, limit: int) -> list[dict[str, Any]]:
+        """The first `limit` records in `facet`, newest first, and no cursor: for the pipeline's own reading (a
+        workshop's share page, its story), whose roles cannot read the cursors' signing key and need none."""
+        records, _ = self._read_listing(facet, _Test(), limit, limit, None)
+        return records
 
     def list_matching(
         self, filters: Mapping[str, str], limit: int, cursor: str | None
@@ -355,11 +361,18 @@ class DynamoDBFilms:
             else:
                 test.add("{} = {}", field_name, True if name == "highlight" else value)
         budget = max(limit, self.page_read) if test.parts else limit
-        return self._read_listing(facet, test, limit, budget, start)
+        return self._paged(self._read_listing(facet, test, limit, budget, start))
+
+    def _paged(
+        self, read: tuple[list[dict[str, Any]], dict[str, Any] | None]
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """A listing's records and where its next page starts, that place as a signed cursor."""
+        records, start = read
+        return records, (self._paging().encode(start) if start else None)
 
     def _read_listing(
         self, facet: str, test: _Test, limit: int, budget: int, start: dict[str, Any] | None
-    ) -> tuple[list[dict[str, Any]], str | None]:
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
         """Up to `limit` entries of `facet` that pass `test`, reading at most `budget` entries, from
         `start`; and where the next page starts (None at the listing's end)."""
         query: dict[str, Any] = {
@@ -387,11 +400,11 @@ class DynamoDBFilms:
                 if len(found) == limit:
                     # Full: the next page starts after this entry, unless it was the listing's last.
                     ended = number == len(response["Items"]) and not last
-                    return _records(found), (None if ended else self._paging().encode(_entry_key(item)))
+                    return _records(found), (None if ended else _entry_key(item))
             start = from_item(last) if last else None
             ask = math.ceil((limit - len(found)) * read / len(found)) + 1 if found else budget
             if start is None or read >= budget:
-                return _records(found), (self._paging().encode(start) if start else None)
+                return _records(found), start
 
     def list_counts(self, kind: str) -> dict[str, int]:
         """Published films per country, topic or workshop: counters kept as films are (un)published."""

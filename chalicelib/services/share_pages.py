@@ -136,7 +136,7 @@ def refresh_workshop_page(deps: Dependencies, slug: str, leaving: str | None = N
 
 def _shown(deps: Dependencies, slug: str, leaving: str | None) -> list[dict[str, Any]]:
     """The workshop's published films as the catalog reads now, without film `leaving`."""
-    records, _ = deps.catalog.list_published(f"workshop#{slug}", FILMS_READ, None)
+    records = deps.catalog.latest_published(f"workshop#{slug}", FILMS_READ)
     return [record for record in records if record["video_id"] != leaving]
 
 

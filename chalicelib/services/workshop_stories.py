@@ -63,7 +63,7 @@ def story_for_editor(deps: Dependencies, workshop_id: str) -> dict[str, Any]:
 def _films_of(deps: Dependencies, slug: str) -> list[dict[str, Any]]:
     """What needs care in the workshop's published films (its listing) and those waiting for review,
     as the catalog holds them."""
-    records, _ = deps.catalog.list_published(f"workshop#{slug}", WORKSHOP_FILMS_READ, None)
+    records = deps.catalog.latest_published(f"workshop#{slug}", WORKSHOP_FILMS_READ)
     ids = [record["video_id"] for record in records]
     ids += deps.catalog.list_by_status(Status.READY, "9999", REVIEW_PAGE)
     return [

@@ -22,17 +22,17 @@ def _withdraw_while_exposure_reads(monkeypatch: Any, act: Any) -> None:
     """The publish's exposure reads the workshop's published films; before it writes the page from what it
     read, `act` (another editor's unpublish or takedown of that film) runs to its end."""
     catalog = wiring.dependencies().catalog
-    read = catalog.list_published
+    read = catalog.latest_published
     armed = [True]
 
-    def list_published(partition: str, limit: int, cursor: Any) -> Any:
-        found = read(partition, limit, cursor)
-        if armed[0] and partition == "workshop#baku-2012" and found[0]:
+    def latest_published(partition: str, limit: int) -> Any:
+        found = read(partition, limit)
+        if armed[0] and partition == "workshop#baku-2012" and found:
             armed[0] = False
             act()
         return found
 
-    monkeypatch.setattr(catalog, "list_published", list_published)
+    monkeypatch.setattr(catalog, "latest_published", latest_published)
 
 
 @pytest.mark.parametrize("withdrawal", ["unpublish", "takedown"])
