@@ -14,7 +14,15 @@ from chalicelib.api.public import public
 from chalicelib.api.request_logging import log_request
 from chalicelib.domain.stages import STAGES, Stage
 from chalicelib.observability import count, observe_every_function
-from chalicelib.services import media_exposure, recovery, retention, share_pages, stage_messages, takedown
+from chalicelib.services import (
+    media_exposure,
+    protection_catch_up,
+    recovery,
+    retention,
+    share_pages,
+    stage_messages,
+    takedown,
+)
 
 app = Chalice(app_name="oneminutesjr-ingest")
 # First registered, outermost: the request's own log line carries the Lambda context too.
@@ -52,8 +60,9 @@ for _stage in STAGES:
 
 # Expires unused uploads, catches films whose processing stopped without an outcome, deletes the raw
 # uploads whose retention has ended (docs/PROTECTION.md, what is kept), finishes takedowns that left
-# something behind and the making public of media whose tagging failed after a publish, and brings the workshops'
-# share pages in line with their published films.
+# something behind and the making public of media whose tagging failed after a publish, brings the workshops'
+# share pages in line with their published films, and sends to the protection stage the READY films whose
+# transcode could not catch up the protection their office asked meanwhile.
 @app.schedule("rate(10 minutes)", name="sweep_stuck_films")
 def sweep_stuck_films(event: CloudWatchEvent) -> None:
     deps = wiring.dependencies()
@@ -63,5 +72,6 @@ def sweep_stuck_films(event: CloudWatchEvent) -> None:
     takedown.finish_unfinished(deps)
     media_exposure.finish_due(deps)
     share_pages.finish_workshop_pages(deps)
+    protection_catch_up.catch_up_ready_films(deps, deps.settings.sweep)
     # The heartbeat: its alarm fires when it goes missing (a sweep that stopped, or fails every run).
     count("SweepsCompleted")

@@ -32,7 +32,7 @@ from chalicelib import wiring
 from chalicelib.domain.film import Status
 from chalicelib.domain.stages import STAGES
 from chalicelib.domain.takedown_reasons import TakedownReason, parse_takedown
-from chalicelib.services import attention, editorial, media_exposure, recovery, retention, takedown
+from chalicelib.services import attention, editorial, media_exposure, protection_catch_up, recovery, retention, takedown
 from cli.target import Target
 
 STUCK_SHOWN = 10
@@ -93,6 +93,7 @@ def run(args: argparse.Namespace, target: Target) -> None:
         result = {
             **recovery.sweep(deps, deps.settings.sweep),
             "retried": recovery.retry_transient_failures(deps, deps.settings.sweep),
+            "protection_caught_up": protection_catch_up.catch_up_ready_films(deps, deps.settings.sweep),
             "sources": retention.delete_due_sources(deps),
             "takedowns": takedown.finish_unfinished(deps),
             "media": media_exposure.finish_due(deps),

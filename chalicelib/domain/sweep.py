@@ -35,10 +35,10 @@ class SweepLimits:
     auto_retry_window_s: int = 3600
     # A READY film whose office asked for protection its outputs lack (its transcode could not catch it up) is
     # caught up once it has been READY this long, if it became READY within the window
-    # (services/protection_catch_up.py): the sweep runs every ten minutes, so a day is a wide margin, and older
-    # READY films are not read again on every run.
+    # (services/protection_catch_up.py): the sweep runs every ten minutes, so three hours give it some fifteen
+    # tries, and the READY films of a day are not all read again on every run.
     catch_up_after_s: int = 300
-    catch_up_window_s: int = 86400
+    catch_up_window_s: int = 3 * 3600
 
 
 def stale_before(status: Status, now: datetime, limits: SweepLimits) -> datetime:

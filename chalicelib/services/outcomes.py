@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from chalicelib.clock import now_iso
@@ -13,6 +14,9 @@ from chalicelib.domain.film import Film
 from chalicelib.domain.sweep import retried_automatically
 from chalicelib.observability import count, logger, record_rejection
 from chalicelib.services.dependencies import Dependencies
+
+# Reads of a film whose attempt is to end, each after another change won the write (a correction, a consent).
+ENDING_TRIES = 5
 
 
 def reject(deps: Dependencies, video_id: str, code: str, reason: str) -> None:
@@ -47,16 +51,24 @@ def _ended(
     deps: Dependencies, video_id: str, command: Callable[[Film], Change], attempt: int | None = None
 ) -> Film | None:
     """The film's processing ends as `command` says: the film as it ended, or None when it left processing
-    meanwhile (or is gone)."""
-    film = deps.catalog.get_film(video_id)
-    if film is None or (attempt is not None and film.attempt != attempt):
-        return None  # gone, or in another attempt than the one that ended (a message of an earlier one)
-    try:
+    meanwhile (or is gone). With `attempt`, only that attempt ends: the write is checked against the version it
+    read, so another attempt started in between (a protection caught up) is never ended by it; a change that
+    kept the attempt (an office's correction) has the film read again."""
+    for _ in range(ENDING_TRIES):
+        film = deps.catalog.get_film(video_id)
+        if film is None or (attempt is not None and film.attempt != attempt):
+            return None  # gone, or in another attempt than the one that ended (a message of an earlier one)
         change = command(film)
-        deps.catalog.apply(change)
-    except StaleTransitionError:
-        return None
-    return change.after
+        if attempt is not None:
+            change = replace(change, checks_version=True)
+        try:
+            deps.catalog.apply(change)
+        except StaleTransitionError:
+            if attempt is None or film.status not in change.expect:
+                return None
+            continue
+        return change.after
+    return None
 
 
 def fail_on_time(deps: Dependencies, video_id: str, stage: str, limit_s: float) -> None:

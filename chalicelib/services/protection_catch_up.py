@@ -6,7 +6,8 @@ delivery failed there, or its worker died), so that no film waits unpublishable 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from enum import Enum
 
 from chalicelib.clock import now_iso
 from chalicelib.domain.errors import StaleTransitionError
@@ -21,12 +22,19 @@ from chalicelib.services.dependencies import Dependencies
 CATCH_UP_TRIES = 5
 
 
-def catch_up(deps: Dependencies, video_id: str, film: Film | None = None) -> bool:
+class CatchUp(Enum):
+    """What a catch-up found."""
+
+    SENT = "sent"  # the film went to the protection stage
+    MOVED_ON = "moved_on"  # another change took the film elsewhere meanwhile (another delivery's catch-up)
+    NOTHING_LACKING = "nothing_lacking"
+
+
+def catch_up(deps: Dependencies, video_id: str, film: Film | None = None) -> CatchUp:
     """The film to the protection stage when its outputs (or its transcode's input) lack what its office asked.
     A change that won the write meanwhile (a consent, another correction) has the film read again and decided
     anew; should that go on, StaleTransitionError (a message fails and is delivered again). Publishing waits for
-    it (protection_pending). Decided on `film` when given (what the caller read), else on the film as it is now.
-    True when the caller is to stop here: the film went to the protection stage, or moved on meanwhile."""
+    it (protection_pending). Decided on `film` when given (what the caller read), else on the film as it is now."""
     current = film if film is not None else deps.catalog.get_film(video_id)
     decided_in = current.status if current is not None else None
     for _attempt in range(CATCH_UP_TRIES):
@@ -34,7 +42,8 @@ def catch_up(deps: Dependencies, video_id: str, film: Film | None = None) -> boo
         if change is None:
             # Read again after a lost write: moved on meanwhile (another delivery caught it up, a takedown), it is
             # no longer the caller's to transcode.
-            return current is None or current.status is not decided_in
+            moved_on = current is None or current.status is not decided_in
+            return CatchUp.MOVED_ON if moved_on else CatchUp.NOTHING_LACKING
         try:
             changes.apply(deps, change)
         except StaleTransitionError:
@@ -42,23 +51,25 @@ def catch_up(deps: Dependencies, video_id: str, film: Film | None = None) -> boo
             continue
         count("ProtectionCaughtUp")
         logger.info("protection asked meanwhile: sent to the protection stage", extra={"video_id": video_id})
-        return True
+        return CatchUp.SENT
     raise StaleTransitionError(f"Film {video_id} kept changing while its protection was caught up.")
 
 
-def catch_up_ready_films(deps: Dependencies, limits: SweepLimits, now: datetime) -> int:
+def catch_up_ready_films(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) -> int:
     """The sweep's part: READY films whose outputs lack what their office asked, caught up, when they became
     READY long enough ago for their transcode to have had its go, and not too long ago (domain/sweep.py's
-    limits). Returns how many went to the protection stage."""
-    caught_up = 0
+    limits). A film that fails is left to the next run, and the rest go on. Returns how many were sent."""
+    now = now or datetime.now(UTC)
+    sent = 0
     # One GetItem each, as the rest of the sweep reads (its role has no BatchGetItem).
     ready_lately = deps.catalog.every_in_status_since(Status.READY, since(now, limits.catch_up_window_s))
     for film in filter(None, map(deps.catalog.get_film, ready_lately)):
         if seconds_in_status(film, now) < limits.catch_up_after_s:
             continue  # its transcode, delivered again, may still catch it up
-        if film.status is Status.READY and protection_caught_up(film, now_iso()) is not None:
-            try:
-                caught_up += catch_up(deps, film.video_id, film)
-            except StaleTransitionError:
-                continue  # it kept changing: the next run looks again
-    return caught_up
+        if film.status is not Status.READY or protection_caught_up(film, now_iso()) is None:
+            continue
+        try:
+            sent += catch_up(deps, film.video_id, film) is CatchUp.SENT
+        except Exception:
+            logger.exception("could not catch up a film's protection", extra={"video_id": film.video_id})
+    return sent

@@ -34,7 +34,6 @@ from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.handoff import send_to
 from chalicelib.services.outcomes import fail
 from chalicelib.services.ports import Queue
-from chalicelib.services.protection_catch_up import catch_up_ready_films
 
 # At most this many films acted on per status and run; the next run, minutes later, takes the rest.
 SWEEP_BATCH = 100
@@ -60,8 +59,7 @@ def retry_film(deps: Dependencies, actor: str, video_id: str) -> dict[str, Any]:
 
 
 def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) -> dict[str, int]:
-    """Expire unused uploads; queue stuck films once more, then fail them; catch up the protection of READY films
-    whose transcode could not. Returns counts per action."""
+    """Expire unused uploads; queue stuck films once more, then fail them. Returns counts per action."""
     now = now or datetime.now(UTC)
     done = {action.value: 0 for action in SweepAction}
     for status in SWEPT_STATUSES:
@@ -84,7 +82,6 @@ def sweep(deps: Dependencies, limits: SweepLimits, now: datetime | None = None) 
                 continue  # it moved on by itself meanwhile
             done[action.value] += 1
             acted += 1
-    done["protection_caught_up"] = catch_up_ready_films(deps, limits, now)
     if any(done.values()):
         logger.info("sweep", extra=done)
     return done

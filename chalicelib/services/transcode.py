@@ -45,7 +45,7 @@ from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.duplicates import record_duplicates
 from chalicelib.services.hls_packaging import Playlists, write_playlists
 from chalicelib.services.outcomes import fail, fail_on_time, reject
-from chalicelib.services.protection_catch_up import catch_up
+from chalicelib.services.protection_catch_up import CatchUp, catch_up
 from chalicelib.services.replaced_uploads import follow_replaced_upload
 
 # Time kept back from the Lambda's deadline to upload outputs and record the outcome:
@@ -133,7 +133,7 @@ def _film_to_transcode(deps: Dependencies, video_id: str) -> Film | None:
     if film is None or film.status is not Status.TRANSCODING:
         logger.info("ignoring a transcode request for a film not in TRANSCODING")
         return None
-    if catch_up(deps, video_id, film):  # asked meanwhile, and this stage's input lacks it
+    if catch_up(deps, video_id, film) is not CatchUp.NOTHING_LACKING:  # asked meanwhile, and its input lacks it
         return None
     return film
 

@@ -75,12 +75,11 @@ class InMemoryCatalog:
     def listed_facets(self, video_id: str) -> list[str]:
         return list(self.listings.get(video_id, {}))
 
-    def list_published(self, facet: str, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], None]:
-        """The records in `facet`, newest first (one page: the fake never pages)."""
-        assert cursor is None
+    def latest_published(self, facet: str, limit: int) -> list[dict[str, Any]]:
+        """The first `limit` records in `facet`, newest first."""
         records = [entries[facet] for entries in self.listings.values() if facet in entries]
         records.sort(key=lambda record: record.get("published_at") or "", reverse=True)
-        return records[:limit], None
+        return records[:limit]
 
     def count_of(self, facet: str) -> int:
         return sum(1 for entries in self.listings.values() if facet in entries)

@@ -17,6 +17,7 @@ from chalicelib.domain.film import Film, Status
 from chalicelib.domain.protection import Protection
 from chalicelib.services import changes, protection_catch_up, recovery, transcode, uploads
 from chalicelib.services.access import Caller
+from chalicelib.services.protection_catch_up import CatchUp, catch_up_ready_films
 from chalicelib.services.transcode import transcode_film
 from tests.functional.conftest import CONSENT, post_json, upload_body
 from tests.functional.factories import OFFICE_ID, ReadBefore
@@ -253,20 +254,20 @@ def test_a_ready_film_whose_catch_up_failed_on_every_delivery_is_caught_up_by_th
     assert call(api, "post", f"/videos/{video_id}/consent", editor, CONSENT).status_code == 200
     assert error_of(call(api, "post", f"/videos/{video_id}/publish", editor, {})) == (409, "protection_pending")
 
-    swept = recovery.sweep(deps, deps.settings.sweep, now=datetime.now(UTC) + timedelta(minutes=10))
-    assert swept["protection_caught_up"] == 1
+    limits, became_ready = deps.settings.sweep, datetime.now(UTC)
+    # Not at once (the transcode, delivered again, may still do it), nor once the window has passed.
+    assert catch_up_ready_films(deps, limits, became_ready + timedelta(minutes=2)) == 0
+    assert catch_up_ready_films(deps, limits, became_ready + timedelta(seconds=limits.catch_up_window_s + 60)) == 0
+    assert film(video_id).status is Status.READY
+
+    assert catch_up_ready_films(deps, limits, became_ready + timedelta(minutes=10)) == 1
     stack.run_pipeline()
 
     now = film(video_id)
     assert (now.status, now.protection_applied) == (Status.READY, Protection(faces=True))
     assert journey(stack, video_id)[-3:] == ["PROTECTING", "TRANSCODING", "READY"]
     assert call(api, "post", f"/videos/{video_id}/publish", editor, {}).status_code == 200
-    assert recovery.sweep(deps, deps.settings.sweep, now=datetime.now(UTC) + timedelta(minutes=10)) == {
-        "expire": 0,
-        "requeue": 0,
-        "fail": 0,
-        "protection_caught_up": 0,
-    }
+    assert catch_up_ready_films(deps, limits, datetime.now(UTC) + timedelta(minutes=10)) == 0
 
 
 class CaughtUpWhileSwept:
@@ -280,7 +281,7 @@ class CaughtUpWhileSwept:
     def get_film(self, video_id: str) -> Film | None:
         if not self._caught_up and video_id == self._stuck.video_id:
             self._caught_up = True
-            assert protection_catch_up.catch_up(self._deps, video_id)
+            assert protection_catch_up.catch_up(self._deps, video_id) is CatchUp.SENT
             return self._stuck
         return self._deps.catalog.get_film(video_id)
 
@@ -301,6 +302,43 @@ def test_the_sweep_does_not_fail_a_stuck_film_whose_protection_was_caught_up_as_
     stuck = film(video_id)
 
     swept = replace(deps, catalog=CaughtUpWhileSwept(deps, stuck))
+    recovery.sweep(swept, deps.settings.sweep, now=datetime.now(UTC) + timedelta(days=1))
+    stack.run_pipeline()
+
+    now = film(video_id)
+    assert "FAILED" not in journey(stack, video_id), now.reason
+    assert (now.status, now.protection_applied) == (Status.READY, Protection(faces=True))
+
+
+class CaughtUpAsTheSweepWrites:
+    """A catalog through which the sweep's FAIL is written right after the transcode caught the film's protection
+    up (another attempt), between the sweep's last read of the film and its write."""
+
+    def __init__(self, deps: Any) -> None:
+        self._deps = deps
+        self._caught_up = False
+
+    def apply(self, change: Any) -> None:
+        if not self._caught_up and change.after.status is Status.FAILED:
+            self._caught_up = True
+            assert protection_catch_up.catch_up(self._deps, change.video_id) is CatchUp.SENT
+        self._deps.catalog.apply(change)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._deps.catalog, name)
+
+
+def test_the_sweep_does_not_fail_a_stuck_film_whose_protection_was_caught_up_as_it_wrote(api, stack, clips):
+    # As above, but the catch-up lands between the sweep's last read and its write: the write is checked against
+    # the version read, so the new attempt is never FAILED by the old one's sweep.
+    office = stack.keys["office"]
+    video_id = transcoding(api, stack, clips["valid"])
+    stack.client("sqs").purge_queue(QueueUrl=stack.name("TranscodeQueue"))
+    assert call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": FACES}).status_code == 200
+    deps = wiring.dependencies()
+    deps.catalog.touch(video_id, Status.TRANSCODING, film(video_id).status_changed_at, {"requeued": 1})
+
+    swept = replace(deps, catalog=CaughtUpAsTheSweepWrites(deps))
     recovery.sweep(swept, deps.settings.sweep, now=datetime.now(UTC) + timedelta(days=1))
     stack.run_pipeline()
 

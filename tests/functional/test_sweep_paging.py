@@ -16,6 +16,7 @@ from chalicelib.clock import now_iso
 from chalicelib.domain.film import Status
 from chalicelib.domain.protection import Protection
 from chalicelib.services import recovery, share_pages
+from chalicelib.services.protection_catch_up import catch_up_ready_films
 from tests.functional.conftest import publish
 from tests.functional.factories import ready_film, write_ready_film
 from tests.functional.test_share_pages import WORKSHOP_PAGE, read_key
@@ -46,8 +47,9 @@ def test_the_sweep_catches_up_and_retries_among_more_than_a_page_of_films_withou
     sweep = without_signing_key(deps, stack)
     later = datetime.now(UTC) + timedelta(minutes=10)
 
-    assert recovery.sweep(sweep, deps.settings.sweep, now=later)["protection_caught_up"] == 1
+    assert recovery.sweep(sweep, deps.settings.sweep, now=later) == {"expire": 0, "requeue": 0, "fail": 0}
     assert recovery.retry_transient_failures(sweep, deps.settings.sweep, now=later) == 0
+    assert catch_up_ready_films(sweep, deps.settings.sweep, later) == 1
 
     found = deps.catalog.get_film(asking)
     assert found is not None and found.status is Status.PROTECTING

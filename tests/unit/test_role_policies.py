@@ -9,6 +9,7 @@ and has no logs locally. Those rules are held here.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -31,6 +32,17 @@ TABLES = {
     "transcode_film": {"CatalogTable", "IdempotencyTable"},
     "protect_film": {"CatalogTable", "IdempotencyTable"},
     "sweep_stuck_films": {"CatalogTable"},
+}
+# The catalog's indexes each function queries (adapters/film_items.py, adapters/listing_cursor.py): moto matches
+# DynamoDB against `*`, so a missing index is found only on AWS. The API reads every index (`index/*`).
+INDEXES = {
+    "api_handler": {"*"},
+    "validate_upload": set(),
+    # Duplicates (services/duplicates.py): the office's films (gsi2) and the workshop's published ones (gsi1).
+    "transcode_film": {"gsi1", "gsi2"},
+    "protect_film": set(),
+    # A workshop's latest published films for its share page (gsi1), films by status (gsi3), what is due (gsi4).
+    "sweep_stuck_films": {"gsi1", "gsi3", "gsi4"},
 }
 # Key reads and tag changes whose "no such key" the code handles (adapters/s3_store.py: current, download,
 # _tag, discard, is_public): without s3:ListBucket on the bucket S3 answers them 403, and the code fails.
@@ -97,6 +109,17 @@ def test_dynamodb_grants_name_the_functions_own_tables(function):
         [table] = [name for name in ("CatalogTable", "IdempotencyTable") if name in text]
         tables.add(table)
     assert tables == TABLES[function]
+
+
+@pytest.mark.parametrize("function", sorted(FUNCTIONS))
+def test_each_function_may_query_the_catalog_indexes_it_reads(function):
+    queried = {
+        index
+        for action, resource in grants(function, "dynamodb:")
+        if action == "dynamodb:Query"
+        for index in re.findall(r"CatalogTable\.Arn\}/index/([\w*]+)", json.dumps(resource))
+    }
+    assert queried == INDEXES[function]
 
 
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))
