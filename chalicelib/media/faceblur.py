@@ -79,7 +79,9 @@ def blur_filter(regions: Sequence[BlurRegion], width: int, height: int, source: 
         name = f"fb{index}"
         boxes.append(f"drawbox@{name}=w=2:h=2:color=white:t=fill:enable=0")
         commands += [_slot_commands(name, region, width, height) for region in slot]
-    mask = ",".join(["format=gray", "lut=y=0", f"sendcmd=c='{';'.join(commands)}'", *boxes])
+    # The mask's grey is its own: `scale` converts to it on this branch alone. Without it, ffmpeg may give the
+    # whole split grey (it does when the input is cut with -t, as the stages' caps cut it): a black-and-white film.
+    mask = ",".join(["scale", "format=gray", "lut=y=0", f"sendcmd=c='{';'.join(commands)}'", *boxes])
     return ";\n".join(
         [
             f"[{source}]split=3[fb_picture][fb_copy][fb_mask_source]",

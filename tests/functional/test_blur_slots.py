@@ -9,9 +9,12 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from chalicelib.domain.faces import BlurRegion, Box
+from chalicelib.domain.rules import DecodeCaps
 from chalicelib.media.faceblur import blur_filter, blur_to_file
+from chalicelib.media.protect import make_protected_master
 
 WIDTH, HEIGHT, FPS, FRAMES = 160, 96, 10, 12
 SQUARE = 24
@@ -86,3 +89,39 @@ def test_regions_shown_at_once_each_get_a_box_of_their_own_and_all_are_blurred(t
             patch = frame[int(box.y1) + 2 : int(box.y2) - 2, int(box.x1) + 2 : int(box.x2) - 2]
             shown = region.start_s - 1e-9 <= t <= region.end_s + 1e-9
             assert _flat(patch) == shown, f"{t:.1f} s: region {region} {'sharp' if shown else 'blurred'}"
+
+
+@pytest.mark.parametrize("regions", [[BlurRegion(0.0, 1.1, _square(0))], []], ids=["a face", "no face"])
+def test_the_protected_master_keeps_its_colours_where_no_face_is_blurred(tmp_path: Path, regions) -> None:
+    # A protected film is still a colour film: only the regions change. The mask's grey, and the fingerprint's
+    # read of the same decoded picture in the same run, stay their own.
+    clip = tmp_path / "colours.mp4"
+    subprocess.run(
+        [
+            *["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi"],
+            *["-i", f"color=c=0xC03020:s={WIDTH}x{HEIGHT}:r={FPS}:d={FRAMES / FPS}"],
+            *["-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv420p", str(clip)],
+        ],
+        check=True,
+    )
+    output = make_protected_master(
+        str(clip),
+        tmp_path / "protected.mkv",
+        regions,
+        width=WIDTH,
+        height=HEIGHT,
+        voice=None,
+        audio=False,
+        duration_s=FRAMES / FPS,
+        timeout_s=120,
+        fingerprint_frames=tmp_path / "fingerprint.gray",
+        caps=DecodeCaps(max_pixels=3840 * 2160, max_duration_s=62.0),  # as the protection stage cuts its input
+    )
+    raw = subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-i", str(output), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    frames = np.frombuffer(raw, np.uint8).reshape(-1, HEIGHT, WIDTH, 3).astype(int)
+    red, green, blue = (frames[:, 60:90, 100:150, channel].mean() for channel in range(3))
+    assert red - green > 100 and red - blue > 100, f"the red picture came out as {red:.0f}/{green:.0f}/{blue:.0f}"

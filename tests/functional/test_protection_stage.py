@@ -197,6 +197,11 @@ def test_a_film_protected_at_upload_is_protected_before_it_is_transcoded_and_sho
 
     seen = outputs_seen(stack, cascade, face_film, video_id, tmp_path)
     assert seen == {"rendition": 0, "poster": 0, "sprite": 0, "share_image": 0}
+    # Still a colour film: only the faces change (an orange suit on a blue ground; it came out grey).
+    rendition = tmp_path / "colours.mp4"
+    stack.client("s3").download_file(stack.name("MediaBucket"), ready.renditions[0].key, str(rendition))
+    middle = [np.mean(frames[len(frames) // 2], axis=(0, 1)) for frames in map(decode, (face_film.path, rendition))]
+    assert np.ptp(middle[1]) > np.ptp(middle[0]) / 2, f"source colours {middle[0]}, published {middle[1]}"
     source_seen = faces_seen(cascade, face_film, decode(face_film.path))
     assert len(source_seen) >= 3, "the independent detector must see the faces in the source, or it proves nothing"
 
