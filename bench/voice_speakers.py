@@ -2,6 +2,7 @@
 
     make bench-voice            # its own venv (requirements-bench-voice.txt), espeak-ng from apt
     python -m bench.voice_speakers [--draws N] [--inversion-draws N] [--engine whisper|world] [--world SETTINGS]
+                                   [--null]
 
 Speakers: the two real speakers of the sample recording that ships in pyannote.audio's wheel (its
 RTTM tells who speaks when; each speaker's turns without overlap are split into a reference and a
@@ -24,6 +25,10 @@ reference by Resemblyzer's voice encoder (cosine of the embeddings):
 `--world` its settings; docs/PROTECTION.md). The product has no such engine, so for it the bench makes the
 master itself: the picture by `make_protected_master`, and the WORLD sound muxed in at the master's rate as
 the product's master carries its sound (FLAC); then the same renditions' AAC.
+
+`--null` adds two controls. After inversion: the same attack, steered to each speaker's reference, on the next
+speaker's film disguised with the same draw (nothing of that speaker in the sound); the lift of the speaker's own
+film over it is what the attack gets back of the speaker. As published: the other films against each reference.
 
 A film passes when the child's voice does not rank first among the references and its cosine to the
 child's reference is no higher than to the nearest other speaker's. The search is steered by the child's
@@ -342,6 +347,58 @@ def best_inversion(judge: Judge, speaker: Speaker, sound: np.ndarray, reference:
     )
 
 
+def null_control(
+    judge: Judge, speaker: Speaker, *, other: Speaker, disguise: VoiceDisguise, own: Attack, folder: Path
+) -> tuple[bool, float]:
+    """The same attack, steered to `speaker`'s reference, on `other`'s film disguised the same way: what the
+    inversion reaches with nothing of the speaker in the sound (matching the reference's long-term envelope and
+    pitch paints them onto any speech). Prints its row; returns whether it passes, and the lift of the speaker's
+    own film (`own`, the same draw attacked) over it: at or below 0, the attack gets nothing of the speaker back."""
+    null = best_inversion(judge, speaker, published(other.film, disguise, folder), Analysis.of(speaker.reference))
+    lift = own.steered.own - null.steered.own
+    print(
+        f"| {speaker.name}: null control ({other.name}'s film, steered to {speaker.name}) | {null.steered} "
+        f"(each its best: {null.fair}) | own film, same draw: {own.steered} | lift of the own film: {lift:+.2f} |",
+        flush=True,
+    )
+    return null.steered.passes, lift
+
+
+def print_null_controls(first_draws: dict[str, dict[str, float]], null: list[int], lifts: list[float]) -> None:
+    """As published, the control for each speaker's reference: the other speakers' films, disguised alike, scored
+    against it (a reference that every disguised voice lands near fails its own film for no leak of its speaker);
+    after inversion, the attack on other speakers' films (null_control), in all."""
+    if len(first_draws) < 2:
+        first_draws = {}  # a run of one speaker has no other film
+    print("\n| reference | own film (first draw) | other films: highest / mean | other films ranking it first | lift |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, own in first_draws.items():
+        others = {film: cosines for film, cosines in first_draws.items() if film != name}
+        scores = [cosines[name] for cosines in others.values()]
+        first = sum(max(cosines, key=cosines.__getitem__) == name for cosines in others.values())
+        print(
+            f"| {name} | {own[name]:.2f} | {max(scores):.2f} / {np.mean(scores):.2f} | {first} of {len(others)} | "
+            f"{own[name] - max(scores):+.2f} |"
+        )
+    if lifts:
+        print(
+            f"null control after inversion: the attack on another speaker's film passes {null[0]} of {null[1]} "
+            f"(steered); the own film's lift over it: mean {np.mean(lifts):+.2f}, "
+            f"{min(lifts):+.2f} to {max(lifts):+.2f}"
+        )
+
+
+def add_up(totals: dict[str, list[int]], out: Sequence[Verdict], attacked: Sequence[Attack]) -> None:
+    """A speaker's films added to the totals: passed, and judged, as published and after inversion."""
+    for total, passed in (
+        ("published", [v.passes for v in out]),
+        ("inverted", [a.steered.passes for a in attacked]),
+        ("fair", [a.fair.passes for a in attacked]),
+    ):
+        totals[total][0] += sum(passed)
+        totals[total][1] += len(passed)
+
+
 def draws(count: int) -> list[VoiceDisguise]:
     """`count` disguises as films draw them (a fixed source, so that a run can be repeated)."""
     rng = random.Random(20261206)
@@ -399,7 +456,8 @@ def world_settings(text: str) -> voice_world.Settings:
     return voice_world.Settings(**values)  # type: ignore[arg-type]
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def configured(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line's options, the disguise measured set (ENGINE) and said."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--draws", type=int, default=3, help="disguises drawn per speaker, as published")
     parser.add_argument("--inversion-draws", type=int, default=1, help="of those, how many are attacked")
@@ -408,14 +466,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--world", default="", help="the WORLD disguise's settings, e.g. strength=0.5,variance=1,band=300-3400"
     )
+    parser.add_argument(
+        "--null",
+        action="store_true",
+        help="also attack, steered to each speaker's reference, the next speaker's film disguised alike (a control)",
+    )
     options = parser.parse_args(argv)
     ENGINE["engine"] = options.engine
     ENGINE["world"] = world_settings(options.world)
     print(f"disguise: {options.engine} {ENGINE['world'] if options.engine == 'world' else ''}", flush=True)
+    return options
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    options = configured(argv)
     disguises = draws(options.draws)
     with tempfile.TemporaryDirectory(prefix="omjr-voice-") as name:
         folder = Path(name)
-        speakers = real_speakers() + espeak_speakers(folder)
+        speakers = everyone = real_speakers() + espeak_speakers(folder)
         judge = Judge(speakers)
         if options.speakers:
             speakers = [speaker for speaker in speakers if speaker.name in options.speakers.split(",")]
@@ -429,7 +497,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
         recogniser = Recogniser()
         errors: dict[str, list[float]] = {"original": [], "control": [], "disguised": []}
-        totals = {"published": [0, 0], "inverted": [0, 0], "fair": [0, 0]}
+        totals = {"published": [0, 0], "inverted": [0, 0], "fair": [0, 0], "null": [0, 0]}
+        lifts: list[float] = []
+        first_draws: dict[str, dict[str, float]] = {}  # each film's first draw as published: cosine to every reference
         for speaker in speakers:
             # The words: the text read (espeak-ng), or what the recogniser hears in the original (real speech).
             said = FILM_TEXT if speaker.name in ESPEAK_VOICES else recogniser.transcribe(speaker.film)
@@ -442,7 +512,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             attacked: list[Attack] = []
             for index, disguise in enumerate(disguises):
                 sound = published(speaker.film, disguise, folder)
-                out.append(verdict(speaker.name, judge.cosines(sound)))
+                cosines = judge.cosines(sound)
+                out.append(verdict(speaker.name, cosines))
+                if index == 0:
+                    first_draws[speaker.name] = cosines
                 if index < options.inversion_draws:
                     attacked.append(best_inversion(judge, speaker, sound, references[speaker.name]))
                 heard["disguised"].append(word_error_rate(said, recogniser.transcribe(sound)))
@@ -450,13 +523,14 @@ def main(argv: Sequence[str] | None = None) -> None:
                 errors[kind] += rates
             worst: Callable[[Verdict], tuple[bool, float]] = lambda v: (v.passes, v.nearest_other - v.own)  # noqa: E731
             worst_attack = min(attacked, key=lambda attack: worst(attack.steered)) if attacked else None
-            for total, passed in (
-                ("published", [v.passes for v in out]),
-                ("inverted", [a.steered.passes for a in attacked]),
-                ("fair", [a.fair.passes for a in attacked]),
-            ):
-                totals[total][0] += sum(passed)
-                totals[total][1] += len(passed)
+            if options.null and attacked:
+                other = everyone[(everyone.index(speaker) + 1) % len(everyone)]
+                passes, lift = null_control(
+                    judge, speaker, other=other, disguise=disguises[0], own=attacked[0], folder=folder
+                )
+                totals["null"] = [totals["null"][0] + passes, totals["null"][1] + 1]
+                lifts.append(lift)
+            add_up(totals, out, attacked)
             rates = " / ".join(f"{np.mean(heard[kind]):.0%}" for kind in ("original", "control", "disguised"))
             print(
                 f"| {speaker.name} | {control.plain()} | {sum(v.passes for v in out)} of {len(out)} | "
@@ -472,6 +546,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"after the best inversion: {totals['inverted'][0]} of {totals['inverted'][1]} "
             f"(each reference its own best: {totals['fair'][0]} of {totals['fair'][1]})"
         )
+        if options.null:
+            print_null_controls(first_draws, totals["null"], lifts)
         original, disguised = float(np.mean(errors["original"])), float(np.mean(errors["disguised"]))
         print(
             f"word error rate (Whisper tiny.en, {len(speakers)} speakers): original {original:.0%}, "
