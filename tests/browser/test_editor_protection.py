@@ -152,6 +152,10 @@ def test_a_page_that_missed_the_change_gets_the_refusal_in_words_and_does_not_cr
             "identity-protection line says when."
         )
         expect(status).to_have_attribute("data-kind", "error")
+        # The panel shows the film as it is now, without opening it again: no card to confirm, the line says why.
+        expect(panel.locator(".protection")).to_have_text(BEING_MADE)
+        expect(panel.get_by_role("group", name="Confirm publishing")).to_have_count(0)
+        expect(panel.get_by_role("button", name="Publish…")).to_have_count(0)
     finally:
         for pid in protectors:
             os.kill(pid, signal.SIGCONT)

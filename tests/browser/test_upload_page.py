@@ -484,7 +484,7 @@ def test_a_facilitator_hides_one_childs_identity_and_it_is_kept_sent_shown_and_a
     unfold(row)
     expect(row.get_by_role("checkbox", name="Blur faces")).to_be_disabled()
     listed = office.locator(".upload-item", has_text="Hidden child's film")
-    expect(listed.locator(".upload-protect")).to_have_text("Identity hidden: faces blurred")
+    expect(listed.locator(".upload-protect")).to_have_text("Identity protection asked: faces blurred")
     expect(office.locator(".upload-item", has_text="Plain film").locator(".upload-protect")).to_have_count(0)
 
     # A correction may add to the protection, never take it back (only the editors turn it off). Asked once
@@ -495,7 +495,9 @@ def test_a_facilitator_hides_one_childs_identity_and_it_is_kept_sent_shown_and_a
     row.get_by_role("checkbox", name="Disguise voice").check()
     row.get_by_role("button", name="Save the corrections").click()
     expect(row.locator(".film-check")).to_have_text("Corrected.")
-    expect(listed.locator(".upload-protect")).to_have_text("Identity hidden: faces blurred and voice disguised")
+    expect(listed.locator(".upload-protect")).to_have_text(
+        "Identity protection asked: faces blurred and voice disguised"
+    )
     expect(row.locator(".film-protect-note")).to_contain_text("faces blurred and voice disguised")
     mine = next(item for item in office_uploads(web_stack) if item.get("title") == "Hidden child's film")
     assert mine["protect_identity"] == {"faces": True, "voice": True}
@@ -851,7 +853,7 @@ def test_an_answer_changed_while_the_details_go_is_sent_too_and_hiding_is_never_
     let_go()
     listed = office.locator(".upload-item", has_text="Hidden after all")
     expect(listed.locator(".upload-protect")).to_have_text(
-        "Identity hidden: faces blurred", timeout=PROCESSING_TIMEOUT_MS
+        "Identity protection asked: faces blurred", timeout=PROCESSING_TIMEOUT_MS
     )
 
     # A "No" ticked by mistake as the hiding went: the hiding stays (only the editors take it off).
@@ -871,7 +873,7 @@ def test_an_answer_changed_while_the_details_go_is_sent_too_and_hiding_is_never_
     expect(row.get_by_role("checkbox", name=RECOGNISABLE)).not_to_be_checked()
     listed = office.locator(".upload-item", has_text="Hidden from the start")
     expect(listed.locator(".upload-protect")).to_have_text(
-        "Identity hidden: faces blurred", timeout=PROCESSING_TIMEOUT_MS
+        "Identity protection asked: faces blurred", timeout=PROCESSING_TIMEOUT_MS
     )
 
     sent = [json.loads(request.post_data) for request in details]
@@ -929,7 +931,7 @@ def test_hiding_ticked_after_the_details_went_is_saved_before_the_film_is_done_e
     row.get_by_label("Age", exact=True).fill(str(CHILDREN[2][1]))
     listed = office.locator(".upload-item", has_text="Hidden while its bytes went")
     expect(listed.locator(".upload-protect")).to_have_text(
-        "Identity hidden: faces blurred", timeout=PROCESSING_TIMEOUT_MS
+        "Identity protection asked: faces blurred", timeout=PROCESSING_TIMEOUT_MS
     )
     expect(row).to_have_attribute("data-status", re.compile("SENT|PROTECTING|TRANSCODING|READY"), timeout=60_000)
     expect(row.get_by_role("checkbox", name="Blur faces")).to_be_checked()
@@ -957,7 +959,7 @@ def test_hiding_ticked_after_the_details_went_is_saved_before_the_film_is_done_e
     expect(second.get_by_role("checkbox", name="Blur faces")).to_be_checked()
     listed = office.locator(".upload-item", has_text="Hidden across a reload")
     expect(listed.locator(".upload-protect")).to_have_text(
-        "Identity hidden: faces blurred", timeout=PROCESSING_TIMEOUT_MS
+        "Identity protection asked: faces blurred", timeout=PROCESSING_TIMEOUT_MS
     )
     expect(second.get_by_role("checkbox", name="Blur faces")).to_be_checked()
     expect(second.get_by_role("checkbox", name=RECOGNISABLE)).not_to_be_checked()

@@ -6,7 +6,7 @@
 // removed), identity protection (before publishing), take down, and its history (editor-history.js). Results
 // and refusals are announced in the panel's status in an editor's words; after an action, the
 // keyboard focus stays on the control that was used.
-import { request } from "./api.js";
+import { ApiError, request } from "./api.js";
 import { countryName, duration, filmCard, topicName } from "./cards.js";
 import { el, say } from "./dom.js";
 import { duplicateBadge, duplicateNotice } from "./editor-duplicates.js";
@@ -119,6 +119,9 @@ export function filmPanel(initial, key, options = {}) {
         + media, "success");
       return true;
     } catch (error) {
+      // Refused because the film is no longer as this page shows it (409: another editor's change, protection
+      // asked meanwhile, consent withdrawn by an office's correction): shown as it is now, with the reason.
+      if (error instanceof ApiError && error.status === 409 && !film.summary) await load();
       say(status, `${label}: not done. ${editorWords(error)}`, "error");
       return false;
     } finally {

@@ -22,7 +22,7 @@ export function uploadsList({ list, more, status, currentKey, onFilm, onGone }) 
     return el("li", { class: "upload-item", "data-video-id": film.video_id, "data-status": film.status },
       el("strong", {}, film.title || film.filename), child,
       el("span", { class: "upload-when" }, ` · ${sent}`),
-      hidden ? el("span", { class: "upload-protect" }, `Identity hidden: ${hidden}`) : null,
+      hidden ? el("span", { class: "upload-protect" }, `Identity protection asked: ${hidden}`) : null,
       el("span", { class: "upload-outcome", "data-kind": kind }, text),
       alreadySent(film));
   }
