@@ -110,16 +110,14 @@ def test_the_catch_up_after_ready_is_not_lost_to_an_editor_recording_consent_mea
     )
 
 
-def test_a_catch_up_whose_write_failed_is_made_when_the_transcode_message_is_delivered_again(
-    api, stack, clips, monkeypatch
-):
-    # The READY write committed, the catch-up's write failed (a throttled or timed-out DynamoDB call, the Lambda's
-    # deadline). The handler raises, SQS delivers the message again, and the transcode, finding the film READY
-    # and lacking what its office asked, catches it up then.
-    office = stack.keys["office"]
+def ready_after_a_failed_catch_up(api: Any, stack: Any, clips: Any, monkeypatch: Any) -> str:
+    """A film the transcode made READY while its office asked for faces, whose catch-up's write then failed (a
+    throttled DynamoDB call): READY, lacking what is asked, its message taken off the queue."""
     video_id = transcoding(api, stack, clips["valid"])
     read_by_transcode = film(video_id)
-    assert call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": FACES}).status_code == 200
+    assert (
+        call(api, "patch", f"/uploads/{video_id}", stack.keys["office"], {"protect_identity": FACES}).status_code == 200
+    )
 
     def throttled() -> None:
         raise RuntimeError("ProvisionedThroughputExceededException")
@@ -129,6 +127,17 @@ def test_a_catch_up_whose_write_failed_is_made_when_the_transcode_message_is_del
     stack.client("sqs").purge_queue(QueueUrl=stack.name("TranscodeQueue"))
     with pytest.raises(RuntimeError):
         transcode_film(replace(deps, catalog=ReadBefore(deps.catalog, read_by_transcode)), video_id, 600.0)
+    return video_id
+
+
+def test_a_catch_up_whose_write_failed_is_made_when_the_transcode_message_is_delivered_again(
+    api, stack, clips, monkeypatch
+):
+    # The READY write committed, the catch-up's write failed (a throttled or timed-out DynamoDB call, the Lambda's
+    # deadline). The handler raises, SQS delivers the message again, and the transcode, finding the film READY
+    # and lacking what its office asked, catches it up then.
+    video_id = ready_after_a_failed_catch_up(api, stack, clips, monkeypatch)
+    deps = wiring.dependencies()
     assert film(video_id).status is Status.READY
     transcode_film(deps, video_id, 600.0)  # SQS's redelivery of the same message
     stack.run_pipeline()
@@ -237,19 +246,9 @@ def test_a_ready_film_whose_catch_up_failed_on_every_delivery_is_caught_up_by_th
     # throttled for minutes): the message is in the dead-letter queue, the film READY, asking faces its outputs
     # lack, and publishing answers protection_pending. The sweep, minutes later, catches it up without an
     # operator (it waited for `ops redrive`).
-    office, editor = stack.keys["office"], stack.keys["editor"]
-    video_id = transcoding(api, stack, clips["valid"])
-    read_by_transcode = film(video_id)
-    assert call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": FACES}).status_code == 200
-
-    def throttled() -> None:
-        raise RuntimeError("ProvisionedThroughputExceededException")
-
-    hook_before_catch_up(monkeypatch, Status.READY, throttled)
+    editor = stack.keys["editor"]
+    video_id = ready_after_a_failed_catch_up(api, stack, clips, monkeypatch)  # its message gone to the DLQ
     deps = wiring.dependencies()
-    stack.client("sqs").purge_queue(QueueUrl=stack.name("TranscodeQueue"))  # gone to the dead-letter queue
-    with pytest.raises(RuntimeError):
-        transcode_film(replace(deps, catalog=ReadBefore(deps.catalog, read_by_transcode)), video_id, 600.0)
     assert film(video_id).status is Status.READY
     assert call(api, "post", f"/videos/{video_id}/consent", editor, CONSENT).status_code == 200
     assert error_of(call(api, "post", f"/videos/{video_id}/publish", editor, {})) == (409, "protection_pending")
@@ -268,6 +267,27 @@ def test_a_ready_film_whose_catch_up_failed_on_every_delivery_is_caught_up_by_th
     assert journey(stack, video_id)[-3:] == ["PROTECTING", "TRANSCODING", "READY"]
     assert call(api, "post", f"/videos/{video_id}/publish", editor, {}).status_code == 200
     assert catch_up_ready_films(deps, limits, datetime.now(UTC) + timedelta(minutes=10)) == 0
+
+
+def stuck_asking_faces(api: Any, stack: Any, clips: Any) -> str:
+    """A film stuck in TRANSCODING (its message lost), queued once more already, whose office asked for faces."""
+    video_id = transcoding(api, stack, clips["valid"])
+    stack.client("sqs").purge_queue(QueueUrl=stack.name("TranscodeQueue"))
+    assert (
+        call(api, "patch", f"/uploads/{video_id}", stack.keys["office"], {"protect_identity": FACES}).status_code == 200
+    )
+    touched_at = film(video_id).status_changed_at
+    wiring.dependencies().catalog.touch(video_id, Status.TRANSCODING, touched_at, {"requeued": 1})
+    return video_id
+
+
+def swept_then_caught_up(stack: Any, swept: Any, video_id: str) -> None:
+    """The sweep, a day later, through `swept` (a catch-up lands as it runs); then the pipeline: never FAILED."""
+    recovery.sweep(swept, swept.settings.sweep, now=datetime.now(UTC) + timedelta(days=1))
+    stack.run_pipeline()
+    now = film(video_id)
+    assert "FAILED" not in journey(stack, video_id), now.reason
+    assert (now.status, now.protection_applied) == (Status.READY, Protection(faces=True))
 
 
 class CaughtUpWhileSwept:
@@ -293,21 +313,9 @@ def test_the_sweep_does_not_fail_a_stuck_film_whose_protection_was_caught_up_as_
     # A film stuck in TRANSCODING, queued once more by the sweep and stuck again: the next sweep gives it up.
     # At that moment the transcode's delivery catches up the faces its office asked (PROTECTING, a new attempt):
     # the sweep gives up only the attempt it found stuck, and the film is protected (it was FAILED).
-    office = stack.keys["office"]
-    video_id = transcoding(api, stack, clips["valid"])
-    stack.client("sqs").purge_queue(QueueUrl=stack.name("TranscodeQueue"))
-    assert call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": FACES}).status_code == 200
+    video_id = stuck_asking_faces(api, stack, clips)
     deps = wiring.dependencies()
-    deps.catalog.touch(video_id, Status.TRANSCODING, film(video_id).status_changed_at, {"requeued": 1})
-    stuck = film(video_id)
-
-    swept = replace(deps, catalog=CaughtUpWhileSwept(deps, stuck))
-    recovery.sweep(swept, deps.settings.sweep, now=datetime.now(UTC) + timedelta(days=1))
-    stack.run_pipeline()
-
-    now = film(video_id)
-    assert "FAILED" not in journey(stack, video_id), now.reason
-    assert (now.status, now.protection_applied) == (Status.READY, Protection(faces=True))
+    swept_then_caught_up(stack, replace(deps, catalog=CaughtUpWhileSwept(deps, film(video_id))), video_id)
 
 
 class CaughtUpAsTheSweepWrites:
@@ -331,17 +339,6 @@ class CaughtUpAsTheSweepWrites:
 def test_the_sweep_does_not_fail_a_stuck_film_whose_protection_was_caught_up_as_it_wrote(api, stack, clips):
     # As above, but the catch-up lands between the sweep's last read and its write: the write is checked against
     # the version read, so the new attempt is never FAILED by the old one's sweep.
-    office = stack.keys["office"]
-    video_id = transcoding(api, stack, clips["valid"])
-    stack.client("sqs").purge_queue(QueueUrl=stack.name("TranscodeQueue"))
-    assert call(api, "patch", f"/uploads/{video_id}", office, {"protect_identity": FACES}).status_code == 200
+    video_id = stuck_asking_faces(api, stack, clips)
     deps = wiring.dependencies()
-    deps.catalog.touch(video_id, Status.TRANSCODING, film(video_id).status_changed_at, {"requeued": 1})
-
-    swept = replace(deps, catalog=CaughtUpAsTheSweepWrites(deps))
-    recovery.sweep(swept, deps.settings.sweep, now=datetime.now(UTC) + timedelta(days=1))
-    stack.run_pipeline()
-
-    now = film(video_id)
-    assert "FAILED" not in journey(stack, video_id), now.reason
-    assert (now.status, now.protection_applied) == (Status.READY, Protection(faces=True))
+    swept_then_caught_up(stack, replace(deps, catalog=CaughtUpAsTheSweepWrites(deps)), video_id)
