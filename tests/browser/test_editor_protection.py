@@ -62,6 +62,7 @@ def films(web_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> 
     yield {
         "mine": ready_film(web_stack, folder, "Protected here"),
         "stale": ready_film(web_stack, folder, "Stale page"),
+        "retitled": ready_film(web_stack, folder, "Retitled meanwhile"),
     }
 
 
@@ -164,3 +165,26 @@ def test_a_page_that_missed_the_change_gets_the_refusal_in_words_and_does_not_cr
     expect(page.locator("#found .panel .protection")).to_have_text(
         re.compile(f"{re.escape(BEING_MADE)}|{re.escape(READY)}")
     )
+
+
+def test_a_refused_publish_shows_another_editors_title_and_a_save_after_it_keeps_it(page: Page, web_stack, films):
+    # Another editor renames the film while this page shows it: the publish is refused (the film changed), the
+    # panel shows the film as it is now, and saving a description afterwards writes the description alone (the
+    # form sent the title it had shown too, putting the old one back).
+    video_id = films["retitled"]
+    panel = open_film(page, web_stack, video_id)
+    editor = web_stack.client("editor")
+    renamed = editor.request("PATCH", f"/videos/{video_id}", json={"title": "Renamed by another editor"})
+    assert renamed.status_code == 200, renamed.text
+    panel.get_by_role("button", name="Publish…").click()
+    panel.get_by_role("group", name="Confirm publishing").get_by_role("button", name="Yes, publish it").click()
+    expect(panel.get_by_role("status")).to_contain_text("Publishing: not done.")
+    expect(panel.get_by_role("heading", name="Renamed by another editor")).to_be_visible()
+    expect(panel.get_by_role("group", name="Confirm publishing")).to_be_hidden()
+
+    panel.locator("summary", has_text="English title").click()
+    panel.get_by_role("textbox", name="Description").fill("Filmed in the courtyard.")
+    panel.get_by_role("button", name="Save title and description").click()
+    expect(panel.get_by_role("status")).to_contain_text("Saved:")
+    saved = editor.request("GET", f"/videos/{video_id}/editorial").json()
+    assert (saved["title"], saved["description"]) == ("Renamed by another editor", "Filmed in the courtyard.")

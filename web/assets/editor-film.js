@@ -137,7 +137,9 @@ export function filmPanel(initial, key, options = {}) {
     if (document.activeElement && document.activeElement !== document.body) return;
     const action = focused.dataset.action;
     const next = focused.isConnected ? focused : action && panel.querySelector(`[data-action="${action}"]`);
-    (next && !next.disabled ? next : panel.querySelector("[role=status]"))?.focus();
+    // A successor inside a closed box (the card to confirm, after a refusal) cannot take the focus.
+    const focusable = next && !next.disabled && next.getClientRects().length > 0;
+    (focusable ? next : panel.querySelector("[role=status]"))?.focus();
   }
 
   // `echoed`: the change came from another panel of the same film (awaiting review, and found by its id),

@@ -35,16 +35,20 @@ export function detailsForm(film, uid, act, status, topics) {
     el("label", { for: control.description.id }, "Description"), control.description,
     el("p", { class: "hint" }, "An empty field removes it from the film (the title stays)."),
     el("button", { type: "submit", "data-action": "save-text" }, "Save title and description"));
+  // What the form showed: only the fields the editor changed from it are sent, so a film read again meanwhile
+  // (another editor's title, seen after a refusal or a refresh) is never written back over with what it was.
+  let shown = {};
   const show = (current) => {
-    for (const name of TEXT_FIELDS) control[name].value = current()[name] || "";
-    const chosen = new Set(current().topics || []);
+    shown = current();
+    for (const name of TEXT_FIELDS) control[name].value = shown[name] || "";
+    const chosen = new Set(shown.topics || []);
     for (const box of form.querySelectorAll("input[name=topics]")) box.checked = chosen.has(box.value);
   };
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!form.reportValidity()) return;
-    const current = film();
+    const current = shown;
     const changes = {};
     for (const name of TEXT_FIELDS) {
       const value = control[name].value.trim();
