@@ -152,26 +152,21 @@ class DynamoDBFilms:
 
     def list_by_status(self, status: Status, changed_before: str, limit: int) -> list[str]:
         """Ids of films in `status` since before `changed_before`, oldest first (the status index)."""
-        response = self._client.query(**self._in_status(status, changed_before), Limit=limit)
+        response = self._client.query(**self._in_status(status, "<", changed_before), Limit=limit)
         return [video_id_of(from_item(item)) for item in response.get("Items", [])]
 
     def every_in_status(self, status: Status, changed_before: str = "9999") -> Iterator[str]:
         """Ids of all films in `status` since before `changed_before`, oldest first, read page by page
         as the caller goes on (the sweep, operators' repairs; never a request's path)."""
-        for page in self._client.get_paginator("query").paginate(**self._in_status(status, changed_before)):
-            yield from (video_id_of(from_item(item)) for item in page.get("Items", []))
+        yield from self._every_id(self._in_status(status, "<", changed_before))
 
     def every_in_status_since(self, status: Status, changed_after: str) -> Iterator[str]:
         """Ids of all films in `status` since after `changed_after`, the latest first, read page by page as the
         caller goes on (the sweep; never a request's path). No cursor leaves this process, so none is signed:
         the sweep's role cannot read the signing key, and needs none."""
-        query = {
-            "TableName": self.table_name,
-            "IndexName": STATUS_INDEX,
-            "KeyConditionExpression": "gsi3pk = :status AND gsi3sk > :after",
-            "ExpressionAttributeValues": to_item({":status": status.value, ":after": changed_after}),
-            "ScanIndexForward": False,
-        }
+        yield from self._every_id({**self._in_status(status, ">", changed_after), "ScanIndexForward": False})
+
+    def _every_id(self, query: dict[str, Any]) -> Iterator[str]:
         for page in self._client.get_paginator("query").paginate(**query):
             yield from (video_id_of(from_item(item)) for item in page.get("Items", []))
 
@@ -500,12 +495,14 @@ class DynamoDBFilms:
             return []
         return [{"Update": Update(self.table_name, {"pk": COUNTS_PK, "sk": facet}).add("films", delta).build()}]
 
-    def _in_status(self, status: Status, changed_before: str) -> dict[str, Any]:
+    def _in_status(self, status: Status, comparison: str, moment: str) -> dict[str, Any]:
+        """The status index's query for films in `status` whose status changed before ("<") or after (">")
+        `moment`."""
         return {
             "TableName": self.table_name,
             "IndexName": STATUS_INDEX,
-            "KeyConditionExpression": "gsi3pk = :status AND gsi3sk < :before",
-            "ExpressionAttributeValues": to_item({":status": status.value, ":before": changed_before}),
+            "KeyConditionExpression": f"gsi3pk = :status AND gsi3sk {comparison} :moment",
+            "ExpressionAttributeValues": to_item({":status": status.value, ":moment": moment}),
         }
 
 

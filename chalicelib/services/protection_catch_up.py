@@ -64,10 +64,8 @@ def catch_up_ready_films(deps: Dependencies, limits: SweepLimits, now: datetime 
     # One GetItem each, as the rest of the sweep reads (its role has no BatchGetItem).
     ready_lately = deps.catalog.every_in_status_since(Status.READY, since(now, limits.catch_up_window_s))
     for film in filter(None, map(deps.catalog.get_film, ready_lately)):
-        if seconds_in_status(film, now) < limits.catch_up_after_s:
-            continue  # its transcode, delivered again, may still catch it up
-        if film.status is not Status.READY or protection_caught_up(film, now_iso()) is None:
-            continue
+        if film.status is not Status.READY or seconds_in_status(film, now) < limits.catch_up_after_s:
+            continue  # moved on, or its transcode, delivered again, may still catch it up
         try:
             sent += catch_up(deps, film.video_id, film) is CatchUp.SENT
         except Exception:

@@ -8,27 +8,21 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
 
 import pytest
 import requests
 from skimage.data import lbp_frontal_face_cascade_filename
 from skimage.feature import Cascade
 
-from chalicelib.adapters.cdn_cache import CdnCache
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
-from chalicelib.adapters.s3_store import S3Store
-from chalicelib.adapters.sqs_queue import SQSQueue
 from chalicelib.clock import now_iso
 from chalicelib.domain.change import AuditEntry, Change
 from chalicelib.domain.film import Status
 from chalicelib.domain.protection import Protection
-from chalicelib.domain.stages import PROTECT
 from chalicelib.domain.sweep import SweepLimits
-from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.protection_catch_up import catch_up_ready_films
 from tests.e2e.conftest import RunningStack, aws, wait_for
-from tests.e2e.test_roles import as_function
+from tests.e2e.test_roles import as_sweep
 from tests.functional.face_clips import decode, make_face_clip
 from tests.functional.test_protection_stage import faces_seen, image, still_faces_seen
 
@@ -131,18 +125,7 @@ def test_a_ready_film_whose_transcode_could_not_catch_it_up_is_caught_up_by_the_
     # The transcode's catch-up failed on every delivery (its message is in the dead-letter queue): the sweep,
     # under its own role, writes the catch-up with its audit entry and hands the film to the protection stage.
     video_id, catalog = ready_asking_faces(running_stack, tmp_path, "Caught up by the sweep")
-    resources = running_stack.info["resources"]
-    sweep = Dependencies(
-        settings=cast(Any, None),
-        catalog=DynamoDBCatalog(as_function(running_stack, "sweep_stuck_films", "dynamodb"), resources["CatalogTable"]),
-        uploads=S3Store(as_function(running_stack, "sweep_stuck_films", "s3"), resources["UploadsBucket"]),
-        media=S3Store(as_function(running_stack, "sweep_stuck_films", "s3"), resources["MediaBucket"]),
-        media_cache=CdnCache(None, ""),
-        queues={
-            PROTECT.name: SQSQueue(as_function(running_stack, "sweep_stuck_films", "sqs"), resources["ProtectQueue"])
-        },
-        idempotency=cast(Any, None),
-    )
+    sweep = as_sweep(running_stack)
     # Acting at once (the stack's own sweep waits a few minutes for the transcode's redelivery first).
     limits = SweepLimits(upload_window_s=0, multipart_window_s=0, stuck_after_s={}, catch_up_after_s=0)
 

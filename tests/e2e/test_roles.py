@@ -10,16 +10,21 @@ import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import boto3
 import requests
 
+from chalicelib.adapters.cdn_cache import CdnCache
 from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
+from chalicelib.adapters.s3_store import S3Store
+from chalicelib.adapters.sqs_queue import SQSQueue
 from chalicelib.clock import now_iso
 from chalicelib.domain.film import Film, Status
+from chalicelib.domain.stages import PROTECT
 from chalicelib.services.access import FIELD_OFFICE, create_key
+from chalicelib.services.dependencies import Dependencies
 from local import iam
 from local.client import IngestClient
 from local.resources import ACCOUNT_ID
@@ -160,6 +165,25 @@ def role_session(stack: RunningStack, function: str) -> boto3.session.Session:
 
 def as_function(stack: RunningStack, function: str, service: str) -> Any:
     return role_session(stack, function).client(service, endpoint_url=stack.info["aws_endpoint_url"])
+
+
+def as_sweep(stack: RunningStack, settings: Any = None) -> Dependencies:
+    """What the functions' sweep works with, every client under its own role (no CDN locally; `settings` only
+    as far as the caller's part reads them)."""
+    resources = stack.info["resources"]
+
+    def client(service: str) -> Any:
+        return as_function(stack, "sweep_stuck_films", service)
+
+    return Dependencies(
+        settings=settings,
+        catalog=DynamoDBCatalog(client("dynamodb"), resources["CatalogTable"]),
+        uploads=S3Store(client("s3"), resources["UploadsBucket"]),
+        media=S3Store(client("s3"), resources["MediaBucket"]),
+        media_cache=CdnCache(None, ""),
+        queues={PROTECT.name: SQSQueue(client("sqs"), resources["ProtectQueue"])},
+        idempotency=cast(Any, None),
+    )
 
 
 def test_the_calls_of_paths_the_other_tests_seldom_take_are_granted(running_stack: RunningStack):

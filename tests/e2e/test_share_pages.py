@@ -15,13 +15,9 @@ from typing import Any, cast
 import requests
 from botocore.exceptions import ClientError
 
-from chalicelib.adapters.cdn_cache import CdnCache
-from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
-from chalicelib.adapters.s3_store import S3Store
-from chalicelib.services.dependencies import Dependencies
 from chalicelib.services.share_pages import finish_workshop_pages
 from tests.e2e.conftest import RunningStack, aws
-from tests.e2e.test_roles import as_function
+from tests.e2e.test_roles import as_sweep
 from tests.share_head import Head
 
 WORKSHOP = "share-e2e-2026"
@@ -133,15 +129,7 @@ def test_the_sweep_s_role_writes_a_missing_workshop_page_and_deletes_a_stray_one
     stray = "films/workshops/gone-2011/share.html"
     admin.put_object(Bucket=resources["MediaBucket"], Key=stray, Body=b"<!doctype html>", ContentType="text/html")
     settings = SimpleNamespace(media_base_url=stack.info["media_base_url"], site_url=stack.info["web_url"])
-    sweep = Dependencies(
-        settings=cast(Any, settings),
-        catalog=DynamoDBCatalog(as_function(stack, "sweep_stuck_films", "dynamodb"), resources["CatalogTable"]),
-        uploads=cast(Any, None),
-        media=S3Store(as_function(stack, "sweep_stuck_films", "s3"), resources["MediaBucket"]),
-        media_cache=CdnCache(None, ""),
-        queues={},
-        idempotency=cast(Any, None),
-    )
+    sweep = as_sweep(stack, cast(Any, settings))
 
     # The stack's own sweep, every minute under the same role, may come first: either way, the role did it.
     finish_workshop_pages(sweep)
