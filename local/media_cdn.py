@@ -21,7 +21,8 @@ from local.console import QuietHTTPServer
 PASSED_HEADERS = ("Content-Type", "Content-Length", "Content-Range", "ETag", "Last-Modified", "Cache-Control")
 
 
-def serve_media(s3: Any, bucket: str, port: int) -> ThreadingHTTPServer:
+def serve_media(s3: Any, bucket: str, port: int = 0) -> ThreadingHTTPServer:
+    """Serving on `port`; 0, the default, is a port the kernel chooses (`server.server_address[1]`)."""
     media = S3Store(s3, bucket)
 
     class MediaHandler(BaseHTTPRequestHandler):

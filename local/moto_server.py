@@ -1,6 +1,9 @@
 """moto's server as the local stack's AWS, with DynamoDB's writes isolated as they are on AWS.
 
-    python -m local.moto_server -H 127.0.0.1 -p PORT
+    python -m local.moto_server -H 127.0.0.1 -p PORT [--port-file FILE]
+
+With `-p 0` it listens on a port the kernel chooses, and writes it to FILE once it listens: a port chosen
+beforehand and handed over could be taken by another program meanwhile.
 
 moto's server answers requests on many threads, but its DynamoDB is not made for that: a
 TransactWriteItems is applied one item at a time and, when one condition fails, rolled back by
@@ -19,10 +22,11 @@ import signal
 import sys
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import run_simple
+from werkzeug.serving import make_server
 
 DYNAMODB_TARGET = "DynamoDB_"
 
@@ -46,11 +50,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, required=True)
+    parser.add_argument("--port-file", type=Path, help="written with the port listened on, once it listens")
     args = parser.parse_args()
-    os.environ.setdefault("MOTO_PORT", str(args.port))  # as `python -m moto.server` does
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     app = DomainDispatcherApplication(create_backend_app)
-    run_simple(args.host, args.port, IsolatedDynamoDB(app), threaded=True, request_handler=MotoRequestHandler)
+    server = make_server(args.host, args.port, IsolatedDynamoDB(app), threaded=True, request_handler=MotoRequestHandler)
+    os.environ.setdefault("MOTO_PORT", str(server.port))  # as `python -m moto.server` does
+    if args.port_file is not None:
+        written = args.port_file.with_suffix(".partial")
+        written.write_text(str(server.port))
+        written.replace(args.port_file)  # whole or not at all: the stack reads it as soon as it is there
+    server.serve_forever()
 
 
 if __name__ == "__main__":

@@ -274,7 +274,8 @@ class S3Front:
         # alone; moto wants it signed, so the front signs it as the stack's admin.
         self._admin = admin
 
-    def serve(self, port: int) -> ThreadingHTTPServer:
+    def serve(self, port: int = 0) -> ThreadingHTTPServer:
+        """Serving on `port`; 0, the default, is a port the kernel chooses (`server.server_address[1]`)."""
         front = self
 
         class Handler(BaseHTTPRequestHandler):

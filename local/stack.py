@@ -14,10 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.server import ThreadingHTTPServer
@@ -50,10 +52,8 @@ API_FUNCTION = "api_handler"  # the name Chalice gives the API's function (its r
 AWS_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def port_of(server: ThreadingHTTPServer) -> int:
+    return int(server.server_address[1])
 
 
 def port_taken(port: int, what: str, variable: str, error: OSError) -> SystemExit:
@@ -113,10 +113,7 @@ class LocalStack:
             self.web_server = bind_web(f"http://127.0.0.1:{self.api_port}", web_port)
         except OSError as error:
             raise port_taken(web_port, "the website", "WEB_PORT", error) from None
-        moto_port = free_port()
-        endpoint = f"http://127.0.0.1:{moto_port}"
-        # moto's server, its DynamoDB writes isolated as on AWS (see local/moto_server.py).
-        self._spawn([sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p", str(moto_port)], quiet=True)
+        endpoint = f"http://127.0.0.1:{self._start_moto()}"
         wait_until(lambda: requests.get(f"{endpoint}/moto-api/data.json", timeout=CHECK_TIMEOUT_S).ok, "moto server")
         os.environ.update(AWS_ENV, AWS_ENDPOINT_URL=endpoint)
         session = boto3.session.Session()
@@ -130,13 +127,13 @@ class LocalStack:
         session = boto3.session.Session()
         sts = session.client("sts")
         credentials = {function: iam.assume(sts, arn, function) for function, arn in roles.items()}
-        s3_port = free_port()
         known = {found.access_key_id: found for found in (admin, *credentials.values())}
-        self.s3_front = S3Front(endpoint, known, admin).serve(s3_port)
-        s3_url = f"http://127.0.0.1:{s3_port}"
+        # The stack's own servers listen on ports the kernel chooses as they bind (see _start_moto).
+        self.s3_front = S3Front(endpoint, known, admin).serve()
+        s3_url = f"http://127.0.0.1:{port_of(self.s3_front)}"
 
-        media_port = free_port()
-        self.media_server = serve_media(session.client("s3"), resources.resolve({"Ref": "MediaBucket"}), media_port)
+        self.media_server = serve_media(session.client("s3"), resources.resolve({"Ref": "MediaBucket"}))
+        media_port = port_of(self.media_server)
         function_env = resources.function_environment(
             {"MEDIA_BASE_URL": f"http://127.0.0.1:{media_port}", "SITE_URL": f"http://127.0.0.1:{web_port}"}
         )
@@ -192,6 +189,23 @@ class LocalStack:
         STACK_FILE.write_text(json.dumps(stack, indent=2) + "\n")
         self.wrote_stack_file = True
         return stack
+
+    def _start_moto(self) -> int:
+        """moto's server, its DynamoDB writes isolated as on AWS (see local/moto_server.py), on a port the kernel
+        chooses as it binds: a port found free beforehand could be taken by another program (another stack
+        starting) before moto binds it, and this stack would then talk to that program's AWS."""
+        port_file = Path(tempfile.mkdtemp(prefix="omjr-moto-")) / "port"
+        self._spawn(
+            [sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p", "0", "--port-file", str(port_file)],
+            quiet=True,
+        )
+        moto = self.processes[-1]
+        wait_until(lambda: port_file.exists() or moto.poll() is not None, "moto server")
+        if not port_file.exists():
+            raise SystemExit(f"moto server stopped as it started (exit code {moto.returncode})")
+        port = int(port_file.read_text())
+        shutil.rmtree(port_file.parent, ignore_errors=True)
+        return port
 
     def _functions(self, kind: type) -> list[str]:
         import app

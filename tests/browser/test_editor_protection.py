@@ -112,6 +112,8 @@ def test_an_editor_turns_protection_on_is_told_publishing_waits_and_sees_the_fil
     page.clock.resume()
     expect(panel.locator(".protection")).to_have_text(READY, timeout=PROCESSING_TIMEOUT_S * 1000)
     expect(panel.get_by_role("status")).to_have_text(READY)
+    # Both panels of the film say so, whichever of them asked first (the other learns it from that one).
+    expect(listed.get_by_role("status")).to_have_text(READY)
     expect(panel.locator(".badges")).to_contain_text("Identity protected")
     expect(panel.locator(".badges")).to_contain_text("Status: awaiting review")
     expect(panel.get_by_role("button", name="Publish…")).to_be_enabled()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,14 +19,9 @@ from chalicelib.adapters.dynamodb_items import from_item, to_item
 from chalicelib.adapters.film_items import film_key
 from local.client import IngestClient
 from local.resources import ROOT
+from tests.ports import free_port
 
 START_TIMEOUT_S = 300  # a slow, busy machine: waiting longer costs nothing when it starts fast
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class RunningStack:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from local.resources import ROOT
-from tests.e2e.conftest import free_port
+from tests.ports import free_port
 
 
 class AnotherApi(BaseHTTPRequestHandler):

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from local.resources import ROOT
-from tests.e2e.conftest import free_port
+from tests.ports import free_port
 
 
 def test_an_operator_command_on_a_stack_that_is_gone_says_to_start_it(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,11 +32,8 @@ def remuxable(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def cdn(stack: Any) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = serve_media(stack.client("s3"), stack.name("MediaBucket"), port)
-    yield f"http://127.0.0.1:{port}"
+    server = serve_media(stack.client("s3"), stack.name("MediaBucket"))
+    yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
 

@@ -17,8 +17,9 @@ import requests
 from chalicelib.api.errors import NO_ROUTE_MESSAGE
 from local.api_server import MAX_HEADER_BYTES, gateway_response
 from local.resources import ROOT
-from local.stack import free_port, wait_until
+from local.stack import wait_until
 from tests.functional.factories import write_ready_film
+from tests.ports import free_port
 
 NOT_FOUND = {"error": "not_found", "message": NO_ROUTE_MESSAGE}
 

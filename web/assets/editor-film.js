@@ -144,13 +144,17 @@ export function filmPanel(initial, key, options = {}) {
 
   // `echoed`: the change came from another panel of the same film (awaiting review, and found by its id),
   // which shows it too, so that neither offers what the other's change made impossible.
+  // A film that was being made and has settled says what it became, however this panel learnt of it (its own
+  // refresh, or the other panel's): an action that settles it says its own result after this.
   function show(next, echoed = false) {
+    const settled = PROCESSING.has(film.status) && !film.summary && !PROCESSING.has(next.status);
     film = { ...next, summary: false };
     if (select) select.checked = select.checked && !film.consent;
     confirming = false;
     render();
     options.onChange?.(film);
     refreshWhileProcessing();
+    if (settled) sayWhatItBecame();
     if (echoed) return;
     for (const other of document.querySelectorAll(`.panel[data-video-id="${CSS.escape(film.video_id)}"]`)) {
       if (other !== panel && other.show) other.show(next, true);
@@ -464,12 +468,14 @@ export function filmPanel(initial, key, options = {}) {
       if (!panel.isConnected || panel.hasAttribute("aria-busy")) return refreshWhileProcessing();
       if (next.status === film.status) return refreshWhileProcessing();
       show(next);
-      history.refresh();
-      if (PROCESSING.has(film.status)) return;
-      say(status, TRANSCODED.has(film.status) ? protectionSummary(film)
-        : `The film is now ${STATUS_WORDS[film.status] || film.status}.${film.reason ? ` ${film.reason}` : ""}`,
-      TRANSCODED.has(film.status) ? "success" : "error");
     }, REFRESH_MS);
+  }
+
+  function sayWhatItBecame() {
+    history.refresh();
+    say(status, TRANSCODED.has(film.status) ? protectionSummary(film)
+      : `The film is now ${STATUS_WORDS[film.status] || film.status}.${film.reason ? ` ${film.reason}` : ""}`,
+    TRANSCODED.has(film.status) ? "success" : "error");
   }
 
   panel.film = () => film;
