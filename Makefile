@@ -10,7 +10,7 @@ STAGE ?= dev
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test unit functional e2e browser chromium lint typecheck package deploy-check bench bench-catalog bench-protection bench-voice bench-faces bench-duplicates bench-protect-worst clean ffmpeg-check
+.PHONY: run test unit functional e2e browser chromium lint typecheck package deploy-check bench bench-catalog bench-protection bench-voice bench-faces bench-duplicates bench-protect-worst bench-streaming clean ffmpeg-check
 
 run: $(BIN)/.installed ffmpeg-check  ## the local stack with demo films (PORT, SAMPLES=0, *_API_KEY, VERBOSE=1)
 	exec $(BIN)/python -m local $(if $(filter-out 0,$(VERBOSE)),--verbose)
@@ -116,6 +116,9 @@ $(VOICE_VENV)/.installed: requirements-bench-voice.txt
 # BENCH_ARGS=--no-cost for the matching only (--cost-only: the transcode with and without the fingerprint only).
 bench-duplicates: $(BIN)/.installed ffmpeg-check  ## duplicate films: 20 films and 100 copies matched, the threshold's margins, the cost (about 10 minutes on 2 busy cores)
 	nice -n 10 $(BIN)/python -m bench.duplicates $(BENCH_ARGS)
+
+bench-streaming: $(BIN)/.installed ffmpeg-check $(CHROMIUM)  ## a film on a slow phone: first frame, stalls and bytes, HLS against the MP4, on throttled 3G (several minutes)
+	$(BIN)/python -m bench.film_streaming $(BENCH_ARGS)
 
 # BENCH_ARGS="--skip worst" leaves out the longest part (a 62 s 60 fps film cut every 3 frames).
 bench-faces: $(BIN)/.installed ffmpeg-check  ## faces between samples: flashes, whip pan, lying faces, cost of scene changes and turned looks

@@ -25,13 +25,19 @@ from chalicelib.adapters.dynamodb_catalog import DynamoDBCatalog
 from local.client import TERMINAL, IngestClient
 from local.clips import make_clip
 from local.resources import ROOT
-from local.stack import free_port
+from tests.ports import free_port
 
 METADATA = {"title": "Load", "country": "AZ", "topics": ["violence"], "author": {"first_name": "Ali", "age": 15}}
 
 
 def start_stack(state_dir: Path) -> tuple[subprocess.Popen[bytes], dict[str, object]]:
-    env = {**os.environ, "PORT": str(free_port()), "SAMPLES": "0", "LOCAL_STATE_DIR": str(state_dir)}
+    env = {
+        **os.environ,
+        "PORT": str(free_port()),
+        "WEB_PORT": str(free_port()),
+        "SAMPLES": "0",
+        "LOCAL_STATE_DIR": str(state_dir),
+    }
     env.pop("AWS_ENDPOINT_URL", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "local"],

@@ -29,20 +29,15 @@ from chalicelib.media.probe import probe
 from local import chalice_config
 from local.clips import make_clip as small_clip
 from local.resources import ROOT, LocalResources
-from local.stack import AWS_ENV, free_port, wait_until
+from local.stack import AWS_ENV, start_moto, wait_until
 
 MEMORY_PROBE = "bench.handler_memory"
 BENCH_QUEUES = "BENCH_QUEUES"
 STAGE_QUEUES = {stage.name: stage.queue_id for stage in (VALIDATE, TRANSCODE)}
 
 
-def start_moto() -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def start_moto_server() -> tuple[subprocess.Popen[bytes], str]:
+    process, port = start_moto()
     endpoint = f"http://127.0.0.1:{port}"
     wait_until(lambda: requests.get(f"{endpoint}/moto-api/data.json", timeout=1).ok, "moto server")
     return process, endpoint
@@ -161,7 +156,7 @@ def probe_over_ranges(path: Path) -> tuple[str, str, str]:
 
 
 def large_upload_rows(work: Path, make_clip: Callable[..., Path]) -> list[tuple[str, str, str]]:
-    moto, endpoint = start_moto()
+    moto, endpoint = start_moto_server()
     try:
         env = stack_environment(endpoint)
         rows = []

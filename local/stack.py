@@ -75,6 +75,44 @@ def claim_port(port: int, what: str, variable: str) -> None:
             raise port_taken(port, what, variable, error) from None
 
 
+def start_moto() -> tuple[subprocess.Popen[bytes], int]:
+    """moto's server, its DynamoDB writes isolated as on AWS (local/moto_server.py), and its port: one the kernel
+    chooses as moto binds it. A port found free beforehand could be taken by another program (another stack
+    starting) before moto binds it, and this stack would then talk to that program's AWS."""
+    scratch = Path(tempfile.mkdtemp(prefix="omjr-moto-"))
+    port_file = scratch / "port"
+    try:
+        with (scratch / "errors").open("wb") as errors:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "local.moto_server",
+                    "-H",
+                    "127.0.0.1",
+                    "-p",
+                    "0",
+                    "--port-file",
+                    str(port_file),
+                ],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                start_new_session=True,
+            )
+        try:
+            wait_until(lambda: port_file.exists() or process.poll() is not None, "moto server")
+        except SystemExit:
+            process.kill()
+            raise
+        if not port_file.exists():
+            said = (scratch / "errors").read_text(errors="replace").strip().splitlines()[-5:]
+            raise SystemExit(f"moto server stopped as it started (exit code {process.returncode}):\n" + "\n".join(said))
+        return process, int(port_file.read_text())
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 # A start-up check waits this long for each answer: one that gives up sooner makes the server write a
 # broken-pipe traceback when it answers (the first request imports the whole app).
 CHECK_TIMEOUT_S = 10
@@ -113,7 +151,9 @@ class LocalStack:
             self.web_server = bind_web(f"http://127.0.0.1:{self.api_port}", web_port)
         except OSError as error:
             raise port_taken(web_port, "the website", "WEB_PORT", error) from None
-        endpoint = f"http://127.0.0.1:{self._start_moto()}"
+        moto, moto_port = start_moto()
+        self.processes.append(moto)
+        endpoint = f"http://127.0.0.1:{moto_port}"
         wait_until(lambda: requests.get(f"{endpoint}/moto-api/data.json", timeout=CHECK_TIMEOUT_S).ok, "moto server")
         os.environ.update(AWS_ENV, AWS_ENDPOINT_URL=endpoint)
         session = boto3.session.Session()
@@ -128,7 +168,7 @@ class LocalStack:
         sts = session.client("sts")
         credentials = {function: iam.assume(sts, arn, function) for function, arn in roles.items()}
         known = {found.access_key_id: found for found in (admin, *credentials.values())}
-        # The stack's own servers listen on ports the kernel chooses as they bind (see _start_moto).
+        # The stack's own servers listen on ports the kernel chooses as they bind (see start_moto).
         self.s3_front = S3Front(endpoint, known, admin).serve()
         s3_url = f"http://127.0.0.1:{port_of(self.s3_front)}"
 
@@ -189,23 +229,6 @@ class LocalStack:
         STACK_FILE.write_text(json.dumps(stack, indent=2) + "\n")
         self.wrote_stack_file = True
         return stack
-
-    def _start_moto(self) -> int:
-        """moto's server, its DynamoDB writes isolated as on AWS (see local/moto_server.py), on a port the kernel
-        chooses as it binds: a port found free beforehand could be taken by another program (another stack
-        starting) before moto binds it, and this stack would then talk to that program's AWS."""
-        port_file = Path(tempfile.mkdtemp(prefix="omjr-moto-")) / "port"
-        self._spawn(
-            [sys.executable, "-m", "local.moto_server", "-H", "127.0.0.1", "-p", "0", "--port-file", str(port_file)],
-            quiet=True,
-        )
-        moto = self.processes[-1]
-        wait_until(lambda: port_file.exists() or moto.poll() is not None, "moto server")
-        if not port_file.exists():
-            raise SystemExit(f"moto server stopped as it started (exit code {moto.returncode})")
-        port = int(port_file.read_text())
-        shutil.rmtree(port_file.parent, ignore_errors=True)
-        return port
 
     def _functions(self, kind: type) -> list[str]:
         import app

@@ -1,11 +1,13 @@
-"""Ports for the stacks and servers the tests start, each test worker from a range of its own below the
-kernel's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range).
+"""Ports for the stacks and servers the tests start, each test worker from a range of its own, outside the
+kernel's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range) and above the ports a developer's
+`make run` takes (8000, 8080).
 
 A port found by binding port 0 and closing the socket is free only for that moment: the kernel may hand it to
 another worker's stack binding port 0, or to an outgoing connection, before the server that was to listen there
-binds it ("Address already in use", a stack that does not start). The kernel hands out nothing below its
-ephemeral range, and two workers never share a range: a port from here can be taken meanwhile only by another
-program on the machine listening there, which the bind check sees first."""
+binds it ("Address already in use", a stack that does not start). The kernel hands out nothing outside its
+ephemeral range, and the workers of one run share no port. A run beside another (`make e2e` and `make browser`
+at once, a benchmark's stack) starts elsewhere in its range, by its process id; the bind check sees what
+another program already listens on."""
 
 from __future__ import annotations
 
@@ -14,23 +16,33 @@ import os
 import socket
 from pathlib import Path
 
-PORTS_PER_WORKER = 1000
-LOWEST = 1024
-_turn = itertools.count()
+FIRST = 10_000  # above `make run`'s ports
+LAST = 65_535
 
 
-def _ephemeral_low() -> int:
+def _ephemeral() -> tuple[int, int]:
     try:
-        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768  # Linux's default
+        low, high = (int(part) for part in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+    return low, high
 
 
 def _worker_range() -> range:
+    """The larger of the spans outside the ephemeral range, shared out among the run's workers."""
+    low, high = _ephemeral()
+    outside = max((range(FIRST, max(FIRST, low)), range(max(FIRST, high + 1), LAST + 1)), key=len)
+    start, stop = outside.start, outside.stop
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
     index = int(worker) if worker.isdigit() else 0
-    start = max(LOWEST, _ephemeral_low() - (index % 16 + 1) * PORTS_PER_WORKER)
-    return range(start, start + PORTS_PER_WORKER)
+    span = (stop - start) // max(workers, 1)
+    if span < 100:
+        raise RuntimeError(f"too few ports outside the ephemeral range ({low}-{high}) for {workers} test workers")
+    return range(start + index * span, start + (index + 1) * span)
+
+
+_turn = itertools.count(os.getpid())
 
 
 def free_port() -> int:

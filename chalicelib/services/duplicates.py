@@ -37,8 +37,9 @@ def record_duplicates(deps: Dependencies, film: Film) -> list[Duplicate]:
 
 
 def duplicates_for_editor(deps: Dependencies, film: Film) -> list[dict[str, Any]]:
-    """`[{video_id, title, status, same, protect_identity}]`: the films still there that are the same as this
-    one, and the identity protection each asked for."""
+    """`[{video_id, title, status, same, protect_identity, draft}]`: the films still there that are the same as
+    this one, the identity protection each asked for, and whether it is a draft (its office has not completed its
+    details: no title yet, and no editor reviews it)."""
     return [
         {
             "video_id": other.video_id,
@@ -46,6 +47,7 @@ def duplicates_for_editor(deps: Dependencies, film: Film) -> list[dict[str, Any]
             "status": other.status.value,
             "same": same,
             "protect_identity": record_of(other.protect_identity),
+            "draft": other.draft,
         }
         for other, same in _still_there(deps, film.duplicates)
     ]
@@ -61,27 +63,29 @@ def check_protected_as_its_copies(deps: Dependencies, film: Film) -> None:
         missing = [kind for kind in KINDS if wanted[kind] and not asked[kind]]
         if missing:
             names = {"faces": "blurred faces", "voice": "a disguised voice"}
+            named = "A copy whose details its office has not completed" if other.draft else f"“{other.title}”"
             raise ConflictError(
-                f"“{other.title}” (film {other.video_id}) is the same film and asked for "
+                f"{named} (film {other.video_id}) is the same film and asked for "
                 f"{' and '.join(names[kind] for kind in missing)}: ask for the same protection here before "
                 "publishing. Nothing was published.",
                 "copy_protected",
             )
 
 
-def already_sent(deps: Dependencies, films: Iterable[Film]) -> dict[str, list[dict[str, str]]]:
-    """Per film, the same office's earlier films that are the same film (`[{video_id, title}]`): what the
-    office's row says it was already sent as. One read for them all; another office's film is never named."""
+def already_sent(deps: Dependencies, films: Iterable[Film]) -> dict[str, list[dict[str, Any]]]:
+    """Per film, the same office's earlier films that are the same film (`[{video_id, title, draft}]`): what the
+    office's row says it was already sent as (a draft: its details not completed, no editor sees it). One read for
+    them all; another office's film is never named."""
     films = [film for film in films if film.duplicates]
     others = {
         other.video_id: other
         for other, _ in _still_there(deps, [duplicate for film in films for duplicate in film.duplicates])
     }
-    sent: dict[str, list[dict[str, str]]] = {}
+    sent: dict[str, list[dict[str, Any]]] = {}
     for film in films:
         earlier = [others.get(duplicate.video_id) for duplicate in film.duplicates]
         sent[film.video_id] = [
-            {"video_id": other.video_id, "title": other.title}
+            {"video_id": other.video_id, "title": other.title, "draft": other.draft}
             for other in earlier
             if other is not None and other.office_id == film.office_id and other.created_at < film.created_at
         ]

@@ -5,6 +5,7 @@ Screenshots go to test-artifacts/browser/."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterator
 
@@ -44,6 +45,9 @@ def films(dupes_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -
         assert office.wait_for_terminal(ids[name])["status"] == "READY"
         if name == "first":
             editor.publish(ids[name])
+    # The first file sent once more, as a draft (no details): its office may have sent it by mistake.
+    ids["draft"] = office.upload(first, {"draft": True})
+    assert office.wait_for_terminal(ids["draft"])["status"] == "READY"
     return ids
 
 
@@ -65,6 +69,10 @@ def test_the_editor_sees_a_film_sent_again_as_a_duplicate_of_the_published_one_b
     expect(published.get_by_role("note", name="Duplicates")).to_contain_text(
         f"Same picture as “{SECOND}” (awaiting review, film id {films['again']})"
     )
+    expect(published.get_by_role("note", name="Duplicates")).to_contain_text(  # a draft has no title to name
+        f"Same file as a copy whose details its office has not completed (no editor reviews it, film id "
+        f"{films['draft']})"
+    )
 
 
 def test_the_office_row_says_the_film_was_already_sent(browser: Browser, dupes_stack, films):
@@ -74,5 +82,13 @@ def test_the_office_row_says_the_film_was_already_sent(browser: Browser, dupes_s
     again = tab.locator(f".upload-item[data-video-id='{films['again']}']")
     expect(again.locator(".upload-duplicate")).to_have_text(f"Already sent as “{FIRST}”: the editors see both.")
     expect(tab.locator(f".upload-item[data-video-id='{films['first']}'] .upload-duplicate")).to_have_count(0)
+    draft = tab.locator(f".upload-item[data-video-id='{films['draft']}']")
+    expect(draft.locator(".upload-outcome")).to_contain_text("Details missing: no editor sees it")
+    expect(draft.locator(".upload-duplicate")).to_have_text(  # never "the editors see both" beside that
+        re.compile(
+            f"^Already sent as (“{FIRST}” and “{SECOND}”|“{SECOND}” and “{FIRST}”): if this copy was sent by "
+            "mistake, leave its details empty: no editor sees it, and it is deleted on its date.$"
+        )
+    )
     screenshot(tab, "duplicates-office-row")
     tab.context.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -228,3 +229,32 @@ def test_a_waiting_film_changed_by_another_editor_is_shown_as_it_is_now(page: Pa
     expect(panel).to_contain_text("Changed by another editor meanwhile: shown as it is now.")
     expect(about.get_by_text("Sensitive", exact=True)).to_be_visible()
     api(bulk_stack, "PATCH", f"/videos/{video_id}", {"sensitive": False})
+
+
+def test_consent_half_typed_survives_another_change_to_the_panel_and_is_then_recorded(
+    page: Page, bulk_stack, tmp_path: Path
+):
+    [video_id] = write_review_films(
+        bulk_stack, tmp_path, "kutaisi-2016", [ReviewFilm("Forms on their way", "Nika", 12, consent=False)]
+    )
+    open_editor(page, bulk_stack)
+    page.get_by_label("Film id").fill(video_id)
+    page.get_by_role("button", name="Find").click()
+    panel = page.locator("#found .panel")
+    panel.locator("summary", has_text="Record consent for this film only").click()
+    form = panel.get_by_role("form", name="Consent for this film")
+    form.get_by_label("The guardian gave written consent").check()
+    form.get_by_label("Where the signed forms are kept").fill("Tbilisi office, folder 7")
+
+    panel.get_by_role("button", name="Highlight").click()  # the panel is drawn again, with the film as saved
+    expect(panel.get_by_role("status")).to_have_text("Highlighted, once published.")
+    expect(form).to_be_visible()  # still open, with what was ticked and typed
+    expect(form.get_by_label("The guardian gave written consent")).to_be_checked()
+    expect(form.get_by_label("The child gave their own assent")).not_to_be_checked()
+    expect(form.get_by_label("Where the signed forms are kept")).to_have_value("Tbilisi office, folder 7")
+
+    form.get_by_label("The child gave their own assent").check()
+    form.get_by_role("button", name="Record consent").click()
+    expect(panel.get_by_role("status")).to_have_text("Consent recorded: the film can be published.")
+    recorded = api(bulk_stack, "GET", f"/videos/{video_id}/editorial").json()["consent"]
+    assert recorded["reference"] == "Tbilisi office, folder 7"

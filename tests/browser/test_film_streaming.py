@@ -4,15 +4,15 @@ Media Source Extensions, and from the MP4 renditions where it has neither. Debia
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Request, expect
 
 from local.clips import generate
-from tests.browser.conftest import ARTIFACTS, running_stack, screenshot
+from tests.browser.conftest import running_stack, screenshot
 from tests.browser.test_pages import RECORD_VIOLATIONS
 from tests.e2e.conftest import RunningStack
 
@@ -40,23 +40,6 @@ NETWORKS = {
     },
 }
 SLOW_3G = NETWORKS["Slow 3G"]
-WAYS = {"mp4": "MP4", "library": "hls.js", "native": "native HLS"}
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-# Played from the page's start as soon as the player is there: when the first frame is ready (from the start of
-# navigation), how often playback then waited for data, and what it showed, until `seconds` of the film have played.
-WATCH = """([seconds]) => new Promise((resolve) => {
-  const video = document.querySelector("video");
-  let first = null, stalls = 0;
-  video.addEventListener("loadeddata", () => { first ??= performance.now(); });
-  video.addEventListener("waiting", () => { if (first !== null) stalls += 1; });
-  video.muted = true;
-  video.play().catch(() => {});
-  const check = () => {
-    if (video.currentTime < seconds && !video.ended) return setTimeout(check, 200);
-    resolve({ first_frame_ms: Math.round(first), stalls, height: video.videoHeight, at_ms: Math.round(performance.now()) });
-  };
-  check();
-})"""
 
 
 @pytest.fixture(scope="module")
@@ -65,22 +48,26 @@ def streaming_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runnin
     yield from running_stack(tmp_path_factory, "streaming-stack")
 
 
-@pytest.fixture(scope="module")
-def ladder_film(streaming_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> str:
+def make_ladder_film(stack: RunningStack, folder: Path) -> str:
     """A published 720p film: two rungs (720p, 360p), one HLS master naming both. Its grain keeps every rung
-    above what Slow 3G carries, as a real film's would be."""
+    above what Slow 3G carries, as a real film's would be (bench/film_streaming.py plays it on throttled links)."""
     clip = generate(
-        tmp_path_factory.mktemp("stream") / "river.mp4",
+        folder / "river.mp4",
         *("-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=3:duration=60"),
         *("-f", "lavfi", "-i", "sine=frequency=440:duration=60"),
         *("-vf", "noise=alls=30:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"),
         *("-c:a", "aac"),
     )
-    office = streaming_stack.client("field_office")
+    office = stack.client("field_office")
     video_id = office.upload(clip, METADATA)
     assert office.wait_for_terminal(video_id, timeout_s=600)["status"] == "READY"
-    streaming_stack.client("editor").publish(video_id)
+    stack.client("editor").publish(video_id)
     return video_id
+
+
+@pytest.fixture(scope="module")
+def ladder_film(streaming_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return make_ladder_film(streaming_stack, tmp_path_factory.mktemp("stream"))
 
 
 @pytest.fixture
@@ -143,6 +130,8 @@ def test_without_hls_the_film_plays_an_mp4_rendition(film_tab: Page, streaming_s
 
 
 def test_a_slow_link_starts_on_the_lowest_rung(film_tab: Page, streaming_stack, ladder_film, requests_seen):
+    """With hls.js (how fast it starts, and with how many stalls, beside the MP4 and Chromium's own HLS:
+    bench/film_streaming.py, figures in docs/WEBSITE.md)."""
     cdp = film_tab.context.new_cdp_session(film_tab)
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", SLOW_3G)
@@ -161,36 +150,3 @@ def test_a_broken_playlist_falls_back_to_the_mp4(film_tab: Page, streaming_stack
     expect(video).to_have_attribute("data-streaming", "mp4", timeout=30_000)
     plays(film_tab, video)
     assert film_tab.evaluate("() => document.querySelector('video').currentSrc").endswith(".mp4")
-
-
-def test_first_frame_and_stalls_on_throttled_3g_against_the_mp4(browser, streaming_stack, ladder_film):
-    """Time to the first frame, stalls while the first 8 s play, and the rung shown, with hls.js and Chromium's
-    own HLS against today's MP4 (on a phone's screen: the smallest rendition), written to test-artifacts/ (the
-    figures in docs/WEBSITE.md come from here). Asserts only what a visitor sees: HLS on Slow 3G shows the
-    lowest rung."""
-    figures: dict[str, dict[str, Any]] = {}
-    for network, conditions in NETWORKS.items():
-        for mode in ("mp4", "library", "native"):
-            tab = browser.new_context(**PHONE).new_page()
-            tab.add_init_script(MODES[mode])
-            cdp = tab.context.new_cdp_session(tab)
-            cdp.send("Network.enable")
-            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-            cdp.send("Network.emulateNetworkConditions", conditions)
-            received = {"bytes": 0}
-
-            def finished(event: dict[str, Any], tally: dict[str, int] = received) -> None:
-                tally["bytes"] += int(event["encodedDataLength"])
-
-            cdp.on("Network.loadingFinished", finished)
-            tab.goto(
-                f"{streaming_stack.info['web_url']}/film.html?id={ladder_film}", wait_until="commit", timeout=180_000
-            )
-            expect(tab.locator("video")).to_have_attribute("data-streaming", mode, timeout=180_000)
-            watched = tab.evaluate(WATCH, [8])
-            figures[f"{network}, {WAYS[mode]}"] = {**watched, "bytes": received["bytes"]}
-            tab.context.close()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "film-streaming.json").write_text(json.dumps(figures, indent=2) + "\n")
-    assert figures["Slow 3G, hls.js"]["height"] == 360
-    assert figures["Slow 3G, native HLS"]["height"] == 360

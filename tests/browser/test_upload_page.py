@@ -180,6 +180,8 @@ def test_a_workshops_films_go_in_one_sitting_and_a_second_click_sends_nothing(of
     second.get_by_role("button", name="Correct the details").click()
     expect(second.get_by_label("Title (in")).to_be_focused()
     second.get_by_label("Title (in").fill("Workshop film 2, corrected")
+    # No mistake was ever listed: nothing claims that "every listed mistake is fixed".
+    expect(office.locator("#send-status")).to_have_text(re.compile(r"^3 films sent\. Each is checked now"))
     second.get_by_role("button", name="Save the corrections").click()
     expect(second.locator(".film-check")).to_have_text("Corrected.")
     expect(second.get_by_label("Title (in")).to_be_disabled()

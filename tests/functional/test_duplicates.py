@@ -63,17 +63,18 @@ def test_a_re_encoded_copy_and_the_same_file_are_flagged_beside_both_films_and_a
         "status": "READY",
         "same": "picture",
         "protect_identity": {"faces": False, "voice": False},
+        "draft": False,
     } in shown
 
     # The office's row says what the film was already sent as; its first sending says nothing of the kind.
     rows = {row["video_id"]: row for row in get(api, "/uploads", stack.keys["office"]).json_body["items"]}
-    assert rows[copy]["already_sent_as"] == [{"video_id": original, "title": "My street"}]
+    assert rows[copy]["already_sent_as"] == [{"video_id": original, "title": "My street", "draft": False}]
     assert "already_sent_as" not in rows[original]
     assert "already_sent_as" not in rows[distinct]
     sent_as = get(api, f"/uploads/{again}", stack.keys["office"]).json_body["already_sent_as"]
     assert sorted(sent_as, key=lambda row: row["title"]) == [
-        {"video_id": original, "title": "My street"},
-        {"video_id": copy, "title": "My street (again)"},
+        {"video_id": original, "title": "My street", "draft": False},
+        {"video_id": copy, "title": "My street (again)", "draft": False},
     ]
 
 
@@ -103,7 +104,7 @@ def test_a_workshop_s_published_films_are_compared_whoever_sent_them_and_another
 
     assert flagged(api, stack, ours) == {(theirs, "picture"), (elsewhere, "file")}
     sent_as = get(api, f"/uploads/{ours}", stack.keys["office"]).json_body["already_sent_as"]
-    assert sent_as == [{"video_id": elsewhere, "title": "Ours, another workshop"}], "never the other office's film"
+    assert sent_as == [{"video_id": elsewhere, "title": "Ours, another workshop", "draft": False}], "never the other office's film"
 
 
 def test_a_film_taken_down_and_sent_again_is_a_new_film(api, stack, films):

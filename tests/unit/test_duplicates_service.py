@@ -5,10 +5,19 @@ import random
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
+from chalicelib.domain.errors import ConflictError
 from chalicelib.domain.film import Film, Status
 from chalicelib.domain.fingerprint import SAMPLES_PER_S, Fingerprint
+from chalicelib.domain.protection import Protection
 from chalicelib.services.dependencies import Dependencies
-from chalicelib.services.duplicates import already_sent, duplicates_for_editor, record_duplicates
+from chalicelib.services.duplicates import (
+    already_sent,
+    check_protected_as_its_copies,
+    duplicates_for_editor,
+    record_duplicates,
+)
 from tests.fakes.catalog import InMemoryCatalog
 
 PICTURE = [(1 << 63) | random.Random(1).getrandbits(63) for _ in range(60 * SAMPLES_PER_S)]
@@ -47,11 +56,12 @@ def test_a_match_is_recorded_on_both_films_and_the_office_is_told_of_its_own_ear
             "status": "READY",
             "same": "file",
             "protect_identity": {"faces": False, "voice": False},
+            "draft": False,
         }
     ]
     assert duplicates_for_editor(services, catalog.films["b"])[0]["status"] == "PUBLISHED"
     sent = already_sent(services, [catalog.films[v] for v in ("a", "b", "d")])
-    assert sent == {"a": [], "b": [{"video_id": "a", "title": "Film a"}]}
+    assert sent == {"a": [], "b": [{"video_id": "a", "title": "Film a", "draft": False}]}
 
 
 def test_a_film_taken_down_is_no_ones_duplicate():
@@ -64,3 +74,22 @@ def test_a_film_taken_down_is_no_ones_duplicate():
     assert duplicates_for_editor(services, catalog.films["b"]) == []
     assert already_sent(services, [catalog.films["b"]]) == {"b": []}
     assert catalog.add_duplicates("a", catalog.films["b"].duplicates) is False, "a tombstone keeps none"
+
+
+def test_a_draft_copy_is_named_as_one_to_the_editors_and_still_holds_its_protection():
+    first = film("a", "2026-01-01", "office-1", PICTURE, "same-bytes")
+    draft = replace(
+        film("b", "2026-01-02", "office-1", PICTURE, "same-bytes"),
+        title="",
+        draft=True,
+        protect_identity=Protection(faces=True, voice=False),
+    )
+    services, catalog = deps(first, draft)
+    record_duplicates(services, draft)
+
+    [seen] = duplicates_for_editor(services, catalog.films["a"])
+    assert seen["draft"] is True
+    with pytest.raises(ConflictError) as refused:
+        check_protected_as_its_copies(services, catalog.films["a"])
+    assert refused.value.code == "copy_protected"
+    assert str(refused.value).startswith("A copy whose details its office has not completed (film b) is the same film")

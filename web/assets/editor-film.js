@@ -21,6 +21,8 @@ const TRANSCODED = new Set(["READY", "PUBLISHED", "UNPUBLISHED"]);
 const PROCESSING = new Set(["UPLOADED", "VALIDATING", "PROTECTING", "TRANSCODING"]);
 const REFRESH_MS = 5000;
 
+const NO_CONSENT_DRAFT = { open: false, guardian: false, child: false, reference: "" };
+
 let panels = 0; // the same film may be shown twice (awaiting review, and found by its id): ids stay unique
 
 // Identity protection as an editor reads it (docs/PROTECTION.md): what was asked, and whether the
@@ -121,8 +123,13 @@ export function filmPanel(initial, key, options = {}) {
     } catch (error) {
       // Refused because the film is no longer as this page shows it (409: another editor's change, protection
       // asked meanwhile, consent withdrawn by an office's correction): shown as it is now, with the reason.
-      if (error instanceof ApiError && error.status === 409 && !film.summary) await load();
-      say(status, `${label}: not done. ${editorWords(error)}`, "error");
+      // When it cannot be read again (taken down meanwhile), that is what the editor is told.
+      const refused = `${label}: not done.`;
+      if (error instanceof ApiError && error.status === 409 && !film.summary) {
+        if (await load(refused)) say(status, `${refused} ${editorWords(error, { shownAgain: true })}`, "error");
+        return false;
+      }
+      say(status, `${refused} ${editorWords(error)}`, "error");
       return false;
     } finally {
       panel.removeAttribute("aria-busy");
@@ -146,28 +153,32 @@ export function filmPanel(initial, key, options = {}) {
   // which shows it too, so that neither offers what the other's change made impossible.
   // A film that was being made and has settled says what it became, however this panel learnt of it (its own
   // refresh, or the other panel's): an action that settles it says its own result after this.
+  // True when it settled.
   function show(next, echoed = false) {
     const settled = PROCESSING.has(film.status) && !film.summary && !PROCESSING.has(next.status);
     film = { ...next, summary: false };
+    if (film.consent) consentDraft = NO_CONSENT_DRAFT; // recorded: a consent cleared later is typed afresh
     if (select) select.checked = select.checked && !film.consent;
     confirming = false;
     render();
     options.onChange?.(film);
     refreshWhileProcessing();
     if (settled) sayWhatItBecame();
-    if (echoed) return;
+    if (echoed) return settled;
     for (const other of document.querySelectorAll(`.panel[data-video-id="${CSS.escape(film.video_id)}"]`)) {
       if (other !== panel && other.show) other.show(next, true);
     }
+    return settled;
   }
 
-  // The full film (with its links to watch it), for a film listed only by its summary.
-  async function load() {
+  // The full film (with its links to watch it), for a film listed only by its summary, or refused as shown.
+  // `before`: what the editor is told first when it cannot be read (an action's refusal).
+  async function load(before = "") {
     try {
       show(await request("GET", `/videos/${encodeURIComponent(film.video_id)}/editorial`, { key: key() }));
       return true;
     } catch (error) {
-      say(status, editorWords(error), "error");
+      say(status, [before, editorWords(error)].filter(Boolean).join(" "), "error");
       return false;
     }
   }
@@ -216,24 +227,34 @@ export function filmPanel(initial, key, options = {}) {
     return button;
   }
 
+  // What the editor ticked and typed survives the panel being drawn again (another action, a refusal).
+  let consentDraft = NO_CONSENT_DRAFT;
   function consentForm() {
     const id = `${uid}-consent`;
     const form = el("form", { class: "consent", "aria-label": "Consent for this film" },
-      el("label", { class: "check" }, el("input", { type: "checkbox", name: "guardian", required: true }),
-        " The guardian gave written consent"),
-      el("label", { class: "check" }, el("input", { type: "checkbox", name: "child", required: true }),
-        " The child gave their own assent"),
+      el("label", { class: "check" }, el("input", { type: "checkbox", name: "guardian", required: true,
+        checked: consentDraft.guardian }), " The guardian gave written consent"),
+      el("label", { class: "check" }, el("input", { type: "checkbox", name: "child", required: true,
+        checked: consentDraft.child }), " The child gave their own assent"),
       el("label", { for: `${id}-ref` }, "Where the signed forms are kept"),
-      el("input", { id: `${id}-ref`, name: "reference", required: true, maxlength: 200 }),
+      el("input", { id: `${id}-ref`, name: "reference", required: true, maxlength: 200,
+        value: consentDraft.reference }),
       el("button", { type: "submit", "data-action": "consent" }, "Record consent"));
+    const box = el("details", { class: "edit consent-details", open: consentDraft.open },
+      el("summary", {}, "Record consent for this film only"), form);
+    const keep = () => {
+      const { guardian, child, reference } = form.elements;
+      consentDraft = { open: box.open, guardian: guardian.checked, child: child.checked, reference: reference.value };
+    };
+    form.addEventListener("input", keep);
+    box.addEventListener("toggle", keep);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       if (!form.reportValidity()) return;
       act("Recording consent", "POST", "/consent", { body: { guardian_consent: true, child_assent: true,
         reference: form.elements.reference.value.trim() }, done: () => "Consent recorded: the film can be published." });
     });
-    return el("details", { class: "edit consent-details" },
-      el("summary", {}, "Record consent for this film only"), form);
+    return box;
   }
 
   // Publish: enabled once consent (and, for a sensitive film, the safeguarding check) is there; it

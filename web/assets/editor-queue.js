@@ -173,8 +173,8 @@ export function reviewQueue(container, line, currentKey, { topics, stories }) {
             const now = waitingNow.get(panel.dataset.videoId);
             if (now && now.version !== panel.film().version && !panel.hasAttribute("aria-busy")
               && !panel.contains(document.activeElement)) {
-              panel.show(now);
-              panel.say("Changed by another editor meanwhile: shown as it is now.");
+              // A film that was being made and is now ready says so itself: no other editor changed it.
+              if (!panel.show(now)) panel.say("Changed by another editor meanwhile: shown as it is now.");
             }
           }
         }

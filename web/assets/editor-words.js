@@ -25,8 +25,18 @@ const BY_CODE = {
   reason_note_missing: "Say in a few words why the film is taken down (never who the child or the family is).",
 };
 
-export function editorWords(error) {
+// A film page that was refused because the film changed shows it again as it is now: no refresh to ask for.
+const SHOWN_AGAIN = {
+  film_changed: "This film changed since you looked at it (its protection, title or sensitive flag, say): it is "
+    + "shown below as it is now. Look at it again before publishing.",
+  conflict: "This film changed since the page showed it (someone else may be working on it): it is shown below as "
+    + "it is now. Look at it again, then try again if it still needs doing.",
+};
+
+// `shownAgain`: the page has just shown the film again as it is now.
+export function editorWords(error, { shownAgain = false } = {}) {
   if (!(error instanceof ApiError)) return "Something went wrong on this page: reload it and try again.";
+  if (shownAgain && SHOWN_AGAIN[error.code]) return SHOWN_AGAIN[error.code];
   if (error.status === 401) return "Type your editor key above first.";
   if (error.status === 403) return "This key is not an editor's key, or it no longer works.";
   if (BY_CODE[error.code]) return BY_CODE[error.code];

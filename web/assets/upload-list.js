@@ -2,7 +2,7 @@
 // films are on their way, so each film's outcome shows without reloading the page.
 import { request } from "./api.js";
 import { el, say } from "./dom.js";
-import { explainError, FINAL, outcome, protectionText } from "./upload-words.js";
+import { explainError, FINAL, listText, outcome, protectionText } from "./upload-words.js";
 
 const PAGE = 20;
 const POLL_MS = 3000;
@@ -28,13 +28,26 @@ export function uploadsList({ list, more, status, currentKey, onFilm, onGone }) 
   }
 
   // The office sent the same film before (the same file, or the same picture re-encoded, resized, trimmed):
-  // editors see both; the office is told which film this one was already sent as.
+  // the office is told which film this one was already sent as, and which of them the editors see. A draft
+  // (details missing) no editor sees: a copy sent by mistake needs nothing more (it is deleted on its date).
   function alreadySent(film) {
     const earlier = film.already_sent_as || [];
     if (!earlier.length) return null;
+    const name = (other) => (other.draft || !other.title ? "a film whose details are missing" : `“${other.title}”`);
+    const seen = earlier.filter((other) => !other.draft);
+    let then;
+    if (film.draft) {
+      then = "if this copy was sent by mistake, leave its details empty: no editor sees it, and it is deleted on its "
+        + "date.";
+    } else if (seen.length === earlier.length) {
+      then = `the editors see ${earlier.length === 1 ? "both" : "all of them"}.`;
+    } else if (!seen.length) {
+      then = "the editors see only this one.";
+    } else {
+      then = `the editors see this one and ${listText(seen.map(name))}.`;
+    }
     return el("span", { class: "upload-duplicate", "data-kind": "warn" },
-      `Already sent as ${earlier.map((other) => (other.title ? `“${other.title}”` : "a film whose details are missing"))
-        .join(", ")}: the editors see ${earlier.length === 1 ? "both" : "all of them"}.`);
+      `Already sent as ${listText(earlier.map(name))}: ${then}`);
   }
 
   function render() {

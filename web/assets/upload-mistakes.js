@@ -8,6 +8,7 @@ import { fieldName, fieldProblem } from "./upload-fields.js";
 // the field (a folded row unfolds) before it is focused.
 export function mistakesList(node, groups) {
   let shown = false;
+  let listed = false; // a mistake was listed since it was shown
 
   function link(input, problem, open) {
     return el("li", {},
@@ -52,13 +53,20 @@ export function mistakesList(node, groups) {
     show({ focus = true } = {}) {
       shown = true;
       const count = render();
+      listed = count > 0;
       if (count && focus) node.focus();
       return count;
     },
-    // Called on every change: once shown, the list follows the fixes. True when the last one was just fixed.
+    // Called on every change: once shown, the list follows the mistakes made and fixed since. True when the
+    // last one listed was just fixed (never when nothing was listed: there was no mistake to fix).
     update() {
-      if (!shown || render()) return false;
-      shown = false;
+      if (!shown) return false;
+      if (render()) {
+        listed = true;
+        return false;
+      }
+      if (!listed) return false;
+      shown = listed = false;
       return true;
     },
   };
