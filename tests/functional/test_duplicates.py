@@ -104,7 +104,9 @@ def test_a_workshop_s_published_films_are_compared_whoever_sent_them_and_another
 
     assert flagged(api, stack, ours) == {(theirs, "picture"), (elsewhere, "file")}
     sent_as = get(api, f"/uploads/{ours}", stack.keys["office"]).json_body["already_sent_as"]
-    assert sent_as == [{"video_id": elsewhere, "title": "Ours, another workshop", "draft": False}], "never the other office's film"
+    assert sent_as == [{"video_id": elsewhere, "title": "Ours, another workshop", "draft": False}], (
+        "never the other office's film"
+    )
 
 
 def test_a_film_taken_down_and_sent_again_is_a_new_film(api, stack, films):

@@ -150,10 +150,9 @@ export function filmPanel(initial, key, options = {}) {
   }
 
   // `echoed`: the change came from another panel of the same film (awaiting review, and found by its id),
-  // which shows it too, so that neither offers what the other's change made impossible.
-  // A film that was being made and has settled says what it became, however this panel learnt of it (its own
-  // refresh, or the other panel's): an action that settles it says its own result after this.
-  // True when it settled.
+  // which shows it too, so that neither offers what the other's change made impossible. A film that was being
+  // made and has settled says what it became, however this panel learnt of it (its own refresh, the other
+  // panel's, the queue's read); an action that settles it says its own result after this. True when it settled.
   function show(next, echoed = false) {
     const settled = PROCESSING.has(film.status) && !film.summary && !PROCESSING.has(next.status);
     film = { ...next, summary: false };
@@ -487,7 +486,8 @@ export function filmPanel(initial, key, options = {}) {
         return;
       }
       if (!panel.isConnected || panel.hasAttribute("aria-busy")) return refreshWhileProcessing();
-      if (next.status === film.status) return refreshWhileProcessing();
+      // Unchanged, or older than what the other panel has shown meanwhile (an answer that took its time).
+      if (next.status === film.status || next.version < film.version) return refreshWhileProcessing();
       show(next);
     }, REFRESH_MS);
   }
