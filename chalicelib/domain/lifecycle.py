@@ -214,6 +214,7 @@ def edit(film: Film, actor: str, changes: Mapping[str, Any], at: str) -> Change:
 
 
 def highlight(film: Film, actor: str, highlighted: bool, at: str) -> Change:
+    check_complete(film, "highlighted")
     audit = AuditEntry(actor, "highlighted", {"highlighted": highlighted})
     return _edited(film, replace(film, highlighted=highlighted), at, audit)
 

@@ -74,6 +74,20 @@ def test_the_editor_sees_a_film_sent_again_as_a_duplicate_of_the_published_one_b
         f"{films['draft']})"
     )
 
+    # Found by its id, the draft says what it is, and offers nothing the API would refuse until its office
+    # completes it: no consent, no publishing, no highlight; it can still be protected or taken down.
+    page.get_by_label("Film id").fill(films["draft"])
+    page.get_by_role("button", name="Find").click()
+    expect(page.locator("#find-status")).to_have_text("Found: a draft whose details its office has not completed.")
+    draft = page.locator("#found .panel")
+    expect(draft.get_by_role("heading", name="Draft: details missing")).to_be_visible()
+    expect(draft).to_contain_text("no editor reviews it, and it cannot be given consent, highlighted or published")
+    expect(draft.locator(".badges")).to_contain_text("Status: draft, details missing")
+    for refused in ("consent", "publish", "highlight", "sensitive"):
+        expect(draft.locator(f"[data-action={refused}]")).to_have_count(0)
+    expect(draft.get_by_role("button", name="Blur faces")).to_be_enabled()
+    expect(draft.get_by_role("button", name="Take down…")).to_be_visible()
+
 
 def test_the_office_row_says_the_film_was_already_sent(browser: Browser, dupes_stack, films):
     tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()

@@ -209,7 +209,8 @@ def test_a_single_publish_is_refused_once_the_film_changed_since_its_card_was_sh
     assert edited.status_code == 200, edited.text
     confirm.get_by_role("button", name="Yes, publish it").click()
     expect(panel).to_contain_text(
-        "Publishing: not done. This film changed since you looked at it", timeout=PUBLISHING_MS
+        "Publishing: not done. This film changed since the page showed it: its title is now “Renamed once more”.",
+        timeout=PUBLISHING_MS,
     )
     assert status_of(bulk_stack, video_id) == "READY"
 

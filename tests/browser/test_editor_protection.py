@@ -180,9 +180,9 @@ def test_a_refused_publish_shows_another_editors_title_and_a_save_after_it_keeps
     assert renamed.status_code == 200, renamed.text
     panel.get_by_role("button", name="Publish…").click()
     panel.get_by_role("group", name="Confirm publishing").get_by_role("button", name="Yes, publish it").click()
-    expect(panel.get_by_role("status")).to_contain_text(
-        "Publishing: not done. This film changed since you looked at it (its protection, title or sensitive flag, "
-        "say): it is shown below as it is now."
+    expect(panel.get_by_role("status")).to_have_text(
+        "Publishing: not done. This film changed since the page showed it: its title is now “Renamed by another "
+        "editor”. It is shown above as it is now: look at it again before publishing."
     )
     expect(panel.get_by_role("heading", name="Renamed by another editor")).to_be_visible()
     expect(panel.get_by_role("group", name="Confirm publishing")).to_be_hidden()

@@ -931,6 +931,7 @@ def test_hiding_ticked_after_the_details_went_is_saved_before_the_film_is_done_e
 
     wait_for(office, "the hiding saved alone", lambda: asked_of("Hidden while its bytes went") == BLURRED)
     row.get_by_label("Age", exact=True).fill(str(CHILDREN[2][1]))
+    office.get_by_role("button", name="Send the films").focus()  # the row left: its details go again
     listed = office.locator(".upload-item", has_text="Hidden while its bytes went")
     expect(listed.locator(".upload-protect")).to_have_text(
         "Identity protection asked: faces blurred", timeout=PROCESSING_TIMEOUT_MS

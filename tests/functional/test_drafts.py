@@ -85,7 +85,7 @@ def test_a_draft_is_processed_but_reviewed_and_published_only_once_its_details_c
     processed = upload_of(api, stack, video_id).json_body
     assert processed["status"] == "READY" and processed["draft"] is True and "title" not in processed
     assert get(api, "/review", stack.keys["editor"]).json_body["items"] == []
-    for action, body in (("consent", CONSENT), ("publish", {})):
+    for action, body in (("consent", CONSENT), ("publish", {}), ("highlight", {"highlighted": True})):
         refused = post_json(api, f"/videos/{video_id}/{action}", body, stack.keys["editor"])
         assert error_of(refused) == (409, "draft_incomplete")
     assert get(api, f"/videos/{video_id}").status_code == 404

@@ -51,12 +51,13 @@ def test_a_draft_knows_only_its_file_and_is_due_for_deletion_fourteen_days_after
     assert DRAFT.source_delete_after == "2026-12-15T10:00:00.000Z"
 
 
-def test_a_draft_is_processed_like_any_film_but_never_given_consent_or_published() -> None:
+def test_a_draft_is_processed_like_any_film_but_never_given_consent_highlighted_or_published() -> None:
     uploaded = lifecycle.uploaded(DRAFT, LATER, etag="e1", size_bytes=FILE.size_bytes).after
     assert uploaded.status is Status.UPLOADED and uploaded.draft
     for refuse in (
         lambda: lifecycle.record_consent(READY_DRAFT, "editor Anna", CONSENT, LATER),
         lambda: lifecycle.publish(READY_DRAFT, "editor Anna", LATER, safeguarding_confirmed=False),
+        lambda: lifecycle.highlight(READY_DRAFT, "editor Anna", True, LATER),
     ):
         with pytest.raises(ConflictError) as refused:
             refuse()

@@ -9,7 +9,7 @@ import { request } from "./api.js";
 import { filmCard, topicName } from "./cards.js";
 import { el, say } from "./dom.js";
 import { protectionPending } from "./editor-film.js";
-import { editorWords, STATUS_WORDS } from "./editor-words.js";
+import { asked, editorWords, isProtected, whatChanged } from "./editor-words.js";
 
 const PUBLISHABLE = new Set(["READY", "UNPUBLISHED"]);
 
@@ -17,28 +17,12 @@ function plural(count, word) {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-const asked = (film) => ({ faces: Boolean(film.protect_identity?.faces), voice: Boolean(film.protect_identity?.voice) });
-const isProtected = (film) => asked(film).faces || asked(film).voice;
 
 // The card visitors will see, with the version they will see (the protected poster for a protected film).
 function publicCard(film) {
   const card = filmCard({ ...film, poster_url: film.preview?.poster_url || film.poster_url }, { lazy: false });
   card.querySelector("a").removeAttribute("href");
   return card;
-}
-
-// What changed between the film as the confirmation showed it and as it is now, in an editor's words.
-function changes(shown, now) {
-  const said = [];
-  if (isProtected(now) && !isProtected(shown)) said.push("protection was asked");
-  else if (JSON.stringify(asked(now)) !== JSON.stringify(asked(shown))) said.push("its identity protection changed");
-  if (now.status !== shown.status) said.push(`it is now ${STATUS_WORDS[now.status] || now.status}`);
-  if (now.title !== shown.title) said.push(`its title is now “${now.title}”`);
-  if (Boolean(now.sensitive) !== Boolean(shown.sensitive)) {
-    said.push(now.sensitive ? "it was flagged sensitive" : "its sensitive flag was removed");
-  }
-  if (shown.consent && !now.consent) said.push("its consent was cleared");
-  return said.length ? said.join(", ") : "its details were edited";
 }
 
 // Why a film was not published, in an editor's words; for a film changed since `shown`, what changed (read
@@ -48,7 +32,7 @@ async function whyNot(panel, key, shown, error) {
   try {
     const now = await request("GET", `/videos/${encodeURIComponent(shown.video_id)}/editorial`, { key: key() });
     panel.show(now);
-    return `Changed since you looked: ${changes(shown, now)}; look again.`;
+    return `Changed since you looked: ${whatChanged(shown, now)}; look again.`;
   } catch {
     return "Changed since you looked; look again.";
   }

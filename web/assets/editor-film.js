@@ -12,7 +12,8 @@ import { el, say } from "./dom.js";
 import { duplicateBadge, duplicateNotice } from "./editor-duplicates.js";
 import { detailsForm, subtitleLanguages, subtitlesForm } from "./editor-forms.js";
 import { historyBox } from "./editor-history.js";
-import { STATUS_WORDS, TAKEDOWN_REASONS, editorWords } from "./editor-words.js";
+import { STATUS_WORDS, TAKEDOWN_REASONS, editorWords, refusedAsShown } from "./editor-words.js";
+import { dateText } from "./upload-words.js";
 
 const PUBLISHABLE = new Set(["READY", "UNPUBLISHED"]);
 const TRANSCODED = new Set(["READY", "PUBLISHED", "UNPUBLISHED"]);
@@ -31,6 +32,9 @@ const asProtected = (film) => {
   const asked = film.protect_identity || {};
   return { faces: Boolean(asked.faces), voice: Boolean(asked.voice) };
 };
+// A draft has no title yet (its office has not completed its details).
+const named = (film) => (film.draft ? "the draft" : `“${film.title}”`);
+
 export const protectionPending = (film) => {
   const { faces, voice } = asProtected(film);
   return (faces || voice) && !film.summary && !film.preview?.protected;
@@ -51,7 +55,10 @@ function protectionBadge(film) {
 function protectionSummary(film) {
   const { faces, voice } = asProtected(film);
   const kinds = [faces ? "faces blurred" : null, voice ? "voice disguised" : null].filter(Boolean);
-  if (!kinds.length) return "Identity protection: none asked." + sourceSummary(film);
+  if (!kinds.length) {
+    return (film.draft ? "Identity protection: its office has not answered yet." : "Identity protection: none asked.")
+      + sourceSummary(film);
+  }
   const asked = `Identity protection: ${kinds.join(" and ")}.`;
   if (film.summary) return `${asked} Open the film to see whether its protected version is ready.`;
   if (film.status === "PROTECTING" || film.status === "TRANSCODING") {
@@ -105,9 +112,10 @@ export function filmPanel(initial, key, options = {}) {
         { key: key(), body, contentType });
       if (result.status === "DELETED") {
         // 202 with `left`: the film is gone from every list, some files are not yet (the message says so).
+        const name = film.draft ? "The draft" : named(film);
         const text = result.left
-          ? `“${film.title}” was taken down, but not everything is deleted yet. ${result.message}`
-          : `“${film.title}” was taken down: its files and personal data are gone.`;
+          ? `${name} was taken down, but not everything is deleted yet. ${result.message}`
+          : `${name} was taken down: its files and personal data are gone.`;
         panel.replaceChildren(el("p", { class: "status", role: "status",
           "data-kind": result.left ? "error" : "success", tabindex: -1 }, text));
         options.onChange?.(result);
@@ -126,7 +134,8 @@ export function filmPanel(initial, key, options = {}) {
       // When it cannot be read again (taken down meanwhile), that is what the editor is told.
       const refused = `${label}: not done.`;
       if (error instanceof ApiError && error.status === 409 && !film.summary) {
-        if (await load(refused)) say(status, `${refused} ${editorWords(error, { shownAgain: true })}`, "error");
+        const shown = film;
+        if (await load(refused)) say(status, `${refused} ${refusedAsShown(error, shown, film)}`, "error");
         return false;
       }
       say(status, `${refused} ${editorWords(error)}`, "error");
@@ -195,7 +204,7 @@ export function filmPanel(initial, key, options = {}) {
       // No crossorigin: a plain cross-origin video needs no CORS. preload=none: nothing loads until
       // the editor presses play.
       preview = el("video", { class: "preview", controls: true, preload: "none", playsinline: true,
-        src, poster: still, "aria-label": `Watch “${film.title}”` });
+        src, poster: still, "aria-label": `Watch ${named(film)}` });
     } else if ((preview.paused && preview.currentTime === 0) || preview.error) {
       if (preview.getAttribute("src") !== src) preview.src = src; // fresh links (they expire)
       if (still) preview.poster = still;
@@ -355,7 +364,7 @@ export function filmPanel(initial, key, options = {}) {
     const note = el("input", { id: `${uid}-takedown-note`, name: "note", maxlength: 500, autocomplete: "off",
       "aria-describedby": `${uid}-takedown-note-hint` });
     const form = el("form", { class: "confirm", "aria-label": "Confirm the takedown", hidden: true },
-      el("p", {}, `Take down “${film.title}”? Every file and the child's data are deleted. This cannot be undone.`),
+      el("p", {}, `Take down ${named(film)}? Every file and the child's data are deleted. This cannot be undone.`),
       el("fieldset", {}, el("legend", {}, "Why is it taken down?"), reasons,
         el("label", { for: note.id }, "For “Other”: what happened"),
         el("p", { class: "hint", id: `${uid}-takedown-note-hint` },
@@ -402,8 +411,9 @@ export function filmPanel(initial, key, options = {}) {
   function badges() {
     const languages = film.subtitle_languages || [];
     const items = [
-      [STATUS_WORDS[film.status] ? `Status: ${STATUS_WORDS[film.status]}` : null, ""],
-      film.summary ? [null] : film.consent ? ["Consent recorded", "ok"] : ["No consent yet", "warn"],
+      [film.draft ? "Status: draft, details missing" : STATUS_WORDS[film.status] ? `Status: ${STATUS_WORDS[film.status]}`
+        : null, film.draft ? "warn" : ""],
+      film.summary || film.draft ? [null] : film.consent ? ["Consent recorded", "ok"] : ["No consent yet", "warn"],
       [film.sensitive ? "Sensitive" : null, "warn"],
       // Protected is the good state for a child at risk: it reads as consent recorded does, not as a warning.
       [protectionBadge(film), protectionPending(film) ? "warn" : "ok"],
@@ -424,6 +434,8 @@ export function filmPanel(initial, key, options = {}) {
       }
       return list;
     }
+    // A draft waits for its office: it can only be protected or taken down (lifecycle.check_complete).
+    if (film.draft) return [...protectionToggles(), ...takeDownControls()];
     const list = [];
     if (PUBLISHABLE.has(film.status)) {
       if (!film.consent) list.push(consentForm());
@@ -450,9 +462,12 @@ export function filmPanel(initial, key, options = {}) {
         el("div", {}, poster(), select ? el("label", { class: "check select", for: select.id }, select,
           ` Select “${film.title}”`) : null),
         el("div", {},
-          el("h3", { lang: film.language }, film.title),
+          film.draft ? el("h3", {}, "Draft: details missing") : el("h3", { lang: film.language }, film.title),
           film.title_en ? el("p", { lang: "en", class: "film-meta" }, film.title_en) : null,
           el("p", { class: "film-meta" }, meta),
+          film.draft ? el("p", { class: "film-meta draft" }, "Its office sent the file and has not completed its "
+            + "details: no editor reviews it, and it cannot be given consent, highlighted or published until they "
+            + `are. It is deleted on ${dateText(film.delete_after)} unless they are.`) : null,
           el("p", { class: "film-meta protection" }, protectionSummary(film)),
           film.status === "FAILED" && !film.summary ? el("p", { class: "film-meta failure" },
             `Failed: ${film.reason || "processing stopped."} Start it again under “Needs attention” at the top of `
@@ -462,7 +477,7 @@ export function filmPanel(initial, key, options = {}) {
           el("p", { class: "film-meta id" }, `Film id: ${film.video_id}`))),
       player(),
       el("div", { class: "actions" }, watchButton(), actions().filter(Boolean)),
-      TRANSCODED.has(film.status) && !film.summary ? edits() : null,
+      TRANSCODED.has(film.status) && !film.summary && !film.draft ? edits() : null,
       film.summary ? null : history,
       status,
     ];

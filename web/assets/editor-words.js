@@ -25,23 +25,40 @@ const BY_CODE = {
   reason_note_missing: "Say in a few words why the film is taken down (never who the child or the family is).",
 };
 
-// A film page that was refused because the film changed shows it again as it is now: no refresh to ask for.
-const SHOWN_AGAIN = {
-  film_changed: "This film changed since you looked at it (its protection, title or sensitive flag, say): it is "
-    + "shown below as it is now. Look at it again before publishing.",
-  conflict: "This film changed since the page showed it (someone else may be working on it): it is shown below as "
-    + "it is now. Look at it again, then try again if it still needs doing.",
-};
+// Identity protection asked of a film, as {faces, voice}.
+export const asked = (film) => ({ faces: Boolean(film.protect_identity?.faces),
+  voice: Boolean(film.protect_identity?.voice) });
+export const isProtected = (film) => asked(film).faces || asked(film).voice;
 
-// `shownAgain`: the page has just shown the film again as it is now.
-export function editorWords(error, { shownAgain = false } = {}) {
+// What changed between the film as the page showed it and as it is now, in an editor's words.
+export function whatChanged(shown, now) {
+  const said = [];
+  if (isProtected(now) && !isProtected(shown)) said.push("protection was asked");
+  else if (JSON.stringify(asked(now)) !== JSON.stringify(asked(shown))) said.push("its identity protection changed");
+  if (now.status !== shown.status) said.push(`it is now ${STATUS_WORDS[now.status] || now.status}`);
+  if (now.title !== shown.title) said.push(`its title is now “${now.title}”`);
+  if (Boolean(now.sensitive) !== Boolean(shown.sensitive)) {
+    said.push(now.sensitive ? "it was flagged sensitive" : "its sensitive flag was removed");
+  }
+  if (shown.consent && !now.consent) said.push("its consent was cleared");
+  return said.length ? said.join(", ") : "its details were edited";
+}
+
+// A refusal (409) after which the panel shows the film again as it is now (`shown` before, `now` after): for
+// a film that changed meanwhile, what changed and where to look, rather than a refresh to ask for.
+export function refusedAsShown(error, shown, now) {
+  if (!["film_changed", "conflict"].includes(error.code)) return editorWords(error);
+  return `This film changed since the page showed it: ${whatChanged(shown, now)}. It is shown above as it is now: `
+    + `look at it again${error.code === "film_changed" ? " before publishing" : ""}.`;
+}
+
+export function editorWords(error) {
   if (!(error instanceof ApiError)) return "Something went wrong on this page: reload it and try again.";
-  if (shownAgain && SHOWN_AGAIN[error.code]) return SHOWN_AGAIN[error.code];
   if (error.status === 401) return "Type your editor key above first.";
   if (error.status === 403) return "This key is not an editor's key, or it no longer works.";
   if (BY_CODE[error.code]) return BY_CODE[error.code];
-  // Its own words name the copy and what it asked for (PIPELINE.md, "Duplicates").
-  if (error.code === "copy_protected" && error.message) return error.message;
+  // Their own words name the copy and what it asked for (PIPELINE.md, "Duplicates"), or the draft's date.
+  if (["copy_protected", "draft_incomplete"].includes(error.code) && error.message) return error.message;
   if (error.status === 400 && error.message && !/\/[a-z]+\//.test(error.message)) return error.message;
   return error.status >= 500 ? BY_CODE.internal_error : "That did not work: refresh the page and try again.";
 }

@@ -104,7 +104,8 @@ findForm.addEventListener("submit", async (event) => {
     const [film, vocabularyNow] = await Promise.all([
       request("GET", `/videos/${encodeURIComponent(id)}/editorial`, { key: currentKey() }), topics()]);
     found.replaceChildren(filmPanel(film, currentKey, { topics: vocabularyNow }));
-    say(findStatus, `Found: ${film.title}.`, "success");
+    say(findStatus, `Found: ${film.draft ? "a draft whose details its office has not completed" : film.title}.`,
+      "success");
   } catch (error) {
     found.replaceChildren();
     if (error.status === 404 && await showTakenDown(id)) return;

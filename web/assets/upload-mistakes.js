@@ -8,7 +8,6 @@ import { fieldName, fieldProblem } from "./upload-fields.js";
 // the field (a folded row unfolds) before it is focused.
 export function mistakesList(node, groups) {
   let shown = false;
-  let listed = false; // a mistake was listed since it was shown
 
   function link(input, problem, open) {
     return el("li", {},
@@ -51,22 +50,17 @@ export function mistakesList(node, groups) {
     // Shows the list (and moves to it, unless `focus` is false: a refusal heard while the facilitator types
     // elsewhere) when there is anything to fix; the number of mistakes.
     show({ focus = true } = {}) {
-      shown = true;
       const count = render();
-      listed = count > 0;
+      // Nothing listed: nothing to follow. A film chosen later is no mistake while its details are typed, and
+      // no "every listed mistake is fixed" is said once they are.
+      shown = count > 0;
       if (count && focus) node.focus();
       return count;
     },
-    // Called on every change: once shown, the list follows the mistakes made and fixed since. True when the
-    // last one listed was just fixed (never when nothing was listed: there was no mistake to fix).
+    // Called on every change: once shown, the list follows the fixes. True when the last one was just fixed.
     update() {
-      if (!shown) return false;
-      if (render()) {
-        listed = true;
-        return false;
-      }
-      if (!listed) return false;
-      shown = listed = false;
+      if (!shown || render()) return false;
+      shown = false;
       return true;
     },
   };
