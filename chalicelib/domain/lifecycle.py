@@ -190,7 +190,9 @@ def _moved(
 
 
 def check_complete(film: Film, action: str) -> None:
-    """Refuses `action` (a review, consent, a publication) for a draft: its details are not all known yet."""
+    """Refuses `action` (consent, a publication, a highlight, an edit of its details, subtitles) for a draft: its
+    details are not all known yet, and are its office's to give. Protecting it, flagging it sensitive, taking it
+    down or removing a highlight are never refused: each keeps the child safer."""
     if film.draft:
         raise ConflictError(
             f"Film {film.video_id} is a draft: its field office has not completed its details yet, so it cannot "
@@ -207,6 +209,8 @@ def record_consent(film: Film, actor: str, consent: Mapping[str, Any], at: str) 
 
 def edit(film: Film, actor: str, changes: Mapping[str, Any], at: str) -> Change:
     """`changes` as domain/editorial.py's `parse_edit` gives them (None removes an optional field)."""
+    if set(changes) - {"sensitive"}:
+        check_complete(film, "given details by an editor")
     audit = AuditEntry(actor, "edited", {"fields": sorted(changes)})
     # A published film's share page shows its text: written again after the commit, as its media are exposed.
     media = Media.EXPOSE if film.status is Status.PUBLISHED else Media.UNCHANGED
@@ -214,7 +218,8 @@ def edit(film: Film, actor: str, changes: Mapping[str, Any], at: str) -> Change:
 
 
 def highlight(film: Film, actor: str, highlighted: bool, at: str) -> Change:
-    check_complete(film, "highlighted")
+    if highlighted:
+        check_complete(film, "highlighted")
     audit = AuditEntry(actor, "highlighted", {"highlighted": highlighted})
     return _edited(film, replace(film, highlighted=highlighted), at, audit)
 
@@ -356,7 +361,9 @@ def _rendered_again(
 
 
 def check_subtitled(film: Film) -> None:
-    """Subtitles are added to a film that has its media (and a duration to check their cues against)."""
+    """Subtitles are added to a film that has its media (and a duration to check their cues against), and its
+    details (not a draft)."""
+    check_complete(film, "given subtitles")
     if not film.duration_s or film.status not in SUBTITLED:
         raise ConflictError(f"Film {film.video_id} is {film.status}; subtitles are added once it is READY.")
 

@@ -75,7 +75,8 @@ def test_the_editor_sees_a_film_sent_again_as_a_duplicate_of_the_published_one_b
     )
 
     # Found by its id, the draft says what it is, and offers nothing the API would refuse until its office
-    # completes it: no consent, no publishing, no highlight; it can still be protected or taken down.
+    # completes it: no consent, no publishing, no highlight; it can still be protected, flagged sensitive or taken
+    # down.
     page.get_by_label("Film id").fill(films["draft"])
     page.get_by_role("button", name="Find").click()
     expect(page.locator("#find-status")).to_have_text("Found: a draft whose details its office has not completed.")
@@ -83,9 +84,10 @@ def test_the_editor_sees_a_film_sent_again_as_a_duplicate_of_the_published_one_b
     expect(draft.get_by_role("heading", name="Draft: details missing")).to_be_visible()
     expect(draft).to_contain_text("no editor reviews it, and it cannot be given consent, highlighted or published")
     expect(draft.locator(".badges")).to_contain_text("Status: draft, details missing")
-    for refused in ("consent", "publish", "highlight", "sensitive"):
+    for refused in ("consent", "publish", "highlight"):
         expect(draft.locator(f"[data-action={refused}]")).to_have_count(0)
     expect(draft.get_by_role("button", name="Blur faces")).to_be_enabled()
+    expect(draft.get_by_role("button", name="Sensitive")).to_be_enabled()
     expect(draft.get_by_role("button", name="Take down…")).to_be_visible()
 
 

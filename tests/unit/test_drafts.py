@@ -58,6 +58,8 @@ def test_a_draft_is_processed_like_any_film_but_never_given_consent_highlighted_
         lambda: lifecycle.record_consent(READY_DRAFT, "editor Anna", CONSENT, LATER),
         lambda: lifecycle.publish(READY_DRAFT, "editor Anna", LATER, safeguarding_confirmed=False),
         lambda: lifecycle.highlight(READY_DRAFT, "editor Anna", True, LATER),
+        lambda: lifecycle.edit(READY_DRAFT, "editor Anna", {"title": "An editor's title"}, LATER),
+        lambda: lifecycle.check_subtitled(READY_DRAFT),
     ):
         with pytest.raises(ConflictError) as refused:
             refuse()
@@ -200,3 +202,10 @@ def test_a_ready_draft_completed_with_protection_asks_for_its_protected_version_
     assert change.audit.details["rendered_again"] is True
     # Without protection, it waits for review where it stands.
     assert lifecycle.complete_draft(READY_DRAFT, "office", DETAILS, LATER).after.status is Status.READY
+
+
+def test_what_keeps_a_draft_s_child_safer_is_never_refused() -> None:
+    flagged = lifecycle.edit(READY_DRAFT, "editor Anna", {"sensitive": True}, LATER).after
+    assert flagged.sensitive and flagged.draft
+    highlighted = replace(READY_DRAFT, highlighted=True)  # from before drafts refused it
+    assert lifecycle.highlight(highlighted, "editor Anna", False, LATER).after.highlighted is False

@@ -12,7 +12,7 @@ import { el, say } from "./dom.js";
 import { duplicateBadge, duplicateNotice } from "./editor-duplicates.js";
 import { detailsForm, subtitleLanguages, subtitlesForm } from "./editor-forms.js";
 import { historyBox } from "./editor-history.js";
-import { STATUS_WORDS, TAKEDOWN_REASONS, editorWords, refusedAsShown } from "./editor-words.js";
+import { STATUS_WORDS, TAKEDOWN_REASONS, asked, editorWords, refusedAsShown } from "./editor-words.js";
 import { dateText } from "./upload-words.js";
 
 const PUBLISHABLE = new Set(["READY", "UNPUBLISHED"]);
@@ -26,57 +26,54 @@ const NO_CONSENT_DRAFT = { open: false, guardian: false, child: false, reference
 
 let panels = 0; // the same film may be shown twice (awaiting review, and found by its id): ids stay unique
 
-// Identity protection as an editor reads it (docs/PROTECTION.md): what was asked, and whether the
-// preview already shows the protected version. Until it does, the preview shows the child as filmed.
-const asProtected = (film) => {
-  const asked = film.protect_identity || {};
-  return { faces: Boolean(asked.faces), voice: Boolean(asked.voice) };
-};
 // A draft has no title yet (its office has not completed its details).
 const named = (film) => (film.draft ? "the draft" : `“${film.title}”`);
 
+// Identity protection as an editor reads it (docs/PROTECTION.md): what was asked (`asked`), and whether the
+// preview already shows the protected version. Until it does, the preview shows the child as filmed.
 export const protectionPending = (film) => {
-  const { faces, voice } = asProtected(film);
+  const { faces, voice } = asked(film);
   return (faces || voice) && !film.summary && !film.preview?.protected;
 };
 function asFilmed(film) {
-  const { faces, voice } = asProtected(film);
+  const { faces, voice } = asked(film);
   return faces && voice ? "the faces and the voice as filmed" : faces ? "the faces as filmed" : "the voice as recorded";
 }
 
 // The badge: "protected" only once the outputs are; asked and not made yet says so (its thumbnail and
 // preview still show the child as filmed). Protection turned off ({faces: false, voice: false}) shows none.
 function protectionBadge(film) {
-  const { faces, voice } = asProtected(film);
+  const { faces, voice } = asked(film);
   if (!faces && !voice) return null;
   return protectionPending(film) ? "Identity protection not ready yet" : "Identity protected";
 }
 
 function protectionSummary(film) {
-  const { faces, voice } = asProtected(film);
+  const { faces, voice } = asked(film);
   const kinds = [faces ? "faces blurred" : null, voice ? "voice disguised" : null].filter(Boolean);
   if (!kinds.length) {
     return (film.draft ? "Identity protection: its office has not answered yet." : "Identity protection: none asked.")
       + sourceSummary(film);
   }
-  const asked = `Identity protection: ${kinds.join(" and ")}.`;
-  if (film.summary) return `${asked} Open the film to see whether its protected version is ready.`;
+  const said = `Identity protection: ${kinds.join(" and ")}.`;
+  if (film.summary) return `${said} Open the film to see whether its protected version is ready.`;
   if (film.status === "PROTECTING" || film.status === "TRANSCODING") {
-    return `${asked} The protected version is being made from the original upload: until it is, the preview `
+    return `${said} The protected version is being made from the original upload: until it is, the preview `
       + `shows ${asFilmed(film)} (only editors can see it). This takes a few minutes; this line says when it is `
       + "ready.";
   }
-  if (film.status === "FAILED") return `${asked} Processing failed before the protected version was made.`;
+  if (film.status === "FAILED") return `${said} Processing failed before the protected version was made.`;
   if (film.preview?.protected) {
-    return `${asked} The protected version is ready: the preview shows what visitors will see.` + sourceSummary(film);
+    return `${said} The protected version is ready: the preview shows what visitors will see.` + sourceSummary(film);
   }
-  return `${asked} The protected version is not ready yet: until it is, the preview shows ${asFilmed(film)} `
+  return `${said} The protected version is not ready yet: until it is, the preview shows ${asFilmed(film)} `
     + "(only editors can see it) and the film cannot be published. It is made from the original upload; "
     + "open the film again later: this line says when it is ready." + sourceSummary(film);
 }
 
 // How long the original upload is kept (docs/PROTECTION.md): protection is made from it.
 function sourceSummary(film) {
+  if (film.draft) return ""; // deleted whole on its date unless completed: its own line says so
   if (film.source_deleted_at) {
     const on = film.source_deleted_at.slice(0, 10);
     return ` The original upload was deleted on ${on}: protection can no longer change.`;
@@ -104,6 +101,7 @@ export function filmPanel(initial, key, options = {}) {
 
   async function act(label, method, path, { body, contentType, done } = {}) {
     const focused = panel.contains(document.activeElement) ? document.activeElement : null;
+    const shown = film; // as the editor saw it when acting: a refusal says what changed since
     say(status, `${label}…`);
     panel.setAttribute("aria-busy", "true");
     for (const button of panel.querySelectorAll("button")) button.disabled = true;
@@ -134,7 +132,6 @@ export function filmPanel(initial, key, options = {}) {
       // When it cannot be read again (taken down meanwhile), that is what the editor is told.
       const refused = `${label}: not done.`;
       if (error instanceof ApiError && error.status === 409 && !film.summary) {
-        const shown = film;
         if (await load(refused)) say(status, `${refused} ${refusedAsShown(error, shown, film)}`, "error");
         return false;
       }
@@ -211,7 +208,7 @@ export function filmPanel(initial, key, options = {}) {
     }
     if (!protectionPending(film)) {
       preview.removeAttribute("aria-describedby");
-      if (!asProtected(film).voice) return preview;
+      if (!asked(film).voice) return preview;
       // docs/PROTECTION.md: the disguise does not hold against someone who has a recording of the child.
       return [preview, el("p", { class: "hint" }, "The voice is disguised, not beyond recovery: someone who has a "
         + "recording of this child may still recognise it. Listen before publishing.")];
@@ -339,17 +336,17 @@ export function filmPanel(initial, key, options = {}) {
   // Refused by the API while the film is being made (film_processing) or once its upload is deleted
   // (source_deleted): the toggles are disabled then, with the reason beside them, rather than refused.
   function protectionToggles() {
-    const asked = film.protect_identity || {};
+    const wanted = asked(film);
     const why = PROCESSING.has(film.status)
       ? "Identity protection can be changed again once the film is awaiting review."
       : film.source_deleted_at ? "The original upload has been deleted: identity protection can no longer change."
         : "";
     const note = why ? el("p", { class: "why", id: `${uid}-protection-why` }, why) : null;
-    const toggle = (kind, label) => el("button", { type: "button", class: "toggle", "aria-pressed": String(Boolean(asked[kind])),
+    const toggle = (kind, label) => el("button", { type: "button", class: "toggle", "aria-pressed": String(Boolean(wanted[kind])),
       "data-action": `protect-${kind}`, disabled: Boolean(why), "data-blocked": String(Boolean(why)),
       "aria-describedby": note ? note.id : null,
       onclick: () => act("Changing the identity protection", "PUT", "/protection", {
-        body: { faces: Boolean(asked.faces), voice: Boolean(asked.voice), [kind]: !asked[kind] },
+        body: { faces: wanted.faces, voice: wanted.voice, [kind]: !wanted[kind] },
         done: protectionSummary,
       }) }, label);
     return [toggle("faces", "Blur faces"), toggle("voice", "Disguise voice"), note];
@@ -434,8 +431,12 @@ export function filmPanel(initial, key, options = {}) {
       }
       return list;
     }
-    // A draft waits for its office: it can only be protected or taken down (lifecycle.check_complete).
-    if (film.draft) return [...protectionToggles(), ...takeDownControls()];
+    // A draft waits for its office: only what keeps the child safer (lifecycle.check_complete): protected,
+    // flagged sensitive, a highlight from before taken off, taken down.
+    if (film.draft) {
+      return [...protectionToggles(), sensitiveToggle(), film.highlighted ? highlightToggle() : null,
+        ...takeDownControls()];
+    }
     const list = [];
     if (PUBLISHABLE.has(film.status)) {
       if (!film.consent) list.push(consentForm());

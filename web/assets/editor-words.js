@@ -41,13 +41,15 @@ export function whatChanged(shown, now) {
     said.push(now.sensitive ? "it was flagged sensitive" : "its sensitive flag was removed");
   }
   if (shown.consent && !now.consent) said.push("its consent was cleared");
+  if (!shown.consent && now.consent) said.push("its consent was recorded");
+  if (shown.draft && !now.draft) said.push("its office completed its details");
   return said.length ? said.join(", ") : "its details were edited";
 }
 
 // A refusal (409) after which the panel shows the film again as it is now (`shown` before, `now` after): for
 // a film that changed meanwhile, what changed and where to look, rather than a refresh to ask for.
 export function refusedAsShown(error, shown, now) {
-  if (!["film_changed", "conflict"].includes(error.code)) return editorWords(error);
+  if (!["film_changed", "conflict"].includes(error.code) || now.version === shown.version) return editorWords(error);
   return `This film changed since the page showed it: ${whatChanged(shown, now)}. It is shown above as it is now: `
     + `look at it again${error.code === "film_changed" ? " before publishing" : ""}.`;
 }
