@@ -19,12 +19,13 @@ export function duplicateNotice(film) {
   return el("div", { class: "duplicates", role: "note", "aria-label": "Duplicates" },
     el("p", {}, others.length === 1 ? "This film looks like another film:" : "This film looks like other films:"),
     el("ul", {}, others.map((other) => el("li", { "data-status": other.status },
-      `${SAME_WORDS[other.same] || "Same as"} ${named(other)}, film id ${other.video_id})${askedToHide(other, film)}`))));
+      `${SAME_WORDS[other.same] || "Same as"} ${named(other)} (${state(other)}, film id ${other.video_id})`
+      + askedToHide(other, film)))));
 }
 
 // A draft has no title yet: its office sent the file and has not completed its details (no editor reviews it).
-const named = (other) => (other.draft ? "a copy whose details its office has not completed (no editor reviews it"
-  : `“${other.title}” (${STATUS_WORDS[other.status] || other.status}`);
+const named = (other) => (other.draft ? "a copy whose details its office has not completed" : `“${other.title}”`);
+const state = (other) => (other.draft ? "no editor reviews it" : STATUS_WORDS[other.status] || other.status);
 
 // A copy sent asking to hide the child: this film is not published with less (the API holds it, copy_protected).
 function askedToHide(other, film) {
